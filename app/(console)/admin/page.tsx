@@ -1,0 +1,20 @@
+import type { Metadata } from 'next';
+import { TeamsPanel } from '@/components/admin/teams-panel';
+import { UsersPanel } from '@/components/admin/users-panel';
+import { PageHeader } from '@/components/ui/card';
+import { requirePageCtx } from '@/lib/http/session';
+
+export const metadata: Metadata = { title: 'Admin' };
+
+export default async function AdminPage() {
+  const { actor } = await requirePageCtx('admin');
+  return (
+    <>
+      <PageHeader title="Admin" description="Users, roles and teams. Every change is recorded in the audit log." />
+      <div className="space-y-6">
+        <UsersPanel selfId={actor.id} />
+        <TeamsPanel />
+      </div>
+    </>
+  );
+}

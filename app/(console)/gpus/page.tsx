@@ -1,0 +1,31 @@
+import type { Metadata } from 'next';
+import { NodeTable } from '@/components/cluster/node-table';
+import { PoolTable } from '@/components/cluster/pool-table';
+import { Card, PageHeader } from '@/components/ui/card';
+import { requirePageCtx } from '@/lib/http/session';
+import { getClusterInventory } from '@/lib/server/cluster/get-cluster-inventory';
+import { AppError } from '@/lib/server/errors';
+
+export const metadata: Metadata = { title: 'GPUs' };
+
+export default async function GpusPage() {
+  const ctx = await requirePageCtx('viewer');
+  const inventory = await getClusterInventory({ ctx }).catch((e) => (e instanceof AppError ? e : Promise.reject(e)));
+  return (
+    <>
+      <PageHeader title="GPUs" description="Pools, nodes and GPUs, read live from the cluster's Node objects." />
+      {inventory instanceof AppError ? (
+        <p role="alert" className="text-red-700 dark:text-red-400">{inventory.message}. Check the cluster connection.</p>
+      ) : (
+        <div className="space-y-6">
+          <Card title="Pools">
+            <PoolTable pools={inventory.pools} />
+          </Card>
+          <Card title="Nodes">
+            <NodeTable nodes={inventory.nodes} />
+          </Card>
+        </div>
+      )}
+    </>
+  );
+}

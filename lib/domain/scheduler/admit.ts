@@ -1,0 +1,358 @@
+// One admission pass: a pure function from a snapshot to decisions. See README.md for the policy
+// in plain words. Nothing here reads a clock or does I/O; `snapshot.now` is the only time.
+import type { Allocation, KindPool, Release } from './capacity';
+import { buildPools, findEarliestStart, placeJob, sumFree, toPlacements } from './capacity';
+import type { AdmitDecision, Decision, PreemptDecision, Reservation, WaitDecision } from './decisions';
+import { estimateStarts } from './eta';
+import { buildShareBook } from './fair-share';
+import type { Ledger } from './ledger';
+import {
+  budgetLeft,
+  buildLedger,
+  chargeBudget,
+  chargeUsage,
+  checkQuota,
+  cohortOfTeam,
+  quotaOf,
+  usageOf,
+} from './ledger';
+import * as say from './messages';
+import type { WaitDetail } from './messages';
+import { QueueOrder } from './order';
+import type { QueuedJob, RunningJob, SchedulerOptions, Snapshot } from './schema';
+import { rankOf, resolveOptions } from './schema';
+import type { RunningView } from './victims';
+import { compareVictims, selectVictims } from './victims';
+import { Table, addTo } from './table';
+
+/** The line-up for one GPU kind once a job could not start: EASY backfill's reservation. */
+interface Head {
+  job: QueuedJob;
+  rank: number;
+  startAt: number;
+  alloc: Allocation;
+  /** Per node: GPUs free at startAt beyond what the head needs; backfill that outlives startAt may use only these. */
+  extra: number[];
+  scratch: number[];
+}
+
+export interface PassState {
+  now: number;
+  options: SchedulerOptions;
+  pools: Map<string, KindPool>;
+  ledger: Ledger;
+  releases: Map<string, Release[]>;
+  views: Map<string, RunningView[]>;
+  /** team x kind -> GPUs of that team already told to stop (they still count as usage until gone). */
+  stopping: Table<number>;
+  heads: Map<string, Head>;
+}
+
+/** A waiting job before positions and ETA are known. */
+export interface WaitDraft {
+  job: QueuedJob;
+  detail: WaitDetail;
+  /** Known start (reservation, reclaim deadline) or null to be simulated, undefined for never. */
+  fixedEta?: number | null;
+  reservation?: Reservation;
+}
+
+export function decideAdmissions(snapshot: Snapshot, options: Partial<SchedulerOptions> = {}): Decision[] {
+  const opts = resolveOptions(options);
+  const state = buildPassState(snapshot, opts);
+  const book = buildShareBook(snapshot, (k) => state.pools.get(k)?.totalCapacity ?? 0, opts.usageHalfLifeSeconds);
+  const order = new QueueOrder(snapshot.queued, state.ledger, book, snapshot.now, opts);
+  const decisions: Decision[] = [];
+  const waits: WaitDraft[] = [];
+  for (let job = order.next(); job; job = order.next()) {
+    const outcome = considerJob(state, job, order.rank, decisions);
+    if (outcome) waits.push(outcome);
+  }
+  decisions.push(...finishWaits(state, waits));
+  return decisions;
+}
+
+export function buildPassState(snapshot: Snapshot, options: SchedulerOptions): PassState {
+  const pools = buildPools(snapshot.nodes);
+  const ledger = buildLedger(snapshot, (k) => pools.get(k)?.totalCapacity ?? 0);
+  const state: PassState = {
+    now: snapshot.now,
+    options,
+    pools,
+    ledger,
+    releases: new Map(),
+    views: new Map(),
+    stopping: new Table(),
+    heads: new Map(),
+  };
+  for (const r of snapshot.running) {
+    const pool = pools.get(r.gpu.kind);
+    const alloc: Allocation = new Map();
+    if (pool) {
+      for (const p of r.placements) {
+        const i = pool.index.get(p.node);
+        if (i !== undefined) alloc.set(i, (alloc.get(i) ?? 0) + p.count);
+      }
+    }
+    const release: Release = { at: expectedRelease(r, snapshot.now), parts: alloc, team: r.team, classRank: rankOf(r.priority), count: r.gpu.count };
+    listFor(state.releases, r.gpu.kind).push(release);
+    const view: RunningView = { job: r, rank: rankOf(r.priority), alloc, count: r.gpu.count, release, stopping: !!r.preemption, claimed: false };
+    listFor(state.views, r.gpu.kind).push(view);
+    if (r.preemption) addTo(state.stopping, r.team, r.gpu.kind, r.gpu.count);
+  }
+  for (const views of state.views.values()) views.sort(compareVictims);
+  return state;
+}
+
+/** When a running job's GPUs come back: its expected end, its hard stop if overdue, or its grace deadline. */
+export function expectedRelease(r: RunningJob, now: number): number {
+  let end = r.expectedEndAt;
+  if (end <= now) end = r.maxRuntimeSeconds ? Math.max(now, r.startedAt + r.maxRuntimeSeconds * 1000) : now;
+  if (r.preemption) end = Math.min(end, Math.max(now, r.preemption.graceDeadline));
+  return end;
+}
+
+function considerJob(state: PassState, job: QueuedJob, rank: number, decisions: Decision[]): WaitDraft | null {
+  const { ledger, now } = state;
+  const kind = job.gpu.kind;
+  const n = job.gpu.count;
+  const pool = state.pools.get(kind);
+  if (!pool) return never(job, say.noSuchKind(kind));
+  if (n > pool.totalCapacity) return never(job, say.largerThanCluster(kind, n, pool.totalCapacity));
+  if (job.singleNode && n > pool.maxNodeCapacity) return never(job, say.largerThanNode(kind, n, pool.maxNodeCapacity));
+  const q = quotaOf(ledger, job.team, kind);
+  if (n > q.guaranteed + q.borrowingLimit) return never(job, say.aboveTeamLimit(job.team, kind, n, q));
+
+  const needHours = (n * job.expectedRuntimeSeconds) / 3600;
+  const left = budgetLeft(ledger, job.team, kind);
+  if (left !== null && q.weeklyGpuHours !== null) {
+    if (needHours > q.weeklyGpuHours) return never(job, say.aboveWeeklyBudget(job.team, kind, needHours, q.weeklyGpuHours));
+    if (needHours > left) {
+      const used = q.weeklyGpuHours - left;
+      return { job, fixedEta: undefined, detail: { reason: 'BUDGET_EXHAUSTED', team: job.team, kind, used, weekly: q.weeklyGpuHours, need: needHours } };
+    }
+  }
+
+  const quota = checkQuota(ledger, job.team, kind, n);
+  const reclaimable = mayReclaim(state, job);
+  if (!quota.ok && !reclaimable) {
+    const used = usageOf(ledger, job.team, kind);
+    if (quota.reason === 'QUOTA_EXHAUSTED') {
+      return { job, fixedEta: null, detail: { reason: 'QUOTA_EXHAUSTED', team: job.team, kind, used, quota: q, count: n } };
+    }
+    const cohort = cohortOfTeam(ledger, job.team);
+    return { job, fixedEta: null, detail: { reason: 'COHORT_EXHAUSTED', team: job.team, cohort, kind, used, quota: q, lendable: quota.lendable, count: n } };
+  }
+
+  const head = state.heads.get(kind);
+  if (quota.ok) {
+    const endsBy = now + job.maxRuntimeSeconds * 1000;
+    const beforeHead = !head || endsBy <= head.startAt;
+    // Past the head's start, a backfilled job may only use GPUs the head will not need then.
+    const avail = beforeHead ? pool.free : allowance(pool, head!);
+    const alloc = placeJob(avail, n, job.singleNode);
+    if (alloc) {
+      if (head && !beforeHead) for (const [i, c] of alloc) head.extra[i] -= c;
+      decisions.push(admit(state, job, pool, alloc, quota.borrowed, !!head));
+      return null;
+    }
+  }
+  // Once a kind has a head, later jobs only backfill: reclaiming for them could take GPUs the
+  // head was promised.
+  if (!head && reclaimable) {
+    const draft = reclaim(state, job, pool, quota.ok, decisions);
+    if (draft) return draft;
+  }
+  if (!quota.ok) {
+    // Allowed only by stopping its own lower-priority jobs, and that was not possible now.
+    const used = usageOf(ledger, job.team, kind);
+    return { job, fixedEta: null, detail: { reason: 'QUOTA_EXHAUSTED', team: job.team, kind, used, quota: q, count: n } };
+  }
+  if (head) {
+    if (placeJob(pool.free, n, job.singleNode)) {
+      return { job, fixedEta: null, detail: { reason: head.rank > rank ? 'PRIORITY' : 'RESERVED_FOR_HEAD', head: head.job, startAt: head.startAt } };
+    }
+    return blockedByCapacity(job, pool, undefined);
+  }
+  const earliest = findEarliestStart(pool.free, state.releases.get(kind) ?? [], n, job.singleNode, now);
+  let reservation: Reservation | undefined;
+  if (earliest) {
+    const extra = earliest.freeAt.map((f, i) => f - (earliest.alloc.get(i) ?? 0));
+    state.heads.set(kind, { job, rank, startAt: earliest.startAt, alloc: earliest.alloc, extra, scratch: new Array<number>(extra.length).fill(0) });
+    reservation = { startAt: earliest.startAt, placements: toPlacements(pool, earliest.alloc) };
+  } else {
+    // Nothing running will ever free enough (e.g. GPUs held outside Gantry): block nobody.
+    state.heads.delete(kind);
+  }
+  return blockedByCapacity(job, pool, reservation);
+}
+
+/** Per node, GPUs free now that the head will not need at its start (reuses one scratch array per kind). */
+function allowance(pool: KindPool, head: Head): number[] {
+  const out = head.scratch;
+  for (let i = 0; i < out.length; i++) out[i] = Math.min(pool.free[i], head.extra[i]);
+  return out;
+}
+
+function never(job: QueuedJob, text: string): WaitDraft {
+  return { job, fixedEta: undefined, detail: { reason: 'NEVER_FITS', text } };
+}
+
+function blockedByCapacity(job: QueuedJob, pool: KindPool, reservation: Reservation | undefined): WaitDraft {
+  const free = sumFree(pool.free);
+  const n = job.gpu.count;
+  const kind = job.gpu.kind;
+  if (job.singleNode && free >= n) {
+    const maxOnNode = Math.max(0, ...pool.free);
+    return { job, fixedEta: reservation ? reservation.startAt : null, reservation, detail: { reason: 'FRAGMENTED', kind, free, maxOnNode, count: n } };
+  }
+  return { job, fixedEta: reservation ? reservation.startAt : null, reservation, detail: { reason: 'CAPACITY', kind, free, total: pool.totalCapacity, count: n } };
+}
+
+/**
+ * Whether the job may make others stop for it: it fits in its team's guarantee counting only the
+ * team's jobs of its own priority or higher (or all of them, when in-team preemption is off).
+ */
+function mayReclaim(state: PassState, job: QueuedJob): boolean {
+  const q = quotaOf(state.ledger, job.team, job.gpu.kind);
+  const minRank = state.options.preemptLowerPriorityInTeam ? rankOf(job.priority) : 0;
+  return usageOf(state.ledger, job.team, job.gpu.kind, minRank) + job.gpu.count <= q.guaranteed;
+}
+
+function admit(state: PassState, job: QueuedJob, pool: KindPool, alloc: Allocation, borrowed: number, backfill: boolean): AdmitDecision {
+  const rank = rankOf(job.priority);
+  for (const [i, c] of alloc) pool.free[i] -= c;
+  chargeUsage(state.ledger, job.team, job.gpu.kind, rank, job.gpu.count);
+  chargeBudget(state.ledger, job.team, job.gpu.kind, (job.gpu.count * job.expectedRuntimeSeconds) / 3600);
+  listFor(state.releases, job.gpu.kind).push({
+    at: state.now + job.expectedRuntimeSeconds * 1000,
+    parts: alloc,
+    team: job.team,
+    classRank: rank,
+    count: job.gpu.count,
+  });
+  return { type: 'admit', jobId: job.id, team: job.team, gpuKind: job.gpu.kind, placements: toPlacements(pool, alloc), borrowed, backfill };
+}
+
+function reclaim(state: PassState, job: QueuedJob, pool: KindPool, quotaOk: boolean, decisions: Decision[]): WaitDraft | null {
+  const { ledger, now, options } = state;
+  const kind = job.gpu.kind;
+  const n = job.gpu.count;
+  const rank = rankOf(job.priority);
+  const q = quotaOf(ledger, job.team, kind);
+  // When only the team's own lower-priority jobs stand in the way of its quota, enough of them
+  // must stop to bring the job within the guarantee.
+  const ownExcess = quotaOk ? 0 : Math.max(0, usageOf(ledger, job.team, kind) + n - q.guaranteed);
+  const borrowing = (team: string, taken: number): boolean => {
+    const tq = quotaOf(ledger, team, kind);
+    return usageOf(ledger, team, kind) - (state.stopping.get(team, kind) ?? 0) - taken > tq.guaranteed;
+  };
+  const plan = selectVictims(
+    pool,
+    state.views.get(kind) ?? [],
+    n,
+    job.singleNode,
+    (v, fromTeam) => {
+      if (v.stopping) return true;
+      if (v.job.team === job.team) return options.preemptLowerPriorityInTeam && v.rank < rank;
+      return borrowing(v.job.team, fromTeam.get(v.job.team) ?? 0);
+    },
+    (taken) => ownExcess === 0 || taken.filter((v) => v.job.team === job.team).reduce((s, v) => s + v.count, 0) >= ownExcess,
+  );
+  if (!plan) return null;
+  const graceDeadline = now + options.graceSeconds * 1000;
+  let deadline = now;
+  const fromTeams = new Set<string>();
+  for (const v of plan.victims) {
+    if (!v.stopping) {
+      decisions.push(preempt(state, v, job, graceDeadline));
+      v.stopping = true;
+      v.release.at = Math.min(v.release.at, graceDeadline);
+      addTo(state.stopping, v.job.team, kind, v.count);
+      fromTeams.add(v.job.team);
+    }
+    v.claimed = true;
+    deadline = Math.max(deadline, v.release.at);
+  }
+  holdForReclaim(state, job, pool, plan.alloc, plan.victims, deadline);
+  const teams = [...fromTeams].sort();
+  return { job, fixedEta: deadline, detail: { reason: 'RECLAIMING', team: job.team, kind, count: n, fromTeams: teams, deadline } };
+}
+
+/**
+ * Keeps the GPUs a reclaiming job will use out of everyone else's reach: free ones are held now,
+ * and victims' ones are re-promised, so the forward simulation sees them busy until the
+ * reclaiming job is expected to end.
+ */
+function holdForReclaim(state: PassState, job: QueuedJob, pool: KindPool, alloc: Allocation, victims: RunningView[], deadline: number): void {
+  const releases = listFor(state.releases, job.gpu.kind);
+  const fromVictims = new Map<number, number>();
+  for (const [i, c] of alloc) {
+    const fromFree = Math.min(c, pool.free[i]);
+    pool.free[i] -= fromFree;
+    fromVictims.set(i, c - fromFree);
+  }
+  for (const v of victims) {
+    v.release.cancelled = true;
+    const rest: Allocation = new Map();
+    for (const [i, c] of v.alloc) {
+      const used = Math.min(c, fromVictims.get(i) ?? 0);
+      fromVictims.set(i, (fromVictims.get(i) ?? 0) - used);
+      if (c - used > 0) rest.set(i, c - used);
+    }
+    releases.push({ at: v.release.at, parts: rest, team: v.job.team, classRank: v.rank, count: v.count });
+  }
+  releases.push({ at: deadline + job.expectedRuntimeSeconds * 1000, parts: alloc });
+}
+
+function preempt(state: PassState, victim: RunningView, forJob: QueuedJob, graceDeadline: number): PreemptDecision {
+  const kind = victim.job.gpu.kind;
+  const ownTeam = victim.job.team === forJob.team;
+  const vq = quotaOf(state.ledger, victim.job.team, kind);
+  const used = usageOf(state.ledger, victim.job.team, kind);
+  const message = ownTeam
+    ? say.preemptLowerPriority(forJob.team, kind, victim.count, vq.guaranteed, forJob.id, forJob.priority, graceDeadline)
+    : say.preemptBorrower(victim.job.team, kind, victim.count, used, vq.guaranteed, forJob.team, forJob.id, forJob.priority, graceDeadline);
+  return {
+    type: 'preempt',
+    jobId: victim.job.id,
+    team: victim.job.team,
+    gpuKind: kind,
+    gpus: victim.count,
+    forJobId: forJob.id,
+    forTeam: forJob.team,
+    forPriority: forJob.priority,
+    graceDeadline,
+    message,
+  };
+}
+
+function finishWaits(state: PassState, drafts: WaitDraft[]): WaitDecision[] {
+  const simulated = state.options.explain ? estimateStarts(state, drafts) : new Map<string, number>();
+  const teamCount = new Map<string, number>();
+  return drafts.map((d, i) => {
+    const teamPosition = (teamCount.get(d.job.team) ?? 0) + 1;
+    teamCount.set(d.job.team, teamPosition);
+    const eta = d.fixedEta === undefined ? null : (d.fixedEta ?? simulated.get(d.job.id) ?? null);
+    const decision: WaitDecision = {
+      type: 'wait',
+      jobId: d.job.id,
+      team: d.job.team,
+      gpuKind: d.job.gpu.kind,
+      reason: d.detail.reason,
+      message: state.options.explain ? say.explainWait(d.detail, eta) : '',
+      teamPosition,
+      overallPosition: i + 1,
+      eta,
+    };
+    if (d.reservation) decision.reservation = d.reservation;
+    return decision;
+  });
+}
+
+function listFor<T>(map: Map<string, T[]>, k: string): T[] {
+  let list = map.get(k);
+  if (!list) map.set(k, (list = []));
+  return list;
+}
+

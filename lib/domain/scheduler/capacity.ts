@@ -1,0 +1,136 @@
+// Physical capacity per GPU kind: which nodes have how many free, where a job goes (best fit), and
+// when a blocked job could start as running jobs end.
+import type { GpuNode, NodePlacement } from './schema';
+
+export interface KindPool {
+  kind: string;
+  /** Nodes that have this kind, sorted by name so every choice is deterministic. */
+  names: string[];
+  index: Map<string, number>;
+  capacity: number[];
+  /** Free now; the admission pass lowers it as it admits and holds. */
+  free: number[];
+  totalCapacity: number;
+  maxNodeCapacity: number;
+}
+
+export function buildPools(nodes: GpuNode[]): Map<string, KindPool> {
+  const byKind = new Map<string, { name: string; capacity: number; free: number }[]>();
+  for (const node of nodes) {
+    for (const [kind, gpus] of Object.entries(node.gpus)) {
+      if (gpus.capacity <= 0) continue;
+      const list = byKind.get(kind) ?? [];
+      // free above capacity would let the policy oversubscribe; trust the smaller number.
+      list.push({ name: node.name, capacity: gpus.capacity, free: Math.min(gpus.free, gpus.capacity) });
+      byKind.set(kind, list);
+    }
+  }
+  const pools = new Map<string, KindPool>();
+  for (const [kind, list] of byKind) {
+    list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    pools.set(kind, {
+      kind,
+      names: list.map((n) => n.name),
+      index: new Map(list.map((n, i) => [n.name, i])),
+      capacity: list.map((n) => n.capacity),
+      free: list.map((n) => n.free),
+      totalCapacity: list.reduce((s, n) => s + n.capacity, 0),
+      maxNodeCapacity: list.reduce((m, n) => Math.max(m, n.capacity), 0),
+    });
+  }
+  return pools;
+}
+
+/** Per-node counts, indexed like KindPool.names. */
+export type Allocation = Map<number, number>;
+
+/**
+ * Best fit: the node whose free count is the smallest that still holds the job, so whole nodes
+ * stay free for big jobs. A multi-node job takes the emptiest nodes whole until the rest fits on
+ * one node, then best-fits the rest: few nodes, and no new fragment.
+ */
+export function placeJob(avail: readonly number[], count: number, singleNode: boolean): Allocation | null {
+  const single = findBestFit(avail, count, null);
+  if (single >= 0) return new Map([[single, count]]);
+  if (singleNode) return null;
+  let total = 0;
+  for (const a of avail) total += a;
+  if (total < count) return null;
+  const used = new Set<number>();
+  const alloc: Allocation = new Map();
+  let rest = count;
+  while (rest > 0) {
+    const fit = findBestFit(avail, rest, used);
+    if (fit >= 0) {
+      alloc.set(fit, rest);
+      break;
+    }
+    let widest = -1;
+    for (let i = 0; i < avail.length; i++) {
+      if (!used.has(i) && avail[i] > 0 && (widest < 0 || avail[i] > avail[widest])) widest = i;
+    }
+    used.add(widest);
+    alloc.set(widest, avail[widest]);
+    rest -= avail[widest];
+  }
+  return alloc;
+}
+
+function findBestFit(avail: readonly number[], count: number, skip: Set<number> | null): number {
+  let best = -1;
+  for (let i = 0; i < avail.length; i++) {
+    if (avail[i] >= count && (best < 0 || avail[i] < avail[best]) && !skip?.has(i)) best = i;
+  }
+  return best;
+}
+
+export function sumFree(avail: readonly number[]): number {
+  let s = 0;
+  for (const a of avail) s += a;
+  return s;
+}
+
+export function toPlacements(pool: KindPool, alloc: Allocation): NodePlacement[] {
+  return [...alloc.entries()]
+    .filter(([, count]) => count > 0)
+    .sort((a, b) => a[0] - b[0])
+    .map(([i, count]) => ({ node: pool.names[i], count }));
+}
+
+/** GPUs that come back to a kind's pool at `at` (a running job ending, a hold lapsing). */
+export interface Release {
+  at: number;
+  parts: Allocation;
+  /** Ledger effect when it happens: whose usage drops. */
+  team?: string;
+  classRank?: number;
+  count?: number;
+  /** Cancelled releases are ignored (a victim whose GPUs were re-promised). */
+  cancelled?: boolean;
+}
+
+/**
+ * Earliest instant at or after `now` when the job fits if releases happen as expected, with the
+ * nodes it would use and every node's free count at that instant (EASY's "shadow" time).
+ */
+export function findEarliestStart(
+  free: readonly number[],
+  releases: readonly Release[],
+  count: number,
+  singleNode: boolean,
+  now: number,
+): { startAt: number; alloc: Allocation; freeAt: number[] } | null {
+  const avail = [...free];
+  const now0 = placeJob(avail, count, singleNode);
+  if (now0) return { startAt: now, alloc: now0, freeAt: avail };
+  const live = releases.filter((r) => !r.cancelled).sort((a, b) => a.at - b.at);
+  for (let i = 0; i < live.length; ) {
+    const at = live[i].at;
+    for (; i < live.length && live[i].at === at; i++) {
+      for (const [n, c] of live[i].parts) avail[n] += c;
+    }
+    const alloc = placeJob(avail, count, singleNode);
+    if (alloc) return { startAt: Math.max(at, now), alloc, freeAt: avail };
+  }
+  return null;
+}

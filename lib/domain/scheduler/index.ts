@@ -1,0 +1,8 @@
+// Public surface of the admission policy. Pure: no clock, no I/O, no framework imports.
+export * from './schema';
+export * from './decisions';
+export { decideAdmissions } from './admit';
+export { explainFit, type FitExplanation } from './explain';
+export { decayUsage, accrueUsage } from './fair-share';
+export { describeKind, formatGpus } from './gpu-kind';
+export { simulateCluster, type SimJob, type SimResult, type SimConfig } from './simulate';

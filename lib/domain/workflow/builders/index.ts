@@ -1,0 +1,37 @@
+// One entry point for the server: a job in, the objects to create out, validated against the
+// Argo schema. Creating them is lib/cluster's business.
+import type { Job } from '../job';
+import { validateWorkflow } from '../schema';
+import { buildBenchmarkWorkflow } from './benchmark';
+import { WorkflowBuildError, type BuildOptions, type BuildResult } from './common';
+import { buildEmbeddingWorkflow } from './embedding';
+import { buildRawWorkflow } from './raw';
+import { buildTrainingWorkflow } from './training';
+
+export function buildWorkflow(job: Job, options: BuildOptions = {}): BuildResult {
+  const result = dispatch(job, options);
+  for (const object of [...result.workflowTemplates, result.workflow]) {
+    const problems = validateWorkflow(object);
+    if (problems.length > 0) throw new WorkflowBuildError(`${object.kind} ${object.metadata.name} is invalid`, problems);
+  }
+  return result;
+}
+
+function dispatch(job: Job, options: BuildOptions): BuildResult {
+  switch (job.kind) {
+    case 'training':
+      return { workflow: buildTrainingWorkflow(job, options), workflowTemplates: [] };
+    case 'embedding':
+      return { workflow: buildEmbeddingWorkflow(job, options), workflowTemplates: [] };
+    case 'benchmark':
+      return buildBenchmarkWorkflow(job, options);
+    case 'workflow':
+      return { workflow: buildRawWorkflow(job, options), workflowTemplates: [] };
+  }
+}
+
+export * from './common';
+export { buildBenchmarkWorkflow, countParts, listPendingItems, needsParts, renderPartWorkflow } from './benchmark';
+export { buildEmbeddingWorkflow, countChunks } from './embedding';
+export { buildRawWorkflow, mergeUserWorkflow } from './raw';
+export { buildTrainingWorkflow } from './training';

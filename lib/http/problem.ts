@@ -1,0 +1,51 @@
+// RFC 9457 problem documents: the one place where errors become HTTP responses.
+import { NextResponse } from 'next/server';
+import { AppError, ErrorCode, type FieldError } from '@/lib/server/errors';
+import type { Logger } from '@/lib/log';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  requestId?: string;
+  code?: string;
+  errors?: FieldError[];
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  422: 'Unprocessable Content',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function problemResponse(problem: Problem, headers: Record<string, string> = {}): NextResponse {
+  return NextResponse.json(problem, {
+    status: problem.status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+  });
+}
+
+export function toProblem(error: unknown, requestId: string, log: Logger): Problem {
+  if (error instanceof AppError) {
+    const status = ErrorCode[error.code];
+    if (status >= 500) log.warn({ err: error, cause: error.cause, requestId }, error.message);
+    return {
+      type: `https://gantry.dev/problems/${error.code.toLowerCase().replace(/_/g, '-')}`,
+      title: TITLES[status] ?? 'Error',
+      status,
+      detail: error.message,
+      code: error.code,
+      requestId,
+      ...(error.fields.length ? { errors: error.fields } : {}),
+    };
+  }
+  // Unknown errors never reach the browser verbatim (they may hold SQL or hostnames).
+  log.error({ err: error, requestId }, 'unhandled error');
+  return { type: 'about:blank', title: TITLES[500], status: 500, detail: 'Internal server error', requestId };
+}

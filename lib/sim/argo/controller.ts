@@ -1,0 +1,587 @@
+// The simulated Argo workflow-controller plus the parts of kubelet/kube-scheduler it needs:
+// it watches Workflow writes in the store, reconciles dirty workflows once per tick, creates Pods
+// for Pod nodes, places them on nodes with free GPUs, runs them for their modelled duration and
+// writes results back as a real controller would. All timing runs off one TimerHeap.
+import type { TimerHeap } from '../clock';
+import { parseQuantity, type Placement, type PodDemand, type Toleration } from '../placement';
+import type { GpuSlot } from '../pools';
+import type { KObject, Store } from '../store';
+import { substituteDeep } from './expr';
+import { collectHints, logLine, logLineCount, planStep, type StepPlan } from './model';
+import { buildCtx, newOperatorState, Operator, podName, type OperatorState, type PodRequest } from './operator';
+import { isFulfilled, type Container, type NodeStatus } from './types';
+
+export const WF = 'workflows';
+export const PODS = 'pods';
+const EXECUTOR_IMAGE = 'quay.io/argoproj/argoexec:v3.6.4';
+
+type WfRun = { key: string; wf: KObject & { spec: Record<string, unknown>; status: Record<string, unknown> }; dirty: boolean; /** status changed outside reconcile (pod events) */ changed?: boolean; state: OperatorState; lastWrite: number; activePods: number; wakeAt?: number };
+
+export type PodRun = {
+  key: string;
+  ns: string;
+  name: string;
+  wfKey: string;
+  nodeId: string;
+  plan: StepPlan;
+  demand: PodDemand;
+  phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  node?: string;
+  slots?: GpuSlot[];
+  unschedulable?: string;
+  killed?: string;
+  /** placement signature: pods with equal demands fail to place for the same reason */
+  sig?: string;
+};
+
+export type ControllerOptions = { seed: number; speed: number; failureRate: number; now: () => number; log?: (msg: string, fields?: object) => void };
+
+const ts = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+const wfKey = (o: KObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+export class ArgoController {
+  private readonly runs = new Map<string, WfRun>();
+  readonly pods = new Map<string, PodRun>();
+  private pending: PodRun[] = [];
+  private pendingDirty = false;
+  private lastPlacementGen = -1;
+  private writing = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly placement: Placement,
+    private readonly timers: TimerHeap,
+    private readonly opts: ControllerOptions,
+  ) {
+    store.onChange((type, resource, obj) => {
+      if (this.writing) return;
+      if (resource === WF) this.onWorkflow(type, obj);
+      if (resource === PODS && type === 'DELETED') this.onPodDeleted(obj);
+    });
+  }
+
+  private now(): number {
+    return this.opts.now();
+  }
+
+  get stats() {
+    return { workflows: this.runs.size, pods: this.pods.size, pending: this.pending.length };
+  }
+
+  private onWorkflow(type: string, obj: KObject): void {
+    const key = wfKey(obj);
+    if (type === 'DELETED') {
+      const run = this.runs.get(key);
+      this.runs.delete(key);
+      if (run) this.deletePodsOf(key, obj.metadata.uid);
+      return;
+    }
+    const copy = JSON.parse(JSON.stringify(obj)) as WfRun['wf'];
+    copy.spec ??= {};
+    copy.status ??= {};
+    const run = this.runs.get(key);
+    if (run && run.wf.metadata.uid === copy.metadata.uid) {
+      // the controller owns status: pod results not yet written must survive a user's patch
+      copy.status = run.wf.status;
+      run.wf = copy;
+      run.dirty = true;
+    } else {
+      this.runs.set(key, { key, wf: copy, dirty: true, state: newOperatorState(), lastWrite: 0, activePods: 0 });
+    }
+  }
+
+  /** Work done once per tick: due timers already ran; place pods, reconcile dirty workflows. */
+  tick(): void {
+    if (this.pendingDirty || this.placement.generation !== this.lastPlacementGen) this.schedulePending();
+    const now = this.now();
+    for (const run of this.runs.values()) {
+      if (run.wakeAt !== undefined && run.wakeAt <= now) {
+        run.wakeAt = undefined;
+        run.dirty = true;
+      }
+      if (!run.dirty) continue;
+      // very large workflows are written at most twice a second, as Argo batches its updates
+      const nodes = Object.keys((run.wf.status.nodes as object | undefined) ?? {}).length;
+      if (nodes > 2000 && now - run.lastWrite < 500) continue;
+      run.dirty = false;
+      this.reconcile(run);
+    }
+  }
+
+  private reconcile(run: WfRun): void {
+    const { wf } = run;
+    const status = wf.status;
+    if (['Succeeded', 'Failed', 'Error'].includes(status.phase as string)) return;
+    const before = JSON.stringify(status);
+    const now = this.now();
+    if (!status.phase || status.phase === 'Pending') {
+      status.phase = 'Running';
+      status.startedAt = ts(now);
+      status.finishedAt = null;
+      status.progress = '0/0';
+    }
+    const shutdown = wf.spec.shutdown as string | undefined;
+    if (shutdown === 'Terminate' || shutdown === 'Stop') this.stopPods(run, `Stopped with strategy '${shutdown}'`);
+    const ctx = buildCtx(wf as never, {
+      now: () => this.now(),
+      speed: this.opts.speed,
+      wakeAt: (ms) => {
+        run.wakeAt = run.wakeAt === undefined ? ms : Math.min(run.wakeAt, ms);
+        this.timers.at(ms, () => undefined);
+      },
+      createPod: (req) => {
+        if (shutdown) return false;
+        const limit = Number(wf.spec.parallelism ?? 0);
+        if (limit > 0 && run.activePods >= limit) return false;
+        this.createPod(run, req);
+        return true;
+      },
+    }, run.state);
+    let result: ReturnType<Operator['run']>;
+    try {
+      result = new Operator(ctx).run();
+    } catch (e) {
+      result = { phase: 'Error', message: (e as Error).message };
+    }
+    if (shutdown && !result) {
+      // Terminate skips the exit handler; Stop lets it run (it was not started with pods blocked, so end here)
+      result = { phase: 'Failed', message: `Stopped with strategy '${shutdown}'` };
+      this.failOpenNodes(ctx.nodes, result.message!);
+    }
+    this.rollup(ctx.nodes, status);
+    if (result) {
+      status.phase = result.phase;
+      status.finishedAt = ts(now);
+      if (result.message) status.message = result.message;
+      if (shutdown) status.message = `Stopped with strategy '${shutdown}'`;
+      this.failOpenNodes(ctx.nodes, String(status.message ?? 'workflow finished'));
+      this.onWorkflowDone(run);
+    }
+    const labels = (wf.metadata.labels ??= {});
+    labels['workflows.argoproj.io/phase'] = String(status.phase);
+    if (result) labels['workflows.argoproj.io/completed'] = 'true';
+    else labels['workflows.argoproj.io/completed'] ??= 'false';
+    status.conditions = [
+      { type: 'PodRunning', status: run.activePods > 0 ? 'True' : 'False' },
+      ...(result ? [{ type: 'Completed', status: 'True' }] : []),
+    ];
+    if (run.changed || JSON.stringify(status) !== before || result) this.writeWorkflow(run);
+    run.changed = false;
+  }
+
+  /** Nodes still open when the workflow ends (a Terminate) are closed like Argo does. */
+  private failOpenNodes(nodes: Record<string, NodeStatus>, message: string): void {
+    for (const n of Object.values(nodes)) {
+      if (!isFulfilled(n.phase)) {
+        n.phase = 'Failed';
+        n.message = message;
+        n.finishedAt = ts(this.now());
+      }
+    }
+  }
+
+  /** progress ("succeeded pods/all pods") and resourcesDuration, per node and for the workflow. */
+  private rollup(nodes: Record<string, NodeStatus>, status: Record<string, unknown>): void {
+    const total = new Map<string, [number, number]>();
+    const res = new Map<string, Record<string, number>>();
+    const all: [number, number] = [0, 0];
+    const allRes: Record<string, number> = {};
+    const add = (into: Record<string, number>, from: Record<string, number> | undefined) => {
+      for (const [k, v] of Object.entries(from ?? {})) into[k] = (into[k] ?? 0) + v;
+    };
+    for (const n of Object.values(nodes)) {
+      if (n.type !== 'Pod') continue;
+      const ok = n.phase === 'Succeeded' ? 1 : 0;
+      all[0] += ok;
+      all[1] += 1;
+      add(allRes, n.resourcesDuration);
+      // every boundary (Steps/DAG) above the pod, plus Retry/TaskGroup parents by name
+      const seen = new Set<string>();
+      let b = n.boundaryID;
+      while (b && !seen.has(b)) {
+        seen.add(b);
+        const t = total.get(b) ?? [0, 0];
+        t[0] += ok;
+        t[1] += 1;
+        total.set(b, t);
+        add(res.get(b) ?? (res.set(b, {}), res.get(b)!), n.resourcesDuration);
+        b = nodes[b]?.boundaryID;
+      }
+    }
+    for (const n of Object.values(nodes)) {
+      if (n.type === 'Pod') continue;
+      let t = total.get(n.id);
+      let r = res.get(n.id);
+      if (n.type === 'Retry' || n.type === 'TaskGroup' || n.type === 'StepGroup') {
+        t = [0, 0];
+        r = {};
+        for (const c of n.children ?? []) {
+          const cn = nodes[c];
+          if (cn?.type !== 'Pod') continue;
+          t[0] += cn.phase === 'Succeeded' ? 1 : 0;
+          t[1] += 1;
+          add(r, cn.resourcesDuration);
+        }
+      }
+      if (t && t[1] > 0) n.progress = `${t[0]}/${t[1]}`;
+      if (r && Object.keys(r).length) n.resourcesDuration = r;
+    }
+    status.progress = `${all[0]}/${all[1]}`;
+    if (Object.keys(allRes).length) status.resourcesDuration = allRes;
+  }
+
+  private writeWorkflow(run: WfRun): void {
+    const cur = this.store.get(WF, run.wf.metadata.namespace, run.wf.metadata.name);
+    if (!cur || cur.metadata.uid !== run.wf.metadata.uid) return;
+    // user edits since our copy (labels, annotations, spec) win; status is ours
+    const next = JSON.parse(JSON.stringify({ ...cur, status: run.wf.status })) as KObject;
+    next.metadata.labels = { ...(cur.metadata.labels ?? {}), ...pick(run.wf.metadata.labels, 'workflows.argoproj.io/') };
+    this.writing = true;
+    try {
+      const saved = this.store.update(WF, next);
+      run.wf.metadata.resourceVersion = saved.metadata.resourceVersion;
+      run.wf.metadata.labels = saved.metadata.labels;
+      run.lastWrite = this.now();
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private onWorkflowDone(run: WfRun): void {
+    const gc = (run.wf.spec.podGC as { strategy?: string } | undefined)?.strategy;
+    const ok = run.wf.status.phase === 'Succeeded';
+    if (gc === 'OnWorkflowCompletion' || (gc === 'OnWorkflowSuccess' && ok)) this.deletePodsOf(run.key, run.wf.metadata.uid);
+  }
+
+  // ---- pods ----
+
+  private createPod(run: WfRun, req: PodRequest): void {
+    const wf = run.wf;
+    const t = req.template;
+    const spec = wf.spec;
+    const c: Container = substituteDeep(t.container ?? t.script ?? t.containerSet?.containers?.[0] ?? { image: EXECUTOR_IMAGE, command: ['argoexec', 'resource'] }, req.scope);
+    const ns = wf.metadata.namespace ?? 'default';
+    const name = podName(wf.metadata.name, req.nodeName, t.name);
+    const limits = c.resources?.limits ?? {};
+    const requestsRaw = { ...limits, ...(c.resources?.requests ?? {}) };
+    const requests: Record<string, number> = {};
+    for (const [k, v] of Object.entries(requestsRaw)) requests[k] = parseQuantity(v);
+    const gpus = Object.entries(requests).filter(([k]) => k.startsWith('nvidia.com/')).reduce((a, [, v]) => a + v, 0);
+    const podMeta = (spec.podMetadata ?? {}) as { labels?: Record<string, string>; annotations?: Record<string, string> };
+    const annotations = { ...(podMeta.annotations ?? {}), ...(t.metadata?.annotations ?? {}) };
+    const hints = collectHints({ ...pick(wf.metadata.annotations, 'gantry.dev/sim-'), ...annotations }, c.env);
+    const plan = planStep({
+      seed: this.opts.seed, failureRate: this.opts.failureRate, key: `${wf.metadata.uid}:${req.nodeName}`, attempt: req.attempt, hints,
+      command: [...(c.command ?? []), ...(c.args ?? [])], source: c.source, templateName: t.name, image: c.image ?? '', gpus,
+    });
+    const nodeSelector = (t.nodeSelector ?? spec.nodeSelector) as Record<string, string> | undefined;
+    const tolerations = (t.tolerations ?? spec.tolerations) as Toleration[] | undefined;
+    const affinity = (t.affinity ?? spec.affinity) as { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: PodDemand['affinityTerms'] } } } | undefined;
+    const key = `${ns}/${name}`;
+    const demand: PodDemand = {
+      key, requests, nodeSelector, tolerations,
+      affinityTerms: affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms,
+    };
+    const now = this.now();
+    const pr: PodRun = { key, ns, name, wfKey: run.key, nodeId: req.nodeId, plan, demand, phase: 'Pending', createdAt: now };
+    const pod: KObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name, namespace: ns,
+        labels: { ...(podMeta.labels ?? {}), ...(t.metadata?.labels ?? {}), 'workflows.argoproj.io/completed': 'false', 'workflows.argoproj.io/workflow': wf.metadata.name },
+        annotations: { ...annotations, 'workflows.argoproj.io/node-id': req.nodeId, 'workflows.argoproj.io/node-name': req.nodeName },
+        ownerReferences: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: wf.metadata.name, uid: wf.metadata.uid!, controller: true, blockOwnerDeletion: true } as never],
+      },
+      spec: {
+        containers: [
+          { name: 'wait', image: EXECUTOR_IMAGE, command: ['argoexec', 'wait', '--loglevel', 'info'], resources: { requests: { cpu: '10m', memory: '64Mi' } } },
+          { name: 'main', image: c.image, command: c.command, args: c.args, env: c.env, resources: c.resources ?? {} },
+        ],
+        restartPolicy: 'Never',
+        schedulerName: 'default-scheduler',
+        serviceAccountName: (spec.serviceAccountName as string) ?? 'default',
+        ...(nodeSelector ? { nodeSelector } : {}),
+        ...(tolerations ? { tolerations } : {}),
+        ...(affinity ? { affinity } : {}),
+        ...((t.priorityClassName ?? spec.podPriorityClassName) ? { priorityClassName: t.priorityClassName ?? spec.podPriorityClassName } : {}),
+      },
+      status: { phase: 'Pending', qosClass: Object.keys(limits).length ? 'Burstable' : 'BestEffort' },
+    };
+    this.writing = true;
+    try {
+      this.store.create(PODS, pod);
+    } finally {
+      this.writing = false;
+    }
+    this.pods.set(key, pr);
+    run.activePods++;
+    this.pending.push(pr);
+    this.pendingDirty = true;
+  }
+
+  private patchPod(pr: PodRun, fn: (pod: KObject) => void): void {
+    const pod = this.store.getCopy(PODS, pr.ns, pr.name);
+    if (!pod) return;
+    fn(pod);
+    this.writing = true;
+    try {
+      this.store.update(PODS, pod);
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private nodeOf(pr: PodRun): NodeStatus | undefined {
+    const run = this.runs.get(pr.wfKey);
+    return (run?.wf.status.nodes as Record<string, NodeStatus> | undefined)?.[pr.nodeId];
+  }
+
+  private touch(pr: PodRun): void {
+    const run = this.runs.get(pr.wfKey);
+    if (run) run.dirty = run.changed = true;
+  }
+
+  /** Places pending pods in creation order; identical demands that failed are not retried this pass. */
+  private schedulePending(): void {
+    this.pendingDirty = false;
+    this.lastPlacementGen = this.placement.generation;
+    const failed = new Map<string, string>();
+    const still: PodRun[] = [];
+    for (const pr of this.pending) {
+      if (pr.phase !== 'Pending' || pr.killed || !this.pods.has(pr.key)) continue;
+      const sig = (pr.sig ??= JSON.stringify([pr.demand.requests, pr.demand.nodeSelector, pr.demand.tolerations, pr.demand.affinityTerms]));
+      let msg = failed.get(sig);
+      if (msg === undefined) {
+        const r = this.placement.place(pr.demand);
+        if (r.ok) {
+          this.bound(pr, r.node, r.slots);
+          continue;
+        }
+        msg = r.message;
+        failed.set(sig, msg);
+      }
+      still.push(pr);
+      if (pr.unschedulable !== msg) {
+        pr.unschedulable = msg;
+        this.patchPod(pr, (pod) => {
+          pod.status = {
+            phase: 'Pending',
+            conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: msg, lastProbeTime: null, lastTransitionTime: ts(this.now()) }],
+            qosClass: (pod.status as { qosClass?: string }).qosClass,
+          };
+        });
+        const node = this.nodeOf(pr);
+        if (node) node.message = `Unschedulable: ${msg}`;
+        this.touch(pr);
+      }
+    }
+    this.pending = still;
+    this.lastPlacementGen = this.placement.generation;
+  }
+
+  private bound(pr: PodRun, node: string, slots: GpuSlot[]): void {
+    pr.node = node;
+    pr.slots = slots;
+    pr.unschedulable = undefined;
+    const now = this.now();
+    this.patchPod(pr, (pod) => {
+      (pod.spec as Record<string, unknown>).nodeName = node;
+      pod.status = {
+        phase: 'Pending',
+        conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: ts(now) }],
+        hostIP: `10.0.0.${(hash(node) % 240) + 10}`,
+        containerStatuses: ['wait', 'main'].map((name) => ({ name, ready: false, restartCount: 0, started: false, state: { waiting: { reason: 'ContainerCreating' } } })),
+        qosClass: (pod.status as { qosClass?: string }).qosClass,
+      };
+    });
+    const n = this.nodeOf(pr);
+    if (n) {
+      n.hostNodeName = node;
+      delete n.message;
+    }
+    this.touch(pr);
+    // image pull + container start: 1-4 simulated seconds
+    const startup = (1000 + (hash(pr.key) % 3000)) / this.opts.speed;
+    this.timers.at(now + startup, () => this.start(pr));
+  }
+
+  private start(pr: PodRun): void {
+    if (pr.phase !== 'Pending' || pr.killed || !this.pods.has(pr.key)) return;
+    const now = this.now();
+    pr.phase = 'Running';
+    pr.startedAt = now;
+    this.patchPod(pr, (pod) => {
+      const st = pod.status as Record<string, unknown>;
+      st.phase = 'Running';
+      st.startTime = ts(now);
+      st.podIP = `10.42.${hash(pr.node ?? '') % 250}.${(hash(pr.key) % 250) + 2}`;
+      st.conditions = ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map((type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: ts(now) }));
+      st.containerStatuses = ['wait', 'main'].map((name) => ({ name, ready: true, restartCount: 0, started: true, state: { running: { startedAt: ts(now) } } }));
+    });
+    const n = this.nodeOf(pr);
+    if (n && n.phase === 'Pending') n.phase = 'Running';
+    this.touch(pr);
+    this.timers.at(now + (pr.plan.seconds * 1000) / this.opts.speed, () => this.complete(pr));
+  }
+
+  private complete(pr: PodRun, killedMessage?: string): void {
+    if (pr.phase === 'Succeeded' || pr.phase === 'Failed') return;
+    if (!killedMessage && (pr.killed || pr.phase !== 'Running')) return;
+    const now = this.now();
+    const exitCode = killedMessage ? 143 : pr.plan.exitCode;
+    pr.phase = exitCode === 0 ? 'Succeeded' : 'Failed';
+    pr.finishedAt = now;
+    this.placement.release(pr.key);
+    const run = this.runs.get(pr.wfKey);
+    if (run) run.activePods = Math.max(0, run.activePods - 1);
+    const reason = exitCode === 137 ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error';
+    this.patchPod(pr, (pod) => {
+      const st = pod.status as Record<string, unknown>;
+      st.phase = pr.phase;
+      st.conditions = [{ type: 'Ready', status: 'False', reason: 'PodCompleted', lastProbeTime: null, lastTransitionTime: ts(now) }];
+      st.containerStatuses = ['wait', 'main'].map((name) => ({
+        name, ready: false, restartCount: 0, started: false,
+        state: { terminated: { exitCode: name === 'wait' ? 0 : exitCode, reason: name === 'wait' ? 'Completed' : reason, startedAt: ts(pr.startedAt ?? now), finishedAt: ts(now) } },
+      }));
+      pod.metadata.labels = { ...(pod.metadata.labels ?? {}), 'workflows.argoproj.io/completed': 'true' };
+    });
+    const n = this.nodeOf(pr);
+    if (n && !isFulfilled(n.phase)) {
+      n.phase = pr.phase;
+      n.finishedAt = ts(now);
+      n.progress = pr.phase === 'Succeeded' ? '1/1' : '0/1';
+      n.outputs = { ...(n.outputs ?? {}), exitCode: String(exitCode) };
+      if (pr.phase === 'Succeeded') {
+        n.outputs.result = pr.plan.result;
+        delete n.message;
+        const t = (this.runs.get(pr.wfKey)?.wf.spec.templates as Array<{ name: string; outputs?: { parameters?: Array<{ name: string; value?: string; valueFrom?: { default?: string } }> } }> | undefined)?.find((x) => x.name === n.templateName);
+        const params = (t?.outputs?.parameters ?? []).map((p) => ({ name: p.name, value: p.value ?? p.valueFrom?.default ?? `${p.name}-${pr.name.slice(-6)}` }));
+        if (params.length) n.outputs.parameters = params;
+      } else {
+        n.message = killedMessage ?? `${reason} (exit code ${exitCode})`;
+      }
+      n.resourcesDuration = resourcesDuration(pr.demand.requests, ((pr.finishedAt ?? now) - (pr.startedAt ?? now)) / 1000);
+    }
+    this.touch(pr);
+    const gc = (run?.wf.spec.podGC as { strategy?: string } | undefined)?.strategy;
+    if (gc === 'OnPodCompletion' || (gc === 'OnPodSuccess' && pr.phase === 'Succeeded')) this.deletePod(pr);
+  }
+
+  private stopPods(run: WfRun, message: string): void {
+    for (const pr of this.pods.values()) {
+      if (pr.wfKey !== run.key || pr.phase === 'Succeeded' || pr.phase === 'Failed') continue;
+      pr.killed = message;
+      if (pr.phase === 'Pending') {
+        pr.phase = 'Running';
+        pr.startedAt ??= this.now();
+      }
+      this.complete(pr, message);
+    }
+  }
+
+  private deletePod(pr: PodRun): void {
+    this.pods.delete(pr.key);
+    this.placement.release(pr.key);
+    this.writing = true;
+    try {
+      if (this.store.get(PODS, pr.ns, pr.name)) this.store.delete(PODS, pr.ns, pr.name);
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private deletePodsOf(key: string, uid: string | undefined): void {
+    for (const pr of [...this.pods.values()]) if (pr.wfKey === key) this.deletePod(pr);
+    void uid;
+  }
+
+  private onPodDeleted(obj: KObject): void {
+    const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
+    const pr = this.pods.get(key);
+    if (!pr) return;
+    if (pr.phase === 'Pending' || pr.phase === 'Running') {
+      pr.killed = 'pod deleted';
+      this.placement.release(pr.key);
+      const run = this.runs.get(pr.wfKey);
+      if (run) run.activePods = Math.max(0, run.activePods - 1);
+      const n = this.nodeOf(pr);
+      if (n && !isFulfilled(n.phase)) {
+        n.phase = 'Error';
+        n.message = 'pod deleted';
+        n.finishedAt = ts(this.now());
+      }
+      pr.phase = 'Failed';
+      this.touch(pr);
+    }
+    this.pods.delete(key);
+  }
+
+  // ---- logs ----
+
+  /** Lines of a container's log available now; `done` once no more will come. */
+  readLog(ns: string, name: string, container: string | undefined): { ok: true; lines: Array<{ at: number; text: string }>; done: boolean } | { ok: false; code: 400 | 404; message: string } {
+    const pr = this.pods.get(`${ns}/${name}`);
+    if (!pr) return { ok: false, code: 404, message: `pods "${name}" not found` };
+    const c = container ?? 'main';
+    if (c !== 'main' && c !== 'wait') return { ok: false, code: 400, message: `container ${c} is not valid for pod ${name}` };
+    if (pr.startedAt === undefined) {
+      return { ok: false, code: 400, message: `container "${c}" in pod "${name}" is waiting to start: ${pr.node ? 'ContainerCreating' : 'PodInitializing'}` };
+    }
+    const now = this.now();
+    const end = pr.finishedAt ?? Infinity;
+    if (c === 'wait') {
+      const lines = [
+        { at: pr.startedAt, text: `time="${ts(pr.startedAt)}" level=info msg="Starting Workflow Executor" version=v3.6.4` },
+        { at: pr.startedAt, text: `time="${ts(pr.startedAt)}" level=info msg="Starting deadline monitor"` },
+      ];
+      if (pr.finishedAt !== undefined) lines.push({ at: pr.finishedAt, text: `time="${ts(pr.finishedAt)}" level=info msg="Main container completed" error="<nil>"` });
+      return { ok: true, lines, done: pr.finishedAt !== undefined };
+    }
+    const n = logLineCount(pr.plan);
+    const durMs = (pr.plan.seconds * 1000) / this.opts.speed;
+    const lines: Array<{ at: number; text: string }> = [];
+    const killed = pr.killed !== undefined && pr.finishedAt !== undefined;
+    for (let i = 0; i < n; i++) {
+      const at = pr.plan.kind === 'echo' ? pr.startedAt : pr.startedAt + (durMs * (i + 1)) / (n + 1);
+      const isTail = i >= n - (pr.plan.exitCode ? 3 : 1);
+      const due = isTail ? end : Math.min(at, end);
+      if (killed && (isTail || at > end)) break;
+      if (due > now) break;
+      lines.push({ at: due, text: logLine(pr.plan, i, pr.key, this.opts.seed) });
+    }
+    return { ok: true, lines, done: pr.finishedAt !== undefined };
+  }
+
+  /** Pod runs for the dcgm generator: which pod holds a GPU slot, and whether it uses it. */
+  podRun(key: string): PodRun | undefined {
+    return this.pods.get(key);
+  }
+}
+
+function pick(obj: Record<string, string> | undefined, prefix: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(obj ?? {}).filter(([k]) => k.startsWith(prefix)));
+}
+
+function hash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) >>> 0;
+  return h;
+}
+
+/**
+ * Argo's resourcesDuration: seconds x requested quantity / base unit, where the base is 1 for cpu and
+ * GPUs and 100Mi for memory, with 100m cpu / 100Mi memory assumed when nothing is requested
+ * (`util/resource/duration.go`).
+ */
+export function resourcesDuration(requests: Record<string, number>, seconds: number): Record<string, number> {
+  const out: Record<string, number> = {
+    cpu: Math.round(seconds * (requests.cpu || 0.1)),
+    memory: Math.round((seconds * (requests.memory || 100 * 1024 * 1024)) / (100 * 1024 * 1024)),
+  };
+  for (const [k, v] of Object.entries(requests)) if (k.startsWith('nvidia.com/') && v > 0) out[k] = Math.round(seconds * v);
+  return out;
+}

@@ -1,0 +1,147 @@
+// dcgm-exporter's /metrics for the simulated GPUs, in its real text format
+// (../shared/reference/gpu/dcgm-exporter: HELP/TYPE per field, labels gpu, UUID, device, modelName,
+// Hostname, DCGM_FI_DRIVER_VERSION, then container/namespace/pod of the pod holding the GPU, and
+// GPU_I_PROFILE/GPU_I_ID for MIG instances). Values follow the jobs: a running step makes its GPU
+// busy; a pod that holds a GPU without using it ("gpu-idle") shows allocated memory but ~0% util.
+import { draw } from './rand';
+import type { SimNode } from './pools';
+import type { Placement } from './placement';
+import type { PodRun } from './argo/controller';
+
+type Field = { name: string; type: 'gauge' | 'counter'; help: string };
+
+const F = {
+  SM_CLOCK: { name: 'DCGM_FI_DEV_SM_CLOCK', type: 'gauge', help: 'SM clock frequency (in MHz).' },
+  MEM_CLOCK: { name: 'DCGM_FI_DEV_MEM_CLOCK', type: 'gauge', help: 'Memory clock frequency (in MHz).' },
+  MEMORY_TEMP: { name: 'DCGM_FI_DEV_MEMORY_TEMP', type: 'gauge', help: 'Memory temperature (in C).' },
+  GPU_TEMP: { name: 'DCGM_FI_DEV_GPU_TEMP', type: 'gauge', help: 'GPU temperature (in C).' },
+  POWER_USAGE: { name: 'DCGM_FI_DEV_POWER_USAGE', type: 'gauge', help: 'Power draw (in W).' },
+  TOTAL_ENERGY: { name: 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION', type: 'counter', help: 'Total energy consumption since boot (in mJ).' },
+  PCIE_REPLAY: { name: 'DCGM_FI_DEV_PCIE_REPLAY_COUNTER', type: 'counter', help: 'Total number of PCIe retries.' },
+  GPU_UTIL: { name: 'DCGM_FI_DEV_GPU_UTIL', type: 'gauge', help: 'GPU utilization (in %).' },
+  MEM_COPY_UTIL: { name: 'DCGM_FI_DEV_MEM_COPY_UTIL', type: 'gauge', help: 'Memory utilization (in %).' },
+  XID_ERRORS: { name: 'DCGM_FI_DEV_XID_ERRORS', type: 'gauge', help: 'Value of the last XID error encountered.' },
+  FB_FREE: { name: 'DCGM_FI_DEV_FB_FREE', type: 'gauge', help: 'Framebuffer memory free (in MiB).' },
+  FB_USED: { name: 'DCGM_FI_DEV_FB_USED', type: 'gauge', help: 'Framebuffer memory used (in MiB).' },
+  GR_ENGINE_ACTIVE: { name: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE', type: 'gauge', help: 'Ratio of time the graphics engine is active.' },
+  PIPE_TENSOR_ACTIVE: { name: 'DCGM_FI_PROF_PIPE_TENSOR_ACTIVE', type: 'gauge', help: 'Ratio of cycles the tensor (HMMA) pipe is active.' },
+  DRAM_ACTIVE: { name: 'DCGM_FI_PROF_DRAM_ACTIVE', type: 'gauge', help: 'Ratio of cycles the device memory interface is active sending or receiving data.' },
+} satisfies Record<string, Field>;
+
+const DRIVER = '550.54.15';
+
+export type DcgmSource = {
+  nodes: SimNode[];
+  placement: Placement;
+  podRun: (key: string) => PodRun | undefined;
+  seed: number;
+  bootMs: number;
+  now: () => number;
+};
+
+type Sample = { field: Field; labels: string; value: string };
+
+/** Usage of one GPU (or MIG instance) right now: 0..1 activity, memory fraction, holder pod. */
+function usage(src: DcgmSource, node: SimNode, slotIdx: number[], key: string, memMiB: number) {
+  const holders = src.placement.holders(node.name);
+  let holder: PodRun | undefined;
+  for (const i of slotIdx) {
+    const k = holders[i];
+    const pr = k ? src.podRun(k) : undefined;
+    if (pr && (!holder || (holder.phase !== 'Running' && pr.phase === 'Running'))) holder = pr;
+  }
+  const bucket = Math.floor(src.now() / 5000);
+  const noise = draw(src.seed, `${key}:${bucket}`);
+  let active = 0;
+  let mem = 0.002;
+  if (holder && holder.phase === 'Running') {
+    if (holder.plan.gpuIdle) {
+      active = noise * 0.02;
+      mem = 0.35 + 0.3 * draw(src.seed, `${holder.key}:mem`);
+    } else {
+      active = 0.82 + 0.17 * noise;
+      mem = 0.55 + 0.35 * draw(src.seed, `${holder.key}:mem`);
+    }
+  } else if (holder) {
+    mem = 0.05; // container starting: CUDA context only
+  }
+  const used = Math.round(memMiB * mem);
+  return { active, used, free: memMiB - used, holder };
+}
+
+function labelText(pairs: Array<[string, string]>): string {
+  return pairs.map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',');
+}
+
+const energy = new WeakMap<DcgmSource, Map<string, { at: number; mj: number }>>();
+
+/** Prometheus text for the GPUs of the given nodes (all GPU nodes when omitted). */
+export function renderDcgmMetrics(src: DcgmSource, only?: string): string {
+  const samples: Sample[] = [];
+  const now = src.now();
+  let acc = energy.get(src);
+  if (!acc) energy.set(src, (acc = new Map()));
+  for (const node of src.nodes) {
+    const g = node.pool.gpu;
+    if (!g || (only && node.name !== only)) continue;
+    const m = g.model;
+    for (const dev of node.devices) {
+      const devSlots = node.slots.map((s, i) => (s.gpu === dev.index ? i : -1)).filter((i) => i >= 0);
+      const whole = usage(src, node, devSlots, dev.uuid, m.memoryMiB);
+      const h = whole.holder;
+      const base: Array<[string, string]> = [
+        ['gpu', String(dev.index)], ['UUID', dev.uuid], ['device', `nvidia${dev.index}`], ['modelName', m.modelName],
+        ['Hostname', node.name], ['DCGM_FI_DRIVER_VERSION', DRIVER],
+      ];
+      const podLabels = (pr: PodRun | undefined): Array<[string, string]> => [['container', pr ? 'main' : ''], ['namespace', pr?.ns ?? ''], ['pod', pr?.name ?? '']];
+      const lbl = labelText([...base, ...podLabels(h)]);
+      const power = m.idlePowerW + (m.maxPowerW - m.idlePowerW) * whole.active * 0.9;
+      const e = acc.get(dev.uuid) ?? { at: src.bootMs, mj: 0 };
+      e.mj += power * (now - e.at); // W x ms = mJ
+      e.at = now;
+      acc.set(dev.uuid, e);
+      const temp = Math.round(30 + 45 * whole.active + 3 * draw(src.seed, `${dev.uuid}:t:${Math.floor(now / 5000)}`));
+      const push = (field: Field, value: number | string, labels = lbl) => samples.push({ field, labels, value: String(value) });
+      push(F.SM_CLOCK, whole.active > 0.05 ? m.maxSmClockMHz : 210);
+      push(F.MEM_CLOCK, m.memClockMHz);
+      push(F.MEMORY_TEMP, temp + 2);
+      push(F.GPU_TEMP, temp);
+      push(F.POWER_USAGE, power.toFixed(3));
+      push(F.TOTAL_ENERGY, Math.round(e.mj));
+      push(F.PCIE_REPLAY, 0);
+      push(F.XID_ERRORS, 0);
+      if (!dev.instances.length) {
+        push(F.GPU_UTIL, Math.round(whole.active * 100));
+        push(F.MEM_COPY_UTIL, Math.round(whole.active * 45));
+        push(F.FB_FREE, whole.free);
+        push(F.FB_USED, whole.used);
+        push(F.GR_ENGINE_ACTIVE, whole.active.toFixed(6));
+        push(F.PIPE_TENSOR_ACTIVE, (whole.active * 0.9).toFixed(6));
+        push(F.DRAM_ACTIVE, (whole.active * 0.6).toFixed(6));
+      } else {
+        // MIG: DCGM reports profiling and memory per GPU instance; GPU_UTIL is not supported
+        for (const inst of dev.instances) {
+          const idx = node.slots.findIndex((s) => s.gpu === dev.index && s.instanceId === inst.id);
+          const u = usage(src, node, [idx], `${dev.uuid}:${inst.id}`, inst.memoryMiB);
+          const il = labelText([...base, ['GPU_I_PROFILE', inst.profile], ['GPU_I_ID', String(inst.id)], ...podLabels(u.holder)]);
+          push(F.FB_FREE, u.free, il);
+          push(F.FB_USED, u.used, il);
+          push(F.GR_ENGINE_ACTIVE, u.active.toFixed(6), il);
+          push(F.PIPE_TENSOR_ACTIVE, (u.active * 0.9).toFixed(6), il);
+          push(F.DRAM_ACTIVE, (u.active * 0.6).toFixed(6), il);
+        }
+      }
+    }
+  }
+  // group by metric with one HELP/TYPE header each, as the exporter writes it
+  const byField = new Map<string, Sample[]>();
+  for (const s of samples) (byField.get(s.field.name) ?? (byField.set(s.field.name, []), byField.get(s.field.name)!)).push(s);
+  let out = '';
+  for (const field of Object.values(F)) {
+    const list = byField.get(field.name);
+    if (!list) continue;
+    out += `# HELP ${field.name} ${field.help}\n# TYPE ${field.name} ${field.type}\n`;
+    for (const s of list) out += `${field.name}{${s.labels}} ${s.value}\n`;
+  }
+  return out;
+}

@@ -1,0 +1,73 @@
+// `npm test`: every test Gantry has, in order of speed: unit (Vitest), integration (Vitest against
+// a real PostgreSQL and the simulated cluster over HTTP), then e2e (Playwright in Chromium against
+// `next start`). Ends with one "N passed, N failed" line over all of them.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const results = path.join(root, 'test-results');
+fs.mkdirSync(results, { recursive: true });
+const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+
+interface Totals {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+const totals: Totals = { passed: 0, failed: 0, skipped: 0 };
+let failedSteps: string[] = [];
+
+function run(step: string, cmd: string, args: string[]) {
+  console.log(`\n=== ${step}: ${[path.basename(cmd), ...args].join(' ')}`);
+  const t = performance.now();
+  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+  console.log(`=== ${step}: ${res.status === 0 ? 'ok' : `FAILED (exit ${res.status})`} in ${((performance.now() - t) / 1000).toFixed(1)}s`);
+  if (res.status !== 0) failedSteps.push(step);
+}
+
+function readVitest(file: string) {
+  if (!fs.existsSync(file)) return;
+  const r = JSON.parse(fs.readFileSync(file, 'utf8'));
+  totals.passed += r.numPassedTests ?? 0;
+  totals.failed += r.numFailedTests ?? 0;
+  totals.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+}
+
+function readPlaywright(file: string) {
+  if (!fs.existsSync(file)) return;
+  const s = JSON.parse(fs.readFileSync(file, 'utf8')).stats ?? {};
+  totals.passed += s.expected ?? 0;
+  totals.failed += (s.unexpected ?? 0) + (s.flaky ?? 0);
+  totals.skipped += s.skipped ?? 0;
+}
+
+const only = process.argv[2];
+const want = (s: string) => !only || only === s;
+for (const f of ['unit.json', 'integration.json', 'e2e.json']) fs.rmSync(path.join(results, f), { force: true });
+
+if (want('unit')) {
+  run('unit', bin('vitest'), ['run', '--project', 'unit', '--reporter=default', '--reporter=json', '--outputFile', 'test-results/unit.json']);
+  readVitest(path.join(results, 'unit.json'));
+}
+if (want('integration')) {
+  run('integration', bin('vitest'), [
+    'run', '--project', 'integration', '--reporter=default', '--reporter=json', '--outputFile', 'test-results/integration.json',
+  ]);
+  readVitest(path.join(results, 'integration.json'));
+}
+if (want('e2e')) {
+  // The e2e web server is `npm start`, which builds when sources changed; building here first keeps
+  // the build log separate from Playwright's and its time out of Playwright's start-up timeout.
+  run('build', bin('next'), ['build']);
+  if (!failedSteps.includes('build')) {
+    run('e2e', bin('playwright'), ['test']);
+    readPlaywright(path.join(results, 'e2e.json'));
+  }
+}
+
+console.log(`\nSteps failed: ${failedSteps.length ? failedSteps.join(', ') : 'none'}`);
+if (totals.skipped) console.log(`(${totals.skipped} skipped: see the reasons printed above)`);
+console.log(`${totals.passed} passed, ${totals.failed} failed`);
+process.exit(failedSteps.length || totals.failed ? 1 : 0);
