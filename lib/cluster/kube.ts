@@ -24,8 +24,8 @@ export function loadKubeConfig(opts: { kubeconfigPath?: string } = {}): { kc: Ku
   const e = env();
   const explicit = opts.kubeconfigPath ?? e.KUBECONFIG?.split(path.delimiter).find(Boolean);
   if (explicit) {
-    if (!fs.existsSync(explicit)) throw new ClusterError('Unavailable', `kubeconfig not found at ${explicit}`);
-    kc.loadFromFile(explicit);
+    if (!fs.existsSync(/*turbopackIgnore: true*/ explicit)) throw new ClusterError('Unavailable', `kubeconfig not found at ${explicit}`);
+    kc.loadFromFile(/*turbopackIgnore: true*/ explicit);
     return { kc, source: explicit };
   }
   if (e.KUBERNETES_SERVICE_HOST) {

@@ -82,7 +82,7 @@ async function authenticate(req: NextRequest): Promise<Actor | null> {
   return typeof token?.uid === 'string' ? findActiveActor(getDb(), token.uid, 'session') : null;
 }
 
-async function readBody(req: NextRequest): Promise<unknown> {
+export async function readBody(req: NextRequest): Promise<unknown> {
   if (req.method === 'GET' || req.method === 'HEAD') return undefined;
   const text = await req.text();
   if (!text.trim()) return undefined;

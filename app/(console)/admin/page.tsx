@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { QuotasPanel } from '@/components/admin/quotas-panel';
 import { TeamsPanel } from '@/components/admin/teams-panel';
 import { UsersPanel } from '@/components/admin/users-panel';
 import { PageHeader } from '@/components/ui/card';
@@ -10,10 +11,11 @@ export default async function AdminPage() {
   const { actor } = await requirePageCtx('admin');
   return (
     <>
-      <PageHeader title="Admin" description="Users, roles and teams. Every change is recorded in the audit log." />
+      <PageHeader title="Admin" description="Users, roles, teams and quotas. Every change is recorded in the audit log." />
       <div className="space-y-6">
         <UsersPanel selfId={actor.id} />
         <TeamsPanel />
+        <QuotasPanel />
       </div>
     </>
   );

@@ -1,19 +1,19 @@
 import type { Metadata } from 'next';
+import { DatasetList } from '@/components/benchmarks/dataset-list';
 import { PageHeader } from '@/components/ui/card';
-import { EmptyState } from '@/components/ui/empty-state';
 import { requirePageCtx } from '@/lib/http/session';
+import { hasRole } from '@/lib/server/context';
+import { listDatasets } from '@/lib/server/benchmarks/list-datasets';
 
 export const metadata: Metadata = { title: 'Benchmarks' };
 
 export default async function BenchmarksPage() {
-  await requirePageCtx('viewer');
+  const ctx = await requirePageCtx('viewer');
+  const datasets = await listDatasets({ ctx });
   return (
     <>
-      <PageHeader title="Benchmarks" description="Inference benchmark sweeps, rankings and shareable results." />
-      <EmptyState title="No benchmark sweeps yet">
-        Define a sweep over models, engines, quantizations and GPUs, run it through the queue, then rank the
-        configurations with your own weights and share the result with a link.
-      </EmptyState>
+      <PageHeader title="Benchmarks" description="Inference benchmark results, rankings with your own weights, and shareable links." />
+      <DatasetList initialData={datasets} canImport={hasRole(ctx.actor, 'researcher')} />
     </>
   );
 }

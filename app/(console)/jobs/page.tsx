@@ -1,19 +1,28 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
+import { QueueView } from '@/components/jobs/queue-view';
 import { PageHeader } from '@/components/ui/card';
-import { EmptyState } from '@/components/ui/empty-state';
 import { requirePageCtx } from '@/lib/http/session';
 
 export const metadata: Metadata = { title: 'Jobs' };
 
 export default async function JobsPage() {
-  await requirePageCtx('viewer');
+  const { actor } = await requirePageCtx('viewer');
+  const canSubmit = actor.role !== 'viewer';
   return (
     <>
-      <PageHeader title="Jobs" description="Every job with its state, timeline and GPU use." />
-      <EmptyState title="No jobs yet" action={{ href: '/settings', label: 'Create an API token' }}>
-        Training runs, embedding pipelines, benchmark sweeps and raw Argo workflows you submit show up here with
-        their history. Scripts submit through the API with a personal token.
-      </EmptyState>
+      <PageHeader
+        title="Jobs"
+        description="Every job with its state and history. Scripts submit through POST /api/jobs with a personal token."
+        actions={
+          canSubmit ? (
+            <Link href="/jobs/new" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">
+              Submit a job
+            </Link>
+          ) : undefined
+        }
+      />
+      <QueueView isAdmin={actor.role === 'admin'} canHaveJobs={canSubmit} initial={{ state: '', ...(canSubmit ? { user: 'me' } : {}) }} />
     </>
   );
 }

@@ -5,25 +5,15 @@ import { buildPools, findEarliestStart, placeJob, sumFree, toPlacements } from '
 import type { AdmitDecision, Decision, PreemptDecision, Reservation, WaitDecision } from './decisions';
 import { estimateStarts } from './eta';
 import { buildShareBook } from './fair-share';
-import type { Ledger } from './ledger';
-import {
-  budgetLeft,
-  buildLedger,
-  chargeBudget,
-  chargeUsage,
-  checkQuota,
-  cohortOfTeam,
-  quotaOf,
-  usageOf,
-} from './ledger';
+import type { Ledger, TeamAccount } from './ledger';
+import { accountOf, budgetLeftOf, buildLedger, chargeAccount, checkAccount, heldFrom } from './ledger';
 import * as say from './messages';
 import type { WaitDetail } from './messages';
 import { QueueOrder } from './order';
 import type { QueuedJob, RunningJob, SchedulerOptions, Snapshot } from './schema';
 import { rankOf, resolveOptions } from './schema';
 import type { RunningView } from './victims';
-import { compareVictims, selectVictims } from './victims';
-import { Table, addTo } from './table';
+import { selectVictims, sortVictims } from './victims';
 
 /** The line-up for one GPU kind once a job could not start: EASY backfill's reservation. */
 interface Head {
@@ -34,6 +24,8 @@ interface Head {
   /** Per node: GPUs free at startAt beyond what the head needs; backfill that outlives startAt may use only these. */
   extra: number[];
   scratch: number[];
+  /** The pool version `scratch` was computed at (-1: never). */
+  scratchAt: number;
 }
 
 export interface PassState {
@@ -43,8 +35,6 @@ export interface PassState {
   ledger: Ledger;
   releases: Map<string, Release[]>;
   views: Map<string, RunningView[]>;
-  /** team x kind -> GPUs of that team already told to stop (they still count as usage until gone). */
-  stopping: Table<number>;
   heads: Map<string, Head>;
 }
 
@@ -82,7 +72,6 @@ export function buildPassState(snapshot: Snapshot, options: SchedulerOptions): P
     ledger,
     releases: new Map(),
     views: new Map(),
-    stopping: new Table(),
     heads: new Map(),
   };
   for (const r of snapshot.running) {
@@ -94,13 +83,25 @@ export function buildPassState(snapshot: Snapshot, options: SchedulerOptions): P
         if (i !== undefined) alloc.set(i, (alloc.get(i) ?? 0) + p.count);
       }
     }
-    const release: Release = { at: expectedRelease(r, snapshot.now), parts: alloc, team: r.team, classRank: rankOf(r.priority), count: r.gpu.count };
+    const acc = accountOf(ledger, r.team, r.gpu.kind);
+    const release: Release = { at: expectedRelease(r, snapshot.now), parts: alloc, team: r.team, classRank: rankOf(r.priority), count: r.gpu.count, account: acc };
     listFor(state.releases, r.gpu.kind).push(release);
-    const view: RunningView = { job: r, rank: rankOf(r.priority), alloc, count: r.gpu.count, release, stopping: !!r.preemption, claimed: false };
+    const view: RunningView = {
+      job: r,
+      rank: rankOf(r.priority),
+      alloc,
+      count: r.gpu.count,
+      release,
+      stopping: !!r.preemption,
+      claimed: false,
+      account: acc,
+      nodes: [...alloc.keys()],
+      counts: [...alloc.values()],
+    };
     listFor(state.views, r.gpu.kind).push(view);
-    if (r.preemption) addTo(state.stopping, r.team, r.gpu.kind, r.gpu.count);
+    if (r.preemption) acc.stopping += r.gpu.count;
   }
-  for (const views of state.views.values()) views.sort(compareVictims);
+  for (const views of state.views.values()) sortVictims(views);
   return state;
 }
 
@@ -120,11 +121,15 @@ function considerJob(state: PassState, job: QueuedJob, rank: number, decisions: 
   if (!pool) return never(job, say.noSuchKind(kind));
   if (n > pool.totalCapacity) return never(job, say.largerThanCluster(kind, n, pool.totalCapacity));
   if (job.singleNode && n > pool.maxNodeCapacity) return never(job, say.largerThanNode(kind, n, pool.maxNodeCapacity));
-  const q = quotaOf(ledger, job.team, kind);
+  const acc = accountOf(ledger, job.team, kind);
+  const q = acc.quota;
   if (n > q.guaranteed + q.borrowingLimit) return never(job, say.aboveTeamLimit(job.team, kind, n, q));
+  // The most a team could ever hold by borrowing: its cohort's guarantees plus capacity nobody is guaranteed.
+  const reachable = Math.max(q.guaranteed, Math.min(q.guaranteed + q.borrowingLimit, acc.cohort.guarantee + acc.totals.spare));
+  if (n > reachable) return never(job, say.aboveCohortReach(job.team, acc.cohort.name, kind, n, reachable));
 
   const needHours = (n * job.expectedRuntimeSeconds) / 3600;
-  const left = budgetLeft(ledger, job.team, kind);
+  const left = budgetLeftOf(acc);
   if (left !== null && q.weeklyGpuHours !== null) {
     if (needHours > q.weeklyGpuHours) return never(job, say.aboveWeeklyBudget(job.team, kind, needHours, q.weeklyGpuHours));
     if (needHours > left) {
@@ -133,14 +138,14 @@ function considerJob(state: PassState, job: QueuedJob, rank: number, decisions: 
     }
   }
 
-  const quota = checkQuota(ledger, job.team, kind, n);
-  const reclaimable = mayReclaim(state, job);
+  const quota = checkAccount(acc, n);
+  const reclaimable = mayReclaim(state, job, acc);
   if (!quota.ok && !reclaimable) {
-    const used = usageOf(ledger, job.team, kind);
+    const used = acc.usage[4];
     if (quota.reason === 'QUOTA_EXHAUSTED') {
       return { job, fixedEta: null, detail: { reason: 'QUOTA_EXHAUSTED', team: job.team, kind, used, quota: q, count: n } };
     }
-    const cohort = cohortOfTeam(ledger, job.team);
+    const cohort = acc.cohort.name;
     return { job, fixedEta: null, detail: { reason: 'COHORT_EXHAUSTED', team: job.team, cohort, kind, used, quota: q, lendable: quota.lendable, count: n } };
   }
 
@@ -152,20 +157,23 @@ function considerJob(state: PassState, job: QueuedJob, rank: number, decisions: 
     const avail = beforeHead ? pool.free : allowance(pool, head!);
     const alloc = placeJob(avail, n, job.singleNode);
     if (alloc) {
-      if (head && !beforeHead) for (const [i, c] of alloc) head.extra[i] -= c;
-      decisions.push(admit(state, job, pool, alloc, quota.borrowed, !!head));
+      if (head && !beforeHead) {
+        for (const [i, c] of alloc) head.extra[i] -= c;
+        head.scratchAt = -1;
+      }
+      decisions.push(admit(state, job, acc, pool, alloc, quota.borrowed, !!head));
       return null;
     }
   }
   // Once a kind has a head, later jobs only backfill: reclaiming for them could take GPUs the
   // head was promised.
   if (!head && reclaimable) {
-    const draft = reclaim(state, job, pool, quota.ok, decisions);
+    const draft = reclaim(state, job, acc, pool, quota.ok, decisions);
     if (draft) return draft;
   }
   if (!quota.ok) {
     // Allowed only by stopping its own lower-priority jobs, and that was not possible now.
-    const used = usageOf(ledger, job.team, kind);
+    const used = acc.usage[4];
     return { job, fixedEta: null, detail: { reason: 'QUOTA_EXHAUSTED', team: job.team, kind, used, quota: q, count: n } };
   }
   if (head) {
@@ -178,7 +186,7 @@ function considerJob(state: PassState, job: QueuedJob, rank: number, decisions: 
   let reservation: Reservation | undefined;
   if (earliest) {
     const extra = earliest.freeAt.map((f, i) => f - (earliest.alloc.get(i) ?? 0));
-    state.heads.set(kind, { job, rank, startAt: earliest.startAt, alloc: earliest.alloc, extra, scratch: new Array<number>(extra.length).fill(0) });
+    state.heads.set(kind, { job, rank, startAt: earliest.startAt, alloc: earliest.alloc, extra, scratch: new Array<number>(extra.length).fill(0), scratchAt: -1 });
     reservation = { startAt: earliest.startAt, placements: toPlacements(pool, earliest.alloc) };
   } else {
     // Nothing running will ever free enough (e.g. GPUs held outside Gantry): block nobody.
@@ -187,10 +195,15 @@ function considerJob(state: PassState, job: QueuedJob, rank: number, decisions: 
   return blockedByCapacity(job, pool, reservation);
 }
 
-/** Per node, GPUs free now that the head will not need at its start (reuses one scratch array per kind). */
+/**
+ * Per node, GPUs free now that the head will not need at its start (one scratch array per kind,
+ * recomputed only after `free` or the head's spare GPUs changed).
+ */
 function allowance(pool: KindPool, head: Head): number[] {
   const out = head.scratch;
+  if (head.scratchAt === pool.version) return out;
   for (let i = 0; i < out.length; i++) out[i] = Math.min(pool.free[i], head.extra[i]);
+  head.scratchAt = pool.version;
   return out;
 }
 
@@ -213,51 +226,69 @@ function blockedByCapacity(job: QueuedJob, pool: KindPool, reservation: Reservat
  * Whether the job may make others stop for it: it fits in its team's guarantee counting only the
  * team's jobs of its own priority or higher (or all of them, when in-team preemption is off).
  */
-function mayReclaim(state: PassState, job: QueuedJob): boolean {
-  const q = quotaOf(state.ledger, job.team, job.gpu.kind);
+function mayReclaim(state: PassState, job: QueuedJob, acc: TeamAccount): boolean {
   const minRank = state.options.preemptLowerPriorityInTeam ? rankOf(job.priority) : 0;
-  return usageOf(state.ledger, job.team, job.gpu.kind, minRank) + job.gpu.count <= q.guaranteed;
+  return heldFrom(acc, minRank) + job.gpu.count <= acc.quota.guaranteed;
 }
 
-function admit(state: PassState, job: QueuedJob, pool: KindPool, alloc: Allocation, borrowed: number, backfill: boolean): AdmitDecision {
+function admit(state: PassState, job: QueuedJob, acc: TeamAccount, pool: KindPool, alloc: Allocation, borrowed: number, backfill: boolean): AdmitDecision {
   const rank = rankOf(job.priority);
   for (const [i, c] of alloc) pool.free[i] -= c;
-  chargeUsage(state.ledger, job.team, job.gpu.kind, rank, job.gpu.count);
-  chargeBudget(state.ledger, job.team, job.gpu.kind, (job.gpu.count * job.expectedRuntimeSeconds) / 3600);
+  pool.version++;
+  chargeAccount(acc, rank, job.gpu.count);
+  acc.budgetUsed += (job.gpu.count * job.expectedRuntimeSeconds) / 3600;
   listFor(state.releases, job.gpu.kind).push({
     at: state.now + job.expectedRuntimeSeconds * 1000,
     parts: alloc,
     team: job.team,
     classRank: rank,
     count: job.gpu.count,
+    account: acc,
   });
   return { type: 'admit', jobId: job.id, team: job.team, gpuKind: job.gpu.kind, placements: toPlacements(pool, alloc), borrowed, backfill };
 }
 
-function reclaim(state: PassState, job: QueuedJob, pool: KindPool, quotaOk: boolean, decisions: Decision[]): WaitDraft | null {
-  const { ledger, now, options } = state;
+/** Numbers reclaim calls, for the per-team scratch answers on ledger accounts. */
+let reclaims = 0;
+
+function reclaim(state: PassState, job: QueuedJob, acc: TeamAccount, pool: KindPool, quotaOk: boolean, decisions: Decision[]): WaitDraft | null {
+  const { now, options } = state;
   const kind = job.gpu.kind;
   const n = job.gpu.count;
   const rank = rankOf(job.priority);
-  const q = quotaOf(ledger, job.team, kind);
+  const q = acc.quota;
   // When only the team's own lower-priority jobs stand in the way of its quota, enough of them
   // must stop to bring the job within the guarantee.
-  const ownExcess = quotaOk ? 0 : Math.max(0, usageOf(ledger, job.team, kind) + n - q.guaranteed);
-  const borrowing = (team: string, taken: number): boolean => {
-    const tq = quotaOf(ledger, team, kind);
-    return usageOf(ledger, team, kind) - (state.stopping.get(team, kind) ?? 0) - taken > tq.guaranteed;
+  const ownExcess = quotaOk ? 0 : Math.max(0, acc.usage[4] + n - q.guaranteed);
+  const borrowing = (v: RunningView, taken: number): boolean => {
+    const ta = v.account;
+    return ta.usage[4] - ta.stopping - taken > ta.quota.guaranteed;
   };
+  const inTeam = options.preemptLowerPriorityInTeam;
+  const asked = ++reclaims;
   const plan = selectVictims(
     pool,
     state.views.get(kind) ?? [],
     n,
     job.singleNode,
-    (v, fromTeam) => {
+    (v, taken) => {
       if (v.stopping) return true;
-      if (v.job.team === job.team) return options.preemptLowerPriorityInTeam && v.rank < rank;
-      return borrowing(v.job.team, fromTeam.get(v.job.team) ?? 0);
+      const ta = v.account;
+      if (ta === acc) return inTeam && v.rank < rank;
+      if (taken > 0) return borrowing(v, taken);
+      // Asked for every running job of the kind: answer once per team.
+      if (ta.askedBy !== asked) {
+        ta.askedBy = asked;
+        ta.borrows = borrowing(v, 0);
+      }
+      return ta.borrows;
     },
-    (taken) => ownExcess === 0 || taken.filter((v) => v.job.team === job.team).reduce((s, v) => s + v.count, 0) >= ownExcess,
+    (taken) => {
+      if (ownExcess === 0) return true;
+      let own = 0;
+      for (const v of taken) if (v.account === acc) own += v.count;
+      return own >= ownExcess;
+    },
   );
   if (!plan) return null;
   const graceDeadline = now + options.graceSeconds * 1000;
@@ -268,7 +299,7 @@ function reclaim(state: PassState, job: QueuedJob, pool: KindPool, quotaOk: bool
       decisions.push(preempt(state, v, job, graceDeadline));
       v.stopping = true;
       v.release.at = Math.min(v.release.at, graceDeadline);
-      addTo(state.stopping, v.job.team, kind, v.count);
+      v.account.stopping += v.count;
       fromTeams.add(v.job.team);
     }
     v.claimed = true;
@@ -290,6 +321,7 @@ function holdForReclaim(state: PassState, job: QueuedJob, pool: KindPool, alloc:
   for (const [i, c] of alloc) {
     const fromFree = Math.min(c, pool.free[i]);
     pool.free[i] -= fromFree;
+    pool.version++;
     fromVictims.set(i, c - fromFree);
   }
   for (const v of victims) {
@@ -300,7 +332,7 @@ function holdForReclaim(state: PassState, job: QueuedJob, pool: KindPool, alloc:
       fromVictims.set(i, (fromVictims.get(i) ?? 0) - used);
       if (c - used > 0) rest.set(i, c - used);
     }
-    releases.push({ at: v.release.at, parts: rest, team: v.job.team, classRank: v.rank, count: v.count });
+    releases.push({ at: v.release.at, parts: rest, team: v.job.team, classRank: v.rank, count: v.count, account: v.account });
   }
   releases.push({ at: deadline + job.expectedRuntimeSeconds * 1000, parts: alloc });
 }
@@ -308,8 +340,8 @@ function holdForReclaim(state: PassState, job: QueuedJob, pool: KindPool, alloc:
 function preempt(state: PassState, victim: RunningView, forJob: QueuedJob, graceDeadline: number): PreemptDecision {
   const kind = victim.job.gpu.kind;
   const ownTeam = victim.job.team === forJob.team;
-  const vq = quotaOf(state.ledger, victim.job.team, kind);
-  const used = usageOf(state.ledger, victim.job.team, kind);
+  const vq = victim.account.quota;
+  const used = victim.account.usage[4];
   const message = ownTeam
     ? say.preemptLowerPriority(forJob.team, kind, victim.count, vq.guaranteed, forJob.id, forJob.priority, graceDeadline)
     : say.preemptBorrower(victim.job.team, kind, victim.count, used, vq.guaranteed, forJob.team, forJob.id, forJob.priority, graceDeadline);
@@ -328,12 +360,14 @@ function preempt(state: PassState, victim: RunningView, forJob: QueuedJob, grace
 }
 
 function finishWaits(state: PassState, drafts: WaitDraft[]): WaitDecision[] {
-  const simulated = state.options.explain ? estimateStarts(state, drafts) : new Map<string, number>();
+  // Job ids are unique (database keys), so an ETA is looked up by queue position.
+  const simulated = state.options.explain ? estimateStarts(state, drafts) : null;
   const teamCount = new Map<string, number>();
   return drafts.map((d, i) => {
     const teamPosition = (teamCount.get(d.job.team) ?? 0) + 1;
     teamCount.set(d.job.team, teamPosition);
-    const eta = d.fixedEta === undefined ? null : (d.fixedEta ?? simulated.get(d.job.id) ?? null);
+    const at = simulated ? simulated[i] : NaN;
+    const eta = d.fixedEta === undefined ? null : (d.fixedEta ?? (at === at ? at : null));
     const decision: WaitDecision = {
       type: 'wait',
       jobId: d.job.id,

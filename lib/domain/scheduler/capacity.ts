@@ -1,5 +1,6 @@
 // Physical capacity per GPU kind: which nodes have how many free, where a job goes (best fit), and
 // when a blocked job could start as running jobs end.
+import type { TeamAccount } from './ledger';
 import type { GpuNode, NodePlacement } from './schema';
 
 export interface KindPool {
@@ -10,6 +11,8 @@ export interface KindPool {
   capacity: number[];
   /** Free now; the admission pass lowers it as it admits and holds. */
   free: number[];
+  /** Bumped whenever the pass changes `free` (lets derived per-node vectors be reused until then). */
+  version: number;
   totalCapacity: number;
   maxNodeCapacity: number;
 }
@@ -34,6 +37,7 @@ export function buildPools(nodes: GpuNode[]): Map<string, KindPool> {
       index: new Map(list.map((n, i) => [n.name, i])),
       capacity: list.map((n) => n.capacity),
       free: list.map((n) => n.free),
+      version: 0,
       totalCapacity: list.reduce((s, n) => s + n.capacity, 0),
       maxNodeCapacity: list.reduce((m, n) => Math.max(m, n.capacity), 0),
     });
@@ -50,7 +54,7 @@ export type Allocation = Map<number, number>;
  * one node, then best-fits the rest: few nodes, and no new fragment.
  */
 export function placeJob(avail: readonly number[], count: number, singleNode: boolean): Allocation | null {
-  const single = findBestFit(avail, count, null);
+  const single = bestFit(avail, count);
   if (single >= 0) return new Map([[single, count]]);
   if (singleNode) return null;
   let total = 0;
@@ -74,6 +78,20 @@ export function placeJob(avail: readonly number[], count: number, singleNode: bo
     rest -= avail[widest];
   }
   return alloc;
+}
+
+/** The node with the least room that still holds `count` (first such by index), or -1. */
+export function bestFit(avail: readonly number[], count: number): number {
+  let best = -1;
+  let room = Infinity;
+  for (let i = 0; i < avail.length; i++) {
+    const a = avail[i];
+    if (a >= count && a < room) {
+      best = i;
+      room = a;
+    }
+  }
+  return best;
 }
 
 function findBestFit(avail: readonly number[], count: number, skip: Set<number> | null): number {
@@ -105,6 +123,8 @@ export interface Release {
   team?: string;
   classRank?: number;
   count?: number;
+  /** The team's ledger account (set by the admission pass), so the forward simulation need not look it up. */
+  account?: TeamAccount;
   /** Cancelled releases are ignored (a victim whose GPUs were re-promised). */
   cancelled?: boolean;
 }

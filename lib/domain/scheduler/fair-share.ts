@@ -27,11 +27,23 @@ export function accrueUsage(record: UsageRecord, gpus: number, from: number, to:
 
 export interface ShareBook {
   /** team x kind -> GPUs counted for ordering (held now + recent average + considered this pass). */
-  held: Table<number>;
+  held: Table<ShareCell>;
   capacity: (kind: string) => number;
   weight: Map<string, number>;
   /** team -> current weighted dominant share. */
-  share: Map<string, number>;
+  share: Map<string, TeamShare>;
+}
+
+export interface TeamShare {
+  share: number;
+}
+
+/** One team and kind: what it holds for ordering, with the constants its share needs. */
+export interface ShareCell {
+  held: number;
+  cap: number;
+  weight: number;
+  team: TeamShare;
 }
 
 /**
@@ -53,16 +65,31 @@ export function buildShareBook(snapshot: Snapshot, capacity: (kind: string) => n
   return book;
 }
 
-export function addHeld(book: ShareBook, team: string, kind: string, gpus: number): void {
-  const held = (book.held.get(team, kind) ?? 0) + gpus;
-  book.held.set(team, kind, held);
-  const cap = book.capacity(kind);
-  const fraction = cap > 0 ? held / cap : 0;
-  const weighted = fraction / (book.weight.get(team) ?? 1);
+export function teamShare(book: ShareBook, team: string): TeamShare {
+  let t = book.share.get(team);
+  if (!t) book.share.set(team, (t = { share: 0 }));
+  return t;
+}
+
+/** The team's cell for a kind (created holding nothing), to be kept and used with addHeldTo. */
+export function shareCell(book: ShareBook, team: string, kind: string): ShareCell {
+  let cell = book.held.get(team, kind);
+  if (!cell) book.held.set(team, kind, (cell = { held: 0, cap: book.capacity(kind), weight: book.weight.get(team) ?? 1, team: teamShare(book, team) }));
+  return cell;
+}
+
+export function addHeldTo(cell: ShareCell, gpus: number): void {
+  const held = (cell.held += gpus);
+  const fraction = cell.cap > 0 ? held / cell.cap : 0;
+  const weighted = fraction / cell.weight;
   // Holdings only grow within a pass, so the dominant share is a running maximum.
-  if (weighted > (book.share.get(team) ?? 0)) book.share.set(team, weighted);
+  if (weighted > cell.team.share) cell.team.share = weighted;
+}
+
+export function addHeld(book: ShareBook, team: string, kind: string, gpus: number): void {
+  addHeldTo(shareCell(book, team, kind), gpus);
 }
 
 export function shareOf(book: ShareBook, team: string): number {
-  return book.share.get(team) ?? 0;
+  return book.share.get(team)?.share ?? 0;
 }

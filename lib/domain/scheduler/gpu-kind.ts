@@ -30,7 +30,19 @@ export function formatGpus(count: number, kind: string): string {
   return `${count} ${name} ${unit}${count === 1 ? '' : 's'}`;
 }
 
+const MINUTE_MS = 60_000;
+/** Rendered minutes (a pass names the same few thousand instants again and again); bounded. */
+const minutes = new Map<number, string>();
+
 /** A deterministic, timezone-free rendering of an instant for messages. */
 export function formatInstant(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  // The text shows whole minutes, so every instant of one minute reads the same (Date truncates).
+  const minute = Math.floor(Math.trunc(ms) / MINUTE_MS);
+  let text = minutes.get(minute);
+  if (text === undefined) {
+    text = `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    if (minutes.size >= 50_000) minutes.clear();
+    minutes.set(minute, text);
+  }
+  return text;
 }

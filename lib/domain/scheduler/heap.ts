@@ -1,4 +1,6 @@
 // A small binary min-heap; the policy and the simulators order thousands of events and queue heads.
+// Sifts move a hole instead of swapping pairs; the comparisons, and so the order of equal items,
+// are those of the textbook swap version.
 export class MinHeap<T> {
   private items: T[] = [];
   constructor(private readonly less: (a: T, b: T) => boolean) {}
@@ -13,34 +15,46 @@ export class MinHeap<T> {
 
   push(item: T): void {
     const a = this.items;
+    const less = this.less;
+    let i = a.length;
     a.push(item);
-    let i = a.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.less(a[i], a[p])) break;
-      [a[i], a[p]] = [a[p], a[i]];
+      const parent = a[p];
+      if (!less(item, parent)) break;
+      a[i] = parent;
       i = p;
     }
+    a[i] = item;
   }
 
   pop(): T | undefined {
     const a = this.items;
     if (a.length === 0) return undefined;
     const top = a[0];
-    const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
+    const last = a.pop() as T;
+    const n = a.length;
+    if (n > 0) {
+      const less = this.less;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         const r = l + 1;
-        let m = i;
-        if (l < a.length && this.less(a[l], a[m])) m = l;
-        if (r < a.length && this.less(a[r], a[m])) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m], a[i]];
+        let m = -1;
+        let best: T = last;
+        if (l < n && less(a[l], best)) {
+          m = l;
+          best = a[l];
+        }
+        if (r < n && less(a[r], best)) {
+          m = r;
+          best = a[r];
+        }
+        if (m < 0) break;
+        a[i] = best;
         i = m;
       }
+      a[i] = last;
     }
     return top;
   }

@@ -1,8 +1,11 @@
 // Quota accounting: how many GPUs of each kind a team (and its cohort) holds, against its
 // guarantee, its borrowing limit and its weekly GPU-hour budget.
+//
+// One record per team and GPU kind (and per cohort and kind), found once and then read and
+// written directly: a pass consults the ledger several times for each of thousands of waiting
+// jobs, and joined-key or nested-map lookups per question dominated its time.
 import type { Quota, Snapshot } from './schema';
 import { rankOf } from './schema';
-import { Table, addTo } from './table';
 
 export interface TeamQuota {
   guaranteed: number;
@@ -13,50 +16,84 @@ export interface TeamQuota {
 
 const NO_QUOTA: TeamQuota = { guaranteed: 0, borrowingLimit: 0, weeklyGpuHours: null, usedGpuHoursThisWeek: 0 };
 
-export interface Ledger {
-  quotas: Table<TeamQuota>;
-  cohortOf: Map<string, string>;
-  /** team x kind -> GPUs held, by class rank (low=0 ... critical=3). */
-  usage: Table<number[]>;
-  cohortUsage: Table<number>;
-  cohortGuarantee: Table<number>;
-  /** Capacity of a kind that no team is guaranteed: every cohort may borrow it. */
-  spare: Map<string, number>;
+/** Per GPU kind: capacity nobody is guaranteed, and how much of it cohorts use now. */
+export interface KindAccount {
+  /** Capacity of the kind that no team is guaranteed: every cohort may borrow it. */
+  spare: number;
   /** How much of `spare` the cohorts use now (sum over cohorts of usage beyond their guarantees). */
-  overflow: Map<string, number>;
-  /** team x kind -> GPU-hours spent this week, including what this pass admitted. */
-  budgetUsed: Table<number>;
+  overflow: number;
+}
+
+/** A cohort's holdings and guarantees of one kind. */
+export interface CohortAccount {
+  name: string;
+  /** Dense index among the ledger's cohort accounts (for per-pass arrays). */
+  id: number;
+  usage: number;
+  guarantee: number;
+}
+
+/** Everything the pass asks about one team and one GPU kind. */
+export interface TeamAccount {
+  team: string;
+  kind: string;
+  /** Dense index among the ledger's team accounts (for per-pass arrays). */
+  id: number;
+  quota: TeamQuota;
+  /** GPUs held by class rank [low, normal, high, critical, total]. */
+  usage: number[];
+  /** GPU-hours spent this week, including what this pass admitted. */
+  budgetUsed: number;
+  /** GPUs of the team already told to stop (they still count as usage until gone). */
+  stopping: number;
+  cohort: CohortAccount;
+  totals: KindAccount;
+  /** Scratch for victim planning: GPUs taken from the team in the plan being built (reset to 0 after). */
+  taken: number;
+  /** Scratch for one reclaim: whether the team borrows (valid while `askedBy` is that reclaim's number). */
+  borrows: boolean;
+  askedBy: number;
+}
+
+export interface Ledger {
+  cohortOf: Map<string, string>;
+  /** team -> kind -> account (created on first use; a missing one reads as zeros and no quota). */
+  teams: Map<string, Map<string, TeamAccount>>;
+  /** cohort -> kind -> account. */
+  cohorts: Map<string, Map<string, CohortAccount>>;
+  kinds: Map<string, KindAccount>;
+  /** Every team account, indexed by its id. */
+  accounts: TeamAccount[];
+  /** Every cohort account, indexed by its id. */
+  cohortAccounts: CohortAccount[];
 }
 
 export const key = (a: string, b: string): string => `${a}\u0000${b}`;
 
 export function buildLedger(snapshot: Snapshot, capacityOf: (kind: string) => number): Ledger {
-  const cohortOf = new Map(snapshot.teams.map((t) => [t.name, t.cohort]));
-  const quotas = new Table<TeamQuota>();
-  const cohortGuarantee = new Table<number>();
-  const guaranteedByKind = new Map<string, number>();
-  const budgetUsed = new Table<number>();
-  for (const q of snapshot.quotas) {
-    quotas.set(q.team, q.gpuKind, toTeamQuota(q));
-    const cohort = cohortOf.get(q.team) ?? q.team;
-    addTo(cohortGuarantee, cohort, q.gpuKind, q.guaranteed);
-    add(guaranteedByKind, q.gpuKind, q.guaranteed);
-    budgetUsed.set(q.team, q.gpuKind, q.usedGpuHoursThisWeek ?? 0);
-  }
   const ledger: Ledger = {
-    quotas,
-    cohortOf,
-    usage: new Table(),
-    cohortUsage: new Table(),
-    cohortGuarantee,
-    spare: new Map(),
-    overflow: new Map(),
-    budgetUsed,
+    cohortOf: new Map(snapshot.teams.map((t) => [t.name, t.cohort])),
+    teams: new Map(),
+    cohorts: new Map(),
+    kinds: new Map(),
+    accounts: [],
+    cohortAccounts: [],
   };
-  for (const kind of new Set([...guaranteedByKind.keys(), ...snapshot.running.map((r) => r.gpu.kind)])) {
-    ledger.spare.set(kind, Math.max(0, capacityOf(kind) - (guaranteedByKind.get(kind) ?? 0)));
+  const guaranteedByKind = new Map<string, number>();
+  for (const q of snapshot.quotas) {
+    const acc = accountOf(ledger, q.team, q.gpuKind);
+    // The last quota row for a team and kind wins; every row counts toward its cohort's guarantee.
+    acc.quota = toTeamQuota(q);
+    acc.budgetUsed = q.usedGpuHoursThisWeek ?? 0;
+    acc.cohort.guarantee += q.guaranteed;
+    guaranteedByKind.set(q.gpuKind, (guaranteedByKind.get(q.gpuKind) ?? 0) + q.guaranteed);
   }
-  for (const r of snapshot.running) chargeUsage(ledger, r.team, r.gpu.kind, rankOf(r.priority), r.gpu.count);
+  const kinds = new Set(guaranteedByKind.keys());
+  for (const n of snapshot.nodes) for (const k of Object.keys(n.gpus)) kinds.add(k);
+  for (const kind of kinds) {
+    kindAccount(ledger, kind).spare = Math.max(0, capacityOf(kind) - (guaranteedByKind.get(kind) ?? 0));
+  }
+  for (const r of snapshot.running) chargeAccount(accountOf(ledger, r.team, r.gpu.kind), rankOf(r.priority), r.gpu.count);
   return ledger;
 }
 
@@ -69,42 +106,82 @@ function toTeamQuota(q: Quota): TeamQuota {
   };
 }
 
-function add(map: Map<string, number>, k: string, v: number): void {
-  map.set(k, (map.get(k) ?? 0) + v);
+export function kindAccount(ledger: Ledger, kind: string): KindAccount {
+  let k = ledger.kinds.get(kind);
+  if (!k) ledger.kinds.set(kind, (k = { spare: 0, overflow: 0 }));
+  return k;
+}
+
+function cohortAccount(ledger: Ledger, cohort: string, kind: string): CohortAccount {
+  let row = ledger.cohorts.get(cohort);
+  if (!row) ledger.cohorts.set(cohort, (row = new Map()));
+  let c = row.get(kind);
+  if (!c) {
+    row.set(kind, (c = { name: cohort, id: ledger.cohortAccounts.length, usage: 0, guarantee: 0 }));
+    ledger.cohortAccounts.push(c);
+  }
+  return c;
+}
+
+/** The team's account for a kind, created (empty, no quota) on first use. */
+export function accountOf(ledger: Ledger, team: string, kind: string): TeamAccount {
+  let row = ledger.teams.get(team);
+  if (!row) ledger.teams.set(team, (row = new Map()));
+  let acc = row.get(kind);
+  if (!acc) {
+    acc = {
+      team,
+      kind,
+      id: ledger.accounts.length,
+      quota: NO_QUOTA,
+      usage: [0, 0, 0, 0, 0],
+      budgetUsed: 0,
+      stopping: 0,
+      cohort: cohortAccount(ledger, cohortOfTeam(ledger, team), kind),
+      totals: kindAccount(ledger, kind),
+      taken: 0,
+      borrows: false,
+      askedBy: 0,
+    };
+    row.set(kind, acc);
+    ledger.accounts.push(acc);
+  }
+  return acc;
 }
 
 export function quotaOf(ledger: Ledger, team: string, kind: string): TeamQuota {
-  return ledger.quotas.get(team, kind) ?? NO_QUOTA;
+  return accountOf(ledger, team, kind).quota;
 }
 
 export function cohortOfTeam(ledger: Ledger, team: string): string {
   return ledger.cohortOf.get(team) ?? team;
 }
 
-export function usageOf(ledger: Ledger, team: string, kind: string, minRank = 0): number {
-  const byRank = ledger.usage.get(team, kind);
-  if (!byRank) return 0;
+/** GPUs the team holds of the kind, counting only classes at or above `minRank`. */
+export function heldFrom(acc: TeamAccount, minRank = 0): number {
+  const byRank = acc.usage;
   if (minRank === 0) return byRank[4];
   let s = 0;
   for (let r = minRank; r < 4; r++) s += byRank[r];
   return s;
 }
 
-function cohortOverflow(ledger: Ledger, cohort: string, kind: string, extra: number): number {
-  return Math.max(0, (ledger.cohortUsage.get(cohort, kind) ?? 0) + extra - (ledger.cohortGuarantee.get(cohort, kind) ?? 0));
+export function usageOf(ledger: Ledger, team: string, kind: string, minRank = 0): number {
+  return heldFrom(accountOf(ledger, team, kind), minRank);
 }
 
 /** Moves usage by `delta` GPUs (negative on release) and keeps cohort and spare totals in step. */
+export function chargeAccount(acc: TeamAccount, classRank: number, delta: number): void {
+  acc.usage[classRank] += delta;
+  acc.usage[4] += delta;
+  const c = acc.cohort;
+  const before = Math.max(0, c.usage - c.guarantee);
+  c.usage += delta;
+  acc.totals.overflow += Math.max(0, c.usage - c.guarantee) - before;
+}
+
 export function chargeUsage(ledger: Ledger, team: string, kind: string, classRank: number, delta: number): void {
-  let byRank = ledger.usage.get(team, kind);
-  // [low, normal, high, critical, total]
-  if (!byRank) ledger.usage.set(team, kind, (byRank = [0, 0, 0, 0, 0]));
-  byRank[classRank] += delta;
-  byRank[4] += delta;
-  const cohort = cohortOfTeam(ledger, team);
-  const before = cohortOverflow(ledger, cohort, kind, 0);
-  addTo(ledger.cohortUsage, cohort, kind, delta);
-  add(ledger.overflow, kind, cohortOverflow(ledger, cohort, kind, 0) - before);
+  chargeAccount(accountOf(ledger, team, kind), classRank, delta);
 }
 
 export type QuotaCheck =
@@ -116,34 +193,44 @@ export type QuotaCheck =
  * needed). Beyond it, the team's borrowing limit is a hard limit, and what it borrows must come
  * from its cohort's unused guarantees or from capacity no team is guaranteed.
  */
-export function checkQuota(ledger: Ledger, team: string, kind: string, count: number): QuotaCheck {
-  const q = quotaOf(ledger, team, kind);
-  const used = usageOf(ledger, team, kind);
+export function checkAccount(acc: TeamAccount, count: number): QuotaCheck {
+  const q = acc.quota;
+  const used = acc.usage[4];
   if (used + count <= q.guaranteed) return { ok: true, borrowed: 0, withinGuarantee: true };
   if (used + count > q.guaranteed + q.borrowingLimit) return { ok: false, reason: 'QUOTA_EXHAUSTED', lendable: 0 };
-  const cohort = cohortOfTeam(ledger, team);
-  const grow = cohortOverflow(ledger, cohort, kind, count) - cohortOverflow(ledger, cohort, kind, 0);
-  if ((ledger.overflow.get(kind) ?? 0) + grow > (ledger.spare.get(kind) ?? 0)) {
-    return { ok: false, reason: 'COHORT_EXHAUSTED', lendable: lendableTo(ledger, team, kind) };
+  const c = acc.cohort;
+  const grow = Math.max(0, c.usage + count - c.guarantee) - Math.max(0, c.usage - c.guarantee);
+  if (acc.totals.overflow + grow > acc.totals.spare) {
+    return { ok: false, reason: 'COHORT_EXHAUSTED', lendable: lendableFor(acc) };
   }
   return { ok: true, borrowed: Math.max(0, used + count - q.guaranteed) - Math.max(0, used - q.guaranteed), withinGuarantee: false };
 }
 
+export function checkQuota(ledger: Ledger, team: string, kind: string, count: number): QuotaCheck {
+  return checkAccount(accountOf(ledger, team, kind), count);
+}
+
 /** GPUs the team could borrow right now: its cohort's unused guarantees plus unclaimed spare. */
-export function lendableTo(ledger: Ledger, team: string, kind: string): number {
-  const cohort = cohortOfTeam(ledger, team);
-  const unusedInCohort = Math.max(0, (ledger.cohortGuarantee.get(cohort, kind) ?? 0) - (ledger.cohortUsage.get(cohort, kind) ?? 0));
-  const spareLeft = Math.max(0, (ledger.spare.get(kind) ?? 0) - (ledger.overflow.get(kind) ?? 0));
+export function lendableFor(acc: TeamAccount): number {
+  const unusedInCohort = Math.max(0, acc.cohort.guarantee - acc.cohort.usage);
+  const spareLeft = Math.max(0, acc.totals.spare - acc.totals.overflow);
   return unusedInCohort + spareLeft;
 }
 
+export function lendableTo(ledger: Ledger, team: string, kind: string): number {
+  return lendableFor(accountOf(ledger, team, kind));
+}
+
 /** Remaining weekly budget in GPU-hours, or null when the team has none for this kind. */
+export function budgetLeftOf(acc: TeamAccount): number | null {
+  if (acc.quota.weeklyGpuHours === null) return null;
+  return acc.quota.weeklyGpuHours - acc.budgetUsed;
+}
+
 export function budgetLeft(ledger: Ledger, team: string, kind: string): number | null {
-  const q = quotaOf(ledger, team, kind);
-  if (q.weeklyGpuHours === null) return null;
-  return q.weeklyGpuHours - (ledger.budgetUsed.get(team, kind) ?? 0);
+  return budgetLeftOf(accountOf(ledger, team, kind));
 }
 
 export function chargeBudget(ledger: Ledger, team: string, kind: string, gpuHours: number): void {
-  addTo(ledger.budgetUsed, team, kind, gpuHours);
+  accountOf(ledger, team, kind).budgetUsed += gpuHours;
 }

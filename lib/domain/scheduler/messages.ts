@@ -62,6 +62,10 @@ export function aboveTeamLimit(team: string, kind: string, count: number, q: Tea
   return `This job asks for ${formatGpus(count, kind)} but team ${team} may hold at most ${q.guaranteed + q.borrowingLimit} (${q.guaranteed} guaranteed + ${q.borrowingLimit} borrowable); it can never start as submitted.`;
 }
 
+export function aboveCohortReach(team: string, cohort: string, kind: string, count: number, reachable: number): string {
+  return `This job asks for ${formatGpus(count, kind)} but team ${team} can hold at most ${reachable} even borrowing everything cohort ${cohort} could lend; it can never start as submitted.`;
+}
+
 export function aboveWeeklyBudget(team: string, kind: string, need: number, weekly: number): string {
   return `This job needs about ${hours(need)} ${describeKind(kind).name} GPU-hours but team ${team}'s weekly budget is ${hours(weekly)}; it can never start as submitted.`;
 }

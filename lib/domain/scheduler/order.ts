@@ -1,45 +1,139 @@
 // The order in which one pass considers waiting jobs, which is also the order shown as queue
-// positions: jobs that fit in their team's guarantee before jobs that must borrow (so a guarantee
-// is not first lent away and then reclaimed), then priority class, then weighted dominant share
-// across teams, then submission time. Within a team and GPU kind: class, then first come first served.
-import type { Ledger } from './ledger';
-import { quotaOf, usageOf } from './ledger';
+// positions. Two sweeps: first the jobs that fit in their team's guarantee, then those that must
+// borrow (so a guarantee is not first lent away and then reclaimed, as Kueue also orders). Within
+// a sweep: priority class, then weighted dominant share across teams, then submission time; within
+// a team and GPU kind: class, then first come first served.
+import type { Ledger, TeamAccount } from './ledger';
+import { accountOf, heldFrom } from './ledger';
 import { Table } from './table';
 import type { ShareBook } from './fair-share';
-import { addHeld, shareOf } from './fair-share';
+import type { ShareCell, TeamShare } from './fair-share';
+import { addHeldTo, shareCell, teamShare } from './fair-share';
 import { MinHeap } from './heap';
 import type { QueuedJob, SchedulerOptions } from './schema';
 import { rankOf } from './schema';
 
+/** A team's jobs of one GPU kind, in order; also its own entry in the heap (a lane is queued at most once at a time). */
 interface Lane {
   team: string;
   kind: string;
+  account: TeamAccount;
+  clock: TeamClock;
+  held: ShareCell;
+  teamShare: TeamShare;
   jobs: QueuedJob[];
   ranks: number[];
+  /** Base class rank of each job (for the guarantee test, which ignores aging). */
+  baseRanks: number[];
   next: number;
-}
-
-interface Entry {
-  lane: Lane;
+  // Heap key of the lane's next job, set when it is queued.
   version: number;
   borrow: number;
   rank: number;
   share: number;
+  submittedAt: number;
+  id: string;
+}
+
+/** Bumped whenever the team gets a job: its queued lanes' keys are then stale. */
+interface TeamClock {
+  version: number;
+}
+
+export interface Ranked {
+  job: QueuedJob;
+  rank: number;
+}
+
+interface LaneSeed {
+  team: string;
+  kind: string;
+  items: Ranked[];
+}
+
+function compareRanked(a: Ranked, b: Ranked): number {
+  return b.rank - a.rank || a.job.submittedAt - b.job.submittedAt || cmp(a.job.id, b.job.id);
+}
+
+/** rankOf without the array search (the same numbers, including 4 for an unknown class). */
+function classRank(priority: string): number {
+  switch (priority) {
+    case 'critical':
+      return 3;
+    case 'high':
+      return 2;
+    case 'normal':
+      return 1;
+    case 'low':
+      return 0;
+    default:
+      return 4;
+  }
+}
+
+/**
+ * All items in lane order: class (higher first), submission time, id, then input order. One
+ * numeric sort of packed (class, submission, index) keys instead of a comparator per lane; equal
+ * (class, submission) runs, which are rare, are then ordered by id. Falls back to a stable
+ * comparator sort when the keys do not pack exactly.
+ */
+export function inLaneOrder(items: Ranked[]): Int32Array {
+  const n = items.length;
+  const order = new Int32Array(n);
+  let min = Infinity;
+  let max = -Infinity;
+  let integral = true;
+  for (let i = 0; i < n; i++) {
+    const t = items[i].job.submittedAt;
+    const r = items[i].rank;
+    if (!Number.isInteger(t) || !(r >= 0 && r <= 3 && Number.isInteger(r))) integral = false;
+    if (t < min) min = t;
+    if (t > max) max = t;
+  }
+  const span = max - min + 1;
+  if (n === 0 || !integral || 4 * span * n > Number.MAX_SAFE_INTEGER) {
+    const idx = Array.from({ length: n }, (_, i) => i);
+    idx.sort((a, b) => compareRanked(items[a], items[b]) || a - b);
+    for (let i = 0; i < n; i++) order[i] = idx[i];
+    return order;
+  }
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const it = items[i];
+    keys[i] = ((3 - it.rank) * span + (it.job.submittedAt - min)) * n + i;
+  }
+  keys.sort();
+  for (let i = 0; i < n; i++) order[i] = keys[i] % n;
+  // Runs with the same class and submission time: order by id (stable, so input order breaks ties).
+  for (let i = 0; i < n; ) {
+    // Exact integer arithmetic (keys are safe integers); a division could round up.
+    const group = keys[i] - (keys[i] % n);
+    let j = i + 1;
+    while (j < n && keys[j] - (keys[j] % n) === group) j++;
+    if (j - i > 1) {
+      const run = Array.from(order.subarray(i, j)).sort((a, b) => cmp(items[a].job.id, items[b].job.id) || a - b);
+      for (let k = i; k < j; k++) order[k] = run[k - i];
+    }
+    i = j;
+  }
+  return order;
 }
 
 /** Priority rank after aging: one class up per `agingSeconds` waited, so nothing waits forever. */
 export function effectiveRank(job: QueuedJob, now: number, options: SchedulerOptions): number {
   const base = rankOf(job.priority);
   if (options.agingSeconds === null || options.agingSeconds <= 0) return base;
-  const steps = Math.floor(Math.max(0, now - job.submittedAt) / (options.agingSeconds * 1000));
+  const steps = Math.floor(Math.max(0, now - (job.queuedAt ?? job.submittedAt)) / (options.agingSeconds * 1000));
   return Math.min(3, base + steps);
 }
 
 export class QueueOrder {
-  private readonly heap: MinHeap<Entry>;
-  private readonly version = new Map<string, number>();
+  private readonly heap = new MinHeap<Lane>(lessLane);
+  private readonly clocks = new Map<string, TeamClock>();
   private last: Lane | null = null;
   private lastRank = 0;
+  /** Jobs that would have to borrow, set aside in the first sweep so their lane's later jobs that fit the guarantee are not stuck behind them. */
+  private deferred: Ranked[] | null = [];
 
   constructor(
     queued: readonly QueuedJob[],
@@ -48,21 +142,68 @@ export class QueueOrder {
     now: number,
     private readonly options: SchedulerOptions,
   ) {
-    const lanes = new Table<{ team: string; kind: string; items: { job: QueuedJob; rank: number }[] }>();
-    const all: { team: string; kind: string; items: { job: QueuedJob; rank: number }[] }[] = [];
-    for (const job of queued) {
-      let lane = lanes.get(job.team, job.gpu.kind);
+    const items: Ranked[] = new Array(queued.length);
+    for (let i = 0; i < queued.length; i++) items[i] = { job: queued[i], rank: effectiveRank(queued[i], now, options) };
+    this.seed(items, inLaneOrder(items));
+  }
+
+  /**
+   * Groups items into lanes (created in order of first appearance) and queues them. `sorted` is
+   * the items' indices in lane order (rank, then submission, then id; ties in input order), or null when
+   * every lane's items are already in that order.
+   */
+  private seed(items: Ranked[], sorted: Int32Array | null): void {
+    const lanes = new Table<LaneSeed>();
+    const all: LaneSeed[] = [];
+    const laneOf: LaneSeed[] = new Array(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      const { team, gpu } = item.job;
+      let lane = lanes.get(team, gpu.kind);
       if (!lane) {
-        lanes.set(job.team, job.gpu.kind, (lane = { team: job.team, kind: job.gpu.kind, items: [] }));
+        lanes.set(team, gpu.kind, (lane = { team, kind: gpu.kind, items: [] }));
         all.push(lane);
       }
-      lane.items.push({ job, rank: effectiveRank(job, now, options) });
+      if (sorted) laneOf[i] = lane;
+      else lane.items.push(item);
     }
-    this.heap = new MinHeap(lessEntry);
-    for (const { team, kind, items } of all) {
-      items.sort((a, b) => b.rank - a.rank || a.job.submittedAt - b.job.submittedAt || cmp(a.job.id, b.job.id));
-      const lane: Lane = { team, kind, jobs: items.map((i) => i.job), ranks: items.map((i) => i.rank), next: 0 };
-      this.heap.push(this.entryFor(lane));
+    if (sorted) {
+      for (let k = 0; k < sorted.length; k++) {
+        const i = sorted[k];
+        laneOf[i].items.push(items[i]);
+      }
+    }
+    for (const { team, kind, items: laneItems } of all) {
+      let clock = this.clocks.get(team);
+      if (!clock) this.clocks.set(team, (clock = { version: 0 }));
+      const n = laneItems.length;
+      const jobs = new Array<QueuedJob>(n);
+      const ranks = new Array<number>(n);
+      const baseRanks = new Array<number>(n);
+      for (let i = 0; i < n; i++) {
+        jobs[i] = laneItems[i].job;
+        ranks[i] = laneItems[i].rank;
+        baseRanks[i] = classRank(jobs[i].priority);
+      }
+      const lane: Lane = {
+        team,
+        kind,
+        account: accountOf(this.ledger, team, kind),
+        clock,
+        held: shareCell(this.book, team, kind),
+        teamShare: teamShare(this.book, team),
+        jobs,
+        ranks,
+        baseRanks,
+        next: 0,
+        version: 0,
+        borrow: 0,
+        rank: 0,
+        share: 0,
+        submittedAt: 0,
+        id: '',
+      };
+      this.pushLane(lane);
     }
   }
 
@@ -76,47 +217,67 @@ export class QueueOrder {
     if (this.last) {
       const lane = this.last;
       this.last = null;
-      this.version.set(lane.team, (this.version.get(lane.team) ?? 0) + 1);
-      if (lane.next < lane.jobs.length) this.heap.push(this.entryFor(lane));
+      lane.clock.version++;
+      if (lane.next < lane.jobs.length) this.pushLane(lane);
     }
     for (;;) {
-      const top = this.heap.pop();
-      if (!top) return undefined;
-      // Keys only grow during a pass (holdings and usage only grow), so a stale entry is
-      // re-keyed and pushed back rather than trusted.
-      if (top.version !== (this.version.get(top.lane.team) ?? 0)) {
-        this.heap.push(this.entryFor(top.lane));
+      const lane = this.heap.pop();
+      if (!lane) {
+        // Second sweep: the borrowers, in the same order rules. Usage only grows, so none of
+        // them can have come within its guarantee meanwhile.
+        if (!this.deferred) return undefined;
+        const items = this.deferred;
+        this.deferred = null;
+        // Set aside lane by lane in lane order, so already in order.
+        this.seed(items, null);
         continue;
       }
-      const lane = top.lane;
+      // Keys only grow during a pass (holdings and usage only grow), so a stale entry is
+      // re-keyed and pushed back rather than trusted.
+      if (lane.version !== lane.clock.version) {
+        this.pushLane(lane);
+        continue;
+      }
       this.lastRank = lane.ranks[lane.next];
       const job = lane.jobs[lane.next++];
       // Counted as held for ordering even if it ends up waiting, so teams interleave fairly in
       // the positions shown to users.
-      addHeld(this.book, lane.team, lane.kind, job.gpu.count);
+      addHeldTo(lane.held, job.gpu.count);
       this.last = lane;
       return job;
     }
   }
 
-  private entryFor(lane: Lane): Entry {
-    const job = lane.jobs[lane.next];
-    const q = quotaOf(this.ledger, lane.team, lane.kind);
-    // Same notion as reclaiming: within the guarantee counting the team's jobs of this priority or higher.
-    const minRank = this.options.preemptLowerPriorityInTeam ? rankOf(job.priority) : 0;
-    const borrow = usageOf(this.ledger, lane.team, lane.kind, minRank) + job.gpu.count > q.guaranteed ? 1 : 0;
-    return { lane, version: this.version.get(lane.team) ?? 0, borrow, rank: lane.ranks[lane.next], share: shareOf(this.book, lane.team) };
+  /** Queues the lane's next job; in the first sweep, jobs that must borrow are set aside on the way. */
+  private pushLane(lane: Lane): void {
+    const acc = lane.account;
+    const inTeam = this.options.preemptLowerPriorityInTeam;
+    while (lane.next < lane.jobs.length) {
+      const job = lane.jobs[lane.next];
+      // Same notion as reclaiming: within the guarantee counting the team's jobs of this priority or higher.
+      const borrow = heldFrom(acc, inTeam ? lane.baseRanks[lane.next] : 0) + job.gpu.count > acc.quota.guaranteed ? 1 : 0;
+      if (!borrow || !this.deferred) {
+        lane.version = lane.clock.version;
+        lane.borrow = borrow;
+        lane.rank = lane.ranks[lane.next];
+        lane.share = lane.teamShare.share;
+        lane.submittedAt = job.submittedAt;
+        lane.id = job.id;
+        this.heap.push(lane);
+        return;
+      }
+      this.deferred.push({ job, rank: lane.ranks[lane.next] });
+      lane.next++;
+    }
   }
 }
 
-function lessEntry(a: Entry, b: Entry): boolean {
+function lessLane(a: Lane, b: Lane): boolean {
   if (a.borrow !== b.borrow) return a.borrow < b.borrow;
   if (a.rank !== b.rank) return a.rank > b.rank;
   if (a.share !== b.share) return a.share < b.share;
-  const ja = a.lane.jobs[a.lane.next];
-  const jb = b.lane.jobs[b.lane.next];
-  if (ja.submittedAt !== jb.submittedAt) return ja.submittedAt < jb.submittedAt;
-  return ja.id < jb.id;
+  if (a.submittedAt !== b.submittedAt) return a.submittedAt < b.submittedAt;
+  return a.id < b.id;
 }
 
 export function cmp(a: string, b: string): number {

@@ -31,6 +31,12 @@ export const QueuedJob = z.object({
   /** Hard stop; backfill relies on it so a backfilled job cannot outlive its promise. */
   maxRuntimeSeconds: z.number().positive(),
   submittedAt: Instant,
+  /**
+   * When it last entered the queue (a preempted job re-enters). Aging counts from here, so a job
+   * that just lost its GPUs does not come back aged by the time it spent running; its place in
+   * line still comes from submittedAt.
+   */
+  queuedAt: Instant.optional(),
 });
 export type QueuedJob = z.infer<typeof QueuedJob>;
 

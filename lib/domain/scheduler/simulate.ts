@@ -91,7 +91,7 @@ export function simulateCluster(config: SimConfig): SimResult {
       release(live);
       if (e.stop && live.endAt > e.at) {
         results.get(e.id)!.preemptions++;
-        queued.set(e.id, live.job);
+        queued.set(e.id, { ...live.job, queuedAt: e.at });
       } else {
         results.get(e.id)!.finishedAt = e.at;
       }

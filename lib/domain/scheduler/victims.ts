@@ -5,6 +5,7 @@
 import type { Allocation, KindPool } from './capacity';
 import { placeJob, sumFree } from './capacity';
 import type { Release } from './capacity';
+import type { TeamAccount } from './ledger';
 import type { RunningJob } from './schema';
 
 export interface RunningView {
@@ -17,6 +18,11 @@ export interface RunningView {
   stopping: boolean;
   /** Its GPUs were already promised to a reclaiming job in this pass. */
   claimed: boolean;
+  /** Its team's ledger account for the kind. */
+  account: TeamAccount;
+  /** `alloc` as parallel arrays (same order), cheaper to walk. */
+  nodes: number[];
+  counts: number[];
 }
 
 export interface VictimPlan {
@@ -25,7 +31,7 @@ export interface VictimPlan {
 }
 
 /** Whether taking `view` is allowed given the GPUs already taken from its team in this plan. */
-export type Eligible = (view: RunningView, takenFromTeam: ReadonlyMap<string, number>) => boolean;
+export type Eligible = (view: RunningView, takenFromTeam: number) => boolean;
 
 /** Preemption order: lowest priority first, then most recently started, then id. */
 export function compareVictims(a: RunningView, b: RunningView): number {
@@ -33,18 +39,62 @@ export function compareVictims(a: RunningView, b: RunningView): number {
 }
 
 /**
+ * Sorts views in compareVictims order, stably. One numeric sort of packed (class, start, index)
+ * keys instead of a comparator call per comparison; runs with equal class and start, which are
+ * rare, are then ordered by id. Falls back to the comparator when the keys do not pack exactly.
+ */
+export function sortVictims(views: RunningView[]): void {
+  const n = views.length;
+  if (n < 2) return;
+  let min = Infinity;
+  let max = -Infinity;
+  let exact = true;
+  for (let i = 0; i < n; i++) {
+    const t = views[i].job.startedAt;
+    const r = views[i].rank;
+    if (!Number.isInteger(t) || !(r >= 0 && r <= 4 && Number.isInteger(r))) exact = false;
+    if (t < min) min = t;
+    if (t > max) max = t;
+  }
+  const span = max - min + 1;
+  if (!exact || 5 * span * n > Number.MAX_SAFE_INTEGER) {
+    views.sort(compareVictims);
+    return;
+  }
+  const keys = new Float64Array(n);
+  // Lower class first, then the most recently started first.
+  for (let i = 0; i < n; i++) keys[i] = (views[i].rank * span + (max - views[i].job.startedAt)) * n + i;
+  keys.sort();
+  const copy = views.slice();
+  for (let i = 0; i < n; i++) views[i] = copy[keys[i] % n];
+  for (let i = 0; i < n; ) {
+    // Exact integer arithmetic (keys are safe integers); a division could round up.
+    const group = keys[i] - (keys[i] % n);
+    let j = i + 1;
+    while (j < n && keys[j] - (keys[j] % n) === group) j++;
+    if (j - i > 1) {
+      const run = views.slice(i, j).sort(compareVictims);
+      for (let k = i; k < j; k++) views[k] = run[k - i];
+    }
+    i = j;
+  }
+}
+
+/**
  * `sorted` is in compareVictims order (sorted once per pass). Jobs already stopping come first,
  * and jobs that are not eligible even on their own are dropped before any planning.
  */
 function orderVictims(sorted: RunningView[], eligible: Eligible): RunningView[] {
-  const none = new Map<string, number>();
   const stopping: RunningView[] = [];
   const others: RunningView[] = [];
-  for (const v of sorted) {
-    if (v.claimed || !eligible(v, none)) continue;
+  for (let i = 0; i < sorted.length; i++) {
+    const v = sorted[i];
+    if (v.claimed || !eligible(v, 0)) continue;
     (v.stopping ? stopping : others).push(v);
   }
-  return stopping.concat(others);
+  if (stopping.length === 0) return others;
+  for (let i = 0; i < others.length; i++) stopping.push(others[i]);
+  return stopping;
 }
 
 export function selectVictims(
@@ -66,26 +116,120 @@ export function selectVictims(
     return chosen ? { victims: prune(chosen, sufficient), alloc: fitsNow } : null;
   }
   if (!singleNode) return planAcross(pool, ordered, count, eligible, sufficient);
-  const byNode = new Map<number, RunningView[]>();
-  for (const c of ordered) {
-    for (const n of c.alloc.keys()) {
-      const list = byNode.get(n) ?? [];
-      list.push(c);
-      byNode.set(n, list);
+  return planOnOneNode(pool, ordered, count, eligible, sufficient);
+}
+
+/** Per-pool scratch for planOnOneNode: per node, a list of (victim, GPUs there) in preemption order. */
+interface NodeLists {
+  head: Int32Array;
+  tail: Int32Array;
+  reach: Float64Array;
+  /** Entries: index into `ordered`, GPUs on the node, next entry of the same node (-1 ends). */
+  view: number[];
+  gpus: number[];
+  next: number[];
+  /** Nodes in order of first appearance. */
+  nodes: number[];
+}
+
+const scratch = new WeakMap<KindPool, NodeLists>();
+
+function listsFor(pool: KindPool): NodeLists {
+  let s = scratch.get(pool);
+  if (!s) {
+    const n = pool.free.length;
+    s = { head: new Int32Array(n).fill(-1), tail: new Int32Array(n), reach: new Float64Array(n), view: [], gpus: [], next: [], nodes: [] };
+    scratch.set(pool, s);
+  }
+  return s;
+}
+
+/**
+ * For a single-node job: on each node, take victims there in preemption order until the job
+ * fits; keep the node needing the fewest new victims, then the ones earliest in preemption order.
+ * Only the winner is pruned, so each node costs one pass over its own victims.
+ */
+function planOnOneNode(
+  pool: KindPool,
+  ordered: RunningView[],
+  count: number,
+  eligible: Eligible,
+  sufficient: (taken: RunningView[]) => boolean,
+): VictimPlan | null {
+  const L = listsFor(pool);
+  const { head, tail, reach, view, gpus, next, nodes } = L;
+  for (let k = 0; k < ordered.length; k++) {
+    const on = ordered[k].nodes;
+    const counts = ordered[k].counts;
+    for (let j = 0; j < on.length; j++) {
+      const n = on[j];
+      const g = counts[j];
+      const e = view.length;
+      view.push(k);
+      gpus.push(g);
+      next.push(-1);
+      if (head[n] < 0) {
+        head[n] = e;
+        reach[n] = pool.free[n];
+        nodes.push(n);
+      } else {
+        next[tail[n]] = e;
+      }
+      tail[n] = e;
+      reach[n] += g;
     }
   }
-  let best: { plan: VictimPlan; score: number[] } | null = null;
-  for (const [i, onNode] of [...byNode.entries()].sort((a, b) => a[0] - b[0])) {
-    if (pool.capacity[i] < count) continue;
-    const enough = (taken: RunningView[]) => pool.free[i] + sumOn(taken, i) >= count && sufficient(taken);
-    const chosen = takeUntil(onNode, eligible, enough);
-    if (!chosen) continue;
-    const kept = prune(chosen, enough);
-    const fresh = kept.filter((v) => !v.stopping);
-    const score = [fresh.length, Math.max(-1, ...fresh.map((v) => v.rank)), sumOn(kept, i), pool.free[i] + sumOn(kept, i) - count, i];
-    if (!best || lexLess(score, best.score)) best = { plan: { victims: kept, alloc: new Map([[i, count]]) }, score };
+  // The winner is the least (fresh, last, spare, node): a total order, so the order in which nodes
+  // are tried changes nothing; stopping a node's walk once it needs more fresh victims than the
+  // best so far only skips nodes that cannot win.
+  let bestNode = -1;
+  let bestTaken: RunningView[] = [];
+  let bestFresh = 0;
+  let bestLast = 0;
+  let bestSpare = 0;
+  for (const i of nodes) {
+    if (pool.capacity[i] < count || reach[i] < count) continue;
+    const taken: RunningView[] = [];
+    let avail = pool.free[i];
+    let fresh = 0;
+    let last = -1;
+    for (let e = head[i]; e >= 0; e = next[e]) {
+      const v = ordered[view[e]];
+      if (!eligible(v, v.account.taken)) continue;
+      taken.push(v);
+      v.account.taken += v.count;
+      avail += gpus[e];
+      if (!v.stopping) {
+        fresh++;
+        last = view[e];
+      }
+      if (avail >= count && sufficient(taken)) break;
+      if (bestNode >= 0 && fresh > bestFresh) break;
+    }
+    for (let t = 0; t < taken.length; t++) taken[t].account.taken = 0;
+    if (avail < count || !sufficient(taken)) continue;
+    const spare = avail - count;
+    const better =
+      bestNode < 0 ||
+      fresh < bestFresh ||
+      (fresh === bestFresh && (last < bestLast || (last === bestLast && (spare < bestSpare || (spare === bestSpare && i < bestNode)))));
+    if (better) {
+      bestNode = i;
+      bestTaken = taken;
+      bestFresh = fresh;
+      bestLast = last;
+      bestSpare = spare;
+    }
   }
-  return best?.plan ?? null;
+  for (const n of nodes) head[n] = -1;
+  nodes.length = 0;
+  view.length = 0;
+  gpus.length = 0;
+  next.length = 0;
+  if (bestNode < 0) return null;
+  const node = bestNode;
+  const victims = prune(bestTaken, (t) => pool.free[node] + sumOn(t, node) >= count && sufficient(t));
+  return { victims, alloc: new Map([[node, count]]) };
 }
 
 function planAcross(
@@ -108,15 +252,19 @@ function planAcross(
 
 function takeUntil(ordered: RunningView[], eligible: Eligible, done: (taken: RunningView[]) => boolean): RunningView[] | null {
   const taken: RunningView[] = [];
-  const fromTeam = new Map<string, number>();
   if (done(taken)) return taken;
+  let result: RunningView[] | null = null;
   for (const v of ordered) {
-    if (!eligible(v, fromTeam)) continue;
+    if (!eligible(v, v.account.taken)) continue;
     taken.push(v);
-    fromTeam.set(v.job.team, (fromTeam.get(v.job.team) ?? 0) + v.count);
-    if (done(taken)) return taken;
+    v.account.taken += v.count;
+    if (done(taken)) {
+      result = taken;
+      break;
+    }
   }
-  return null;
+  for (const v of taken) v.account.taken = 0;
+  return result;
 }
 
 /** Drops victims that turned out unnecessary, the last chosen (most valuable) first. */
@@ -133,9 +281,4 @@ function sumOn(views: RunningView[], node: number): number {
   let s = 0;
   for (const v of views) s += v.alloc.get(node) ?? 0;
   return s;
-}
-
-function lexLess(a: number[], b: number[]): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
-  return false;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { count, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { memberships, teams, users } from '@/lib/db/schema';
+import { memberships, quotas, teams, users } from '@/lib/db/schema';
 import { hashPassword } from '../auth/passwords';
 
 // Demo accounts for the embedded setup; the README lists them. Never seeded unless GANTRY_DEMO is on.
@@ -16,6 +16,18 @@ export const DEMO_USERS = [
   { email: 'grace@gantry.local', name: 'Grace Hopper', role: 'researcher' as const, teams: ['nlp'] },
   { email: 'linus@gantry.local', name: 'Linus Pauling', role: 'researcher' as const, teams: ['inference'] },
   { email: 'vera@gantry.local', name: 'Vera Rubin', role: 'viewer' as const, teams: ['vision'] },
+];
+
+// Demo quotas (team, GPU kind ids as the simulated cluster advertises them), so the queue admits
+// and explains from the first start; admins change them under Admin -> Quotas.
+export const DEMO_QUOTAS = [
+  { team: 'vision', gpuKind: 'a100-80gb-shared', guaranteed: 16, borrowingLimit: 16, weeklyGpuHours: null },
+  { team: 'nlp', gpuKind: 'a100-80gb-shared', guaranteed: 16, borrowingLimit: 16, weeklyGpuHours: null },
+  { team: 'vision', gpuKind: 'h100-80gb-shared', guaranteed: 8, borrowingLimit: 8, weeklyGpuHours: 2000 },
+  { team: 'nlp', gpuKind: 'h100-80gb-shared', guaranteed: 8, borrowingLimit: 8, weeklyGpuHours: 2000 },
+  { team: 'vision', gpuKind: 't4', guaranteed: 4, borrowingLimit: 4, weeklyGpuHours: null },
+  { team: 'inference', gpuKind: 'a100-80gb-mig-1g.10gb', guaranteed: 16, borrowingLimit: 0, weeklyGpuHours: null },
+  { team: 'inference', gpuKind: 'a100-80gb-mig-3g.40gb', guaranteed: 8, borrowingLimit: 0, weeklyGpuHours: null },
 ];
 
 export interface BootstrapResult {
@@ -57,6 +69,8 @@ export async function bootstrap(
       const links = teamRows.filter((t) => u.teams.includes(t.slug)).map((t) => ({ userId: row.id, teamId: t.id }));
       await tx.insert(memberships).values(links);
     }
+    const teamId = new Map(teamRows.map((t) => [t.slug, t.id]));
+    await tx.insert(quotas).values(DEMO_QUOTAS.map(({ team, ...q }) => ({ ...q, teamId: teamId.get(team)! })));
     return { adminCreated: true, generatedPassword, demoSeeded: true };
   });
 }

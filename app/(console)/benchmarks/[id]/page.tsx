@@ -1,0 +1,34 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { DatasetWorkbench } from '@/components/benchmarks/workbench';
+import { PageHeader } from '@/components/ui/card';
+import { requirePageCtx } from '@/lib/http/session';
+import { getDataset } from '@/lib/server/benchmarks/get-dataset';
+import { hasRole } from '@/lib/server/context';
+import { AppError } from '@/lib/server/errors';
+
+export const metadata: Metadata = { title: 'Benchmark dataset' };
+
+export default async function DatasetPage({ params }: { params: Promise<{ id: string }> }) {
+  const ctx = await requirePageCtx('viewer');
+  const { id } = await params;
+  const dataset = await getDataset({ ctx, input: { id } }).catch((e) => {
+    if (e instanceof AppError && (e.code === 'NOT_FOUND' || e.code === 'INVALID')) notFound();
+    throw e;
+  });
+  return (
+    <>
+      <PageHeader
+        title={dataset.name}
+        description={`${dataset.resultCount.toLocaleString('en-US')} results · ${dataset.origin ?? dataset.source}${dataset.team ? ` · team ${dataset.team.name}` : ''}`}
+        actions={
+          <Link href="/benchmarks" className="text-sm text-indigo-700 hover:underline dark:text-indigo-300">
+            ← All datasets
+          </Link>
+        }
+      />
+      <DatasetWorkbench dataset={dataset} canShare={hasRole(ctx.actor, 'researcher')} />
+    </>
+  );
+}

@@ -1,0 +1,7 @@
+// GET /api/admin/telemetry-settings - idle threshold/window and GPU-hour prices; PUT - change them
+import { route } from '@/lib/http/route';
+import { getTelemetrySettings } from '@/lib/server/telemetry/get-telemetry-settings';
+import { updateTelemetrySettings } from '@/lib/server/telemetry/update-telemetry-settings';
+
+export const GET = route({ role: 'admin' }, ({ ctx }) => getTelemetrySettings({ ctx }));
+export const PUT = route({ role: 'admin' }, ({ ctx, body }) => updateTelemetrySettings({ ctx, input: body }));

@@ -1,0 +1,5 @@
+// GET /api/cluster/gpu-kinds - GPU kind ids with description and capacity
+import { route } from '@/lib/http/route';
+import { listGpuKinds } from '@/lib/server/cluster/list-gpu-kinds';
+
+export const GET = route({ role: 'viewer' }, ({ ctx }) => listGpuKinds({ ctx }));

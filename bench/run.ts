@@ -1,0 +1,52 @@
+// `npm run bench [section...]`: Gantry's benchmarks. Speed is measured here, never asserted in tests.
+// Sections: scheduler, workflow, telemetry, ranking (pure code, seconds); telemetry-storage (real
+// PostgreSQL, minutes), dag (Mermaid in headless Chromium), startup (starts a whole Gantry).
+// Results go to stdout; docs/benchmarks.md records what was measured and how.
+import { env } from '@/lib/env';
+import { benchAdmissionPass, benchDecisionLatency, benchKueueReplay } from '@/lib/domain/scheduler/bench';
+import { benches as workflowBenches } from '@/lib/domain/workflow/bench';
+import { runTelemetryBenchmarks } from '@/lib/domain/telemetry/bench';
+import { runRankingBenchmarks } from '@/lib/domain/ranking/bench';
+import { referenceDir } from './reference';
+import { benchStartup } from './startup';
+import { benchTelemetryStorage } from './telemetry-ingest';
+
+const sections: Record<string, () => Promise<void> | void> = {
+  scheduler() {
+    console.table([benchAdmissionPass()]);
+    console.table([benchDecisionLatency()]);
+    const ref = referenceDir(env().referenceDir);
+    if (!ref) return console.log(`Kueue replay NOT RUN: reference data absent at ${env().referenceDir}`);
+    const { kueue, ...replay } = benchKueueReplay(ref);
+    console.log('Kueue baseline replay (virtual time):');
+    console.dir({ gantry: replay, kueue }, { depth: 4 });
+  },
+  workflow() {
+    console.table(Object.entries(workflowBenches).map(([name, fn]) => ({ name, ms: Number(fn().toFixed(2)) })));
+  },
+  telemetry() {
+    console.table(runTelemetryBenchmarks());
+  },
+  ranking() {
+    console.table(runRankingBenchmarks());
+  },
+  async 'telemetry-storage'() {
+    console.table(await benchTelemetryStorage());
+  },
+  async dag() {
+    await import('./dag-render');
+  },
+  startup: benchStartup,
+};
+const SLOW = ['telemetry-storage', 'dag', 'startup'];
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !(w in sections));
+if (unknown.length) {
+  console.error(`unknown section(s) ${unknown.join(', ')}; choose from ${Object.keys(sections).join(', ')}`);
+  process.exit(2);
+}
+for (const name of wanted.length ? wanted : Object.keys(sections).filter((s) => !SLOW.includes(s))) {
+  console.log(`\n## ${name}`);
+  await sections[name]();
+}

@@ -1,0 +1,56 @@
+// A job told to stop keeps its GPUs until its grace deadline; then its Workflow is removed and the
+// job goes back to the queue (Preempted, then Queued: two events), keeping its place in line.
+import { and, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { removeJob } from '@/lib/cluster/job-runner';
+import { jobEvents, jobs } from '@/lib/db/schema';
+import { inTransaction, type Ctx } from '../context';
+
+export interface PreemptDeps {
+  remove(workflowName: string): Promise<void>;
+}
+
+export async function finishPreemptions({ ctx, now = Date.now() }: { ctx: Ctx; now?: number }, deps: PreemptDeps = { remove: removeJob }): Promise<string[]> {
+  const due = await ctx.db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(inArray(jobs.state, ['admitted', 'submitted', 'running']), isNotNull(jobs.preemptDeadline), lte(jobs.preemptDeadline, new Date(now))));
+  const done: string[] = [];
+  for (const { id } of due) {
+    const ok = await inTransaction(ctx, async (tx) => {
+      const [row] = await tx.db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.id, id), inArray(jobs.state, ['admitted', 'submitted', 'running']), isNotNull(jobs.preemptDeadline)))
+        .for('update', { skipLocked: true });
+      if (!row) return false;
+      if (row.workflowName) await deps.remove(row.workflowName);
+      const at = new Date(now);
+      const heldHours = row.admittedAt ? (row.gpuCount * Math.max(0, now - row.admittedAt.getTime())) / 3_600_000 : 0;
+      await tx.db
+        .update(jobs)
+        .set({
+          state: 'queued',
+          placements: null,
+          borrowed: 0,
+          workflowName: null,
+          admittedAt: null,
+          startedAt: null,
+          preemptDeadline: null,
+          preemptedFor: null,
+          queuedAt: at,
+          pastGpuHours: sql`${jobs.pastGpuHours} + ${heldHours}`,
+          reason: 'PREEMPTED',
+          message: 'Preempted to give GPUs back; queued again in its original place in line.',
+          updatedAt: at,
+        })
+        .where(eq(jobs.id, id));
+      await tx.db.insert(jobEvents).values([
+        { jobId: id, at, fromState: row.state, toState: 'preempted', cause: 'PREEMPTED', message: row.message ?? 'Preempted.', details: { forJobId: row.preemptedFor } },
+        { jobId: id, at, fromState: 'preempted', toState: 'queued', cause: 'REQUEUED', message: 'Queued again after preemption.' },
+      ]);
+      return true;
+    });
+    if (ok) done.push(String(id));
+  }
+  return done;
+}

@@ -1,0 +1,128 @@
+// Admitted jobs become Argo Workflows: built by lib/domain/workflow from the job and the node it was
+// admitted on, created through lib/cluster/job-runner (a retry adopts the Workflow of the same
+// name), then marked Submitted. Each job is locked (SKIP LOCKED) while it is handed over, so two
+// workers never hand over the same job.
+import { and, asc, eq } from 'drizzle-orm';
+import { submitJob as submitToCluster } from '@/lib/cluster/job-runner';
+import { ClusterError } from '@/lib/cluster/errors';
+import { jobEvents, jobs, teams, users } from '@/lib/db/schema';
+import { buildWorkflow, nameWorkflow, WorkflowBuildError } from '@/lib/domain/workflow/builders';
+import { Job, type Placement } from '@/lib/domain/workflow/job';
+import type { Workflow } from '@/lib/cluster/workflows';
+import { inTransaction, type Ctx } from '../context';
+import { readClusterGpus, type NodeDetail } from './read-cluster-gpus';
+
+export interface LaunchDeps {
+  nodeDetails(): Promise<Map<string, NodeDetail>>;
+  submit(manifest: Workflow): Promise<{ workflowName: string }>;
+}
+
+export const clusterLaunchDeps: LaunchDeps = {
+  nodeDetails: async () => (await readClusterGpus()).details,
+  submit: submitToCluster,
+};
+
+export interface LaunchResult {
+  submitted: string[];
+  failed: string[];
+}
+
+export async function launchAdmittedJobs({ ctx }: { ctx: Ctx }, deps: LaunchDeps = clusterLaunchDeps): Promise<LaunchResult> {
+  const pending = await ctx.db.select({ id: jobs.id }).from(jobs).where(eq(jobs.state, 'admitted')).orderBy(asc(jobs.admittedAt)).limit(50);
+  const result: LaunchResult = { submitted: [], failed: [] };
+  if (pending.length === 0) return result;
+  const details = await deps.nodeDetails();
+  for (const { id } of pending) {
+    const outcome = await inTransaction(ctx, async (tx) => {
+      const [job] = await tx.db
+        .select({ row: jobs, team: teams.slug, owner: users.email })
+        .from(jobs)
+        .innerJoin(teams, eq(teams.id, jobs.teamId))
+        .innerJoin(users, eq(users.id, jobs.userId))
+        .where(and(eq(jobs.id, id), eq(jobs.state, 'admitted')))
+        .for('update', { of: jobs, skipLocked: true });
+      if (!job) return null;
+      const at = new Date();
+      let manifest: Workflow;
+      try {
+        manifest = buildManifest(job.row, job.team, job.owner, details);
+      } catch (error) {
+        const message = `Gantry could not build the workflow: ${error instanceof WorkflowBuildError ? error.message : String(error)}`.slice(0, 2000);
+        await markFailed(tx, job.row.id, 'admitted', 'BUILD_FAILED', message, at);
+        return 'failed' as const;
+      }
+      try {
+        const { workflowName } = await deps.submit(manifest);
+        await tx.db
+          .update(jobs)
+          .set({ state: 'submitted', workflowName, message: `Workflow ${workflowName} created.`, updatedAt: at })
+          .where(eq(jobs.id, job.row.id));
+        await tx.db.insert(jobEvents).values({
+          jobId: job.row.id,
+          at,
+          fromState: 'admitted',
+          toState: 'submitted',
+          cause: 'WORKFLOW_CREATED',
+          message: `Workflow ${workflowName} created in the cluster.`,
+          details: { workflowName },
+        });
+        return 'submitted' as const;
+      } catch (error) {
+        // The API server refused the object: retrying would not help. Anything else: next pass.
+        if (error instanceof ClusterError && error.kind === 'Invalid') {
+          await markFailed(tx, job.row.id, 'admitted', 'WORKFLOW_REJECTED', `The cluster refused the workflow: ${error.message}`.slice(0, 2000), at);
+          return 'failed' as const;
+        }
+        throw error;
+      }
+    });
+    if (outcome === 'submitted') result.submitted.push(String(id));
+    if (outcome === 'failed') result.failed.push(String(id));
+  }
+  return result;
+}
+
+async function markFailed(ctx: Ctx, id: number, from: 'admitted', cause: string, message: string, at: Date) {
+  await ctx.db
+    .update(jobs)
+    .set({ state: 'failed', reason: cause, message, finishedAt: at, placements: null, updatedAt: at })
+    .where(eq(jobs.id, id));
+  await ctx.db.insert(jobEvents).values({ jobId: id, at, fromState: from, toState: 'failed', cause, message });
+}
+
+/** The Workflow for an admitted job, placed on the node (or the GPU model) it was admitted to. */
+export function buildManifest(row: typeof jobs.$inferSelect, team: string, owner: string, details: Map<string, NodeDetail>): Workflow {
+  const placements = row.placements ?? [];
+  const first = placements[0] ? details.get(placements[0].node) : undefined;
+  if (!first) throw new Error(`node ${placements[0]?.node ?? '(none)'} is no longer in the cluster`);
+  const placement: Placement = {
+    pool: first.pool,
+    nodeSelector:
+      placements.length === 1
+        ? { 'kubernetes.io/hostname': first.name }
+        : first.gpuProduct
+          ? { 'nvidia.com/gpu.product': first.gpuProduct }
+          : {},
+    tolerations: first.taints.map((t) =>
+      t.value === null ? { key: t.key, operator: 'Exists' as const, effect: t.effect as 'NoSchedule' } : { key: t.key, operator: 'Equal' as const, value: t.value, effect: t.effect as 'NoSchedule' },
+    ),
+    resourceName: first.resources[row.gpuKind] ?? 'nvidia.com/gpu',
+  };
+  const spec = row.kind === 'training' ? { configFile: 'none', ...row.spec } : row.spec;
+  const job = Job.parse({
+    id: String(row.id),
+    name: row.name,
+    owner,
+    team,
+    priority: row.priority,
+    gpu: { kind: row.gpuKind, count: row.gpuCount },
+    placement,
+    maxRuntimeSeconds: row.maxRuntimeSeconds,
+    kind: row.kind,
+    spec,
+  });
+  const { workflow } = buildWorkflow(job);
+  if (workflow.metadata.name !== nameWorkflow(job.id)) throw new Error('unexpected workflow name');
+  return workflow as unknown as Workflow;
+}
+

@@ -1,0 +1,54 @@
+// Minimal follow-up of submitted jobs: the Workflow's phase moves the job to Running, Succeeded or
+// Failed (one event each). Per-node status and GPU-seconds belong to the workflow sync loop.
+import { and, eq, inArray } from 'drizzle-orm';
+import { listJobPhases } from '@/lib/cluster/job-runner';
+import { jobEvents, jobs } from '@/lib/db/schema';
+import { inTransaction, type Ctx } from '../context';
+import type { JobState } from '../jobs/job-view';
+
+export interface PhaseDeps {
+  phases(): Promise<Array<{ jobId: string; workflowName: string; phase: string | null; startedAt: string | null; finishedAt: string | null; message: string | null }>>;
+}
+
+const TARGET: Record<string, JobState> = { Running: 'running', Succeeded: 'succeeded', Failed: 'failed', Error: 'failed' };
+
+export async function syncJobPhases({ ctx }: { ctx: Ctx }, deps: PhaseDeps = { phases: listJobPhases }): Promise<number> {
+  const live = await ctx.db
+    .select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName })
+    .from(jobs)
+    .where(inArray(jobs.state, ['submitted', 'running']));
+  if (live.length === 0) return 0;
+  const byName = new Map((await deps.phases()).map((p) => [p.workflowName, p]));
+  let changed = 0;
+  for (const job of live) {
+    const wf = job.workflowName ? byName.get(job.workflowName) : undefined;
+    const target = wf?.phase ? TARGET[wf.phase] : undefined;
+    if (!wf || !target || target === job.state) continue;
+    const at = new Date();
+    const final = target !== 'running';
+    const message =
+      target === 'running'
+        ? `Workflow ${wf.workflowName} is running.`
+        : target === 'succeeded'
+          ? `Workflow ${wf.workflowName} succeeded.`
+          : `Workflow ${wf.workflowName} ${wf.phase === 'Error' ? 'errored' : 'failed'}${wf.message ? `: ${wf.message}` : '.'}`;
+    await inTransaction(ctx, async (tx) => {
+      const [row] = await tx.db
+        .update(jobs)
+        .set({
+          state: target,
+          message,
+          reason: final && target === 'failed' ? 'WORKFLOW_FAILED' : null,
+          startedAt: wf.startedAt ? new Date(wf.startedAt) : at,
+          ...(final ? { finishedAt: wf.finishedAt ? new Date(wf.finishedAt) : at, placements: null, preemptDeadline: null } : {}),
+          updatedAt: at,
+        })
+        .where(and(eq(jobs.id, job.id), eq(jobs.state, job.state)))
+        .returning({ id: jobs.id });
+      if (!row) return;
+      await tx.db.insert(jobEvents).values({ jobId: job.id, at, fromState: job.state, toState: target, cause: `WORKFLOW_${wf.phase!.toUpperCase()}`, message });
+      changed++;
+    });
+  }
+  return changed;
+}

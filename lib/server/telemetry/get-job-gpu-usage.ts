@@ -1,0 +1,83 @@
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { requireRole, type Ctx } from '../context';
+import { parseInput } from '../validate';
+import { findIdleGpus, type IdleGpuView } from './find-idle-gpus';
+import { getTelemetrySettings } from './get-telemetry-settings';
+import { rows, toMs, toNum } from './shared';
+
+export const GetJobGpuUsageInput = z.object({ jobId: z.string().min(1), now: z.number().int().positive().optional() });
+
+export interface JobGpuView {
+  deviceKey: string;
+  node: string;
+  pool: string | null;
+  kind: string | null;
+  migProfile: string | null;
+  pod: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  avgUtilization: number | null;
+  maxUtilization: number | null;
+  avgFbMiB: number | null;
+  avgPowerW: number | null;
+}
+
+export interface JobGpuUsageView {
+  jobId: string;
+  gpus: JobGpuView[];
+  /** non-empty: the job holds GPUs idle under the admin's threshold (the badge on the job) */
+  idle: IdleGpuView[];
+}
+
+/** The GPUs a job held (from the scrapes' pod labels) and how hard it used each. */
+export async function getJobGpuUsage({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<JobGpuUsageView> {
+  requireRole(ctx, 'viewer');
+  const q = parseInput(GetJobGpuUsageInput, input);
+  // 1-minute buckets within the hold, plus raw samples newer than the last closed minute.
+  const list = await rows<Record<string, unknown>>(
+    ctx.db,
+    sql`with a as (
+          select a.device_id, a.namespace || '/' || a.pod as pod, min(a.first_seen_at) as first_seen_at, max(a.last_seen_at) as last_seen_at
+          from gpu_assignments a where a.job_id = ${q.jobId} group by 1, 2),
+        edge as (select coalesce(max(bucket) + interval '1 minute', '-infinity'::timestamptz) as t from gpu_rollups_1m where device_id in (select device_id from a)),
+        u as (
+          select device_id, bucket as t, samples as n, util_avg * samples as us, util_max as um, fb_avg * samples as fs, power_avg * samples as ps
+            from gpu_rollups_1m where device_id in (select device_id from a)
+          union all
+          select device_id, ts, 1, util, util, fb, power from gpu_samples
+            where device_id in (select device_id from a) and ts >= (select t from edge))
+        select d.key, d.node, d.pool, d.kind, d.mig_profile, a.pod, a.first_seen_at, a.last_seen_at,
+          sum(u.us) / nullif(sum(u.n) filter (where u.us is not null), 0) as util, max(u.um) as util_max,
+          sum(u.fs) / nullif(sum(u.n) filter (where u.fs is not null), 0) as fb,
+          sum(u.ps) / nullif(sum(u.n) filter (where u.ps is not null), 0) as power
+        from a join gpu_devices d on d.id = a.device_id
+        left join u on u.device_id = a.device_id and u.t >= date_trunc('minute', a.first_seen_at) and u.t <= a.last_seen_at
+        group by 1, 2, 3, 4, 5, 6, 7, 8 order by d.node, d.key`,
+  );
+  const settings = await getTelemetrySettings({ ctx });
+  const idle = await findIdleGpus(ctx.db, {
+    now: q.now ?? Date.now(),
+    thresholdPercent: settings.idleThresholdPercent,
+    windowMinutes: settings.idleWindowMinutes,
+    jobId: q.jobId,
+  });
+  return {
+    jobId: q.jobId,
+    gpus: list.map((r) => ({
+      deviceKey: String(r.key),
+      node: String(r.node),
+      pool: (r.pool as string | null) ?? null,
+      kind: (r.kind as string | null) ?? null,
+      migProfile: (r.mig_profile as string | null) ?? null,
+      pod: String(r.pod),
+      firstSeenAt: new Date(toMs(r.first_seen_at)).toISOString(),
+      lastSeenAt: new Date(toMs(r.last_seen_at)).toISOString(),
+      avgUtilization: toNum(r.util),
+      maxUtilization: toNum(r.util_max),
+      avgFbMiB: toNum(r.fb),
+      avgPowerW: toNum(r.power),
+    })),
+    idle: idle.filter((g) => g.jobIds.includes(q.jobId)),
+  };
+}
