@@ -44,6 +44,8 @@ export const jobKeys = {
   all: ['jobs'] as const,
   list: (filter: Record<string, string>) => [...jobKeys.all, 'list', filter] as const,
   detail: (id: string) => [...jobKeys.all, 'detail', id] as const,
+  workflow: (id: string) => [...jobKeys.all, 'workflow', id] as const,
+  stepLog: (id: string, nodeId: string) => [...jobKeys.all, 'step-log', id, nodeId] as const,
 };
 
 export const quotaKeys = {

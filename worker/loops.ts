@@ -7,6 +7,7 @@ import { runSchedulerPass } from '@/lib/server/scheduler/run-scheduler-pass';
 import { collectTelemetry } from '@/lib/server/telemetry/collect-telemetry';
 import { notifyIdleGpus } from '@/lib/server/telemetry/notify-idle-gpus';
 import { rollupAndPrune } from '@/lib/server/telemetry/rollup-and-prune';
+import { syncWorkflows } from '@/lib/server/workflows/sync-workflows';
 
 export function workerLoops(): LoopSpec[] {
   return [
@@ -40,6 +41,18 @@ export function workerLoops(): LoopSpec[] {
             'scheduler pass',
           );
         }
+      },
+    },
+    {
+      // Per job: workflow phase (job events on change), GPU-seconds, the status.nodes snapshot behind
+      // the live DAG, step logs kept past pod garbage collection; jobs whose Workflow vanished fail.
+      name: 'workflow-sync',
+      intervalMs: 2_000,
+      jitter: 0.1,
+      exclusive: true,
+      async run({ db, log }) {
+        const result = await syncWorkflows({ ctx: { db, actor: SYSTEM_ACTOR, log } });
+        if (result.phaseChanges) log.info(result, 'workflow sync');
       },
     },
     {

@@ -9,6 +9,7 @@ import { Card } from '@/components/ui/card';
 import type { JobView } from './types';
 import { formatEta } from './format';
 import { JobTimeline } from './job-timeline';
+import { JobWorkflow } from './job-workflow';
 import { StateBadge } from './state-badge';
 import { useJob } from './use-jobs';
 
@@ -76,6 +77,7 @@ export function JobDetail({ id, actorId, isAdmin, canSubmit }: { id: string; act
       <Card title="Timeline">
         <JobTimeline events={j.events} />
       </Card>
+      {j.workflowName && <JobWorkflow id={j.id} live={j.state === 'submitted' || j.state === 'running'} canReadLogs={j.spec !== null} />}
       {j.spec && (
         <Card title="Spec">
           <pre className="overflow-x-auto text-xs">{JSON.stringify(j.spec, null, 2)}</pre>

@@ -35,3 +35,8 @@ export async function listJobPhases(): Promise<Array<{ jobId: string; workflowNa
     message: w.status?.message ?? null,
   }));
 }
+
+/** Every Workflow Gantry created (label gantry.dev/job-id), with its full status, for the workflow sync. */
+export async function listJobWorkflows(): Promise<Workflow[]> {
+  return (await listWorkflows('gantry.dev/job-id')).items;
+}

@@ -3,7 +3,7 @@
 import { PassThrough } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { Log, type V1Pod } from '@kubernetes/client-node';
-import { call, toClusterError, type ClusterError } from './errors';
+import { call, ClusterError, toClusterError } from './errors';
 import { cluster } from './kube';
 
 export type { V1Pod as ClusterPod };
@@ -61,4 +61,17 @@ export async function followPodLog(
       sink.end();
     },
   };
+}
+
+/**
+ * A step's main-container log, or null when the pod is gone (garbage-collected) or its container
+ * has not started yet (the API answers 400 while it waits): the caller falls back to a stored copy.
+ */
+export async function findStepLog(name: string, opts: { namespace?: string; tailLines?: number } = {}): Promise<string | null> {
+  try {
+    return await readPodLog({ name, namespace: opts.namespace, tailLines: opts.tailLines });
+  } catch (e) {
+    if (e instanceof ClusterError && (e.kind === 'NotFound' || e.kind === 'Invalid')) return null;
+    throw e;
+  }
 }

@@ -21,7 +21,9 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
             <Link href="/jobs/new" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">
               Submit a job
             </Link>
-          ) : undefined
+          ) : (
+            <p className="text-sm text-slate-600 dark:text-slate-400">Viewers follow the queue; submitting needs the researcher role.</p>
+          )
         }
       />
       <div className="space-y-6">

@@ -5,3 +5,4 @@ export * from './worker';
 export * from './benchmarks';
 export * from './telemetry';
 export * from './jobs';
+export * from './workflows';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rankAlternatives } from '../ranking/rank';
+import { fromPrefill } from '@/components/jobs/submit-form-model';
 import { formatDeployHref, prepareResultRanking, RankingSettings, scoreResultRanking, suggestRankingSettings } from './ranking-settings';
 import type { BenchmarkResult } from './results';
 
@@ -52,10 +53,12 @@ describe('ranking benchmark results', () => {
     expect(bad.error!.issues.map((i) => i.path.join('.'))).toEqual(['criteria', 'directions', 'weights', 'constraints.0.metric']);
   });
 
-  it('links a configuration to the queue with a prefill the queue can parse', () => {
+  it('links a configuration to the submit form with a job body the form can parse', () => {
     const href = formatDeployHref(results[0]);
-    expect(href.startsWith('/queue?prefill=')).toBe(true);
-    expect(JSON.parse(new URL(href, 'http://x').searchParams.get('prefill')!)).toMatchObject({ kind: 'benchmark', configurationId: 'c1', gpuKind: 'h100-80gb', gpuCount: 1 });
+    expect(href.startsWith('/jobs/new?prefill=')).toBe(true);
+    const body = JSON.parse(new URL(href, 'http://x').searchParams.get('prefill')!);
+    expect(body).toMatchObject({ kind: 'benchmark', gpu: { kind: 'h100-80gb', count: 1 }, spec: { configurations: [{ id: 'c1', parameters: expect.any(Object) }] } });
+    expect(fromPrefill(new URL(href, 'http://x').searchParams.get('prefill'))).toMatchObject({ kind: 'benchmark', gpuKind: 'h100-80gb', gpuCount: '1' });
   });
 
   it('ranks an empty selection without failing', () => {

@@ -158,25 +158,43 @@ export function formatResultLabel(r: Pick<BenchmarkResult, 'model' | 'engine' | 
 }
 
 /** What the queue's submit form needs to rerun a configuration (read from /queue?prefill=...). */
+/**
+ * A POST /api/jobs body that runs this one configuration as a benchmark job, for the submit form's
+ * `?prefill=`. GPU kind ids of published tables (`h100-80gb`) may need the cluster's sharing
+ * suffix; the form lets the researcher pick before submitting.
+ */
 export function buildDeployPrefill(r: BenchmarkResult): Record<string, unknown> {
+  const id = `${r.configurationId}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 50) || 'config';
+  const parameters = Object.fromEntries(
+    Object.entries({
+      model: r.model,
+      engine: r.engine,
+      quantization: r.quantization,
+      precision: r.precision,
+      batchSize: r.batchSize,
+      concurrency: r.concurrency,
+      inputTokens: r.inputTokens,
+      outputTokens: r.outputTokens,
+    }).filter(([, v]) => v !== undefined && v !== null),
+  );
   return {
+    name: `deploy-${id}`,
     kind: 'benchmark',
-    configurationId: r.configurationId,
-    model: r.model,
-    engine: r.engine,
-    quantization: r.quantization,
-    precision: r.precision,
-    gpuKind: r.gpuKind,
-    gpuCount: r.gpuCount ?? 1,
-    batchSize: r.batchSize,
-    concurrency: r.concurrency,
-    inputTokens: r.inputTokens,
-    outputTokens: r.outputTokens,
+    priority: 'normal',
+    gpu: { kind: r.gpuKind, count: r.gpuCount ?? 1 },
+    expectedRuntimeSeconds: 1800,
+    maxRuntimeSeconds: 7200,
+    spec: {
+      image: 'ghcr.io/gantry-dev/llm-bench:latest',
+      command: ['gantry-bench', 'run'],
+      resultsUrl: '/api/benchmarks/results',
+      configurations: [{ id, parameters }],
+    },
   };
 }
 
 export function formatDeployHref(r: BenchmarkResult): string {
-  return `/queue?prefill=${encodeURIComponent(JSON.stringify(buildDeployPrefill(r)))}`;
+  return `/jobs/new?prefill=${encodeURIComponent(JSON.stringify(buildDeployPrefill(r)))}`;
 }
 
 /** A frozen ranking behind a share link: settings, the rows ranked (with their result ids) and scores. */

@@ -1,6 +1,7 @@
-// Minimal follow-up of submitted jobs: the Workflow's phase moves the job to Running, Succeeded or
-// Failed (one event each). Per-node status and GPU-seconds belong to the workflow sync loop.
-import { and, eq, inArray } from 'drizzle-orm';
+// Follow-up of submitted jobs: the Workflow's phase moves the job to Running, Succeeded or Failed
+// (one event each); a Workflow that vanished fails the job (WORKFLOW_MISSING) and frees its GPUs.
+// Per-node status, GPU-seconds and logs belong to the workflow sync (lib/server/workflows).
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { listJobPhases } from '@/lib/cluster/job-runner';
 import { jobEvents, jobs } from '@/lib/db/schema';
 import { inTransaction, type Ctx } from '../context';
@@ -14,14 +15,20 @@ const TARGET: Record<string, JobState> = { Running: 'running', Succeeded: 'succe
 
 export async function syncJobPhases({ ctx }: { ctx: Ctx }, deps: PhaseDeps = { phases: listJobPhases }): Promise<number> {
   const live = await ctx.db
-    .select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName })
+    .select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName, preemptDeadline: jobs.preemptDeadline })
     .from(jobs)
     .where(inArray(jobs.state, ['submitted', 'running']));
   if (live.length === 0) return 0;
+  // Listed after the jobs were read: a job seen as submitted already had its Workflow created.
   const byName = new Map((await deps.phases()).map((p) => [p.workflowName, p]));
   let changed = 0;
   for (const job of live) {
     const wf = job.workflowName ? byName.get(job.workflowName) : undefined;
+    // A job being preempted loses its Workflow on purpose; finishPreemptions requeues it.
+    if (!wf && job.workflowName && !job.preemptDeadline) {
+      if (await markMissing(ctx, { id: job.id, state: job.state, workflowName: job.workflowName })) changed++;
+      continue;
+    }
     const target = wf?.phase ? TARGET[wf.phase] : undefined;
     if (!wf || !target || target === job.state) continue;
     const at = new Date();
@@ -51,4 +58,19 @@ export async function syncJobPhases({ ctx }: { ctx: Ctx }, deps: PhaseDeps = { p
     });
   }
   return changed;
+}
+
+async function markMissing(ctx: Ctx, job: { id: number; state: JobState; workflowName: string }): Promise<boolean> {
+  const at = new Date();
+  const message = `Workflow ${job.workflowName} no longer exists in the cluster (deleted outside Gantry); the job cannot finish.`;
+  return inTransaction(ctx, async (tx) => {
+    const [row] = await tx.db
+      .update(jobs)
+      .set({ state: 'failed', reason: 'WORKFLOW_MISSING', message, finishedAt: at, placements: null, preemptDeadline: null, updatedAt: at })
+      .where(and(eq(jobs.id, job.id), eq(jobs.state, job.state), isNull(jobs.preemptDeadline)))
+      .returning({ id: jobs.id });
+    if (!row) return false;
+    await tx.db.insert(jobEvents).values({ jobId: job.id, at, fromState: job.state, toState: 'failed', cause: 'WORKFLOW_MISSING', message, details: { workflowName: job.workflowName } });
+    return true;
+  });
 }

@@ -1,2 +1,0 @@
-ALTER TABLE "gpu_assignments" DROP CONSTRAINT "gpu_assignments_device_id_namespace_pod_pk";--> statement-breakpoint
-ALTER TABLE "gpu_assignments" ADD CONSTRAINT "gpu_assignments_device_id_namespace_pod_day_pk" PRIMARY KEY("device_id","namespace","pod","day");
