@@ -8,6 +8,7 @@ import { benches as workflowBenches } from '@/lib/domain/workflow/bench';
 import { runTelemetryBenchmarks } from '@/lib/domain/telemetry/bench';
 import { runRankingBenchmarks } from '@/lib/domain/ranking/bench';
 import { referenceDir } from './reference';
+import { benchApiSubmit } from './api-submit';
 import { benchStartup } from './startup';
 import { benchTelemetryStorage } from './telemetry-ingest';
 
@@ -55,9 +56,10 @@ const sections: Record<string, () => Promise<void> | void> = {
   async dag() {
     await import('./dag-render');
   },
+  'api-submit': benchApiSubmit,
   startup: benchStartup,
 };
-const SLOW = ['telemetry-storage', 'dag', 'startup'];
+const SLOW = ['telemetry-storage', 'dag', 'api-submit', 'startup'];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !(w in sections));

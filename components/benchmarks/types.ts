@@ -1,18 +1,9 @@
-// Shapes the benchmark API answers (mirrors lib/server views; components never import lib/server).
+// Shapes the benchmark API answers. Dataset and share rows are the server's own view types,
+// imported type-only (erased at build time), so the two sides cannot drift.
 import type { RankingSettings } from '@/lib/domain/benchmarks/ranking-settings';
 import type { BenchmarkResult } from '@/lib/domain/benchmarks/results';
 
-export interface DatasetRow {
-  id: string;
-  name: string;
-  source: 'import' | 'sweep';
-  origin: string | null;
-  team: { id: string; name: string } | null;
-  createdBy: { id: string; name: string } | null;
-  resultCount: number;
-  hasResultsToken: boolean;
-  createdAt: string;
-}
+export type { DatasetView as DatasetRow } from '@/lib/server/benchmarks/dataset-view';
 
 export type ResultRow = BenchmarkResult & { id: string; createdAt: string };
 
@@ -24,15 +15,7 @@ export interface ProfileRow {
   updatedAt: string;
 }
 
-export interface ShareRow {
-  id: string;
-  title: string;
-  datasetId: string | null;
-  settings: RankingSettings;
-  rowCount: number;
-  createdAt: string;
-  revokedAt: string | null;
-}
+export type { ShareView as ShareRow } from '@/lib/server/shares/share-view';
 
 export const DEMO_SOURCES = [
   { source: 'mlperf', label: 'MLPerf Inference v4.1', hint: '2,240 published runs' },

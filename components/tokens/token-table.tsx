@@ -2,16 +2,9 @@
 import { Button } from '@/components/ui/button';
 import { Table, Td } from '@/components/ui/table';
 import { formatDate } from '@/components/format';
+import type { TokenView as TokenRow } from '@/lib/server/tokens/token-view';
 
-export interface TokenRow {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-}
+export type { TokenRow };
 
 export function TokenTable({ tokens, onRevoke, revoking }: { tokens: TokenRow[]; onRevoke: (id: string) => void; revoking?: string }) {
   if (tokens.length === 0) {

@@ -1,39 +1,24 @@
 // lib/cluster against the simulated cluster over HTTP: the real @kubernetes/client-node code path.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import YAML from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimCluster, type SimCluster } from '@/lib/sim/server';
+import { describe, expect, it } from 'vitest';
 import { readReference, referenceDir, referencePath } from '@/lib/testing/reference';
 import { ClusterError } from './errors';
 import { pingCluster } from './health';
-import { configureCluster, resetCluster } from './kube';
 import { listDcgmExporters, scrapeDcgmExporter } from './metrics';
 import { listNodes } from './nodes';
 import { followPodLog, listPods, readPodLog } from './pods';
 import {
   createWorkflow, deleteWorkflow, findWorkflow, getWorkflow, jsonPatchWorkflow, listWorkflows, patchWorkflow, terminateWorkflow, watchWorkflows, type Workflow,
 } from './workflows';
+import { useSimCluster } from '@/tests/sim';
 
 const run = promisify(execFile);
-let sim: SimCluster;
-let dir: string;
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-sim-'));
-  sim = await startSimCluster({ port: 0, seed: 11, speed: 500, dataDir: dir, failureRate: 0 });
-  configureCluster({ kubeconfigPath: sim.kubeconfigPath, namespace: 'gantry-jobs' });
-});
-
-afterAll(async () => {
-  await sim?.stop();
-  resetCluster();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const sim = useSimCluster({ seed: 11, speed: 500 });
 
 /** Resolves with the workflow once `pred` holds, following a watch (no polling, no sleeps). */
 async function waitForWorkflow(name: string, pred: (wf: Workflow) => boolean, timeoutMs = 20_000): Promise<Workflow> {
@@ -178,7 +163,7 @@ describe('lib/cluster against the simulated cluster', () => {
     await got;
     expect(seen).toEqual(['watched-1']); // nothing older than the list was replayed as ADDED
 
-    sim.sim.compact();
+    sim().sim.compact();
     const gone = await new Promise<ClusterError>((resolve) => {
       void watchWorkflows({ resourceVersion, onEvent: () => undefined, onError: resolve });
     });
@@ -292,7 +277,7 @@ if (!kubectl) console.warn('[kubectl against the simulated cluster] NOT RUN: kub
 
 describe.skipIf(!kubectl || !referenceDir())(`kubectl against the simulated cluster${kubectl ? '' : ' - NOT RUN: kubectl is not installed'}`, () => {
   it('gets nodes, creates an Argo example and lists workflows', async () => {
-    const k = (...args: string[]) => run('kubectl', ['--kubeconfig', sim.kubeconfigPath, ...args], { timeout: 20_000 });
+    const k = (...args: string[]) => run('kubectl', ['--kubeconfig', sim().kubeconfigPath, ...args], { timeout: 20_000 });
     const nodes = await k('get', 'nodes');
     expect(nodes.stdout).toMatch(/^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION/);
     expect(nodes.stdout).toContain('h100-node-1');

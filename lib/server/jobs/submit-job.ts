@@ -15,8 +15,25 @@ export interface SubmitDeps {
   gpuNodes(): Promise<GpuNode[]>;
 }
 
+// GPU kinds change when nodes join or leave, not per request: asking the cluster once per 10 s keeps
+// a burst of submissions from turning into a burst of node listings.
+const KIND_TTL_MS = 10_000;
+let kindCache: { at: number; kinds: Promise<string[] | null> } | undefined;
+
+function cachedGpuKinds(): Promise<string[] | null> {
+  if (!kindCache || Date.now() - kindCache.at > KIND_TTL_MS) {
+    const kinds = readGpuKindIds().catch(() => null);
+    kindCache = { at: Date.now(), kinds };
+    // A failed read is not cached: the next submission asks again.
+    void kinds.then((k) => {
+      if (k === null && kindCache?.kinds === kinds) kindCache = undefined;
+    });
+  }
+  return kindCache.kinds;
+}
+
 export const clusterSubmitDeps: SubmitDeps = {
-  gpuKinds: () => readGpuKindIds().catch(() => null),
+  gpuKinds: cachedGpuKinds,
   gpuNodes: async () => (await readClusterGpus()).nodes,
 };
 

@@ -1,12 +1,7 @@
 // The whole scheduler pass against the simulated cluster over HTTP: real GPU kinds and free
 // capacity from Node and Pod objects, the Workflow created through lib/cluster, its phase followed.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureCluster, resetCluster } from '@/lib/cluster/kube';
+import { describe, expect, it } from 'vitest';
 import { getWorkflow } from '@/lib/cluster/workflows';
-import { startSimCluster, type SimCluster } from '@/lib/sim/server';
 import { as, withRollback } from '@/tests/db';
 import { makeTeam, makeUser } from '@/tests/factories';
 import { getJob } from '../jobs/get-job';
@@ -15,21 +10,9 @@ import { submitJob, type DryRunView } from '../jobs/submit-job';
 import { upsertQuota } from '../quotas/upsert-quota';
 import { readClusterGpus, readGpuKindIds } from './read-cluster-gpus';
 import { runSchedulerPass } from './run-scheduler-pass';
+import { useSimCluster } from '@/tests/sim';
 
-let sim: SimCluster;
-let dir: string;
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-sched-sim-'));
-  sim = await startSimCluster({ port: 0, seed: 7, speed: 2000, dataDir: dir, failureRate: 0 });
-  configureCluster({ kubeconfigPath: sim.kubeconfigPath, namespace: 'gantry-jobs' });
-});
-
-afterAll(async () => {
-  await sim?.stop();
-  resetCluster();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+useSimCluster({ seed: 7, speed: 2000 });
 
 describe('scheduler pass on the simulated cluster', () => {
   it('reads real GPU kinds and capacity', async () => {

@@ -1,34 +1,17 @@
 // The worker's telemetry round against the simulated cluster over HTTP: dcgm-exporter pods found
 // through the API, read through the pod proxy, devices tagged from the inventory, pods tied to jobs.
-import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureCluster, resetCluster } from '@/lib/cluster/kube';
+import { describe, expect, it } from 'vitest';
 import { listDcgmExporters, scrapeDcgmExporter } from '@/lib/cluster/metrics';
 import { listPods } from '@/lib/cluster/pods';
 import { createWorkflow, type Workflow } from '@/lib/cluster/workflows';
 import { gpuAssignments, gpuDevices, gpuSamples } from '@/lib/db/schema';
-import { startSimCluster, type SimCluster } from '@/lib/sim/server';
 import { withRollback } from '@/tests/db';
 import { collectTelemetry } from './collect-telemetry';
 import { getJobGpuUsage } from './get-job-gpu-usage';
+import { useSimCluster } from '@/tests/sim';
 
-let sim: SimCluster;
-let dir: string;
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-sim-telemetry-'));
-  sim = await startSimCluster({ port: 0, seed: 7, speed: 50, dataDir: dir, failureRate: 0 });
-  configureCluster({ kubeconfigPath: sim.kubeconfigPath, namespace: 'gantry-jobs' });
-});
-
-afterAll(async () => {
-  await sim?.stop();
-  resetCluster();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+useSimCluster({ seed: 7, speed: 50 });
 
 function heldGpuWorkflow(name: string, idle: boolean): Workflow {
   return {

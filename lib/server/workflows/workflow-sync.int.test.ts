@@ -1,14 +1,9 @@
 // The workflow sync against the simulated cluster over HTTP: a job runs to Succeeded, its snapshot,
 // GPU-seconds and step logs are stored, and the logs are still served after the Workflow is deleted.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureCluster, resetCluster } from '@/lib/cluster/kube';
+import { describe, expect, it } from 'vitest';
 import { deleteWorkflow } from '@/lib/cluster/workflows';
 import { stepLogs, workflowSnapshots } from '@/lib/db/schema';
-import { startSimCluster, type SimCluster } from '@/lib/sim/server';
 import { as, withRollback } from '@/tests/db';
 import { makeTeam, makeUser } from '@/tests/factories';
 import type { Ctx } from '../context';
@@ -20,21 +15,9 @@ import { runSchedulerPass } from '../scheduler/run-scheduler-pass';
 import { getJobWorkflow } from './get-job-workflow';
 import { getStepLog } from './get-step-log';
 import { syncWorkflows } from './sync-workflows';
+import { useSimCluster } from '@/tests/sim';
 
-let sim: SimCluster;
-let dir: string;
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-wfsync-sim-'));
-  sim = await startSimCluster({ port: 0, seed: 11, speed: 2000, dataDir: dir, failureRate: 0 });
-  configureCluster({ kubeconfigPath: sim.kubeconfigPath, namespace: 'gantry-jobs' });
-});
-
-afterAll(async () => {
-  await sim?.stop();
-  resetCluster();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+useSimCluster({ seed: 11, speed: 2000 });
 
 async function startJob(ctx: Ctx, name: string) {
   const team = await makeTeam(ctx, { cohort: `wf-${name}` });
