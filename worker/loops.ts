@@ -8,6 +8,7 @@ import { collectTelemetry } from '@/lib/server/telemetry/collect-telemetry';
 import { notifyIdleGpus } from '@/lib/server/telemetry/notify-idle-gpus';
 import { rollupAndPrune } from '@/lib/server/telemetry/rollup-and-prune';
 import { syncWorkflows } from '@/lib/server/workflows/sync-workflows';
+import { WorkflowFollower } from '@/lib/server/workflows/workflow-follower';
 
 export function workerLoops(): LoopSpec[] {
   return [
@@ -44,15 +45,29 @@ export function workerLoops(): LoopSpec[] {
       },
     },
     {
-      // Per job: workflow phase (job events on change), GPU-seconds, the status.nodes snapshot behind
-      // the live DAG, step logs kept past pod garbage collection; jobs whose Workflow vanished fail.
+      // The reconcile pass behind the follower below: a full list of Gantry's Workflows through the
+      // same per-workflow sync (phase, GPU-seconds, status.nodes snapshot, step logs), and jobs whose
+      // Workflow vanished or whose events were missed are caught here within a minute.
       name: 'workflow-sync',
-      intervalMs: 2_000,
+      intervalMs: 60_000,
       jitter: 0.1,
       exclusive: true,
       async run({ db, log }) {
         const result = await syncWorkflows({ ctx: { db, actor: SYSTEM_ACTOR, log } });
         if (result.phaseChanges) log.info(result, 'workflow sync');
+      },
+    },
+    {
+      // Live workflow updates from a watch (resumed after disconnects, relisting on 410 Gone). Its
+      // run() blocks until shutdown, so the exclusive loop's advisory lock is held for the
+      // follower's whole life: exactly one replica follows; the others try again every 5 s and take
+      // over when the holder's session (and lock) goes away. The run only returns on shutdown.
+      name: 'workflow-follow',
+      intervalMs: 5_000,
+      jitter: 0.2,
+      exclusive: true,
+      async run({ db, log, signal }) {
+        await new WorkflowFollower({ db, actor: SYSTEM_ACTOR, log }).start(signal);
       },
     },
     {

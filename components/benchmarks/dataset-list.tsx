@@ -7,6 +7,7 @@ import { Table, Td } from '@/components/ui/table';
 import { DemoImportButtons } from './demo-import-buttons';
 import { useDatasets } from './hooks/use-datasets';
 import type { DatasetRow } from './types';
+import { SweepForm } from './sweep-form';
 import { UploadForm } from './upload-form';
 
 export function DatasetList({ initialData, canImport }: { initialData: DatasetRow[]; canImport: boolean }) {
@@ -20,8 +21,9 @@ export function DatasetList({ initialData, canImport }: { initialData: DatasetRo
           latency and cost, and share the ranking with a link.
         </p>
         {canImport ? (
-          <div className="mt-6">
+          <div className="mt-6 space-y-6 text-left">
             <DemoImportButtons />
+            <SweepForm />
           </div>
         ) : (
           <p className="mt-4">Ask a researcher to import data: viewers can look but not import.</p>
@@ -55,6 +57,11 @@ export function DatasetList({ initialData, canImport }: { initialData: DatasetRo
             <DemoImportButtons />
             <UploadForm />
           </div>
+        </Card>
+      )}
+      {canImport && (
+        <Card title="New sweep">
+          <SweepForm />
         </Card>
       )}
     </div>

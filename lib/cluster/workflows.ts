@@ -156,6 +156,8 @@ export async function watchWorkflows(opts: {
   fieldSelector?: string;
   resourceVersion?: string;
   namespace?: string;
+  /** Server-side limit on the watch; it then ends normally (onEnd) and the caller resumes. */
+  timeoutSeconds?: number;
   onEvent: (e: WorkflowEvent) => void;
   onError: (err: ClusterError) => void;
   onEnd?: () => void;
@@ -172,6 +174,7 @@ export async function watchWorkflows(opts: {
   };
   const path = `/apis/${GROUP}/${VERSION}/namespaces/${opts.namespace ?? c.namespace}/${PLURAL}`;
   const params: Record<string, string | boolean | undefined> = { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, resourceVersion: opts.resourceVersion, allowWatchBookmarks: true };
+  if (opts.timeoutSeconds) params.timeoutSeconds = String(opts.timeoutSeconds);
   let controller: AbortController;
   try {
     controller = await new Watch(c.kc).watch(

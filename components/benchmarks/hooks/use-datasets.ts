@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiFetch } from '@/components/api';
 import { benchmarkKeys } from '@/components/query-keys';
+import type { SweepDefinition } from '@/lib/domain/benchmarks/matrix';
 import type { DatasetRow, DemoSource, ResultRow } from '../types';
 
 export function useDatasets(initialData?: DatasetRow[]) {
@@ -42,5 +43,22 @@ export function useIssueResultsToken(datasetId: string) {
   return useMutation({
     mutationFn: () => apiFetch<{ datasetId: string; token: string }>(`/api/benchmarks/datasets/${datasetId}/results-token`, { method: 'POST' }),
     onSuccess: () => qc.invalidateQueries({ queryKey: benchmarkKeys.dataset(datasetId) }),
+  });
+}
+
+export interface CreatedSweepRow {
+  dataset: DatasetRow;
+  resultsToken: string;
+  planned: number;
+  excluded: number;
+  estimatedGpuHours: number;
+}
+
+export function useCreateSweep() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { name: string; definition: SweepDefinition; simulate: boolean }) =>
+      apiFetch<CreatedSweepRow>('/api/benchmarks/sweeps', { method: 'POST', json: input }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: benchmarkKeys.datasets() }),
   });
 }

@@ -29,38 +29,50 @@ export async function syncJobPhases({ ctx }: { ctx: Ctx }, deps: PhaseDeps = { p
       if (await markMissing(ctx, { id: job.id, state: job.state, workflowName: job.workflowName })) changed++;
       continue;
     }
-    const target = wf?.phase ? TARGET[wf.phase] : undefined;
-    if (!wf || !target || target === job.state) continue;
-    const at = new Date();
-    const final = target !== 'running';
-    const message =
-      target === 'running'
-        ? `Workflow ${wf.workflowName} is running.`
-        : target === 'succeeded'
-          ? `Workflow ${wf.workflowName} succeeded.`
-          : `Workflow ${wf.workflowName} ${wf.phase === 'Error' ? 'errored' : 'failed'}${wf.message ? `: ${wf.message}` : '.'}`;
-    await inTransaction(ctx, async (tx) => {
-      const [row] = await tx.db
-        .update(jobs)
-        .set({
-          state: target,
-          message,
-          reason: final && target === 'failed' ? 'WORKFLOW_FAILED' : null,
-          startedAt: wf.startedAt ? new Date(wf.startedAt) : at,
-          ...(final ? { finishedAt: wf.finishedAt ? new Date(wf.finishedAt) : at, placements: null, preemptDeadline: null } : {}),
-          updatedAt: at,
-        })
-        .where(and(eq(jobs.id, job.id), eq(jobs.state, job.state)))
-        .returning({ id: jobs.id });
-      if (!row) return;
-      await tx.db.insert(jobEvents).values({ jobId: job.id, at, fromState: job.state, toState: target, cause: `WORKFLOW_${wf.phase!.toUpperCase()}`, message });
-      changed++;
-    });
+    if (wf && (await applyWorkflowPhase(ctx, job, wf))) changed++;
   }
   return changed;
 }
 
-async function markMissing(ctx: Ctx, job: { id: number; state: JobState; workflowName: string }): Promise<boolean> {
+export type PhaseRow = Awaited<ReturnType<PhaseDeps['phases']>>[number];
+
+/**
+ * Moves one submitted or running job on by its Workflow's phase (one event per change). Idempotent:
+ * a phase the job already reflects, or a job that moved on meanwhile, changes nothing. Shared by the
+ * list path (syncJobPhases) and the watch path (lib/server/workflows).
+ */
+export async function applyWorkflowPhase(ctx: Ctx, job: { id: number; state: JobState }, wf: PhaseRow): Promise<boolean> {
+  const target = wf.phase ? TARGET[wf.phase] : undefined;
+  if (!target || target === job.state) return false;
+  const at = new Date();
+  const final = target !== 'running';
+  const message =
+    target === 'running'
+      ? `Workflow ${wf.workflowName} is running.`
+      : target === 'succeeded'
+        ? `Workflow ${wf.workflowName} succeeded.`
+        : `Workflow ${wf.workflowName} ${wf.phase === 'Error' ? 'errored' : 'failed'}${wf.message ? `: ${wf.message}` : '.'}`;
+  return inTransaction(ctx, async (tx) => {
+    const [row] = await tx.db
+      .update(jobs)
+      .set({
+        state: target,
+        message,
+        reason: final && target === 'failed' ? 'WORKFLOW_FAILED' : null,
+        startedAt: wf.startedAt ? new Date(wf.startedAt) : at,
+        ...(final ? { finishedAt: wf.finishedAt ? new Date(wf.finishedAt) : at, placements: null, preemptDeadline: null } : {}),
+        updatedAt: at,
+      })
+      .where(and(eq(jobs.id, job.id), eq(jobs.state, job.state)))
+      .returning({ id: jobs.id });
+    if (!row) return false;
+    await tx.db.insert(jobEvents).values({ jobId: job.id, at, fromState: job.state, toState: target, cause: `WORKFLOW_${wf.phase!.toUpperCase()}`, message });
+    return true;
+  });
+}
+
+/** Fails a submitted/running job whose Workflow vanished (WORKFLOW_MISSING); false when nothing changed. */
+export async function markMissing(ctx: Ctx, job: { id: number; state: JobState; workflowName: string }): Promise<boolean> {
   const at = new Date();
   const message = `Workflow ${job.workflowName} no longer exists in the cluster (deleted outside Gantry); the job cannot finish.`;
   return inTransaction(ctx, async (tx) => {

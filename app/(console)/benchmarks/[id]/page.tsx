@@ -1,10 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { CompareWithSelect } from '@/components/benchmarks/compare-with-select';
 import { DatasetWorkbench } from '@/components/benchmarks/workbench';
 import { PageHeader } from '@/components/ui/card';
 import { requirePageCtx } from '@/lib/http/session';
 import { getDataset } from '@/lib/server/benchmarks/get-dataset';
+import { listDatasets } from '@/lib/server/benchmarks/list-datasets';
 import { hasRole } from '@/lib/server/context';
 import { AppError } from '@/lib/server/errors';
 
@@ -17,15 +19,19 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
     if (e instanceof AppError && (e.code === 'NOT_FOUND' || e.code === 'INVALID')) notFound();
     throw e;
   });
+  const datasets = await listDatasets({ ctx });
   return (
     <>
       <PageHeader
         title={dataset.name}
         description={`${dataset.resultCount.toLocaleString('en-US')} results · ${dataset.origin ?? dataset.source}${dataset.team ? ` · team ${dataset.team.name}` : ''}`}
         actions={
-          <Link href="/benchmarks" className="text-sm text-indigo-700 hover:underline dark:text-indigo-300">
-            ← All datasets
-          </Link>
+          <div className="flex flex-wrap items-center gap-4">
+            <CompareWithSelect datasetId={dataset.id} datasets={datasets.map((d) => ({ id: d.id, name: d.name }))} />
+            <Link href="/benchmarks" className="text-sm text-indigo-700 hover:underline dark:text-indigo-300">
+              ← All datasets
+            </Link>
+          </div>
         }
       />
       <DatasetWorkbench dataset={dataset} canShare={hasRole(ctx.actor, 'researcher')} />

@@ -1,0 +1,205 @@
+// The watch-driven workflow sync: lists Gantry's Workflows once (through the list path, syncWorkflows,
+// which also fails jobs whose Workflow vanished) to get a resourceVersion, then watches from it and
+// runs each event through the same per-workflow code (ADDED/MODIFIED → syncWorkflow, DELETED →
+// syncVanishedWorkflow). A watch that ends or drops is resumed from the last resourceVersion seen
+// (bookmarks included); 410 Gone means that version was compacted away, so it relists and watches
+// again. State (the resourceVersion, counters) lives here; lib/cluster stays a thin client.
+// Events are handled one at a time, in order; each handler is idempotent (unchanged snapshots are
+// skipped, phase changes are conditional updates), so a replayed event changes nothing.
+import { listWorkflows, watchWorkflows, type WatchHandle, type Workflow, type WorkflowEvent } from '@/lib/cluster/workflows';
+import { findStepLog } from '@/lib/cluster/pods';
+import type { ClusterError } from '@/lib/cluster/errors';
+import type { Ctx } from '../context';
+import { syncVanishedWorkflow, syncWorkflow, syncWorkflows, type WorkflowSyncDeps } from './sync-workflows';
+
+export const JOB_WORKFLOW_SELECTOR = 'gantry.dev/job-id';
+
+export interface WorkflowFollowerDeps {
+  list(): Promise<{ items: Workflow[]; resourceVersion: string }>;
+  watch: typeof watchWorkflows;
+  readLog: WorkflowSyncDeps['readLog'];
+}
+
+const clusterDeps: WorkflowFollowerDeps = {
+  list: () => listWorkflows(JOB_WORKFLOW_SELECTOR),
+  watch: watchWorkflows,
+  readLog: (podName, opts) => findStepLog(podName, opts),
+};
+
+export interface WorkflowFollowerOptions {
+  /** Server-side watch timeout: the watch ends normally this often and is resumed (default 300). */
+  watchTimeoutSeconds?: number;
+  /** Wait after a failed list or a dropped connection, doubled per failure up to maxRetryMs. */
+  retryMs?: number;
+  maxRetryMs?: number;
+}
+
+export interface WorkflowFollowerStats {
+  relists: number;
+  watches: number;
+  events: number;
+  gone: number;
+  errors: number;
+  phaseChanges: number;
+  resourceVersion: string | undefined;
+}
+
+type WatchOutcome = 'end' | 'gone' | 'error' | 'aborted';
+
+export class WorkflowFollower {
+  readonly stats: WorkflowFollowerStats = { relists: 0, watches: 0, events: 0, gone: 0, errors: 0, phaseChanges: 0, resourceVersion: undefined };
+  private readonly controller = new AbortController();
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly opts: WorkflowFollowerOptions = {},
+    private readonly deps: WorkflowFollowerDeps = clusterDeps,
+  ) {}
+
+  /** Starts following (once); the promise resolves after stop() or when `signal` aborts. */
+  start(signal?: AbortSignal): Promise<void> {
+    if (signal) {
+      if (signal.aborted) this.controller.abort();
+      else signal.addEventListener('abort', () => this.controller.abort(), { once: true });
+    }
+    this.running ??= this.run();
+    return this.running;
+  }
+
+  /** Aborts the watch, waits for the event in hand to finish; nothing runs afterwards. */
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await this.running;
+  }
+
+  private get aborted(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  private async run(): Promise<void> {
+    const log = this.ctx.log;
+    let rv: string | undefined;
+    let failures = 0;
+    while (!this.aborted) {
+      try {
+        if (rv === undefined) {
+          rv = await this.relist();
+          if (this.aborted) break;
+        }
+        const outcome = await this.watchFrom(rv);
+        rv = this.stats.resourceVersion ?? rv;
+        if (outcome === 'aborted') break;
+        if (outcome === 'gone') {
+          this.stats.gone++;
+          log.info({ resourceVersion: rv }, 'workflow watch: resourceVersion expired (410 Gone); relisting');
+          rv = undefined;
+          failures = 0;
+          continue;
+        }
+        if (outcome === 'end') {
+          failures = 0;
+          continue;
+        }
+        failures++;
+      } catch (err) {
+        if ((err as ClusterError)?.kind === 'Gone') {
+          this.stats.gone++;
+          rv = undefined;
+          continue;
+        }
+        failures++;
+        this.stats.errors++;
+        log.warn({ err, failures }, 'workflow follower: list or watch failed; retrying');
+      }
+      await this.sleep(Math.min((this.opts.retryMs ?? 1_000) * 2 ** Math.min(failures - 1, 8), this.opts.maxRetryMs ?? 30_000));
+    }
+  }
+
+  /** The list path itself (so jobs whose Workflow vanished while we were not watching fail too). */
+  private async relist(): Promise<string> {
+    let version = '';
+    const result = await syncWorkflows(
+      { ctx: this.ctx },
+      {
+        workflows: async () => {
+          const listed = await this.deps.list();
+          version = listed.resourceVersion;
+          return listed.items;
+        },
+        readLog: this.deps.readLog,
+      },
+    );
+    this.stats.relists++;
+    this.stats.phaseChanges += result.phaseChanges;
+    this.stats.resourceVersion = version;
+    return version;
+  }
+
+  /** One watch connection; resolves when it ends, fails, or the follower is stopped. */
+  private async watchFrom(resourceVersion: string): Promise<WatchOutcome> {
+    let queue: Promise<void> = Promise.resolve();
+    let settle!: (o: WatchOutcome) => void;
+    const outcome = new Promise<WatchOutcome>((resolve) => (settle = resolve));
+    const onAbort = () => settle('aborted');
+    this.controller.signal.addEventListener('abort', onAbort, { once: true });
+    let handle: WatchHandle | undefined;
+    try {
+      handle = await this.deps.watch({
+        labelSelector: JOB_WORKFLOW_SELECTOR,
+        resourceVersion,
+        timeoutSeconds: this.opts.watchTimeoutSeconds ?? 300,
+        onEvent: (e) => {
+          queue = queue.then(() => this.handle(e));
+        },
+        onError: (err) => {
+          if (err.kind !== 'Gone') {
+            this.stats.errors++;
+            this.ctx.log.warn({ err }, 'workflow watch dropped; resuming');
+          }
+          settle(err.kind === 'Gone' ? 'gone' : 'error');
+        },
+        onEnd: () => settle('end'),
+      });
+      this.stats.watches++;
+      if (this.aborted) handle.abort();
+      const result = await outcome;
+      handle.abort();
+      await queue; // every event received is handled before the next watch or the stop
+      return result;
+    } finally {
+      this.controller.signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async handle(e: WorkflowEvent): Promise<void> {
+    if (this.aborted) return;
+    try {
+      if (e.type === 'ADDED' || e.type === 'MODIFIED') {
+        this.stats.phaseChanges += (await syncWorkflow({ ctx: this.ctx }, e.object, this.deps)).phaseChanges;
+      } else if (e.type === 'DELETED') {
+        this.stats.phaseChanges += await syncVanishedWorkflow({ ctx: this.ctx }, e.object);
+      }
+      this.stats.events++;
+    } catch (err) {
+      // The reconcile pass (the periodic list) repairs what one failed event left behind.
+      this.stats.errors++;
+      this.ctx.log.warn({ err, type: e.type, workflow: e.object.metadata?.name }, 'workflow event not synced');
+    }
+    if (e.resourceVersion) this.stats.resourceVersion = e.resourceVersion;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    const signal = this.controller.signal;
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}
