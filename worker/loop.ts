@@ -93,6 +93,12 @@ export function startLoops(
           await recordLoopRun(deps.db, { name: spec.name, holder: deps.holder, startedAt, finishedAt: new Date(), error: null });
         }
       } catch (error) {
+        // During shutdown the database may already be going away (Ctrl-C reaches PostgreSQL too):
+        // a run cut short then is expected, not a failure worth an error line or a record.
+        if (signal.aborted) {
+          log.debug({ err: error }, 'loop run ended by shutdown');
+          break;
+        }
         failures += 1;
         log.error({ err: error, failures }, 'loop run failed; retrying with backoff');
         await recordLoopRun(deps.db, {

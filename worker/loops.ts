@@ -46,10 +46,12 @@ export function workerLoops(): LoopSpec[] {
     },
     {
       // The reconcile pass behind the follower below: a full list of Gantry's Workflows through the
-      // same per-workflow sync (phase, GPU-seconds, status.nodes snapshot, step logs), and jobs whose
-      // Workflow vanished or whose events were missed are caught here within a minute.
+      // same per-workflow sync (phase, GPU-seconds, status.nodes snapshot, step logs), so jobs whose
+      // Workflow vanished or whose events were missed are caught. It runs every 2 s rather than
+      // once a minute because it also copies running steps' logs: Argo deletes a succeeded step's
+      // pod at once (podGC OnPodSuccess), and a step that logs but changes no status sends no event.
       name: 'workflow-sync',
-      intervalMs: 60_000,
+      intervalMs: 2_000,
       jitter: 0.1,
       exclusive: true,
       async run({ db, log }) {
