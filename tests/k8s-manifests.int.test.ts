@@ -1,10 +1,11 @@
 // The kustomize base must render, and keep the RBAC least-privilege promises the README makes.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { hasKubectl } from './kubectl';
 
-const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+const kubectl = hasKubectl();
 if (!kubectl) console.warn('[k8s manifests] NOT RUN: kubectl is not installed on this machine');
 const root = path.resolve(import.meta.dirname, '..');
 

@@ -2,31 +2,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { apiFetch } from '@/components/api';
 import { jobKeys } from '@/components/query-keys';
-import type { WorkflowGraph } from '@/lib/domain/workflow/graph-model';
+import type { JobWorkflowView } from '@/lib/server/workflows/get-job-workflow';
+import type { StepLogView } from '@/lib/server/workflows/get-step-log';
 import { LIVE_MS } from './use-jobs';
 
-/** GET /api/jobs/:id/workflow */
-export interface JobWorkflowView {
-  jobId: string;
-  workflowName: string | null;
-  phase: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  gpuSeconds: number;
-  syncedAt: string | null;
-  graph: WorkflowGraph | null;
-  steps: Record<string, { podName: string; outputs: Record<string, string> }>;
-}
-
-/** GET /api/jobs/:id/steps/:nodeId/logs */
-export interface StepLogView {
-  jobId: string;
-  nodeId: string;
-  podName: string;
-  source: 'pod' | 'stored' | 'none';
-  complete: boolean;
-  text: string;
-}
+// The API's shapes, type-only from the server views (erased at build time).
+export type { JobWorkflowView } from '@/lib/server/workflows/get-job-workflow';
+export type { StepLogView } from '@/lib/server/workflows/get-step-log';
 
 const FINAL_PHASES = ['Succeeded', 'Failed', 'Error'];
 

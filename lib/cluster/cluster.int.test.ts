@@ -1,7 +1,5 @@
 // lib/cluster against the simulated cluster over HTTP: the real @kubernetes/client-node code path.
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import YAML from 'yaml';
@@ -15,6 +13,7 @@ import { followPodLog, listPods, readPodLog } from './pods';
 import {
   createWorkflow, deleteWorkflow, findWorkflow, getWorkflow, jsonPatchWorkflow, listWorkflows, patchWorkflow, terminateWorkflow, watchWorkflows, type Workflow,
 } from './workflows';
+import { hasKubectl } from '@/tests/kubectl';
 import { useSimCluster } from '@/tests/sim';
 
 const run = promisify(execFile);
@@ -272,7 +271,7 @@ describe('lib/cluster against the simulated cluster', () => {
   });
 });
 
-const kubectl = fs.existsSync('/usr/bin/kubectl') || process.env.PATH?.split(path.delimiter).some((d) => fs.existsSync(path.join(d, 'kubectl')));
+const kubectl = hasKubectl();
 if (!kubectl) console.warn('[kubectl against the simulated cluster] NOT RUN: kubectl is not installed on this machine');
 
 describe.skipIf(!kubectl || !referenceDir())(`kubectl against the simulated cluster${kubectl ? '' : ' - NOT RUN: kubectl is not installed'}`, () => {

@@ -6,30 +6,14 @@
 import { PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node';
 import { call, ClusterError, toClusterError } from './errors';
 import { cluster } from './kube';
+import type { NodeStatus } from '@/lib/domain/workflow/types';
 
 const GROUP = 'argoproj.io';
 const VERSION = 'v1alpha1';
 const PLURAL = 'workflows';
 
-export type WorkflowNodeStatus = {
-  id: string;
-  name: string;
-  displayName?: string;
-  type?: string;
-  templateName?: string;
-  phase?: string;
-  boundaryID?: string;
-  children?: string[];
-  outboundNodes?: string[];
-  startedAt?: string | null;
-  finishedAt?: string | null;
-  message?: string;
-  progress?: string;
-  hostNodeName?: string;
-  resourcesDuration?: Record<string, number>;
-  inputs?: { parameters?: Array<{ name: string; value?: string }> };
-  outputs?: { result?: string; exitCode?: string; parameters?: Array<{ name: string; value?: string }> };
-};
+/** One entry of status.nodes: Argo's NodeStatus, typed once in the domain. */
+export type WorkflowNodeStatus = NodeStatus;
 
 export type WorkflowStatus = {
   phase?: string;
