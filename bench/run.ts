@@ -1,16 +1,25 @@
 // `npm run bench [section...]`: Gantry's benchmarks. Speed is measured here, never asserted in tests.
-// Sections: scheduler, workflow, telemetry, ranking (pure code, seconds); telemetry-storage (real
-// PostgreSQL, minutes), dag (Mermaid in headless Chromium), startup (starts a whole Gantry).
+// Sections: scheduler, workflow, telemetry, ranking, sweeps (pure code, seconds); telemetry-storage (real
+// PostgreSQL, minutes), chart-rerender (a range change in Chromium against a whole Gantry), dag
+// (Mermaid in headless Chromium), startup (starts a whole Gantry), queue-admit and queue-page (submit
+// to hand-over latency; 10,000 queued jobs through the API and /queue in Chromium), workflow-requests (API requests per
+// workflow), workflow-sync (100 x 1,000-step workflows through the sync loops; real PostgreSQL, minutes).
 // Results go to stdout; docs/benchmarks.md records what was measured and how.
 import { env } from '@/lib/env';
 import { benchAdmissionPass, benchDecisionLatency, benchKueueReplay, benchSteadyState } from '@/lib/domain/scheduler/bench';
 import { benches as workflowBenches } from '@/lib/domain/workflow/bench';
 import { runTelemetryBenchmarks } from '@/lib/domain/telemetry/bench';
 import { runRankingBenchmarks } from '@/lib/domain/ranking/bench';
+import { runSweepBenchmarks } from '@/lib/domain/benchmarks/bench';
 import { referenceDir } from './reference';
 import { benchApiSubmit } from './api-submit';
+import { benchQueueAdmit } from './queue-admit';
+import { benchQueuePage } from './queue-page';
+import { benchChartRerender } from './chart-rerender';
 import { benchStartup } from './startup';
+import { benchSweepJob } from './sweep-job';
 import { benchTelemetryStorage } from './telemetry-ingest';
+import { benchWorkflowRequests, benchWorkflowSync } from './workflow-sync';
 
 const sections: Record<string, () => Promise<void> | void> = {
   scheduler() {
@@ -50,16 +59,27 @@ const sections: Record<string, () => Promise<void> | void> = {
   ranking() {
     console.table(runRankingBenchmarks());
   },
+  sweeps() {
+    console.table(runSweepBenchmarks());
+  },
   async 'telemetry-storage'() {
     console.table(await benchTelemetryStorage());
+  },
+  async 'chart-rerender'() {
+    console.table(await benchChartRerender());
   },
   async dag() {
     await import('./dag-render');
   },
   'api-submit': benchApiSubmit,
+  'queue-admit': benchQueueAdmit,
+  'queue-page': benchQueuePage,
   startup: benchStartup,
+  'sweep-job': benchSweepJob,
+  'workflow-requests': benchWorkflowRequests,
+  'workflow-sync': benchWorkflowSync,
 };
-const SLOW = ['telemetry-storage', 'dag', 'api-submit', 'startup'];
+const SLOW = ['sweep-job', 'telemetry-storage', 'chart-rerender', 'dag', 'api-submit', 'queue-admit', 'queue-page', 'startup', 'workflow-requests', 'workflow-sync'];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !(w in sections));

@@ -25,6 +25,13 @@ describe('parseEnv', () => {
     );
   });
 
+  it('gives pods the local server as Gantry\'s public URL unless told otherwise', () => {
+    expect(parseEnv({}).publicUrl).toBe('http://127.0.0.1:3000');
+    expect(parseEnv({ HOST: '0.0.0.0', PORT: '3100' }).publicUrl).toBe('http://127.0.0.1:3100');
+    expect(parseEnv({ GANTRY_PUBLIC_URL: 'https://gantry.example.com/' }).publicUrl).toBe('https://gantry.example.com');
+    expect(() => parseEnv({ GANTRY_PUBLIC_URL: 'gantry' })).toThrowError(/GANTRY_PUBLIC_URL/);
+  });
+
   it('reads booleans the way people write them', () => {
     expect(parseEnv({ GANTRY_DEMO: '0' }).GANTRY_DEMO).toBe(false);
     expect(parseEnv({ GANTRY_DEMO: 'true' }).GANTRY_DEMO).toBe(true);

@@ -30,9 +30,15 @@ const EnvSchema = z.object({
   GANTRY_SIM_PORT: port.default(6443),
   GANTRY_SIM_SPEED: z.coerce.number().positive().max(10_000).default(1),
   GANTRY_SIM_SEED: z.coerce.number().int().default(42),
+  // Stalled workflows (the reconcile pass fails them): a step unschedulable this long with none
+  // running, or a run past its deadline with no step change for this long.
+  GANTRY_STALL_PENDING_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(15),
+  GANTRY_STALL_GRACE_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(10),
 
   NEXTAUTH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   NEXTAUTH_URL: z.string().url().optional(),
+  // The URL pods in the cluster reach Gantry at (sweep steps post results there).
+  GANTRY_PUBLIC_URL: z.string().url().optional(),
   GANTRY_ADMIN_EMAIL: z.string().email().default('admin@gantry.local'),
   GANTRY_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   GANTRY_DEMO: bool.optional(),
@@ -45,7 +51,7 @@ const EnvSchema = z.object({
   GANTRY_REFERENCE_DIR: z.string().min(1).default('../shared/reference'),
 });
 
-export type Env = z.infer<typeof EnvSchema> & { dataDir: string; referenceDir: string };
+export type Env = z.infer<typeof EnvSchema> & { dataDir: string; referenceDir: string; publicUrl: string };
 
 export class EnvError extends Error {}
 
@@ -70,6 +76,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ...env,
     dataDir: path.resolve(env.GANTRY_DATA_DIR),
     referenceDir: path.resolve(env.GANTRY_REFERENCE_DIR),
+    // Without a setting, the local server: what the simulated cluster (same machine) can reach.
+    publicUrl: (env.GANTRY_PUBLIC_URL ?? `http://${['0.0.0.0', '::'].includes(env.HOST) ? '127.0.0.1' : env.HOST}:${env.PORT}`).replace(/\/+$/, ''),
   };
 }
 

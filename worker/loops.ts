@@ -46,12 +46,12 @@ export function workerLoops(): LoopSpec[] {
     },
     {
       // The reconcile pass behind the follower below: a full list of Gantry's Workflows through the
-      // same per-workflow sync (phase, GPU-seconds, status.nodes snapshot, step logs), so jobs whose
-      // Workflow vanished or whose events were missed are caught. It runs every 2 s rather than
-      // once a minute because it also copies running steps' logs: Argo deletes a succeeded step's
-      // pod at once (podGC OnPodSuccess), and a step that logs but changes no status sends no event.
+      // same per-workflow sync (phase, GPU-seconds, status.nodes snapshot, final step logs), so jobs
+      // whose Workflow vanished or stalled, or whose events were missed, are caught. Once a minute:
+      // finished steps' pods outlive them by 2 minutes (podGC deleteDelayDuration), so even a step
+      // whose watch event was missed has its log captured here before its pod goes.
       name: 'workflow-sync',
-      intervalMs: 2_000,
+      intervalMs: 60_000,
       jitter: 0.1,
       exclusive: true,
       async run({ db, log }) {
@@ -84,7 +84,7 @@ export function workerLoops(): LoopSpec[] {
       },
     },
     {
-      // Closes 1-minute and 1-hour telemetry buckets, deletes rows past each tier's retention, and
+      // Closes 1-minute and 1-hour telemetry buckets (per GPU and per pool), deletes rows past each tier's retention, and
       // puts a GPU_IDLE event on the timeline of each job holding an idle GPU.
       name: 'telemetry-rollup',
       intervalMs: 60_000,

@@ -6,12 +6,15 @@ import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
 import { ENGINES, GPU_CATALOG, GPU_KINDS, MODEL_CATALOG, PRECISIONS, QUANTIZATIONS } from '@/lib/domain/benchmarks/catalog';
 import { DEFAULT_SWEEP, type SweepDefinition } from '@/lib/domain/benchmarks/matrix';
+import { GpuKindSelect, useDefaultGpuKind } from './gpu-kind-select';
 import { useCreateSweep } from './hooks/use-datasets';
 import { useSweepPlan } from './hooks/use-sweep-plan';
 import { SweepPreview } from './sweep-preview';
 
 /** Mirrors MAX_SIMULATED on the server (lib/server/benchmarks/create-sweep-dataset.ts). */
 const MAX_SIMULATED = 5_000;
+/** Mirrors MAX_SWEEP_CONFIGURATIONS (lib/server/benchmarks/run-sweep-job.ts): beyond 500 a job runs in parts. */
+const MAX_PER_JOB = 5_000;
 
 type ListKey = 'models' | 'engines' | 'quantizations' | 'precisions' | 'gpuKinds' | 'gpuCounts' | 'batchSizes' | 'sequenceLengths';
 type Option = { value: string | number; label: string };
@@ -47,17 +50,26 @@ export function SweepForm() {
   const create = useCreateSweep();
   const [definition, setDefinition] = useState<SweepDefinition>(DEFAULT_SWEEP);
   const [name, setName] = useState('');
-  const [simulate, setSimulate] = useState(false);
+  const [then, setThen] = useState<'wait' | 'simulate' | 'run'>('wait');
+  const [gpuKind, setGpuKind] = useState('');
+  const chosenKind = useDefaultGpuKind(gpuKind);
   const plan = useSweepPlan(definition);
-  const tooManyToSimulate = simulate && plan.status === 'ready' && plan.summary.valid > MAX_SIMULATED;
-  const canSubmit = plan.status === 'ready' && plan.summary.valid > 0 && !tooManyToSimulate && !create.isPending;
+  const limit = then === 'simulate' ? MAX_SIMULATED : then === 'run' ? MAX_PER_JOB : undefined;
+  const tooMany = limit !== undefined && plan.status === 'ready' && plan.summary.valid > limit;
+  const busy = create.isPending;
+  const canSubmit = plan.status === 'ready' && plan.summary.valid > 0 && !tooMany && !busy && (then !== 'run' || chosenKind !== '');
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     if (!canSubmit) return;
+    const sweepName = name.trim() || `Sweep ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`;
     create.mutate(
-      { name: name.trim() || `Sweep ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`, definition, simulate },
-      { onSuccess: (created) => router.push(`/benchmarks/${created.dataset.id}`) },
+      { name: sweepName, definition, simulate: then === 'simulate', runOn: then === 'run' ? chosenKind : undefined },
+      {
+        // A refused run leaves the sweep in place: its page says why and offers the run again.
+        onSuccess: ({ created, runError }) =>
+          router.push(`/benchmarks/${created.dataset.id}${runError ? `?runError=${encodeURIComponent(runError)}` : ''}`),
+      },
     );
   }
 
@@ -82,18 +94,34 @@ export function SweepForm() {
           </fieldset>
         ))}
       </div>
-      <SweepPreview state={plan} simulateLimit={simulate ? MAX_SIMULATED : undefined} />
-      <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" checked={simulate} onChange={(e) => setSimulate(e.target.checked)} />
-        Fill with simulated results
-      </label>
+      <SweepPreview state={plan} limit={limit} limitReason={then === 'run' ? 'One job runs' : 'Simulated results are limited to'} />
+      <fieldset className="space-y-1 text-sm">
+        <legend className="font-medium text-slate-700 dark:text-slate-300">Results</legend>
+        {(
+          [
+            ['wait', 'Posted by my own runner (results token)'],
+            ['simulate', 'Fill with simulated results'],
+            ['run', 'Run as a job on the cluster'],
+          ] as const
+        ).map(([value, label]) => (
+          <label key={value} className="flex items-center gap-2">
+            <input type="radio" name="then" value={value} checked={then === value} onChange={() => setThen(value)} />
+            {label}
+          </label>
+        ))}
+      </fieldset>
+      {then === 'run' && (
+        <div className="max-w-sm">
+          <GpuKindSelect value={chosenKind} onChange={setGpuKind} />
+        </div>
+      )}
       {err && (
         <p role="alert" className="text-sm text-red-700 dark:text-red-400">
           {err.message}
         </p>
       )}
       <Button type="submit" disabled={!canSubmit}>
-        {create.isPending ? 'Creating…' : 'Create sweep'}
+        {busy ? 'Creating…' : then === 'run' ? 'Create and run as job' : 'Create sweep'}
       </Button>
     </form>
   );

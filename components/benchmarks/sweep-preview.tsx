@@ -12,7 +12,7 @@ const REASONS: Record<string, string> = {
 };
 
 /** The live count of a sweep: valid, excluded (grouped by reason, one example each) and GPU-hours. */
-export function SweepPreview({ state, simulateLimit }: { state: SweepPlanState; simulateLimit?: number }) {
+export function SweepPreview({ state, limit, limitReason }: { state: SweepPlanState; limit?: number; limitReason?: string }) {
   if (state.status === 'computing') {
     return (
       <p role="status" className="text-sm text-slate-500" data-testid="sweep-preview">
@@ -36,8 +36,10 @@ export function SweepPreview({ state, simulateLimit }: { state: SweepPlanState; 
         excluded · estimated <strong data-testid="sweep-gpu-hours">{s.estimatedGpuHours.toLocaleString('en-US', { maximumFractionDigits: 1 })}</strong>{' '}
         GPU-hours
       </p>
-      {simulateLimit !== undefined && s.valid > simulateLimit && (
-        <p className="text-amber-700 dark:text-amber-400">Simulated results are limited to {simulateLimit.toLocaleString('en-US')} configurations: narrow the sweep.</p>
+      {limit !== undefined && s.valid > limit && (
+        <p className="text-amber-700 dark:text-amber-400">
+          {limitReason} {limit.toLocaleString('en-US')} configurations: narrow the sweep.
+        </p>
       )}
       {s.exclusionGroups.length > 0 && (
         <ul className="list-disc space-y-1 pl-5" aria-label="Excluded configurations by reason">

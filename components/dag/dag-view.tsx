@@ -1,14 +1,15 @@
 'use client';
-// The workflow DAG drawn by Mermaid from an already collapsed view (lib/domain/workflow collapse).
-// Nodes are focusable; click or Enter selects a node, and an "N hidden" placeholder asks the
-// caller to expand it (the caller keeps the expanded set, so it can re-post or re-collapse).
+// The workflow DAG from an already collapsed view (lib/domain/workflow collapse), laid out by dagre
+// and drawn as React SVG (dag-svg.tsx); Mermaid itself took 0.6 s for 60 nodes and 3.4 s for 240
+// (docs/benchmarks.md), so it only supplies the copyable source now. The layout is recomputed only
+// when the structure or labels change: a live update that changes phases repaints in place, keeping
+// zoom and scroll. Click or Enter selects a node; an "N hidden" placeholder asks to be expanded.
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { HIDDEN_TYPE } from '@/lib/domain/workflow/collapse';
+import { layoutDag, layoutKey, type DagLayout } from '@/lib/domain/workflow/dag-layout';
 import type { GraphEdge, GraphNode } from '@/lib/domain/workflow/graph-model';
-import { renderMermaid } from '@/lib/domain/workflow/mermaid';
-import { renderMermaidSvg } from './load-mermaid';
-import { indexMermaidIds, mermaidNameOf } from './mermaid-ids';
-import { MERMAID_PHASE_STYLES, phaseMeta } from './phase-styles';
+import { DagSvg } from './dag-svg';
+import { DagToolbar } from './dag-toolbar';
 
 export interface DagGraph {
   nodes: GraphNode[];
@@ -24,71 +25,59 @@ export interface DagViewProps {
   onExpand?: (expandKey: string) => void;
   selectedId?: string | null;
   direction?: 'TD' | 'LR';
-  /** Milliseconds from Mermaid source to nodes in the page (Mermaid's loading included, if it was not yet loaded). */
+  /** Milliseconds from a new layout's start to its nodes in the page (layout, React render and commit). */
   onRendered?: (ms: number) => void;
 }
 
-let renderCounter = 0;
+type Drawn = { layout: DagLayout; error?: undefined; started: number } | { layout?: undefined; error: string; started: number };
 
-export function DagView({ graph, onSelect, onExpand, selectedId, direction = 'TD', onRendered }: DagViewProps) {
+export function DagView({ graph, onSelect, onExpand, selectedId = null, direction = 'TD', onRendered }: DagViewProps) {
   const container = useRef<HTMLDivElement>(null);
-  const baseId = useId().replace(/[^a-zA-Z0-9]/g, '');
-  const [status, setStatus] = useState<{ state: 'loading' | 'ready' | 'error'; message?: string; ms?: number }>({ state: 'loading' });
-  const text = useMemo(() => renderMermaid(withPhaseIcons(graph), { styles: MERMAID_PHASE_STYLES, direction }), [graph, direction]);
-  const names = useMemo(() => indexMermaidIds(graph.nodes), [graph.nodes]);
-  const byId = useMemo(() => new Map(graph.nodes.map((n) => [n.id, n])), [graph.nodes]);
-  const latest = useRef({ names, byId, graph, onSelect, onExpand, onRendered });
-  latest.current = { names, byId, graph, onSelect, onExpand, onRendered };
-
-  useEffect(() => {
-    let cancelled = false;
+  const markerId = `dag-arrow-${useId().replace(/[^a-zA-Z0-9]/g, '')}`;
+  const [zoom, setZoom] = useState<number | null>(null);
+  const key = useMemo(() => layoutKey(graph, { direction }), [graph, direction]);
+  // Keyed on the layout key alone: same structure and labels, same geometry.
+  const drawn = useMemo<Drawn>(() => {
     const started = performance.now();
-    setStatus({ state: 'loading' });
-    renderMermaidSvg(text, `dag-${baseId}-${++renderCounter}`)
-      .then((svg) => {
-        if (cancelled || !container.current) return;
-        container.current.innerHTML = svg;
-        decorateNodes(container.current, latest.current.names, latest.current.byId);
-        const ms = Math.round(performance.now() - started);
-        container.current.dataset.renderMs = String(ms);
-        setStatus({ state: 'ready', ms });
-        latest.current.onRendered?.(ms);
-      })
-      .catch((error: unknown) => {
-        if (!cancelled) setStatus({ state: 'error', message: error instanceof Error ? error.message : String(error) });
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [text, baseId]);
+    try {
+      return { layout: layoutDag(graph, { direction }), started };
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error), started };
+    }
+  }, [key]);
+  const byId = useMemo(() => new Map(graph.nodes.map((n) => [n.id, n])), [graph.nodes]);
+  const latest = useRef({ byId, graph, onSelect, onExpand, onRendered });
+  latest.current = { byId, graph, onSelect, onExpand, onRendered };
 
   useEffect(() => {
-    if (status.state !== 'ready' || !container.current) return;
-    for (const el of container.current.querySelectorAll<SVGGElement>('g.node')) {
-      const id = latest.current.names.get(mermaidNameOf(el) ?? '');
-      const selected = id !== undefined && id === selectedId;
-      el.style.outline = selected ? '3px solid #6366f1' : '';
-      el.setAttribute('aria-pressed', String(selected));
-    }
-  }, [selectedId, status]);
+    if (!drawn.layout || !container.current) return;
+    const ms = Math.round(performance.now() - drawn.started);
+    container.current.dataset.renderMs = String(ms);
+    latest.current.onRendered?.(ms);
+  }, [drawn]);
 
   function activate(target: EventTarget | null) {
     const el = target instanceof Element ? target.closest('g.node') : null;
-    if (!el) return;
-    const { names, byId, graph: current, onSelect: select, onExpand: expand } = latest.current;
-    const id = names.get(mermaidNameOf(el) ?? '');
-    const node = id ? byId.get(id) : undefined;
+    const { byId: nodes, graph: current, onSelect: select, onExpand: expand } = latest.current;
+    const node = nodes.get(el?.getAttribute('data-node-id') ?? '');
     if (!node) return;
     if (node.type === HIDDEN_TYPE) expand?.(current.placeholders?.[node.id]?.expandKey ?? node.parentId ?? node.id);
     else select?.(node.id);
   }
 
+  function zoomBy(factor: number) {
+    const svg = container.current?.querySelector('svg');
+    const natural = drawn.layout?.width ?? 0;
+    const current = zoom ?? (svg && natural > 0 ? svg.getBoundingClientRect().width / natural : 1);
+    setZoom(Math.min(3, Math.max(0.1, current * factor)));
+  }
+
   return (
-    <div className="relative">
-      {status.state === 'loading' && <p className="text-sm text-slate-500 dark:text-slate-400">Drawing graph…</p>}
-      {status.state === 'error' && (
+    <div className="space-y-2">
+      <DagToolbar graph={graph} direction={direction} zoomed={zoom !== null} onZoomIn={() => zoomBy(1.25)} onZoomOut={() => zoomBy(0.8)} onFit={() => setZoom(null)} />
+      {drawn.error !== undefined && (
         <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          Could not draw the graph: {status.message}
+          Could not draw the graph: {drawn.error}
         </p>
       )}
       <div
@@ -96,35 +85,17 @@ export function DagView({ graph, onSelect, onExpand, selectedId, direction = 'TD
         role="group"
         aria-label={`Workflow graph, ${graph.nodes.length} nodes`}
         data-testid="dag-view"
-        data-state={status.state}
-        className="overflow-auto [&_g.node]:cursor-pointer"
+        data-state={drawn.layout ? 'ready' : 'error'}
+        className="max-h-[75vh] overflow-auto rounded-md border border-slate-200 dark:border-slate-800 [&_g.node]:cursor-pointer [&_g.node:focus-visible]:outline-2 [&_g.node:focus-visible]:outline-indigo-500"
         onClick={(e: MouseEvent) => activate(e.target)}
         onKeyDown={(e: KeyboardEvent) => {
           if (e.key !== 'Enter' && e.key !== ' ') return;
           e.preventDefault();
           activate(e.target);
         }}
-      />
+      >
+        {drawn.layout && <DagSvg layout={drawn.layout} byId={byId} selectedId={selectedId} zoom={zoom} markerId={markerId} />}
+      </div>
     </div>
   );
-}
-
-/** Colour is never the only signal: a node that has a phase carries its icon in the label too. */
-function withPhaseIcons(graph: DagGraph): DagGraph {
-  return { ...graph, nodes: graph.nodes.map((n) => (n.phase ? { ...n, label: `${phaseMeta(n.phase).icon} ${n.label}` } : n)) };
-}
-
-/** Makes every drawn node a keyboard-reachable button named by its label and phase. */
-function decorateNodes(root: HTMLElement, names: Map<string, string>, byId: Map<string, GraphNode>) {
-  for (const el of root.querySelectorAll<SVGGElement>('g.node')) {
-    const node = byId.get(names.get(mermaidNameOf(el) ?? '') ?? '');
-    if (!node) continue;
-    el.setAttribute('tabindex', '0');
-    el.setAttribute('role', 'button');
-    el.setAttribute('data-node-id', node.id);
-    el.setAttribute(
-      'aria-label',
-      node.type === HIDDEN_TYPE ? `${node.label}: expand` : `${node.label}, ${phaseMeta(node.phase).label}`,
-    );
-  }
 }

@@ -1,6 +1,7 @@
-// Phase presentation for the DAG views: Mermaid class colours plus, for HTML, a badge with an icon
-// and the phase in words, so colour is never the only signal. The fills are light tints with dark
-// text and a saturated border: they read the same on the light and the dark page background.
+// Phase presentation for the DAG views: node colours (the drawn SVG and the copied Mermaid classes)
+// plus, for HTML, a badge with an icon and the phase in words, so colour is never the only signal.
+// The fills are light tints with dark text and a saturated border: they read the same on the light
+// and the dark page background.
 import type { PhaseStyle } from '@/lib/domain/workflow/mermaid';
 import type { NodePhase } from '@/lib/domain/workflow/types';
 

@@ -28,11 +28,17 @@ export function JobDetail({ id, actorId, isAdmin, canSubmit }: { id: string; act
       router.push(`/jobs/${j.id}`);
     },
   });
+  const retry = useMutation({
+    mutationFn: () => apiFetch<JobView>(`/api/jobs/${id}/retry`, { method: 'POST' }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: jobKeys.all }),
+  });
   if (job.isError) return <p role="alert">{job.error instanceof ApiError && job.error.status === 404 ? 'No such job.' : job.error.message}</p>;
   if (!job.data) return <p className="text-sm text-slate-600">Loading…</p>;
   const j = job.data;
-  const fail = cancel.error ?? resubmit.error;
+  const fail = cancel.error ?? resubmit.error ?? retry.error;
   const canResubmit = canSubmit && (isAdmin || j.user.id === actorId);
+  // The server also checks that the workflow still exists and answers why when it does not.
+  const canRetry = canResubmit && j.state === 'failed' && j.workflowName !== null;
   return (
     <div className="space-y-6">
       <Card
@@ -42,6 +48,11 @@ export function JobDetail({ id, actorId, isAdmin, canSubmit }: { id: string; act
             {j.canCancel && (
               <Button variant="danger" disabled={cancel.isPending} onClick={() => cancel.mutate()}>
                 Cancel job
+              </Button>
+            )}
+            {canRetry && (
+              <Button variant="secondary" disabled={retry.isPending} onClick={() => retry.mutate()}>
+                Retry failed steps
               </Button>
             )}
             {canResubmit && (

@@ -22,22 +22,39 @@ export function JobGpuUsage({ jobId }: { jobId: string }) {
   if (usage.isError) return <p className="text-sm text-slate-500">No GPU telemetry for this job.</p>;
   if (usage.data.gpus.length === 0) return <p className="text-sm text-slate-500">No GPU telemetry for this job yet.</p>;
   const idle = new Set(usage.data.idle.map((g) => g.deviceKey));
+  const timeSliced = usage.data.gpus.some((g) => g.sharing === 'time-slicing' || g.sharing === 'mps');
   return (
-    <Table caption="GPUs used by this job" head={['GPU', 'Node', 'Kind', 'Mean util', 'Peak util', 'Memory', 'Power']}>
-      {usage.data.gpus.map((g) => (
-        <tr key={`${g.deviceKey}|${g.pod}`} data-testid="job-gpu-row">
-          <Td className="font-mono text-xs">
-            {g.deviceKey.split('/').slice(1).join('/')}
-            {idle.has(g.deviceKey) && <span className="ml-2 rounded bg-amber-100 px-1 text-amber-800 dark:bg-amber-900 dark:text-amber-200">idle</span>}
-          </Td>
-          <Td className="font-mono text-xs">{g.node}</Td>
-          <Td className="font-mono text-xs">{g.kind ?? '—'}</Td>
-          <Td className="tabular-nums">{formatValue(g.avgUtilization, 'util')}</Td>
-          <Td className="tabular-nums">{formatValue(g.maxUtilization, 'util')}</Td>
-          <Td className="tabular-nums">{formatValue(g.avgFbMiB, 'fb')}</Td>
-          <Td className="tabular-nums">{formatValue(g.avgPowerW, 'power')}</Td>
-        </tr>
-      ))}
-    </Table>
+    <>
+      <Table caption="GPUs used by this job" head={['GPU', 'Node', 'Kind', 'Sharing', 'Mean util', 'Peak util', 'Memory', 'Power']}>
+        {usage.data.gpus.map((g) => (
+          <tr key={`${g.deviceKey}|${g.pod}`} data-testid="job-gpu-row">
+            <Td className="font-mono text-xs">
+              {g.deviceKey.split('/').slice(1).join('/')}
+              {idle.has(g.deviceKey) && <span className="ml-2 rounded bg-amber-100 px-1 text-amber-800 dark:bg-amber-900 dark:text-amber-200">idle</span>}
+            </Td>
+            <Td className="font-mono text-xs">{g.node}</Td>
+            <Td className="font-mono text-xs">{g.kind ?? '—'}</Td>
+            <Td className="text-xs">{SHARING[g.sharing](g.coTenants)}</Td>
+            <Td className="tabular-nums">{formatValue(g.avgUtilization, 'util')}</Td>
+            <Td className="tabular-nums">{formatValue(g.maxUtilization, 'util')}</Td>
+            <Td className="tabular-nums">{formatValue(g.avgFbMiB, 'fb')}</Td>
+            <Td className="tabular-nums">{formatValue(g.avgPowerW, 'power')}</Td>
+          </tr>
+        ))}
+      </Table>
+      {timeSliced && (
+        <p className="mt-2 text-xs text-slate-500">
+          On a time-sliced GPU, DCGM measures only the physical GPU: utilization, memory and power are the whole GPU&apos;s, shared with
+          the other pods on it, and cannot be split per pod. Idle detection judges such a GPU as a whole.
+        </p>
+      )}
+    </>
   );
 }
+
+const SHARING: Record<'exclusive' | 'time-slicing' | 'mps' | 'mig', (others: number) => string> = {
+  exclusive: () => 'whole GPU',
+  mig: () => 'MIG instance',
+  'time-slicing': (n) => (n ? `time-sliced, with ${n} other pod${n === 1 ? '' : 's'}` : 'time-sliced, alone'),
+  mps: (n) => (n ? `MPS, with ${n} other pod${n === 1 ? '' : 's'}` : 'MPS, alone'),
+};

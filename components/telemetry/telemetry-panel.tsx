@@ -1,64 +1,17 @@
 'use client';
-import { useState } from 'react';
 import { Card } from '@/components/ui/card';
-import { GpuList } from './gpu-list';
 import { IdleGpuList } from './idle-gpu-list';
-import { PoolHeatmap } from './pool-heatmap';
-import { RangeSelector } from './range-selector';
-import { SeriesChart } from './series-chart';
+import { PoolCharts } from './pool-charts';
+import { TeamCharts } from './team-charts';
 import { TelemetrySettingsForm } from './telemetry-settings-form';
-import type { ChartRange, ChartTarget } from './types';
 import { UsageTable } from './usage-table';
 
-/** The GPUs page's telemetry: pool charts and heatmap, per-node/GPU charts, idle list, usage. */
-export function TelemetryPanel({ pools, isAdmin }: { pools: string[]; isAdmin: boolean }) {
-  const [range, setRange] = useState<ChartRange>('1h');
-  const [pool, setPool] = useState(pools[0] ?? '');
-  const [target, setTarget] = useState<ChartTarget | null>(null);
-  const choosePool = (p: string) => {
-    setPool(p);
-    setTarget(null);
-  };
-  const poolTarget: ChartTarget = { scope: 'pool', id: pool, label: `Pool ${pool}` };
+/** The GPUs page's telemetry: pool charts and heatmap, per-node/GPU charts, team charts, idle list, usage. */
+export function TelemetryPanel({ pools, teams, isAdmin }: { pools: string[]; teams: string[]; isAdmin: boolean }) {
   return (
     <div className="space-y-6">
-      <Card title="Utilization" actions={<RangeSelector value={range} onChange={setRange} />}>
-        {pools.length === 0 ? (
-          <p className="text-sm text-slate-500">No GPU pools in the cluster.</p>
-        ) : (
-          <div className="space-y-6">
-            <div role="tablist" aria-label="Pool" className="flex flex-wrap gap-2">
-              {pools.map((p) => (
-                <button
-                  key={p}
-                  type="button"
-                  role="tab"
-                  aria-selected={p === pool}
-                  onClick={() => choosePool(p)}
-                  className={`rounded-full border px-3 py-1 text-sm ${p === pool ? 'border-indigo-600 bg-indigo-50 text-indigo-700 dark:bg-indigo-950 dark:text-indigo-300' : 'border-slate-300 dark:border-slate-600'}`}
-                >
-                  {p}
-                </button>
-              ))}
-            </div>
-            <div className="grid gap-6 lg:grid-cols-2">
-              <SeriesChart target={poolTarget} range={range} />
-              {target ? (
-                <SeriesChart key={`${target.scope}:${target.id}`} target={target} range={range} />
-              ) : (
-                <p className="flex items-center justify-center rounded border border-dashed border-slate-300 p-6 text-sm text-slate-500 dark:border-slate-700">
-                  Pick a node or GPU below to chart it.
-                </p>
-              )}
-            </div>
-            <section>
-              <h3 className="mb-2 text-sm font-medium">GPUs × time</h3>
-              <PoolHeatmap pool={pool} range={range} />
-            </section>
-            <GpuList pool={pool} selected={target ?? poolTarget} onSelect={setTarget} />
-          </div>
-        )}
-      </Card>
+      <PoolCharts pools={pools} />
+      <TeamCharts teams={teams} />
       {isAdmin && (
         <Card title="Idle GPUs">
           <IdleGpuList />

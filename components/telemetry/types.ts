@@ -1,7 +1,7 @@
 // Shapes of the telemetry API answers the console reads (see app/api/telemetry/*).
 export type ChartRange = '1h' | '24h' | '7d' | '30d';
 export type Metric = 'util' | 'fb' | 'power';
-export type SeriesScope = 'gpu' | 'node' | 'pool' | 'job';
+export type SeriesScope = 'gpu' | 'node' | 'pool' | 'job' | 'team';
 
 export const RANGES: ChartRange[] = ['1h', '24h', '7d', '30d'];
 export const METRICS: { id: Metric; label: string; unit: string }[] = [
@@ -16,6 +16,7 @@ export interface Series {
   metric: Metric;
   range: ChartRange;
   tier: 'raw' | '1m' | '1h';
+  source: 'devices' | 'pool';
   devices: number;
   points: { t: number; v: number }[];
 }
@@ -73,7 +74,7 @@ export interface UsageReport {
   rows: UsageRow[];
 }
 
-/** What a chart shows: a scope and its id (pool name, node name, GPU key). */
+/** What a chart shows: a scope and its id (pool name, node name, GPU key, team slug). */
 export interface ChartTarget {
   scope: SeriesScope;
   id: string;

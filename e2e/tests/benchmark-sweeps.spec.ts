@@ -1,15 +1,5 @@
-import type { Locator } from '@playwright/test';
+import { checkOnly } from '../fixtures/sweep-form';
 import { DEMO_PASSWORD, expect, signIn, test } from '../fixtures/test';
-
-/** Leaves exactly `keep` checked in the checkbox group named `name`. */
-async function only(form: Locator, name: string, keep: string[]) {
-  const group = form.getByRole('group', { name });
-  for (const label of keep) await group.getByLabel(label, { exact: true }).check();
-  for (const box of await group.getByRole('checkbox').all()) {
-    const label = (await box.locator('xpath=..').textContent())!.trim();
-    if (!keep.includes(label)) await box.uncheck();
-  }
-}
 
 test.describe('benchmark sweeps', () => {
   test('create a simulated sweep from the form, then compare two sweeps', async ({ page }) => {
@@ -17,14 +7,14 @@ test.describe('benchmark sweeps', () => {
     await page.goto('/benchmarks');
     const form = page.getByRole('form', { name: 'New sweep' });
     await expect(form.getByTestId('sweep-valid')).toBeVisible();
-    await only(form, 'Models', ['Mistral-7B-v0.1']);
-    await only(form, 'Engines', ['vllm']);
-    await only(form, 'Quantizations', ['fp16', 'awq']);
-    await only(form, 'Precisions', ['fp16']);
-    await only(form, 'GPU kinds', ['NVIDIA L40S 48GB', 'NVIDIA T4 16GB']);
-    await only(form, 'GPU counts', ['1']);
-    await only(form, 'Batch sizes', ['1', '16']);
-    await only(form, 'Sequence lengths (prompt tokens)', ['512']);
+    await checkOnly(form, 'Models', ['Mistral-7B-v0.1']);
+    await checkOnly(form, 'Engines', ['vllm']);
+    await checkOnly(form, 'Quantizations', ['fp16', 'awq']);
+    await checkOnly(form, 'Precisions', ['fp16']);
+    await checkOnly(form, 'GPU kinds', ['NVIDIA L40S 48GB', 'NVIDIA T4 16GB']);
+    await checkOnly(form, 'GPU counts', ['1']);
+    await checkOnly(form, 'Batch sizes', ['1', '16']);
+    await checkOnly(form, 'Sequence lengths (prompt tokens)', ['512']);
     // Mistral-7B in fp16 does not fit one 16 GB T4: those are excluded, with the reason.
     await expect(form.getByTestId('sweep-preview')).toContainText('does not fit in GPU memory');
     await expect(form.getByTestId('sweep-excluded')).not.toHaveText('0');

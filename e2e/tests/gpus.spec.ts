@@ -1,5 +1,5 @@
 import { E2E } from '../../playwright.config';
-import { expect, signIn, test } from '../fixtures/test';
+import { DEMO_PASSWORD, expect, signIn, test } from '../fixtures/test';
 
 interface GpuDevice {
   key: string;
@@ -46,8 +46,9 @@ test('an admin sees pools, live utilization charts, the heatmap, idle GPUs and u
   // Another pool and another range
   await page.getByRole('tab', { name: 'training', exact: true }).click();
   await expect(page.getByTestId('series-chart').first()).toContainText('Pool training');
-  await page.getByRole('radio', { name: '24h' }).click();
-  await expect(page.getByRole('radio', { name: '24h' })).toHaveAttribute('aria-checked', 'true');
+  // the first range selector is the pool charts'; the team card has its own
+  await page.getByRole('radio', { name: '24h' }).first().click();
+  await expect(page.getByRole('radio', { name: '24h' }).first()).toHaveAttribute('aria-checked', 'true');
   await expect(page.getByTestId('series-chart').first()).toContainText(/points from|No readings/);
 
   await expect(page.getByTestId('idle-gpus')).toContainText('under 5 % utilization for 30 minutes');
@@ -67,4 +68,47 @@ test('an admin sees pools, live utilization charts, the heatmap, idle GPUs and u
   await form.getByLabel('Price per GPU-hour (kind=price, …)').fill('t4=0.6');
   await form.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByTestId('idle-gpus')).toContainText('for 2 minutes');
+});
+
+test("a researcher charts their own team's GPUs over time, and no other team", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, 'ada@gantry.local', DEMO_PASSWORD);
+  // A training step of 1,200 simulated seconds (about a minute at speed 20) holds one GPU for vision.
+  const submitted = await page.request.post('/api/jobs', {
+    data: {
+      name: `team-chart-${Date.now().toString(36)}`,
+      kind: 'training',
+      gpu: { kind: 'a100-80gb-shared', count: 1 },
+      expectedRuntimeSeconds: 1200,
+      maxRuntimeSeconds: 7200,
+      spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'], env: { GANTRY_SIM_DURATION_SECONDS: '1200' } },
+    },
+  });
+  expect(submitted.status(), await submitted.text()).toBe(201);
+  const { id } = (await submitted.json()) as { id: string };
+  // Two scrapes that saw the job's pod make a line.
+  await expect
+    .poll(async () => {
+      const res = await page.request.get('/api/telemetry/series?scope=team&id=vision&range=1h&metric=util');
+      return res.ok() ? ((await res.json()) as { points: unknown[] }).points.length : -1;
+    }, { timeout: 75_000 })
+    .toBeGreaterThanOrEqual(2);
+  const other = await page.request.get('/api/telemetry/series?scope=team&id=nlp&range=1h');
+  expect(other.status()).toBe(403);
+  expect(((await other.json()) as { detail: string }).detail).toContain('vision');
+
+  await page.goto('/gpus');
+  const card = page.getByTestId('team-charts');
+  const select = card.getByLabel('Team');
+  await expect(select.locator('option')).toHaveText(['vision']);
+  const chart = card.getByTestId('series-chart');
+  await expect(chart).toContainText('Team vision');
+  await expect(chart.locator('.recharts-line-curve')).toHaveAttribute('d', /^M[\d.]+,[\d.]+[LC]/);
+  await expect(chart).toContainText(/[1-9]\d* GPUs? · \d+ points from raw 10 s samples · mean/);
+  await card.getByRole('radio', { name: '7d' }).click();
+  await expect(chart).toContainText(/points from (1m|1h) rollups|No readings/);
+  await chart.getByRole('tab', { name: 'Memory used' }).click();
+  await expect(chart.getByRole('tab', { name: 'Memory used' })).toHaveAttribute('aria-selected', 'true');
+
+  expect((await page.request.post(`/api/jobs/${id}/cancel`)).ok()).toBe(true);
 });

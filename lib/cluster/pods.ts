@@ -16,6 +16,18 @@ export async function listPods(labelSelector?: string, opts: { namespace?: strin
   return list.items;
 }
 
+/** Deletes a pod; an absent one is not an error (returns false), so cleanup can be repeated. */
+export async function deletePod(name: string, opts: { namespace?: string } = {}): Promise<boolean> {
+  const c = cluster();
+  try {
+    await call(() => c.core.deleteNamespacedPod({ name, namespace: opts.namespace ?? c.namespace }));
+    return true;
+  } catch (e) {
+    if (e instanceof ClusterError && e.kind === 'NotFound') return false;
+    throw e;
+  }
+}
+
 export type PodLogRequest = { namespace?: string; name: string; container?: string; tailLines?: number };
 
 /** The log as it is now (tailLines: only the last N lines). */

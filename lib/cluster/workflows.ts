@@ -38,6 +38,7 @@ export type Workflow = {
     creationTimestamp?: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
+    ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string }>;
   };
   spec: Record<string, unknown>;
   status?: WorkflowStatus;
@@ -86,6 +87,15 @@ export async function listWorkflows(labelSelector?: string, opts?: Target): Prom
     metadata: { resourceVersion: string };
   };
   return { items: list.items, resourceVersion: list.metadata.resourceVersion };
+}
+
+/**
+ * Writes the whole object (PUT). metadata.resourceVersion must be the one read: a workflow changed
+ * since then is rejected with Conflict, so a read-modify-write never loses the controller's update.
+ */
+export async function replaceWorkflow(wf: Workflow, opts?: Target): Promise<Workflow> {
+  const name = wf.metadata.name ?? '';
+  return (await call(() => cluster().custom.replaceNamespacedCustomObject({ ...base({ namespace: opts?.namespace ?? wf.metadata.namespace }), name, body: wf }))) as Workflow;
 }
 
 /** RFC 7386 merge patch (null deletes a field). */

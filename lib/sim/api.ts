@@ -22,7 +22,11 @@ export const RESOURCES: ResourceDef[] = [
   { group: '', version: 'v1', resource: 'nodes', singular: 'node', kind: 'Node', namespaced: false, shortNames: ['no'], verbs: ['get', 'list', 'patch', 'update', 'watch'] },
   { group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'], verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'watch'], categories: ['all'] },
   { group: '', version: 'v1', resource: 'events', singular: 'event', kind: 'Event', namespaced: true, shortNames: ['ev'], verbs: ['get', 'list', 'watch'] },
+  // Gantry keeps each sweep's results token in a Secret its step pods read through secretKeyRef.
+  { group: '', version: 'v1', resource: 'secrets', singular: 'secret', kind: 'Secret', namespaced: true, verbs: ALL },
   { group: 'argoproj.io', version: 'v1alpha1', resource: 'workflows', singular: 'workflow', kind: 'Workflow', namespaced: true, shortNames: ['wf'], verbs: ALL, categories: ['all'] },
+  // A sweep too large for one Workflow creates its parts from a WorkflowTemplate (spec.workflowTemplateRef).
+  { group: 'argoproj.io', version: 'v1alpha1', resource: 'workflowtemplates', singular: 'workflowtemplate', kind: 'WorkflowTemplate', namespaced: true, shortNames: ['wftmpl'], verbs: ALL },
 ];
 
 export const apiVersionOf = (r: ResourceDef) => (r.group ? `${r.group}/${r.version}` : r.version);
@@ -103,7 +107,7 @@ export function validate(r: ResourceDef, obj: KObject): Cause[] {
     if (!LABEL_KEY.test(k) || k.split('/').pop()!.length > 63) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${k}": name part must consist of alphanumeric characters, '-', '_' or '.'`, field: 'metadata.labels' });
     if (typeof v !== 'string' || !LABEL_VALUE.test(v) || v.length > 63) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${v}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`, field: `metadata.labels` });
   }
-  if (r.resource === 'workflows') {
+  if (r.resource === 'workflows' || r.resource === 'workflowtemplates') {
     const spec = obj.spec as Record<string, unknown> | undefined;
     if (!spec || typeof spec !== 'object' || Array.isArray(spec)) causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: 'spec' });
     else {

@@ -3,6 +3,9 @@
 // Hostname, DCGM_FI_DRIVER_VERSION, then container/namespace/pod of the pod holding the GPU, and
 // GPU_I_PROFILE/GPU_I_ID for MIG instances). Values follow the jobs: a running step makes its GPU
 // busy; a pod that holds a GPU without using it ("gpu-idle") shows allocated memory but ~0% util.
+// A time-sliced GPU is written as dcgm-exporter does with KUBERNETES_VIRTUAL_GPUS=true
+// (NVIDIA/dcgm-exporter#432): one copy of every series per shared replica in use, told apart by a
+// `vgpu` label and carrying that replica's pod; the values are the whole GPU's, identical in each.
 import { draw } from './rand';
 import type { SimNode } from './pools';
 import type { Placement } from './placement';
@@ -41,32 +44,31 @@ export type DcgmSource = {
 
 type Sample = { field: Field; labels: string; value: string };
 
-/** Usage of one GPU (or MIG instance) right now: 0..1 activity, memory fraction, holder pod. */
+/**
+ * Usage of one GPU (or MIG instance) right now: 0..1 activity, memory used, and every pod holding one
+ * of its slots (with the slot's replica number on a time-sliced GPU). Time-sliced pods take turns on
+ * one GPU: it is busy while any of them computes, and each holds its own memory.
+ */
 function usage(src: DcgmSource, node: SimNode, slotIdx: number[], key: string, memMiB: number) {
-  const holders = src.placement.holders(node.name);
-  let holder: PodRun | undefined;
-  for (const i of slotIdx) {
-    const k = holders[i];
-    const pr = k ? src.podRun(k) : undefined;
-    if (pr && (!holder || (holder.phase !== 'Running' && pr.phase === 'Running'))) holder = pr;
-  }
+  const all = src.placement.holders(node.name);
+  const holders: Array<{ pod: PodRun; replica: number }> = [];
+  slotIdx.forEach((i, replica) => {
+    const k = all[i];
+    const pod = k ? src.podRun(k) : undefined;
+    if (pod) holders.push({ pod, replica });
+  });
   const bucket = Math.floor(src.now() / 5000);
   const noise = draw(src.seed, `${key}:${bucket}`);
+  const running = holders.filter((h) => h.pod.phase === 'Running');
   let active = 0;
   let mem = 0.002;
-  if (holder && holder.phase === 'Running') {
-    if (holder.plan.gpuIdle) {
-      active = noise * 0.02;
-      mem = 0.35 + 0.3 * draw(src.seed, `${holder.key}:mem`);
-    } else {
-      active = 0.82 + 0.17 * noise;
-      mem = 0.55 + 0.35 * draw(src.seed, `${holder.key}:mem`);
-    }
-  } else if (holder) {
-    mem = 0.05; // container starting: CUDA context only
+  for (const { pod } of running) {
+    active = Math.max(active, pod.plan.gpuIdle ? noise * 0.02 : 0.82 + 0.17 * noise);
+    mem += (pod.plan.gpuIdle ? 0.35 + 0.3 * draw(src.seed, `${pod.key}:mem`) : 0.55 + 0.35 * draw(src.seed, `${pod.key}:mem`)) / Math.max(1, slotIdx.length);
   }
-  const used = Math.round(memMiB * mem);
-  return { active, used, free: memMiB - used, holder };
+  if (holders.length > running.length) mem += 0.05 / Math.max(1, slotIdx.length); // a container starting: CUDA context only
+  const used = Math.round(memMiB * Math.min(0.98, mem));
+  return { active, used, free: memMiB - used, holders };
 }
 
 function labelText(pairs: Array<[string, string]>): string {
@@ -88,20 +90,26 @@ export function renderDcgmMetrics(src: DcgmSource, only?: string): string {
     for (const dev of node.devices) {
       const devSlots = node.slots.map((s, i) => (s.gpu === dev.index ? i : -1)).filter((i) => i >= 0);
       const whole = usage(src, node, devSlots, dev.uuid, m.memoryMiB);
-      const h = whole.holder;
       const base: Array<[string, string]> = [
         ['gpu', String(dev.index)], ['UUID', dev.uuid], ['device', `nvidia${dev.index}`], ['modelName', m.modelName],
         ['Hostname', node.name], ['DCGM_FI_DRIVER_VERSION', DRIVER],
       ];
       const podLabels = (pr: PodRun | undefined): Array<[string, string]> => [['container', pr ? 'main' : ''], ['namespace', pr?.ns ?? ''], ['pod', pr?.name ?? '']];
-      const lbl = labelText([...base, ...podLabels(h)]);
+      // Time-sliced: one series set per replica in use. Otherwise one, with the (running) holder if any.
+      const shown = whole.holders.find((h) => h.pod.phase === 'Running') ?? whole.holders[0];
+      const labelSets =
+        g.sharing.strategy === 'time-slicing' && whole.holders.length > 0
+          ? whole.holders.map((h) => labelText([...base, ['vgpu', String(h.replica)], ...podLabels(h.pod)]))
+          : [labelText([...base, ...podLabels(shown?.pod)])];
       const power = m.idlePowerW + (m.maxPowerW - m.idlePowerW) * whole.active * 0.9;
       const e = acc.get(dev.uuid) ?? { at: src.bootMs, mj: 0 };
       e.mj += power * (now - e.at); // W x ms = mJ
       e.at = now;
       acc.set(dev.uuid, e);
       const temp = Math.round(30 + 45 * whole.active + 3 * draw(src.seed, `${dev.uuid}:t:${Math.floor(now / 5000)}`));
-      const push = (field: Field, value: number | string, labels = lbl) => samples.push({ field, labels, value: String(value) });
+      const push = (field: Field, value: number | string, labels?: string) => {
+        for (const l of labels === undefined ? labelSets : [labels]) samples.push({ field, labels: l, value: String(value) });
+      };
       push(F.SM_CLOCK, whole.active > 0.05 ? m.maxSmClockMHz : 210);
       push(F.MEM_CLOCK, m.memClockMHz);
       push(F.MEMORY_TEMP, temp + 2);
@@ -123,7 +131,7 @@ export function renderDcgmMetrics(src: DcgmSource, only?: string): string {
         for (const inst of dev.instances) {
           const idx = node.slots.findIndex((s) => s.gpu === dev.index && s.instanceId === inst.id);
           const u = usage(src, node, [idx], `${dev.uuid}:${inst.id}`, inst.memoryMiB);
-          const il = labelText([...base, ['GPU_I_PROFILE', inst.profile], ['GPU_I_ID', String(inst.id)], ...podLabels(u.holder)]);
+          const il = labelText([...base, ['GPU_I_PROFILE', inst.profile], ['GPU_I_ID', String(inst.id)], ...podLabels(u.holders[0]?.pod)]);
           push(F.FB_FREE, u.free, il);
           push(F.FB_USED, u.used, il);
           push(F.GR_ENGINE_ACTIVE, u.active.toFixed(6), il);

@@ -9,7 +9,10 @@ import YAML from 'yaml';
 import {
   alreadyExists, apiGroup, openApiV3Doc, openApiV3Root, apiGroupList, ApiError, apiVersionOf, badRequest, conflict, invalid, notFound, RESOURCES, resourceList, toTable, validate, type ResourceDef,
 } from './api';
-import { ArgoController, PODS, WF } from './argo/controller';
+import { ArgoController, PODS, WF, type PodExecution } from './argo/controller';
+import { isBenchmarkRunnerImage } from '@/lib/domain/benchmarks/runner';
+import { runBenchmarkStep } from './benchmark-runner';
+import { readCurlScript, runCurlScript } from './curl';
 import { TimerHeap } from './clock';
 import { renderDcgmMetrics, type DcgmSource } from './dcgm';
 import { Placement } from './placement';
@@ -38,7 +41,14 @@ export type SimCluster = {
   kubeconfigPath: string;
   stop(): Promise<void>;
   /** Test and tooling hooks: not part of the Kubernetes API. */
-  sim: { store: Store; controller: ArgoController; compact(): void };
+  sim: {
+    store: Store;
+    controller: ArgoController;
+    compact(): void;
+    /** Kubernetes API requests served so far, by `<verb> <resource>` (log reads: `log pods`). */
+    requests(): Record<string, number>;
+    resetRequests(): void;
+  };
 };
 
 export const NAMESPACES = ['default', 'kube-system', 'argo', 'gantry-jobs', 'gpu-operator'];
@@ -77,6 +87,15 @@ function parseObject(body: string, contentType: string | undefined): KObject {
   }
 }
 
+/** As the API server does: a Secret's write-only `stringData` is merged into `data`, base64-encoded. */
+function foldStringData(def: ResourceDef, obj: KObject): void {
+  const secret = obj as KObject & { stringData?: Record<string, string>; data?: Record<string, string> };
+  if (def.resource !== 'secrets' || !secret.stringData) return;
+  secret.data = { ...(secret.data ?? {}) };
+  for (const [k, v] of Object.entries(secret.stringData)) secret.data[k] = Buffer.from(v, 'utf8').toString('base64');
+  delete secret.stringData;
+}
+
 function kubeconfigText(url: string): string {
   return YAML.stringify({
     apiVersion: 'v1',
@@ -103,7 +122,38 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     (n) => ((store.get('nodes', undefined, n)?.spec as { taints?: Taint[] } | undefined)?.taints ?? []),
     (n) => Boolean((store.get('nodes', undefined, n)?.spec as { unschedulable?: boolean } | undefined)?.unschedulable),
   );
-  const controller = new ArgoController(store, placement, timers, { seed: opts.seed, speed: opts.speed, failureRate: opts.failureRate ?? 0.02, now, log });
+  // The kubelet's part of starting a container: env values and secretKeyRefs resolved from the pod's namespace.
+  const execute = (pod: PodExecution): Promise<number> | undefined => {
+    // The containers the sim really runs: Gantry's benchmark runner, and a `sh -c "curl ..."` GET
+    // (a parted sweep's fetch step), whose output file becomes its output parameter.
+    const curl = readCurlScript(pod.command);
+    const run: ((env: Record<string, string>) => Promise<number>) | undefined = isBenchmarkRunnerImage(pod.image)
+      ? (env) => runBenchmarkStep(env, log)
+      : curl
+        ? async (env) => {
+            const { exitCode, files } = await runCurlScript(curl, env, log);
+            for (const [path, content] of Object.entries(files)) pod.writeFile?.(path, content);
+            return exitCode;
+          }
+        : undefined;
+    if (!run) return undefined;
+    const env: Record<string, string> = {};
+    for (const e of pod.env) {
+      const ref = (e.valueFrom as { secretKeyRef?: { name: string; key: string } } | undefined)?.secretKeyRef;
+      if (!ref) {
+        env[e.name] = e.value ?? '';
+        continue;
+      }
+      const data = (store.get('secrets', pod.namespace, ref.name) as { data?: Record<string, string> } | undefined)?.data;
+      if (data?.[ref.key] === undefined) {
+        log('sim: secret key not found', { pod: pod.name, secret: ref.name, key: ref.key });
+        return Promise.resolve(1);
+      }
+      env[e.name] = Buffer.from(data[ref.key], 'base64').toString('utf8');
+    }
+    return run(env);
+  };
+  const controller = new ArgoController(store, placement, timers, { seed: opts.seed, speed: opts.speed, failureRate: opts.failureRate ?? 0.02, now, log, execute });
   const dcgm: DcgmSource = { nodes: simNodes, placement, podRun: (k) => controller.podRun(k), seed: opts.seed, bootMs, now };
 
   for (const ns of NAMESPACES) store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
@@ -303,6 +353,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
         }
       }
     }
+    foldStringData(def, obj);
     const causes = validate(def, obj);
     if (causes.length) throw invalid(def, obj.metadata.name ?? '', causes);
     delete obj.metadata.resourceVersion;
@@ -318,6 +369,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     next.apiVersion = apiVersionOf(def);
     next.kind = def.kind;
     if (def.namespaced) next.metadata.namespace = ns;
+    foldStringData(def, next);
     const causes = validate(def, next);
     if (causes.length) throw invalid(def, name, causes);
     if (req.url.searchParams.get('dryRun') === 'All') return send(res, 200, next);
@@ -369,6 +421,20 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     send(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, ...(def.group ? { group: def.group } : {}), kind: def.resource, uid: gone.metadata.uid } });
   }
 
+  // API requests served, by verb and resource (`list workflows`, `log pods` ...): how many calls
+  // Gantry makes is measured here (bench/workflow-sync.ts), where a real cluster's audit log would.
+  const requestCounts = new Map<string, number>();
+  function countRequest(req: Req, resource: string, name: string | undefined, sub: string[]): void {
+    const watch = req.url.searchParams.get('watch');
+    const verb = sub.length
+      ? sub[0]
+      : req.method === 'GET'
+        ? watch === 'true' || watch === '1' ? 'watch' : name ? 'get' : 'list'
+        : ({ POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: name ? 'delete' : 'deletecollection' } as Record<string, string>)[req.method] ?? req.method;
+    const key = `${verb} ${resource}`;
+    requestCounts.set(key, (requestCounts.get(key) ?? 0) + 1);
+  }
+
   async function route(req: Req, res: http.ServerResponse): Promise<void> {
     const p = req.url.pathname.replace(/\/+$/, '') || '/';
     if (req.method === 'GET') {
@@ -390,11 +456,12 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
         const doc = openApiV3Doc(p.slice('/openapi/v3/'.length));
         if (doc) return send(res, 200, doc);
       }
-      if (p === '/sim/status') return send(res, 200, { ...controller.stats, timers: timers.size, resourceVersion: store.resourceVersion });
+      if (p === '/sim/status') return send(res, 200, { ...controller.stats, timers: timers.size, resourceVersion: store.resourceVersion, requests: Object.fromEntries(requestCounts) });
     }
     const r = resolve(req);
     if (!r) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     const { def, ns, name, sub } = r;
+    countRequest(req, def.resource, name, sub);
     if (sub.length) {
       if (def.resource === 'pods' && sub[0] === 'log' && req.method === 'GET') return handleLog(req, res, ns!, name!);
       if (def.resource === 'pods' && sub[0] === 'proxy' && req.method === 'GET') {
@@ -483,7 +550,13 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   return {
     url,
     kubeconfigPath,
-    sim: { store, controller, compact: () => store.compact() },
+    sim: {
+      store,
+      controller,
+      compact: () => store.compact(),
+      requests: () => Object.fromEntries(requestCounts),
+      resetRequests: () => requestCounts.clear(),
+    },
     async stop() {
       clearInterval(loop);
       for (const close of [...openWatches]) close();

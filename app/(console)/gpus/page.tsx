@@ -7,12 +7,16 @@ import { requirePageCtx } from '@/lib/http/session';
 import { getClusterInventory } from '@/lib/server/cluster/get-cluster-inventory';
 import { hasRole } from '@/lib/server/context';
 import { AppError } from '@/lib/server/errors';
+import { listChartTeams } from '@/lib/server/telemetry/list-chart-teams';
 
 export const metadata: Metadata = { title: 'GPUs' };
 
 export default async function GpusPage() {
   const ctx = await requirePageCtx('viewer');
-  const inventory = await getClusterInventory({ ctx }).catch((e) => (e instanceof AppError ? e : Promise.reject(e)));
+  const [inventory, teams] = await Promise.all([
+    getClusterInventory({ ctx }).catch((e) => (e instanceof AppError ? e : Promise.reject(e))),
+    listChartTeams({ ctx }),
+  ]);
   return (
     <>
       <PageHeader title="GPUs" description="Pools, nodes and GPUs, read live from the cluster's Node objects; utilization from dcgm-exporter." />
@@ -23,7 +27,7 @@ export default async function GpusPage() {
           <Card title="Pools">
             <PoolTable pools={inventory.pools} />
           </Card>
-          <TelemetryPanel pools={inventory.pools.filter((p) => p.gpuCount > 0).map((p) => p.name)} isAdmin={hasRole(ctx.actor, 'admin')} />
+          <TelemetryPanel pools={inventory.pools.filter((p) => p.gpuCount > 0).map((p) => p.name)} teams={teams} isAdmin={hasRole(ctx.actor, 'admin')} />
           <Card title="Nodes">
             <NodeTable nodes={inventory.nodes} />
           </Card>

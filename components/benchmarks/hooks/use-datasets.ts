@@ -54,11 +54,32 @@ export interface CreatedSweepRow {
   estimatedGpuHours: number;
 }
 
+export interface CreateSweepInput {
+  name: string;
+  definition: SweepDefinition;
+  simulate: boolean;
+  /** then run it as a job on this GPU kind */
+  runOn?: string;
+}
+
+/**
+ * Creates a sweep and, when asked, runs it as a job, in one mutation: the new dataset replaces the
+ * form's empty-state page, so a second mutation started from the form would lose its callbacks.
+ * A refused run leaves the sweep in place; `runError` says why.
+ */
 export function useCreateSweep() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; definition: SweepDefinition; simulate: boolean }) =>
-      apiFetch<CreatedSweepRow>('/api/benchmarks/sweeps', { method: 'POST', json: input }),
+    mutationFn: async ({ runOn, ...input }: CreateSweepInput) => {
+      const created = await apiFetch<CreatedSweepRow>('/api/benchmarks/sweeps', { method: 'POST', json: input });
+      if (!runOn) return { created, runError: null };
+      try {
+        await apiFetch(`/api/benchmarks/datasets/${created.dataset.id}/run`, { method: 'POST', json: { gpuKind: runOn } });
+        return { created, runError: null };
+      } catch (e) {
+        return { created, runError: e instanceof Error ? e.message : 'The sweep could not run' };
+      }
+    },
     onSuccess: () => qc.invalidateQueries({ queryKey: benchmarkKeys.datasets() }),
   });
 }

@@ -1,45 +1,50 @@
 'use client';
-import { useEffect, useState } from 'react';
-import { expandSweep, type ExclusionGroup, type SweepDefinition } from '@/lib/domain/benchmarks/matrix';
+import { useEffect, useRef, useState } from 'react';
+import type { SweepPlanState } from './sweep-summary';
 
-export interface SweepSummary {
-  totalCombinations: number;
-  valid: number;
-  excluded: number;
-  exclusionGroups: ExclusionGroup[];
-  estimatedGpuHours: number;
-}
+export type { SweepPlanState, SweepSummary } from './sweep-summary';
 
-export type SweepPlanState = { status: 'computing' } | { status: 'ready'; summary: SweepSummary } | { status: 'invalid'; message: string };
+type Answer = { key: string; state: SweepPlanState };
 
-/** Expanding the default sweep takes ~0.5 s, so the preview is recomputed 300 ms after the last change. */
-export function useSweepPlan(definition: SweepDefinition, delayMs = 300): SweepPlanState {
+/**
+ * The preview of a sweep, computed in a Web Worker: expanding the default sweep takes ~0.5 s,
+ * which on the main thread froze the checkboxes. A change while the worker is still busy with an
+ * older definition replaces the worker rather than queueing behind it.
+ */
+export function useSweepPlan(definition: unknown, delayMs = 150): SweepPlanState {
   const key = JSON.stringify(definition);
-  // The state remembers which definition it was computed for: any other one is still computing.
-  const [computed, setComputed] = useState<{ key: string; state: SweepPlanState } | null>(null);
+  const [computed, setComputed] = useState<Answer | null>(null);
+  const worker = useRef<{ worker: Worker; busy: boolean } | null>(null);
+  const lastKey = useRef('');
+
+  useEffect(() => () => worker.current?.worker.terminate(), []);
+
   useEffect(() => {
-    const setState = (state: SweepPlanState) => setComputed({ key, state });
     const timer = setTimeout(() => {
-      const def = JSON.parse(key) as SweepDefinition;
-      const empty = Object.entries(def).find(([, v]) => Array.isArray(v) && v.length === 0);
-      if (empty) return setState({ status: 'invalid', message: `Choose at least one value for every factor (${empty[0]} is empty)` });
-      try {
-        const plan = expandSweep(def);
-        setState({
-          status: 'ready',
-          summary: {
-            totalCombinations: plan.totalCombinations,
-            valid: plan.valid.length,
-            excluded: plan.excluded.length,
-            exclusionGroups: plan.exclusionGroups,
-            estimatedGpuHours: plan.estimatedGpuHours,
-          },
-        });
-      } catch (e) {
-        setState({ status: 'invalid', message: e instanceof Error ? e.message : 'Invalid sweep' });
+      if (worker.current?.busy) {
+        worker.current.worker.terminate();
+        worker.current = null;
       }
+      if (!worker.current) {
+        // The literal `new URL(..., import.meta.url)` is what lets the bundler emit the worker chunk.
+        const w = new Worker(new URL('./sweep-plan.worker.ts', import.meta.url));
+        const slot = { worker: w, busy: false };
+        w.onmessage = (event: MessageEvent<Answer>) => {
+          slot.busy = false;
+          setComputed(event.data);
+        };
+        w.onerror = (event) => {
+          slot.busy = false;
+          setComputed({ key: lastKey.current, state: { status: 'invalid', message: `Could not compute the preview: ${event.message}` } });
+        };
+        worker.current = slot;
+      }
+      worker.current.busy = true;
+      lastKey.current = key;
+      worker.current.worker.postMessage(key);
     }, delayMs);
     return () => clearTimeout(timer);
   }, [key, delayMs]);
+
   return computed?.key === key ? computed.state : { status: 'computing' };
 }

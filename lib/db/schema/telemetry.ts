@@ -59,6 +59,25 @@ export const gpuRollups1h = pgTable('gpu_rollups_1h', rollupColumns, (t) => [
   index('gpu_rollups_1h_bucket_idx').on(t.bucket),
 ]);
 
+// Pool aggregates of the 1-minute and 1-hour tiers, written by the rollup loop from the device
+// buckets, so a chart of a pool of thousands of GPUs reads one row per bucket instead of one per GPU.
+// util_avg is the mean of the GPUs' bucket means; fb and power are totals over the pool's GPUs.
+export const gpuPoolRollups = pgTable(
+  'gpu_pool_rollups',
+  {
+    pool: text('pool').notNull(),
+    tier: text('tier', { enum: ['1m', '1h'] }).notNull(),
+    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
+    /** GPUs with a bucket in this one, and their raw sample count (changes when a late scrape lands) */
+    devices: integer('devices').notNull(),
+    samples: integer('samples').notNull(),
+    utilAvg: real('util_avg'),
+    fbSum: real('fb_sum'),
+    powerSum: real('power_sum'),
+  },
+  (t) => [primaryKey({ columns: [t.pool, t.tier, t.bucket] }), index('gpu_pool_rollups_bucket_idx').on(t.tier, t.bucket)],
+);
+
 // Who held a device, from dcgm-exporter's pod labels plus the pod's gantry.dev/* labels: one row per
 // (device, pod, UTC day) with its first and last scrape that day, and the device's utilization summed
 // over those scrapes, so usage accounting reads a day's GPU-hours without scanning samples.

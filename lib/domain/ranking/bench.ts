@@ -2,6 +2,8 @@
 // TOPSIS + Pareto for 10,000 x 4 < 50 ms, 50,000 x 4 < 300 ms, 10,000 x 8 < 300 ms, and a browser
 // re-rank after a weight change for 10,000 rows < 100 ms. Data come from a seeded generator shaped
 // like sweep results (latency and cost rise with throughput), not uniform noise only.
+// Seeded, so every bench run ranks the same matrix.
+import { createRandom } from '../benchmarks/random';
 import type { FlatMatrix } from './flat-matrix';
 import { prepareRanking, rankMatrix, scorePreparedRanking } from './rank';
 import type { Direction } from './topsis';
@@ -15,18 +17,6 @@ export interface BenchCase {
   medianMs: number;
   maxMs: number;
   withinBudget: boolean;
-}
-
-/** mulberry32: tiny deterministic PRNG so every bench run ranks the same matrix. */
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Benefit/cost columns alternate; half the columns trade off against a shared "size" factor. */

@@ -3,22 +3,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+// Seeded (mulberry32), so every run measures the same snapshots.
+import { createRandom } from '../benchmarks/random';
 import { decideAdmissions } from './admit';
 import { KueueGenerator, replayKueue, type KueueReplayResult } from './kueue-replay';
 import type { GpuNode, PriorityClass, Quota, QueuedJob, RunningJob, Snapshot, Team } from './schema';
 import { PRIORITY_CLASSES } from './schema';
-
-/** Seeded PRNG (mulberry32) so every run measures the same snapshots. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SHAPES: { kind: string; pool: string; perNode: number; nodes: number; sizes: number[] }[] = [
   { kind: 'h100-80gb', pool: 'h100', perNode: 8, nodes: 70, sizes: [1, 2, 4, 8, 8, 16] },
@@ -55,7 +45,7 @@ function steadyPriority(r: number): PriorityClass {
 }
 
 function buildSnapshot(queuedCount: number, runningCount: number, seed: number, steady: boolean): Snapshot {
-  const rnd = random(seed);
+  const rnd = createRandom(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
   const now = Date.UTC(2025, 0, 6, 9);
   const nodes: GpuNode[] = SHAPES.flatMap((s) =>

@@ -124,12 +124,16 @@ interface NodeLists {
   head: Int32Array;
   tail: Int32Array;
   reach: Float64Array;
-  /** Entries: index into `ordered`, GPUs on the node, next entry of the same node (-1 ends). */
-  view: number[];
-  gpus: number[];
-  next: number[];
+  /**
+   * Entries: index into `ordered`, GPUs on the node, next entry of the same node (-1 ends). Typed
+   * arrays kept across calls and grown by doubling: this runs once per reclaiming job, and fresh
+   * arrays each time were a quarter of a pass's garbage.
+   */
+  view: Int32Array;
+  gpus: Float64Array;
+  next: Int32Array;
   /** Nodes in order of first appearance. */
-  nodes: number[];
+  nodes: Int32Array;
 }
 
 const scratch = new WeakMap<KindPool, NodeLists>();
@@ -138,7 +142,7 @@ function listsFor(pool: KindPool): NodeLists {
   let s = scratch.get(pool);
   if (!s) {
     const n = pool.free.length;
-    s = { head: new Int32Array(n).fill(-1), tail: new Int32Array(n), reach: new Float64Array(n), view: [], gpus: [], next: [], nodes: [] };
+    s = { head: new Int32Array(n).fill(-1), tail: new Int32Array(n), reach: new Float64Array(n), view: new Int32Array(64), gpus: new Float64Array(64), next: new Int32Array(64), nodes: new Int32Array(n) };
     scratch.set(pool, s);
   }
   return s;
@@ -157,26 +161,36 @@ function planOnOneNode(
   sufficient: (taken: RunningView[]) => boolean,
 ): VictimPlan | null {
   const L = listsFor(pool);
+  let entries = 0;
+  for (let k = 0; k < ordered.length; k++) entries += ordered[k].nodes.length;
+  if (L.view.length < entries) {
+    const size = Math.max(entries, L.view.length * 2);
+    L.view = new Int32Array(size);
+    L.gpus = new Float64Array(size);
+    L.next = new Int32Array(size);
+  }
   const { head, tail, reach, view, gpus, next, nodes } = L;
+  let e = 0;
+  let nodeCount = 0;
   for (let k = 0; k < ordered.length; k++) {
     const on = ordered[k].nodes;
     const counts = ordered[k].counts;
     for (let j = 0; j < on.length; j++) {
       const n = on[j];
       const g = counts[j];
-      const e = view.length;
-      view.push(k);
-      gpus.push(g);
-      next.push(-1);
+      view[e] = k;
+      gpus[e] = g;
+      next[e] = -1;
       if (head[n] < 0) {
         head[n] = e;
         reach[n] = pool.free[n];
-        nodes.push(n);
+        nodes[nodeCount++] = n;
       } else {
         next[tail[n]] = e;
       }
       tail[n] = e;
       reach[n] += g;
+      e++;
     }
   }
   // The winner is the least (fresh, last, spare, node): a total order, so the order in which nodes
@@ -187,7 +201,8 @@ function planOnOneNode(
   let bestFresh = 0;
   let bestLast = 0;
   let bestSpare = 0;
-  for (const i of nodes) {
+  for (let x = 0; x < nodeCount; x++) {
+    const i = nodes[x];
     if (pool.capacity[i] < count || reach[i] < count) continue;
     const taken: RunningView[] = [];
     let avail = pool.free[i];
@@ -221,11 +236,7 @@ function planOnOneNode(
       bestSpare = spare;
     }
   }
-  for (const n of nodes) head[n] = -1;
-  nodes.length = 0;
-  view.length = 0;
-  gpus.length = 0;
-  next.length = 0;
+  for (let x = 0; x < nodeCount; x++) head[nodes[x]] = -1;
   if (bestNode < 0) return null;
   const node = bestNode;
   const victims = prune(bestTaken, (t) => pool.free[node] + sumOn(t, node) >= count && sufficient(t));

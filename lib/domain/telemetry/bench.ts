@@ -1,5 +1,7 @@
 // Benchmarks for `npm run bench`: the telemetry loop's CPU cost at cluster scale.
 // Run alone: npx tsx -e "import('./lib/domain/telemetry/bench.ts').then(m => console.table(m.runTelemetryBenchmarks()))"
+// Seeded, so every run parses the same scrape.
+import { createRandom } from '../benchmarks/random';
 import { parseDcgmText, toGpuSamples } from './dcgm';
 import { downsampleLttb, MAX_CHART_POINTS } from './lttb';
 import { rollupBuckets, rollupPoints, type RollupBucket, type SeriesPoint } from './rollup';
@@ -23,8 +25,7 @@ export function generateDcgmScrape(nodes: number, gpusPerNode: number, seed = 1)
     ['DCGM_FI_DEV_GPU_TEMP', (x) => 30 + Math.round(x * 40)],
     ['DCGM_FI_PROF_GR_ENGINE_ACTIVE', (x) => x],
   ];
-  let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = createRandom(seed);
   const lines: string[] = [];
   for (const [name, f] of metrics) {
     lines.push(`# HELP ${name} ${name}.`, `# TYPE ${name} gauge`);

@@ -1,7 +1,8 @@
 // Benchmarks for `npm run bench`: building the default (collapsed) view of a 10,000-step
-// workflow, and Mermaid text for a 250-node view. Each function runs the work once and returns
+// workflow, Mermaid text for a 250-node view and the DAG layout of a 250-node view. Each function runs the work once and returns
 // what it produced, so the runner can time it and check it did the work.
 import { buildView } from './collapse';
+import { layoutDag } from './dag-layout';
 import type { WorkflowGraph } from './graph-model';
 import { renderMermaid } from './mermaid';
 import { buildPreviewGraph } from './preview-graph';
@@ -73,7 +74,21 @@ export function benchMermaid(graph: WorkflowGraph = generateGraph()): number {
   return renderMermaid(graph, { styles }).length;
 }
 
+/** dagre layout of 25 layers of 10 steps, each depending on two of the layer above (250 nodes, 480 edges). */
+export function benchLayout(): number {
+  const nodes = [];
+  const edges = [];
+  for (let l = 0; l < 25; l++) {
+    for (let w = 0; w < 10; w++) {
+      nodes.push({ ...generateGraph(1).nodes[0], id: `${l}-${w}`, label: `step-${l}-${w}`, parentId: null });
+      if (l > 0) edges.push({ from: `${l - 1}-${w}`, to: `${l}-${w}` }, { from: `${l - 1}-${(w + 1) % 10}`, to: `${l}-${w}` });
+    }
+  }
+  return layoutDag({ nodes, edges }).nodes.length;
+}
+
 export const benches = {
   'workflow: collapsed view of a 10,000-step fan-out': benchCollapsedView,
   'workflow: mermaid text for 250 nodes': benchMermaid,
+  'workflow: dagre layout of 250 nodes / 480 edges': benchLayout,
 } as const;

@@ -97,6 +97,9 @@ export const BenchmarkSpec = z.object({
   completedConfigurationIds: z.array(z.string()).default([]),
   // A sweep with more configurations than this runs as a workflow of workflows, one part each.
   chunkSize: z.number().int().positive().max(5_000).default(500),
+  // Configurations one step (one pod) runs in turn: a model loaded once serves several, and a
+  // sweep of thousands does not become thousands of pods. 1 keeps a step per configuration.
+  configurationsPerStep: z.number().int().positive().max(256).default(1),
   parallelism: z.number().int().positive().default(4),
   gpusPerRun: z.number().int().min(0).max(64).default(1),
   curlImage: z.string().min(1).default('curlimages/curl:8.11.1'),

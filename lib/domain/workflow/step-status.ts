@@ -1,5 +1,6 @@
 // What Gantry derives from a Workflow's status to follow its steps: pod names, GPU-seconds, and the
 // compact copy of status.nodes it stores.
+import type { NodeStatus, Parameter } from './types';
 
 /** FNV-1a, 32 bit, over UTF-8: the hash Argo uses for node ids and pod names. */
 export function fnv32a(text: string): number {
@@ -31,36 +32,21 @@ export function gpuSecondsOf(resourcesDuration: Record<string, number> | undefin
   return total;
 }
 
-export type CompactNode = {
-  id: string;
-  name: string;
-  displayName?: string;
-  type?: string;
-  templateName?: string;
-  phase?: string;
-  boundaryID?: string;
-  children?: string[];
-  outboundNodes?: string[];
-  startedAt?: string | null;
-  finishedAt?: string | null;
-  message?: string;
-  progress?: string;
-  hostNodeName?: string;
-  resourcesDuration?: Record<string, number>;
-  inputs?: { parameters?: Array<{ name: string; value?: string }> };
-  outputs?: { exitCode?: string; parameters?: Array<{ name: string; value?: string }> };
-};
+type ParameterValue = Pick<Parameter, 'name' | 'value'>;
 
-type InputNode = Omit<CompactNode, 'inputs' | 'outputs'> & {
-  inputs?: { parameters?: Array<{ name: string; value?: string }> };
-  outputs?: { exitCode?: string; parameters?: Array<{ name: string; value?: string }>; [k: string]: unknown };
-  [k: string]: unknown;
+/** The fields of Argo's NodeStatus that the graph, the step panel and the sync read; nothing else is stored. */
+export type CompactNode = Pick<
+  NodeStatus,
+  'id' | 'name' | 'displayName' | 'type' | 'templateName' | 'phase' | 'boundaryID' | 'children' | 'outboundNodes' | 'startedAt' | 'finishedAt' | 'message' | 'progress' | 'hostNodeName' | 'resourcesDuration'
+> & {
+  inputs?: { parameters?: ParameterValue[] };
+  outputs?: { exitCode?: string; parameters?: ParameterValue[] };
 };
 
 const KEYS = ['displayName', 'type', 'templateName', 'phase', 'boundaryID', 'children', 'outboundNodes', 'startedAt', 'finishedAt', 'message', 'progress', 'hostNodeName', 'resourcesDuration'] as const;
 
 /** status.nodes without what the graph and panel never read (artifacts, results, memoization ...). */
-export function compactNodes(nodes: Record<string, InputNode> | undefined): Record<string, CompactNode> {
+export function compactNodes(nodes: Record<string, NodeStatus> | undefined): Record<string, CompactNode> {
   const out: Record<string, CompactNode> = {};
   for (const [key, n] of Object.entries(nodes ?? {})) {
     const c: CompactNode = { id: n.id || key, name: n.name };

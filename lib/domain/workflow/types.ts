@@ -156,6 +156,8 @@ export interface NodeStatus {
   inputs?: Arguments;
   outputs?: { parameters?: Parameter[]; exitCode?: string; [key: string]: unknown };
   nodeFlag?: { retried?: boolean; hooked?: boolean };
+  hostNodeName?: string;
+  resourcesDuration?: Record<string, number>;
   [key: string]: unknown;
 }
 

@@ -12,6 +12,8 @@ export interface DatasetView {
   createdBy: { id: string; name: string } | null;
   resultCount: number;
   hasResultsToken: boolean;
+  /** jobs this sweep ran as (POST /api/benchmarks/datasets/:id/run), oldest first */
+  jobIds: string[];
   createdAt: string;
 }
 
@@ -44,6 +46,7 @@ export async function loadDatasetViews(ctx: Ctx, where?: SQL): Promise<DatasetVi
     createdBy: d.createdBy && creatorName ? { id: d.createdBy, name: creatorName } : null,
     resultCount: Number(n ?? 0),
     hasResultsToken: d.resultsTokenHash !== null,
+    jobIds: Array.isArray(d.definition.jobIds) ? d.definition.jobIds.map(String) : [],
     createdAt: d.createdAt.toISOString(),
   }));
 }

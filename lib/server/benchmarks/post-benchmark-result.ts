@@ -1,11 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { BenchmarkResult, mergeResults } from '@/lib/domain/benchmarks/results';
-import { benchmarkDatasets, benchmarkResults } from '@/lib/db/schema';
+import { benchmarkResults } from '@/lib/db/schema';
 import type { Ctx } from '../context';
-import { AppError, conflict } from '../errors';
+import { conflict } from '../errors';
 import { parseInput } from '../validate';
-import { RESULTS_TOKEN_PREFIX, hashSecret } from './results-token';
+import { findResultsDataset } from './find-results-dataset';
 import type { ResultView } from './list-dataset-results';
 
 export const PostBenchmarkResultInput = z.object({
@@ -26,14 +26,7 @@ export interface PostedResult {
  */
 export async function postBenchmarkResult({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<PostedResult> {
   const { token, result: raw } = parseInput(PostBenchmarkResultInput, input);
-  if (!token || !token.startsWith(RESULTS_TOKEN_PREFIX)) {
-    throw new AppError('UNAUTHENTICATED', "Send the dataset's results token as 'Authorization: Bearer gbr_...'");
-  }
-  const [dataset] = await ctx.db
-    .select({ id: benchmarkDatasets.id })
-    .from(benchmarkDatasets)
-    .where(eq(benchmarkDatasets.resultsTokenHash, hashSecret(token)));
-  if (!dataset) throw new AppError('UNAUTHENTICATED', 'Unknown or replaced results token');
+  const dataset = await findResultsDataset(ctx, token);
   const result = parseInput(BenchmarkResult, raw);
 
   const [inserted] = await ctx.db

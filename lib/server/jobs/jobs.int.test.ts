@@ -92,6 +92,31 @@ describe('submitting jobs', () => {
       await expect(submitJob({ ctx: as(ctx, viewer), input: body(kind) }, deps)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     }));
 
+  it('submissions that arrive together share one statement, and each gets its own answer', () =>
+    withRollback(async (ctx) => {
+      const { kind, deps } = world();
+      const { team, owner, admin } = await setup(ctx, kind);
+      const other = await makeTeam(ctx);
+      const stranger = await makeUser(ctx, { role: 'researcher', teamId: other.id });
+      const results = await Promise.allSettled([
+        submitJob({ ctx: as(ctx, owner), input: body(kind, { name: 'mine' }) }, deps),
+        submitJob({ ctx: as(ctx, owner), input: body(kind, { name: 'not-my-team', team: other.slug }) }, deps),
+        submitJob({ ctx: as(ctx, admin), input: body(kind, { name: 'admin-for-vision', team: team.slug }) }, deps),
+        submitJob({ ctx: as(ctx, stranger), input: body(kind, { name: 'theirs' }) }, deps),
+      ]);
+      const [mine, refused, forTeam, theirs] = results;
+      expect(mine).toMatchObject({ status: 'fulfilled', value: { name: 'mine', team: team.slug, user: { email: owner.email } } });
+      expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'INVALID', fields: [{ field: 'team' }] } });
+      expect(forTeam).toMatchObject({ status: 'fulfilled', value: { name: 'admin-for-vision', team: team.slug, user: { email: admin.email } } });
+      expect(theirs).toMatchObject({ status: 'fulfilled', value: { name: 'theirs', team: other.slug } });
+      const stored = await ctx.db.select({ id: jobs.id, name: jobs.name }).from(jobs).where(eq(jobs.gpuKind, kind));
+      expect(stored.map((j) => j.name).sort()).toEqual(['admin-for-vision', 'mine', 'theirs']);
+      const events = await ctx.db.select().from(jobEvents).where(eq(jobEvents.cause, 'SUBMITTED'));
+      for (const job of stored) expect(events.filter((e) => e.jobId === job.id)).toHaveLength(1);
+      const ids = results.flatMap((r) => (r.status === 'fulfilled' ? [Number((r.value as JobView).id)] : []));
+      expect(ids.sort()).toEqual(stored.map((j) => j.id).sort());
+    }));
+
   it('dryRun answers where and when, and stores nothing', () =>
     withRollback(async (ctx) => {
       const { kind, nodes, deps } = world();

@@ -1,9 +1,9 @@
-import { and, asc, count, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { jobs, teams, users } from '@/lib/db/schema';
 import { requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
-import { jobColumns, toJobView, type JobView } from './job-view';
+import { loadJobViews, type JobView } from './job-view';
 
 const STATES = ['queued', 'admitted', 'submitted', 'running', 'succeeded', 'failed', 'cancelled', 'preempted'] as const;
 const csv = <T extends z.ZodType>(item: T) =>
@@ -29,36 +29,38 @@ export interface JobPage {
 
 /**
  * The queue and job history. Waiting jobs come first in queue order (the scheduler's overall
- * position), then the rest newest first; indexes on (state, position) keep 10,000 queued jobs fast.
+ * position), then the rest newest first. The page's ids come from jobs alone, walking
+ * jobs_queue_order_idx in this order and stopping after the page, and only those rows are joined
+ * into views: sorting every matching joined row took 20-50 ms at 10,000 queued jobs.
  */
 export async function listJobs({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<JobPage> {
   requireRole(ctx, 'viewer');
   const f = parseInput(ListJobsInput, input ?? {});
   const where: SQL[] = [];
-  if (f.team?.length) where.push(inArray(teams.slug, f.team));
+  if (f.team?.length) where.push(inArray(jobs.teamId, ctx.db.select({ id: teams.id }).from(teams).where(inArray(teams.slug, f.team))));
   if (f.state?.length) where.push(inArray(jobs.state, f.state));
   if (f.gpuKind?.length) where.push(inArray(jobs.gpuKind, f.gpuKind));
   if (f.user) {
     const who = f.user === 'me' ? ctx.actor.id : f.user;
-    where.push(/^[0-9a-f-]{36}$/i.test(who) ? eq(jobs.userId, who) : or(eq(sql`lower(${users.email})`, who.toLowerCase()))!);
+    where.push(
+      /^[0-9a-f-]{36}$/i.test(who)
+        ? eq(jobs.userId, who)
+        : inArray(jobs.userId, ctx.db.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, who.toLowerCase()))),
+    );
   }
   const filter = where.length ? and(...where) : undefined;
-  const [rows, [{ total }]] = await Promise.all([
+  const [page, [{ total }]] = await Promise.all([
     ctx.db
-      .select(jobColumns)
+      .select({ id: jobs.id })
       .from(jobs)
-      .innerJoin(teams, eq(teams.id, jobs.teamId))
-      .innerJoin(users, eq(users.id, jobs.userId))
       .where(filter)
-      .orderBy(sql`(${jobs.state} = 'queued') desc`, asc(jobs.overallPosition), desc(jobs.id))
+      // Exactly jobs_queue_order_idx's keys (`state <> 'queued'` puts queued first; the index's id
+      // is DESC NULLS LAST), so PostgreSQL reads the page in index order.
+      .orderBy(sql`(${jobs.state} <> 'queued')`, asc(jobs.overallPosition), sql`${jobs.id} desc nulls last`)
       .limit(f.pageSize)
       .offset((f.page - 1) * f.pageSize),
-    ctx.db
-      .select({ total: count() })
-      .from(jobs)
-      .innerJoin(teams, eq(teams.id, jobs.teamId))
-      .innerJoin(users, eq(users.id, jobs.userId))
-      .where(filter),
+    ctx.db.select({ total: count() }).from(jobs).where(filter),
   ]);
-  return { items: rows.map(toJobView), total, page: f.page, pageSize: f.pageSize };
+  const items = await loadJobViews(ctx, page.map((r) => r.id));
+  return { items, total, page: f.page, pageSize: f.pageSize };
 }

@@ -9,12 +9,18 @@ import { jobEvents, jobs, teams, users } from '@/lib/db/schema';
 import { buildWorkflow, nameWorkflow, WorkflowBuildError } from '@/lib/domain/workflow/builders';
 import { Job, type Placement } from '@/lib/domain/workflow/job';
 import type { Workflow } from '@/lib/cluster/workflows';
+import type { WorkflowTemplate } from '@/lib/cluster/workflow-templates';
+import { RetryError } from '@/lib/domain/workflow/retry';
 import { inTransaction, type Ctx } from '../context';
+import { retryWorkflow } from '../workflows/retry-workflow';
 import { readClusterGpus, type NodeDetail } from './read-cluster-gpus';
 
 export interface LaunchDeps {
   nodeDetails(): Promise<Map<string, NodeDetail>>;
-  submit(manifest: Workflow): Promise<{ workflowName: string }>;
+  /** Creates the Workflow, after the WorkflowTemplates it refers to (a parted sweep's part). */
+  submit(manifest: Workflow, workflowTemplates?: WorkflowTemplate[]): Promise<{ workflowName: string }>;
+  /** A job queued by "retry failed steps" still names its Workflow: that one is retried in place. */
+  retry?(ctx: Ctx, input: { jobId: number; workflowName: string; manifest: Workflow }): Promise<{ workflowName: string }>;
 }
 
 export const clusterLaunchDeps: LaunchDeps = {
@@ -44,26 +50,31 @@ export async function launchAdmittedJobs({ ctx }: { ctx: Ctx }, deps: LaunchDeps
       if (!job) return null;
       const at = new Date();
       let manifest: Workflow;
+      let workflowTemplates: WorkflowTemplate[];
       try {
-        manifest = buildManifest(job.row, job.team, job.owner, details);
+        ({ workflow: manifest, workflowTemplates } = buildManifests(job.row, job.team, job.owner, details));
       } catch (error) {
         const message = `Gantry could not build the workflow: ${error instanceof WorkflowBuildError ? error.message : String(error)}`.slice(0, 2000);
         await markFailed(tx, job.row.id, 'admitted', 'BUILD_FAILED', message, at);
         return 'failed' as const;
       }
+      const retrying = job.row.workflowName;
       try {
-        const { workflowName } = await deps.submit(manifest);
+        const { workflowName } = retrying
+          ? await (deps.retry ?? retryWorkflow)(tx, { jobId: job.row.id, workflowName: retrying, manifest })
+          : await deps.submit(manifest, workflowTemplates);
+        const verb = retrying ? 'retried (failed steps run again)' : 'created';
         await tx.db
           .update(jobs)
-          .set({ state: 'submitted', workflowName, message: `Workflow ${workflowName} created.`, updatedAt: at })
+          .set({ state: 'submitted', workflowName, message: `Workflow ${workflowName} ${verb}.`, updatedAt: at })
           .where(eq(jobs.id, job.row.id));
         await tx.db.insert(jobEvents).values({
           jobId: job.row.id,
           at,
           fromState: 'admitted',
           toState: 'submitted',
-          cause: 'WORKFLOW_CREATED',
-          message: `Workflow ${workflowName} created in the cluster.`,
+          cause: retrying ? 'WORKFLOW_RETRIED' : 'WORKFLOW_CREATED',
+          message: `Workflow ${workflowName} ${verb} in the cluster.`,
           details: { workflowName },
         });
         return 'submitted' as const;
@@ -71,6 +82,11 @@ export async function launchAdmittedJobs({ ctx }: { ctx: Ctx }, deps: LaunchDeps
         // The API server refused the object: retrying would not help. Anything else: next pass.
         if (error instanceof ClusterError && error.kind === 'Invalid') {
           await markFailed(tx, job.row.id, 'admitted', 'WORKFLOW_REJECTED', `The cluster refused the workflow: ${error.message}`.slice(0, 2000), at);
+          return 'failed' as const;
+        }
+        // The Workflow to retry is gone or no longer failed (changed outside Gantry meanwhile).
+        if (retrying && (error instanceof RetryError || (error instanceof ClusterError && error.kind === 'NotFound'))) {
+          await markFailed(tx, job.row.id, 'admitted', 'RETRY_FAILED', `Workflow ${retrying} could not be retried: ${error.message}`.slice(0, 2000), at);
           return 'failed' as const;
         }
         throw error;
@@ -92,6 +108,16 @@ async function markFailed(ctx: Ctx, id: number, from: 'admitted', cause: string,
 
 /** The Workflow for an admitted job, placed on the node (or the GPU model) it was admitted to. */
 export function buildManifest(row: typeof jobs.$inferSelect, team: string, owner: string, details: Map<string, NodeDetail>): Workflow {
+  return buildManifests(row, team, owner, details).workflow;
+}
+
+/** The Workflow and the WorkflowTemplates it refers to (a sweep split into parts has one). */
+export function buildManifests(
+  row: typeof jobs.$inferSelect,
+  team: string,
+  owner: string,
+  details: Map<string, NodeDetail>,
+): { workflow: Workflow; workflowTemplates: WorkflowTemplate[] } {
   const placements = row.placements ?? [];
   const first = placements[0] ? details.get(placements[0].node) : undefined;
   if (!first) throw new Error(`node ${placements[0]?.node ?? '(none)'} is no longer in the cluster`);
@@ -121,8 +147,8 @@ export function buildManifest(row: typeof jobs.$inferSelect, team: string, owner
     kind: row.kind,
     spec,
   });
-  const { workflow } = buildWorkflow(job);
+  const { workflow, workflowTemplates } = buildWorkflow(job);
   if (workflow.metadata.name !== nameWorkflow(job.id)) throw new Error('unexpected workflow name');
-  return workflow as unknown as Workflow;
+  return { workflow: workflow as unknown as Workflow, workflowTemplates: workflowTemplates as unknown as WorkflowTemplate[] };
 }
 

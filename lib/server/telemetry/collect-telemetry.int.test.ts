@@ -7,27 +7,33 @@ import { listPods } from '@/lib/cluster/pods';
 import { createWorkflow, type Workflow } from '@/lib/cluster/workflows';
 import { gpuAssignments, gpuDevices, gpuSamples } from '@/lib/db/schema';
 import { withRollback } from '@/tests/db';
+import { makeTeam } from '@/tests/factories';
+import { useSimCluster } from '@/tests/sim';
 import { collectTelemetry } from './collect-telemetry';
 import { getJobGpuUsage } from './get-job-gpu-usage';
-import { useSimCluster } from '@/tests/sim';
+import { querySeries } from './query-series';
 
 useSimCluster({ seed: 7, speed: 50 });
 
-function heldGpuWorkflow(name: string, idle: boolean): Workflow {
+function heldGpuWorkflow(name: string, idle: boolean, opts: { team?: string; pool?: string; toleration?: string; gpus?: number } = {}): Workflow {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Workflow',
     metadata: { name },
     spec: {
       entrypoint: 'train',
-      podMetadata: { labels: { 'gantry.dev/job-id': name, 'gantry.dev/owner': 'ada', 'gantry.dev/team': 'vision' } },
+      podMetadata: { labels: { 'gantry.dev/job-id': name, 'gantry.dev/owner': 'ada', 'gantry.dev/team': opts.team ?? 'vision' } },
       templates: [
         {
           name: 'train',
           metadata: { annotations: { 'gantry.dev/sim-duration-seconds': '36000', ...(idle ? { 'gantry.dev/sim-gpu-idle': 'true' } : {}) } },
-          nodeSelector: { 'workload-type': 'batch-embedding' },
-          tolerations: [{ key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }],
-          container: { image: 'pytorch/pytorch:2.4.0', command: ['python', 'embed.py'], resources: { limits: { 'nvidia.com/gpu': '1' }, requests: { cpu: '4', memory: '16Gi' } } },
+          nodeSelector: { 'workload-type': opts.pool ?? 'batch-embedding' },
+          tolerations: [{ key: 'gpu', operator: 'Equal', value: opts.toleration ?? 'true', effect: 'NoSchedule' }],
+          container: {
+            image: 'pytorch/pytorch:2.4.0',
+            command: ['python', 'embed.py'],
+            resources: { limits: { 'nvidia.com/gpu': String(opts.gpus ?? 1) }, requests: { cpu: '4', memory: '16Gi' } },
+          },
         },
       ],
     },
@@ -65,6 +71,44 @@ describe('collectTelemetry against the simulated cluster', () => {
       expect(busy.gpus[0].pool).toBe('batch-embedding');
       expect(busy.gpus[0].avgUtilization).toBeGreaterThanOrEqual(80);
       expect(idle.gpus[0].avgUtilization).toBeLessThan(5);
+    });
+  });
+
+  it('ties a time-sliced GPU to every pod sharing it: each job and team gets the whole GPU, flagged shared', async () => {
+    // Two pods of 8 replicas each on the H100 pool (8 GPUs x 2 replicas a node): GPU pods bin-pack,
+    // so the second lands on the first one's node and takes the other replica of each GPU.
+    const h100 = { pool: 'large-training', toleration: 'h100', gpus: 8 };
+    await createWorkflow(heldGpuWorkflow('ts-vision', false, { ...h100, team: 'vision-ts' }));
+    await createWorkflow(heldGpuWorkflow('ts-nlp', true, { ...h100, team: 'nlp-ts' }));
+    await expect
+      .poll(async () => (await listPods('gantry.dev/job-id in (ts-vision,ts-nlp)')).filter((p) => p.status?.phase === 'Running').length, { timeout: 20_000 })
+      .toBe(2);
+    const [a, b] = await Promise.all([listPods('gantry.dev/job-id=ts-vision'), listPods('gantry.dev/job-id=ts-nlp')]);
+    expect(a[0].spec!.nodeName).toBe(b[0].spec!.nodeName);
+
+    await withRollback(async (ctx) => {
+      await makeTeam(ctx, { slug: 'vision-ts' });
+      await makeTeam(ctx, { slug: 'nlp-ts' });
+      const at = Date.now();
+      await collectTelemetry({ ctx, input: { at } });
+      await collectTelemetry({ ctx, input: { at: at + 10_000 } });
+      const held = (await ctx.db.select().from(gpuAssignments)).filter((x) => x.jobId?.startsWith('ts-'));
+      const byDevice = new Map<number, string[]>();
+      for (const h of held) byDevice.set(h.deviceId, [...(byDevice.get(h.deviceId) ?? []), h.team!].sort());
+      expect(byDevice.size).toBe(8);
+      expect([...byDevice.values()].every((teams) => teams.join() === 'nlp-ts,vision-ts')).toBe(true);
+
+      const usage = await getJobGpuUsage({ ctx, input: { jobId: 'ts-nlp' } });
+      expect(usage.gpus).toHaveLength(8);
+      expect(usage.gpus.every((g) => g.sharing === 'time-slicing' && g.coTenants === 1)).toBe(true);
+      // the idle pod's GPUs read busy: its neighbour computes, and the split cannot be measured
+      expect(usage.gpus.every((g) => g.avgUtilization! >= 80)).toBe(true);
+
+      for (const team of ['vision-ts', 'nlp-ts']) {
+        const series = await querySeries({ ctx, input: { scope: 'team', id: team, range: '1h', metric: 'util', now: at + 20_000 } });
+        expect(series.devices).toBe(8);
+        expect(series.points).toHaveLength(2);
+      }
     });
   });
 

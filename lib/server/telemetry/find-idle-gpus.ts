@@ -26,7 +26,8 @@ export interface IdleGpuView {
 const DAY = 86_400_000;
 const MAX_GAP_MS = 2 * 60_000;
 
-function sharingOf(kind: string | null, migProfile: string | null): GpuSharing {
+/** How a stored device is shared, from its kind id (`-shared` = time-sliced) and MIG profile. */
+export function sharingOf(kind: string | null, migProfile: string | null): GpuSharing {
   if (migProfile) return 'mig';
   return kind?.endsWith('-shared') ? 'time-slicing' : 'exclusive';
 }

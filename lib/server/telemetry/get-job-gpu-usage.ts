@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import type { GpuSharing } from '@/lib/domain/telemetry/gpu-kinds';
 import { requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
-import { findIdleGpus, type IdleGpuView } from './find-idle-gpus';
+import { findIdleGpus, sharingOf, type IdleGpuView } from './find-idle-gpus';
 import { getTelemetrySettings } from './get-telemetry-settings';
 import { rows, toMs, toNum } from './shared';
 
@@ -21,6 +22,9 @@ export interface JobGpuView {
   maxUtilization: number | null;
   avgFbMiB: number | null;
   avgPowerW: number | null;
+  /** time-slicing: the readings above are the whole GPU's, shared with `coTenants` other pods during the hold */
+  sharing: GpuSharing;
+  coTenants: number;
 }
 
 export interface JobGpuUsageView {
@@ -30,7 +34,11 @@ export interface JobGpuUsageView {
   idle: IdleGpuView[];
 }
 
-/** The GPUs a job held (from the scrapes' pod labels) and how hard it used each. */
+/**
+ * The GPUs a job held (from the scrapes' pod labels) and how hard it used each. On a time-sliced GPU
+ * DCGM measures only the physical GPU, so its readings are the whole GPU's, flagged with the number of
+ * other pods that shared it during the hold; they cannot be split per pod.
+ */
 export async function getJobGpuUsage({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<JobGpuUsageView> {
   requireRole(ctx, 'viewer');
   const q = parseInput(GetJobGpuUsageInput, input);
@@ -50,10 +58,13 @@ export async function getJobGpuUsage({ ctx, input }: { ctx: Ctx; input: unknown 
         select d.key, d.node, d.pool, d.kind, d.mig_profile, a.pod, a.first_seen_at, a.last_seen_at,
           sum(u.us) / nullif(sum(u.n) filter (where u.us is not null), 0) as util, max(u.um) as util_max,
           sum(u.fs) / nullif(sum(u.n) filter (where u.fs is not null), 0) as fb,
-          sum(u.ps) / nullif(sum(u.n) filter (where u.ps is not null), 0) as power
+          sum(u.ps) / nullif(sum(u.n) filter (where u.ps is not null), 0) as power,
+          (select count(distinct b.namespace || '/' || b.pod) from gpu_assignments b
+            where b.device_id = a.device_id and b.namespace || '/' || b.pod <> a.pod
+              and b.first_seen_at <= a.last_seen_at and b.last_seen_at >= a.first_seen_at) as co_tenants
         from a join gpu_devices d on d.id = a.device_id
         left join u on u.device_id = a.device_id and u.t >= date_trunc('minute', a.first_seen_at) and u.t <= a.last_seen_at
-        group by 1, 2, 3, 4, 5, 6, 7, 8 order by d.node, d.key`,
+        group by 1, 2, 3, 4, 5, 6, 7, 8, a.device_id order by d.node, d.key`,
   );
   const settings = await getTelemetrySettings({ ctx });
   const idle = await findIdleGpus(ctx.db, {
@@ -77,6 +88,8 @@ export async function getJobGpuUsage({ ctx, input }: { ctx: Ctx; input: unknown 
       maxUtilization: toNum(r.util_max),
       avgFbMiB: toNum(r.fb),
       avgPowerW: toNum(r.power),
+      sharing: sharingOf((r.kind as string | null) ?? null, (r.mig_profile as string | null) ?? null),
+      coTenants: Number(r.co_tenants ?? 0),
     })),
     idle: idle.filter((g) => g.jobIds.includes(q.jobId)),
   };

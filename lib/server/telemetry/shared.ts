@@ -15,7 +15,7 @@ export const RANGE_MS: Record<ChartRange, number> = { '1h': HOUR, '24h': DAY, '7
 export const Metric = z.enum(['util', 'fb', 'power']);
 export type Metric = z.infer<typeof Metric>;
 
-export const Scope = z.enum(['gpu', 'node', 'pool', 'job']);
+export const Scope = z.enum(['gpu', 'node', 'pool', 'job', 'team']);
 export type Scope = z.infer<typeof Scope>;
 
 /** Rows from db.execute (postgres.js returns an array-like RowList). */

@@ -1,36 +1,47 @@
-import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import { perDatabaseBatcher } from '@/lib/db/batcher';
 import type { DbOrTx } from '@/lib/db/client';
 import { apiTokens, users } from '@/lib/db/schema';
-import type { Actor } from '../context';
+import type { Actor, Role } from '../context';
 import { TOKEN_PREFIX, hashToken } from './token-format';
+
+interface TokenActorRow extends Record<string, unknown> {
+  token_hash: string;
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+/**
+ * Every API call by a script comes through here. Concurrent calls share one statement, and the
+ * lookup and the `last_used_at` touch travel together; the touch writes at most once a minute per
+ * token, so a busy script does not turn every read into a write.
+ */
+const lookup = perDatabaseBatcher<string, Actor | null>(async (db, hashes) => {
+  const rows = await db.execute<TokenActorRow>(sql`
+    with found as (
+      select ${apiTokens.id} as token_id, ${apiTokens.tokenHash} as token_hash, ${apiTokens.lastUsedAt} as last_used_at,
+        ${users.id} as id, ${users.email} as email, ${users.name} as name, ${users.role} as role
+      from ${apiTokens} join ${users} on ${users.id} = ${apiTokens.userId}
+      where ${apiTokens.tokenHash} in (select jsonb_array_elements_text(${JSON.stringify(hashes)}::jsonb))
+        and ${apiTokens.revokedAt} is null and ${users.disabledAt} is null
+        and (${apiTokens.expiresAt} is null or ${apiTokens.expiresAt} > now())
+    ), touched as (
+      update ${apiTokens} set last_used_at = now() from found
+      where ${apiTokens.id} = found.token_id
+        and (found.last_used_at is null or found.last_used_at < now() - interval '1 minute')
+    )
+    select token_hash, id, email, name, role from found`);
+  const byHash = new Map(rows.map((r) => [r.token_hash, r]));
+  return hashes.map((h) => {
+    const r = byHash.get(h);
+    return r ? { id: r.id, email: r.email, name: r.name, role: r.role, via: 'token' as const } : null;
+  });
+});
 
 /** Resolves a Bearer token to its user; null for unknown, revoked, expired or disabled. */
 export async function authenticateToken(db: DbOrTx, token: string): Promise<Actor | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
-  const now = new Date();
-  const [row] = await db
-    .select({ tokenId: apiTokens.id, id: users.id, email: users.email, name: users.name, role: users.role })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(
-      and(
-        eq(apiTokens.tokenHash, hashToken(token)),
-        isNull(apiTokens.revokedAt),
-        isNull(users.disabledAt),
-        or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
-      ),
-    )
-    .limit(1);
-  if (!row) return null;
-  // At most one write per token per minute, so a busy script does not turn reads into writes.
-  await db
-    .update(apiTokens)
-    .set({ lastUsedAt: now })
-    .where(
-      and(
-        eq(apiTokens.id, row.tokenId),
-        or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, sql`now() - interval '1 minute'`)),
-      ),
-    );
-  return { id: row.id, email: row.email, name: row.name, role: row.role, via: 'token' };
+  return lookup(db, hashToken(token));
 }

@@ -31,6 +31,19 @@ describe('API tokens', () => {
       expect(await authenticateToken(ctx.db, token)).toBeNull();
     }));
 
+  it('answers each of many tokens checked at once', () =>
+    withRollback(async (ctx) => {
+      const alice = await makeUser(ctx, { role: 'researcher' });
+      const bob = await makeUser(ctx, { role: 'viewer' });
+      const a = await createToken({ ctx: as(ctx, alice), input: { name: 'a' } });
+      const b = await createToken({ ctx: as(ctx, bob), input: { name: 'b' } });
+      const revoked = await createToken({ ctx: as(ctx, bob), input: { name: 'old' } });
+      await revokeToken({ ctx: as(ctx, bob), input: { id: revoked.id } });
+      const answers = await Promise.all([a.token, b.token, revoked.token, 'gty_unknown', a.token].map((t) => authenticateToken(ctx.db, t)));
+      expect(answers.map((x) => x?.id ?? null)).toEqual([alice.id, bob.id, null, null, alice.id]);
+      expect(answers[1]).toMatchObject({ role: 'viewer', via: 'token' });
+    }));
+
   it('refuses tokens of disabled users', () =>
     withRollback(async (ctx) => {
       const user = await makeUser(ctx, { disabled: true });

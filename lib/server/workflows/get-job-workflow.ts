@@ -42,7 +42,7 @@ export async function getJobWorkflow({ ctx, input }: { ctx: Ctx; input: unknown 
   const { graph } = buildLiveGraph({
     metadata: { name: snap.workflowName },
     status: { phase: snap.phase ?? undefined, nodes: snap.nodes as Record<string, NodeStatus> },
-  });
+  }, { now: Date.now() });
   const steps: JobWorkflowView['steps'] = {};
   for (const [nodeId, n] of Object.entries(snap.nodes)) {
     if (n.type !== 'Pod') continue;

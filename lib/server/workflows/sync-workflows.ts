@@ -1,24 +1,38 @@
 // The workflow sync: one Workflow object at a time (syncWorkflow, shared by the list pass and the
 // watch-driven WorkflowFollower) moves its job on by phase, overwrites each job's snapshot of
-// status.nodes and GPU-seconds, and keeps the last 64 KiB of every step's log in step_logs so the
-// logs outlive pod garbage collection (Gantry's default podGC deletes a pod as soon as it succeeds).
-import { and, eq, inArray } from 'drizzle-orm';
+// status.nodes and GPU-seconds, and keeps the last 64 KiB of every finished step's log in
+// step_logs so the logs outlive pod garbage collection (Gantry's podGC deletes a succeeded pod
+// 2 minutes after it ends, which leaves time for this capture).
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { listJobWorkflows } from '@/lib/cluster/job-runner';
 import { findStepLog } from '@/lib/cluster/pods';
 import type { Workflow } from '@/lib/cluster/workflows';
 import { jobs, stepLogs, workflowSnapshots } from '@/lib/db/schema';
 import { compactNodes, FINISHED_NODE_PHASES, gpuSecondsOf, stepPodName, tailBytes } from '@/lib/domain/workflow/step-status';
+import type { StallPolicy } from '@/lib/domain/workflow/stall';
 import type { Ctx } from '../context';
 import { applyWorkflowPhase, markMissing } from '../scheduler/sync-job-phases';
+import { failStalledWorkflows } from './fail-stalled-workflows';
 
 export const STEP_LOG_MAX_BYTES = 64 * 1024;
 /** Lines read per capture; the stored copy is then cut to STEP_LOG_MAX_BYTES. */
 const CAPTURE_LINES = 4000;
+const LOG_READS_AT_ONCE = 8;
+
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
 
 export interface WorkflowSyncDeps {
   workflows(): Promise<Workflow[]>;
   /** null when the pod is gone or not started. */
   readLog(podName: string, opts: { namespace?: string; tailLines: number }): Promise<string | null>;
+  /** Terminates a stalled Workflow (default: lib/cluster's stopJob). */
+  terminate?(workflowName: string): Promise<void>;
 }
 
 const clusterDeps: WorkflowSyncDeps = {
@@ -30,13 +44,19 @@ export interface WorkflowSyncResult {
   phaseChanges: number;
   snapshots: number;
   logsStored: number;
+  /** jobs failed as WORKFLOW_STALLED (list path only) */
+  stalled?: number;
 }
 
 /**
  * The list path (the periodic reconcile pass): lists Gantry's Workflows once, runs each through
- * syncWorkflow, then fails the submitted/running jobs whose Workflow is no longer listed.
+ * syncWorkflow, fails the jobs whose Workflow stalled (WORKFLOW_STALLED, the Workflow terminated),
+ * then fails the submitted/running jobs whose Workflow is no longer listed.
  */
-export async function syncWorkflows({ ctx }: { ctx: Ctx }, deps: WorkflowSyncDeps = clusterDeps): Promise<WorkflowSyncResult> {
+export async function syncWorkflows(
+  { ctx, now, stall }: { ctx: Ctx; now?: number; stall?: StallPolicy },
+  deps: WorkflowSyncDeps = clusterDeps,
+): Promise<WorkflowSyncResult> {
   // Read before the list: a job seen as submitted already had its Workflow created.
   const live = await ctx.db
     .select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName, preemptDeadline: jobs.preemptDeadline })
@@ -50,6 +70,9 @@ export async function syncWorkflows({ ctx }: { ctx: Ctx }, deps: WorkflowSyncDep
     result.snapshots += one.snapshots;
     result.logsStored += one.logsStored;
   }
+  const stalled = await failStalledWorkflows({ ctx, workflows, now, policy: stall }, deps.terminate ? { terminate: deps.terminate } : undefined);
+  result.phaseChanges += stalled.length;
+  result.stalled = stalled.length;
   const listed = new Set(workflows.map((w) => w.metadata.name));
   for (const job of live) {
     // A job being preempted loses its Workflow on purpose; finishPreemptions requeues it.
@@ -57,6 +80,16 @@ export async function syncWorkflows({ ctx }: { ctx: Ctx }, deps: WorkflowSyncDep
     if (await markMissing(ctx, { id: job.id, state: job.state, workflowName: job.workflowName })) result.phaseChanges++;
   }
   return result;
+}
+
+/**
+ * A Workflow retried in place ends twice: an end from before the job's latest admission belongs to
+ * the attempt that was retried (an event still in flight), never to the one now running.
+ */
+function endedBefore(status: NonNullable<Workflow['status']>, admittedAt: Date | null): boolean {
+  if (!admittedAt || !status.finishedAt || !['Succeeded', 'Failed', 'Error'].includes(status.phase ?? '')) return false;
+  // Argo writes whole seconds: a workflow that ends within its admission's second is not stale.
+  return Date.parse(status.finishedAt) < Math.floor(admittedAt.getTime() / 1000) * 1000;
 }
 
 function jobIdOf(wf: Workflow): number | null {
@@ -89,10 +122,10 @@ export async function syncWorkflow({ ctx }: { ctx: Ctx }, wf: Workflow, deps: Pi
   if (id === null) return result;
   const name = wf.metadata.name!;
   // Only Workflows of jobs Gantry still knows, and only the attempt the job points at now.
-  const [job] = await ctx.db.select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName }).from(jobs).where(eq(jobs.id, id));
+  const [job] = await ctx.db.select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName, admittedAt: jobs.admittedAt }).from(jobs).where(eq(jobs.id, id));
   if (!job || job.workflowName !== name) return result;
   const status = wf.status ?? {};
-  if (job.state === 'submitted' || job.state === 'running') {
+  if ((job.state === 'submitted' || job.state === 'running') && !endedBefore(status, job.admittedAt)) {
     const moved = await applyWorkflowPhase(ctx, job, {
       jobId: String(id),
       workflowName: name,
@@ -135,34 +168,37 @@ export async function syncWorkflow({ ctx }: { ctx: Ctx }, wf: Workflow, deps: Pi
     result.snapshots++;
   }
 
-  for (const node of Object.values(nodes)) {
-    if (node.type !== 'Pod' || !node.startedAt || completeLogs.has(node.id)) continue;
-    const finished = FINISHED_NODE_PHASES.has(node.phase ?? '');
-    if (!finished && node.phase !== 'Running') continue;
+  // Each step's log is captured once, when the step has finished: its pod outlives it by the
+  // podGC delay (builders/common.ts), and while it runs the log is read live from the pod. Reads
+  // go out a few at a time; the rows are written in one statement per kind.
+  const due = Object.values(nodes).filter((n) => n.type === 'Pod' && n.startedAt && !completeLogs.has(n.id) && FINISHED_NODE_PHASES.has(n.phase ?? ''));
+  const captured: Array<{ nodeId: string; podName: string; text: string }> = [];
+  const gone: Array<{ nodeId: string; podName: string }> = [];
+  await forEachLimited(due, LOG_READS_AT_ONCE, async (node) => {
     const podName = stepPodName(name, node.name, node.templateName);
-    let text: string | null;
     try {
-      text = await deps.readLog(podName, { namespace: wf.metadata.namespace, tailLines: CAPTURE_LINES });
+      const text = await deps.readLog(podName, { namespace: wf.metadata.namespace, tailLines: CAPTURE_LINES });
+      // null: the pod is gone (or never started): keep whatever copy exists, and stop asking.
+      if (text === null) gone.push({ nodeId: node.id, podName });
+      else captured.push({ nodeId: node.id, podName, text: tailBytes(text, STEP_LOG_MAX_BYTES) });
     } catch (err) {
       ctx.log.warn({ err, jobId: id, podName }, 'step log not read; trying again next pass');
-      continue;
     }
-    if (text === null && !finished) continue;
-    const at = new Date();
-    if (text === null) {
-      // A finished step whose pod is gone keeps the last copy captured while it ran.
-      await ctx.db
-        .insert(stepLogs)
-        .values({ jobId: id, nodeId: node.id, podName, text: '', complete: true, updatedAt: at })
-        .onConflictDoUpdate({ target: [stepLogs.jobId, stepLogs.nodeId], set: { complete: true, updatedAt: at } });
-    } else {
-      const row = { podName, text: tailBytes(text, STEP_LOG_MAX_BYTES), complete: finished, updatedAt: at };
-      await ctx.db
-        .insert(stepLogs)
-        .values({ jobId: id, nodeId: node.id, ...row })
-        .onConflictDoUpdate({ target: [stepLogs.jobId, stepLogs.nodeId], set: row });
-    }
-    result.logsStored++;
+  });
+  const at = new Date();
+  // up to 100 rows (at most 6.4 MB of log text) per statement
+  for (let i = 0; i < captured.length; i += 100) {
+    await ctx.db
+      .insert(stepLogs)
+      .values(captured.slice(i, i + 100).map((c) => ({ jobId: id, ...c, complete: true, updatedAt: at })))
+      .onConflictDoUpdate({ target: [stepLogs.jobId, stepLogs.nodeId], set: { podName: sql`excluded.pod_name`, text: sql`excluded.text`, complete: true, updatedAt: at } });
   }
+  if (gone.length) {
+    await ctx.db
+      .insert(stepLogs)
+      .values(gone.map((g) => ({ jobId: id, ...g, text: '', complete: true, updatedAt: at })))
+      .onConflictDoUpdate({ target: [stepLogs.jobId, stepLogs.nodeId], set: { complete: true, updatedAt: at } });
+  }
+  result.logsStored += captured.length + gone.length;
   return result;
 }

@@ -3,7 +3,7 @@
 // resourceVersion (410 Gone) relists and keeps following, and aborting stops it.
 import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
-import { deleteWorkflow, listWorkflows, watchWorkflows, type WatchHandle } from '@/lib/cluster/workflows';
+import { deleteWorkflow, getWorkflow, listWorkflows, watchWorkflows, type WatchHandle } from '@/lib/cluster/workflows';
 import { findStepLog } from '@/lib/cluster/pods';
 import { workflowSnapshots } from '@/lib/db/schema';
 import { as, withRollback } from '@/tests/db';
@@ -132,6 +132,30 @@ describe('workflow follower on the simulated cluster', () => {
       await waitForState(ctx, job.id, 'failed');
       expect((await getJob({ ctx, input: { id: job.id } })).reason).toBe('WORKFLOW_MISSING');
       expect(follower.stats.relists).toBe(1);
+      await follower.stop();
+      await running;
+    }));
+
+  it('handles only the newest waiting event of a workflow when events come faster than they are synced', () =>
+    withRollback(async (ctx) => {
+      const job = await startJob(ctx, 'follow-burst');
+      const wf = await getWorkflow(`gantry-${job.id}`);
+      const burst = (i: number) => ({ type: 'MODIFIED' as const, object: { ...wf, metadata: { ...wf.metadata, resourceVersion: `burst-${i}` } }, resourceVersion: `burst-${i}` });
+      const deps: WorkflowFollowerDeps = {
+        list: async () => ({ items: [wf], resourceVersion: wf.metadata.resourceVersion! }),
+        readLog: async () => null,
+        // 50 updates of one workflow at once: the first is synced, the other 49 wait and collapse into the newest.
+        watch: async (opts) => {
+          for (let i = 1; i <= 50; i++) opts.onEvent(burst(i));
+          return { abort() {}, resourceVersion: 'burst-50' };
+        },
+      };
+      const follower = new WorkflowFollower(ctx, {}, deps);
+      const running = follower.start();
+      await vi.waitFor(() => expect(follower.stats.events).toBe(2), WAIT);
+      expect(follower.stats.superseded).toBe(48);
+      const [snap] = await ctx.db.select({ rv: workflowSnapshots.resourceVersion }).from(workflowSnapshots).where(eq(workflowSnapshots.jobId, Number(job.id)));
+      expect(snap.rv).toBe('burst-50');
       await follower.stop();
       await running;
     }));

@@ -2,6 +2,7 @@
 // GPU-seconds and step logs are stored, and the logs are still served after the Workflow is deleted.
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { deletePod, findStepLog } from '@/lib/cluster/pods';
 import { deleteWorkflow } from '@/lib/cluster/workflows';
 import { stepLogs, workflowSnapshots } from '@/lib/db/schema';
 import { as, withRollback } from '@/tests/db';
@@ -43,16 +44,15 @@ describe('workflow sync on the simulated cluster', () => {
     withRollback(async (ctx) => {
       const { job, owner, stranger } = await startJob(ctx, 'wf-sync-train');
       let state = (await getJob({ ctx, input: { id: job.id } })).state;
-      let sawRunningLog = false;
       for (let i = 0; i < 200 && state !== 'succeeded' && state !== 'failed'; i++) {
         await new Promise((r) => setTimeout(r, 50));
         await syncWorkflows({ ctx });
         state = (await getJob({ ctx, input: { id: job.id } })).state;
+        // a running step's log is read live from its pod, never copied while it grows
         const rows = await ctx.db.select().from(stepLogs).where(eq(stepLogs.jobId, Number(job.id)));
-        if (rows.some((r) => !r.complete && r.text.length > 0)) sawRunningLog = true;
+        expect(rows.every((r) => r.complete)).toBe(true);
       }
       expect(state).toBe('succeeded');
-      expect(sawRunningLog).toBe(true);
       await syncWorkflows({ ctx });
 
       const view = await getJob({ ctx, input: { id: job.id } });
@@ -79,7 +79,8 @@ describe('workflow sync on the simulated cluster', () => {
       expect(logs.map((l) => l.nodeId).sort()).toEqual(pods.map((n) => n.id).sort());
       expect(logs.every((l) => l.complete && l.text.length > 0 && Buffer.byteLength(l.text) <= 64 * 1024)).toBe(true);
 
-      // Succeeded pods are garbage-collected at once (podGC OnPodSuccess), and now the Workflow too.
+      // Succeeded pods are garbage-collected 2 minutes after they end (podGC OnPodSuccess with a
+      // deleteDelayDuration); deleting the Workflow removes them now.
       expect(await deleteWorkflow(`gantry-${job.id}`)).toBe(true);
       const served = await getStepLog({ ctx: as(ctx, owner), input: { id: job.id, nodeId: pods[0].id, tailLines: 5 } });
       expect(served).toMatchObject({ source: 'stored', complete: true, podName: wfView.steps[pods[0].id].podName });
@@ -93,6 +94,49 @@ describe('workflow sync on the simulated cluster', () => {
       // A finished job whose Workflow is gone is left alone: history is never rewritten.
       await syncWorkflows({ ctx });
       expect((await getJob({ ctx, input: { id: job.id } })).events).toHaveLength(view.events.length);
+    }));
+
+  it('keeps the line a step logs right before it ends after its pod is garbage-collected, capturing it once', () =>
+    withRollback(async (ctx) => {
+      const team = await makeTeam(ctx, { cohort: 'wf-last-line' });
+      const owner = await makeUser(ctx, { teamId: team.id });
+      await upsertQuota({ ctx, input: { team: team.slug, gpuKind: 'a100-80gb-shared', guaranteed: 1, borrowingLimit: 0 } });
+      const yaml = [
+        'apiVersion: argoproj.io/v1alpha1',
+        'kind: Workflow',
+        'metadata: { generateName: last-line- }',
+        'spec:',
+        '  entrypoint: main',
+        '  templates:',
+        '    - name: main',
+        '      container: { image: busybox, command: [sh, -c, "echo starting; sleep 200; echo checkpoint saved, exiting"] }',
+      ].join('\n');
+      const job = (await submitJob({
+        ctx: as(ctx, owner),
+        input: { name: 'wf-last-line', kind: 'workflow', team: team.slug, gpu: { kind: 'a100-80gb-shared', count: 1 }, expectedRuntimeSeconds: 300, maxRuntimeSeconds: 3600, spec: { yaml } },
+      })) as JobView;
+      await runSchedulerPass({ ctx });
+      const name = `gantry-${job.id}`;
+      let state = '';
+      for (let i = 0; i < 200 && state !== 'succeeded' && state !== 'failed'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        await syncWorkflows({ ctx });
+        state = (await getJob({ ctx, input: { id: job.id } })).state;
+      }
+      expect(state).toBe('succeeded');
+      const [row] = await ctx.db.select().from(stepLogs).where(eq(stepLogs.jobId, Number(job.id)));
+      expect(row).toMatchObject({ podName: name, complete: true });
+      expect(row.text.trimEnd().split('\n').at(-1)).toBe('checkpoint saved, exiting');
+      // the pod is still there (deleteDelayDuration) until something deletes it
+      expect(await findStepLog(name)).toContain('checkpoint saved, exiting');
+      expect(await deletePod(name)).toBe(true);
+      expect(await findStepLog(name)).toBeNull();
+
+      const served = await getStepLog({ ctx: as(ctx, owner), input: { id: job.id, nodeId: row.nodeId } });
+      expect(served).toMatchObject({ source: 'stored', complete: true });
+      expect(served.text.trimEnd().endsWith('checkpoint saved, exiting')).toBe(true);
+      // captured once: later passes do not fetch it again
+      expect((await syncWorkflows({ ctx })).logsStored).toBe(0);
     }));
 
   it('fails a running job whose Workflow vanished (WORKFLOW_MISSING) and frees its GPUs', () =>

@@ -6,16 +6,18 @@ import type { TimerHeap } from '../clock';
 import { parseQuantity, type Placement, type PodDemand, type Toleration } from '../placement';
 import type { GpuSlot } from '../pools';
 import type { KObject, Store } from '../store';
-import { substituteDeep } from './expr';
+import { substitute, substituteDeep } from './expr';
 import { collectHints, logLine, logLineCount, planStep, type StepPlan } from './model';
 import { buildCtx, newOperatorState, Operator, podName, type OperatorState, type PodRequest } from './operator';
+import { joinWorkflowSpec, matchesCondition, parseManifest, readResourceAction, type ResourceAction } from './resource';
 import { isFulfilled, type Container, type NodeStatus } from './types';
 
 export const WF = 'workflows';
 export const PODS = 'pods';
+export const WFT = 'workflowtemplates';
 const EXECUTOR_IMAGE = 'quay.io/argoproj/argoexec:v3.6.4';
 
-type WfRun = { key: string; wf: KObject & { spec: Record<string, unknown>; status: Record<string, unknown> }; dirty: boolean; /** status changed outside reconcile (pod events) */ changed?: boolean; state: OperatorState; lastWrite: number; activePods: number; wakeAt?: number };
+type WfRun = { key: string; wf: KObject & { spec: Record<string, unknown>; status: Record<string, unknown> }; dirty: boolean; /** status changed outside reconcile (pod events) */ changed?: boolean; state: OperatorState; lastWrite: number; activePods: number; wakeAt?: number; /** pods created per node name, kept across `argo retry` */ podRuns?: Map<string, number> };
 
 export type PodRun = {
   key: string;
@@ -35,15 +37,41 @@ export type PodRun = {
   killed?: string;
   /** placement signature: pods with equal demands fail to place for the same reason */
   sig?: string;
+  /** the exit code of an image the simulation really runs (see ControllerOptions.execute) */
+  exec?: Promise<number>;
+  /** a `resource` template's action, its manifest substituted: run by the controller (argoexec resource) */
+  resource?: ResourceAction;
+  /** files the executed container wrote, by path: output parameters `valueFrom.path` read them */
+  files?: Record<string, string>;
 };
 
-export type ControllerOptions = { seed: number; speed: number; failureRate: number; now: () => number; log?: (msg: string, fields?: object) => void };
+/** What an executed image sees of its pod: the main container as the kubelet would start it. */
+export type PodExecution = {
+  namespace: string;
+  name: string;
+  image: string;
+  command: string[];
+  env: Array<{ name: string; value?: string; valueFrom?: unknown }>;
+  /** keeps a file the container wrote, for output parameters read from its path */
+  writeFile?: (path: string, content: string) => void;
+};
+
+/**
+ * Runs the main container of a pod for real when the image is one the simulation knows (Gantry's
+ * benchmark runner); answers undefined for every other image, which runs on the model alone.
+ * The pod ends at its modelled time or when the execution ends, whichever is later.
+ */
+export type PodExecutor = (pod: PodExecution) => Promise<number> | undefined;
+
+export type ControllerOptions = { seed: number; speed: number; failureRate: number; now: () => number; log?: (msg: string, fields?: object) => void; execute?: PodExecutor };
 
 const ts = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const wfKey = (o: KObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
 export class ArgoController {
   private readonly runs = new Map<string, WfRun>();
+  /** resource steps waiting on their object's conditions, by pod key: checked once per tick */
+  private readonly resourceWaits = new Map<string, () => void>();
   readonly pods = new Map<string, PodRun>();
   private pending: PodRun[] = [];
   private pendingDirty = false;
@@ -77,16 +105,26 @@ export class ArgoController {
       const run = this.runs.get(key);
       this.runs.delete(key);
       if (run) this.deletePodsOf(key, obj.metadata.uid);
+      this.deleteOwnedWorkflows(obj);
       return;
     }
     const copy = JSON.parse(JSON.stringify(obj)) as WfRun['wf'];
     copy.spec ??= {};
     copy.status ??= {};
     const run = this.runs.get(key);
-    if (run && run.wf.metadata.uid === copy.metadata.uid) {
+    if (run && run.wf.metadata.uid === copy.metadata.uid && isRetried(run.wf.status, copy.status)) {
+      // `argo retry` (a client's update of a finished workflow back to Running, failed nodes removed):
+      // its status is taken as written and the operator walks it afresh, re-running what is missing
+      run.wf = copy;
+      this.resolveTemplateRef(run);
+      run.state = newOperatorState();
+      run.wakeAt = undefined;
+      run.dirty = true;
+    } else if (run && run.wf.metadata.uid === copy.metadata.uid) {
       // the controller owns status: pod results not yet written must survive a user's patch
       copy.status = run.wf.status;
       run.wf = copy;
+      this.resolveTemplateRef(run);
       run.dirty = true;
     } else {
       this.runs.set(key, { key, wf: copy, dirty: true, state: newOperatorState(), lastWrite: 0, activePods: 0 });
@@ -96,6 +134,7 @@ export class ArgoController {
   /** Work done once per tick: due timers already ran; place pods, reconcile dirty workflows. */
   tick(): void {
     if (this.pendingDirty || this.placement.generation !== this.lastPlacementGen) this.schedulePending();
+    for (const check of [...this.resourceWaits.values()]) check();
     const now = this.now();
     for (const run of this.runs.values()) {
       if (run.wakeAt !== undefined && run.wakeAt <= now) {
@@ -103,9 +142,10 @@ export class ArgoController {
         run.dirty = true;
       }
       if (!run.dirty) continue;
-      // very large workflows are written at most twice a second, as Argo batches its updates
+      // large workflows are written at most once a second, as Argo batches its updates (its
+      // workqueue coalesces the pod events of one workflow into one reconcile and one write)
       const nodes = Object.keys((run.wf.status.nodes as object | undefined) ?? {}).length;
-      if (nodes > 2000 && now - run.lastWrite < 500) continue;
+      if (nodes > 500 && now - run.lastWrite < 1000) continue;
       run.dirty = false;
       this.reconcile(run);
     }
@@ -123,6 +163,8 @@ export class ArgoController {
       status.finishedAt = null;
       status.progress = '0/0';
     }
+    // before anything reads the spec: a part's templates come from its WorkflowTemplate
+    const refError = this.resolveTemplateRef(run);
     const shutdown = wf.spec.shutdown as string | undefined;
     if (shutdown === 'Terminate' || shutdown === 'Stop') this.stopPods(run, `Stopped with strategy '${shutdown}'`);
     const ctx = buildCtx(wf as never, {
@@ -142,7 +184,7 @@ export class ArgoController {
     }, run.state);
     let result: ReturnType<Operator['run']>;
     try {
-      result = new Operator(ctx).run();
+      result = refError ? { phase: 'Error', message: refError } : new Operator(ctx).run();
     } catch (e) {
       result = { phase: 'Error', message: (e as Error).message };
     }
@@ -251,9 +293,24 @@ export class ArgoController {
   }
 
   private onWorkflowDone(run: WfRun): void {
-    const gc = (run.wf.spec.podGC as { strategy?: string } | undefined)?.strategy;
+    const { strategy: gc } = podGcOf(run.wf.spec);
     const ok = run.wf.status.phase === 'Succeeded';
-    if (gc === 'OnWorkflowCompletion' || (gc === 'OnWorkflowSuccess' && ok)) this.deletePodsOf(run.key, run.wf.metadata.uid);
+    if (gc === 'OnWorkflowCompletion' || (gc === 'OnWorkflowSuccess' && ok)) {
+      for (const pr of [...this.pods.values()]) if (pr.wfKey === run.key) this.collectPod(run, pr);
+    }
+  }
+
+  /**
+   * Pod GC, as Argo's pod GC queue: at once, or after podGC.deleteDelayDuration. The delay is
+   * wall-clock, not divided by the speed: it exists for observers (Gantry's log capture) that run
+   * in real time. A pod re-created meanwhile (a retried step) is not the one queued, so it stays.
+   */
+  private collectPod(run: WfRun, pr: PodRun): void {
+    const delayMs = podGcOf(run.wf.spec).delayMs;
+    if (delayMs <= 0) return this.deletePod(pr);
+    this.timers.at(this.now() + delayMs, () => {
+      if (this.pods.get(pr.key) === pr) this.deletePod(pr);
+    });
   }
 
   // ---- pods ----
@@ -273,8 +330,12 @@ export class ArgoController {
     const podMeta = (spec.podMetadata ?? {}) as { labels?: Record<string, string>; annotations?: Record<string, string> };
     const annotations = { ...(podMeta.annotations ?? {}), ...(t.metadata?.annotations ?? {}) };
     const hints = collectHints({ ...pick(wf.metadata.annotations, 'gantry.dev/sim-'), ...annotations }, c.env);
+    // A step run again after `argo retry` counts as a later attempt and draws afresh, so a transient
+    // failure (sim-fail-attempts, a seeded failure) can pass the second time, as it would for real.
+    const earlier = (run.podRuns ??= new Map()).get(req.nodeName) ?? 0;
+    run.podRuns.set(req.nodeName, earlier + 1);
     const plan = planStep({
-      seed: this.opts.seed, failureRate: this.opts.failureRate, key: `${wf.metadata.uid}:${req.nodeName}`, attempt: req.attempt, hints,
+      seed: this.opts.seed, failureRate: this.opts.failureRate, key: `${wf.metadata.uid}:${req.nodeName}${earlier ? `#${earlier}` : ''}`, attempt: req.attempt + earlier, hints,
       command: [...(c.command ?? []), ...(c.args ?? [])], source: c.source, templateName: t.name, image: c.image ?? '', gpus,
     });
     const nodeSelector = (t.nodeSelector ?? spec.nodeSelector) as Record<string, string> | undefined;
@@ -287,6 +348,8 @@ export class ArgoController {
     };
     const now = this.now();
     const pr: PodRun = { key, ns, name, wfKey: run.key, nodeId: req.nodeId, plan, demand, phase: 'Pending', createdAt: now };
+    const resource = readResourceAction(t.resource);
+    if (resource) pr.resource = { ...resource, manifest: substitute(resource.manifest, req.scope) };
     const pod: KObject = {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -425,7 +488,30 @@ export class ArgoController {
     const n = this.nodeOf(pr);
     if (n && n.phase === 'Pending') n.phase = 'Running';
     this.touch(pr);
-    this.timers.at(now + (pr.plan.seconds * 1000) / this.opts.speed, () => this.complete(pr));
+    // A step the model already fails (a crash, an injected failure) never gets to run its image.
+    if (pr.plan.exitCode === 0) pr.exec = this.execute(pr);
+    this.timers.at(now + (pr.plan.seconds * 1000) / this.opts.speed, () => {
+      if (!pr.exec) return this.complete(pr);
+      void pr.exec.then((exitCode) => {
+        pr.plan = { ...pr.plan, exitCode };
+        this.complete(pr);
+      });
+    });
+  }
+
+  private execute(pr: PodRun): Promise<number> | undefined {
+    if (pr.resource) return this.runResource(pr, pr.resource);
+    if (!this.opts.execute) return undefined;
+    const main = ((this.store.get(PODS, pr.ns, pr.name)?.spec as { containers?: Container[] } | undefined)?.containers ?? []).find((c) => c.name === 'main');
+    if (!main?.image) return undefined;
+    const run = this.opts.execute({
+      namespace: pr.ns, name: pr.name, image: main.image, command: [...(main.command ?? []), ...(main.args ?? [])], env: (main.env ?? []) as PodExecution['env'],
+      writeFile: (path, content) => void ((pr.files ??= {})[path] = content),
+    });
+    return run?.catch((error: unknown) => {
+      this.opts.log?.('sim: executed container failed', { pod: pr.key, error: String(error) });
+      return 1;
+    });
   }
 
   private complete(pr: PodRun, killedMessage?: string): void {
@@ -458,8 +544,11 @@ export class ArgoController {
       if (pr.phase === 'Succeeded') {
         n.outputs.result = pr.plan.result;
         delete n.message;
-        const t = (this.runs.get(pr.wfKey)?.wf.spec.templates as Array<{ name: string; outputs?: { parameters?: Array<{ name: string; value?: string; valueFrom?: { default?: string } }> } }> | undefined)?.find((x) => x.name === n.templateName);
-        const params = (t?.outputs?.parameters ?? []).map((p) => ({ name: p.name, value: p.value ?? p.valueFrom?.default ?? `${p.name}-${pr.name.slice(-6)}` }));
+        const t = (this.runs.get(pr.wfKey)?.wf.spec.templates as Array<{ name: string; outputs?: { parameters?: Array<{ name: string; value?: string; valueFrom?: { default?: string; path?: string } }> } }> | undefined)?.find((x) => x.name === n.templateName);
+        const params = (t?.outputs?.parameters ?? []).map((p) => ({
+          name: p.name,
+          value: (p.valueFrom?.path !== undefined ? pr.files?.[p.valueFrom.path] : undefined) ?? p.value ?? p.valueFrom?.default ?? `${p.name}-${pr.name.slice(-6)}`,
+        }));
         if (params.length) n.outputs.parameters = params;
       } else {
         n.message = killedMessage ?? `${reason} (exit code ${exitCode})`;
@@ -467,8 +556,8 @@ export class ArgoController {
       n.resourcesDuration = resourcesDuration(pr.demand.requests, ((pr.finishedAt ?? now) - (pr.startedAt ?? now)) / 1000);
     }
     this.touch(pr);
-    const gc = (run?.wf.spec.podGC as { strategy?: string } | undefined)?.strategy;
-    if (gc === 'OnPodCompletion' || (gc === 'OnPodSuccess' && pr.phase === 'Succeeded')) this.deletePod(pr);
+    const gc = run ? podGcOf(run.wf.spec).strategy : undefined;
+    if (run && (gc === 'OnPodCompletion' || (gc === 'OnPodSuccess' && pr.phase === 'Succeeded'))) this.collectPod(run, pr);
   }
 
   private stopPods(run: WfRun, message: string): void {
@@ -520,6 +609,86 @@ export class ArgoController {
     this.pods.delete(key);
   }
 
+  // ---- workflows of workflows ----
+
+  /**
+   * spec.workflowTemplateRef: the template's spec is joined under the workflow's once and kept in
+   * status.storedWorkflowTemplateSpec (as Argo does: a later edit of the template does not change a
+   * running workflow). Returns Argo's error when the template does not exist.
+   */
+  private resolveTemplateRef(run: WfRun): string | undefined {
+    const ref = run.wf.spec.workflowTemplateRef as { name?: string } | undefined;
+    if (!ref?.name) return undefined;
+    let stored = run.wf.status.storedWorkflowTemplateSpec as Record<string, unknown> | undefined;
+    if (!stored) {
+      const template = this.store.get(WFT, run.wf.metadata.namespace, ref.name);
+      if (!template) return `workflowtemplates.argoproj.io "${ref.name}" not found`;
+      stored = joinWorkflowSpec((template.spec ?? {}) as Record<string, unknown>, run.wf.spec);
+      run.wf.status.storedWorkflowTemplateSpec = stored;
+    }
+    // the workflow's own fields still win: a later `shutdown` patch must stop it
+    run.wf.spec = joinWorkflowSpec(stored, run.wf.spec);
+    return undefined;
+  }
+
+  /**
+   * `argoexec resource` with action create: creates the manifest's Workflow (owned by this one when
+   * setOwnerReference is set), then waits until its success or failure condition holds. The new
+   * Workflow is written as a client would, so this controller picks it up and runs it.
+   */
+  private runResource(pr: PodRun, r: ResourceAction): Promise<number> {
+    const fail = (message: string, fields?: object) => {
+      this.opts.log?.(`sim: resource step failed: ${message}`, { pod: pr.key, ...fields });
+      return Promise.resolve(1);
+    };
+    const owner = this.runs.get(pr.wfKey)?.wf;
+    if (!owner) return fail('its workflow is gone');
+    let obj: KObject;
+    try {
+      obj = parseManifest(r.manifest) as KObject;
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+    if (r.action !== 'create' || obj.kind !== 'Workflow' || !obj.metadata?.name) return fail('only action create of a named Workflow is simulated', { action: r.action, kind: obj.kind });
+    obj.metadata.namespace = pr.ns;
+    delete obj.status;
+    if (r.setOwnerReference) {
+      obj.metadata.ownerReferences = [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: owner.metadata.name, uid: owner.metadata.uid!, blockOwnerDeletion: true } as never];
+    }
+    const name = obj.metadata.name;
+    const existing = this.store.get(WF, pr.ns, name);
+    // A step run again (its pod was lost) finds the Workflow it created and waits on it; anyone else's is a conflict.
+    if (existing && !existing.metadata.ownerReferences?.some((o) => o.uid === owner.metadata.uid)) return fail(`workflows.argoproj.io "${name}" already exists`);
+    if (!existing) this.store.create(WF, obj);
+    return new Promise<number>((resolve) => {
+      const done = (code: number) => {
+        this.resourceWaits.delete(pr.key);
+        resolve(code);
+      };
+      this.resourceWaits.set(pr.key, () => {
+        if (pr.killed || pr.phase !== 'Running' || !this.pods.has(pr.key)) return done(1);
+        const child = this.store.get(WF, pr.ns, name);
+        if (!child) return done(1);
+        try {
+          if (r.failureCondition && matchesCondition(r.failureCondition, child)) return done(1);
+          if (!r.successCondition || matchesCondition(r.successCondition, child)) return done(0);
+        } catch (e) {
+          this.opts.log?.('sim: resource condition', { pod: pr.key, error: String(e) });
+          return done(1);
+        }
+      });
+    });
+  }
+
+  /** The garbage collector's part: Workflows owned by a deleted one go with it. */
+  private deleteOwnedWorkflows(owner: KObject): void {
+    if (!owner.metadata.uid) return;
+    const ns = owner.metadata.namespace;
+    for (const child of this.store.list(WF, { namespace: ns, labels: [], fields: [] }).items) {
+      if (child.metadata.ownerReferences?.some((o) => o.uid === owner.metadata.uid) && this.store.get(WF, ns, child.metadata.name)) this.store.delete(WF, ns, child.metadata.name);
+    }
+  }
+
   // ---- logs ----
 
   /** Lines of a container's log available now; `done` once no more will come. */
@@ -560,6 +729,28 @@ export class ArgoController {
   podRun(key: string): PodRun | undefined {
     return this.pods.get(key);
   }
+}
+
+const FINISHED = ['Succeeded', 'Failed', 'Error'];
+
+/** A finished workflow written back as running by a client: what `argo retry` / `argo resubmit --memoized` do. */
+function isRetried(ours: Record<string, unknown>, theirs: Record<string, unknown> | undefined): boolean {
+  const next = theirs?.phase as string | undefined;
+  return FINISHED.includes(ours.phase as string) && (next === 'Running' || next === '' || next === 'Pending');
+}
+
+/** spec.podGC: strategy and deleteDelayDuration (a Go duration such as `30s`, `2m`, `1h30m`) in ms. */
+export function podGcOf(spec: Record<string, unknown>): { strategy?: string; delayMs: number } {
+  const gc = spec.podGC as { strategy?: string; deleteDelayDuration?: string } | undefined;
+  return { strategy: gc?.strategy, delayMs: parseGoDuration(gc?.deleteDelayDuration) };
+}
+
+function parseGoDuration(d: string | undefined): number {
+  if (!d) return 0;
+  let ms = 0;
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  for (const m of d.trim().matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) ms += Number(m[1]) * unit[m[2]];
+  return ms;
 }
 
 function pick(obj: Record<string, string> | undefined, prefix: string): Record<string, string> {

@@ -2,9 +2,8 @@
 // The preview page: pasted text and the expanded set are local state; the answer comes from
 // POST /api/workflows/preview, cached by both, so expanding re-posts and collapsing is instant.
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { apiFetch } from '@/components/api';
-import { warmUpMermaid } from '@/components/dag/load-mermaid';
 import { workflowPreviewKeys } from '@/components/query-keys';
 import { Card } from '@/components/ui/card';
 import { PreviewForm } from '@/components/workflows/preview-form';
@@ -25,12 +24,6 @@ export function WorkflowPreviewClient() {
     // While an expansion loads, keep drawing the same workflow; a new paste starts blank.
     placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1].yaml === yaml ? previous : undefined),
   });
-
-  // Fetch Mermaid while the user is still pasting, so the first graph is not also the first load.
-  useEffect(() => {
-    const id = window.requestIdleCallback ? window.requestIdleCallback(() => void warmUpMermaid()) : window.setTimeout(() => void warmUpMermaid(), 200);
-    return () => (window.cancelIdleCallback ? window.cancelIdleCallback(id) : window.clearTimeout(id));
-  }, []);
 
   function onPreview(next: string) {
     setExpanded([]);

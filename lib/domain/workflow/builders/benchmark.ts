@@ -1,7 +1,8 @@
-// A benchmark sweep runs one step per configuration, each retried (3 attempts with backoff) and
-// memoized, and resumes by skipping configurations that already have results. A sweep too large
-// for one object becomes a workflow of workflows: the parent creates one child Workflow per part
-// from a WorkflowTemplate, and each child fetches its still-pending configurations from Gantry.
+// A benchmark sweep runs its configurations in steps of `configurationsPerStep` (one pod loads a
+// model once and serves several), each step retried (3 attempts with backoff), and resumes by
+// skipping configurations that already have results. A sweep too large for one object becomes a
+// workflow of workflows: the parent creates one child Workflow per part from a WorkflowTemplate,
+// and each child fetches its still-pending configurations from Gantry.
 import { measureWorkflowBytes, WORKFLOW_TARGET_BYTES } from '../check';
 import type { BenchmarkJob } from '../job';
 import type { Template, Workflow, WorkflowTemplate } from '../types';
@@ -26,17 +27,35 @@ export const LABEL_PART = 'gantry.dev/part';
 // the rest of the object and for Argo's own annotations.
 const LITERAL_ITEMS_BUDGET = WORKFLOW_TARGET_BYTES / 2;
 
-/** One fan-out item: the id and the configuration as a JSON string, so `{{item.config}}` is flat. */
+/**
+ * One fan-out item, flat so `{{item.config}}` is a string: a configuration's id and parameters, or
+ * for a chunked sweep `chunk-<n>` and a JSON array of `{ id, parameters }`.
+ */
 export interface SweepItem {
   id: string;
   config: string;
 }
 
-export function listPendingItems(job: BenchmarkJob): SweepItem[] {
+export function listPendingConfigurations(job: BenchmarkJob): BenchmarkJob['spec']['configurations'] {
   const done = new Set(job.spec.completedConfigurationIds);
-  return job.spec.configurations
-    .filter((c) => !done.has(c.id))
-    .map((c) => ({ id: c.id, config: JSON.stringify(c.parameters) }));
+  return job.spec.configurations.filter((c) => !done.has(c.id));
+}
+
+export function listPendingItems(job: BenchmarkJob): SweepItem[] {
+  return toSweepItems(listPendingConfigurations(job), job.spec.configurationsPerStep);
+}
+
+/**
+ * Fan-out items for configurations, one each or in chunks of `per`: what a literal sweep lists and
+ * what Gantry's configurations endpoint answers a part's `withParam` with, so both run alike.
+ */
+export function toSweepItems(configurations: ReadonlyArray<{ id: string; parameters: unknown }>, per: number): SweepItem[] {
+  if (per === 1) return configurations.map((c) => ({ id: c.id, config: JSON.stringify(c.parameters) }));
+  const items: SweepItem[] = [];
+  for (let i = 0; i < configurations.length; i += per) {
+    items.push({ id: `chunk-${i / per}`, config: JSON.stringify(configurations.slice(i, i + per)) });
+  }
+  return items;
 }
 
 export function countParts(job: BenchmarkJob): number {
@@ -45,7 +64,8 @@ export function countParts(job: BenchmarkJob): number {
 
 /** Whether the sweep is split into child workflows: too many items, or too many bytes of them. */
 export function needsParts(job: BenchmarkJob, items: SweepItem[] = listPendingItems(job)): boolean {
-  return items.length > job.spec.chunkSize || measureWorkflowBytes(items) > LITERAL_ITEMS_BUDGET;
+  const configurations = job.spec.configurationsPerStep === 1 ? items.length : listPendingConfigurations(job).length;
+  return configurations > job.spec.chunkSize || measureWorkflowBytes(items) > LITERAL_ITEMS_BUDGET;
 }
 
 export function namePartTemplate(jobId: string): string {
@@ -71,12 +91,11 @@ function describeRunTemplate(job: BenchmarkJob): Template {
         retryPolicy: 'Always',
         backoff: { duration: '30s', factor: '2', maxDuration: '15m' },
       },
-      // A resubmitted sweep skips configurations that already succeeded (Argo work avoidance).
-      memoize: {
-        key: '{{inputs.parameters.config-id}}',
-        maxAge: '720h',
-        cache: { configMap: { name: `${nameWorkflow(job.id)}-memo` } },
-      },
+      // A resubmitted sweep skips configurations that already succeeded (Argo work avoidance). A
+      // chunk's id is not its content, so chunked steps rely on the runner skipping posted results.
+      ...(spec.configurationsPerStep === 1
+        ? { memoize: { key: '{{inputs.parameters.config-id}}', maxAge: '720h', cache: { configMap: { name: `${nameWorkflow(job.id)}-memo` } } } }
+        : {}),
       container: {
         image: spec.image,
         command: spec.command,
@@ -86,6 +105,8 @@ function describeRunTemplate(job: BenchmarkJob): Template {
           { name: 'GANTRY_JOB_ID', value: job.id },
           { name: 'GANTRY_CONFIG_ID', value: '{{inputs.parameters.config-id}}' },
           { name: 'GANTRY_CONFIG', value: '{{inputs.parameters.config}}' },
+          // Argo counts retries from 0; results are idempotent per configuration and attempt.
+          { name: 'GANTRY_ATTEMPT', value: '{{retries}}' },
           { name: 'GANTRY_RESULTS_URL', value: spec.resultsUrl },
           {
             name: 'GANTRY_RESULTS_TOKEN',
@@ -111,14 +132,18 @@ const runTask = {
 };
 
 function buildLiteralSweep(job: BenchmarkJob, items: SweepItem[], options: BuildOptions): Workflow {
+  const parallelism = capParallelism(job.spec.parallelism, job.gpu, job.spec.gpusPerRun);
   const workflow = createWorkflow(
     job,
     {
       entrypoint: 'sweep',
+      // Every pod of a literal sweep is a run step, so the workflow-wide limit says the same as the
+      // DAG's, and also holds for controllers that only honour the workflow's.
+      parallelism,
       templates: [
         {
           name: 'sweep',
-          parallelism: capParallelism(job.spec.parallelism, job.gpu, job.spec.gpusPerRun),
+          parallelism,
           // Nothing left to run (a resume after every result arrived) still makes a valid DAG.
           dag: { tasks: items.length > 0 ? [{ ...runTask, withItems: items }] : [{ name: 'done', template: 'done' }] },
         },
@@ -170,13 +195,15 @@ function buildPartedSweep(job: BenchmarkJob, options: BuildOptions): BuildResult
             command: ['sh', '-c'],
             args: [
               'curl -fsS --retry 5 -H "Authorization: Bearer $GANTRY_RESULTS_TOKEN" ' +
-                '"$GANTRY_CONFIGURATIONS_URL?part=$GANTRY_PART&partSize=$GANTRY_PART_SIZE&pending=true" ' +
+                '"$GANTRY_CONFIGURATIONS_URL?part=$GANTRY_PART&partSize=$GANTRY_PART_SIZE&perStep=$GANTRY_CONFIGURATIONS_PER_STEP&pending=true" ' +
                 '-o /tmp/configurations.json',
             ],
             env: [
               { name: 'GANTRY_CONFIGURATIONS_URL', value: spec.configurationsUrl },
               { name: 'GANTRY_PART', value: '{{workflow.parameters.part}}' },
               { name: 'GANTRY_PART_SIZE', value: String(spec.chunkSize) },
+              // the answer comes chunked as the runner template expects its items
+              { name: 'GANTRY_CONFIGURATIONS_PER_STEP', value: String(spec.configurationsPerStep) },
               {
                 name: 'GANTRY_RESULTS_TOKEN',
                 valueFrom: { secretKeyRef: { name: spec.resultsTokenSecret.name, key: spec.resultsTokenSecret.key } },
@@ -207,6 +234,9 @@ function buildPartedSweep(job: BenchmarkJob, options: BuildOptions): BuildResult
     job,
     {
       entrypoint: 'sweep',
+      // The parent's only pods are its resource steps, so the workflow-wide limit says the same as
+      // the DAG's, and also holds for controllers that only honour the workflow's.
+      parallelism: 1,
       templates: [
         {
           name: 'sweep',

@@ -125,10 +125,31 @@ describe('benchmark', () => {
     expect(items.map((i) => i.id)).not.toContain('c5');
   });
 
+  it('runs a chunk of configurations per step when asked, resuming around stored ones', () => {
+    const job = makeBenchmarkJob(12);
+    if (job.kind !== 'benchmark') throw new Error('unreachable');
+    job.spec.configurationsPerStep = 5;
+    job.spec.completedConfigurationIds = ['c1'];
+    const { workflow } = buildWorkflow(job);
+    const items = workflow.spec.templates![0].dag!.tasks![0].withItems as Array<{ id: string; config: string }>;
+    expect(items.map((i) => i.id)).toEqual(['chunk-0', 'chunk-1', 'chunk-2']);
+    const chunks = items.map((i) => (JSON.parse(i.config) as Array<{ id: string }>).map((c) => c.id));
+    expect(chunks).toEqual([['c0', 'c2', 'c3', 'c4', 'c5'], ['c6', 'c7', 'c8', 'c9', 'c10'], ['c11']]);
+    const run = workflow.spec.templates!.find((t) => t.name === 'run-configuration')!;
+    expect(run.retryStrategy).toMatchObject({ limit: '2', backoff: { duration: '30s', factor: '2' } });
+    expect(run.memoize).toBeUndefined(); // a chunk id says nothing about its content
+    expect(run.container!.env).toContainEqual({ name: 'GANTRY_ATTEMPT', value: '{{retries}}' });
+    expect(workflow.spec.parallelism).toBe(3); // 3 MIG slices granted, one per run
+  });
+
   it('splits a large sweep into child workflows from one WorkflowTemplate', () => {
     const { workflow, workflowTemplates } = buildWorkflow(makeBenchmarkJob(3_000));
     expect(workflowTemplates.map((t) => t.metadata.name)).toEqual(['gantry-44-part']);
     expect(workflow.spec.templates![0].dag!.tasks![0].withSequence).toEqual({ count: '6' });
+    expect(workflow.spec.parallelism).toBe(1); // one part at a time, also where only the workflow's limit is honoured
+    const fetch = workflowTemplates[0].spec.templates!.find((t) => t.name === 'fetch-configurations')!;
+    expect(fetch.container!.args![0]).toContain('perStep=$GANTRY_CONFIGURATIONS_PER_STEP');
+    expect(fetch.container!.env).toContainEqual({ name: 'GANTRY_CONFIGURATIONS_PER_STEP', value: '1' });
     const child = renderPartWorkflow(workflow, 5);
     expect(child.metadata.name).toBe('gantry-44-part-5');
     expect(child.metadata.labels?.[LABEL_JOB_ID]).toBe('44');

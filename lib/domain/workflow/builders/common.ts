@@ -23,9 +23,10 @@ export const LABEL_PRIORITY = 'gantry.dev/priority';
 export const ANNOTATION_OWNER = 'gantry.dev/owner';
 export const ANNOTATION_JOB_NAME = 'gantry.dev/job-name';
 
-// Failed pods stay for their logs; the TTL removes the whole workflow once the sync loop has
-// long since recorded its final status.
-export const DEFAULT_POD_GC = { strategy: 'OnPodSuccess' } as const;
+// Failed pods stay for their logs; a succeeded one stays 2 minutes, longer than the 60 s reconcile
+// pass, so the workflow sync captures its final log even when it missed the step's watch event.
+// The TTL removes the whole workflow once the sync loop has long since recorded its final status.
+export const DEFAULT_POD_GC = { strategy: 'OnPodSuccess', deleteDelayDuration: '2m' } as const;
 export const DEFAULT_TTL = { secondsAfterSuccess: 24 * 3600, secondsAfterFailure: 7 * 24 * 3600 } as const;
 
 export interface BuildOptions {

@@ -1,0 +1,106 @@
+// A whole Gantry for the benchmarks that need one: the `npm start` path (embedded PostgreSQL,
+// simulated cluster, next start, worker) on spare ports with a fresh data folder and the demo
+// accounts, plus a direct database handle and API tokens for the demo users.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { createDb, type DbHandle } from '@/lib/db/client';
+import { users } from '@/lib/db/schema';
+import { logger } from '@/lib/log';
+import { createToken } from '@/lib/server/tokens/create-token';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+export interface Stack {
+  url: string;
+  /** The launcher's pid: its process tree is the whole Gantry (for CPU accounting). */
+  pid: number;
+  db: DbHandle;
+  /** A Bearer token for a demo user (created once per user). */
+  tokenFor(email: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+async function waitReady(url: string, deadline: number, exited: () => string | null): Promise<void> {
+  while (Date.now() < deadline) {
+    const why = exited();
+    if (why) throw new Error(why);
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`Gantry did not become ready at ${url}`);
+}
+
+export async function startStack(ports: { web: number; pg: number; sim: number }, extraEnv: Record<string, string> = {}): Promise<Stack> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-'));
+  fs.chmodSync(dataDir, 0o755);
+  // The launcher's output goes to a file, so a failed start (a broken build) can say why.
+  const logPath = path.join(dataDir, 'launcher.log');
+  const log = fs.openSync(logPath, 'a');
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/gantry.ts'), 'start'], {
+    cwd: root,
+    stdio: ['ignore', log, log],
+    env: {
+      ...process.env,
+      PORT: String(ports.web),
+      GANTRY_PG_PORT: String(ports.pg),
+      GANTRY_SIM_PORT: String(ports.sim),
+      GANTRY_DATA_DIR: dataDir,
+      GANTRY_DEMO: '1',
+      LOG_LEVEL: 'warn',
+      ...extraEnv,
+    },
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+    await exited;
+    fs.closeSync(log);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  const url = `http://127.0.0.1:${ports.web}`;
+  const ended = () =>
+    child.exitCode === null && child.signalCode === null
+      ? null
+      : `Gantry exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${fs.readFileSync(logPath, 'utf8').slice(-3000)}`;
+  try {
+    await waitReady(`${url}/api/readyz`, Date.now() + 300_000, ended);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const db = createDb(`postgres://gantry:gantry@127.0.0.1:${ports.pg}/gantry`, { max: 4 });
+  const tokens = new Map<string, string>();
+  return {
+    url,
+    pid: child.pid!,
+    db,
+    async tokenFor(email) {
+      const known = tokens.get(email);
+      if (known) return known;
+      const [user] = await db.db.select().from(users).where(eq(users.email, email));
+      if (!user) throw new Error(`no demo user ${email}`);
+      const actor = { id: user.id, email: user.email, name: user.name, role: user.role, via: 'system' as const };
+      const { token } = await createToken({ ctx: { db: db.db, actor, log: logger() }, input: { name: 'bench' } });
+      tokens.set(email, token);
+      return token;
+    },
+    async stop() {
+      await db.close();
+      await stop();
+    },
+  };
+}
+
+/** p50/p95/max of a list of milliseconds, rounded for a table. */
+export function summarize(ms: number[]): { n: number; p50Ms: number; p95Ms: number; maxMs: number } {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (p: number) => Math.round(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN);
+  return { n: s.length, p50Ms: at(50), p95Ms: at(95), maxMs: Math.round(s[s.length - 1] ?? NaN) };
+}

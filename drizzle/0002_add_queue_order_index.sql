@@ -1,0 +1,1 @@
+CREATE INDEX "jobs_queue_order_idx" ON "jobs" USING btree (("state" <> 'queued'),"overall_position","id" DESC NULLS LAST);

@@ -1,0 +1,15 @@
+import { getTableColumns, type InferSelectModel, type Table } from 'drizzle-orm';
+
+/**
+ * Maps a row from a raw statement (`returning *`: column names, driver values such as timestamp
+ * strings and bigint text) to the table's typed row, with the same conversions Drizzle's own
+ * queries apply. For the few hot paths written as one raw statement.
+ */
+export function fromDriverRow<T extends Table>(table: T, raw: Record<string, unknown>): InferSelectModel<T> {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = raw[column.name];
+    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return row as InferSelectModel<T>;
+}

@@ -1,0 +1,72 @@
+// Part of the reconcile pass (the list path): a live job whose Workflow has stalled (see
+// lib/domain/workflow/stall.ts) fails with WORKFLOW_STALLED and the sentence saying why, leaves the
+// running set (its placements, so its GPUs, are released in the same transaction), and its Workflow
+// is terminated (spec.shutdown: Terminate). The row changes first so the scheduler stops counting
+// the job at once; a terminate that fails is sent again on a later pass.
+import { and, eq, inArray, isNull, or } from 'drizzle-orm';
+import { stopJob } from '@/lib/cluster/job-runner';
+import type { Workflow } from '@/lib/cluster/workflows';
+import { jobEvents, jobs } from '@/lib/db/schema';
+import { detectStall, type StallPolicy } from '@/lib/domain/workflow/stall';
+import { env } from '@/lib/env';
+import { inTransaction, type Ctx } from '../context';
+
+export interface StallDeps {
+  terminate(workflowName: string): Promise<void>;
+}
+
+export function stallPolicyFromEnv(): StallPolicy {
+  const e = env();
+  return { pendingMs: e.GANTRY_STALL_PENDING_MINUTES * 60_000, graceMs: e.GANTRY_STALL_GRACE_MINUTES * 60_000 };
+}
+
+const OPEN_PHASES = new Set(['', 'Pending', 'Running']);
+
+/** Returns the ids of the jobs failed now. */
+export async function failStalledWorkflows(
+  { ctx, workflows, now = Date.now(), policy = stallPolicyFromEnv() }: { ctx: Ctx; workflows: Workflow[]; now?: number; policy?: StallPolicy },
+  deps: StallDeps = { terminate: stopJob },
+): Promise<number[]> {
+  const open = new Map(workflows.filter((w) => w.metadata.name && OPEN_PHASES.has(w.status?.phase ?? '')).map((w) => [w.metadata.name!, w]));
+  if (open.size === 0) return [];
+  const rows = await ctx.db
+    .select({ id: jobs.id, state: jobs.state, reason: jobs.reason, workflowName: jobs.workflowName, maxRuntimeSeconds: jobs.maxRuntimeSeconds, preemptDeadline: jobs.preemptDeadline })
+    .from(jobs)
+    .where(and(inArray(jobs.workflowName, [...open.keys()]), or(inArray(jobs.state, ['submitted', 'running']), and(eq(jobs.state, 'failed'), eq(jobs.reason, 'WORKFLOW_STALLED')))));
+  const failed: number[] = [];
+  for (const job of rows) {
+    const wf = open.get(job.workflowName!)!;
+    if (job.state === 'failed') {
+      // Failed as stalled on an earlier pass, but the terminate did not get through.
+      if (wf.spec.shutdown !== 'Terminate') await terminate(ctx, deps, job.id, job.workflowName!);
+      continue;
+    }
+    if (job.preemptDeadline) continue; // being preempted: finishPreemptions removes the Workflow
+    const stall = detectStall({ workflow: wf, maxRuntimeSeconds: job.maxRuntimeSeconds, now }, policy);
+    if (!stall) continue;
+    const at = new Date(now);
+    const message = `Workflow ${job.workflowName} stalled: ${stall.message}`.slice(0, 2000);
+    const changed = await inTransaction(ctx, async (tx) => {
+      const [row] = await tx.db
+        .update(jobs)
+        .set({ state: 'failed', reason: 'WORKFLOW_STALLED', message, finishedAt: at, placements: null, preemptDeadline: null, updatedAt: at })
+        .where(and(eq(jobs.id, job.id), eq(jobs.state, job.state), isNull(jobs.preemptDeadline)))
+        .returning({ id: jobs.id });
+      if (!row) return false;
+      await tx.db.insert(jobEvents).values({ jobId: job.id, at, fromState: job.state, toState: 'failed', cause: 'WORKFLOW_STALLED', message, details: { workflowName: job.workflowName, stall: stall.kind } });
+      return true;
+    });
+    if (!changed) continue;
+    failed.push(job.id);
+    await terminate(ctx, deps, job.id, job.workflowName!);
+  }
+  return failed;
+}
+
+async function terminate(ctx: Ctx, deps: StallDeps, jobId: number, workflowName: string): Promise<void> {
+  try {
+    await deps.terminate(workflowName);
+  } catch (err) {
+    ctx.log.warn({ err, jobId, workflowName }, 'could not terminate a stalled workflow; trying again next pass');
+  }
+}

@@ -1,0 +1,32 @@
+// The launch half of "retry failed steps" (the request half is jobs/retry-job.ts): once the retried
+// job is admitted again, its existing Workflow is retried in place (formulateRetry: failed steps
+// removed, their ancestors reset to Running, the failed pods deleted, written back with the
+// resourceVersion read) with the spec rebuilt for the new placement, and the stored logs of the
+// removed steps are dropped so the re-run steps' logs are captured afresh.
+import { and, eq, inArray } from 'drizzle-orm';
+import { retryJobWorkflow } from '@/lib/cluster/job-runner';
+import type { Workflow } from '@/lib/cluster/workflows';
+import { stepLogs } from '@/lib/db/schema';
+import { formulateRetry } from '@/lib/domain/workflow/retry';
+import type { Ctx } from '../context';
+
+export interface RetriedWorkflow {
+  workflowName: string;
+  removedNodeIds: string[];
+  podsDeleted: number;
+}
+
+export async function retryWorkflow(ctx: Ctx, input: { jobId: number; workflowName: string; manifest: Workflow }): Promise<RetriedWorkflow> {
+  let removedNodeIds: string[] = [];
+  let podsDeleted = 0;
+  const wf = await retryJobWorkflow(input.workflowName, (current) => {
+    const plan = formulateRetry(current, new Date().toISOString());
+    // Same job, same templates (so the same node names and ids); only the placement may differ.
+    plan.workflow.spec = { ...input.manifest.spec };
+    removedNodeIds = plan.removedNodeIds;
+    podsDeleted = plan.podsToDelete.length;
+    return plan;
+  });
+  if (removedNodeIds.length) await ctx.db.delete(stepLogs).where(and(eq(stepLogs.jobId, input.jobId), inArray(stepLogs.nodeId, removedNodeIds)));
+  return { workflowName: wf.metadata.name ?? input.workflowName, removedNodeIds, podsDeleted };
+}
