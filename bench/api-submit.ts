@@ -8,6 +8,22 @@ import { startStack } from './stack';
 const CLIENTS = 16;
 const SECONDS = 15;
 
+/** Requests per second that `send` sustains from CLIENTS clients for `seconds`, counting `status` answers. */
+async function load(send: () => Promise<Response>, status: number, seconds: number): Promise<number> {
+  let ok = 0;
+  const end = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (performance.now() < end) {
+        const res = await send();
+        await res.arrayBuffer();
+        if (res.status === status) ok++;
+      }
+    }),
+  );
+  return Math.round(ok / seconds);
+}
+
 export async function benchApiSubmit() {
   const stack = await startStack({ web: 3198, pg: 54398, sim: 6598 });
   try {
@@ -19,7 +35,10 @@ export async function benchApiSubmit() {
     });
     const post = () =>
       fetch(`${stack.url}/api/jobs`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
-    for (let i = 0; i < 50; i++) await (await post()).arrayBuffer(); // warm-up
+    // For context on this machine at this moment: the same 16 clients against the bare health route.
+    const ceiling = await load(() => fetch(`${stack.url}/api/healthz`), 200, 5);
+    // Warm-up under load: the worker compiles and loads its modules in its first seconds.
+    await load(post, 201, 3);
     const latencies: number[] = [];
     const failures = new Map<number, number>();
     const cpuBefore = sampleTree(stack.pid);
@@ -42,6 +61,7 @@ export async function benchApiSubmit() {
     const pct = (p: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1));
     const errors = [...failures.values()].reduce((a, b) => a + b, 0);
     console.table([{ clients: CLIENTS, seconds: SECONDS, created: latencies.length, errors, perSecond: Math.round(latencies.length / SECONDS), p50Ms: pct(50), p99Ms: pct(99) }]);
+    console.log(`bare route ceiling (GET /api/healthz, ${CLIENTS} clients): ${ceiling} per second`);
     if (errors) console.log('failed submissions by status:', Object.fromEntries(failures));
     if (cpuBefore && cpuAfter && latencies.length) {
       console.log('CPU milliseconds per submission, by process:');

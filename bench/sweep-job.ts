@@ -15,6 +15,7 @@ import type { SweepDefinition } from '@/lib/domain/benchmarks/matrix';
 import { logger } from '@/lib/log';
 import { createSweepDataset } from '@/lib/server/benchmarks/create-sweep-dataset';
 import { getDataset } from '@/lib/server/benchmarks/get-dataset';
+import { listPartConfigurations } from '@/lib/server/benchmarks/list-part-configurations';
 import { listStoredConfigurations } from '@/lib/server/benchmarks/list-stored-configurations';
 import { postBenchmarkResult } from '@/lib/server/benchmarks/post-benchmark-result';
 import { runSweepJob } from '@/lib/server/benchmarks/run-sweep-job';
@@ -46,6 +47,11 @@ export async function benchSweepJob(): Promise<void> {
       const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
       const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       try {
+        const url = new URL(req.url ?? '/', 'http://gantry.local');
+        // a part of a sweep split into parts asking for what it still has to run
+        if (url.pathname === '/api/benchmarks/configurations') {
+          return reply(200, await listPartConfigurations({ ctx, input: { ...Object.fromEntries(url.searchParams), token } }));
+        }
         if (req.method === 'GET') return reply(200, await listStoredConfigurations({ ctx, input: { token } }));
         const posted = await postBenchmarkResult({ ctx, input: { token, result: JSON.parse(Buffer.concat(chunks).toString('utf8')) } });
         reply(posted.created ? 201 : 200, posted);
@@ -65,13 +71,14 @@ export async function benchSweepJob(): Promise<void> {
     const owner = await makeUser(ctx, { teamId: team.id });
     await upsertQuota({ ctx, input: { team: team.slug, gpuKind: 'a100-80gb-shared', guaranteed: 8, borrowingLimit: 0 } });
     const rows = [];
-    for (const perStep of [1, 8]) {
-      const sweep = await createSweepDataset({ ctx: { ...ctx, actor: owner }, input: { name: `bench ${perStep}`, definition: SWEEP } });
+    // The last case splits the same sweep into 3 parts of 96 (a WorkflowTemplate, one child each).
+    for (const { perStep, partSize } of [{ perStep: 1 }, { perStep: 8 }, { perStep: 8, partSize: 96 }]) {
+      const sweep = await createSweepDataset({ ctx: { ...ctx, actor: owner }, input: { name: `bench ${perStep} ${partSize ?? ''}`, definition: SWEEP } });
       requests = 0;
       const started = performance.now();
       const run = await runSweepJob(
         { ctx: { ...ctx, actor: owner }, input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared', parallelism: 8, configurationsPerStep: perStep } },
-        { publicUrl: () => publicUrl },
+        { publicUrl: () => publicUrl, partSize },
       );
       let state = run.job.state;
       while (!['succeeded', 'failed', 'cancelled'].includes(state) && performance.now() - started < 300_000) {
@@ -82,7 +89,7 @@ export async function benchSweepJob(): Promise<void> {
       const seconds = (performance.now() - started) / 1000;
       const stored = (await getDataset({ ctx, input: { id: sweep.dataset.id } })).resultCount;
       rows.push({
-        configurations: run.pending, perStep, steps: run.steps, parallelism: 8, state,
+        configurations: run.pending, perStep, parts: run.parts, steps: run.steps, parallelism: 8, state,
         wallSeconds: Number(seconds.toFixed(1)), resultsStored: stored, resultsPerSecond: Number((stored / seconds).toFixed(1)), httpRequests: requests,
       });
     }

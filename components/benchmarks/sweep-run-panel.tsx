@@ -56,6 +56,7 @@ export function SweepRunPanel({ dataset: initial, initialError }: { dataset: Dat
         {run.data && (
           <p role="status" className="text-sm">
             Job {run.data.job.id} queued: {run.data.pending} configurations in {run.data.steps} steps
+            {run.data.parts > 1 && ` over ${run.data.parts} parts run one after another`}
             {run.data.skipped > 0 && `, ${run.data.skipped} skipped (already have results)`}.
           </p>
         )}

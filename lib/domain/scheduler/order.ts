@@ -277,9 +277,15 @@ function lessLane(a: Lane, b: Lane): boolean {
   if (a.rank !== b.rank) return a.rank > b.rank;
   if (a.share !== b.share) return a.share < b.share;
   if (a.submittedAt !== b.submittedAt) return a.submittedAt < b.submittedAt;
-  return a.id < b.id;
+  return cmp(a.id, b.id) < 0;
 }
 
+/**
+ * Job ids in id order: shorter first, then by text. Gantry's ids count up ("9" before "10"), so
+ * jobs submitted in the same instant (one batch shares its transaction's clock) keep their
+ * submission order; a plain text comparison would put "10" before "8".
+ */
 export function cmp(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;
 }

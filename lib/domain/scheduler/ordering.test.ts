@@ -16,6 +16,14 @@ const T0 = Date.UTC(2025, 0, 6, 9);
 // Few distinct values, so equal keys (and equal ids) are common.
 const instant = fc.oneof(fc.integer({ min: T0 - 5, max: T0 + 5 }), fc.constantFrom(T0 + 0.5, 0, 2 ** 52));
 
+describe('job id order', () => {
+  it('puts counting ids in number order, so same-instant submissions keep their order', () => {
+    expect(['10', '8', '9', '100', '11'].sort(cmp)).toEqual(['8', '9', '10', '11', '100']);
+    const items: Ranked[] = ['10', '8', '9'].map((id) => ({ rank: 0, job: { id, submittedAt: T0 } as QueuedJob }));
+    expect([...inLaneOrder(items)].map((i) => items[i].job.id)).toEqual(['8', '9', '10']);
+  });
+});
+
 describe('packed-key sorts', () => {
   it('inLaneOrder is the stable order by class, submission time and id', () => {
     fc.assert(

@@ -6,6 +6,7 @@ import type { Allocation, KindPool } from './capacity';
 import { placeJob, sumFree } from './capacity';
 import type { Release } from './capacity';
 import type { TeamAccount } from './ledger';
+import { cmp } from './order';
 import type { RunningJob } from './schema';
 
 export interface RunningView {
@@ -35,7 +36,7 @@ export type Eligible = (view: RunningView, takenFromTeam: number) => boolean;
 
 /** Preemption order: lowest priority first, then most recently started, then id. */
 export function compareVictims(a: RunningView, b: RunningView): number {
-  return a.rank - b.rank || b.job.startedAt - a.job.startedAt || (a.job.id < b.job.id ? -1 : a.job.id > b.job.id ? 1 : 0);
+  return a.rank - b.rank || b.job.startedAt - a.job.startedAt || cmp(a.job.id, b.job.id);
 }
 
 /**

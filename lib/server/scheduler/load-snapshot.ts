@@ -9,6 +9,20 @@ import type { Ctx } from '../context';
 /** States in which a job holds (or is about to hold) GPUs. */
 export const HOLDING_STATES = ['admitted', 'submitted', 'running'] as const;
 
+interface QueuedRow extends Record<string, unknown> {
+  id: string;
+  team_id: string;
+  user_id: string;
+  priority: QueuedJob['priority'];
+  gpu_kind: string;
+  gpu_count: number;
+  single_node: boolean;
+  expected_runtime_seconds: number;
+  max_runtime_seconds: number;
+  submitted_ms: number;
+  queued_ms: number;
+}
+
 /** A node as the cluster reports it: GPUs per kind, `free` already net of pods Gantry did not start. */
 export type ClusterGpuNode = GpuNode;
 
@@ -16,33 +30,24 @@ export async function loadSnapshot(ctx: Ctx, nodes: ClusterGpuNode[], now: numbe
   const teamRows = await ctx.db.select({ id: teams.id, slug: teams.slug, cohort: teams.cohort }).from(teams);
   const slugOf = new Map(teamRows.map((t) => [t.id, t.slug]));
 
-  const queuedRows = await ctx.db
-    .select({
-      id: jobs.id,
-      teamId: jobs.teamId,
-      userId: jobs.userId,
-      priority: jobs.priority,
-      gpuKind: jobs.gpuKind,
-      gpuCount: jobs.gpuCount,
-      singleNode: jobs.singleNode,
-      expectedRuntimeSeconds: jobs.expectedRuntimeSeconds,
-      maxRuntimeSeconds: jobs.maxRuntimeSeconds,
-      submittedAt: jobs.submittedAt,
-      queuedAt: jobs.queuedAt,
-    })
-    .from(jobs)
-    .where(eq(jobs.state, 'queued'));
-  const queued: QueuedJob[] = queuedRows.map((j) => ({
-    id: String(j.id),
-    team: slugOf.get(j.teamId) ?? j.teamId,
-    user: j.userId,
+  // The whole queue is read every second, so this is one raw statement with times as epoch ms:
+  // Drizzle's per-field row mapping was most of the worker's CPU with 10,000 queued jobs.
+  const queuedRows = await ctx.db.execute<QueuedRow>(sql`
+    select id::text as id, team_id, user_id, priority, gpu_kind, gpu_count, single_node,
+      expected_runtime_seconds, max_runtime_seconds,
+      (extract(epoch from submitted_at) * 1000)::float8 as submitted_ms, (extract(epoch from queued_at) * 1000)::float8 as queued_ms
+    from ${jobs} where ${jobs.state} = 'queued'`);
+  const queued: QueuedJob[] = Array.from(queuedRows, (j) => ({
+    id: j.id,
+    team: slugOf.get(j.team_id) ?? j.team_id,
+    user: j.user_id,
     priority: j.priority,
-    gpu: { kind: j.gpuKind, count: j.gpuCount },
-    singleNode: j.singleNode,
-    expectedRuntimeSeconds: j.expectedRuntimeSeconds,
-    maxRuntimeSeconds: j.maxRuntimeSeconds,
-    submittedAt: j.submittedAt.getTime(),
-    queuedAt: j.queuedAt.getTime(),
+    gpu: { kind: j.gpu_kind, count: j.gpu_count },
+    singleNode: j.single_node,
+    expectedRuntimeSeconds: j.expected_runtime_seconds,
+    maxRuntimeSeconds: j.max_runtime_seconds,
+    submittedAt: j.submitted_ms,
+    queuedAt: j.queued_ms,
   }));
 
   const holdingRows = await ctx.db

@@ -189,6 +189,9 @@ function buildPartedSweep(job: BenchmarkJob, options: BuildOptions): BuildResult
         },
         {
           name: 'fetch-configurations',
+          // curl retries Gantry's answers; this retries the pod (a lost node, an eviction). Fetching
+          // again is harmless: it only reads.
+          retryStrategy: { limit: '2', retryPolicy: 'Always', backoff: { duration: '10s', factor: '2' } },
           // Gantry answers with this part's configurations that have no result yet: the resume.
           container: {
             image: spec.curlImage,

@@ -150,6 +150,7 @@ describe('benchmark', () => {
     const fetch = workflowTemplates[0].spec.templates!.find((t) => t.name === 'fetch-configurations')!;
     expect(fetch.container!.args![0]).toContain('perStep=$GANTRY_CONFIGURATIONS_PER_STEP');
     expect(fetch.container!.env).toContainEqual({ name: 'GANTRY_CONFIGURATIONS_PER_STEP', value: '1' });
+    expect(fetch.retryStrategy).toMatchObject({ limit: '2', retryPolicy: 'Always' });
     const child = renderPartWorkflow(workflow, 5);
     expect(child.metadata.name).toBe('gantry-44-part-5');
     expect(child.metadata.labels?.[LABEL_JOB_ID]).toBe('44');
