@@ -1,25 +1,19 @@
 // A sweep run as a job end to end: the dataset's configurations go through the queue into a chunked
 // Workflow on the simulated cluster, whose runner steps read the token from the sweep's Secret and
 // POST their results over real HTTP; resubmitting skips what is stored; deleting cleans up.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deletePod, listPods } from '@/lib/cluster/pods';
 import { getWorkflow } from '@/lib/cluster/workflows';
 import { simulateBenchmark } from '@/lib/domain/benchmarks/perf-model';
-import { expandSweep, type SweepDefinition } from '@/lib/domain/benchmarks/matrix';
+import { expandSweep } from '@/lib/domain/benchmarks/matrix';
 import { as, withRollback } from '@/tests/db';
-import { makeTeam, makeUser } from '@/tests/factories';
+import { makeUser } from '@/tests/factories';
 import { useSimCluster } from '@/tests/sim';
-import type { Ctx } from '../context';
-import { AppError } from '../errors';
+import { runJobToEnd, setUpSweep, SMALL_SWEEP, useSweepEndpoints } from '@/tests/sweep-endpoints';
 import { cancelJob } from '../jobs/cancel-job';
-import { getJob } from '../jobs/get-job';
-import { upsertQuota } from '../quotas/upsert-quota';
 import { runSchedulerPass } from '../scheduler/run-scheduler-pass';
 import { createShare } from '../shares/create-share';
 import { findSharedRanking } from '../shares/find-shared-ranking';
-import { createSweepDataset } from './create-sweep-dataset';
 import { deleteDataset } from './delete-dataset';
 import { getDataset } from './get-dataset';
 import { listDatasetResults } from './list-dataset-results';
@@ -30,78 +24,20 @@ import { nameSweepSecret } from './sweep-secret';
 
 const sim = useSimCluster({ seed: 11, speed: 2000 });
 
-// 2 quantizations x 3 batch sizes x 2 prompt lengths, all of which fit one A100.
-const SWEEP: SweepDefinition = {
-  models: ['llama-3.1-8b'], engines: ['vllm'], quantizations: ['fp16', 'int8'], precisions: ['fp16'],
-  gpuKinds: ['a100-80gb'], gpuCounts: [1], batchSizes: [1, 8, 32], sequenceLengths: [512, 2048],
-  outputTokens: 256, requestsPerConfiguration: 64,
-};
-
-// Gantry's results endpoint as the steps see it, answering from the test's transaction.
-let current: Ctx | undefined;
-const posts: string[] = [];
-// Holds POSTs after the first `after` results, as a step stuck mid-run; released ones fail (503).
-let hold: { after: number; waiting: Array<() => void> } | undefined;
-const server = http.createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', async () => {
-    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
-    try {
-      if (!current) throw new Error('no test is running');
-      if (req.method === 'GET') return reply(res, 200, await listStoredConfigurations({ ctx: current, input: { token } }));
-      if (hold && posts.length >= hold.after) {
-        await new Promise<void>((resolve) => hold!.waiting.push(resolve));
-        return reply(res, 503, { error: 'connection lost' });
-      }
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      const posted = await postBenchmarkResult({ ctx: current, input: { token, result: body } });
-      posts.push(posted.result.configurationId);
-      reply(res, posted.created ? 201 : 200, posted);
-    } catch (error) {
-      reply(res, error instanceof AppError ? (error.code === 'UNAUTHENTICATED' ? 401 : 400) : 500, { error: String(error) });
-    }
-  });
-});
-const reply = (res: http.ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-let publicUrl = '';
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-async function runToEnd(ctx: Ctx, jobId: string): Promise<string> {
-  let state = (await getJob({ ctx, input: { id: jobId } })).state;
-  for (let i = 0; i < 300 && !['succeeded', 'failed', 'cancelled'].includes(state); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    await runSchedulerPass({ ctx });
-    state = (await getJob({ ctx, input: { id: jobId } })).state;
-  }
-  return state;
-}
-
-async function setUp(ctx: Ctx) {
-  current = ctx;
-  const team = await makeTeam(ctx, { cohort: 'sim' });
-  const owner = await makeUser(ctx, { teamId: team.id });
-  await upsertQuota({ ctx, input: { team: team.slug, gpuKind: 'a100-80gb-shared', guaranteed: 8, borrowingLimit: 0 } });
-  const sweep = await createSweepDataset({ ctx: as(ctx, owner), input: { name: 'llama 8b on a100', definition: SWEEP } });
-  return { team, owner, sweep };
-}
+const api = useSweepEndpoints();
 
 describe('a sweep run as a job', () => {
   it('runs chunked runner steps that post every result, skipping those already stored', () =>
     withRollback(async (ctx) => {
-      const { owner, sweep } = await setUp(ctx);
-      const valid = expandSweep(SWEEP).valid;
+      const { owner, sweep } = await setUpSweep(api, ctx, 'llama 8b on a100');
+      const valid = expandSweep(SMALL_SWEEP).valid;
       expect(valid).toHaveLength(12);
       // An earlier, interrupted run stored three results with the old token.
       for (const c of valid.slice(0, 3)) await postBenchmarkResult({ ctx, input: { token: sweep.resultsToken, result: simulateBenchmark(c) } });
 
       const run = await runSweepJob(
         { ctx: as(ctx, owner), input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared', parallelism: 2, configurationsPerStep: 4 } },
-        { publicUrl: () => publicUrl },
+        { publicUrl: () => api.url },
       );
       expect(run).toMatchObject({ pending: 9, skipped: 3, steps: 3 });
       expect(run.job).toMatchObject({ kind: 'benchmark', state: 'queued', gpu: { kind: 'a100-80gb-shared', count: 2 } });
@@ -117,39 +53,40 @@ describe('a sweep run as a job', () => {
       expect(fanOut.withItems!.flatMap((i) => JSON.parse(i.config) as unknown[])).toHaveLength(9);
       expect(JSON.stringify(wf)).not.toContain('gbr_');
 
-      expect(await runToEnd(ctx, run.job.id)).toBe('succeeded');
+      expect(await runJobToEnd(ctx, run.job.id)).toBe('succeeded');
       const results = await listDatasetResults({ ctx, input: { id: sweep.dataset.id } });
       expect(results).toHaveLength(12);
       expect(new Set(results.map((r) => r.configurationId))).toEqual(new Set(valid.map((c) => c.id)));
       expect(results.filter((r) => r.source === 'simulated' && r.metrics.tokensPerSecond! > 0)).toHaveLength(12);
       // Nothing already stored was measured again.
-      expect(posts.filter((id) => valid.slice(0, 3).some((c) => c.id === id))).toEqual([]);
+      expect(api.posts.filter((id) => valid.slice(0, 3).some((c) => c.id === id))).toEqual([]);
 
       // Resubmitting a finished sweep has nothing left to run.
-      const again = await runSweepJob({ ctx: as(ctx, owner), input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared' } }, { publicUrl: () => publicUrl }).catch((e) => e);
+      const again = await runSweepJob({ ctx: as(ctx, owner), input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared' } }, { publicUrl: () => api.url }).catch((e) => e);
       expect(again).toMatchObject({ code: 'INVALID', fields: [{ field: 'id', message: 'nothing left to run' }] });
     }));
 
   it('resumes after a cancel: the resubmitted job leaves out what the cancelled one stored', () =>
     withRollback(async (ctx) => {
-      const { owner, sweep } = await setUp(ctx);
+      const { owner, sweep } = await setUpSweep(api, ctx, 'llama 8b on a100');
       const input = { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared', parallelism: 1, configurationsPerStep: 2 };
-      hold = { after: posts.length + 3, waiting: [] };
-      const first = await runSweepJob({ ctx: as(ctx, owner), input }, { publicUrl: () => publicUrl });
-      for (let i = 0; i < 300 && hold.waiting.length === 0; i++) {
+      api.holdAfter = api.posts.length + 3;
+      api.held = [];
+      const first = await runSweepJob({ ctx: as(ctx, owner), input }, { publicUrl: () => api.url });
+      for (let i = 0; i < 300 && api.held.length === 0; i++) {
         await new Promise((r) => setTimeout(r, 50));
         await runSchedulerPass({ ctx });
       }
-      expect(hold.waiting.length).toBe(1);
+      expect(api.held.length).toBe(1);
       await cancelJob({ ctx: as(ctx, owner), input: { id: first.job.id } });
-      expect(await runToEnd(ctx, first.job.id)).toBe('cancelled');
-      for (const release of hold.waiting) release();
-      hold = undefined;
+      expect(await runJobToEnd(ctx, first.job.id)).toBe('cancelled');
+      for (const release of api.held) release();
+      api.holdAfter = undefined;
       expect((await getDataset({ ctx, input: { id: sweep.dataset.id } })).resultCount).toBe(3);
 
-      const second = await runSweepJob({ ctx: as(ctx, owner), input }, { publicUrl: () => publicUrl });
+      const second = await runSweepJob({ ctx: as(ctx, owner), input }, { publicUrl: () => api.url });
       expect(second).toMatchObject({ skipped: 3, pending: 9, steps: 5 });
-      expect(await runToEnd(ctx, second.job.id)).toBe('succeeded');
+      expect(await runJobToEnd(ctx, second.job.id)).toBe('succeeded');
       const results = await listDatasetResults({ ctx, input: { id: sweep.dataset.id } });
       expect(results).toHaveLength(12);
       expect(new Set(results.map((r) => r.configurationId)).size).toBe(12);
@@ -157,38 +94,39 @@ describe('a sweep run as a job', () => {
 
   it('resumes after a lost pod (a spot interruption): the retried step skips what it already stored', () =>
     withRollback(async (ctx) => {
-      const { owner, sweep } = await setUp(ctx);
-      const before = posts.length;
-      hold = { after: before + 2, waiting: [] };
+      const { owner, sweep } = await setUpSweep(api, ctx, 'llama 8b on a100');
+      const before = api.posts.length;
+      api.holdAfter = before + 2;
+      api.held = [];
       const run = await runSweepJob(
         { ctx: as(ctx, owner), input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared', parallelism: 1, configurationsPerStep: 4 } },
-        { publicUrl: () => publicUrl },
+        { publicUrl: () => api.url },
       );
-      for (let i = 0; i < 300 && hold.waiting.length === 0; i++) {
+      for (let i = 0; i < 300 && api.held.length === 0; i++) {
         await new Promise((r) => setTimeout(r, 50));
         await runSchedulerPass({ ctx });
       }
-      expect(hold.waiting.length).toBe(1);
+      expect(api.held.length).toBe(1);
       // The node goes away mid-step: its pod is deleted, and what the step sent last never lands.
       const running = (await listPods(`workflows.argoproj.io/workflow=gantry-${run.job.id}`, { namespace: 'gantry-jobs' })).filter((p) => p.status?.phase === 'Running');
       expect(running).toHaveLength(1);
       await deletePod(running[0].metadata!.name!, { namespace: 'gantry-jobs' });
-      const waiting = hold.waiting;
-      hold = undefined;
+      const waiting = api.held;
+      api.holdAfter = undefined;
       for (const release of waiting) release();
 
-      expect(await runToEnd(ctx, run.job.id)).toBe('succeeded');
+      expect(await runJobToEnd(ctx, run.job.id)).toBe('succeeded');
       const results = await listDatasetResults({ ctx, input: { id: sweep.dataset.id } });
       expect(new Set(results.map((r) => r.configurationId)).size).toBe(12);
       expect(results).toHaveLength(12);
       // The retry (Argo's attempt 2) measured only the two configurations the lost pod had not stored.
       expect(results.filter((r) => r.attempt === 2)).toHaveLength(2);
-      expect(posts.length - before).toBe(12);
+      expect(api.posts.length - before).toBe(12);
     }));
 
   it('is refused for imported datasets, other users and unknown GPU kinds, naming the field', () =>
     withRollback(async (ctx) => {
-      const { team, sweep } = await setUp(ctx);
+      const { team, sweep } = await setUpSweep(api, ctx, 'llama 8b on a100');
       const other = await makeUser(ctx, { teamId: team.id });
       await expect(runSweepJob({ ctx: as(ctx, other), input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared' } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
       const bad = await runSweepJob({ ctx, input: { id: sweep.dataset.id, gpuKind: 'A100!' } }).catch((e) => e);
@@ -200,9 +138,9 @@ describe('a sweep run as a job', () => {
 describe('deleting a dataset', () => {
   it('removes it with its results and Secret once no job of it runs; shares keep their snapshot', () =>
     withRollback(async (ctx) => {
-      const { team, owner, sweep } = await setUp(ctx);
-      for (const c of expandSweep(SWEEP).valid.slice(0, 4)) await postBenchmarkResult({ ctx, input: { token: sweep.resultsToken, result: simulateBenchmark(c) } });
-      const run = await runSweepJob({ ctx: as(ctx, owner), input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared' } }, { publicUrl: () => publicUrl });
+      const { team, owner, sweep } = await setUpSweep(api, ctx, 'llama 8b on a100');
+      for (const c of expandSweep(SMALL_SWEEP).valid.slice(0, 4)) await postBenchmarkResult({ ctx, input: { token: sweep.resultsToken, result: simulateBenchmark(c) } });
+      const run = await runSweepJob({ ctx: as(ctx, owner), input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared' } }, { publicUrl: () => api.url });
       const secretName = nameSweepSecret(sweep.dataset.id);
       expect(sim().sim.store.get('secrets', 'gantry-jobs', secretName)).toBeTruthy();
       const settings = { criteria: ['tokensPerSecond', 'ttftMeanMs'] as Array<'tokensPerSecond' | 'ttftMeanMs'>, weights: [0.5, 0.5], directions: ['benefit', 'cost'] as const, normalization: 'vector' as const, constraints: [] };

@@ -487,6 +487,9 @@ export class ArgoController {
     });
     const n = this.nodeOf(pr);
     if (n && n.phase === 'Pending') n.phase = 'Running';
+    // Argo estimates a step from earlier runs of the same template; the sim knows the real run time,
+    // so the console's progress bars have something to show (whole wall-clock seconds, like Argo).
+    if (n) n.estimatedDuration = Math.max(1, Math.round(pr.plan.seconds / this.opts.speed));
     this.touch(pr);
     // A step the model already fails (a crash, an injected failure) never gets to run its image.
     if (pr.plan.exitCode === 0) pr.exec = this.execute(pr);

@@ -74,6 +74,8 @@ export type NodeStatus = {
   startedAt: string;
   finishedAt?: string | null;
   message?: string;
+  /** Seconds Argo expects the node to take (it learns this from earlier runs of the template). */
+  estimatedDuration?: number;
   progress?: string;
   resourcesDuration?: Record<string, number>;
   inputs?: { parameters?: Array<{ name: string; value: string }> };
