@@ -3,7 +3,7 @@
 import { createWorkflow, deleteWorkflow, getWorkflow, listWorkflows, replaceWorkflow, terminateWorkflow, type Workflow } from './workflows';
 import { ClusterError, isNotFound } from './errors';
 import { deletePod } from './pods';
-import { applyWorkflowTemplate, type WorkflowTemplate } from './workflow-templates';
+import { applyWorkflowTemplate, setWorkflowTemplateOwner, type WorkflowTemplate } from './workflow-templates';
 
 /**
  * Creates the job's Workflow; a second call for the same job adopts the first one. The
@@ -11,9 +11,14 @@ import { applyWorkflowTemplate, type WorkflowTemplate } from './workflow-templat
  * so no part is ever created before its template exists.
  */
 export async function submitJob(manifest: Workflow, workflowTemplates: WorkflowTemplate[] = []): Promise<{ workflowName: string; adopted: boolean }> {
-  for (const template of workflowTemplates) await applyWorkflowTemplate(template, { namespace: manifest.metadata.namespace });
+  const namespace = manifest.metadata.namespace;
+  for (const template of workflowTemplates) await applyWorkflowTemplate(template, { namespace });
   const { workflow, adopted } = await createWorkflow(manifest);
-  return { workflowName: workflow.metadata.name ?? manifest.metadata.name ?? '', adopted };
+  const workflowName = workflow.metadata.name ?? manifest.metadata.name ?? '';
+  // The templates live as long as their Workflow: owned by it, they go when it is deleted.
+  const uid = workflow.metadata.uid;
+  if (uid) for (const t of workflowTemplates) if (t.metadata.name) await setWorkflowTemplateOwner(t.metadata.name, { name: workflowName, uid }, { namespace });
+  return { workflowName, adopted };
 }
 
 /** Label of the child Workflows of a sweep split into parts (LABEL_PART in lib/domain/workflow/builders/benchmark.ts). */

@@ -29,11 +29,12 @@ describe('workflow templates', () => {
     });
     expect(await submitJob(workflow, templates)).toEqual({ workflowName: 'gantry-44', adopted: false });
     expect(order.slice(0, 2)).toEqual(['workflowtemplates/gantry-44-part', 'workflows/gantry-44']);
-    expect(sim().sim.requests()).toMatchObject({ 'create workflowtemplates': 1, 'create workflows': 1 });
-    expect(sim().sim.requests()['patch workflowtemplates']).toBeUndefined();
+    // Then the Workflow becomes the template's owner, so the template goes when the Workflow does.
+    expect(sim().sim.requests()).toMatchObject({ 'create workflowtemplates': 1, 'create workflows': 1, 'patch workflowtemplates': 1 });
 
     const stored = await getWorkflowTemplate('gantry-44-part');
     expect(stored).toMatchObject({ kind: 'WorkflowTemplate', metadata: { namespace: 'gantry-jobs', labels: { 'gantry.dev/job-id': '44' } } });
+    expect(stored.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Workflow', name: 'gantry-44' })]);
     expect(stored.spec.entrypoint).toBe('part');
     expect((await listWorkflowTemplates('gantry.dev/job-id=44')).map((t) => t.metadata.name)).toEqual(['gantry-44-part']);
   });
@@ -43,7 +44,8 @@ describe('workflow templates', () => {
     const { workflow, templates } = partedSweep({ 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' });
     sim().sim.resetRequests();
     expect(await submitJob(workflow, templates)).toEqual({ workflowName: 'gantry-44', adopted: true });
-    expect(sim().sim.requests()).toMatchObject({ 'create workflowtemplates': 1, 'patch workflowtemplates': 1 });
+    // One patch rewrites the template (dropping the old owner), one names the Workflow as owner again.
+    expect(sim().sim.requests()).toMatchObject({ 'create workflowtemplates': 1, 'patch workflowtemplates': 2 });
     const run = ((await getWorkflowTemplate('gantry-44-part')).spec.templates as Array<{ name: string; nodeSelector?: Record<string, string> }>).find(
       (t) => t.name === 'run-configuration',
     )!;

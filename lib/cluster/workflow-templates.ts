@@ -17,6 +17,7 @@ export type WorkflowTemplate = {
     namespace?: string;
     uid?: string;
     resourceVersion?: string;
+    ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string }>;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
   };
@@ -28,8 +29,8 @@ const base = (namespace: string) => ({ group: GROUP, version: VERSION, namespace
 
 /**
  * Creates the template; when the name is taken (409 AlreadyExists) the existing one is adopted and
- * rewritten to this manifest with one JSON patch (no read first). The patch replaces spec, labels and
- * annotations whole, so nothing of an earlier version lingers (a merge patch would keep, say, the
+ * rewritten to this manifest with one JSON patch (no read first). The patch replaces spec, labels,
+ * annotations and owners whole, so nothing of an earlier version lingers (a merge patch would keep, say, the
  * nodeSelector key of a node the job was admitted to before a preemption).
  */
 export async function applyWorkflowTemplate(manifest: WorkflowTemplate, opts?: Target): Promise<{ template: WorkflowTemplate; adopted: boolean }> {
@@ -47,11 +48,28 @@ export async function applyWorkflowTemplate(manifest: WorkflowTemplate, opts?: T
     { op: 'add', path: '/spec', value: manifest.spec },
     { op: 'add', path: '/metadata/labels', value: manifest.metadata.labels ?? {} },
     { op: 'add', path: '/metadata/annotations', value: manifest.metadata.annotations ?? {} },
+    // An owner from an earlier attempt (a Workflow deleted on preemption) would have the garbage
+    // collector delete the template under the new Workflow; submitJob sets the new owner.
+    { op: 'add', path: '/metadata/ownerReferences', value: manifest.metadata.ownerReferences ?? [] },
   ];
   const template = (await call(() =>
     cluster().custom.patchNamespacedCustomObject({ ...base(namespace), name, body: ops }, setHeaderOptions('Content-Type', PatchStrategy.JsonPatch)),
   )) as WorkflowTemplate;
   return { template, adopted: true };
+}
+
+/**
+ * Makes a Workflow the template's owner, so Kubernetes' garbage collector deletes the template with
+ * the Workflow (a template cannot name its owner at creation: it must exist before the Workflow).
+ */
+export async function setWorkflowTemplateOwner(name: string, owner: { name: string; uid: string }, opts?: Target): Promise<void> {
+  const ops = [{ op: 'add', path: '/metadata/ownerReferences', value: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: owner.name, uid: owner.uid }] }];
+  await call(() =>
+    cluster().custom.patchNamespacedCustomObject(
+      { ...base(opts?.namespace ?? cluster().namespace), name, body: ops },
+      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+    ),
+  );
 }
 
 /** Throws ClusterError NotFound when absent. */

@@ -41,6 +41,7 @@ describe('a sweep run in parts', () => {
       const name = `gantry-${run.job.id}`;
       const template = await getWorkflowTemplate(`${name}-part`);
       expect(template.metadata.labels?.['gantry.dev/job-id']).toBe(run.job.id);
+      expect(template.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Workflow', name })]);
       expect(JSON.stringify(template)).not.toContain('gbr_');
 
       expect(await runJobToEnd(ctx, run.job.id)).toBe('succeeded');
@@ -67,9 +68,10 @@ describe('a sweep run in parts', () => {
       // Nothing stored before was measured again.
       expect(api.posts.filter((id) => stored.includes(id))).toEqual([]);
 
-      // Deleting the parent takes its parts with it (their owner reference).
+      // Deleting the parent takes its parts and its template with it (their owner references).
       await sim().sim.store.delete('workflows', 'gantry-jobs', name);
       expect((await listWorkflows(`gantry.dev/job-id=${run.job.id}`)).items).toEqual([]);
+      await expect(getWorkflowTemplate(`${name}-part`)).rejects.toMatchObject({ kind: 'NotFound' });
     }));
 
   it('stops the running part with its parent when the job is cancelled', () =>

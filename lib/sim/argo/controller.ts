@@ -683,12 +683,16 @@ export class ArgoController {
     });
   }
 
-  /** The garbage collector's part: Workflows owned by a deleted one go with it. */
+  /** The garbage collector's part: Workflows and WorkflowTemplates owned by a deleted Workflow go with it. */
   private deleteOwnedWorkflows(owner: KObject): void {
     if (!owner.metadata.uid) return;
     const ns = owner.metadata.namespace;
-    for (const child of this.store.list(WF, { namespace: ns, labels: [], fields: [] }).items) {
-      if (child.metadata.ownerReferences?.some((o) => o.uid === owner.metadata.uid) && this.store.get(WF, ns, child.metadata.name)) this.store.delete(WF, ns, child.metadata.name);
+    for (const resource of [WF, WFT]) {
+      for (const child of this.store.list(resource, { namespace: ns, labels: [], fields: [] }).items) {
+        if (child.metadata.ownerReferences?.some((o) => o.uid === owner.metadata.uid) && this.store.get(resource, ns, child.metadata.name)) {
+          this.store.delete(resource, ns, child.metadata.name);
+        }
+      }
     }
   }
 

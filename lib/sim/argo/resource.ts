@@ -2,6 +2,7 @@
 // WorkflowTemplate it refers to (`spec.workflowTemplateRef`, as Argo's `wfutil.JoinWorkflowSpec`),
 // and the `resource` template's manifest and success/failure conditions (as `argoexec resource`).
 import YAML from 'yaml';
+import { splitTop } from '../selectors';
 
 export type ResourceAction = {
   action: string;
@@ -46,37 +47,23 @@ export function joinWorkflowSpec(template: Record<string, unknown>, workflow: Re
  * An absent path matches nothing but `!=` and `notin`.
  */
 export function matchesCondition(condition: string, obj: unknown): boolean {
-  return splitRequirements(condition).every((req) => {
-    const m = /^([\w.\-[\]]+)\s*(==|=|!=|<|>|\s+notin\s+|\s+in\s+)\s*(.*)$/.exec(req.trim());
-    if (!m) throw new Error(`unparsable condition '${req.trim()}'`);
-    const value = lookup(obj, m[1]);
-    const op = m[2].trim();
-    const want = m[3].trim();
-    const text = value === undefined || value === null ? undefined : String(value);
-    if (op === 'in' || op === 'notin') {
-      const set = want.replace(/^\(|\)$/g, '').split(',').map((s) => s.trim());
-      return op === 'in' ? text !== undefined && set.includes(text) : text === undefined || !set.includes(text);
-    }
-    if (op === '!=') return text !== want;
-    if (op === '<' || op === '>') return text !== undefined && (op === '<' ? Number(text) < Number(want) : Number(text) > Number(want));
-    return text === want;
-  });
-}
-
-function splitRequirements(condition: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of condition) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  if (cur.trim()) out.push(cur);
-  return out;
+  return splitTop(condition)
+    .filter((req) => req.trim())
+    .every((req) => {
+      const m = /^([\w.\-[\]]+)\s*(==|=|!=|<|>|\s+notin\s+|\s+in\s+)\s*(.*)$/.exec(req.trim());
+      if (!m) throw new Error(`unparsable condition '${req.trim()}'`);
+      const value = lookup(obj, m[1]);
+      const op = m[2].trim();
+      const want = m[3].trim();
+      const text = value === undefined || value === null ? undefined : String(value);
+      if (op === 'in' || op === 'notin') {
+        const set = want.replace(/^\(|\)$/g, '').split(',').map((s) => s.trim());
+        return op === 'in' ? text !== undefined && set.includes(text) : text === undefined || !set.includes(text);
+      }
+      if (op === '!=') return text !== want;
+      if (op === '<' || op === '>') return text !== undefined && (op === '<' ? Number(text) < Number(want) : Number(text) > Number(want));
+      return text === want;
+    });
 }
 
 function lookup(obj: unknown, path: string): unknown {
