@@ -48,7 +48,8 @@ const loops = [
     out({ type: 'report', cpuMs: cpuMs(), rssMb: process.memoryUsage().rss / 2 ** 20, ...follower.stats });
   }),
 ];
-if (flags.includes('--scheduler')) loops.push(every(1_000, async () => void (await runSchedulerPass({ ctx }))));
+// As in the worker: phases come from the follower above, not from a list per pass.
+if (flags.includes('--scheduler')) loops.push(every(1_000, async () => void (await runSchedulerPass({ ctx }, { followPhases: false }))));
 
 process.once('SIGTERM', () => {
   stop.abort();

@@ -212,7 +212,7 @@ async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx) {
   const elapsed = Date.now() - t0;
   await worker.stop();
   // What one full LIST of these workflows costs (the reconcile pass makes one a minute; the
-  // scheduler's syncJobPhases makes one every second).
+  // worker's scheduler no longer lists them every second, leaving phases to the watch).
   const listStarted = performance.now();
   const listed = await listWorkflows('gantry.dev/job-id');
   const listMs = performance.now() - listStarted;

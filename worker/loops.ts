@@ -29,13 +29,14 @@ export function workerLoops(): LoopSpec[] {
       },
     },
     {
-      // Admits queued jobs within quotas, hands them to Argo, follows them to their end.
+      // Admits queued jobs within quotas and hands them to Argo.
       name: 'scheduler',
       intervalMs: 1_000,
       jitter: 0.2,
       exclusive: true,
       async run({ db, log }) {
-        const result = await runSchedulerPass({ ctx: { db, actor: SYSTEM_ACTOR, log } });
+        // Phases come from the workflow-follow watch and the workflow-sync reconcile below.
+        const result = await runSchedulerPass({ ctx: { db, actor: SYSTEM_ACTOR, log } }, { followPhases: false });
         if (result.admitted.length || result.submitted.length || result.failed.length || result.preempted.length || result.preemptedDone.length) {
           log.info(
             { admitted: result.admitted, submitted: result.submitted, failed: result.failed, preempted: result.preempted, requeued: result.preemptedDone, waiting: result.waiting },

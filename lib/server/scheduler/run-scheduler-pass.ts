@@ -1,5 +1,5 @@
 // What the worker's scheduler loop does each second: end due preemptions, admit from a fresh
-// snapshot, hand admitted jobs to the cluster, and follow submitted ones to their end.
+// snapshot, hand admitted jobs to the cluster, and (optionally) follow submitted ones to their end.
 import { submitJob as submitToCluster } from '@/lib/cluster/job-runner';
 import type { Ctx } from '../context';
 import { admitJobs, type AdmitJobsResult } from './admit-jobs';
@@ -13,13 +13,23 @@ import { syncJobPhases } from './sync-job-phases';
 const EXPLAIN_EVERY_MS = 5_000;
 let lastExplainedAt = 0;
 
-export async function runSchedulerPass({ ctx }: { ctx: Ctx }): Promise<AdmitJobsResult & LaunchResult & { preemptedDone: string[]; phaseChanges: number }> {
+/**
+ * `followPhases`: also list every Workflow to move submitted and running jobs on by their phase.
+ * The worker turns it off: its workflow follower (a watch) does that as events arrive, and the
+ * 60 s reconcile catches what a watch missed, while a list per second costs the size of every
+ * running workflow's status (tens of MB per second with a hundred 1,000-step workflows). Tests and
+ * tools that run passes without a follower keep it on.
+ */
+export async function runSchedulerPass(
+  { ctx }: { ctx: Ctx },
+  { followPhases = true }: { followPhases?: boolean } = {},
+): Promise<AdmitJobsResult & LaunchResult & { preemptedDone: string[]; phaseChanges: number }> {
   const preemptedDone = await finishPreemptions({ ctx });
   const { nodes, details } = await readClusterGpus();
   const explain = Date.now() - lastExplainedAt >= EXPLAIN_EVERY_MS;
   const admitted = await admitJobs({ ctx, input: { nodes, explain } });
   if (explain) lastExplainedAt = Date.now();
   const launched = await launchAdmittedJobs({ ctx }, { nodeDetails: async () => details, submit: submitToCluster });
-  const phaseChanges = await syncJobPhases({ ctx });
+  const phaseChanges = followPhases ? await syncJobPhases({ ctx }) : 0;
   return { ...admitted, ...launched, preemptedDone, phaseChanges };
 }
