@@ -60,6 +60,13 @@ export class WorkflowFollower {
   private running: Promise<void> | null = null;
   /** Newest unhandled event per workflow, in the order the workflows first got one waiting. */
   private readonly waiting = new Map<string, WorkflowEvent>();
+  /**
+   * Workflows whose waiting event is new or changes the phase: they go first. In a burst (a hundred
+   * workflows created at once, each sending a stream of step updates) the job events users and the
+   * scheduler wait for (Running, Succeeded, Failed) would otherwise queue behind snapshot writes.
+   */
+  private readonly urgent = new Set<string>();
+  private readonly phases = new Map<string, string | undefined>();
   private readonly inFlight = new Set<string>();
   private idle: Array<() => void> = [];
 
@@ -190,20 +197,28 @@ export class WorkflowFollower {
     // A newer event takes the older one's place in line, so a busy workflow is not pushed back.
     if (this.waiting.has(name)) this.stats.superseded++;
     this.waiting.set(name, e);
+    const phase = e.object.status?.phase;
+    if (e.type !== 'MODIFIED' || this.phases.get(name) !== phase) this.urgent.add(name);
+    if (e.type === 'DELETED') this.phases.delete(name);
+    else this.phases.set(name, phase);
     this.pump();
   }
 
   private pump(): void {
     const limit = this.opts.concurrency ?? 4;
-    for (const [name, e] of this.waiting) {
-      if (this.inFlight.size >= limit) break;
-      if (this.inFlight.has(name)) continue;
-      this.waiting.delete(name);
-      this.inFlight.add(name);
-      void this.handle(e).finally(() => {
-        this.inFlight.delete(name);
-        this.pump();
-      });
+    for (const lane of [this.urgent, this.waiting.keys()]) {
+      for (const name of lane) {
+        if (this.inFlight.size >= limit) break;
+        const e = this.waiting.get(name);
+        if (!e || this.inFlight.has(name)) continue;
+        this.waiting.delete(name);
+        this.urgent.delete(name);
+        this.inFlight.add(name);
+        void this.handle(e).finally(() => {
+          this.inFlight.delete(name);
+          this.pump();
+        });
+      }
     }
     if (this.inFlight.size === 0 && this.waiting.size === 0) {
       const waiters = this.idle;
