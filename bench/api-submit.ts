@@ -2,7 +2,7 @@
 // data folder, creates an API token for a demo researcher, then 16 clients submit validated jobs
 // back to back for a fixed time. Reports submissions per second, latency percentiles and the CPU
 // milliseconds each submission cost in every process (web, worker, PostgreSQL, load generator).
-import { perOperation, sampleTree } from './process-cpu';
+import { perOperation, sampleTree } from './proc';
 import { startStack } from './stack';
 
 const CLIENTS = 16;

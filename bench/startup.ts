@@ -4,26 +4,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { treeStats } from './proc';
 
 const root = path.resolve(import.meta.dirname, '..');
 
 function treeRssMb(pid: number): number {
-  const all = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  const parent = new Map<number, number>();
-  const rss = new Map<number, number>();
-  for (const d of all) {
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parent.set(Number(d), Number(fields[1]));
-      rss.set(Number(d), (Number(fields[21]) * 4096) / 1024 / 1024);
-    } catch {
-      // process ended while reading
-    }
-  }
-  const inTree = (p: number): boolean => p === pid || (parent.has(p) && p !== 1 && inTree(parent.get(p)!));
   let total = 0;
-  for (const [p, mb] of rss) if (inTree(p)) total += mb;
+  for (const stat of treeStats(pid).values()) total += stat.rssMb;
   return Math.round(total);
 }
 

@@ -16,6 +16,7 @@ import { getUsageReport } from '@/lib/server/telemetry/get-usage-report';
 import { ingestScrape } from '@/lib/server/telemetry/ingest-scrape';
 import { querySeries } from '@/lib/server/telemetry/query-series';
 import { rollupAndPrune, rollupPools } from '@/lib/server/telemetry/rollup-and-prune';
+import { processCpuMs } from './proc';
 
 export type StorageBenchResult = { name: string; value: number; unit: string; note: string };
 
@@ -34,17 +35,6 @@ export interface StorageBenchOptions {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-/** CPU seconds (user+system) a PostgreSQL backend has used, from /proc (Linux only; null elsewhere). */
-function backendCpuMs(pid: number): number | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // clock ticks at USER_HZ=100
-  } catch {
-    return null;
-  }
-}
 
 async function withDatabase<T>(fn: (h: DbHandle) => Promise<T>): Promise<T> {
   const external = process.env.GANTRY_BENCH_DATABASE_URL;
@@ -102,7 +92,7 @@ export async function benchTelemetryStorage(opts: StorageBenchOptions = {}): Pro
     const start = Date.now() - scrapes * 10_000;
     await ingestScrape({ ctx, input: { at: start - 10_000, scrapes: [{ node: null, text: texts[0] }], pods } }); // creates devices
     const cpu0 = process.cpuUsage();
-    const pg0 = backendCpuMs(pid);
+    const pg0 = processCpuMs(pid);
     const wall0 = performance.now();
     for (let i = 0; i < scrapes; i++) {
       await ingestScrape({ ctx, input: { at: start + i * 10_000, scrapes: [{ node: null, text: texts[i % 3] }], pods } });
@@ -110,7 +100,7 @@ export async function benchTelemetryStorage(opts: StorageBenchOptions = {}): Pro
     const wall = (performance.now() - wall0) / scrapes;
     const cpu = process.cpuUsage(cpu0);
     const nodeMs = (cpu.user + cpu.system) / 1000 / scrapes;
-    const pgMs = pg0 === null ? null : (backendCpuMs(pid)! - pg0) / scrapes;
+    const pgMs = pg0 === null ? null : (processCpuMs(pid)! - pg0) / scrapes;
     out.push({ name: `ingest ${gpus} GPUs, Node CPU per scrape`, value: round(nodeMs), unit: 'ms', note: `parse + normalise + 3 bulk statements; ${round((nodeMs / 10_000) * 100)} % of one core at one scrape per 10 s` });
     if (pgMs !== null) out.push({ name: `ingest ${gpus} GPUs, PostgreSQL CPU per scrape`, value: round(pgMs), unit: 'ms', note: `the backend's own CPU; Node + PostgreSQL = ${round(((nodeMs + pgMs) / 10_000) * 100)} % of one core` });
     out.push({ name: `ingest ${gpus} GPUs, wall time per scrape`, value: round(wall), unit: 'ms', note: `${scrapes} scrapes` });

@@ -27,6 +27,7 @@ import { upsertQuota } from '@/lib/server/quotas/upsert-quota';
 import { startSimCluster, type SimCluster } from '@/lib/sim/server';
 import { freePort } from '@/tests/global-setup';
 import { makeTeam, makeUser } from '@/tests/factories';
+import { readStat } from './proc';
 import { summarize } from './stack';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -62,12 +63,6 @@ function startWorker(url: string, kubeconfig: string, scheduler: boolean, onLine
       await exited;
     },
   };
-}
-
-/** utime + stime of a process in ms (Linux /proc). */
-function processCpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 async function owner(ctx: Ctx, guaranteed: number) {
@@ -173,7 +168,7 @@ async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx) {
   const worker = startWorker(dbUrl, sim.kubeconfigPath, false, (r) => (r.type === 'pass' ? passes : reports).push(r));
   await new Promise((r) => setTimeout(r, 3_000)); // the worker's first list and watch
   const t0 = Date.now();
-  const cpu0 = processCpuMs(worker.child.pid!);
+  const cpu0 = readStat(worker.child.pid!).cpuMs;
   // As the launch step does: the Workflow is created, then the job is marked submitted (a
   // submitted job without its Workflow would rightly fail as WORKFLOW_MISSING).
   for (let i = 0; i < ids.length; i += 10) {
@@ -208,7 +203,7 @@ async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx) {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  const cpuMs = processCpuMs(worker.child.pid!) - cpu0;
+  const cpuMs = readStat(worker.child.pid!).cpuMs - cpu0;
   const elapsed = Date.now() - t0;
   await worker.stop();
   // What one full LIST of these workflows costs (the reconcile pass makes one a minute; the

@@ -5,6 +5,7 @@ import type postgres from 'postgres';
 import type { Db } from '@/lib/db/client';
 import type { Logger } from '@/lib/log';
 import { recordLoopRun } from '@/lib/server/worker/record-loop-run';
+import { sleepUnlessAborted } from '@/lib/sleep';
 
 export interface LoopContext {
   db: Db;
@@ -39,19 +40,6 @@ export function lockKey(name: string): number {
   let h = 0x811c9dc5;
   for (const ch of `gantry-loop:${name}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
   return h | 0;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 export function startLoops(
@@ -109,7 +97,7 @@ export function startLoops(
           error: String(error).slice(0, 500),
         }).catch((e) => log.error({ err: e }, 'could not record loop failure'));
       }
-      await sleep(nextDelay(spec, failures), signal);
+      await sleepUnlessAborted(nextDelay(spec, failures), signal);
     }
   }
 

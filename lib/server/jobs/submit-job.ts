@@ -80,7 +80,6 @@ export async function submitJob(
 async function insertQueuedJob(ctx: Ctx, data: SubmitJobInput, singleNode: boolean): Promise<JobView | null> {
   const { actor } = ctx;
   return insertBatched(ctx.db, {
-    ord: 0,
     user_id: actor.id,
     user_email: actor.email,
     user_name: actor.name,
@@ -102,7 +101,6 @@ async function insertQueuedJob(ctx: Ctx, data: SubmitJobInput, singleNode: boole
 }
 
 interface PendingJob {
-  ord: number;
   user_id: string;
   user_email: string;
   user_name: string;

@@ -13,6 +13,7 @@
 import { listWorkflows, watchWorkflows, type WatchHandle, type Workflow, type WorkflowEvent } from '@/lib/cluster/workflows';
 import { findStepLog } from '@/lib/cluster/pods';
 import type { ClusterError } from '@/lib/cluster/errors';
+import { sleepUnlessAborted } from '@/lib/sleep';
 import type { Ctx } from '../context';
 import { syncVanishedWorkflow, syncWorkflow, syncWorkflows, type WorkflowSyncDeps } from './sync-workflows';
 
@@ -131,7 +132,7 @@ export class WorkflowFollower {
         this.stats.errors++;
         log.warn({ err, failures }, 'workflow follower: list or watch failed; retrying');
       }
-      await this.sleep(Math.min((this.opts.retryMs ?? 1_000) * 2 ** Math.min(failures - 1, 8), this.opts.maxRetryMs ?? 30_000));
+      await sleepUnlessAborted(Math.min((this.opts.retryMs ?? 1_000) * 2 ** Math.min(failures - 1, 8), this.opts.maxRetryMs ?? 30_000), this.controller.signal);
     }
   }
 
@@ -247,19 +248,5 @@ export class WorkflowFollower {
       this.stats.errors++;
       this.ctx.log.warn({ err, type: e.type, workflow: e.object.metadata?.name }, 'workflow event not synced');
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    const signal = this.controller.signal;
-    return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done, { once: true });
-    });
   }
 }
