@@ -3,7 +3,8 @@
 // PostgreSQL, minutes), chart-rerender (a range change in Chromium against a whole Gantry), dag
 // (Mermaid in headless Chromium), startup (starts a whole Gantry), queue-admit and queue-page (submit
 // to hand-over latency; 10,000 queued jobs through the API and /queue in Chromium), workflow-requests (API requests per
-// workflow), workflow-sync (100 x 1,000-step workflows through the sync loops; real PostgreSQL, minutes).
+// workflow), workflow-sync (100 busy workflows through the sync loops, run by the simulated controller;
+// real PostgreSQL, minutes), workflow-sync-full (100 running workflows with 1,000-step statuses).
 // Results go to stdout; docs/benchmarks.md records what was measured and how.
 import { env } from '@/lib/env';
 import { benchAdmissionPass, benchDecisionLatency, benchKueueReplay, benchSteadyState } from '@/lib/domain/scheduler/bench';
@@ -20,6 +21,7 @@ import { benchStartup } from './startup';
 import { benchSweepJob } from './sweep-job';
 import { benchTelemetryStorage } from './telemetry-ingest';
 import { benchWorkflowRequests, benchWorkflowSync } from './workflow-sync';
+import { benchWorkflowSyncFull } from './workflow-sync-full';
 
 const sections: Record<string, () => Promise<void> | void> = {
   scheduler() {
@@ -78,8 +80,9 @@ const sections: Record<string, () => Promise<void> | void> = {
   'sweep-job': benchSweepJob,
   'workflow-requests': benchWorkflowRequests,
   'workflow-sync': benchWorkflowSync,
+  'workflow-sync-full': benchWorkflowSyncFull,
 };
-const SLOW = ['sweep-job', 'telemetry-storage', 'chart-rerender', 'dag', 'api-submit', 'queue-admit', 'queue-page', 'startup', 'workflow-requests', 'workflow-sync'];
+const SLOW = ['sweep-job', 'telemetry-storage', 'chart-rerender', 'dag', 'api-submit', 'queue-admit', 'queue-page', 'startup', 'workflow-requests', 'workflow-sync', 'workflow-sync-full'];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !(w in sections));

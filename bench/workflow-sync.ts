@@ -40,13 +40,13 @@ const SCALE_WINDOW_MS = 150_000;
 const RECONCILE_MS = 60_000;
 const TERMINATE_EVERY_MS = 6_000;
 
-type Report = { t: number; type: string; [k: string]: unknown };
+export type Report = { t: number; type: string; [k: string]: unknown };
 
-function startWorker(url: string, kubeconfig: string, scheduler: boolean, onLine: (r: Report) => void): { child: ChildProcess; stop(): Promise<void> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/workflow-sync-worker.ts'), url, kubeconfig, String(RECONCILE_MS), ...(scheduler ? ['--scheduler'] : [])], {
+export function startWorker(url: string, kubeconfig: string, flags: Array<'--scheduler' | '--events'>, onLine: (r: Report) => void): { child: ChildProcess; stop(): Promise<void> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/workflow-sync-worker.ts'), url, kubeconfig, String(RECONCILE_MS), ...flags], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: childEnv({ LOG_LEVEL: 'error' }),
+    env: childEnv({ LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'error', ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}) }),
   });
   createInterface({ input: child.stdout! }).on('line', (l) => {
     try {
@@ -65,7 +65,7 @@ function startWorker(url: string, kubeconfig: string, scheduler: boolean, onLine
   };
 }
 
-async function owner(ctx: Ctx, guaranteed: number) {
+export async function owner(ctx: Ctx, guaranteed: number) {
   const team = await makeTeam(ctx, { cohort: 'bench' });
   const user = await makeUser(ctx, { teamId: team.id });
   await upsertQuota({ ctx, input: { team: team.slug, gpuKind: 'a100-80gb-shared', guaranteed, borrowingLimit: 0 } });
@@ -82,7 +82,7 @@ async function waitFinal(db: DbHandle, ids: number[], giveUpMs: number): Promise
   }
 }
 
-async function benchRequests(db: DbHandle, sim: SimCluster, ctx: Ctx) {
+async function benchRequests(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string) {
   const { team, user } = await owner(ctx, 128);
   const ids: number[] = [];
   for (let i = 0; i < WORKFLOWS; i++) {
@@ -97,7 +97,7 @@ async function benchRequests(db: DbHandle, sim: SimCluster, ctx: Ctx) {
   }
   sim.sim.resetRequests();
   const started = Date.now();
-  const worker = startWorker(dbUrl, sim.kubeconfigPath, true, () => {});
+  const worker = startWorker(dbUrl, sim.kubeconfigPath, ['--scheduler'], () => {});
   await waitFinal(db, ids, 300_000);
   const seconds = (Date.now() - started) / 1000;
   // The final log of each step is captured right after the event that ended the job.
@@ -118,7 +118,7 @@ async function benchRequests(db: DbHandle, sim: SimCluster, ctx: Ctx) {
   console.table([{ workflows: WORKFLOWS, requestsExclLogs: total, perWorkflow: Number((total / WORKFLOWS).toFixed(2)), objectRequestsPerWorkflow: Number((perWorkflow / WORKFLOWS).toFixed(2)), logReadsPerWorkflow: Number(((counts['log pods'] ?? 0) / WORKFLOWS).toFixed(2)) }]);
 }
 
-function bigWorkflow(name: string, jobId: number): Workflow {
+export function bigWorkflow(name: string, jobId: number): Workflow {
   const tasks = Array.from({ length: STEPS }, (_, i) => ({ name: `s${i}`, template: 'step', ...(i >= CHAINS ? { dependencies: [`s${i - CHAINS}`] } : {}) }));
   return {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -135,7 +135,7 @@ function bigWorkflow(name: string, jobId: number): Workflow {
   };
 }
 
-async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx) {
+async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string) {
   const { team, user } = await owner(ctx, 0);
   // Written time of every workflow resourceVersion, and of each phase a workflow reaches.
   const writtenAt = new Map<string, number>();
@@ -165,7 +165,7 @@ async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx) {
   const reports: Report[] = [];
   const passes: Report[] = [];
   sim.sim.resetRequests();
-  const worker = startWorker(dbUrl, sim.kubeconfigPath, false, (r) => (r.type === 'pass' ? passes : reports).push(r));
+  const worker = startWorker(dbUrl, sim.kubeconfigPath, [], (r) => (r.type === 'pass' ? passes : reports).push(r));
   await new Promise((r) => setTimeout(r, 3_000)); // the worker's first list and watch
   const t0 = Date.now();
   const cpu0 = readStat(worker.child.pid!).cpuMs;
@@ -219,12 +219,22 @@ async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx) {
     .where(and(inArray(jobEvents.jobId, ids), inArray(jobEvents.cause, ['WORKFLOW_RUNNING', 'WORKFLOW_FAILED'])));
   const runningLag: number[] = [];
   const failedLag: number[] = [];
+  // When the worker's watch delivered each workflow's Running: the lag split into delivery (the
+  // cluster's write to the worker reading it) and handling (reading it to the job event).
+  const seenAt = new Map(reports.filter((r) => r.type === 'seen').map((r) => [`${String(r.name)}:${String(r.phase)}`, r.t]));
+  const runningDelivery: number[] = [];
+  const runningHandling: number[] = [];
   for (const e of events) {
     const phase = e.cause === 'WORKFLOW_RUNNING' ? 'Running' : 'Failed';
     const w = phaseAt.get(`gantry-${e.jobId}:${phase}`);
     if (w !== undefined) (phase === 'Running' ? runningLag : failedLag).push(e.at.getTime() - w);
+    const seen = seenAt.get(`gantry-${e.jobId}:${phase}`);
+    if (phase === 'Running' && w !== undefined && seen !== undefined) {
+      runningDelivery.push(seen - w);
+      runningHandling.push(e.at.getTime() - seen);
+    }
   }
-  const last: Partial<Report> = reports.at(-1) ?? {};
+  const last: Partial<Report> = reports.filter((r) => r.type === 'report').at(-1) ?? {};
   const half = elapsed / 2;
   const status = (await (await fetch(`${sim.url}/sim/status`)).json()) as Record<string, unknown>;
   console.log(`${WORKFLOWS} workflows x ${STEPS} steps (${CHAINS} chains), ${(elapsed / 1000).toFixed(0)} s window, created in ${(createMs / 1000).toFixed(1)} s; sim: ${status.pods} pods, ${status.pending} pending`);
@@ -232,6 +242,8 @@ async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx) {
     { measure: 'snapshot lag (first half)', ...summarize(snapLag.filter((s) => s.at < half).map((s) => s.ms)) },
     { measure: 'snapshot lag (second half)', ...summarize(snapLag.filter((s) => s.at >= half).map((s) => s.ms)) },
     { measure: 'job event lag: WORKFLOW_RUNNING', ...summarize(runningLag) },
+    { measure: '  of which: watch delivery (write to worker)', ...summarize(runningDelivery) },
+    { measure: '  of which: handling (worker to job event)', ...summarize(runningHandling) },
     { measure: 'job event lag: WORKFLOW_FAILED (terminate)', ...summarize(failedLag) },
   ]);
   console.table([
@@ -252,22 +264,20 @@ async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx) {
   console.table(Object.entries(sim.sim.requests()).sort().map(([request, n]) => ({ request, n, perSec: Number((n / (elapsed / 1000)).toFixed(1)) })));
 }
 
-let dbUrl = '';
 
 /** A throwaway embedded PostgreSQL, migrated, and a simulated cluster for one part of the bench. */
-async function withStack(speed: number, fn: (db: DbHandle, sim: SimCluster, ctx: Ctx) => Promise<void>): Promise<void> {
+export async function withStack(speed: number, fn: (db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string) => Promise<void>, simOpts: { argoController?: boolean } = {}): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-sync-'));
   fs.chmodSync(dir, 0o755);
   const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort(), database: 'gantry_bench' });
-  dbUrl = pg.url;
   const db = createDb(pg.url, { max: 4 });
   let sim: SimCluster | undefined;
   try {
     await migrateDatabase(pg.url);
-    sim = await startSimCluster({ port: 0, seed: 7, speed, dataDir: path.join(dir, 'sim'), failureRate: 0 });
+    sim = await startSimCluster({ port: 0, seed: 7, speed, dataDir: path.join(dir, 'sim'), failureRate: 0, ...simOpts });
     configureCluster({ kubeconfigPath: sim.kubeconfigPath, namespace: 'gantry-jobs' });
     const ctx: Ctx = { db: db.db, actor: { id: '00000000-0000-0000-0000-000000000000', email: 'system', name: 'Gantry', role: 'admin', via: 'system' }, log: logger() };
-    await fn(db, sim, ctx);
+    await fn(db, sim, ctx, pg.url);
   } finally {
     await sim?.stop();
     await db.close();

@@ -7,12 +7,12 @@ import { afterAll, beforeAll } from 'vitest';
 import { configureCluster, resetCluster } from '@/lib/cluster/kube';
 import { startSimCluster, type SimCluster } from '@/lib/sim/server';
 
-export function useSimCluster(opts: { seed: number; speed: number }): () => SimCluster {
+export function useSimCluster(opts: { seed: number; speed: number; argoController?: boolean }): () => SimCluster {
   let sim: SimCluster | undefined;
   let dir = '';
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-sim-'));
-    sim = await startSimCluster({ port: 0, seed: opts.seed, speed: opts.speed, dataDir: dir, failureRate: 0 });
+    sim = await startSimCluster({ port: 0, seed: opts.seed, speed: opts.speed, dataDir: dir, failureRate: 0, argoController: opts.argoController });
     configureCluster({ kubeconfigPath: sim.kubeconfigPath, namespace: 'gantry-jobs' });
   });
   afterAll(async () => {

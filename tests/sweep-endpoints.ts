@@ -1,6 +1,6 @@
 // Gantry's two sweep endpoints as a sweep's pods see them (GET/POST /api/benchmarks/results and
 // GET /api/benchmarks/configurations), served over real HTTP from the test's own transaction, with
-// a hook that holds result POSTs to play a step stuck mid-run. Shared by the sweep integration tests.
+// a hook that holds result POSTs to play a step stuck mid-run and one that refuses them to fail it. Shared by the sweep integration tests.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
@@ -36,10 +36,12 @@ export interface SweepEndpoints {
   /** While set, result POSTs made once `posts` has this many wait in `held`; released ones answer 503. */
   holdAfter: number | undefined;
   held: Array<() => void>;
+  /** Configuration ids whose result POSTs answer 503 (Gantry unreachable for them): their steps fail. */
+  refused: Set<string>;
 }
 
 export function useSweepEndpoints(): SweepEndpoints {
-  const api: SweepEndpoints = { ctx: undefined, url: '', posts: [], fetches: [], holdAfter: undefined, held: [] };
+  const api: SweepEndpoints = { ctx: undefined, url: '', posts: [], fetches: [], holdAfter: undefined, held: [], refused: new Set() };
   const reply = (res: http.ServerResponse, status: number, body: unknown) =>
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   const server = http.createServer((req, res) => {
@@ -60,7 +62,9 @@ export function useSweepEndpoints(): SweepEndpoints {
           await new Promise<void>((resolve) => api.held.push(resolve));
           return reply(res, 503, { error: 'connection lost' });
         }
-        const posted = await postBenchmarkResult({ ctx, input: { token, result: JSON.parse(Buffer.concat(chunks).toString('utf8')) } });
+        const result = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { configurationId?: string };
+        if (api.refused.has(result.configurationId ?? '')) return reply(res, 503, { error: 'unavailable' });
+        const posted = await postBenchmarkResult({ ctx, input: { token, result } });
         api.posts.push(posted.result.configurationId);
         reply(res, posted.created ? 201 : 200, posted);
       } catch (error) {

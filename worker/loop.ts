@@ -20,6 +20,8 @@ export interface LoopSpec {
   jitter?: number;
   /** Only one replica may run this loop at a time (PostgreSQL session advisory lock). */
   exclusive?: boolean;
+  /** Wait this long before the first run (default: run at once). */
+  startAfterMs?: number;
   run(ctx: LoopContext): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export function startLoops(
   async function loop(spec: LoopSpec) {
     const log = deps.log.child({ loop: spec.name });
     let failures = 0;
+    if (spec.startAfterMs) await sleepUnlessAborted(spec.startAfterMs, signal);
     while (!signal.aborted) {
       const startedAt = new Date();
       try {

@@ -167,3 +167,37 @@ test('a step that exits non-zero fails the job; the step shows its exit code, me
   await expect(panel.getByTestId('step-log')).toContainText('Traceback (most recent call last):');
   await expect(panel.getByTestId('step-log')).toContainText('exit status 3');
 });
+
+test('“Retry failed steps” runs a failed step again in the same workflow, and the job succeeds', async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, 'ada@gantry.local', DEMO_PASSWORD);
+  const name = `wf-retry-${Date.now().toString(36)}`;
+  // GANTRY_SIM_FAIL_ATTEMPTS=1: the step fails its first run only (exit 1); the sim counts a step
+  // run again after a retry as a later attempt, as a transient failure would pass for real.
+  const id = await submitTraining(page, name, { GANTRY_SIM_DURATION_SECONDS: '40', GANTRY_SIM_FAIL_ATTEMPTS: '1' });
+  await page.goto(`/jobs/${id}`);
+  await expect(jobState(page)).toHaveAttribute('data-state', 'failed', { timeout: 45_000 });
+  await expect(page.getByTestId('job-message')).toContainText(`Workflow gantry-${id} failed`);
+  const stepId = await podStepId(page, id);
+  const step = page.getByTestId('dag-view').locator(`[data-node-id="${stepId}"]`);
+  await expect(step).toHaveAttribute('aria-label', /, Failed\b/);
+  await step.click();
+  await expect(page.getByTestId('node-panel').getByRole('definition').filter({ hasText: 'Error (exit code 1)' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Retry failed steps' }).click();
+  const timeline = page.getByRole('list', { name: 'Job timeline' });
+  await expect(timeline).toContainText('RETRY_REQUESTED');
+  await expect(page.getByRole('button', { name: 'Retry failed steps' })).toHaveCount(0);
+  // Through the queue again, then the same Workflow retried in place rather than a new one.
+  await expect(jobState(page)).toHaveAttribute('data-state', 'succeeded', { timeout: 45_000 });
+  await expect(timeline).toContainText('WORKFLOW_RETRIED');
+  await expect(timeline).toContainText(`Workflow gantry-${id} retried (failed steps run again) in the cluster.`);
+  await expect(timeline).toContainText('WORKFLOW_SUCCEEDED');
+  await expect(page.getByTestId('workflow-phase')).toHaveText('Succeeded');
+  // The step keeps its node id: the retried attempt replaced the failed one, and it passed.
+  await expect(step).toHaveAttribute('aria-label', /, Succeeded\b/);
+  // The timeline keeps both runs, in order: created, failed, retry requested, retried, succeeded.
+  const milestones = ['WORKFLOW_CREATED', 'WORKFLOW_FAILED', 'RETRY_REQUESTED', 'WORKFLOW_RETRIED', 'WORKFLOW_SUCCEEDED'];
+  const causes = await timeline.locator('li .font-mono').allTextContents();
+  expect(causes.filter((c) => milestones.includes(c))).toEqual(milestones);
+});

@@ -1,6 +1,6 @@
 // The one way Gantry hands a job to the cluster and takes it back. Names derive from the job id
 // (`gantry-<id>`), so a retry after a crash adopts the existing Workflow instead of duplicating it.
-import { createWorkflow, deleteWorkflow, getWorkflow, listWorkflows, replaceWorkflow, terminateWorkflow, type Workflow } from './workflows';
+import { createWorkflow, deleteWorkflow, findWorkflow, getWorkflow, listWorkflows, replaceWorkflow, terminateWorkflow, type Workflow } from './workflows';
 import { ClusterError, isNotFound } from './errors';
 import { deletePod } from './pods';
 import { applyWorkflowTemplate, setWorkflowTemplateOwner, type WorkflowTemplate } from './workflow-templates';
@@ -52,26 +52,64 @@ export async function removeJob(workflowName: string): Promise<void> {
   await deleteWorkflow(workflowName);
 }
 
+/** What retryJobWorkflow writes: the retried Workflow and what must go before it runs again. */
+export interface WorkflowRetry {
+  workflow: Workflow;
+  /** Pods of the removed steps, deleted so the re-run steps can take their names. */
+  podsToDelete: string[];
+  /** Child Workflows the removed steps had created (a sweep's failed parts), deleted so those steps create them afresh. */
+  workflowsToRecreate?: string[];
+}
+
 /**
  * Retries a finished Workflow in place (`argo retry`): reads it, `plan` returns the retried object and
- * the pods of the steps it removed, those pods are deleted (so re-run steps can take their names),
- * then the object is written back with the resourceVersion read. A write that lost a race with the
- * controller (409 Conflict) is planned again from a fresh read, up to three times.
+ * what its removed steps left behind; the WorkflowTemplates it refers to are rewritten for the new
+ * placement (owned by it), those pods are deleted, the children to re-create are deleted (only
+ * those it owns, each waited for until gone), then the object is written back with the
+ * resourceVersion read. A write that lost a race with the controller (409 Conflict) is planned
+ * again from a fresh read, up to three times; every step before it is idempotent.
  */
 export async function retryJobWorkflow(
   workflowName: string,
-  plan: (current: Workflow) => { workflow: Workflow; podsToDelete: string[] },
+  plan: (current: Workflow) => WorkflowRetry,
+  workflowTemplates: WorkflowTemplate[] = [],
 ): Promise<Workflow> {
   for (let attempt = 1; ; attempt++) {
     const current = await getWorkflow(workflowName);
-    const { workflow, podsToDelete } = plan(current);
-    for (const pod of podsToDelete) await deletePod(pod, { namespace: current.metadata.namespace });
+    const { workflow, podsToDelete, workflowsToRecreate = [] } = plan(current);
+    const namespace = current.metadata.namespace;
+    const uid = current.metadata.uid ?? '';
+    // A re-created part reads its template when it starts: it must name the nodes the job holds now.
+    const owner = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: workflowName, uid };
+    for (const t of workflowTemplates) await applyWorkflowTemplate({ ...t, metadata: { ...t.metadata, ownerReferences: [owner] } }, { namespace });
+    for (const pod of podsToDelete) await deletePod(pod, { namespace });
+    for (const name of workflowsToRecreate) await deleteOwnedWorkflow(name, uid, { namespace });
     try {
       return await replaceWorkflow(workflow);
     } catch (e) {
       if (!(e instanceof ClusterError && e.kind === 'Conflict') || attempt >= 3) throw e;
     }
   }
+}
+
+const GONE_POLLS = 50;
+const GONE_POLL_MS = 100;
+
+/**
+ * Deletes a child Workflow if `ownerUid` owns it (anyone else's is left, and the step that creates
+ * it fails on it as before), in the foreground (its pods go first, so a re-created child can take
+ * their names), and waits until it is gone: a re-run step that found it would fail on AlreadyExists.
+ */
+async function deleteOwnedWorkflow(name: string, ownerUid: string, opts: { namespace?: string }): Promise<void> {
+  const child = await findWorkflow(name, opts);
+  if (!child || !child.metadata.ownerReferences?.some((o) => o.uid === ownerUid)) return;
+  await deleteWorkflow(name, { ...opts, propagationPolicy: 'Foreground' });
+  for (let i = 0; i < GONE_POLLS; i++) {
+    const still = await findWorkflow(name, opts);
+    if (!still || still.metadata.uid !== child.metadata.uid) return;
+    await new Promise((r) => setTimeout(r, GONE_POLL_MS));
+  }
+  throw new ClusterError('Unavailable', `Workflow ${name} is still being deleted; the retry goes on at the next pass`, 503);
 }
 
 /** Phase of every Workflow Gantry created, by job id (label gantry.dev/job-id). */

@@ -16,6 +16,12 @@ export async function listPods(labelSelector?: string, opts: { namespace?: strin
   return list.items;
 }
 
+/** Names of the pods Argo runs for one workflow (its `workflows.argoproj.io/workflow` label). */
+export async function workflowPodNames(workflowName: string, namespace?: string): Promise<Set<string>> {
+  const pods = await listPods(`workflows.argoproj.io/workflow=${workflowName}`, { namespace: namespace ?? cluster().namespace });
+  return new Set(pods.map((p) => p.metadata?.name ?? ''));
+}
+
 /** Deletes a pod; an absent one is not an error (returns false), so cleanup can be repeated. */
 export async function deletePod(name: string, opts: { namespace?: string } = {}): Promise<boolean> {
   const c = cluster();

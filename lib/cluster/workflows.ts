@@ -114,10 +114,13 @@ export async function jsonPatchWorkflow(name: string, ops: JsonPatchOp[], opts?:
   )) as Workflow;
 }
 
-/** Deleting an absent workflow is not an error (returns false): cleanup is idempotent. */
-export async function deleteWorkflow(name: string, opts?: Target): Promise<boolean> {
+/**
+ * Deleting an absent workflow is not an error (returns false): cleanup is idempotent. `Foreground`
+ * keeps the object (deletionTimestamp set) until the garbage collector has deleted its pods.
+ */
+export async function deleteWorkflow(name: string, opts?: Target & { propagationPolicy?: 'Foreground' | 'Background' }): Promise<boolean> {
   try {
-    await call(() => cluster().custom.deleteNamespacedCustomObject({ ...base(opts), name }));
+    await call(() => cluster().custom.deleteNamespacedCustomObject({ ...base(opts), name, propagationPolicy: opts?.propagationPolicy }));
     return true;
   } catch (e) {
     if (e instanceof ClusterError && e.kind === 'NotFound') return false;

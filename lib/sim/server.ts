@@ -34,6 +34,12 @@ export type SimClusterOptions = {
   tickMs?: number;
   /** Seconds between watch BOOKMARK events for clients that allow them (default 5). */
   bookmarkSeconds?: number;
+  /**
+   * false: nothing runs Workflows; the API server only stores and serves them, as with the
+   * controller scaled to zero. For a bench that writes Workflow statuses itself, at a size the
+   * simulated pods cannot reach on one machine (default true).
+   */
+  argoController?: boolean;
 };
 
 export type SimCluster = {
@@ -153,7 +159,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     }
     return run(env);
   };
-  const controller = new ArgoController(store, placement, timers, { seed: opts.seed, speed: opts.speed, failureRate: opts.failureRate ?? 0.02, now, log, execute });
+  const controller = new ArgoController(store, placement, timers, { seed: opts.seed, speed: opts.speed, failureRate: opts.failureRate ?? 0.02, now, log, execute, workflows: opts.argoController ?? true });
   const dcgm: DcgmSource = { nodes: simNodes, placement, podRun: (k) => controller.podRun(k), seed: opts.seed, bootMs, now };
 
   for (const ns of NAMESPACES) store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });

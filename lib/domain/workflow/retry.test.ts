@@ -1,7 +1,9 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { describeWithReference, readReference } from '@/lib/testing/reference';
-import { formulateRetry, RetryError, type RetryableWorkflow } from './retry';
+import { buildWorkflow } from './builders';
+import { formulateRetry, listWorkflowsToRecreate, RetryError, type RetryableWorkflow } from './retry';
+import { makeBenchmarkJob } from './test-jobs';
 import { stepPodName } from './step-status';
 
 const NOW = '2026-01-02T03:04:05Z';
@@ -99,4 +101,67 @@ it('clears a Terminate shutdown and a zero deadline, and keeps a failed step who
 
 it('refuses a succeeded workflow with a sentence naming its phase', () => {
   expect(() => formulateRetry({ metadata: { name: 'x' }, spec: {}, status: { phase: 'Succeeded' } }, NOW)).toThrow('Only a Failed or Error workflow can be retried; this one is Succeeded');
+});
+
+describe('listWorkflowsToRecreate', () => {
+  // A sweep of 3,000 configurations in parts of 500: part 0 succeeded, part 1 failed, the DAG failed.
+  const partedSweep = (): RetryableWorkflow => {
+    const { workflow } = buildWorkflow(makeBenchmarkJob(3_000));
+    const part = (id: string, n: number, phase: string) => ({
+      id, name: `gantry-44.part(${n}:${n})`, displayName: `part(${n}:${n})`, type: 'Pod', templateName: 'run-part', phase, boundaryID: 'gantry-44',
+      inputs: { parameters: [{ name: 'part', value: String(n) }] },
+    });
+    return {
+      ...(workflow as unknown as RetryableWorkflow),
+      status: {
+        phase: 'Failed',
+        nodes: {
+          'gantry-44': { id: 'gantry-44', name: 'gantry-44', type: 'DAG', templateName: 'sweep', phase: 'Failed', children: ['p0', 'p1'] },
+          p0: part('p0', 0, 'Succeeded'),
+          p1: part('p1', 1, 'Failed'),
+        },
+      },
+    } as RetryableWorkflow;
+  };
+
+  it('names the child Workflow of each part step the retry removes, and only those', () => {
+    const wf = partedSweep();
+    const plan = formulateRetry(wf, NOW);
+    expect(plan.removedNodeIds).toEqual(['p1']);
+    expect(listWorkflowsToRecreate(wf, plan.removedNodeIds)).toEqual(['gantry-44-part-1']);
+    expect(listWorkflowsToRecreate(wf, ['p0', 'p1'])).toEqual(['gantry-44-part-0', 'gantry-44-part-1']);
+    expect(listWorkflowsToRecreate(wf, [])).toEqual([]);
+    // a group node, an unknown id: nothing
+    expect(listWorkflowsToRecreate(wf, ['gantry-44', 'nope'])).toEqual([]);
+  });
+
+  it('reads templates a workflow got from its WorkflowTemplate and substitutes the workflow name', () => {
+    const wf: RetryableWorkflow = {
+      metadata: { name: 'w' },
+      spec: { workflowTemplateRef: { name: 't' } },
+      status: {
+        phase: 'Failed',
+        storedWorkflowTemplateSpec: {
+          templates: [{ name: 'make', resource: { action: 'create', manifest: 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: { name: "{{workflow.name}}-child" }\n' } }],
+        },
+        nodes: { a: { id: 'a', name: 'w.a', type: 'Pod', templateName: 'make', phase: 'Failed' } },
+      },
+    };
+    expect(listWorkflowsToRecreate(wf, ['a'])).toEqual(['w-child']);
+  });
+
+  it('leaves alone what it cannot name for sure: other kinds, other actions, generated or unresolved names', () => {
+    const step = (manifest: string, action = 'create'): RetryableWorkflow => ({
+      metadata: { name: 'w' },
+      spec: { templates: [{ name: 'make', resource: { action, manifest } }] },
+      status: { phase: 'Failed', nodes: { a: { id: 'a', name: 'w.a', type: 'Pod', templateName: 'make', phase: 'Failed' } } },
+    });
+    const wf = (name: string) => `{"apiVersion":"argoproj.io/v1alpha1","kind":"Workflow","metadata":{${name}}}`;
+    expect(listWorkflowsToRecreate(step(wf('"name":"c"')), ['a'])).toEqual(['c']);
+    expect(listWorkflowsToRecreate(step(wf('"name":"c"'), 'apply'), ['a'])).toEqual([]);
+    expect(listWorkflowsToRecreate(step(wf('"generateName":"c-"')), ['a'])).toEqual([]);
+    expect(listWorkflowsToRecreate(step(wf('"name":"c-{{inputs.parameters.part}}"')), ['a'])).toEqual([]);
+    expect(listWorkflowsToRecreate(step('{"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"c"}}'), ['a'])).toEqual([]);
+    expect(listWorkflowsToRecreate(step('kind: [unclosed'), ['a'])).toEqual([]);
+  });
 });

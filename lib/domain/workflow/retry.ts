@@ -3,7 +3,8 @@
 // and Retry nodes on the path from the root to them are reset to Running, succeeded work is kept,
 // and the controller then re-runs only what is missing. Node ids are deterministic (names hash to
 // ids), so the re-created steps get their old ids back.
-import type { NodeStatus } from './types';
+import YAML from 'yaml';
+import type { NodeStatus, Template } from './types';
 import { stepPodName } from './step-status';
 
 export type RetryableWorkflow = {
@@ -169,4 +170,40 @@ export function formulateRetry<W extends RetryableWorkflow>(wf: W, now: string):
     removedNodeIds: [...removed].sort(),
     resetNodeIds: [...toReset].filter((id) => !toDelete.has(id)).sort(),
   };
+}
+
+/**
+ * The Workflows that `resource` steps removed by a retry had created (action create of a named
+ * Workflow: the parts of a sweep split into parts), to delete before the retried workflow is
+ * written back. `argo retry` leaves such children alone, and the step it runs again does
+ * `kubectl create` of the same manifest (argoexec ExecResource), which fails with AlreadyExists
+ * whatever state the child is in, so a failed part could never run again. Deleted first, the child
+ * is created afresh by the re-run step and does only what is left (a part asks Gantry for its
+ * configurations that have no result yet). Names built from anything but the step's input
+ * parameters and the workflow's name are not guessed.
+ */
+export function listWorkflowsToRecreate(wf: RetryableWorkflow, removedNodeIds: readonly string[]): string[] {
+  const nodes = wf.status?.nodes ?? {};
+  const stored = wf.status?.storedWorkflowTemplateSpec as { templates?: Template[] } | undefined;
+  const templates = [...((wf.spec.templates as Template[] | undefined) ?? []), ...(stored?.templates ?? [])];
+  const names = new Set<string>();
+  for (const id of removedNodeIds) {
+    const node = nodes[id];
+    const resource = templates.find((t) => t.name === node?.templateName)?.resource;
+    if (node?.type !== 'Pod' || resource?.action !== 'create' || !resource.manifest) continue;
+    const inputs = new Map((node.inputs?.parameters ?? []).map((p) => [p.name, p.value]));
+    const manifest = resource.manifest
+      .replace(/\{\{\s*inputs\.parameters\.([\w-]+)\s*\}\}/g, (whole, name: string) => inputs.get(name) ?? whole)
+      .replace(/\{\{\s*workflow\.name\s*\}\}/g, wf.metadata.name ?? '');
+    let child: { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } } | null;
+    try {
+      child = YAML.parse(manifest) as typeof child;
+    } catch {
+      continue; // the step fails on it again, as it did before
+    }
+    const name = child?.metadata?.name;
+    if (child?.kind !== 'Workflow' || String(child.apiVersion).split('/')[0] !== 'argoproj.io' || typeof name !== 'string' || !name || name.includes('{{')) continue;
+    names.add(name);
+  }
+  return [...names].sort();
 }

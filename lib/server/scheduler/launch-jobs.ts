@@ -12,7 +12,7 @@ import type { Workflow } from '@/lib/cluster/workflows';
 import type { WorkflowTemplate } from '@/lib/cluster/workflow-templates';
 import { RetryError } from '@/lib/domain/workflow/retry';
 import { inTransaction, type Ctx } from '../context';
-import { retryWorkflow } from '../workflows/retry-workflow';
+import { retryWorkflow, type RetryWorkflowInput } from '../workflows/retry-workflow';
 import { readClusterGpus, type NodeDetail } from './read-cluster-gpus';
 
 export interface LaunchDeps {
@@ -20,7 +20,7 @@ export interface LaunchDeps {
   /** Creates the Workflow, after the WorkflowTemplates it refers to (a parted sweep's part). */
   submit(manifest: Workflow, workflowTemplates?: WorkflowTemplate[]): Promise<{ workflowName: string }>;
   /** A job queued by "retry failed steps" still names its Workflow: that one is retried in place. */
-  retry?(ctx: Ctx, input: { jobId: number; workflowName: string; manifest: Workflow }): Promise<{ workflowName: string }>;
+  retry?(ctx: Ctx, input: RetryWorkflowInput): Promise<{ workflowName: string }>;
 }
 
 export const clusterLaunchDeps: LaunchDeps = {
@@ -61,7 +61,7 @@ export async function launchAdmittedJobs({ ctx }: { ctx: Ctx }, deps: LaunchDeps
       const retrying = job.row.workflowName;
       try {
         const { workflowName } = retrying
-          ? await (deps.retry ?? retryWorkflow)(tx, { jobId: job.row.id, workflowName: retrying, manifest })
+          ? await (deps.retry ?? retryWorkflow)(tx, { jobId: job.row.id, workflowName: retrying, manifest, workflowTemplates })
           : await deps.submit(manifest, workflowTemplates);
         const verb = retrying ? 'retried (failed steps run again)' : 'created';
         await tx.db

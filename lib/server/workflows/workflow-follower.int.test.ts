@@ -144,7 +144,8 @@ describe('workflow follower on the simulated cluster', () => {
       const deps: WorkflowFollowerDeps = {
         list: async () => ({ items: [wf], resourceVersion: wf.metadata.resourceVersion! }),
         readLog: async () => null,
-        // 50 updates of one workflow at once: the first is synced, the other 49 wait and collapse into the newest.
+        // 50 updates of one workflow at once while the listed object is being synced: they wait and
+        // collapse into the newest (49 superseded), and the watch started without waiting for the list's sync.
         watch: async (opts) => {
           for (let i = 1; i <= 50; i++) opts.onEvent(burst(i));
           return { abort() {}, resourceVersion: 'burst-50' };
@@ -153,7 +154,7 @@ describe('workflow follower on the simulated cluster', () => {
       const follower = new WorkflowFollower(ctx, {}, deps);
       const running = follower.start();
       await vi.waitFor(() => expect(follower.stats.events).toBe(2), WAIT);
-      expect(follower.stats.superseded).toBe(48);
+      expect(follower.stats.superseded).toBe(49);
       const [snap] = await ctx.db.select({ rv: workflowSnapshots.resourceVersion }).from(workflowSnapshots).where(eq(workflowSnapshots.jobId, Number(job.id)));
       expect(snap.rv).toBe('burst-50');
       await follower.stop();

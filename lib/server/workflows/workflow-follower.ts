@@ -1,9 +1,14 @@
-// The watch-driven workflow sync: lists Gantry's Workflows once (through the list path, syncWorkflows,
-// which also fails jobs whose Workflow vanished) to get a resourceVersion, then watches from it and
-// runs each event through the same per-workflow code (ADDED/MODIFIED → syncWorkflow, DELETED →
+// The watch-driven workflow sync: lists Gantry's Workflows once (the checks across the list of the
+// list path, syncWorkflows, fail jobs whose Workflow vanished or stalled) to get a resourceVersion,
+// queues every listed workflow as if it had just been added, and watches from that version at once;
+// each event runs through the same per-workflow code (ADDED/MODIFIED → syncWorkflow, DELETED →
 // syncVanishedWorkflow). A watch that ends or drops is resumed from the last resourceVersion seen
-// (bookmarks included); 410 Gone means that version was compacted away, so it relists and watches
-// again. State (the resourceVersion, counters) lives here; lib/cluster stays a thin client.
+// (bookmarks included) without waiting for the queue to empty; 410 Gone means that version was
+// compacted away, so it relists and watches again. The watch starts before the listed workflows are
+// synced because the API server keeps only a short history: with 100 workflows of 1,000 steps,
+// syncing them all first took 20 s, long enough for the list's version to be gone, and the follower
+// relisted forever. State (the resourceVersion, the queue, counters) lives here; lib/cluster stays a
+// thin client.
 // Events of one workflow are handled one at a time, in order, and only the newest waiting one is
 // handled: a MODIFIED event carries the whole object, so an event superseded before its turn adds
 // nothing (with 100 busy 1,000-step workflows this keeps the follower from falling behind).
@@ -11,7 +16,7 @@
 // (unchanged snapshots are skipped, phase changes are conditional updates), so a replayed event
 // changes nothing.
 import { listWorkflows, watchWorkflows, type WatchHandle, type Workflow, type WorkflowEvent } from '@/lib/cluster/workflows';
-import { findStepLog } from '@/lib/cluster/pods';
+import { findStepLog, workflowPodNames } from '@/lib/cluster/pods';
 import type { ClusterError } from '@/lib/cluster/errors';
 import { sleepUnlessAborted } from '@/lib/sleep';
 import type { Ctx } from '../context';
@@ -23,12 +28,14 @@ export interface WorkflowFollowerDeps {
   list(): Promise<{ items: Workflow[]; resourceVersion: string }>;
   watch: typeof watchWorkflows;
   readLog: WorkflowSyncDeps['readLog'];
+  podNames?: WorkflowSyncDeps['podNames'];
 }
 
-const clusterDeps: WorkflowFollowerDeps = {
+export const clusterFollowerDeps: WorkflowFollowerDeps = {
   list: () => listWorkflows(JOB_WORKFLOW_SELECTOR),
   watch: watchWorkflows,
   readLog: (podName, opts) => findStepLog(podName, opts),
+  podNames: workflowPodNames,
 };
 
 export interface WorkflowFollowerOptions {
@@ -74,7 +81,7 @@ export class WorkflowFollower {
   constructor(
     private readonly ctx: Ctx,
     private readonly opts: WorkflowFollowerOptions = {},
-    private readonly deps: WorkflowFollowerDeps = clusterDeps,
+    private readonly deps: WorkflowFollowerDeps = clusterFollowerDeps,
   ) {}
 
   /** Starts following (once); the promise resolves after stop() or when `signal` aborts. */
@@ -136,22 +143,30 @@ export class WorkflowFollower {
     }
   }
 
-  /** The list path itself (so jobs whose Workflow vanished while we were not watching fail too). */
+  /**
+   * The list path's checks across the list (so jobs whose Workflow vanished while we were not
+   * watching fail too), then every listed workflow queued like an event: it takes the place of any
+   * older event of the same workflow still waiting, and newer watch events take its place.
+   */
   private async relist(): Promise<string> {
     let version = '';
+    let items: Workflow[] = [];
     const result = await syncWorkflows(
-      { ctx: this.ctx },
+      { ctx: this.ctx, each: false },
       {
         workflows: async () => {
           const listed = await this.deps.list();
           version = listed.resourceVersion;
+          items = listed.items;
           return listed.items;
         },
         readLog: this.deps.readLog,
+        podNames: this.deps.podNames,
       },
     );
     this.stats.relists++;
     this.stats.phaseChanges += result.phaseChanges;
+    for (const object of items) this.enqueue({ type: 'ADDED', object, resourceVersion: version });
     this.stats.resourceVersion = version;
     return version;
   }
@@ -182,7 +197,8 @@ export class WorkflowFollower {
       if (this.aborted) handle.abort();
       const result = await outcome;
       handle.abort();
-      await this.drained(); // every event received is handled before the next watch or the stop
+      // Events still queued are handled while the next watch runs; a stop waits for them to settle.
+      if (result === 'aborted') await this.drained();
       return result;
     } finally {
       this.controller.signal.removeEventListener('abort', onAbort);
@@ -190,8 +206,9 @@ export class WorkflowFollower {
   }
 
   private enqueue(e: WorkflowEvent): void {
-    // Handled events are complete before the next watch starts, so resuming from the newest
-    // version received is safe; bookmarks only move it on.
+    // Resuming from the newest version received is safe: what was received and not yet handled
+    // stays queued across watches (and across a relist, which only replaces it with newer objects);
+    // bookmarks only move it on.
     if (e.resourceVersion) this.stats.resourceVersion = e.resourceVersion;
     const name = e.object.metadata?.name;
     if (e.type === 'BOOKMARK' || !name) return;

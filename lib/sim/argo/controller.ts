@@ -63,7 +63,16 @@ export type PodExecution = {
  */
 export type PodExecutor = (pod: PodExecution) => Promise<number> | undefined;
 
-export type ControllerOptions = { seed: number; speed: number; failureRate: number; now: () => number; log?: (msg: string, fields?: object) => void; execute?: PodExecutor };
+export type ControllerOptions = {
+  seed: number;
+  speed: number;
+  failureRate: number;
+  now: () => number;
+  log?: (msg: string, fields?: object) => void;
+  execute?: PodExecutor;
+  /** false: Workflows are left alone (see SimClusterOptions.argoController); default true */
+  workflows?: boolean;
+};
 
 const ts = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const wfKey = (o: KObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -86,7 +95,7 @@ export class ArgoController {
   ) {
     store.onChange((type, resource, obj) => {
       if (this.writing) return;
-      if (resource === WF) this.onWorkflow(type, obj);
+      if (resource === WF && opts.workflows !== false) this.onWorkflow(type, obj);
       if (resource === PODS && type === 'DELETED') this.onPodDeleted(obj);
     });
   }
@@ -659,10 +668,11 @@ export class ArgoController {
       obj.metadata.ownerReferences = [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: owner.metadata.name, uid: owner.metadata.uid!, blockOwnerDeletion: true } as never];
     }
     const name = obj.metadata.name;
-    const existing = this.store.get(WF, pr.ns, name);
-    // A step run again (its pod was lost) finds the Workflow it created and waits on it; anyone else's is a conflict.
-    if (existing && !existing.metadata.ownerReferences?.some((o) => o.uid === owner.metadata.uid)) return fail(`workflows.argoproj.io "${name}" already exists`);
-    if (!existing) this.store.create(WF, obj);
+    // `kubectl create`, as argoexec runs it: a name already taken is AlreadyExists whoever holds it,
+    // even the Workflow this very step created before `argo retry` ran it again (it never waits on
+    // an old child), so whoever retries must delete such children first.
+    if (this.store.get(WF, pr.ns, name)) return fail(`workflows.argoproj.io "${name}" already exists`);
+    this.store.create(WF, obj);
     return new Promise<number>((resolve) => {
       const done = (code: number) => {
         this.resourceWaits.delete(pr.key);
