@@ -45,6 +45,8 @@ export interface WaitDraft {
   /** Known start (reservation, reclaim deadline) or null to be simulated, undefined for never. */
   fixedEta?: number | null;
   reservation?: Reservation;
+  /** The team's account for the kind, where the pass already looked it up (the ETA simulation's lane). */
+  account?: TeamAccount;
 }
 
 export function decideAdmissions(snapshot: Snapshot, options: Partial<SchedulerOptions> = {}): Decision[] {
@@ -55,10 +57,10 @@ export function decideAdmissions(snapshot: Snapshot, options: Partial<SchedulerO
   const decisions: Decision[] = [];
   const waits: WaitDraft[] = [];
   for (let job = order.next(); job; job = order.next()) {
-    const outcome = considerJob(state, job, order.rank, decisions);
+    const outcome = considerJob(state, job, order.rank, order.account, decisions);
     if (outcome) waits.push(outcome);
   }
-  decisions.push(...finishWaits(state, waits));
+  finishWaits(state, waits, decisions);
   return decisions;
 }
 
@@ -74,31 +76,56 @@ export function buildPassState(snapshot: Snapshot, options: SchedulerOptions): P
     views: new Map(),
     heads: new Map(),
   };
-  for (const r of snapshot.running) {
-    const pool = pools.get(r.gpu.kind);
+  const running = snapshot.running;
+  for (let k = 0; k < running.length; k++) {
+    const r = running[k];
+    const kind = r.gpu.kind;
+    const pool = pools.get(kind);
     const alloc: Allocation = new Map();
-    if (pool) {
-      for (const p of r.placements) {
+    // The same per-node counts as parallel arrays, in the map's order (first appearance). One
+    // placement is the usual case: exact one-element arrays, since a push onto an empty array
+    // reserves room for 17.
+    let nodes: number[];
+    let counts: number[];
+    const only = r.placements.length === 1 && pool ? pool.index.get(r.placements[0].node) : undefined;
+    if (only !== undefined) {
+      nodes = [only];
+      counts = [r.placements[0].count];
+      alloc.set(only, r.placements[0].count);
+    } else {
+      nodes = [];
+      counts = [];
+      for (let j = 0; pool && j < r.placements.length; j++) {
+        const p = r.placements[j];
         const i = pool.index.get(p.node);
-        if (i !== undefined) alloc.set(i, (alloc.get(i) ?? 0) + p.count);
+        if (i === undefined) continue;
+        const at = nodes.indexOf(i);
+        if (at < 0) {
+          nodes.push(i);
+          counts.push(p.count);
+        } else {
+          counts[at] += p.count;
+        }
+        alloc.set(i, (alloc.get(i) ?? 0) + p.count);
       }
     }
-    const acc = accountOf(ledger, r.team, r.gpu.kind);
-    const release: Release = { at: expectedRelease(r, snapshot.now), parts: alloc, team: r.team, classRank: rankOf(r.priority), count: r.gpu.count, account: acc };
-    listFor(state.releases, r.gpu.kind).push(release);
+    const acc = accountOf(ledger, r.team, kind);
+    const rank = rankOf(r.priority);
+    const release: Release = { at: expectedRelease(r, snapshot.now), parts: alloc, team: r.team, classRank: rank, count: r.gpu.count, account: acc };
+    listFor(state.releases, kind).push(release);
     const view: RunningView = {
       job: r,
-      rank: rankOf(r.priority),
+      rank,
       alloc,
       count: r.gpu.count,
       release,
       stopping: !!r.preemption,
       claimed: false,
       account: acc,
-      nodes: [...alloc.keys()],
-      counts: [...alloc.values()],
+      nodes,
+      counts,
     };
-    listFor(state.views, r.gpu.kind).push(view);
+    listFor(state.views, kind).push(view);
     if (r.preemption) acc.stopping += r.gpu.count;
   }
   for (const views of state.views.values()) sortVictims(views);
@@ -113,7 +140,7 @@ export function expectedRelease(r: RunningJob, now: number): number {
   return end;
 }
 
-function considerJob(state: PassState, job: QueuedJob, rank: number, decisions: Decision[]): WaitDraft | null {
+function considerJob(state: PassState, job: QueuedJob, rank: number, account: TeamAccount | undefined, decisions: Decision[]): WaitDraft | null {
   const { ledger, now } = state;
   const kind = job.gpu.kind;
   const n = job.gpu.count;
@@ -121,7 +148,7 @@ function considerJob(state: PassState, job: QueuedJob, rank: number, decisions: 
   if (!pool) return never(job, say.noSuchKind(kind));
   if (n > pool.totalCapacity) return never(job, say.largerThanCluster(kind, n, pool.totalCapacity));
   if (job.singleNode && n > pool.maxNodeCapacity) return never(job, say.largerThanNode(kind, n, pool.maxNodeCapacity));
-  const acc = accountOf(ledger, job.team, kind);
+  const acc = account ?? accountOf(ledger, job.team, kind);
   const q = acc.quota;
   if (n > q.guaranteed + q.borrowingLimit) return never(job, say.aboveTeamLimit(job.team, kind, n, q));
   // The most a team could ever hold by borrowing: its cohort's guarantees plus capacity nobody is guaranteed.
@@ -134,7 +161,7 @@ function considerJob(state: PassState, job: QueuedJob, rank: number, decisions: 
     if (needHours > q.weeklyGpuHours) return never(job, say.aboveWeeklyBudget(job.team, kind, needHours, q.weeklyGpuHours));
     if (needHours > left) {
       const used = q.weeklyGpuHours - left;
-      return { job, fixedEta: undefined, detail: { reason: 'BUDGET_EXHAUSTED', team: job.team, kind, used, weekly: q.weeklyGpuHours, need: needHours } };
+      return { job, fixedEta: undefined, account: acc, detail: { reason: 'BUDGET_EXHAUSTED', team: job.team, kind, used, weekly: q.weeklyGpuHours, need: needHours } };
     }
   }
 
@@ -143,10 +170,10 @@ function considerJob(state: PassState, job: QueuedJob, rank: number, decisions: 
   if (!quota.ok && !reclaimable) {
     const used = acc.usage[4];
     if (quota.reason === 'QUOTA_EXHAUSTED') {
-      return { job, fixedEta: null, detail: { reason: 'QUOTA_EXHAUSTED', team: job.team, kind, used, quota: q, count: n } };
+      return { job, fixedEta: null, account: acc, detail: { reason: 'QUOTA_EXHAUSTED', team: job.team, kind, used, quota: q, count: n } };
     }
     const cohort = acc.cohort.name;
-    return { job, fixedEta: null, detail: { reason: 'COHORT_EXHAUSTED', team: job.team, cohort, kind, used, quota: q, lendable: quota.lendable, count: n } };
+    return { job, fixedEta: null, account: acc, detail: { reason: 'COHORT_EXHAUSTED', team: job.team, cohort, kind, used, quota: q, lendable: quota.lendable, count: n } };
   }
 
   const head = state.heads.get(kind);
@@ -158,7 +185,7 @@ function considerJob(state: PassState, job: QueuedJob, rank: number, decisions: 
     const alloc = placeJob(avail, n, job.singleNode);
     if (alloc) {
       if (head && !beforeHead) {
-        for (const [i, c] of alloc) head.extra[i] -= c;
+        alloc.forEach((c, i) => (head.extra[i] -= c));
         head.scratchAt = -1;
       }
       decisions.push(admit(state, job, acc, pool, alloc, quota.borrowed, !!head));
@@ -174,13 +201,13 @@ function considerJob(state: PassState, job: QueuedJob, rank: number, decisions: 
   if (!quota.ok) {
     // Allowed only by stopping its own lower-priority jobs, and that was not possible now.
     const used = acc.usage[4];
-    return { job, fixedEta: null, detail: { reason: 'QUOTA_EXHAUSTED', team: job.team, kind, used, quota: q, count: n } };
+    return { job, fixedEta: null, account: acc, detail: { reason: 'QUOTA_EXHAUSTED', team: job.team, kind, used, quota: q, count: n } };
   }
   if (head) {
     if (placeJob(pool.free, n, job.singleNode)) {
-      return { job, fixedEta: null, detail: { reason: head.rank > rank ? 'PRIORITY' : 'RESERVED_FOR_HEAD', head: head.job, startAt: head.startAt } };
+      return { job, fixedEta: null, account: acc, detail: { reason: head.rank > rank ? 'PRIORITY' : 'RESERVED_FOR_HEAD', head: head.job, startAt: head.startAt } };
     }
-    return blockedByCapacity(job, pool, undefined);
+    return blockedByCapacity(job, acc, pool, undefined);
   }
   const earliest = findEarliestStart(pool.free, state.releases.get(kind) ?? [], n, job.singleNode, now);
   let reservation: Reservation | undefined;
@@ -192,7 +219,7 @@ function considerJob(state: PassState, job: QueuedJob, rank: number, decisions: 
     // Nothing running will ever free enough (e.g. GPUs held outside Gantry): block nobody.
     state.heads.delete(kind);
   }
-  return blockedByCapacity(job, pool, reservation);
+  return blockedByCapacity(job, acc, pool, reservation);
 }
 
 /**
@@ -211,15 +238,17 @@ function never(job: QueuedJob, text: string): WaitDraft {
   return { job, fixedEta: undefined, detail: { reason: 'NEVER_FITS', text } };
 }
 
-function blockedByCapacity(job: QueuedJob, pool: KindPool, reservation: Reservation | undefined): WaitDraft {
+function blockedByCapacity(job: QueuedJob, account: TeamAccount, pool: KindPool, reservation: Reservation | undefined): WaitDraft {
   const free = sumFree(pool.free);
   const n = job.gpu.count;
   const kind = job.gpu.kind;
+  const fixedEta = reservation ? reservation.startAt : null;
   if (job.singleNode && free >= n) {
-    const maxOnNode = Math.max(0, ...pool.free);
-    return { job, fixedEta: reservation ? reservation.startAt : null, reservation, detail: { reason: 'FRAGMENTED', kind, free, maxOnNode, count: n } };
+    let maxOnNode = 0;
+    for (let i = 0; i < pool.free.length; i++) if (pool.free[i] > maxOnNode) maxOnNode = pool.free[i];
+    return { job, fixedEta, reservation, account, detail: { reason: 'FRAGMENTED', kind, free, maxOnNode, count: n } };
   }
-  return { job, fixedEta: reservation ? reservation.startAt : null, reservation, detail: { reason: 'CAPACITY', kind, free, total: pool.totalCapacity, count: n } };
+  return { job, fixedEta, reservation, account, detail: { reason: 'CAPACITY', kind, free, total: pool.totalCapacity, count: n } };
 }
 
 /**
@@ -233,7 +262,8 @@ function mayReclaim(state: PassState, job: QueuedJob, acc: TeamAccount): boolean
 
 function admit(state: PassState, job: QueuedJob, acc: TeamAccount, pool: KindPool, alloc: Allocation, borrowed: number, backfill: boolean): AdmitDecision {
   const rank = rankOf(job.priority);
-  for (const [i, c] of alloc) pool.free[i] -= c;
+  // Map.forEach rather than for-of here and below: no iterator and entry arrays per job.
+  alloc.forEach((c, i) => (pool.free[i] -= c));
   pool.version++;
   chargeAccount(acc, rank, job.gpu.count);
   acc.budgetUsed += (job.gpu.count * job.expectedRuntimeSeconds) / 3600;
@@ -283,12 +313,7 @@ function reclaim(state: PassState, job: QueuedJob, acc: TeamAccount, pool: KindP
       }
       return ta.borrows;
     },
-    (taken) => {
-      if (ownExcess === 0) return true;
-      let own = 0;
-      for (const v of taken) if (v.account === acc) own += v.count;
-      return own >= ownExcess;
-    },
+    ownExcess > 0 ? { account: acc, gpus: ownExcess } : null,
   );
   if (!plan) return null;
   const graceDeadline = now + options.graceSeconds * 1000;
@@ -318,16 +343,18 @@ function reclaim(state: PassState, job: QueuedJob, acc: TeamAccount, pool: KindP
 function holdForReclaim(state: PassState, job: QueuedJob, pool: KindPool, alloc: Allocation, victims: RunningView[], deadline: number): void {
   const releases = listFor(state.releases, job.gpu.kind);
   const fromVictims = new Map<number, number>();
-  for (const [i, c] of alloc) {
+  alloc.forEach((c, i) => {
     const fromFree = Math.min(c, pool.free[i]);
     pool.free[i] -= fromFree;
     pool.version++;
     fromVictims.set(i, c - fromFree);
-  }
+  });
   for (const v of victims) {
     v.release.cancelled = true;
     const rest: Allocation = new Map();
-    for (const [i, c] of v.alloc) {
+    for (let j = 0; j < v.nodes.length; j++) {
+      const i = v.nodes[j];
+      const c = v.counts[j];
       const used = Math.min(c, fromVictims.get(i) ?? 0);
       fromVictims.set(i, (fromVictims.get(i) ?? 0) - used);
       if (c - used > 0) rest.set(i, c - used);
@@ -359,29 +386,33 @@ function preempt(state: PassState, victim: RunningView, forJob: QueuedJob, grace
   };
 }
 
-function finishWaits(state: PassState, drafts: WaitDraft[]): WaitDecision[] {
+/** Turns the drafts into wait decisions, in queue order, appending them to `out`. */
+function finishWaits(state: PassState, drafts: WaitDraft[], out: Decision[]): void {
   // Job ids are unique (database keys), so an ETA is looked up by queue position.
-  const simulated = state.options.explain ? estimateStarts(state, drafts) : null;
+  const explain = state.options.explain;
+  const simulated = explain ? estimateStarts(state, drafts) : null;
   const teamCount = new Map<string, number>();
-  return drafts.map((d, i) => {
-    const teamPosition = (teamCount.get(d.job.team) ?? 0) + 1;
-    teamCount.set(d.job.team, teamPosition);
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i];
+    const job = d.job;
+    const teamPosition = (teamCount.get(job.team) ?? 0) + 1;
+    teamCount.set(job.team, teamPosition);
     const at = simulated ? simulated[i] : NaN;
     const eta = d.fixedEta === undefined ? null : (d.fixedEta ?? (at === at ? at : null));
     const decision: WaitDecision = {
       type: 'wait',
-      jobId: d.job.id,
-      team: d.job.team,
-      gpuKind: d.job.gpu.kind,
+      jobId: job.id,
+      team: job.team,
+      gpuKind: job.gpu.kind,
       reason: d.detail.reason,
-      message: state.options.explain ? say.explainWait(d.detail, eta) : '',
+      message: explain ? say.explainWait(d.detail, eta) : '',
       teamPosition,
       overallPosition: i + 1,
       eta,
     };
     if (d.reservation) decision.reservation = d.reservation;
-    return decision;
-  });
+    out.push(decision);
+  }
 }
 
 function listFor<T>(map: Map<string, T[]>, k: string): T[] {

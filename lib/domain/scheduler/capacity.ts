@@ -55,10 +55,10 @@ export type Allocation = Map<number, number>;
  */
 export function placeJob(avail: readonly number[], count: number, singleNode: boolean): Allocation | null {
   const single = bestFit(avail, count);
-  if (single >= 0) return new Map([[single, count]]);
+  if (single >= 0) return new Map<number, number>().set(single, count);
   if (singleNode) return null;
   let total = 0;
-  for (const a of avail) total += a;
+  for (let i = 0; i < avail.length; i++) total += avail[i];
   if (total < count) return null;
   const used = new Set<number>();
   const alloc: Allocation = new Map();
@@ -104,11 +104,19 @@ function findBestFit(avail: readonly number[], count: number, skip: Set<number> 
 
 export function sumFree(avail: readonly number[]): number {
   let s = 0;
-  for (const a of avail) s += a;
+  for (let i = 0; i < avail.length; i++) s += avail[i];
   return s;
 }
 
 export function toPlacements(pool: KindPool, alloc: Allocation): NodePlacement[] {
+  // Most jobs sit on one node: skip the entry arrays and the sort.
+  if (alloc.size === 1) {
+    const out: NodePlacement[] = [];
+    alloc.forEach((count, i) => {
+      if (count > 0) out.push({ node: pool.names[i], count });
+    });
+    return out;
+  }
   return [...alloc.entries()]
     .filter(([, count]) => count > 0)
     .sort((a, b) => a[0] - b[0])
@@ -144,11 +152,13 @@ export function findEarliestStart(
   const now0 = placeJob(avail, count, singleNode);
   if (now0) return { startAt: now, alloc: now0, freeAt: avail };
   const live = releases.filter((r) => !r.cancelled).sort((a, b) => a.at - b.at);
+  // Map.forEach rather than for-of: no iterator and entry arrays per release.
+  const giveBack = (c: number, n: number) => {
+    avail[n] += c;
+  };
   for (let i = 0; i < live.length; ) {
     const at = live[i].at;
-    for (; i < live.length && live[i].at === at; i++) {
-      for (const [n, c] of live[i].parts) avail[n] += c;
-    }
+    for (; i < live.length && live[i].at === at; i++) live[i].parts.forEach(giveBack);
     const alloc = placeJob(avail, count, singleNode);
     if (alloc) return { startAt: Math.max(at, now), alloc, freeAt: avail };
   }

@@ -6,40 +6,34 @@
 // One simulation per GPU kind covers every waiting job of that kind. Kinds do not interact (quota
 // and cohort accounts are per kind), so each works on its own copy of the few numbers it changes:
 // per-account arrays indexed by the ledger's dense account ids, not a cloned ledger.
-import type { Allocation } from './capacity';
+import type { Allocation, Release } from './capacity';
 import { bestFit, placeJob } from './capacity';
 import type { PassState, WaitDraft } from './admit';
 import { MinHeap } from './heap';
 import type { TeamAccount } from './ledger';
 import { accountOf } from './ledger';
-import type { QueuedJob } from './schema';
-import { rankOf } from './schema';
 
-interface Pending {
-  jobs: QueuedJob[];
-  positions: number[];
-}
-
+/**
+ * A team's waiting jobs of one kind, in queue order: a chain through queue positions (see
+ * Waiting.after) rather than arrays of its own, so building hundreds of lanes allocates little.
+ */
 interface Lane {
-  jobs: QueuedJob[];
-  /** GPUs each job needs (read again and again while the lane waits). */
-  counts: number[];
-  positions: number[];
-  next: number;
+  /** Queue position of the lane's next job (-1 once all started). */
+  at: number;
+  /** Position of its last job, while the chain is being built. */
+  last: number;
   account: TeamAccount;
   /** While blocked: on the team's hard limit (only its own releases help) rather than on borrowing. */
   hardLimit: boolean;
 }
 
-interface SimEvent {
-  at: number;
-  /** Where the GPUs come back: `gpus` on one node (`node`, -1 for none) or, across nodes, `parts`. */
-  parts: Allocation | null;
-  node: number;
-  gpus: number;
-  account: TeamAccount | undefined;
-  classRank: number;
-  count: number;
+/** The simulated jobs by queue position. */
+interface Waiting {
+  drafts: WaitDraft[];
+  /** GPUs each job needs (read again and again while its lane waits); plain numbers, as in EventQueue. */
+  need: number[];
+  /** Position of the same lane's next job (-1: none). */
+  after: Int32Array;
 }
 
 /** Per-pass copies of the ledger numbers the simulation moves. */
@@ -54,48 +48,82 @@ interface SimBook {
 }
 
 /**
- * Events by time, the keys kept apart from the events so sifting compares plain numbers. Events
- * at the same instant are applied together, so their order among themselves does not matter.
+ * Events by time (GPUs coming back, usage dropping), as parallel typed arrays rather than an
+ * object per event: a pass queues an event for every running job and every simulated start, and
+ * those objects were a large share of its garbage. An event is an id into the payload arrays;
+ * the heap holds (time, id) so sifting compares plain numbers. Sized once for the largest kind
+ * and cleared between kinds. Events at the same instant are applied together, so their order
+ * among themselves does not matter.
  */
 class EventQueue {
-  private ats: number[] = [];
-  private items: SimEvent[] = [];
+  /** Where the GPUs come back: `gpus` on one node (`node`, -1 for none) or, across nodes, `parts`. */
+  readonly node: Int32Array;
+  // GPU counts stay plain (small-integer) arrays: values read from a Float64Array are doubles,
+  // and adding those into the per-node free counts would turn them into double arrays.
+  readonly gpus: number[];
+  readonly parts: (Allocation | null)[];
+  /** Whose usage drops by `count` (undefined: nobody's, e.g. a hold lapsing). */
+  readonly account: (TeamAccount | undefined)[];
+  readonly count: number[];
+  private readonly heapAt: Float64Array;
+  private readonly heapId: Int32Array;
+  private size = 0;
+  private used = 0;
 
-  get size(): number {
-    return this.items.length;
+  constructor(capacity: number) {
+    this.node = new Int32Array(capacity);
+    this.gpus = new Array<number>(capacity).fill(0);
+    this.parts = new Array<Allocation | null>(capacity).fill(null);
+    this.account = new Array<TeamAccount | undefined>(capacity).fill(undefined);
+    this.count = new Array<number>(capacity).fill(0);
+    this.heapAt = new Float64Array(capacity);
+    this.heapId = new Int32Array(capacity);
+  }
+
+  clear(): void {
+    // Drop references so a finished kind's allocations and accounts are not kept alive.
+    this.parts.fill(null, 0, this.used);
+    this.account.fill(undefined, 0, this.used);
+    this.size = 0;
+    this.used = 0;
   }
 
   /** Time of the next event (Infinity when none). */
   peekAt(): number {
-    return this.items.length > 0 ? this.ats[0] : Infinity;
+    return this.size > 0 ? this.heapAt[0] : Infinity;
   }
 
-  push(e: SimEvent): void {
-    const ats = this.ats;
-    const items = this.items;
-    const at = e.at;
-    let i = items.length;
-    ats.push(at);
-    items.push(e);
+  add(at: number, parts: Allocation | null, node: number, gpus: number, account: TeamAccount | undefined, count: number): void {
+    const id = this.used++;
+    this.parts[id] = parts;
+    this.node[id] = node;
+    this.gpus[id] = gpus;
+    this.account[id] = account;
+    this.count[id] = count;
+    const ats = this.heapAt;
+    const ids = this.heapId;
+    let i = this.size++;
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (!(at < ats[p])) break;
       ats[i] = ats[p];
-      items[i] = items[p];
+      ids[i] = ids[p];
       i = p;
     }
     ats[i] = at;
-    items[i] = e;
+    ids[i] = id;
   }
 
-  pop(): SimEvent | undefined {
-    const ats = this.ats;
-    const items = this.items;
-    const n = items.length - 1;
-    if (n < 0) return undefined;
-    const top = items[0];
-    const lastAt = ats.pop()!;
-    const last = items.pop()!;
+  /** Removes the next event and returns its id (-1 when none). */
+  pop(): number {
+    const ats = this.heapAt;
+    const ids = this.heapId;
+    const n = this.size - 1;
+    if (n < 0) return -1;
+    this.size = n;
+    const top = ids[0];
+    const lastAt = ats[n];
+    const last = ids[n];
     if (n > 0) {
       let i = 0;
       for (;;) {
@@ -105,60 +133,55 @@ class EventQueue {
         const m = r < n && ats[r] < ats[l] ? r : l;
         if (!(ats[m] < lastAt)) break;
         ats[i] = ats[m];
-        items[i] = items[m];
+        ids[i] = ids[m];
         i = m;
       }
       ats[i] = lastAt;
-      items[i] = last;
+      ids[i] = last;
     }
     return top;
   }
 }
-const lessLane = (a: Lane, b: Lane): boolean => a.positions[a.next] < b.positions[b.next];
+const lessLane = (a: Lane, b: Lane): boolean => a.at < b.at;
 
 /** Expected start of each draft, by its position in `drafts` (NaN where not simulated or never starting). */
 export function estimateStarts(state: PassState, drafts: WaitDraft[]): Float64Array {
-  const byKind = new Map<string, Pending>();
+  const etas = new Float64Array(drafts.length).fill(NaN);
+  const { ledger } = state;
+  // One lane per team account (dense ids, so an array finds it), grouped by kind; the drafts
+  // come in queue order, so each lane's jobs do too.
+  const laneOf: (Lane | undefined)[] = [];
+  const lanesByKind = new Map<string, Lane[]>();
+  const waiting: Waiting = { drafts, need: new Array<number>(drafts.length).fill(0), after: new Int32Array(drafts.length).fill(-1) };
+  const pendingByKind = new Map<string, number>();
   for (let position = 0; position < drafts.length; position++) {
     const d = drafts[position];
     // Fixed ETAs (reservations, reclaims) and never-starting jobs are not simulated.
     if (d.fixedEta !== null) continue;
-    let list = byKind.get(d.job.gpu.kind);
-    if (!list) byKind.set(d.job.gpu.kind, (list = { jobs: [], positions: [] }));
-    list.jobs.push(d.job);
-    list.positions.push(position);
-  }
-  const etas = new Float64Array(drafts.length).fill(NaN);
-  if (byKind.size === 0) return etas;
-  const { ledger } = state;
-  // Resolve every account the simulations touch before sizing the arrays.
-  const events = new Map<string, SimEvent[]>();
-  for (const [kind, releases] of state.releases) {
-    if (!byKind.has(kind)) continue;
-    const list: SimEvent[] = [];
-    for (const r of releases) {
-      if (r.cancelled) continue;
-      const charged = r.team !== undefined && r.classRank !== undefined && !!r.count;
-      const account = charged ? (r.account ?? accountOf(ledger, r.team!, kind)) : undefined;
-      const event: SimEvent = { at: r.at, parts: null, node: -1, gpus: 0, account, classRank: r.classRank ?? 0, count: r.count ?? 0 };
-      if (r.parts.size > 1) event.parts = r.parts;
-      else for (const [i, c] of r.parts) (event.node = i), (event.gpus = c);
-      list.push(event);
+    const job = d.job;
+    const kind = job.gpu.kind;
+    const account = d.account ?? accountOf(ledger, job.team, kind);
+    waiting.need[position] = job.gpu.count;
+    let lane = laneOf[account.id];
+    if (!lane) {
+      laneOf[account.id] = lane = { at: position, last: position, account, hardLimit: false };
+      let lanes = lanesByKind.get(kind);
+      if (!lanes) lanesByKind.set(kind, (lanes = []));
+      lanes.push(lane);
+    } else {
+      waiting.after[lane.last] = position;
+      lane.last = position;
     }
-    events.set(kind, list);
+    pendingByKind.set(kind, (pendingByKind.get(kind) ?? 0) + 1);
   }
-  const lanesByKind = new Map<string, Lane[]>();
-  for (const [kind, pending] of byKind) {
-    const lanes = new Map<string, Lane>();
-    for (let i = 0; i < pending.jobs.length; i++) {
-      const job = pending.jobs[i];
-      let lane = lanes.get(job.team);
-      if (!lane) lanes.set(job.team, (lane = { jobs: [], counts: [], positions: [], next: 0, account: accountOf(ledger, job.team, kind), hardLimit: false }));
-      lane.jobs.push(job);
-      lane.counts.push(job.gpu.count);
-      lane.positions.push(pending.positions[i]);
-    }
-    lanesByKind.set(kind, [...lanes.values()]);
+  if (lanesByKind.size === 0) return etas;
+  // Resolve every account the simulations touch before sizing the arrays, and size the event
+  // queue for the kind with the most events (each release, and at most one start per job).
+  let capacity = 0;
+  for (const [kind, pending] of pendingByKind) {
+    const releases = state.releases.get(kind) ?? [];
+    for (const r of releases) if (!r.account && isCharged(r)) accountOf(ledger, r.team!, kind);
+    capacity = Math.max(capacity, releases.length + pending);
   }
   const teams = ledger.accounts;
   const cohorts = ledger.cohortAccounts;
@@ -172,13 +195,41 @@ export function estimateStarts(state: PassState, drafts: WaitDraft[]): Float64Ar
   };
   for (let i = 0; i < teams.length; i++) book.teamUsed[i] = teams[i].usage[4];
   for (let i = 0; i < cohorts.length; i++) book.cohortUsed[i] = cohorts[i].usage;
+  const events = new EventQueue(capacity);
+  // A release's only node, read with Map.forEach: a for-of over each release's map allocated an
+  // iterator and an entry per release, a large share of the pass's garbage.
+  let onlyNode = -1;
+  let onlyGpus = 0;
+  const takeOnly = (gpus: number, node: number) => {
+    onlyNode = node;
+    onlyGpus = gpus;
+  };
   for (const [kind, lanes] of lanesByKind) {
     const pool = state.pools.get(kind);
     if (!pool) continue;
+    events.clear();
+    for (const r of state.releases.get(kind) ?? []) {
+      if (r.cancelled) continue;
+      const account = isCharged(r) ? (r.account ?? accountOf(ledger, r.team!, kind)) : undefined;
+      const count = r.count ?? 0;
+      if (r.parts.size > 1) {
+        events.add(r.at, r.parts, -1, 0, account, count);
+      } else {
+        onlyNode = -1;
+        onlyGpus = 0;
+        r.parts.forEach(takeOnly);
+        events.add(r.at, null, onlyNode, onlyGpus, account, count);
+      }
+    }
     book.overflow = ledger.kinds.get(kind)?.overflow ?? 0;
-    simulateKind([...pool.free], events.get(kind) ?? [], lanes, book, state.now, etas);
+    simulateKind(pool.free.slice(), events, lanes, waiting, book, state.now, etas);
   }
   return etas;
+}
+
+/** Whether a release moves usage when it happens (holds for reclaiming jobs do not). */
+function isCharged(r: Release): boolean {
+  return r.team !== undefined && r.classRank !== undefined && !!r.count;
 }
 
 /** 0 when the lane's next job is allowed by quota now, 1 on the team's hard limit, 2 on the cohort. */
@@ -201,9 +252,8 @@ function charge(book: SimBook, a: TeamAccount, delta: number): void {
   book.overflow += after - before;
 }
 
-function simulateKind(free: number[], releases: SimEvent[], lanes: Lane[], book: SimBook, now: number, etas: Float64Array): void {
-  const events = new EventQueue();
-  for (const r of releases) events.push(r);
+function simulateKind(free: number[], events: EventQueue, lanes: Lane[], waiting: Waiting, book: SimBook, now: number, etas: Float64Array): void {
+  const { drafts, need, after } = waiting;
   const byHead = new MinHeap<Lane>(lessLane);
   for (const lane of lanes) byHead.push(lane);
   let t = now;
@@ -220,7 +270,7 @@ function simulateKind(free: number[], releases: SimEvent[], lanes: Lane[], book:
   const blocked: Lane[] = [];
   for (;;) {
     for (let lane = byHead.peek(); lane; lane = byHead.peek()) {
-      const count = lane.counts[lane.next];
+      const count = need[lane.at];
       const block = quotaBlock(book, lane.account, count);
       if (block !== 0) {
         lane.hardLimit = block === 1;
@@ -230,7 +280,7 @@ function simulateKind(free: number[], releases: SimEvent[], lanes: Lane[], book:
       // placeJob's choice, without building an Allocation for the usual one-node case.
       if (freeTotal < count && !negative) break;
       const node = bestFit(free, count);
-      const job = lane.jobs[lane.next];
+      const job = drafts[lane.at].job;
       let parts: Allocation | null = null;
       if (node >= 0) {
         free[node] -= count;
@@ -243,31 +293,37 @@ function simulateKind(free: number[], releases: SimEvent[], lanes: Lane[], book:
       freeTotal -= count;
       byHead.pop();
       charge(book, lane.account, count);
-      events.push({ at: t + job.expectedRuntimeSeconds * 1000, parts, node, gpus: count, account: lane.account, classRank: rankOf(job.priority), count });
-      etas[lane.positions[lane.next]] = t;
-      if (++lane.next < lane.jobs.length) byHead.push(lane);
+      events.add(t + job.expectedRuntimeSeconds * 1000, parts, node, count, lane.account, count);
+      etas[lane.at] = t;
+      lane.at = after[lane.at];
+      if (lane.at >= 0) byHead.push(lane);
     }
-    const first = events.pop();
-    if (!first) return;
-    t = Math.max(t, first.at);
+    const at = events.peekAt();
+    if (at === Infinity) return;
+    t = Math.max(t, at);
     const overflowBefore = book.overflow;
     const batch = ++book.batch;
-    for (let e: SimEvent | undefined = first; e; e = events.peekAt() === first.at ? events.pop() : undefined) {
-      if (e.parts) {
-        for (const [i, c] of e.parts) {
+    do {
+      const e = events.pop();
+      const parts = events.parts[e];
+      if (parts) {
+        // Rare (multi-node); a closure here would put `free` and `freeTotal` in a context.
+        for (const [i, c] of parts) {
           free[i] += c;
           freeTotal += c;
         }
-      } else if (e.node >= 0) {
-        free[e.node] += e.gpus;
-        freeTotal += e.gpus;
+      } else if (events.node[e] >= 0) {
+        const gpus = events.gpus[e];
+        free[events.node[e]] += gpus;
+        freeTotal += gpus;
       }
-      if (e.account) {
-        charge(book, e.account, -e.count);
-        book.teamMark[e.account.id] = batch;
-        book.cohortMark[e.account.cohort.id] = batch;
+      const account = events.account[e];
+      if (account) {
+        charge(book, account, -events.count[e]);
+        book.teamMark[account.id] = batch;
+        book.cohortMark[account.cohort.id] = batch;
       }
-    }
+    } while (events.peekAt() === at);
     const spareFreed = book.overflow < overflowBefore;
     for (let i = blocked.length - 1; i >= 0; i--) {
       const lane = blocked[i];
@@ -276,7 +332,7 @@ function simulateKind(free: number[], releases: SimEvent[], lanes: Lane[], book:
       if (!touched) continue;
       // Quota can only tighten until the next release, so a lane still blocked now stays out
       // until then (checked here rather than by queueing it again only to block it again).
-      const block = quotaBlock(book, a, lane.counts[lane.next]);
+      const block = quotaBlock(book, a, need[lane.at]);
       if (block !== 0) {
         lane.hardLimit = block === 1;
         continue;

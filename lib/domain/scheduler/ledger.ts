@@ -185,8 +185,13 @@ export function chargeUsage(ledger: Ledger, team: string, kind: string, classRan
 }
 
 export type QuotaCheck =
-  | { ok: true; borrowed: number; withinGuarantee: boolean }
-  | { ok: false; reason: 'QUOTA_EXHAUSTED' | 'COHORT_EXHAUSTED'; lendable: number };
+  | { readonly ok: true; readonly borrowed: number; readonly withinGuarantee: boolean }
+  | { readonly ok: false; readonly reason: 'QUOTA_EXHAUSTED' | 'COHORT_EXHAUSTED'; readonly lendable: number };
+
+// The two common answers, shared (read-only): a pass checks quota for every waiting job. Not
+// frozen, so they keep the shapes of the answers built below and reads of them stay monomorphic.
+const WITHIN_GUARANTEE: QuotaCheck = { ok: true, borrowed: 0, withinGuarantee: true };
+const OVER_LIMIT: QuotaCheck = { ok: false, reason: 'QUOTA_EXHAUSTED', lendable: 0 };
 
 /**
  * Within the guarantee a job is always allowed (the guarantee is honoured, by reclaiming if
@@ -196,8 +201,8 @@ export type QuotaCheck =
 export function checkAccount(acc: TeamAccount, count: number): QuotaCheck {
   const q = acc.quota;
   const used = acc.usage[4];
-  if (used + count <= q.guaranteed) return { ok: true, borrowed: 0, withinGuarantee: true };
-  if (used + count > q.guaranteed + q.borrowingLimit) return { ok: false, reason: 'QUOTA_EXHAUSTED', lendable: 0 };
+  if (used + count <= q.guaranteed) return WITHIN_GUARANTEE;
+  if (used + count > q.guaranteed + q.borrowingLimit) return OVER_LIMIT;
   const c = acc.cohort;
   const grow = Math.max(0, c.usage + count - c.guarantee) - Math.max(0, c.usage - c.guarantee);
   if (acc.totals.overflow + grow > acc.totals.spare) {

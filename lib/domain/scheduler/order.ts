@@ -5,7 +5,6 @@
 // a team and GPU kind: class, then first come first served.
 import type { Ledger, TeamAccount } from './ledger';
 import { accountOf, heldFrom } from './ledger';
-import { Table } from './table';
 import type { ShareBook } from './fair-share';
 import type { ShareCell, TeamShare } from './fair-share';
 import { addHeldTo, shareCell, teamShare } from './fair-share';
@@ -35,7 +34,7 @@ interface Lane {
   id: string;
 }
 
-/** Bumped whenever the team gets a job: its queued lanes' keys are then stale. */
+/** Bumped whenever the team's share rises: its queued lanes' keys are then stale. */
 interface TeamClock {
   version: number;
 }
@@ -43,12 +42,6 @@ interface TeamClock {
 export interface Ranked {
   job: QueuedJob;
   rank: number;
-}
-
-interface LaneSeed {
-  team: string;
-  kind: string;
-  items: Ranked[];
 }
 
 function compareRanked(a: Ranked, b: Ranked): number {
@@ -132,6 +125,8 @@ export class QueueOrder {
   private readonly clocks = new Map<string, TeamClock>();
   private last: Lane | null = null;
   private lastRank = 0;
+  /** Whether the last job raised its team's share (only then are the team's other queued keys stale). */
+  private lastMoved = false;
   /** Jobs that would have to borrow, set aside in the first sweep so their lane's later jobs that fit the guarantee are not stuck behind them. */
   private deferred: Ranked[] | null = [];
 
@@ -153,58 +148,68 @@ export class QueueOrder {
    * every lane's items are already in that order.
    */
   private seed(items: Ranked[], sorted: Int32Array | null): void {
-    const lanes = new Table<LaneSeed>();
-    const all: LaneSeed[] = [];
-    const laneOf: LaneSeed[] = new Array(items.length);
+    // A lane per team account, found by the account's dense id rather than a two-key table;
+    // counted first so each lane's arrays are allocated at their size.
+    const byAccount: (Lane | undefined)[] = [];
+    const all: Lane[] = [];
+    const laneOf: Lane[] = new Array(items.length);
     for (let i = 0; i < items.length; i++) {
-      const item = items[i];
-      const { team, gpu } = item.job;
-      let lane = lanes.get(team, gpu.kind);
+      const { team, gpu } = items[i].job;
+      const account = accountOf(this.ledger, team, gpu.kind);
+      let lane = byAccount[account.id];
       if (!lane) {
-        lanes.set(team, gpu.kind, (lane = { team, kind: gpu.kind, items: [] }));
+        byAccount[account.id] = lane = this.newLane(team, gpu.kind, account);
         all.push(lane);
       }
-      if (sorted) laneOf[i] = lane;
-      else lane.items.push(item);
+      laneOf[i] = lane;
+      // Counts the lane's jobs for now; reset to 0 below.
+      lane.next++;
     }
-    if (sorted) {
-      for (let k = 0; k < sorted.length; k++) {
-        const i = sorted[k];
-        laneOf[i].items.push(items[i]);
-      }
+    for (let i = 0; i < all.length; i++) {
+      const lane = all[i];
+      lane.jobs = new Array(lane.next);
+      lane.ranks = new Array(lane.next);
+      lane.baseRanks = new Array(lane.next);
+      lane.next = 0;
     }
-    for (const { team, kind, items: laneItems } of all) {
-      let clock = this.clocks.get(team);
-      if (!clock) this.clocks.set(team, (clock = { version: 0 }));
-      const n = laneItems.length;
-      const jobs = new Array<QueuedJob>(n);
-      const ranks = new Array<number>(n);
-      const baseRanks = new Array<number>(n);
-      for (let i = 0; i < n; i++) {
-        jobs[i] = laneItems[i].job;
-        ranks[i] = laneItems[i].rank;
-        baseRanks[i] = classRank(jobs[i].priority);
-      }
-      const lane: Lane = {
-        team,
-        kind,
-        account: accountOf(this.ledger, team, kind),
-        clock,
-        held: shareCell(this.book, team, kind),
-        teamShare: teamShare(this.book, team),
-        jobs,
-        ranks,
-        baseRanks,
-        next: 0,
-        version: 0,
-        borrow: 0,
-        rank: 0,
-        share: 0,
-        submittedAt: 0,
-        id: '',
-      };
+    // In lane order; `next` is the fill position until the lane is queued.
+    for (let k = 0; k < items.length; k++) {
+      const i = sorted ? sorted[k] : k;
+      const item = items[i];
+      const lane = laneOf[i];
+      lane.jobs[lane.next] = item.job;
+      lane.ranks[lane.next] = item.rank;
+      lane.baseRanks[lane.next] = classRank(item.job.priority);
+      lane.next++;
+    }
+    for (let i = 0; i < all.length; i++) {
+      const lane = all[i];
+      lane.next = 0;
       this.pushLane(lane);
     }
+  }
+
+  private newLane(team: string, kind: string, account: TeamAccount): Lane {
+    let clock = this.clocks.get(team);
+    if (!clock) this.clocks.set(team, (clock = { version: 0 }));
+    return {
+      team,
+      kind,
+      account,
+      clock,
+      held: shareCell(this.book, team, kind),
+      teamShare: teamShare(this.book, team),
+      jobs: [],
+      ranks: [],
+      baseRanks: [],
+      next: 0,
+      version: 0,
+      borrow: 0,
+      rank: 0,
+      share: 0,
+      submittedAt: 0,
+      id: '',
+    };
   }
 
   /** Effective rank of the job last returned by next(). */
@@ -212,12 +217,19 @@ export class QueueOrder {
     return this.lastRank;
   }
 
+  /** Ledger account (team and kind) of the job last returned by next(), so the pass need not look it up again. */
+  get account(): TeamAccount | undefined {
+    return this.last?.account;
+  }
+
   /** The next job to consider. Call after the previous job's admission was booked in the ledger. */
   next(): QueuedJob | undefined {
     if (this.last) {
       const lane = this.last;
       this.last = null;
-      lane.clock.version++;
+      // A lane's key is its team's share plus numbers of its own account, which only its own
+      // jobs change; so the team's other lanes are stale only if the share moved.
+      if (this.lastMoved) lane.clock.version++;
       if (lane.next < lane.jobs.length) this.pushLane(lane);
     }
     for (;;) {
@@ -242,7 +254,9 @@ export class QueueOrder {
       const job = lane.jobs[lane.next++];
       // Counted as held for ordering even if it ends up waiting, so teams interleave fairly in
       // the positions shown to users.
+      const shareBefore = lane.teamShare.share;
       addHeldTo(lane.held, job.gpu.count);
+      this.lastMoved = lane.teamShare.share !== shareBefore;
       this.last = lane;
       return job;
     }

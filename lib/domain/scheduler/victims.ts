@@ -83,19 +83,43 @@ export function sortVictims(views: RunningView[]): void {
 
 /**
  * `sorted` is in compareVictims order (sorted once per pass). Jobs already stopping come first,
- * and jobs that are not eligible even on their own are dropped before any planning.
+ * and jobs that are not eligible even on their own are dropped before any planning. This runs
+ * once per reclaiming job over every running job of the kind, so it fills the pool's scratch
+ * lists instead of new arrays: the first `L.ordered` entries of the returned list are valid until
+ * the next call for the pool (entries past them are stale).
  */
-function orderVictims(sorted: RunningView[], eligible: Eligible): RunningView[] {
-  const stopping: RunningView[] = [];
-  const others: RunningView[] = [];
+function orderVictims(L: NodeLists, sorted: RunningView[], eligible: Eligible): RunningView[] {
+  const stopping = L.stopping;
+  const others = L.others;
+  let s = 0;
+  let o = 0;
   for (let i = 0; i < sorted.length; i++) {
     const v = sorted[i];
     if (v.claimed || !eligible(v, 0)) continue;
-    (v.stopping ? stopping : others).push(v);
+    if (v.stopping) stopping[s++] = v;
+    else others[o++] = v;
   }
-  if (stopping.length === 0) return others;
-  for (let i = 0; i < others.length; i++) stopping.push(others[i]);
+  L.ordered = s + o;
+  if (s === 0) return others;
+  for (let i = 0; i < o; i++) stopping[s + i] = others[i];
   return stopping;
+}
+
+/**
+ * What the whole set of victims must also achieve: at least `gpus` of their GPUs are `account`'s
+ * own (a team stopping its lower-priority jobs to come within its quota). Data rather than a
+ * callback, so planning can count it as it goes.
+ */
+export interface OwnShare {
+  account: TeamAccount;
+  gpus: number;
+}
+
+function ownEnough(taken: RunningView[], own: OwnShare | null): boolean {
+  if (!own || own.gpus <= 0) return true;
+  let mine = 0;
+  for (let i = 0; i < taken.length; i++) if (taken[i].account === own.account) mine += taken[i].count;
+  return mine >= own.gpus;
 }
 
 export function selectVictims(
@@ -105,22 +129,25 @@ export function selectVictims(
   count: number,
   singleNode: boolean,
   eligible: Eligible,
-  /** An extra condition on the whole set, e.g. enough of the team's own jobs stop to fit its quota. */
-  sufficient: (taken: RunningView[]) => boolean = () => true,
+  /** An extra condition on the whole set (null: none). */
+  own: OwnShare | null = null,
 ): VictimPlan | null {
-  const ordered = orderVictims(candidates, eligible);
-  if (ordered.length === 0) return null;
+  const L = listsFor(pool);
+  const ordered = orderVictims(L, candidates, eligible);
+  const n = L.ordered;
+  if (n === 0) return null;
   const fitsNow = placeJob(pool.free, count, singleNode);
   if (fitsNow) {
     // Room exists; only the quota needs victims (the team's own lower-priority jobs).
-    const chosen = takeUntil(ordered, eligible, sufficient);
+    const sufficient = (taken: RunningView[]) => ownEnough(taken, own);
+    const chosen = takeUntil(ordered, n, eligible, sufficient);
     return chosen ? { victims: prune(chosen, sufficient), alloc: fitsNow } : null;
   }
-  if (!singleNode) return planAcross(pool, ordered, count, eligible, sufficient);
-  return planOnOneNode(pool, ordered, count, eligible, sufficient);
+  if (!singleNode) return planAcross(pool, ordered, n, count, eligible, own);
+  return planOnOneNode(pool, L, ordered, n, count, eligible, own);
 }
 
-/** Per-pool scratch for planOnOneNode: per node, a list of (victim, GPUs there) in preemption order. */
+/** Per-pool scratch for victim planning: per node, a list of (victim, GPUs there) in preemption order. */
 interface NodeLists {
   head: Int32Array;
   tail: Int32Array;
@@ -133,8 +160,15 @@ interface NodeLists {
   view: Int32Array;
   gpus: Float64Array;
   next: Int32Array;
+  /** Entries taken on the node being walked, and on the best node so far (swapped when it wins). */
+  walk: Int32Array;
+  best: Int32Array;
   /** Nodes in order of first appearance. */
   nodes: Int32Array;
+  /** orderVictims' lists (stopping first, then the others) and how many entries are valid. */
+  stopping: RunningView[];
+  others: RunningView[];
+  ordered: number;
 }
 
 const scratch = new WeakMap<KindPool, NodeLists>();
@@ -143,7 +177,20 @@ function listsFor(pool: KindPool): NodeLists {
   let s = scratch.get(pool);
   if (!s) {
     const n = pool.free.length;
-    s = { head: new Int32Array(n).fill(-1), tail: new Int32Array(n), reach: new Float64Array(n), view: new Int32Array(64), gpus: new Float64Array(64), next: new Int32Array(64), nodes: new Int32Array(n) };
+    s = {
+      head: new Int32Array(n).fill(-1),
+      tail: new Int32Array(n),
+      reach: new Float64Array(n),
+      view: new Int32Array(64),
+      gpus: new Float64Array(64),
+      next: new Int32Array(64),
+      walk: new Int32Array(64),
+      best: new Int32Array(64),
+      nodes: new Int32Array(n),
+      stopping: [],
+      others: [],
+      ordered: 0,
+    };
     scratch.set(pool, s);
   }
   return s;
@@ -152,121 +199,139 @@ function listsFor(pool: KindPool): NodeLists {
 /**
  * For a single-node job: on each node, take victims there in preemption order until the job
  * fits; keep the node needing the fewest new victims, then the ones earliest in preemption order.
- * Only the winner is pruned, so each node costs one pass over its own victims.
+ * Only the winner is pruned, so each node costs one pass over its own victims. A walk records
+ * entry numbers in scratch arrays; only the winner's become a list of views.
  */
 function planOnOneNode(
   pool: KindPool,
+  L: NodeLists,
   ordered: RunningView[],
+  n: number,
   count: number,
   eligible: Eligible,
-  sufficient: (taken: RunningView[]) => boolean,
+  own: OwnShare | null,
 ): VictimPlan | null {
-  const L = listsFor(pool);
   let entries = 0;
-  for (let k = 0; k < ordered.length; k++) entries += ordered[k].nodes.length;
+  for (let k = 0; k < n; k++) entries += ordered[k].nodes.length;
   if (L.view.length < entries) {
     const size = Math.max(entries, L.view.length * 2);
     L.view = new Int32Array(size);
     L.gpus = new Float64Array(size);
     L.next = new Int32Array(size);
+    L.walk = new Int32Array(size);
+    L.best = new Int32Array(size);
   }
   const { head, tail, reach, view, gpus, next, nodes } = L;
   let e = 0;
   let nodeCount = 0;
-  for (let k = 0; k < ordered.length; k++) {
+  for (let k = 0; k < n; k++) {
     const on = ordered[k].nodes;
     const counts = ordered[k].counts;
     for (let j = 0; j < on.length; j++) {
-      const n = on[j];
+      const node = on[j];
       const g = counts[j];
       view[e] = k;
       gpus[e] = g;
       next[e] = -1;
-      if (head[n] < 0) {
-        head[n] = e;
-        reach[n] = pool.free[n];
-        nodes[nodeCount++] = n;
+      if (head[node] < 0) {
+        head[node] = e;
+        reach[node] = pool.free[node];
+        nodes[nodeCount++] = node;
       } else {
-        next[tail[n]] = e;
+        next[tail[node]] = e;
       }
-      tail[n] = e;
-      reach[n] += g;
+      tail[node] = e;
+      reach[node] += g;
       e++;
     }
   }
+  // GPUs the team must give up itself (0: no such condition); counted on the walk.
+  const ownAccount = own && own.gpus > 0 ? own.account : null;
+  const ownNeed = ownAccount ? own!.gpus : 0;
   // The winner is the least (fresh, last, spare, node): a total order, so the order in which nodes
   // are tried changes nothing; stopping a node's walk once it needs more fresh victims than the
   // best so far only skips nodes that cannot win.
+  let walk = L.walk;
+  let best = L.best;
+  let bestCount = 0;
   let bestNode = -1;
-  let bestTaken: RunningView[] = [];
   let bestFresh = 0;
   let bestLast = 0;
   let bestSpare = 0;
   for (let x = 0; x < nodeCount; x++) {
     const i = nodes[x];
     if (pool.capacity[i] < count || reach[i] < count) continue;
-    const taken: RunningView[] = [];
+    let taken = 0;
+    let mine = 0;
     let avail = pool.free[i];
     let fresh = 0;
     let last = -1;
     for (let e = head[i]; e >= 0; e = next[e]) {
       const v = ordered[view[e]];
       if (!eligible(v, v.account.taken)) continue;
-      taken.push(v);
+      walk[taken++] = e;
       v.account.taken += v.count;
+      if (v.account === ownAccount) mine += v.count;
       avail += gpus[e];
       if (!v.stopping) {
         fresh++;
         last = view[e];
       }
-      if (avail >= count && sufficient(taken)) break;
+      if (avail >= count && mine >= ownNeed) break;
       if (bestNode >= 0 && fresh > bestFresh) break;
     }
-    for (let t = 0; t < taken.length; t++) taken[t].account.taken = 0;
-    if (avail < count || !sufficient(taken)) continue;
+    for (let t = 0; t < taken; t++) ordered[view[walk[t]]].account.taken = 0;
+    if (avail < count || mine < ownNeed) continue;
     const spare = avail - count;
     const better =
       bestNode < 0 ||
       fresh < bestFresh ||
       (fresh === bestFresh && (last < bestLast || (last === bestLast && (spare < bestSpare || (spare === bestSpare && i < bestNode)))));
     if (better) {
+      const won = walk;
+      walk = best;
+      best = won;
+      bestCount = taken;
       bestNode = i;
-      bestTaken = taken;
       bestFresh = fresh;
       bestLast = last;
       bestSpare = spare;
     }
   }
+  L.walk = walk;
+  L.best = best;
   for (let x = 0; x < nodeCount; x++) head[nodes[x]] = -1;
   if (bestNode < 0) return null;
   const node = bestNode;
-  const victims = prune(bestTaken, (t) => pool.free[node] + sumOn(t, node) >= count && sufficient(t));
+  const chosen = new Array<RunningView>(bestCount);
+  for (let t = 0; t < bestCount; t++) chosen[t] = ordered[view[best[t]]];
+  const victims = prune(chosen, (t) => pool.free[node] + sumOn(t, node) >= count && ownEnough(t, own));
   return { victims, alloc: new Map([[node, count]]) };
 }
 
-function planAcross(
-  pool: KindPool,
-  ordered: RunningView[],
-  count: number,
-  eligible: Eligible,
-  sufficient: (taken: RunningView[]) => boolean,
-): VictimPlan | null {
+function planAcross(pool: KindPool, ordered: RunningView[], n: number, count: number, eligible: Eligible, own: OwnShare | null): VictimPlan | null {
   const base = sumFree(pool.free);
-  const enough = (taken: RunningView[]) => base + taken.reduce((s, v) => s + v.count, 0) >= count && sufficient(taken);
-  const chosen = takeUntil(ordered, eligible, enough);
+  const enough = (taken: RunningView[]) => {
+    let gpus = base;
+    for (let i = 0; i < taken.length; i++) gpus += taken[i].count;
+    return gpus >= count && ownEnough(taken, own);
+  };
+  const chosen = takeUntil(ordered, n, eligible, enough);
   if (!chosen) return null;
   const kept = prune(chosen, enough);
-  const avail = [...pool.free];
-  for (const v of kept) for (const [n, c] of v.alloc) avail[n] += c;
+  const avail = pool.free.slice();
+  for (const v of kept) for (let j = 0; j < v.nodes.length; j++) avail[v.nodes[j]] += v.counts[j];
   const alloc = placeJob(avail, count, false);
   return alloc ? { victims: kept, alloc } : null;
 }
 
-function takeUntil(ordered: RunningView[], eligible: Eligible, done: (taken: RunningView[]) => boolean): RunningView[] | null {
+/** The first `n` of `ordered`, taken in order while eligible until `done`. */
+function takeUntil(ordered: RunningView[], n: number, eligible: Eligible, done: (taken: RunningView[]) => boolean): RunningView[] | null {
   const taken: RunningView[] = [];
   if (done(taken)) return taken;
   let result: RunningView[] | null = null;
-  for (const v of ordered) {
+  for (let k = 0; k < n; k++) {
+    const v = ordered[k];
     if (!eligible(v, v.account.taken)) continue;
     taken.push(v);
     v.account.taken += v.count;
@@ -291,6 +356,9 @@ function prune(chosen: RunningView[], enough: (taken: RunningView[]) => boolean)
 
 function sumOn(views: RunningView[], node: number): number {
   let s = 0;
-  for (const v of views) s += v.alloc.get(node) ?? 0;
+  for (let i = 0; i < views.length; i++) {
+    const v = views[i];
+    for (let j = 0; j < v.nodes.length; j++) if (v.nodes[j] === node) s += v.counts[j];
+  }
   return s;
 }
