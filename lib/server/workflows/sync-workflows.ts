@@ -132,6 +132,34 @@ export async function syncVanishedWorkflow({ ctx }: { ctx: Ctx }, wf: Workflow):
 }
 
 /**
+ * The phase half of syncWorkflow: moves the job on by its Workflow's phase (conditional, so any
+ * number of calls in any order never move a job backwards or twice). null when the Workflow is
+ * not the current attempt of a job Gantry knows.
+ */
+export async function syncWorkflowPhase({ ctx }: { ctx: Ctx }, wf: Workflow): Promise<{ jobId: number; moved: boolean; early?: boolean } | null> {
+  const id = jobIdOf(wf);
+  if (id === null) return null;
+  const name = wf.metadata.name!;
+  // Only Workflows of jobs Gantry still knows, and only the attempt the job points at now.
+  const [job] = await ctx.db.select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName, admittedAt: jobs.admittedAt }).from(jobs).where(eq(jobs.id, id));
+  if (!job || job.workflowName !== name) return null;
+  const status = wf.status ?? {};
+  // early: the Workflow was created and has started, but the launch has not yet recorded the
+  // job as submitted; the phase applies once it has.
+  if (job.state === 'admitted') return { jobId: id, moved: false, early: true };
+  if ((job.state !== 'submitted' && job.state !== 'running') || endedBefore(status, job.admittedAt)) return { jobId: id, moved: false };
+  const moved = await applyWorkflowPhase(ctx, job, {
+    jobId: String(id),
+    workflowName: name,
+    phase: status.phase ?? null,
+    startedAt: status.startedAt ?? null,
+    finishedAt: status.finishedAt ?? null,
+    message: status.message ?? null,
+  });
+  return { jobId: id, moved };
+}
+
+/**
  * One Workflow object (from a list or a watch event): moves its job on by phase, overwrites the
  * job's snapshot when the resourceVersion or uid changed, and stores step logs. Idempotent.
  */
@@ -141,24 +169,12 @@ export async function syncWorkflow(
   deps: Pick<WorkflowSyncDeps, 'readLog' | 'podNames'> = clusterDeps,
 ): Promise<WorkflowSyncResult> {
   const result: WorkflowSyncResult = { phaseChanges: 0, snapshots: 0, logsStored: 0 };
-  const id = jobIdOf(wf);
-  if (id === null) return result;
+  const phase = await syncWorkflowPhase({ ctx }, wf);
+  if (!phase) return result;
+  if (phase.moved) result.phaseChanges++;
+  const id = phase.jobId;
   const name = wf.metadata.name!;
-  // Only Workflows of jobs Gantry still knows, and only the attempt the job points at now.
-  const [job] = await ctx.db.select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName, admittedAt: jobs.admittedAt }).from(jobs).where(eq(jobs.id, id));
-  if (!job || job.workflowName !== name) return result;
   const status = wf.status ?? {};
-  if ((job.state === 'submitted' || job.state === 'running') && !endedBefore(status, job.admittedAt)) {
-    const moved = await applyWorkflowPhase(ctx, job, {
-      jobId: String(id),
-      workflowName: name,
-      phase: status.phase ?? null,
-      startedAt: status.startedAt ?? null,
-      finishedAt: status.finishedAt ?? null,
-      message: status.message ?? null,
-    });
-    if (moved) result.phaseChanges++;
-  }
 
   const [snap] = await ctx.db
     .select({ rv: workflowSnapshots.resourceVersion, uid: workflowSnapshots.workflowUid, phase: workflowSnapshots.phase, updatedAt: workflowSnapshots.updatedAt })

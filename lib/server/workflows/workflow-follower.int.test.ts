@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { deleteWorkflow, getWorkflow, listWorkflows, watchWorkflows, type WatchHandle } from '@/lib/cluster/workflows';
 import { findStepLog } from '@/lib/cluster/pods';
-import { workflowSnapshots } from '@/lib/db/schema';
+import { jobs, workflowSnapshots } from '@/lib/db/schema';
 import { as, withRollback } from '@/tests/db';
 import { makeTeam, makeUser } from '@/tests/factories';
 import { useSimCluster } from '@/tests/sim';
@@ -134,6 +134,76 @@ describe('workflow follower on the simulated cluster', () => {
       expect(follower.stats.relists).toBe(1);
       await follower.stop();
       await running;
+    }));
+
+  it('moves a job on by its phase while every full-sync slot is busy with another workflow', () =>
+    withRollback(async (ctx) => {
+      const slow = await startJob(ctx, 'follow-slow');
+      const quick = await startJob(ctx, 'follow-quick');
+      const slowWf = await getWorkflow(`gantry-${slow.id}`);
+      const quickWf = await getWorkflow(`gantry-${quick.id}`);
+      // The slow workflow has a finished step whose log read hangs until released: with one
+      // full-sync slot, the quick workflow's events wait behind it, but not its phase.
+      const finished = { id: 'n1', name: 'slow.s1', displayName: 's1', type: 'Pod', templateName: 'main', phase: 'Succeeded', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:00Z' };
+      const slowEvent = { ...slowWf, metadata: { ...slowWf.metadata, resourceVersion: 'slow-1' }, status: { phase: 'Running', nodes: { n1: finished } } };
+      const quickEvent = { ...quickWf, metadata: { ...quickWf.metadata, resourceVersion: 'quick-1' }, status: { phase: 'Running', startedAt: '2026-01-01T00:00:00Z' } };
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      const deps: WorkflowFollowerDeps = {
+        // listed without a phase yet, so only the watch events below carry one; the slow one's
+        // listed object already has the finished step, so the one full-sync slot hangs from the start
+        list: async () => ({ items: [{ ...slowWf, status: { nodes: { n1: finished } } }, { ...quickWf, status: {} }] as never, resourceVersion: '1' }),
+        readLog: async () => {
+          await released;
+          return null;
+        },
+        watch: async (opts) => {
+          opts.onEvent({ type: 'MODIFIED', object: slowEvent as never, resourceVersion: 'slow-1' });
+          opts.onEvent({ type: 'MODIFIED', object: quickEvent as never, resourceVersion: 'quick-1' });
+          return { abort() {}, resourceVersion: 'quick-1' };
+        },
+      };
+      const follower = new WorkflowFollower(ctx, { concurrency: 1 }, deps);
+      const running = follower.start();
+      await waitForState(ctx, quick.id, 'running');
+      expect(follower.stats.events).toBe(0); // no full sync has finished
+      release();
+      // then the slow workflow's event and the quick one's (which took its listed object's place)
+      await vi.waitFor(() => expect(follower.stats.events).toBe(3), WAIT);
+      expect((await getJob({ ctx, input: { id: quick.id } })).events.filter((e) => e.cause === 'WORKFLOW_RUNNING')).toHaveLength(1);
+      await follower.stop();
+      await running;
+    }));
+
+  it('applies a Running seen before the launch recorded the job as submitted once it has been', () =>
+    withRollback(async (ctx) => {
+      const job = await startJob(ctx, 'follow-early');
+      const wf = await getWorkflow(`gantry-${job.id}`);
+      // As if the Workflow had started between its creation and the launch marking the job submitted.
+      await ctx.db.update(jobs).set({ state: 'admitted' }).where(eq(jobs.id, Number(job.id)));
+      const step = { id: `n-${job.id}`, name: 'early.s1', displayName: 's1', type: 'Pod', templateName: 'main', phase: 'Succeeded', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:00Z' };
+      const running = (rv: string) => ({ type: 'MODIFIED' as const, object: { ...wf, metadata: { ...wf.metadata, resourceVersion: rv }, status: { phase: 'Running', nodes: { [step.id]: step } } } as never, resourceVersion: rv });
+      let emit!: (e: ReturnType<typeof running>) => void;
+      const deps: WorkflowFollowerDeps = {
+        list: async () => ({ items: [], resourceVersion: '1' }),
+        // the one full-sync slot hangs on the finished step's log: only the phase lane moves the job
+        readLog: () => new Promise(() => undefined),
+        watch: async (opts) => {
+          emit = opts.onEvent;
+          return { abort() {}, resourceVersion: '1' };
+        },
+      };
+      const follower = new WorkflowFollower(ctx, { concurrency: 1 }, deps);
+      void follower.start();
+      await vi.waitFor(() => expect(emit).toBeDefined(), WAIT);
+      emit(running('early-1'));
+      // the full sync got as far as the snapshot (and now hangs); the job could not move yet
+      await vi.waitFor(async () => expect(await ctx.db.select().from(workflowSnapshots).where(eq(workflowSnapshots.jobId, Number(job.id)))).toHaveLength(1), WAIT);
+      expect((await getJob({ ctx, input: { id: job.id } })).state).toBe('admitted');
+      await ctx.db.update(jobs).set({ state: 'submitted' }).where(eq(jobs.id, Number(job.id)));
+      // No further event comes (its steps could be waiting for GPUs): the early phase is tried again.
+      await vi.waitFor(async () => expect((await getJob({ ctx, input: { id: job.id } })).state).toBe('running'), { timeout: 5_000, interval: 100 });
+      void follower.stop(); // never settles: the full sync hangs for good
     }));
 
   it('handles only the newest waiting event of a workflow when events come faster than they are synced', () =>

@@ -20,9 +20,14 @@ import { findStepLog, workflowPodNames } from '@/lib/cluster/pods';
 import type { ClusterError } from '@/lib/cluster/errors';
 import { sleepUnlessAborted } from '@/lib/sleep';
 import type { Ctx } from '../context';
-import { syncVanishedWorkflow, syncWorkflow, syncWorkflows, type WorkflowSyncDeps } from './sync-workflows';
+import { syncVanishedWorkflow, syncWorkflow, syncWorkflowPhase, syncWorkflows, type WorkflowSyncDeps } from './sync-workflows';
 
 export const JOB_WORKFLOW_SELECTOR = 'gantry.dev/job-id';
+/** Phase-only updates at the same time (see phaseWaiting). */
+const PHASE_CONCURRENCY = 2;
+/** A phase seen before the job was recorded as submitted is tried again this often, this many times. */
+const EARLY_RETRY_MS = 250;
+const EARLY_RETRIES = 40;
 
 export interface WorkflowFollowerDeps {
   list(): Promise<{ items: Workflow[]; resourceVersion: string }>;
@@ -76,6 +81,16 @@ export class WorkflowFollower {
   private readonly urgent = new Set<string>();
   private readonly phases = new Map<string, string | undefined>();
   private readonly inFlight = new Set<string>();
+  /**
+   * Phase changes also go through a lane of their own that only moves the job on (one small
+   * conditional update): in a burst every worker slot can be busy with first snapshots and step
+   * logs of other workflows for seconds, and users and the scheduler wait for Running, Succeeded
+   * and Failed, not for snapshots. The full handling still follows in the queue above.
+   */
+  private readonly phaseWaiting = new Map<string, WorkflowEvent>();
+  private readonly phaseInFlight = new Set<string>();
+  /** Phase tries per workflow that came before its job was recorded as submitted. */
+  private readonly earlyTries = new Map<string, number>();
   private idle: Array<() => void> = [];
 
   constructor(
@@ -125,6 +140,7 @@ export class WorkflowFollower {
           continue;
         }
         if (outcome === 'end') {
+          log.debug({ resourceVersion: rv }, 'workflow watch ended normally; resuming');
           failures = 0;
           continue;
         }
@@ -216,13 +232,26 @@ export class WorkflowFollower {
     if (this.waiting.has(name)) this.stats.superseded++;
     this.waiting.set(name, e);
     const phase = e.object.status?.phase;
-    if (e.type !== 'MODIFIED' || this.phases.get(name) !== phase) this.urgent.add(name);
+    if (e.type !== 'MODIFIED' || this.phases.get(name) !== phase) {
+      this.urgent.add(name);
+      if (e.type !== 'DELETED' && phase) this.phaseWaiting.set(name, e);
+    }
     if (e.type === 'DELETED') this.phases.delete(name);
     else this.phases.set(name, phase);
     this.pump();
   }
 
   private pump(): void {
+    for (const [name, e] of this.phaseWaiting) {
+      if (this.phaseInFlight.size >= PHASE_CONCURRENCY) break;
+      if (this.phaseInFlight.has(name)) continue;
+      this.phaseWaiting.delete(name);
+      this.phaseInFlight.add(name);
+      void this.handlePhase(e).finally(() => {
+        this.phaseInFlight.delete(name);
+        this.pump();
+      });
+    }
     const limit = this.opts.concurrency ?? 4;
     for (const lane of [this.urgent, this.waiting.keys()]) {
       for (const name of lane) {
@@ -238,17 +267,51 @@ export class WorkflowFollower {
         });
       }
     }
-    if (this.inFlight.size === 0 && this.waiting.size === 0) {
+    if (this.isIdle()) {
       const waiters = this.idle;
       this.idle = [];
       for (const w of waiters) w();
     }
   }
 
+  private isIdle(): boolean {
+    return this.inFlight.size === 0 && this.waiting.size === 0 && this.phaseInFlight.size === 0 && this.phaseWaiting.size === 0;
+  }
+
   /** Resolves once no event is waiting or being handled. */
   private drained(): Promise<void> {
-    if (this.inFlight.size === 0 && this.waiting.size === 0) return Promise.resolve();
+    if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private async handlePhase(e: WorkflowEvent): Promise<void> {
+    if (this.aborted) return;
+    try {
+      const result = await syncWorkflowPhase({ ctx: this.ctx }, e.object);
+      if (result?.moved) this.stats.phaseChanges++;
+      const name = e.object.metadata?.name;
+      if (!name) return;
+      if (!result?.early) {
+        this.earlyTries.delete(name);
+        return;
+      }
+      // The workflow started before its job was recorded as submitted (the launch creates the
+      // Workflow, then marks the job). Its next status write can be many seconds away (steps
+      // waiting for GPUs), so the phase is tried again shortly, and its next event counts as a
+      // phase change again; the reconcile pass is the backstop after that.
+      if (this.phases.get(name) === e.object.status?.phase) this.phases.delete(name);
+      const tries = (this.earlyTries.get(name) ?? 0) + 1;
+      this.earlyTries.set(name, tries);
+      if (tries > EARLY_RETRIES) return;
+      setTimeout(() => {
+        if (this.aborted || this.phaseWaiting.has(name)) return;
+        this.phaseWaiting.set(name, e);
+        this.pump();
+      }, EARLY_RETRY_MS).unref();
+    } catch (err) {
+      // The full handling of the same event (queued above) tries again.
+      this.ctx.log.warn({ err, workflow: e.object.metadata?.name }, 'workflow phase not synced');
+    }
   }
 
   private async handle(e: WorkflowEvent): Promise<void> {
