@@ -144,7 +144,7 @@ async function benchFull(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string)
   });
   const last: Partial<Report> = reports.filter((r) => r.type === 'report').at(-1) ?? {};
   // With BENCH_WORKER_LOG_LEVEL=info the worker's own log lines come through too.
-  for (const r of reports) if (r.msg) console.log(`worker log +${((Number(r.time ?? r.t) - t0) / 1000).toFixed(1)}s: ${String(r.msg)} ${JSON.stringify(r.err ?? r.resourceVersion ?? '').slice(0, 200)}`);
+  for (const r of reports) if (r.msg) console.log(`worker log +${(((Date.parse(String(r.time)) || Number(r.t)) - t0) / 1000).toFixed(1)}s: ${String(r.msg)} ${JSON.stringify(r.err ?? r.resourceVersion ?? '').slice(0, 200)}`);
   console.log(`steady state, ${(elapsed / 1000).toFixed(0)} s: ${writes} status writes (${(writes / (elapsed / 1000)).toFixed(1)}/s, ${((writes * objectMb) / (elapsed / 1000)).toFixed(1)} MB/s of watch JSON); nodes per workflow ${Math.min(...endSizes)}-${Math.max(...endSizes)} at the end`);
   console.table([
     { measure: 'status write to its snapshot in PostgreSQL', ...summarize(snapLag) },

@@ -236,7 +236,7 @@ async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string
   }
   const last: Partial<Report> = reports.filter((r) => r.type === 'report').at(-1) ?? {};
   // With BENCH_WORKER_LOG_LEVEL=debug the worker's own log lines come through too.
-  for (const r of reports) if (r.msg) console.log(`worker log +${((Number(r.time ?? r.t) - t0) / 1000).toFixed(1)}s: ${String(r.msg)} ${JSON.stringify(r.err ?? r.resourceVersion ?? '').slice(0, 300)}`);
+  for (const r of reports) if (r.msg) console.log(`worker log +${(((Date.parse(String(r.time)) || Number(r.t)) - t0) / 1000).toFixed(1)}s: ${String(r.msg)} ${JSON.stringify(r.err ?? r.resourceVersion ?? '').slice(0, 300)}`);
   const half = elapsed / 2;
   const status = (await (await fetch(`${sim.url}/sim/status`)).json()) as Record<string, unknown>;
   console.log(`${WORKFLOWS} workflows x ${STEPS} steps (${CHAINS} chains), ${(elapsed / 1000).toFixed(0)} s window, created in ${(createMs / 1000).toFixed(1)} s; sim: ${status.pods} pods, ${status.pending} pending`);
