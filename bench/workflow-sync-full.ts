@@ -10,7 +10,7 @@
 //    all) and is written at most once a second; lag from a status write to its snapshot in
 //    PostgreSQL, worker and PostgreSQL CPU, and the job event after a terminate (one every 6 s).
 import { and, count, eq, inArray } from 'drizzle-orm';
-import { createWorkflow, terminateWorkflow } from '@/lib/cluster/workflows';
+import { createWorkflow } from '@/lib/cluster/workflows';
 import type { DbHandle } from '@/lib/db/client';
 import { jobEvents, jobs, stepLogs, workflowSnapshots } from '@/lib/db/schema';
 import type { Ctx } from '@/lib/server/context';
@@ -18,7 +18,7 @@ import type { SimCluster } from '@/lib/sim/server';
 import { ArgoStatusDriver } from './argo-status-driver';
 import { readStat, sampleTree } from './proc';
 import { summarize } from './stack';
-import { bigWorkflow, owner, startWorker, withStack, type Report } from './workflow-sync';
+import { bigWorkflow, owner, pollSnapshots, startWorker, withStack, type Report } from './workflow-sync';
 
 const WORKFLOWS = 100;
 const CHAINS = 10;
@@ -26,7 +26,6 @@ const STEPS_PER_CHAIN = 100;
 const DONE_AT_START = 85;
 const STEP_MS = 12_000;
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 150_000);
-const TERMINATE_EVERY_MS = 6_000;
 
 async function catchUp(db: DbHandle, ids: number[], finishedSteps: number, giveUpMs: number): Promise<{ snapshotsMs: number; logsMs: number }> {
   const t0 = Date.now();
@@ -96,34 +95,16 @@ async function benchFull(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string)
   const snapLag: number[] = [];
   const deliveryLag: number[] = [];
   const handlingLag: number[] = [];
-  const seenRv = new Map<number, string>();
-  const terminated: string[] = [];
-  let nextTerminate = w0 + TERMINATE_EVERY_MS;
-  while (Date.now() - w0 < WINDOW_MS) {
-    const snaps = await db.db.select({ jobId: workflowSnapshots.jobId, rv: workflowSnapshots.resourceVersion }).from(workflowSnapshots).where(inArray(workflowSnapshots.jobId, ids));
-    const now = Date.now();
-    for (const s of snaps) {
-      if (!s.rv || seenRv.get(s.jobId) === s.rv) continue;
-      seenRv.set(s.jobId, s.rv);
-      const w = writtenAt.get(s.rv);
-      if (w === undefined) continue;
-      snapLag.push(now - w);
-      const got = gotAt.get(s.rv);
-      if (got !== undefined) {
-        deliveryLag.push(got - w);
-        handlingLag.push(now - got);
-      }
+  await pollSnapshots(db, ids, w0, WINDOW_MS, (rv, now) => {
+    const w = writtenAt.get(rv);
+    if (w === undefined) return;
+    snapLag.push(now - w);
+    const got = gotAt.get(rv);
+    if (got !== undefined) {
+      deliveryLag.push(got - w);
+      handlingLag.push(now - got);
     }
-    if (now >= nextTerminate) {
-      const name = `gantry-${ids[(terminated.length * 7) % ids.length]}`;
-      if (!terminated.includes(name)) {
-        await terminateWorkflow(name);
-        terminated.push(name);
-      }
-      nextTerminate += TERMINATE_EVERY_MS;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  });
   const elapsed = Date.now() - w0;
   const workerCpuMs = readStat(worker.child.pid!).cpuMs - cpu1;
   const pgCpuMs = (sampleTree(process.pid)?.get('postgres') ?? 0) - pg1;

@@ -181,28 +181,10 @@ async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string
 
   // Poll the snapshots: each newly stored resourceVersion gives one lag sample.
   const snapLag: Array<{ at: number; ms: number }> = [];
-  const seenRv = new Map<number, string>();
-  const terminated: string[] = [];
-  let nextTerminate = t0 + TERMINATE_EVERY_MS;
-  while (Date.now() - t0 < SCALE_WINDOW_MS) {
-    const snaps = await db.db.select({ jobId: workflowSnapshots.jobId, rv: workflowSnapshots.resourceVersion }).from(workflowSnapshots).where(inArray(workflowSnapshots.jobId, ids));
-    const now = Date.now();
-    for (const s of snaps) {
-      if (!s.rv || seenRv.get(s.jobId) === s.rv) continue;
-      seenRv.set(s.jobId, s.rv);
-      const w = writtenAt.get(s.rv);
-      if (w !== undefined) snapLag.push({ at: now - t0, ms: now - w });
-    }
-    if (now >= nextTerminate && terminated.length < ids.length) {
-      const name = `gantry-${ids[terminated.length * 7 % ids.length]}`;
-      if (!terminated.includes(name)) {
-        await terminateWorkflow(name);
-        terminated.push(name);
-      }
-      nextTerminate += TERMINATE_EVERY_MS;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await pollSnapshots(db, ids, t0, SCALE_WINDOW_MS, (rv, now) => {
+    const w = writtenAt.get(rv);
+    if (w !== undefined) snapLag.push({ at: now - t0, ms: now - w });
+  });
   const cpuMs = readStat(worker.child.pid!).cpuMs - cpu0;
   const elapsed = Date.now() - t0;
   await worker.stop();
@@ -266,6 +248,35 @@ async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string
   console.table(Object.entries(sim.sim.requests()).sort().map(([request, n]) => ({ request, n, perSec: Number((n / (elapsed / 1000)).toFixed(1)) })));
 }
 
+
+/**
+ * Polls the jobs' snapshots every 100 ms from t0 for windowMs, calling onStored with each newly
+ * stored resourceVersion, and terminates one of the workflows every TERMINATE_EVERY_MS (for the
+ * WORKFLOW_FAILED lag).
+ */
+export async function pollSnapshots(db: DbHandle, ids: number[], t0: number, windowMs: number, onStored: (rv: string, now: number) => void): Promise<void> {
+  const seenRv = new Map<number, string>();
+  const terminated: string[] = [];
+  let nextTerminate = t0 + TERMINATE_EVERY_MS;
+  while (Date.now() - t0 < windowMs) {
+    const snaps = await db.db.select({ jobId: workflowSnapshots.jobId, rv: workflowSnapshots.resourceVersion }).from(workflowSnapshots).where(inArray(workflowSnapshots.jobId, ids));
+    const now = Date.now();
+    for (const s of snaps) {
+      if (!s.rv || seenRv.get(s.jobId) === s.rv) continue;
+      seenRv.set(s.jobId, s.rv);
+      onStored(s.rv, now);
+    }
+    if (now >= nextTerminate && terminated.length < ids.length) {
+      const name = `gantry-${ids[(terminated.length * 7) % ids.length]}`;
+      if (!terminated.includes(name)) {
+        await terminateWorkflow(name);
+        terminated.push(name);
+      }
+      nextTerminate += TERMINATE_EVERY_MS;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 /** A throwaway embedded PostgreSQL, migrated, and a simulated cluster for one part of the bench. */
 export async function withStack(speed: number, fn: (db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string) => Promise<void>, simOpts: { argoController?: boolean } = {}): Promise<void> {
