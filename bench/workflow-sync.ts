@@ -169,12 +169,15 @@ async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string
   await new Promise((r) => setTimeout(r, 3_000)); // the worker's first list and watch
   const t0 = Date.now();
   const cpu0 = readStat(worker.child.pid!).cpuMs;
-  // As the launch step does: the Workflow is created, then the job is marked submitted (a
-  // submitted job without its Workflow would rightly fail as WORKFLOW_MISSING).
+  // As the launch step does: the job rows are held while their Workflows are created and the jobs
+  // marked submitted (a submitted job without its Workflow would rightly fail as WORKFLOW_MISSING).
   for (let i = 0; i < ids.length; i += 10) {
     const batch = ids.slice(i, i + 10);
-    await Promise.all(batch.map((id) => createWorkflow(bigWorkflow(`gantry-${id}`, id))));
-    await db.db.update(jobs).set({ state: 'submitted' }).where(inArray(jobs.id, batch));
+    await db.db.transaction(async (tx) => {
+      await tx.select({ id: jobs.id }).from(jobs).where(inArray(jobs.id, batch)).for('update');
+      await Promise.all(batch.map((id) => createWorkflow(bigWorkflow(`gantry-${id}`, id))));
+      await tx.update(jobs).set({ state: 'submitted' }).where(inArray(jobs.id, batch));
+    });
   }
   const createMs = Date.now() - t0;
   console.log(`created ${WORKFLOWS} workflows of ${STEPS} steps in ${(createMs / 1000).toFixed(1)} s; measuring for ${SCALE_WINDOW_MS / 1000} s`);

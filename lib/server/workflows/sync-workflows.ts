@@ -136,17 +136,22 @@ export async function syncVanishedWorkflow({ ctx }: { ctx: Ctx }, wf: Workflow):
  * number of calls in any order never move a job backwards or twice). null when the Workflow is
  * not the current attempt of a job Gantry knows.
  */
-export async function syncWorkflowPhase({ ctx }: { ctx: Ctx }, wf: Workflow): Promise<{ jobId: number; moved: boolean; early?: boolean } | null> {
+export async function syncWorkflowPhase({ ctx }: { ctx: Ctx }, wf: Workflow): Promise<{ jobId: number; moved: boolean } | null> {
   const id = jobIdOf(wf);
   if (id === null) return null;
   const name = wf.metadata.name!;
-  // Only Workflows of jobs Gantry still knows, and only the attempt the job points at now.
-  const [job] = await ctx.db.select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName, admittedAt: jobs.admittedAt }).from(jobs).where(eq(jobs.id, id));
+  // Only Workflows of jobs Gantry still knows, and only the attempt the job points at now. FOR
+  // SHARE waits for a launch in progress: it holds the job's row while it creates the Workflow and
+  // records the job as submitted, and a Workflow can start before that commits. Read without the
+  // lock, such a job was still "admitted", its Running was dropped, and the job waited for the
+  // Workflow's next status write (tens of seconds when its steps wait for GPUs).
+  const [job] = await ctx.db
+    .select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName, admittedAt: jobs.admittedAt })
+    .from(jobs)
+    .where(eq(jobs.id, id))
+    .for('share');
   if (!job || job.workflowName !== name) return null;
   const status = wf.status ?? {};
-  // early: the Workflow was created and has started, but the launch has not yet recorded the
-  // job as submitted; the phase applies once it has.
-  if (job.state === 'admitted') return { jobId: id, moved: false, early: true };
   if ((job.state !== 'submitted' && job.state !== 'running') || endedBefore(status, job.admittedAt)) return { jobId: id, moved: false };
   const moved = await applyWorkflowPhase(ctx, job, {
     jobId: String(id),

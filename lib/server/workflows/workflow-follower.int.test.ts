@@ -1,12 +1,13 @@
 // The watch-driven workflow sync against the simulated cluster over HTTP: jobs reach Succeeded through
 // watch events alone (the list sync is never called by the test), a watch resumed from a compacted
 // resourceVersion (410 Gone) relists and keeps following, and aborting stops it.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { logger } from '@/lib/log';
 import { describe, expect, it, vi } from 'vitest';
 import { deleteWorkflow, getWorkflow, listWorkflows, watchWorkflows, type WatchHandle } from '@/lib/cluster/workflows';
 import { findStepLog } from '@/lib/cluster/pods';
-import { jobs, workflowSnapshots } from '@/lib/db/schema';
-import { as, withRollback } from '@/tests/db';
+import { jobs, teams, users, workflowSnapshots } from '@/lib/db/schema';
+import { as, systemActor, testDb, withRollback } from '@/tests/db';
 import { makeTeam, makeUser } from '@/tests/factories';
 import { useSimCluster } from '@/tests/sim';
 import type { Ctx } from '../context';
@@ -37,6 +38,7 @@ async function startJob(ctx: Ctx, name: string) {
 }
 
 const WAIT = { timeout: 20_000, interval: 25 };
+type WatchEmit = Parameters<WorkflowFollowerDeps['watch']>[0]['onEvent'];
 
 async function waitForState(ctx: Ctx, id: string, state: string) {
   await vi.waitFor(async () => expect((await getJob({ ctx, input: { id } })).state).toBe(state), WAIT);
@@ -175,36 +177,52 @@ describe('workflow follower on the simulated cluster', () => {
       await running;
     }));
 
-  it('applies a Running seen before the launch recorded the job as submitted once it has been', () =>
-    withRollback(async (ctx) => {
-      const job = await startJob(ctx, 'follow-early');
-      const wf = await getWorkflow(`gantry-${job.id}`);
-      // As if the Workflow had started between its creation and the launch marking the job submitted.
-      await ctx.db.update(jobs).set({ state: 'admitted' }).where(eq(jobs.id, Number(job.id)));
-      const step = { id: `n-${job.id}`, name: 'early.s1', displayName: 's1', type: 'Pod', templateName: 'main', phase: 'Succeeded', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:00Z' };
-      const running = (rv: string) => ({ type: 'MODIFIED' as const, object: { ...wf, metadata: { ...wf.metadata, resourceVersion: rv }, status: { phase: 'Running', nodes: { [step.id]: step } } } as never, resourceVersion: rv });
-      let emit!: (e: ReturnType<typeof running>) => void;
-      const deps: WorkflowFollowerDeps = {
-        list: async () => ({ items: [], resourceVersion: '1' }),
-        // the one full-sync slot hangs on the finished step's log: only the phase lane moves the job
-        readLog: () => new Promise(() => undefined),
-        watch: async (opts) => {
-          emit = opts.onEvent;
-          return { abort() {}, resourceVersion: '1' };
-        },
-      };
-      const follower = new WorkflowFollower(ctx, { concurrency: 1 }, deps);
-      void follower.start();
+  it('applies a Running that arrives while the launch still holds the job, once the launch commits', async () => {
+    // Committed rows and two connections: the launch's transaction holds the job's row while the
+    // Workflow is created and the job marked submitted; the follower's read waits for it.
+    const db = testDb().db;
+    const ctx: Ctx = { db, actor: systemActor(), log: logger() };
+    const team = await makeTeam(ctx, { cohort: 'follow-launch' });
+    const owner = await makeUser(ctx, { teamId: team.id });
+    const [job] = await db
+      .insert(jobs)
+      .values({ name: 'follow-launch', kind: 'training', teamId: team.id, userId: owner.id, priority: 'normal', gpuKind: 'a100-80gb-shared', gpuCount: 1, expectedRuntimeSeconds: 60, maxRuntimeSeconds: 600, spec: {}, state: 'admitted', admittedAt: new Date() })
+      .returning({ id: jobs.id });
+    const name = `gantry-${job.id}`;
+    await db.update(jobs).set({ workflowName: name }).where(eq(jobs.id, job.id));
+    const wf = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name, namespace: 'gantry-jobs', uid: 'u-launch', resourceVersion: '2', labels: { 'gantry.dev/job-id': String(job.id) } }, spec: {}, status: { phase: 'Running' } };
+    let emit!: WatchEmit;
+    const follower = new WorkflowFollower(ctx, {}, {
+      list: async () => ({ items: [], resourceVersion: '1' }),
+      readLog: async () => null,
+      watch: async (opts) => {
+        emit = opts.onEvent;
+        return { abort() {}, resourceVersion: '1' };
+      },
+    });
+    const following = follower.start();
+    try {
       await vi.waitFor(() => expect(emit).toBeDefined(), WAIT);
-      emit(running('early-1'));
-      // the full sync got as far as the snapshot (and now hangs); the job could not move yet
-      await vi.waitFor(async () => expect(await ctx.db.select().from(workflowSnapshots).where(eq(workflowSnapshots.jobId, Number(job.id)))).toHaveLength(1), WAIT);
-      expect((await getJob({ ctx, input: { id: job.id } })).state).toBe('admitted');
-      await ctx.db.update(jobs).set({ state: 'submitted' }).where(eq(jobs.id, Number(job.id)));
-      // No further event comes (its steps could be waiting for GPUs): the early phase is tried again.
-      await vi.waitFor(async () => expect((await getJob({ ctx, input: { id: job.id } })).state).toBe('running'), { timeout: 5_000, interval: 100 });
-      void follower.stop(); // never settles: the full sync hangs for good
-    }));
+      await db.transaction(async (launch) => {
+        await launch.select({ id: jobs.id }).from(jobs).where(eq(jobs.id, job.id)).for('update');
+        // the Workflow started before the launch recorded the job as submitted
+        emit({ type: 'MODIFIED', object: wf as never, resourceVersion: '2' });
+        await vi.waitFor(async () => {
+          const [waiting] = await db.execute<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%for share%'`);
+          expect(waiting.n).toBeGreaterThan(0);
+        }, WAIT);
+        await launch.update(jobs).set({ state: 'submitted' }).where(eq(jobs.id, job.id));
+      });
+      // no further event comes: the phase read that waited applies it
+      await waitForState(ctx, String(job.id), 'running');
+    } finally {
+      await follower.stop();
+      await following;
+      await db.delete(jobs).where(eq(jobs.id, job.id));
+      await db.delete(users).where(eq(users.id, owner.id));
+      await db.delete(teams).where(eq(teams.id, team.id));
+    }
+  });
 
   it('handles only the newest waiting event of a workflow when events come faster than they are synced', () =>
     withRollback(async (ctx) => {

@@ -25,9 +25,6 @@ import { syncVanishedWorkflow, syncWorkflow, syncWorkflowPhase, syncWorkflows, t
 export const JOB_WORKFLOW_SELECTOR = 'gantry.dev/job-id';
 /** Phase-only updates at the same time (see phaseWaiting). */
 const PHASE_CONCURRENCY = 2;
-/** A phase seen before the job was recorded as submitted is tried again this often, this many times. */
-const EARLY_RETRY_MS = 250;
-const EARLY_RETRIES = 40;
 
 export interface WorkflowFollowerDeps {
   list(): Promise<{ items: Workflow[]; resourceVersion: string }>;
@@ -89,8 +86,6 @@ export class WorkflowFollower {
    */
   private readonly phaseWaiting = new Map<string, WorkflowEvent>();
   private readonly phaseInFlight = new Set<string>();
-  /** Phase tries per workflow that came before its job was recorded as submitted. */
-  private readonly earlyTries = new Map<string, number>();
   private idle: Array<() => void> = [];
 
   constructor(
@@ -287,27 +282,7 @@ export class WorkflowFollower {
   private async handlePhase(e: WorkflowEvent): Promise<void> {
     if (this.aborted) return;
     try {
-      const result = await syncWorkflowPhase({ ctx: this.ctx }, e.object);
-      if (result?.moved) this.stats.phaseChanges++;
-      const name = e.object.metadata?.name;
-      if (!name) return;
-      if (!result?.early) {
-        this.earlyTries.delete(name);
-        return;
-      }
-      // The workflow started before its job was recorded as submitted (the launch creates the
-      // Workflow, then marks the job). Its next status write can be many seconds away (steps
-      // waiting for GPUs), so the phase is tried again shortly, and its next event counts as a
-      // phase change again; the reconcile pass is the backstop after that.
-      if (this.phases.get(name) === e.object.status?.phase) this.phases.delete(name);
-      const tries = (this.earlyTries.get(name) ?? 0) + 1;
-      this.earlyTries.set(name, tries);
-      if (tries > EARLY_RETRIES) return;
-      setTimeout(() => {
-        if (this.aborted || this.phaseWaiting.has(name)) return;
-        this.phaseWaiting.set(name, e);
-        this.pump();
-      }, EARLY_RETRY_MS).unref();
+      if ((await syncWorkflowPhase({ ctx: this.ctx }, e.object))?.moved) this.stats.phaseChanges++;
     } catch (err) {
       // The full handling of the same event (queued above) tries again.
       this.ctx.log.warn({ err, workflow: e.object.metadata?.name }, 'workflow phase not synced');
