@@ -4,6 +4,7 @@ import { createWorkflow, deleteWorkflow, findWorkflow, getWorkflow, listWorkflow
 import { ClusterError, isNotFound } from './errors';
 import { deletePod } from './pods';
 import { applyWorkflowTemplate, setWorkflowTemplateOwner, type WorkflowTemplate } from './workflow-templates';
+import { LABEL_PART } from '@/lib/domain/workflow/builders/benchmark';
 
 /**
  * Creates the job's Workflow; a second call for the same job adopts the first one. The
@@ -20,9 +21,6 @@ export async function submitJob(manifest: Workflow, workflowTemplates: WorkflowT
   if (uid) for (const t of workflowTemplates) if (t.metadata.name) await setWorkflowTemplateOwner(t.metadata.name, { name: workflowName, uid }, { namespace });
   return { workflowName, adopted };
 }
-
-/** Label of the child Workflows of a sweep split into parts (LABEL_PART in lib/domain/workflow/builders/benchmark.ts). */
-const LABEL_PART = 'gantry.dev/part';
 
 /**
  * Stops a running job (cancel); an absent Workflow is already stopped. A sweep's parts are

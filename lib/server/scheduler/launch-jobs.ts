@@ -106,12 +106,10 @@ async function markFailed(ctx: Ctx, id: number, from: 'admitted', cause: string,
   await ctx.db.insert(jobEvents).values({ jobId: id, at, fromState: from, toState: 'failed', cause, message });
 }
 
-/** The Workflow for an admitted job, placed on the node (or the GPU model) it was admitted to. */
-export function buildManifest(row: typeof jobs.$inferSelect, team: string, owner: string, details: Map<string, NodeDetail>): Workflow {
-  return buildManifests(row, team, owner, details).workflow;
-}
-
-/** The Workflow and the WorkflowTemplates it refers to (a sweep split into parts has one). */
+/**
+ * The Workflow for an admitted job, placed on the node (or the GPU model) it was admitted to, and
+ * the WorkflowTemplates it refers to (a sweep split into parts has one).
+ */
 export function buildManifests(
   row: typeof jobs.$inferSelect,
   team: string,
