@@ -34,7 +34,8 @@ async function catchUp(db: DbHandle, ids: number[], finishedSteps: number, giveU
     const [{ n: snaps }] = await db.db.select({ n: count() }).from(workflowSnapshots).where(inArray(workflowSnapshots.jobId, ids));
     if (snaps >= ids.length && Number.isNaN(snapshotsMs)) snapshotsMs = Date.now() - t0;
     const [{ n: logs }] = await db.db.select({ n: count() }).from(stepLogs).where(and(inArray(stepLogs.jobId, ids), eq(stepLogs.complete, true)));
-    if (logs >= finishedSteps) return { snapshotsMs, logsMs: Date.now() - t0 };
+    // both, so a log count raised by steps finished since the start cannot end it early
+    if (logs >= finishedSteps && !Number.isNaN(snapshotsMs)) return { snapshotsMs, logsMs: Date.now() - t0 };
     if (Date.now() - t0 > giveUpMs) throw new Error(`catch-up not done in ${giveUpMs} ms: ${snaps} snapshots, ${logs} of ${finishedSteps} logs`);
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -225,7 +225,9 @@ export async function syncWorkflow(
   // Each step's log is captured once, when the step has finished: its pod outlives it by the
   // podGC delay (builders/common.ts), and while it runs the log is read live from the pod. Reads
   // go out a few at a time; the rows are written in one statement per kind.
-  const due = Object.values(nodes).filter((n) => n.type === 'Pod' && n.startedAt && !completeLogs.has(n.id) && FINISHED_NODE_PHASES.has(n.phase ?? ''));
+  const due = Object.values(nodes)
+    .filter((n) => n.type === 'Pod' && n.startedAt && !completeLogs.has(n.id) && FINISHED_NODE_PHASES.has(n.phase ?? ''))
+    .map((node) => ({ nodeId: node.id, podName: stepPodName(name, node.name, node.templateName) }));
   const captured: Array<{ nodeId: string; podName: string; text: string }> = [];
   const gone: Array<{ nodeId: string; podName: string }> = [];
   // Many finished steps not yet captured (a worker restart in the middle of big workflows, or a
@@ -235,19 +237,14 @@ export async function syncWorkflow(
   if (due.length > LIST_PODS_ABOVE && deps.podNames) {
     const live = await deps.podNames(name, wf.metadata.namespace);
     toRead = [];
-    for (const node of due) {
-      const podName = stepPodName(name, node.name, node.templateName);
-      if (live.has(podName)) toRead.push(node);
-      else gone.push({ nodeId: node.id, podName });
-    }
+    for (const step of due) (live.has(step.podName) ? toRead : gone).push(step);
   }
-  await forEachLimited(toRead, LOG_READS_AT_ONCE, async (node) => {
-    const podName = stepPodName(name, node.name, node.templateName);
+  await forEachLimited(toRead, LOG_READS_AT_ONCE, async ({ nodeId, podName }) => {
     try {
       const text = await deps.readLog(podName, { namespace: wf.metadata.namespace, tailLines: CAPTURE_LINES });
       // null: the pod is gone (or never started): keep whatever copy exists, and stop asking.
-      if (text === null) gone.push({ nodeId: node.id, podName });
-      else captured.push({ nodeId: node.id, podName, text: tailBytes(text, STEP_LOG_MAX_BYTES) });
+      if (text === null) gone.push({ nodeId, podName });
+      else captured.push({ nodeId, podName, text: tailBytes(text, STEP_LOG_MAX_BYTES) });
     } catch (err) {
       ctx.log.warn({ err, jobId: id, podName }, 'step log not read; trying again next pass');
     }
