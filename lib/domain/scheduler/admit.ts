@@ -93,30 +93,20 @@ export function buildPassState(snapshot: Snapshot, options: SchedulerOptions): P
       counts = [r.placements[0].count];
       alloc.set(only, r.placements[0].count);
     } else {
-      nodes = [];
-      counts = [];
       for (let j = 0; pool && j < r.placements.length; j++) {
-        const p = r.placements[j];
-        const i = pool.index.get(p.node);
-        if (i === undefined) continue;
-        const at = nodes.indexOf(i);
-        if (at < 0) {
-          nodes.push(i);
-          counts.push(p.count);
-        } else {
-          counts[at] += p.count;
-        }
-        alloc.set(i, (alloc.get(i) ?? 0) + p.count);
+        const i = pool.index.get(r.placements[j].node);
+        if (i !== undefined) alloc.set(i, (alloc.get(i) ?? 0) + r.placements[j].count);
       }
+      nodes = [...alloc.keys()];
+      counts = [...alloc.values()];
     }
     const acc = accountOf(ledger, r.team, kind);
     const rank = rankOf(r.priority);
-    const release: Release = { at: expectedRelease(r, snapshot.now), parts: alloc, team: r.team, classRank: rank, count: r.gpu.count, account: acc };
+    const release: Release = { at: expectedRelease(r, snapshot.now), parts: alloc, count: r.gpu.count, account: acc };
     listFor(state.releases, kind).push(release);
     const view: RunningView = {
       job: r,
       rank,
-      alloc,
       count: r.gpu.count,
       release,
       stopping: !!r.preemption,
@@ -270,8 +260,6 @@ function admit(state: PassState, job: QueuedJob, acc: TeamAccount, pool: KindPoo
   listFor(state.releases, job.gpu.kind).push({
     at: state.now + job.expectedRuntimeSeconds * 1000,
     parts: alloc,
-    team: job.team,
-    classRank: rank,
     count: job.gpu.count,
     account: acc,
   });
@@ -359,7 +347,7 @@ function holdForReclaim(state: PassState, job: QueuedJob, pool: KindPool, alloc:
       fromVictims.set(i, (fromVictims.get(i) ?? 0) - used);
       if (c - used > 0) rest.set(i, c - used);
     }
-    releases.push({ at: v.release.at, parts: rest, team: v.job.team, classRank: v.rank, count: v.count, account: v.account });
+    releases.push({ at: v.release.at, parts: rest, count: v.count, account: v.account });
   }
   releases.push({ at: deadline + job.expectedRuntimeSeconds * 1000, parts: alloc });
 }

@@ -127,12 +127,9 @@ export function toPlacements(pool: KindPool, alloc: Allocation): NodePlacement[]
 export interface Release {
   at: number;
   parts: Allocation;
-  /** Ledger effect when it happens: whose usage drops. */
-  team?: string;
-  classRank?: number;
-  count?: number;
-  /** The team's ledger account (set by the admission pass), so the forward simulation need not look it up. */
+  /** Ledger effect when it happens: whose usage drops, by how many GPUs (none for a hold). */
   account?: TeamAccount;
+  count?: number;
   /** Cancelled releases are ignored (a victim whose GPUs were re-promised). */
   cancelled?: boolean;
 }

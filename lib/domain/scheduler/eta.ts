@@ -175,14 +175,10 @@ export function estimateStarts(state: PassState, drafts: WaitDraft[]): Float64Ar
     pendingByKind.set(kind, (pendingByKind.get(kind) ?? 0) + 1);
   }
   if (lanesByKind.size === 0) return etas;
-  // Resolve every account the simulations touch before sizing the arrays, and size the event
-  // queue for the kind with the most events (each release, and at most one start per job).
+  // The event queue is sized for the kind with the most events (each release, and at most one
+  // start per job).
   let capacity = 0;
-  for (const [kind, pending] of pendingByKind) {
-    const releases = state.releases.get(kind) ?? [];
-    for (const r of releases) if (!r.account && isCharged(r)) accountOf(ledger, r.team!, kind);
-    capacity = Math.max(capacity, releases.length + pending);
-  }
+  for (const [kind, pending] of pendingByKind) capacity = Math.max(capacity, (state.releases.get(kind)?.length ?? 0) + pending);
   const teams = ledger.accounts;
   const cohorts = ledger.cohortAccounts;
   const book: SimBook = {
@@ -210,7 +206,8 @@ export function estimateStarts(state: PassState, drafts: WaitDraft[]): Float64Ar
     events.clear();
     for (const r of state.releases.get(kind) ?? []) {
       if (r.cancelled) continue;
-      const account = isCharged(r) ? (r.account ?? accountOf(ledger, r.team!, kind)) : undefined;
+      // Holds for reclaiming jobs carry no account: they move no usage when they lapse.
+      const account = r.account;
       const count = r.count ?? 0;
       if (r.parts.size > 1) {
         events.add(r.at, r.parts, -1, 0, account, count);
@@ -225,11 +222,6 @@ export function estimateStarts(state: PassState, drafts: WaitDraft[]): Float64Ar
     simulateKind(pool.free.slice(), events, lanes, waiting, book, state.now, etas);
   }
   return etas;
-}
-
-/** Whether a release moves usage when it happens (holds for reclaiming jobs do not). */
-function isCharged(r: Release): boolean {
-  return r.team !== undefined && r.classRank !== undefined && !!r.count;
 }
 
 /** 0 when the lane's next job is allowed by quota now, 1 on the team's hard limit, 2 on the cohort. */

@@ -12,7 +12,6 @@ import type { RunningJob } from './schema';
 export interface RunningView {
   job: RunningJob;
   rank: number;
-  alloc: Allocation;
   count: number;
   release: Release;
   /** Already told to stop (before or during this pass). */
@@ -21,7 +20,7 @@ export interface RunningView {
   claimed: boolean;
   /** Its team's ledger account for the kind. */
   account: TeamAccount;
-  /** `alloc` as parallel arrays (same order), cheaper to walk. */
+  /** Its GPUs per node (release.parts) as parallel arrays in the same order, cheaper to walk. */
   nodes: number[];
   counts: number[];
 }
