@@ -5,6 +5,7 @@ import { ClusterError, isNotFound } from './errors';
 import { deletePod } from './pods';
 import { applyWorkflowTemplate, setWorkflowTemplateOwner, type WorkflowTemplate } from './workflow-templates';
 import { LABEL_PART } from '@/lib/domain/workflow/builders/benchmark';
+import { LABEL_JOB_ID } from '@/lib/domain/workflow/builders/common';
 
 /**
  * Creates the job's Workflow; a second call for the same job adopts the first one. The
@@ -28,12 +29,15 @@ export async function submitJob(manifest: Workflow, workflowTemplates: WorkflowT
  * too (one list by label, then one patch per part still running).
  */
 export async function stopJob(workflowName: string): Promise<void> {
+  let selector = LABEL_PART;
   try {
-    await terminateWorkflow(workflowName);
+    const jobId = (await terminateWorkflow(workflowName)).metadata.labels?.[LABEL_JOB_ID];
+    // Parts carry their job's labels: list this job's parts, not every sweep's in the namespace.
+    if (jobId) selector = `${LABEL_PART},${LABEL_JOB_ID}=${jobId}`;
   } catch (e) {
     if (!isNotFound(e)) throw e;
   }
-  const { items } = await listWorkflows(LABEL_PART);
+  const { items } = await listWorkflows(selector);
   for (const part of items) {
     const owned = part.metadata.ownerReferences?.some((o) => o.kind === 'Workflow' && o.name === workflowName);
     if (!owned || ['Succeeded', 'Failed', 'Error'].includes(part.status?.phase ?? '')) continue;
