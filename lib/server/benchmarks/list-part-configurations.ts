@@ -3,12 +3,13 @@ import { z } from 'zod';
 import { formatConfigurationId } from '@/lib/domain/benchmarks/configuration';
 import { expandSweep, SweepDefinition } from '@/lib/domain/benchmarks/matrix';
 import { toSweepItems, type SweepItem } from '@/lib/domain/workflow/builders/benchmark';
-import { benchmarkDatasets, benchmarkResults } from '@/lib/db/schema';
+import { benchmarkDatasets } from '@/lib/db/schema';
 import type { Ctx } from '../context';
 import { invalid } from '../errors';
 import { parseInput } from '../validate';
 import { findResultsDataset } from './find-results-dataset';
 import { toJobConfigurations } from './sweep-configurations';
+import { storedConfigurationIds } from './list-stored-configurations';
 
 // Query strings arrive as text: whole numbers are read from digits only, so `1.5` or `` is refused.
 const whole = (field: string, min: number, max: number) =>
@@ -53,9 +54,7 @@ export async function listPartConfigurations({ ctx, input }: { ctx: Ctx; input: 
   }
   const slice = toJobConfigurations(valid).slice(first, first + data.partSize);
   if (data.pending === 'false') return toSweepItems(slice, data.perStep);
-  const stored = new Set(
-    (await ctx.db.selectDistinct({ id: benchmarkResults.configurationId }).from(benchmarkResults).where(eq(benchmarkResults.datasetId, id))).map((r) => r.id),
-  );
+  const stored = await storedConfigurationIds(ctx, id);
   return toSweepItems(
     slice.filter((_, i) => !stored.has(formatConfigurationId(valid[first + i]))),
     data.perStep,

@@ -14,6 +14,11 @@ export const ListStoredConfigurationsInput = z.object({ token: z.string().nullab
 export async function listStoredConfigurations({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ configurationIds: string[] }> {
   const { token } = parseInput(ListStoredConfigurationsInput, input);
   const dataset = await findResultsDataset(ctx, token);
-  const rows = await ctx.db.selectDistinct({ id: benchmarkResults.configurationId }).from(benchmarkResults).where(eq(benchmarkResults.datasetId, dataset.id));
-  return { configurationIds: rows.map((r) => r.id) };
+  return { configurationIds: [...(await storedConfigurationIds(ctx, dataset.id))] };
+}
+
+/** The ids of a dataset's configurations that have at least one result. */
+export async function storedConfigurationIds(ctx: Ctx, datasetId: string): Promise<Set<string>> {
+  const rows = await ctx.db.selectDistinct({ id: benchmarkResults.configurationId }).from(benchmarkResults).where(eq(benchmarkResults.datasetId, datasetId));
+  return new Set(rows.map((r) => r.id));
 }

@@ -6,7 +6,7 @@ import { formatConfigurationId } from '@/lib/domain/benchmarks/configuration';
 import { expandSweep, SweepDefinition } from '@/lib/domain/benchmarks/matrix';
 import { BENCHMARK_RUNNER_COMMAND, BENCHMARK_RUNNER_IMAGE } from '@/lib/domain/benchmarks/runner';
 import { GpuKind, PriorityClass } from '@/lib/domain/scheduler';
-import { benchmarkDatasets, benchmarkResults } from '@/lib/db/schema';
+import { benchmarkDatasets } from '@/lib/db/schema';
 import { env } from '@/lib/env';
 import { hasRole, inTransaction, requireRole, type Ctx } from '../context';
 import { AppError, forbidden, invalid, notFound } from '../errors';
@@ -16,6 +16,7 @@ import { parseInput } from '../validate';
 import { generateResultsToken, hashSecret } from './results-token';
 import { nameSweepSecret, SWEEP_SECRET_KEY } from './sweep-secret';
 import { toJobConfigurations } from './sweep-configurations';
+import { storedConfigurationIds } from './list-stored-configurations';
 
 /**
  * One Workflow runs at most this many configurations, listed literally (well under Argo's 1 MB
@@ -83,9 +84,7 @@ export async function runSweepJob({ ctx, input }: { ctx: Ctx; input: unknown }, 
       { field: 'id', message: `narrow the sweep to at most ${MAX_SWEEP_CONFIGURATIONS} configurations` },
     ]);
   }
-  const stored = new Set(
-    (await ctx.db.selectDistinct({ id: benchmarkResults.configurationId }).from(benchmarkResults).where(eq(benchmarkResults.datasetId, data.id))).map((r) => r.id),
-  );
+  const stored = await storedConfigurationIds(ctx, data.id);
   const configurations = toJobConfigurations(plan.valid);
   const completed = configurations.filter((_, i) => stored.has(formatConfigurationId(plan.valid[i]))).map((c) => c.id);
   const pending = plan.valid.filter((c) => !stored.has(formatConfigurationId(c)));
