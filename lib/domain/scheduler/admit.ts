@@ -1,7 +1,7 @@
 // One admission pass: a pure function from a snapshot to decisions. See README.md for the policy
 // in plain words. Nothing here reads a clock or does I/O; `snapshot.now` is the only time.
 import type { Allocation, KindPool, Release } from './capacity';
-import { buildPools, findEarliestStart, placeJob, sumFree, toPlacements } from './capacity';
+import { buildPools, findEarliestStart, placeJob, releaseOf, sumFree, toPlacements } from './capacity';
 import type { AdmitDecision, Decision, PreemptDecision, Reservation, WaitDecision } from './decisions';
 import { estimateStarts } from './eta';
 import { buildShareBook } from './fair-share';
@@ -55,13 +55,24 @@ export function decideAdmissions(snapshot: Snapshot, options: Partial<SchedulerO
   const book = buildShareBook(snapshot, (k) => state.pools.get(k)?.totalCapacity ?? 0, opts.usageHalfLifeSeconds);
   const order = new QueueOrder(snapshot.queued, state.ledger, book, snapshot.now, opts);
   const decisions: Decision[] = [];
+  const waits = considerAll(state, order, decisions);
+  finishWaits(state, waits, decisions);
+  return decisions;
+}
+
+/**
+ * Every waiting job in queue order; admissions and preemptions go to `decisions`, the rest come
+ * back as drafts. Its own function so that V8's on-stack-replaced code for this hot loop has
+ * nothing after it: compiled mid-loop, it had no call feedback for what followed the loop and
+ * bailed out there, pass after pass.
+ */
+function considerAll(state: PassState, order: QueueOrder, decisions: Decision[]): WaitDraft[] {
   const waits: WaitDraft[] = [];
   for (let job = order.next(); job; job = order.next()) {
     const outcome = considerJob(state, job, order.rank, order.account, decisions);
     if (outcome) waits.push(outcome);
   }
-  finishWaits(state, waits, decisions);
-  return decisions;
+  return waits;
 }
 
 export function buildPassState(snapshot: Snapshot, options: SchedulerOptions): PassState {
@@ -81,28 +92,20 @@ export function buildPassState(snapshot: Snapshot, options: SchedulerOptions): P
     const r = running[k];
     const kind = r.gpu.kind;
     const pool = pools.get(kind);
-    const alloc: Allocation = new Map();
-    // The same per-node counts as parallel arrays, in the map's order (first appearance). One
-    // placement is the usual case: exact one-element arrays, since a push onto an empty array
-    // reserves room for 17.
+    // Per-node counts as parallel arrays in order of first appearance. One placement is the usual
+    // case: exact one-element arrays, since a push onto an empty array reserves room for 17.
     let nodes: number[];
     let counts: number[];
     const only = r.placements.length === 1 && pool ? pool.index.get(r.placements[0].node) : undefined;
     if (only !== undefined) {
       nodes = [only];
       counts = [r.placements[0].count];
-      alloc.set(only, r.placements[0].count);
     } else {
-      for (let j = 0; pool && j < r.placements.length; j++) {
-        const i = pool.index.get(r.placements[j].node);
-        if (i !== undefined) alloc.set(i, (alloc.get(i) ?? 0) + r.placements[j].count);
-      }
-      nodes = [...alloc.keys()];
-      counts = [...alloc.values()];
+      ({ nodes, counts } = mergePlacements(pool, r));
     }
     const acc = accountOf(ledger, r.team, kind);
     const rank = rankOf(r.priority);
-    const release: Release = { at: expectedRelease(r, snapshot.now), parts: alloc, count: r.gpu.count, account: acc };
+    const release: Release = { at: expectedRelease(r, snapshot.now), nodes, counts, account: acc, count: r.gpu.count, cancelled: false };
     listFor(state.releases, kind).push(release);
     const view: RunningView = {
       job: r,
@@ -120,6 +123,23 @@ export function buildPassState(snapshot: Snapshot, options: SchedulerOptions): P
   }
   for (const views of state.views.values()) sortVictims(views);
   return state;
+}
+
+/** A running job's placements on known nodes, summed per node, in order of first appearance. */
+function mergePlacements(pool: KindPool | undefined, r: RunningJob): { nodes: number[]; counts: number[] } {
+  const nodes: number[] = [];
+  const counts: number[] = [];
+  for (let j = 0; pool && j < r.placements.length; j++) {
+    const i = pool.index.get(r.placements[j].node);
+    if (i === undefined) continue;
+    const at = nodes.indexOf(i);
+    if (at >= 0) counts[at] += r.placements[j].count;
+    else {
+      nodes.push(i);
+      counts.push(r.placements[j].count);
+    }
+  }
+  return { nodes, counts };
 }
 
 /** When a running job's GPUs come back: its expected end, its hard stop if overdue, or its grace deadline. */
@@ -257,52 +277,50 @@ function admit(state: PassState, job: QueuedJob, acc: TeamAccount, pool: KindPoo
   pool.version++;
   chargeAccount(acc, rank, job.gpu.count);
   acc.budgetUsed += (job.gpu.count * job.expectedRuntimeSeconds) / 3600;
-  listFor(state.releases, job.gpu.kind).push({
-    at: state.now + job.expectedRuntimeSeconds * 1000,
-    parts: alloc,
-    count: job.gpu.count,
-    account: acc,
-  });
+  listFor(state.releases, job.gpu.kind).push(releaseOf(state.now + job.expectedRuntimeSeconds * 1000, alloc, job.gpu.count, acc));
   return { type: 'admit', jobId: job.id, team: job.team, gpuKind: job.gpu.kind, placements: toPlacements(pool, alloc), borrowed, backfill };
 }
 
-/** Numbers reclaim calls, for the per-team scratch answers on ledger accounts. */
-let reclaims = 0;
+/**
+ * The reclaim being planned, read by mayTake: one module-level function rather than a closure per
+ * reclaim. `number` counts reclaims, for the per-team scratch answers on ledger accounts.
+ */
+const asking = { account: null as TeamAccount | null, rank: 0, inTeam: false, number: 0 };
+
+/** Whether the victim's team would still hold more than its guarantee with `taken` more of its GPUs gone. */
+function borrowing(v: RunningView, taken: number): boolean {
+  const ta = v.account;
+  return ta.usage[4] - ta.stopping - taken > ta.quota.guaranteed;
+}
+
+/** Eligible (see selectVictims) for the reclaim in `asking`. */
+function mayTake(v: RunningView, taken: number): boolean {
+  if (v.stopping) return true;
+  const ta = v.account;
+  if (ta === asking.account) return asking.inTeam && v.rank < asking.rank;
+  if (taken > 0) return borrowing(v, taken);
+  // Asked for every running job of the kind: answer once per team.
+  if (ta.askedBy !== asking.number) {
+    ta.askedBy = asking.number;
+    ta.borrows = borrowing(v, 0);
+  }
+  return ta.borrows;
+}
 
 function reclaim(state: PassState, job: QueuedJob, acc: TeamAccount, pool: KindPool, quotaOk: boolean, decisions: Decision[]): WaitDraft | null {
   const { now, options } = state;
   const kind = job.gpu.kind;
   const n = job.gpu.count;
-  const rank = rankOf(job.priority);
   const q = acc.quota;
   // When only the team's own lower-priority jobs stand in the way of its quota, enough of them
   // must stop to bring the job within the guarantee.
   const ownExcess = quotaOk ? 0 : Math.max(0, acc.usage[4] + n - q.guaranteed);
-  const borrowing = (v: RunningView, taken: number): boolean => {
-    const ta = v.account;
-    return ta.usage[4] - ta.stopping - taken > ta.quota.guaranteed;
-  };
-  const inTeam = options.preemptLowerPriorityInTeam;
-  const asked = ++reclaims;
-  const plan = selectVictims(
-    pool,
-    state.views.get(kind) ?? [],
-    n,
-    job.singleNode,
-    (v, taken) => {
-      if (v.stopping) return true;
-      const ta = v.account;
-      if (ta === acc) return inTeam && v.rank < rank;
-      if (taken > 0) return borrowing(v, taken);
-      // Asked for every running job of the kind: answer once per team.
-      if (ta.askedBy !== asked) {
-        ta.askedBy = asked;
-        ta.borrows = borrowing(v, 0);
-      }
-      return ta.borrows;
-    },
-    ownExcess > 0 ? { account: acc, gpus: ownExcess } : null,
-  );
+  asking.account = acc;
+  asking.rank = rankOf(job.priority);
+  asking.inTeam = options.preemptLowerPriorityInTeam;
+  asking.number++;
+  const plan = selectVictims(pool, state.views.get(kind) ?? [], n, job.singleNode, mayTake, ownExcess > 0 ? { account: acc, gpus: ownExcess } : null);
+  asking.account = null;
   if (!plan) return null;
   const graceDeadline = now + options.graceSeconds * 1000;
   let deadline = now;
@@ -339,17 +357,21 @@ function holdForReclaim(state: PassState, job: QueuedJob, pool: KindPool, alloc:
   });
   for (const v of victims) {
     v.release.cancelled = true;
-    const rest: Allocation = new Map();
+    const nodes: number[] = [];
+    const counts: number[] = [];
     for (let j = 0; j < v.nodes.length; j++) {
       const i = v.nodes[j];
       const c = v.counts[j];
       const used = Math.min(c, fromVictims.get(i) ?? 0);
       fromVictims.set(i, (fromVictims.get(i) ?? 0) - used);
-      if (c - used > 0) rest.set(i, c - used);
+      if (c - used > 0) {
+        nodes.push(i);
+        counts.push(c - used);
+      }
     }
-    releases.push({ at: v.release.at, parts: rest, count: v.count, account: v.account });
+    releases.push({ at: v.release.at, nodes, counts, account: v.account, count: v.count, cancelled: false });
   }
-  releases.push({ at: deadline + job.expectedRuntimeSeconds * 1000, parts: alloc });
+  releases.push(releaseOf(deadline + job.expectedRuntimeSeconds * 1000, alloc));
 }
 
 function preempt(state: PassState, victim: RunningView, forJob: QueuedJob, graceDeadline: number): PreemptDecision {

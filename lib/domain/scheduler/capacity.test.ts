@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findEarliestStart, placeJob } from './capacity';
+import { findEarliestStart, placeJob, releaseOf } from './capacity';
 import { accrueUsage, decayUsage } from './fair-share';
 import { describeKind, formatGpus } from './gpu-kind';
 
@@ -24,8 +24,8 @@ describe('placeJob', () => {
 describe('findEarliestStart', () => {
   it('walks releases in time order until the job fits', () => {
     const releases = [
-      { at: 300, parts: new Map([[0, 2]]) },
-      { at: 100, parts: new Map([[1, 4]]) },
+      releaseOf(300, new Map([[0, 2]])),
+      releaseOf(100, new Map([[1, 4]])),
     ];
     expect(findEarliestStart([2, 2], releases, 6, true, 0)).toMatchObject({ startAt: 100, freeAt: [2, 6] });
     expect(findEarliestStart([2, 2], releases, 11, false, 0)).toBeNull();

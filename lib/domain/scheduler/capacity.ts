@@ -19,8 +19,14 @@ export interface KindPool {
 
 export function buildPools(nodes: GpuNode[]): Map<string, KindPool> {
   const byKind = new Map<string, { name: string; capacity: number; free: number }[]>();
-  for (const node of nodes) {
-    for (const [kind, gpus] of Object.entries(node.gpus)) {
+  // Indexed loops over keys: this runs once per pass, unoptimized, where for-of over entries
+  // allocates an iterator result and an entry array per node and kind.
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n];
+    const kinds = Object.keys(node.gpus);
+    for (let k = 0; k < kinds.length; k++) {
+      const kind = kinds[k];
+      const gpus = node.gpus[kind];
       if (gpus.capacity <= 0) continue;
       const list = byKind.get(kind) ?? [];
       // free above capacity would let the policy oversubscribe; trust the smaller number.
@@ -34,7 +40,7 @@ export function buildPools(nodes: GpuNode[]): Map<string, KindPool> {
     pools.set(kind, {
       kind,
       names: list.map((n) => n.name),
-      index: new Map(list.map((n, i) => [n.name, i])),
+      index: indexOf(list),
       capacity: list.map((n) => n.capacity),
       free: list.map((n) => n.free),
       version: 0,
@@ -43,6 +49,12 @@ export function buildPools(nodes: GpuNode[]): Map<string, KindPool> {
     });
   }
   return pools;
+}
+
+function indexOf(list: { name: string }[]): Map<string, number> {
+  const index = new Map<string, number>();
+  for (let i = 0; i < list.length; i++) index.set(list[i].name, i);
+  return index;
 }
 
 /** Per-node counts, indexed like KindPool.names. */
@@ -87,6 +99,8 @@ export function bestFit(avail: readonly number[], count: number): number {
   for (let i = 0; i < avail.length; i++) {
     const a = avail[i];
     if (a >= count && a < room) {
+      // An exact fit cannot be beaten, and later nodes lose ties.
+      if (a === count) return i;
       best = i;
       room = a;
     }
@@ -123,15 +137,41 @@ export function toPlacements(pool: KindPool, alloc: Allocation): NodePlacement[]
     .map(([i, count]) => ({ node: pool.names[i], count }));
 }
 
-/** GPUs that come back to a kind's pool at `at` (a running job ending, a hold lapsing). */
+/**
+ * GPUs that come back to a kind's pool at `at` (a running job ending, a hold lapsing). Per-node
+ * counts as parallel arrays rather than an Allocation: a pass builds one for every running job,
+ * and a Map each was the largest single share of its garbage.
+ */
 export interface Release {
   at: number;
-  parts: Allocation;
+  /** Node indices (KindPool.names) and the GPUs that come back on each. */
+  nodes: number[];
+  counts: number[];
   /** Ledger effect when it happens: whose usage drops, by how many GPUs (none for a hold). */
-  account?: TeamAccount;
-  count?: number;
+  account: TeamAccount | undefined;
+  count: number;
   /** Cancelled releases are ignored (a victim whose GPUs were re-promised). */
-  cancelled?: boolean;
+  cancelled: boolean;
+}
+
+// Scratch for releaseOf's Map.forEach callback (a module-level function: no closure per call).
+let fillNodes: number[] = [];
+let fillCounts: number[] = [];
+let filled = 0;
+function collect(count: number, node: number): void {
+  fillNodes[filled] = node;
+  fillCounts[filled++] = count;
+}
+
+/** A release of an allocation's GPUs, in the allocation's order. Every release has this one shape. */
+export function releaseOf(at: number, alloc: Allocation, count = 0, account?: TeamAccount): Release {
+  const nodes = new Array<number>(alloc.size);
+  const counts = new Array<number>(alloc.size);
+  fillNodes = nodes;
+  fillCounts = counts;
+  filled = 0;
+  alloc.forEach(collect);
+  return { at, nodes, counts, account, count, cancelled: false };
 }
 
 /**
@@ -148,16 +188,18 @@ export function findEarliestStart(
   const avail = [...free];
   const now0 = placeJob(avail, count, singleNode);
   if (now0) return { startAt: now, alloc: now0, freeAt: avail };
-  const live = releases.filter((r) => !r.cancelled).sort((a, b) => a.at - b.at);
-  // Map.forEach rather than for-of: no iterator and entry arrays per release.
-  const giveBack = (c: number, n: number) => {
-    avail[n] += c;
-  };
+  const live = releases.filter(isLive).sort(byTime);
   for (let i = 0; i < live.length; ) {
     const at = live[i].at;
-    for (; i < live.length && live[i].at === at; i++) live[i].parts.forEach(giveBack);
+    for (; i < live.length && live[i].at === at; i++) {
+      const { nodes, counts } = live[i];
+      for (let j = 0; j < nodes.length; j++) avail[nodes[j]] += counts[j];
+    }
     const alloc = placeJob(avail, count, singleNode);
     if (alloc) return { startAt: Math.max(at, now), alloc, freeAt: avail };
   }
   return null;
 }
+
+const isLive = (r: Release): boolean => !r.cancelled;
+const byTime = (a: Release, b: Release): number => a.at - b.at;

@@ -6,8 +6,8 @@
 // One simulation per GPU kind covers every waiting job of that kind. Kinds do not interact (quota
 // and cohort accounts are per kind), so each works on its own copy of the few numbers it changes:
 // per-account arrays indexed by the ledger's dense account ids, not a cloned ledger.
-import type { Allocation, Release } from './capacity';
-import { bestFit, placeJob } from './capacity';
+import type { Release } from './capacity';
+import { bestFit, placeJob, releaseOf } from './capacity';
 import type { PassState, WaitDraft } from './admit';
 import { MinHeap } from './heap';
 import type { TeamAccount } from './ledger';
@@ -61,7 +61,7 @@ class EventQueue {
   // GPU counts stay plain (small-integer) arrays: values read from a Float64Array are doubles,
   // and adding those into the per-node free counts would turn them into double arrays.
   readonly gpus: number[];
-  readonly parts: (Allocation | null)[];
+  readonly parts: (NodeCounts | null)[];
   /** Whose usage drops by `count` (undefined: nobody's, e.g. a hold lapsing). */
   readonly account: (TeamAccount | undefined)[];
   readonly count: number[];
@@ -73,7 +73,7 @@ class EventQueue {
   constructor(capacity: number) {
     this.node = new Int32Array(capacity);
     this.gpus = new Array<number>(capacity).fill(0);
-    this.parts = new Array<Allocation | null>(capacity).fill(null);
+    this.parts = new Array<NodeCounts | null>(capacity).fill(null);
     this.account = new Array<TeamAccount | undefined>(capacity).fill(undefined);
     this.count = new Array<number>(capacity).fill(0);
     this.heapAt = new Float64Array(capacity);
@@ -93,7 +93,7 @@ class EventQueue {
     return this.size > 0 ? this.heapAt[0] : Infinity;
   }
 
-  add(at: number, parts: Allocation | null, node: number, gpus: number, account: TeamAccount | undefined, count: number): void {
+  add(at: number, parts: NodeCounts | null, node: number, gpus: number, account: TeamAccount | undefined, count: number): void {
     const id = this.used++;
     this.parts[id] = parts;
     this.node[id] = node;
@@ -142,6 +142,9 @@ class EventQueue {
     return top;
   }
 }
+/** GPUs per node coming back together (a release's arrays). */
+type NodeCounts = Pick<Release, 'nodes' | 'counts'>;
+
 const lessLane = (a: Lane, b: Lane): boolean => a.at < b.at;
 
 /** Expected start of each draft, by its position in `drafts` (NaN where not simulated or never starting). */
@@ -192,31 +195,18 @@ export function estimateStarts(state: PassState, drafts: WaitDraft[]): Float64Ar
   for (let i = 0; i < teams.length; i++) book.teamUsed[i] = teams[i].usage[4];
   for (let i = 0; i < cohorts.length; i++) book.cohortUsed[i] = cohorts[i].usage;
   const events = new EventQueue(capacity);
-  // A release's only node, read with Map.forEach: a for-of over each release's map allocated an
-  // iterator and an entry per release, a large share of the pass's garbage.
-  let onlyNode = -1;
-  let onlyGpus = 0;
-  const takeOnly = (gpus: number, node: number) => {
-    onlyNode = node;
-    onlyGpus = gpus;
-  };
   for (const [kind, lanes] of lanesByKind) {
     const pool = state.pools.get(kind);
     if (!pool) continue;
     events.clear();
-    for (const r of state.releases.get(kind) ?? []) {
+    const releases = state.releases.get(kind) ?? [];
+    for (let k = 0; k < releases.length; k++) {
+      const r = releases[k];
       if (r.cancelled) continue;
       // Holds for reclaiming jobs carry no account: they move no usage when they lapse.
-      const account = r.account;
-      const count = r.count ?? 0;
-      if (r.parts.size > 1) {
-        events.add(r.at, r.parts, -1, 0, account, count);
-      } else {
-        onlyNode = -1;
-        onlyGpus = 0;
-        r.parts.forEach(takeOnly);
-        events.add(r.at, null, onlyNode, onlyGpus, account, count);
-      }
+      if (r.nodes.length > 1) events.add(r.at, r, -1, 0, r.account, r.count);
+      else if (r.nodes.length === 1) events.add(r.at, null, r.nodes[0], r.counts[0], r.account, r.count);
+      else events.add(r.at, null, -1, 0, r.account, r.count);
     }
     book.overflow = ledger.kinds.get(kind)?.overflow ?? 0;
     simulateKind(pool.free.slice(), events, lanes, waiting, book, state.now, etas);
@@ -273,14 +263,15 @@ function simulateKind(free: number[], events: EventQueue, lanes: Lane[], waiting
       if (freeTotal < count && !negative) break;
       const node = bestFit(free, count);
       const job = drafts[lane.at].job;
-      let parts: Allocation | null = null;
+      let parts: NodeCounts | null = null;
       if (node >= 0) {
         free[node] -= count;
       } else {
         if (job.singleNode) break;
-        parts = placeJob(free, count, false);
-        if (!parts) break;
-        for (const [i, c] of parts) free[i] -= c;
+        const alloc = placeJob(free, count, false);
+        if (!alloc) break;
+        parts = releaseOf(0, alloc);
+        for (let j = 0; j < parts.nodes.length; j++) free[parts.nodes[j]] -= parts.counts[j];
       }
       freeTotal -= count;
       byHead.pop();
@@ -299,10 +290,10 @@ function simulateKind(free: number[], events: EventQueue, lanes: Lane[], waiting
       const e = events.pop();
       const parts = events.parts[e];
       if (parts) {
-        // Rare (multi-node); a closure here would put `free` and `freeTotal` in a context.
-        for (const [i, c] of parts) {
-          free[i] += c;
-          freeTotal += c;
+        // Rare (multi-node).
+        for (let j = 0; j < parts.nodes.length; j++) {
+          free[parts.nodes[j]] += parts.counts[j];
+          freeTotal += parts.counts[j];
         }
       } else if (events.node[e] >= 0) {
         const gpus = events.gpus[e];

@@ -58,10 +58,14 @@ export function buildShareBook(snapshot: Snapshot, capacity: (kind: string) => n
     share: new Map(),
   };
   const meanLifeHours = halfLifeSeconds / 3600 / Math.LN2;
-  for (const u of snapshot.usage) {
+  // Indexed loops: this runs once per pass, unoptimized, where for-of allocates per element.
+  const usage = snapshot.usage;
+  for (let i = 0; i < usage.length; i++) {
+    const u = usage[i];
     addHeld(book, u.team, u.gpuKind, decayUsage(u.gpuHours, u.asOf, snapshot.now, halfLifeSeconds) / meanLifeHours);
   }
-  for (const r of snapshot.running) addHeld(book, r.team, r.gpu.kind, r.gpu.count);
+  const running = snapshot.running;
+  for (let i = 0; i < running.length; i++) addHeld(book, running[i].team, running[i].gpu.kind, running[i].gpu.count);
   return book;
 }
 

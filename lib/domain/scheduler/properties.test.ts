@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decideAdmissions, expectedRelease } from './admit';
-import { buildPools, findEarliestStart } from './capacity';
+import { buildPools, findEarliestStart, releaseOf } from './capacity';
 import type { Release } from './capacity';
 import type { AdmitDecision, Decision } from './decisions';
 import { HOUR, MIN, T0 } from './fixtures.test-util';
@@ -192,13 +192,13 @@ describe('admission invariants', () => {
           const free = [...pool.free];
           const releases: Release[] = s.running
             .filter((r) => r.gpu.kind === job.gpu.kind)
-            .map((r) => ({ at: expectedRelease(r, s.now), parts: new Map(r.placements.map((p) => [pool.index.get(p.node)!, p.count])) }));
+            .map((r) => releaseOf(expectedRelease(r, s.now), new Map(r.placements.map((p) => [pool.index.get(p.node)!, p.count]))));
           for (const a of admitted(ds).filter((d) => d.gpuKind === job.gpu.kind)) {
             const aj = s.queued.find((j) => j.id === a.jobId)!;
             const parts = new Map(a.placements.map((p) => [pool.index.get(p.node)!, p.count]));
             for (const [i, c] of parts) free[i] -= c;
             // Backfilled jobs are trusted only up to their hard stop.
-            releases.push({ at: s.now + (a.backfill ? aj.maxRuntimeSeconds : aj.expectedRuntimeSeconds) * 1000, parts });
+            releases.push(releaseOf(s.now + (a.backfill ? aj.maxRuntimeSeconds : aj.expectedRuntimeSeconds) * 1000, parts));
           }
           const start = findEarliestStart(free, releases, job.gpu.count, job.singleNode, s.now);
           expect(start).not.toBeNull();

@@ -20,7 +20,7 @@ export interface RunningView {
   claimed: boolean;
   /** Its team's ledger account for the kind. */
   account: TeamAccount;
-  /** Its GPUs per node (release.parts) as parallel arrays in the same order, cheaper to walk. */
+  /** Its GPUs per node: the same arrays as release.nodes and release.counts. */
   nodes: number[];
   counts: number[];
 }
@@ -343,12 +343,21 @@ function takeUntil(ordered: RunningView[], n: number, eligible: Eligible, done: 
   return result;
 }
 
-/** Drops victims that turned out unnecessary, the last chosen (most valuable) first. */
+/**
+ * Drops victims that turned out unnecessary, the last chosen (most valuable) first. In place on
+ * one copy rather than a filtered copy per victim: only later entries were removed when
+ * chosen[i] is tried, so it is still kept[i].
+ */
 function prune(chosen: RunningView[], enough: (taken: RunningView[]) => boolean): RunningView[] {
-  let kept = chosen;
+  const kept = chosen.slice();
   for (let i = chosen.length - 1; i >= 0; i--) {
-    const without = kept.filter((v) => v !== chosen[i]);
-    if (enough(without)) kept = without;
+    const v = kept[i];
+    for (let j = i + 1; j < kept.length; j++) kept[j - 1] = kept[j];
+    kept.length--;
+    if (enough(kept)) continue;
+    kept.push(v);
+    for (let j = kept.length - 1; j > i; j--) kept[j] = kept[j - 1];
+    kept[i] = v;
   }
   return kept;
 }
