@@ -2,6 +2,7 @@ import { explainFit, type FitExplanation, type GpuNode } from '@/lib/domain/sche
 import { sql } from 'drizzle-orm';
 import { perDatabaseBatcher } from '@/lib/db/batcher';
 import { fromDriverRow } from '@/lib/db/driver-row';
+import { executePrepared } from '@/lib/db/prepared';
 import { jobEvents, jobs, memberships, teams } from '@/lib/db/schema';
 import { requireRole, type Ctx } from '../context';
 import { AppError, invalid } from '../errors';
@@ -119,7 +120,7 @@ interface PendingJob {
   event_message: string;
 }
 
-const QUEUED_MESSAGE = 'Waiting for the scheduler to look at it (within seconds).';
+const QUEUED_MESSAGE = 'Waiting for the scheduler to look at it.';
 
 /**
  * Job rows, their SUBMITTED events and the team checks in one statement for all submissions that
@@ -130,7 +131,7 @@ const QUEUED_MESSAGE = 'Waiting for the scheduler to look at it (within seconds)
  */
 const insertBatched = perDatabaseBatcher<PendingJob, JobView | null>(async (db, pending) => {
   const input = pending.map((p, ord) => ({ ...p, ord }));
-  const rows = await db.execute<Record<string, unknown> & { ord: number; team_slug: string }>(sql`
+  const rows = await executePrepared<Record<string, unknown> & { ord: number; team_slug: string }>(db, sql`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(ord int, user_id uuid, actor_id uuid, team text,
         any_team boolean, name text, kind text, priority text, gpu_kind text, gpu_count int, single_node boolean,

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { perDatabaseBatcher } from '@/lib/db/batcher';
 import type { DbOrTx } from '@/lib/db/client';
+import { executePrepared } from '@/lib/db/prepared';
 import { apiTokens, users } from '@/lib/db/schema';
 import type { Actor, Role } from '../context';
 import { TOKEN_PREFIX, hashToken } from './token-format';
@@ -19,7 +20,7 @@ interface TokenActorRow extends Record<string, unknown> {
  * token, so a busy script does not turn every read into a write.
  */
 const lookup = perDatabaseBatcher<string, Actor | null>(async (db, hashes) => {
-  const rows = await db.execute<TokenActorRow>(sql`
+  const rows = await executePrepared<TokenActorRow>(db, sql`
     with found as (
       select ${apiTokens.id} as token_id, ${apiTokens.tokenHash} as token_hash, ${apiTokens.lastUsedAt} as last_used_at,
         ${users.id} as id, ${users.email} as email, ${users.name} as name, ${users.role} as role
