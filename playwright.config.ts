@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 
-// e2e runs the real `npm start` path (embedded PostgreSQL, simulated cluster, next start, worker)
+// e2e runs the real `npm start` path (embedded PostgreSQL, simulated cluster, web server, worker)
 // on its own ports and data folder, so it never touches a developer's running Gantry.
 const PORT = 3100;
 export const E2E = {

@@ -53,7 +53,7 @@ export type CpuSample = Map<string, number>;
 
 function role(pid: number): string {
   const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-  if (cmd.includes('next-server') || cmd.includes('next/dist/bin/next')) return 'web';
+  if (cmd.startsWith('gantry-web') || cmd.includes('next-server') || cmd.includes('next/dist/bin/next')) return 'web';
   if (cmd.includes('worker/main.ts')) return 'worker';
   if (cmd.startsWith('postgres') || cmd.includes('/bin/postgres')) return 'postgres';
   if (cmd.includes('scripts/gantry.ts')) return 'launcher + simulated cluster';

@@ -1,5 +1,5 @@
 // A whole Gantry for the benchmarks that need one: the `npm start` path (embedded PostgreSQL,
-// simulated cluster, next start, worker) on spare ports with a fresh data folder and the demo
+// simulated cluster, web server, worker) on spare ports with a fresh data folder and the demo
 // accounts, plus a direct database handle and API tokens for the demo users.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';

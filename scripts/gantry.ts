@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { bootstrap } from '@/lib/server/setup/bootstrap';
 import { createDb } from '@/lib/db/client';
@@ -110,6 +111,8 @@ async function startCluster(e: Env): Promise<string> {
   return sim.kubeconfigPath;
 }
 
+const WORKER_NICE = 10;
+
 function launch(name: string, args: string[], childEnv: NodeJS.ProcessEnv): ChildProcess {
   // Own process group: Ctrl-C reaches only the launcher, which then stops everything in order.
   const child = spawn(process.execPath, args, { cwd: root, env: childEnv, stdio: 'inherit', detached: true });
@@ -207,15 +210,25 @@ async function main() {
     NEXT_TELEMETRY_DISABLED: '1',
     GANTRY_DATA_DIR: e.dataDir,
   };
+  // Production runs web/server.ts (Next.js behind a node:http server that answers POST /api/jobs
+  // itself); dev keeps `next dev` for hot reloading.
   const next = path.join(root, 'node_modules/next/dist/bin/next');
-  say(`web: starting ${mode === 'dev' ? 'next dev' : 'next start'} on http://${e.HOST}:${e.PORT}`);
-  launch('web', [next, mode === 'dev' ? 'dev' : 'start', '-H', e.HOST, '-p', String(e.PORT)], {
+  say(`web: starting ${mode === 'dev' ? 'next dev' : 'the web server'} on http://${e.HOST}:${e.PORT}`);
+  launch('web', mode === 'dev' ? [next, 'dev', '-H', e.HOST, '-p', String(e.PORT)] : ['--import', 'tsx', path.join(root, 'web/server.ts')], {
     ...childEnv,
+    HOST: e.HOST,
+    PORT: String(e.PORT),
     NODE_ENV: mode === 'dev' ? 'development' : 'production',
   });
   await waitForHttp(`http://${e.HOST}:${e.PORT}/api/healthz`, 120_000);
   say('web: ready');
-  launch('worker', ['--import', 'tsx', path.join(root, 'worker/main.ts')], { ...childEnv, NODE_ENV: 'production' });
+  const worker = launch('worker', ['--import', 'tsx', path.join(root, 'worker/main.ts')], { ...childEnv, NODE_ENV: 'production' });
+  // Everything shares this machine's cores here, so the worker's background passes (a scheduler
+  // pass over a 10,000-job queue takes a core for a few hundred ms) run at a lower CPU priority than
+  // the web server and PostgreSQL: under a burst of submissions a pass waits a little instead of
+  // every request doing so. It changes nothing when cores are free. (In Kubernetes the worker has
+  // its own pod and CPU request.)
+  if (worker.pid) os.setPriority(worker.pid, WORKER_NICE);
   say('worker: started');
   say(`Gantry is running at http://${e.HOST}:${e.PORT} (Ctrl-C stops everything)`);
 }

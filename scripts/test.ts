@@ -1,6 +1,6 @@
 // `npm test`: every test Gantry has, in order of speed: unit (Vitest), integration (Vitest against
 // a real PostgreSQL and the simulated cluster over HTTP), then e2e (Playwright in Chromium against
-// `next start`). Ends with one "N passed, N failed" line over all of them.
+// the web server). Ends with one "N passed, N failed" line over all of them.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
