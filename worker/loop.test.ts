@@ -15,6 +15,13 @@ describe('loop timing', () => {
     expect(nextDelay({ intervalMs: 60_000, jitter: 0 }, 10)).toBe(300_000);
   });
 
+  it('waits longer after a slow run when the loop caps its duty cycle', () => {
+    const spec = { intervalMs: 1000, jitter: 0, maxDutyCycle: 0.25 };
+    expect(nextDelay(spec, 0, Math.random, 100)).toBe(1000); // fast runs keep the interval
+    expect(nextDelay(spec, 0, Math.random, 2000)).toBe(6000); // 2 s in 8 s: a quarter
+    expect(nextDelay({ intervalMs: 1000, jitter: 0 }, 0, Math.random, 2000)).toBe(1000); // no cap: as before
+  });
+
   it('derives a stable, distinct lock key per loop', () => {
     expect(lockKey('scheduler')).toBe(lockKey('scheduler'));
     expect(lockKey('scheduler')).not.toBe(lockKey('workflow-sync'));

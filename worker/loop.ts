@@ -22,6 +22,12 @@ export interface LoopSpec {
   exclusive?: boolean;
   /** Wait this long before the first run (default: run at once). */
   startAfterMs?: number;
+  /**
+   * At most this fraction of the time in runs: after a run of d ms the loop waits at least
+   * d × (1 / maxDutyCycle − 1), so a run that grew slow (a pass over a huge queue) leaves the
+   * cores to the web server and PostgreSQL for a while instead of starting again at once.
+   */
+  maxDutyCycle?: number;
   run(ctx: LoopContext): Promise<void>;
 }
 
@@ -31,8 +37,14 @@ export interface LoopRunner {
   done: Promise<void>;
 }
 
-export function nextDelay(spec: Pick<LoopSpec, 'intervalMs' | 'jitter'>, failures: number, random = Math.random): number {
-  const base = failures === 0 ? spec.intervalMs : Math.min(spec.intervalMs * 2 ** Math.min(failures, 6), 5 * 60_000);
+export function nextDelay(
+  spec: Pick<LoopSpec, 'intervalMs' | 'jitter' | 'maxDutyCycle'>,
+  failures: number,
+  random = Math.random,
+  lastRunMs = 0,
+): number {
+  const interval = spec.maxDutyCycle ? Math.max(spec.intervalMs, lastRunMs * (1 / spec.maxDutyCycle - 1)) : spec.intervalMs;
+  const base = failures === 0 ? interval : Math.min(interval * 2 ** Math.min(failures, 6), 5 * 60_000);
   const j = spec.jitter ?? 0.1;
   return Math.max(0, Math.round(base * (1 + j * (2 * random() - 1))));
 }
@@ -100,7 +112,7 @@ export function startLoops(
           error: String(error).slice(0, 500),
         }).catch((e) => log.error({ err: e }, 'could not record loop failure'));
       }
-      await sleepUnlessAborted(nextDelay(spec, failures), signal);
+      await sleepUnlessAborted(nextDelay(spec, failures, Math.random, Date.now() - startedAt.getTime()), signal);
     }
   }
 

@@ -34,6 +34,9 @@ export function workerLoops(): LoopSpec[] {
       intervalMs: 1_000,
       jitter: 0.2,
       exclusive: true,
+      // A pass over a 20,000-job queue takes a core for half a second; back to back, passes during
+      // a burst of submissions would take the cores the submissions need (docs/benchmarks.md).
+      maxDutyCycle: 0.4,
       async run({ db, log }) {
         // Phases come from the workflow-follow watch and the workflow-sync reconcile below.
         const result = await runSchedulerPass({ ctx: { db, actor: SYSTEM_ACTOR, log } }, { followPhases: false });

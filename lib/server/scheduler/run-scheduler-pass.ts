@@ -1,6 +1,7 @@
 // What the worker's scheduler loop does each second: end due preemptions, admit from a fresh
 // snapshot, hand admitted jobs to the cluster, and (optionally) follow submitted ones to their end.
 import { submitJob as submitToCluster } from '@/lib/cluster/job-runner';
+import { ExplainPacer } from '@/lib/domain/scheduler/explain-pacer';
 import type { Ctx } from '../context';
 import { admitJobs, type AdmitJobsResult } from './admit-jobs';
 import { finishPreemptions } from './finish-preemptions';
@@ -8,10 +9,8 @@ import { launchAdmittedJobs, type LaunchResult } from './launch-jobs';
 import { readClusterGpus } from './read-cluster-gpus';
 import { syncJobPhases } from './sync-job-phases';
 
-// Admission runs every pass; explaining the waiting jobs (sentences, positions, ETAs) at most every
-// few seconds, which keeps a pass over a 10,000-job queue near a second on two cores.
-const EXPLAIN_EVERY_MS = 5_000;
-let lastExplainedAt = 0;
+// One per worker process: when its passes also explain the waiting jobs (see the pacer).
+const explainPacer = new ExplainPacer();
 
 /**
  * `followPhases`: also list every Workflow to move submitted and running jobs on by their phase.
@@ -26,9 +25,10 @@ export async function runSchedulerPass(
 ): Promise<AdmitJobsResult & LaunchResult & { preemptedDone: string[]; phaseChanges: number }> {
   const preemptedDone = await finishPreemptions({ ctx });
   const { nodes, details } = await readClusterGpus();
-  const explain = Date.now() - lastExplainedAt >= EXPLAIN_EVERY_MS;
+  const startedAt = Date.now();
+  const explain = explainPacer.due(startedAt);
   const admitted = await admitJobs({ ctx, input: { nodes, explain } });
-  if (explain) lastExplainedAt = Date.now();
+  explainPacer.passed({ startedAt, endedAt: Date.now(), explained: explain, waiting: admitted.waiting });
   const launched = await launchAdmittedJobs({ ctx }, { nodeDetails: async () => details, submit: submitToCluster });
   const phaseChanges = followPhases ? await syncJobPhases({ ctx }) : 0;
   return { ...admitted, ...launched, preemptedDone, phaseChanges };
