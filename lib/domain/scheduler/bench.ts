@@ -146,11 +146,6 @@ export function benchAdmissionPass(runs = 7, build: (queued: number, running: nu
   };
 }
 
-/** The admission pass and decision latency on the steady-state snapshot (few preemptions). */
-export function benchSteadyState(runs = 7, samples = 200): { pass: PassBench; latency: { pending: number; p50Ms: number; p99Ms: number } } {
-  return { pass: benchAdmissionPass(runs, buildSteadySnapshot), latency: benchDecisionLatency(samples, buildSteadySnapshot) };
-}
-
 /** Decision latency with 1,000 pending over many different snapshots. Target p99 < 10 ms. */
 export function benchDecisionLatency(
   samples = 200,
