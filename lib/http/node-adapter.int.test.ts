@@ -17,6 +17,7 @@ let server: http.Server;
 let origin = '';
 let token = '';
 let teamSlug = '';
+let userId = '';
 
 function post(body: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; json: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
@@ -42,6 +43,7 @@ beforeAll(async () => {
   const team = await makeTeam(ctx);
   teamSlug = team.slug;
   const user = await makeUser(ctx, { role: 'researcher', teamId: team.id });
+  userId = user.id;
   ({ token } = await createToken({ ctx: { ...ctx, actor: user }, input: { name: 'node-adapter test' } }));
   server = http.createServer((req, res) => void serveRoute(submitJobRoute, req, res, origin));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -51,6 +53,8 @@ beforeAll(async () => {
 afterAll(async () => {
   agent.destroy();
   await new Promise((resolve) => server.close(resolve));
+  // These jobs were committed through the real handler; other suites start from an empty users table.
+  await testDb().db.delete(jobs).where(eq(jobs.userId, userId));
 });
 
 describe('route handlers served from node:http', () => {
