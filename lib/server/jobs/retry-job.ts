@@ -4,7 +4,7 @@
 // (quotas, fair share, placement), and the launch step then retries that Workflow in place with the
 // new placement instead of creating one (lib/server/workflows/retry-workflow.ts). A queued job with
 // a workflowName is exactly that: preemption and new submissions leave workflowName empty.
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { findWorkflow, type Workflow } from '@/lib/cluster/workflows';
 import { jobEvents, jobs } from '@/lib/db/schema';
@@ -14,6 +14,7 @@ import { inTransaction, requireRole, type Ctx } from '../context';
 import { conflict, forbidden, notFound, unavailable } from '../errors';
 import { parseInput } from '../validate';
 import { loadJobViews, type JobView } from './job-view';
+import { requeueFields } from './requeue-fields';
 
 export const RetryJobInput = z.object({ id: z.coerce.number({ error: 'Not a job id' }).int('Not a job id').positive('Not a job id') });
 export type RetryJobInput = z.infer<typeof RetryJobInput>;
@@ -52,26 +53,11 @@ export async function retryJob({ ctx, input }: { ctx: Ctx; input: unknown }, dep
     const [row] = await tx.db.select().from(jobs).where(eq(jobs.id, id)).for('update');
     if (!row || row.state !== 'failed' || row.workflowName !== peek.workflowName) throw conflict('The job changed meanwhile; reload it and try again');
     const at = new Date();
-    // The failed attempt's GPU time still counts against weekly budgets, as for a preempted run.
-    const heldHours = row.admittedAt && row.finishedAt ? (row.gpuCount * Math.max(0, row.finishedAt.getTime() - row.admittedAt.getTime())) / 3_600_000 : 0;
     const message = `Retry of the failed steps of ${row.workflowName} requested by ${ctx.actor.email}; waiting for GPUs.`;
     await tx.db
       .update(jobs)
-      .set({
-        state: 'queued',
-        reason: 'RETRY_QUEUED',
-        message,
-        placements: null,
-        borrowed: 0,
-        admittedAt: null,
-        startedAt: null,
-        finishedAt: null,
-        preemptDeadline: null,
-        preemptedFor: null,
-        queuedAt: at,
-        pastGpuHours: sql`${jobs.pastGpuHours} + ${heldHours}`,
-        updatedAt: at,
-      })
+      // The failed attempt's GPU time still counts against weekly budgets, as for a preempted run.
+      .set({ ...requeueFields(row, at, row.finishedAt), finishedAt: null, reason: 'RETRY_QUEUED', message })
       .where(eq(jobs.id, id));
     await tx.db.insert(jobEvents).values({
       jobId: id,

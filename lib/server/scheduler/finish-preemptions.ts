@@ -1,9 +1,10 @@
 // A job told to stop keeps its GPUs until its grace deadline; then its Workflow is removed and the
 // job goes back to the queue (Preempted, then Queued: two events), keeping its place in line.
-import { and, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, lte } from 'drizzle-orm';
 import { removeJob } from '@/lib/cluster/job-runner';
 import { jobEvents, jobs } from '@/lib/db/schema';
 import { inTransaction, type Ctx } from '../context';
+import { requeueFields } from '../jobs/requeue-fields';
 
 export interface PreemptDeps {
   remove(workflowName: string): Promise<void>;
@@ -25,23 +26,13 @@ export async function finishPreemptions({ ctx, now = Date.now() }: { ctx: Ctx; n
       if (!row) return false;
       if (row.workflowName) await deps.remove(row.workflowName);
       const at = new Date(now);
-      const heldHours = row.admittedAt ? (row.gpuCount * Math.max(0, now - row.admittedAt.getTime())) / 3_600_000 : 0;
       await tx.db
         .update(jobs)
         .set({
-          state: 'queued',
-          placements: null,
-          borrowed: 0,
+          ...requeueFields(row, at, at),
           workflowName: null,
-          admittedAt: null,
-          startedAt: null,
-          preemptDeadline: null,
-          preemptedFor: null,
-          queuedAt: at,
-          pastGpuHours: sql`${jobs.pastGpuHours} + ${heldHours}`,
           reason: 'PREEMPTED',
           message: 'Preempted to give GPUs back; queued again in its original place in line.',
-          updatedAt: at,
         })
         .where(eq(jobs.id, id));
       await tx.db.insert(jobEvents).values([
