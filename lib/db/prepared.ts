@@ -1,9 +1,7 @@
 import type { SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import type { PgDialect } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
 import type { DbOrTx } from './client';
-
-const dialect = new PgDialect({ casing: 'snake_case' });
 
 /**
  * Runs a hot raw statement as a named prepared statement on its connection. Drizzle's `execute`
@@ -13,8 +11,10 @@ const dialect = new PgDialect({ casing: 'snake_case' });
  */
 export async function executePrepared<T extends Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
   // The session's client is the pool for a database handle and the reserved connection inside a
-  // transaction, so a prepared call stays inside the caller's transaction.
-  const client = (db as unknown as { session?: { client?: postgres.Sql } }).session?.client;
+  // transaction, so a prepared call stays inside the caller's transaction. The handle's own dialect
+  // renders the SQL, with the casing createDb configured.
+  const { dialect, session } = db as unknown as { dialect: PgDialect; session?: { client?: postgres.Sql } };
+  const client = session?.client;
   if (typeof client?.unsafe !== 'function') return (await db.execute<T>(query)) as unknown as T[];
   const { sql: text, params } = dialect.sqlToQuery(query);
   return (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as T[];
