@@ -34,6 +34,9 @@ const EnvSchema = z.object({
   // running, or a run past its deadline with no step change for this long.
   GANTRY_STALL_PENDING_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(15),
   GANTRY_STALL_GRACE_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(10),
+  // CPU niceness of every thread of the worker process (npm start sets 10: one machine's cores are
+  // shared with the web server and PostgreSQL); 0 leaves it alone.
+  GANTRY_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(0),
 
   NEXTAUTH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   NEXTAUTH_URL: z.string().url().optional(),

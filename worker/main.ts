@@ -4,6 +4,7 @@ import { getDbHandle } from '@/lib/db/client';
 import { env, EnvError } from '@/lib/env';
 import { logger } from '@/lib/log';
 import { startLoops } from './loop';
+import { lowerProcessPriority } from './priority';
 import { workerLoops } from './loops';
 
 async function main() {
@@ -17,6 +18,8 @@ async function main() {
     throw e;
   }
   const log = logger().child({ svc: 'worker' });
+  const nice = env().GANTRY_WORKER_NICE;
+  if (nice > 0) log.info({ nice, threads: lowerProcessPriority(nice) }, 'worker runs at a lower CPU priority');
   const handle = getDbHandle();
   const runner = startLoops(workerLoops(), { ...handle, log, holder: `${os.hostname()}:${process.pid}` });
   const shutdown = async (signal: string) => {
