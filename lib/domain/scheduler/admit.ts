@@ -223,7 +223,7 @@ function considerJob(state: PassState, job: QueuedJob, rank: number, account: Te
   let reservation: Reservation | undefined;
   if (earliest) {
     const extra = earliest.freeAt.map((f, i) => f - (earliest.alloc.get(i) ?? 0));
-    state.heads.set(kind, { job, rank, startAt: earliest.startAt, alloc: earliest.alloc, extra, scratch: new Array<number>(extra.length).fill(0), scratchAt: -1 });
+    state.heads.set(kind, { job, rank, startAt: earliest.startAt, alloc: earliest.alloc, extra, scratch: extra.slice(), scratchAt: -1 });
     reservation = { startAt: earliest.startAt, placements: toPlacements(pool, earliest.alloc) };
   } else {
     // Nothing running will ever free enough (e.g. GPUs held outside Gantry): block nobody.

@@ -157,19 +157,21 @@ export interface Release {
 // Scratch for releaseOf's Map.forEach callback (a module-level function: no closure per call).
 let fillNodes: number[] = [];
 let fillCounts: number[] = [];
-let filled = 0;
 function collect(count: number, node: number): void {
-  fillNodes[filled] = node;
-  fillCounts[filled++] = count;
+  fillNodes.push(node);
+  fillCounts.push(count);
 }
 
-/** A release of an allocation's GPUs, in the allocation's order. Every release has this one shape. */
+/**
+ * A release of an allocation's GPUs, in the allocation's order. Every release has this one shape,
+ * and its arrays are packed like those of running jobs' releases (buildPassState): arrays made with
+ * a length are holey, and code that had only met packed ones was deoptimised on meeting one.
+ */
 export function releaseOf(at: number, alloc: Allocation, count = 0, account?: TeamAccount): Release {
-  const nodes = new Array<number>(alloc.size);
-  const counts = new Array<number>(alloc.size);
+  const nodes: number[] = [];
+  const counts: number[] = [];
   fillNodes = nodes;
   fillCounts = counts;
-  filled = 0;
   alloc.forEach(collect);
   return { at, nodes, counts, account, count, cancelled: false };
 }
