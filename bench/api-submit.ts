@@ -31,12 +31,17 @@ function request(url: string, opts: { method?: string; headers?: Record<string, 
   });
 }
 
-/** Waits until the worker's scheduler loop has run `count` times (its runs are counted in worker_loops). */
+/** How many times the worker's scheduler loop has run (counted in worker_loops). */
+async function schedulerRuns(stack: Stack): Promise<number> {
+  const [row] = await stack.db.sql<Array<{ runs: number }>>`select runs from worker_loops where name = 'scheduler'`;
+  return row?.runs ?? 0;
+}
+
+/** Waits until the worker's scheduler loop has run `count` times. */
 async function schedulerPasses(stack: Stack, count: number, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const [row] = await stack.db.sql<Array<{ runs: number }>>`select runs from worker_loops where name = 'scheduler'`;
-    if ((row?.runs ?? 0) >= count) return;
+    if ((await schedulerRuns(stack)) >= count) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`the worker's scheduler did not run ${count} times within ${timeoutMs / 1000} s`);
@@ -127,9 +132,9 @@ async function onFreshGantry<T>(phase: (post: () => Promise<number>, stack: Stac
     // The warm-up's jobs would leave the measured phase a queue ~15,000 long that a fresh Gantry does
     // not have (every scheduler pass reads the whole queue), so they are ended here, in the bench's
     // own database handle, and the phase starts after the next pass, as on a fresh Gantry.
-    const [before] = await stack.db.sql<Array<{ runs: number }>>`select runs from worker_loops where name = 'scheduler'`;
+    const before = await schedulerRuns(stack);
     await stack.db.sql`update jobs set state = 'cancelled', finished_at = now(), message = 'Ended by the benchmark after its warm-up.' where state = 'queued'`;
-    await schedulerPasses(stack, (before?.runs ?? 0) + 2);
+    await schedulerPasses(stack, before + 2);
     return await phase(post, stack);
   } finally {
     agent.destroy(); // its kept-alive sockets belong to this Gantry
