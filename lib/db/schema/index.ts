@@ -6,3 +6,4 @@ export * from './benchmarks';
 export * from './telemetry';
 export * from './jobs';
 export * from './workflows';
+export * from './security';
