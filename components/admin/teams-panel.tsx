@@ -1,12 +1,13 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { apiFetch, ApiError } from '@/components/api';
 import { teamKeys } from '@/components/query-keys';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { TextField } from '@/components/ui/field';
 import { Table, Td } from '@/components/ui/table';
+import { TeamPolicy } from './team-policy';
 
 interface TeamRow {
   id: string;
@@ -24,6 +25,7 @@ export function TeamsPanel() {
     onSuccess: () => qc.invalidateQueries({ queryKey: teamKeys.all }),
   });
   const err = (f: string) => (create.error instanceof ApiError ? create.error.fieldMessage(f) : undefined);
+  const [policyOf, setPolicyOf] = useState<string | null>(null);
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -50,17 +52,23 @@ export function TeamsPanel() {
       </form>
       {teams.data && teams.data.length === 0 && <p className="text-sm">No teams yet. Add the first one above.</p>}
       {teams.data && teams.data.length > 0 && (
-        <Table caption="Teams" head={['Slug', 'Name', 'Cohort', 'Members']}>
+        <Table caption="Teams" head={['Slug', 'Name', 'Cohort', 'Members', 'Workload policy']}>
           {teams.data.map((t) => (
             <tr key={t.id}>
               <Td className="font-mono">{t.slug}</Td>
               <Td>{t.name}</Td>
               <Td>{t.cohort ?? '—'}</Td>
               <Td className="tabular-nums">{t.members}</Td>
+              <Td>
+                <Button variant="ghost" aria-expanded={policyOf === t.slug} onClick={() => setPolicyOf(policyOf === t.slug ? null : t.slug)}>
+                  {policyOf === t.slug ? 'Hide policy' : 'Policy'}
+                </Button>
+              </Td>
             </tr>
           ))}
         </Table>
       )}
+      {policyOf && <TeamPolicy slug={policyOf} />}
     </Card>
   );
 }

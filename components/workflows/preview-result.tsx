@@ -12,11 +12,13 @@ import { Button } from '@/components/ui/button';
 import { HIDDEN_TYPE, type ViewMode } from '@/lib/domain/workflow/collapse';
 import { buildSweepGrid } from '@/lib/domain/workflow/grid';
 import type { WorkflowPreview } from '@/lib/domain/workflow/preview';
+import type { PolicyViolation } from '@/lib/domain/policy';
 import { availableModes, chooseMode } from '@/components/dag/view-modes';
-import { PreviewProblems } from './preview-problems';
+import { PreviewProblems, PreviewViolations } from './preview-problems';
 
 export interface PreviewResultProps {
-  preview: WorkflowPreview;
+  /** violations: what the workload policy would refuse (POST /api/workflows/preview answers them) */
+  preview: WorkflowPreview & { violations?: PolicyViolation[] };
   expandedCount: number;
   onExpand: (expandKey: string) => void;
   onCollapseAll: () => void;
@@ -39,6 +41,7 @@ export function PreviewResult({ preview, expandedCount, onExpand, onCollapseAll,
   return (
     <div className="space-y-4" aria-busy={refreshing}>
       <PreviewProblems problems={preview.problems} />
+      <PreviewViolations violations={preview.violations ?? []} />
       {preview.nodes.length > 0 && (
         <>
           <div className="flex flex-wrap items-center justify-between gap-3">

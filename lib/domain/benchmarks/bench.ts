@@ -40,7 +40,7 @@ function makeSweepJob(configurations: BenchmarkConfiguration[], perStep: number)
       image: BENCHMARK_RUNNER_IMAGE, command: BENCHMARK_RUNNER_COMMAND,
       configurations: configurations.map((c, i) => ({ id: `c${i}`, parameters: { ...c } })),
       resultsUrl: 'http://127.0.0.1:3000/api/benchmarks/results',
-      resultsTokenSecret: { name: 'gantry-sweep-bench', key: 'token' },
+      datasetId: '00000000-0000-4000-8000-000000000000',
       configurationsPerStep: perStep, parallelism: 8,
     },
   });

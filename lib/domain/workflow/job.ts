@@ -79,10 +79,18 @@ export const BenchmarkConfiguration = z.object({
 });
 export type BenchmarkConfiguration = z.infer<typeof BenchmarkConfiguration>;
 
-export const SecretKeyRef = z.object({ name: z.string().regex(JOB_ID), key: z.string().min(1) });
-export type SecretKeyRef = z.infer<typeof SecretKeyRef>;
+// Jobs stored before Gantry named the results-token Secret itself carry resultsTokenSecret; the
+// dataset its name holds is read as datasetId (and checked like one at submission), nothing else.
+const LEGACY_SWEEP_SECRET = /^gantry-sweep-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
-export const BenchmarkSpec = z.object({
+function readLegacyDatasetId(spec: unknown): unknown {
+  if (typeof spec !== 'object' || spec === null || 'datasetId' in spec || !('resultsTokenSecret' in spec)) return spec;
+  const { resultsTokenSecret, ...rest } = spec as { resultsTokenSecret?: { name?: unknown } };
+  const match = typeof resultsTokenSecret?.name === 'string' ? LEGACY_SWEEP_SECRET.exec(resultsTokenSecret.name) : null;
+  return match ? { ...rest, datasetId: match[1] } : rest;
+}
+
+export const BenchmarkSpec = z.preprocess(readLegacyDatasetId, z.object({
   image: z.string().min(1),
   command: z.array(z.string()).min(1),
   args: z.array(z.string()).default([]),
@@ -92,8 +100,10 @@ export const BenchmarkSpec = z.object({
   // Results are POSTed here; a resumed part fetches its still-pending configurations from here.
   resultsUrl: z.string().min(1),
   configurationsUrl: z.string().min(1).optional(),
-  // The token is referenced from a Secret so it never appears in the Workflow object.
-  resultsTokenSecret: SecretKeyRef.default({ name: 'gantry-results-token', key: 'token' }),
+  // The sweep dataset this job runs: its results token is referenced from the Secret Gantry names
+  // after the dataset (builders/benchmark.ts), so the token never appears in the Workflow object
+  // and no input can point a job at another Secret.
+  datasetId: z.string().uuid().optional(),
   completedConfigurationIds: z.array(z.string()).default([]),
   // A sweep with more configurations than this runs as a workflow of workflows, one part each.
   chunkSize: z.number().int().positive().max(5_000).default(500),
@@ -103,7 +113,7 @@ export const BenchmarkSpec = z.object({
   parallelism: z.number().int().positive().default(4),
   gpusPerRun: z.number().int().min(0).max(64).default(1),
   curlImage: z.string().min(1).default('curlimages/curl:8.11.1'),
-});
+}));
 export type BenchmarkSpec = z.infer<typeof BenchmarkSpec>;
 
 export const RawWorkflowSpec = z.object({

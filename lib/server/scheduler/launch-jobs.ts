@@ -5,13 +5,18 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { submitJob as submitToCluster } from '@/lib/cluster/job-runner';
 import { ClusterError } from '@/lib/cluster/errors';
+import { TEAM_SERVICE_ACCOUNT, teamNamespace } from '@/lib/domain/tenancy';
 import { jobEvents, jobs, teams, users } from '@/lib/db/schema';
 import { buildWorkflow, nameWorkflow, WorkflowBuildError } from '@/lib/domain/workflow/builders';
+import { WorkloadPolicyError, type TeamPolicy } from '@/lib/domain/policy';
+import { checkJobWorkloads } from '@/lib/domain/policy/job';
 import { Job, type Placement } from '@/lib/domain/workflow/job';
 import type { Workflow } from '@/lib/cluster/workflows';
 import type { WorkflowTemplate } from '@/lib/cluster/workflow-templates';
 import { RetryError } from '@/lib/domain/workflow/retry';
 import { inTransaction, type Ctx } from '../context';
+import { reconcileTeamAfterChange } from '../tenancy/reconcile-team-namespaces';
+import { readTeamPolicy } from '../teams/read-team-policy';
 import { retryWorkflow, type RetryWorkflowInput } from '../workflows/retry-workflow';
 import { readClusterGpus, type NodeDetail } from './read-cluster-gpus';
 
@@ -21,6 +26,8 @@ export interface LaunchDeps {
   submit(manifest: Workflow, workflowTemplates?: WorkflowTemplate[]): Promise<{ workflowName: string }>;
   /** A job queued by "retry failed steps" still names its Workflow: that one is retried in place. */
   retry?(ctx: Ctx, input: RetryWorkflowInput): Promise<{ workflowName: string }>;
+  /** Creates a team's namespace objects when a launch found its namespace missing (default: the tenancy reconcile). */
+  ensureNamespace?(ctx: Ctx, team: string): Promise<void>;
 }
 
 export const clusterLaunchDeps: LaunchDeps = {
@@ -41,7 +48,7 @@ export async function launchAdmittedJobs({ ctx }: { ctx: Ctx }, deps: LaunchDeps
   for (const { id } of pending) {
     const outcome = await inTransaction(ctx, async (tx) => {
       const [job] = await tx.db
-        .select({ row: jobs, team: teams.slug, owner: users.email })
+        .select({ row: jobs, team: teams.slug, teamNamespace: teams.namespace, owner: users.email })
         .from(jobs)
         .innerJoin(teams, eq(teams.id, jobs.teamId))
         .innerJoin(users, eq(users.id, jobs.userId))
@@ -51,22 +58,32 @@ export async function launchAdmittedJobs({ ctx }: { ctx: Ctx }, deps: LaunchDeps
       const at = new Date();
       let manifest: Workflow;
       let workflowTemplates: WorkflowTemplate[];
+      const retrying = job.row.workflowName;
+      // A new Workflow goes to the team's namespace, under the team's ServiceAccount; a retried one
+      // stays where it is (null: the shared namespace of jobs from before team namespaces, where
+      // that ServiceAccount does not exist).
+      const namespace = retrying ? job.row.workflowNamespace : teamNamespace({ slug: job.team, namespace: job.teamNamespace });
       try {
-        ({ workflow: manifest, workflowTemplates } = buildManifests(job.row, job.team, job.owner, details));
+        // Defence in depth: the built objects pass the workload policy again, with the team's policy now.
+        const policy = await readTeamPolicy(tx, job.row.teamId);
+        ({ workflow: manifest, workflowTemplates } = buildManifests(job.row, job.team, job.owner, details, namespace, policy));
       } catch (error) {
+        if (error instanceof WorkloadPolicyError) {
+          await markFailed(tx, job.row.id, 'admitted', 'POLICY_REFUSED', `The workload policy refused the workflow: ${error.message}`.slice(0, 2000), at);
+          return 'failed' as const;
+        }
         const message = `Gantry could not build the workflow: ${error instanceof WorkflowBuildError ? error.message : String(error)}`.slice(0, 2000);
         await markFailed(tx, job.row.id, 'admitted', 'BUILD_FAILED', message, at);
         return 'failed' as const;
       }
-      const retrying = job.row.workflowName;
       try {
         const { workflowName } = retrying
-          ? await (deps.retry ?? retryWorkflow)(tx, { jobId: job.row.id, workflowName: retrying, manifest, workflowTemplates })
+          ? await (deps.retry ?? retryWorkflow)(tx, { jobId: job.row.id, workflowName: retrying, namespace: namespace ?? undefined, manifest, workflowTemplates })
           : await deps.submit(manifest, workflowTemplates);
         const verb = retrying ? 'retried (failed steps run again)' : 'created';
         await tx.db
           .update(jobs)
-          .set({ state: 'submitted', workflowName, message: `Workflow ${workflowName} ${verb}.`, updatedAt: at })
+          .set({ state: 'submitted', workflowName, workflowNamespace: namespace, message: `Workflow ${workflowName} ${verb}.`, updatedAt: at })
           .where(eq(jobs.id, job.row.id));
         await tx.db.insert(jobEvents).values({
           jobId: job.row.id,
@@ -75,10 +92,16 @@ export async function launchAdmittedJobs({ ctx }: { ctx: Ctx }, deps: LaunchDeps
           toState: 'submitted',
           cause: retrying ? 'WORKFLOW_RETRIED' : 'WORKFLOW_CREATED',
           message: `Workflow ${workflowName} ${verb} in the cluster.`,
-          details: { workflowName },
+          details: { workflowName, namespace },
         });
         return 'submitted' as const;
       } catch (error) {
+        // The team's namespace is not there yet (a team older than team namespaces, before the
+        // worker's first reconcile): create its objects now; the job launches on the next pass.
+        if (!retrying && error instanceof ClusterError && error.kind === 'NotFound' && /^namespaces ".*" not found$/.test(error.message)) {
+          await (deps.ensureNamespace ?? reconcileTeamAfterChange)(tx, job.team);
+          return 'waiting' as const;
+        }
         // The API server refused the object: retrying would not help. Anything else: next pass.
         if (error instanceof ClusterError && error.kind === 'Invalid') {
           await markFailed(tx, job.row.id, 'admitted', 'WORKFLOW_REJECTED', `The cluster refused the workflow: ${error.message}`.slice(0, 2000), at);
@@ -115,6 +138,10 @@ export function buildManifests(
   team: string,
   owner: string,
   details: Map<string, NodeDetail>,
+  /** the team's namespace: the objects are created there, run by the team's ServiceAccount; null: the shared namespace */
+  namespace: string | null = null,
+  /** the team's workload policy: the built objects must pass it (WorkloadPolicyError otherwise) */
+  policy?: TeamPolicy,
 ): { workflow: Workflow; workflowTemplates: WorkflowTemplate[] } {
   const placements = row.placements ?? [];
   const first = placements[0] ? details.get(placements[0].node) : undefined;
@@ -145,8 +172,12 @@ export function buildManifests(
     kind: row.kind,
     spec,
   });
-  const { workflow, workflowTemplates } = buildWorkflow(job);
+  const built = buildWorkflow(job, { ...(namespace ? { serviceAccountName: TEAM_SERVICE_ACCOUNT } : {}), podSecurity: policy?.level });
+  const violations = policy ? checkJobWorkloads(job, built, policy, true) : [];
+  if (violations.length > 0) throw new WorkloadPolicyError(violations);
+  const { workflow, workflowTemplates } = built;
   if (workflow.metadata.name !== nameWorkflow(job.id)) throw new Error('unexpected workflow name');
+  if (namespace) for (const o of [workflow, ...workflowTemplates]) (o.metadata as { namespace?: string }).namespace = namespace;
   return { workflow: workflow as unknown as Workflow, workflowTemplates: workflowTemplates as unknown as WorkflowTemplate[] };
 }
 

@@ -1,4 +1,5 @@
-// POST /api/workflows/preview - a Workflow (YAML or JSON) as a graph with validation problems
+// POST /api/workflows/preview - a Workflow (YAML or JSON) as a graph with validation problems and
+// the workload policy's violations for the team (and GPUs) it would be submitted for
 import { route } from '@/lib/http/route';
 import { previewWorkflow } from '@/lib/server/workflows/preview-workflow';
 

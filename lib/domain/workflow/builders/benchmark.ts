@@ -4,8 +4,8 @@
 // workflow of workflows: the parent creates one child Workflow per part from a WorkflowTemplate,
 // and each child fetches its still-pending configurations from Gantry.
 import { measureWorkflowBytes, WORKFLOW_TARGET_BYTES } from '../check';
-import type { BenchmarkJob } from '../job';
-import type { Template, Workflow, WorkflowTemplate } from '../types';
+import type { BenchmarkJob, Job } from '../job';
+import type { Container, Template, Workflow, WorkflowTemplate } from '../types';
 import {
   annotateJob,
   assertWorkflowSize,
@@ -68,6 +68,29 @@ export function needsParts(job: BenchmarkJob, items: SweepItem[] = listPendingIt
   return configurations > job.spec.chunkSize || measureWorkflowBytes(items) > LITERAL_ITEMS_BUDGET;
 }
 
+/** Key of the results token in a sweep's Secret. */
+export const RESULTS_TOKEN_KEY = 'token';
+
+/**
+ * The Secret holding a sweep dataset's results token, named by Gantry from the dataset id (never
+ * taken from input), so a job can only ever point at the Secret of the dataset it runs.
+ */
+export function nameResultsTokenSecret(datasetId: string): string {
+  return `gantry-sweep-${datasetId}`;
+}
+
+/** The Secrets Gantry creates for a job: the workload policy lets the job's pods reference these. */
+export function listJobSecrets(job: Job): string[] {
+  return job.kind === 'benchmark' && job.spec.datasetId ? [nameResultsTokenSecret(job.spec.datasetId)] : [];
+}
+
+// A sweep of a dataset posts with its token; a benchmark job without a dataset has none to post with.
+function describeResultsTokenEnv(job: BenchmarkJob): NonNullable<Container['env']> {
+  const { datasetId } = job.spec;
+  if (!datasetId) return [];
+  return [{ name: 'GANTRY_RESULTS_TOKEN', valueFrom: { secretKeyRef: { name: nameResultsTokenSecret(datasetId), key: RESULTS_TOKEN_KEY } } }];
+}
+
 export function namePartTemplate(jobId: string): string {
   return `${nameWorkflow(jobId)}-part`;
 }
@@ -108,10 +131,7 @@ function describeRunTemplate(job: BenchmarkJob): Template {
           // Argo counts retries from 0; results are idempotent per configuration and attempt.
           { name: 'GANTRY_ATTEMPT', value: '{{retries}}' },
           { name: 'GANTRY_RESULTS_URL', value: spec.resultsUrl },
-          {
-            name: 'GANTRY_RESULTS_TOKEN',
-            valueFrom: { secretKeyRef: { name: spec.resultsTokenSecret.name, key: spec.resultsTokenSecret.key } },
-          },
+          ...describeResultsTokenEnv(job),
         ],
         resources: requestResources(job.placement, job.gpu.count > 0 ? spec.gpusPerRun : 0, spec.memory),
       },
@@ -207,10 +227,7 @@ function buildPartedSweep(job: BenchmarkJob, options: BuildOptions): BuildResult
               { name: 'GANTRY_PART_SIZE', value: String(spec.chunkSize) },
               // the answer comes chunked as the runner template expects its items
               { name: 'GANTRY_CONFIGURATIONS_PER_STEP', value: String(spec.configurationsPerStep) },
-              {
-                name: 'GANTRY_RESULTS_TOKEN',
-                valueFrom: { secretKeyRef: { name: spec.resultsTokenSecret.name, key: spec.resultsTokenSecret.key } },
-              },
+              ...describeResultsTokenEnv(job),
             ],
             resources: requestResources(job.placement, 0, '64Mi', '100m'),
           },

@@ -21,7 +21,7 @@ const jobs: Array<[string, () => Job]> = [
   ['embedding', () => makeEmbeddingJob()],
   ['benchmark (one object)', () => makeBenchmarkJob(12)],
   ['benchmark (workflow of workflows)', () => makeBenchmarkJob(3_000)],
-  ['workflow (user YAML)', () => makeRawWorkflowJob()],
+  ['workflow (user YAML)', () => makeRawWorkflowJob(USER_WORKFLOW_YAML.replace('nvidia.com/gpu: 8', 'nvidia.com/gpu: 4'))],
 ];
 
 function podTemplates(workflow: Pick<Workflow, 'spec'>): Template[] {
@@ -175,8 +175,8 @@ describe('user workflow merge', () => {
     expect(workflow.spec.activeDeadlineSeconds).toBe(6 * 3600);
     expect(workflow.spec.nodeSelector).toEqual({ disk: 'ssd' });
     const train = workflow.spec.templates!.find((t) => t.name === 'train')!;
-    // 8 GPUs asked, 4 granted.
-    expect(train.container!.resources!.limits).toEqual({ memory: '32Gi', 'nvidia.com/gpu': '4' });
+    // 8 GPUs asked, 4 granted: kept as written, for the workload policy to refuse by name.
+    expect(train.container!.resources!.limits).toEqual({ memory: '32Gi', 'nvidia.com/gpu': '8' });
     expect(train.nodeSelector).toMatchObject(job.placement.nodeSelector);
     const fetch = workflow.spec.templates!.find((t) => t.name === 'fetch')!;
     expect(fetch.nodeSelector).toBeUndefined();
@@ -184,7 +184,7 @@ describe('user workflow merge', () => {
   });
 
   it('rewrites a GPU request to the MIG profile of the pool', () => {
-    const job = makeRawWorkflowJob(USER_WORKFLOW_YAML, {
+    const job = makeRawWorkflowJob(USER_WORKFLOW_YAML.replace('nvidia.com/gpu: 8', 'nvidia.com/gpu: 2'), {
       gpu: { kind: 'mig-2g.20gb', count: 2 },
       placement: { pool: 'mig', resourceName: 'nvidia.com/mig-2g.20gb' },
     });

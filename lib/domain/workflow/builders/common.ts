@@ -2,6 +2,7 @@
 // retried submission collides instead of duplicating), labels to find and clean it up, the pool's
 // placement, the priority class, a deadline, pod GC and a TTL.
 import { measureWorkflowBytes, WORKFLOW_TARGET_BYTES } from '../check';
+import type { PodSecurityLevel } from '../../tenancy';
 import type { GpuRequest, Job, Placement } from '../job';
 import type {
   Container,
@@ -31,6 +32,25 @@ export const DEFAULT_TTL = { secondsAfterSuccess: 24 * 3600, secondsAfterFailure
 
 export interface BuildOptions {
   serviceAccountName?: string;
+  /** The team's Pod Security level: at restricted, Gantry's own containers carry what it asks. */
+  podSecurity?: PodSecurityLevel;
+}
+
+/** What the restricted Pod Security level asks of every container (lib/domain/policy checks it). */
+export const RESTRICTED_CONTAINER_SECURITY = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  runAsNonRoot: true,
+  seccompProfile: { type: 'RuntimeDefault' },
+} as const;
+
+/** Gives the containers of Gantry-built templates the restricted securityContext, keeping their own fields. */
+export function restrictContainers(object: Workflow | WorkflowTemplate): void {
+  for (const template of object.spec.templates ?? []) {
+    if (!template.container) continue;
+    const own = (template.container.securityContext ?? {}) as Record<string, unknown>;
+    template.container.securityContext = structuredClone({ ...RESTRICTED_CONTAINER_SECURITY, ...own });
+  }
 }
 
 /** The objects to create, templates first. Most jobs are a single Workflow. */

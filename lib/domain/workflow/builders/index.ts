@@ -3,13 +3,17 @@
 import type { Job } from '../job';
 import { validateWorkflow } from '../schema';
 import { buildBenchmarkWorkflow } from './benchmark';
-import { WorkflowBuildError, type BuildOptions, type BuildResult } from './common';
+import { restrictContainers, WorkflowBuildError, type BuildOptions, type BuildResult } from './common';
 import { buildEmbeddingWorkflow } from './embedding';
 import { buildRawWorkflow } from './raw';
 import { buildTrainingWorkflow } from './training';
 
 export function buildWorkflow(job: Job, options: BuildOptions = {}): BuildResult {
   const result = dispatch(job, options);
+  // A raw workflow is the user's to write; the policy names what restricted still needs.
+  if (options.podSecurity === 'restricted' && job.kind !== 'workflow') {
+    for (const object of [...result.workflowTemplates, result.workflow]) restrictContainers(object);
+  }
   for (const object of [...result.workflowTemplates, result.workflow]) {
     const problems = validateWorkflow(object);
     if (problems.length > 0) throw new WorkflowBuildError(`${object.kind} ${object.metadata.name} is invalid`, problems);
@@ -31,7 +35,16 @@ function dispatch(job: Job, options: BuildOptions): BuildResult {
 }
 
 export * from './common';
-export { buildBenchmarkWorkflow, countParts, listPendingItems, needsParts, renderPartWorkflow } from './benchmark';
+export {
+  buildBenchmarkWorkflow,
+  countParts,
+  listJobSecrets,
+  listPendingItems,
+  nameResultsTokenSecret,
+  needsParts,
+  renderPartWorkflow,
+  RESULTS_TOKEN_KEY,
+} from './benchmark';
 export { buildEmbeddingWorkflow, countChunks } from './embedding';
 export { buildRawWorkflow, mergeUserWorkflow } from './raw';
 export { buildTrainingWorkflow } from './training';

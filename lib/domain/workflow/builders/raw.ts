@@ -1,6 +1,9 @@
 // A user-supplied Argo Workflow, validated, with Gantry's name, labels, GPU resources, placement,
 // priority and limits merged in. The user's templates are kept; what Gantry decides (where it runs,
-// how many GPUs, at what priority, for how long) overrides what the user wrote.
+// which GPU resource, at what priority, for how long) is filled in. What the user wrote that the
+// workload policy refuses (another ServiceAccount, more GPUs than granted) is kept as written, so
+// the policy names it instead of Gantry silently changing it.
+import { countInheritedGpus } from '../../policy/gantry-rules';
 import { parseWorkflowText } from '../parse';
 import { validateWorkflow } from '../schema';
 import type { RawWorkflowJob } from '../job';
@@ -36,9 +39,10 @@ export function buildRawWorkflow(job: RawWorkflowJob, options: BuildOptions = {}
 export function mergeUserWorkflow(job: RawWorkflowJob, user: Workflow, options: BuildOptions = {}): Workflow {
   const workflow = structuredClone(user);
   delete workflow.status;
-  const { generateName: _generated, namespace: _namespace, ...metadata } = workflow.metadata ?? {};
+  // Only the user's labels and annotations are kept: Gantry names the Workflow and picks its
+  // namespace, and ownerReferences or finalizers would tie it to, or hold it past, other objects.
+  const metadata = workflow.metadata ?? {};
   workflow.metadata = {
-    ...metadata,
     name: nameWorkflow(job.id),
     labels: { ...(metadata.labels ?? {}), ...labelJob(job) },
     annotations: { ...(metadata.annotations ?? {}), ...annotateJob(job) },
@@ -54,32 +58,50 @@ export function mergeUserWorkflow(job: RawWorkflowJob, user: Workflow, options: 
     ...(spec.podMetadata ?? {}),
     labels: { ...(spec.podMetadata?.labels ?? {}), ...gantry.podMetadata!.labels },
   };
-  if (options.serviceAccountName) spec.serviceAccountName = options.serviceAccountName;
+  // An empty name is no choice: Argo would run the pods as the namespace's default account.
+  if (options.serviceAccountName && !spec.serviceAccountName) spec.serviceAccountName = options.serviceAccountName;
 
   const podTemplates = (spec.templates ?? []).filter(isPodTemplate);
   const asking = podTemplates.filter((t) => listContainers(t).some(requestsGpu));
-  // Templates that ask for GPUs get the pool's resource; if none asks but the job holds GPUs,
+  // Templates that ask for GPUs get the pool's resource under the count they asked (more than the
+  // grant is the policy's to refuse); if none asks but the job holds GPUs, the first container of
   // every pod template gets them and they run one at a time, so the grant is never exceeded.
   const gpuTemplates = job.gpu.count === 0 ? [] : asking.length > 0 ? asking : podTemplates;
   let largestPerPod = 0;
   for (const template of gpuTemplates) {
-    for (const container of listContainers(template)) {
-      const wanted = asking.length > 0 ? readGpuCount(container) : job.gpu.count;
-      if (wanted === 0) continue;
-      const count = Math.min(wanted, job.gpu.count);
-      largestPerPod = Math.max(largestPerPod, count);
+    const containers = listContainers(template);
+    let perPod = 0;
+    for (const container of asking.length > 0 ? containers : containers.slice(0, 1)) {
+      const count = asking.length > 0 ? readGpuCount(container) : job.gpu.count;
+      if (count === 0) continue;
+      perPod += count;
       setGpuResource(container, job.placement.resourceName, count);
     }
+    // Sidecars hold their GPUs as long as the pod runs: the parallelism cap must count them.
+    perPod += countSidecarGpus(template, spec.templateDefaults as Template | undefined);
+    largestPerPod = Math.max(largestPerPod, perPod);
     Object.assign(template, placeTemplate(template, job.placement));
   }
   if (job.gpu.count === 0) {
     for (const container of podTemplates.flatMap(listContainers)) removeGpuResources(container);
   }
   if (largestPerPod > 0) {
-    const cap = asking.length > 0 ? capParallelism(Infinity, job.gpu, largestPerPod) : 1;
+    const cap = asking.length > 0 ? capParallelism(Infinity, job.gpu, Math.min(largestPerPod, job.gpu.count)) : 1;
     spec.parallelism = Math.min(spec.parallelism ?? Infinity, cap);
   }
   return workflow;
+}
+
+/** GPUs of a pod beside its main containers: sidecars and native sidecars, its own or templateDefaults'. */
+function countSidecarGpus(template: Template, defaults: Template | undefined): number {
+  let total = defaults ? countInheritedGpus(template, defaults) : 0;
+  for (const sidecar of asContainers(template.sidecars)) total += readGpuCount(sidecar);
+  for (const init of asContainers(template.initContainers)) if (init.restartPolicy === 'Always') total += readGpuCount(init);
+  return total;
+}
+
+function asContainers(value: unknown): Array<Container & { restartPolicy?: unknown }> {
+  return Array.isArray(value) ? value : [];
 }
 
 function isPodTemplate(template: Template): boolean {
