@@ -4,6 +4,7 @@ import { pingCluster } from '@/lib/cluster/health';
 import { recordClusterHeartbeat } from '@/lib/server/health/record-cluster-heartbeat';
 import { SYSTEM_ACTOR } from '@/lib/server/context';
 import { runSchedulerPass } from '@/lib/server/scheduler/run-scheduler-pass';
+import { reconcileTeamNamespaces } from '@/lib/server/tenancy/reconcile-team-namespaces';
 import { collectTelemetry } from '@/lib/server/telemetry/collect-telemetry';
 import { notifyIdleGpus } from '@/lib/server/telemetry/notify-idle-gpus';
 import { rollupAndPrune } from '@/lib/server/telemetry/rollup-and-prune';
@@ -26,6 +27,22 @@ export function workerLoops(): LoopSpec[] {
           log.warn({ err: error }, 'cluster did not answer');
           await recordClusterHeartbeat(db, { ok: false, error: String(error).slice(0, 300), ms: performance.now() - started });
         }
+      },
+    },
+    {
+      // Each team's namespace (Namespace, ServiceAccount, GPU ResourceQuota from its quotas,
+      // LimitRange, default-deny-ingress NetworkPolicy) brought back to what Gantry wants: at start,
+      // so teams from before team namespaces get theirs before their next job launches, then every
+      // minute, repairing edits and deletions made outside Gantry. Team and quota changes reconcile
+      // their team at once; this pass catches up what a cluster outage left undone.
+      name: 'team-namespaces',
+      intervalMs: 60_000,
+      jitter: 0.1,
+      exclusive: true,
+      async run({ db, log }) {
+        const results = await reconcileTeamNamespaces({ ctx: { db, actor: SYSTEM_ACTOR, log } });
+        const changed = results.filter((r) => r.error || Object.values(r.objects).some((o) => o !== 'unchanged'));
+        if (changed.length) log.info({ teams: changed }, 'team namespaces reconciled');
       },
     },
     {

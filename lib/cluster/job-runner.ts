@@ -1,5 +1,7 @@
 // The one way Gantry hands a job to the cluster and takes it back. Names derive from the job id
 // (`gantry-<id>`), so a retry after a crash adopts the existing Workflow instead of duplicating it.
+// A job's Workflow lives in its team's namespace (older jobs' in the shared GANTRY_NAMESPACE): every
+// call that addresses one by name takes `{ namespace }`; left out, it is the shared one.
 import { createWorkflow, deleteWorkflow, findWorkflow, getWorkflow, listWorkflows, replaceWorkflow, terminateWorkflow, type Workflow } from './workflows';
 import { ClusterError, isNotFound } from './errors';
 import { deletePod } from './pods';
@@ -15,7 +17,7 @@ import { LABEL_JOB_ID } from '@/lib/domain/workflow/builders/common';
 export async function submitJob(manifest: Workflow, workflowTemplates: WorkflowTemplate[] = []): Promise<{ workflowName: string; adopted: boolean }> {
   const namespace = manifest.metadata.namespace;
   for (const template of workflowTemplates) await applyWorkflowTemplate(template, { namespace });
-  const { workflow, adopted } = await createWorkflow(manifest);
+  const { workflow, adopted } = await createWorkflow(manifest, { namespace });
   const workflowName = workflow.metadata.name ?? manifest.metadata.name ?? '';
   // The templates live as long as their Workflow: owned by it, they go when it is deleted.
   const uid = workflow.metadata.uid;
@@ -28,21 +30,21 @@ export async function submitJob(manifest: Workflow, workflowTemplates: WorkflowT
  * Workflows of their own that Argo does not stop with their parent, so those it owns are stopped
  * too (one list by label, then one patch per part still running).
  */
-export async function stopJob(workflowName: string): Promise<void> {
+export async function stopJob(workflowName: string, opts: { namespace?: string } = {}): Promise<void> {
   let selector = LABEL_PART;
   try {
-    const jobId = (await terminateWorkflow(workflowName)).metadata.labels?.[LABEL_JOB_ID];
+    const jobId = (await terminateWorkflow(workflowName, opts)).metadata.labels?.[LABEL_JOB_ID];
     // Parts carry their job's labels: list this job's parts, not every sweep's in the namespace.
     if (jobId) selector = `${LABEL_PART},${LABEL_JOB_ID}=${jobId}`;
   } catch (e) {
     if (!isNotFound(e)) throw e;
   }
-  const { items } = await listWorkflows(selector);
+  const { items } = await listWorkflows(selector, opts);
   for (const part of items) {
     const owned = part.metadata.ownerReferences?.some((o) => o.kind === 'Workflow' && o.name === workflowName);
     if (!owned || ['Succeeded', 'Failed', 'Error'].includes(part.status?.phase ?? '')) continue;
     try {
-      await terminateWorkflow(part.metadata.name ?? '');
+      await terminateWorkflow(part.metadata.name ?? '', opts);
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
@@ -50,8 +52,8 @@ export async function stopJob(workflowName: string): Promise<void> {
 }
 
 /** Removes a job's Workflow and its pods (preemption), so the job can be submitted again later. */
-export async function removeJob(workflowName: string): Promise<void> {
-  await deleteWorkflow(workflowName);
+export async function removeJob(workflowName: string, opts: { namespace?: string } = {}): Promise<void> {
+  await deleteWorkflow(workflowName, opts);
 }
 
 /** What retryJobWorkflow writes: the retried Workflow and what must go before it runs again. */
@@ -75,9 +77,10 @@ export async function retryJobWorkflow(
   workflowName: string,
   plan: (current: Workflow) => WorkflowRetry,
   workflowTemplates: WorkflowTemplate[] = [],
+  opts: { namespace?: string } = {},
 ): Promise<Workflow> {
   for (let attempt = 1; ; attempt++) {
-    const current = await getWorkflow(workflowName);
+    const current = await getWorkflow(workflowName, opts);
     const { workflow, podsToDelete, workflowsToRecreate = [] } = plan(current);
     const namespace = current.metadata.namespace;
     const uid = current.metadata.uid ?? '';
@@ -87,7 +90,7 @@ export async function retryJobWorkflow(
     for (const pod of podsToDelete) await deletePod(pod, { namespace });
     for (const name of workflowsToRecreate) await deleteOwnedWorkflow(name, uid, { namespace });
     try {
-      return await replaceWorkflow(workflow);
+      return await replaceWorkflow(workflow, { namespace });
     } catch (e) {
       if (!(e instanceof ClusterError && e.kind === 'Conflict') || attempt >= 3) throw e;
     }
@@ -114,12 +117,13 @@ async function deleteOwnedWorkflow(name: string, ownerUid: string, opts: { names
   throw new ClusterError('Unavailable', `Workflow ${name} is still being deleted; the retry goes on at the next pass`, 503);
 }
 
-/** Phase of every Workflow Gantry created, by job id (label gantry.dev/job-id). */
-export async function listJobPhases(): Promise<Array<{ jobId: string; workflowName: string; phase: string | null; startedAt: string | null; finishedAt: string | null; message: string | null }>> {
-  const { items } = await listWorkflows('gantry.dev/job-id');
+/** Phase of every Workflow Gantry created, by job id (label gantry.dev/job-id), in every namespace. */
+export async function listJobPhases(): Promise<Array<{ jobId: string; workflowName: string; namespace: string; phase: string | null; startedAt: string | null; finishedAt: string | null; message: string | null }>> {
+  const { items } = await listWorkflows('gantry.dev/job-id', { allNamespaces: true });
   return items.map((w) => ({
     jobId: w.metadata.labels?.['gantry.dev/job-id'] ?? '',
     workflowName: w.metadata.name ?? '',
+    namespace: w.metadata.namespace ?? '',
     phase: w.status?.phase ?? null,
     startedAt: w.status?.startedAt ?? null,
     finishedAt: w.status?.finishedAt ?? null,
@@ -127,7 +131,7 @@ export async function listJobPhases(): Promise<Array<{ jobId: string; workflowNa
   }));
 }
 
-/** Every Workflow Gantry created (label gantry.dev/job-id), with its full status, for the workflow sync. */
+/** Every Workflow Gantry created (label gantry.dev/job-id) in every namespace, with its full status, for the workflow sync. */
 export async function listJobWorkflows(): Promise<Workflow[]> {
-  return (await listWorkflows('gantry.dev/job-id')).items;
+  return (await listWorkflows('gantry.dev/job-id', { allNamespaces: true })).items;
 }

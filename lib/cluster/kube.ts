@@ -12,7 +12,7 @@ export type ClusterClient = {
   core: CoreV1Api;
   custom: CustomObjectsApi;
   version: VersionApi;
-  /** Namespace Gantry's workflows live in (GANTRY_NAMESPACE unless configured). */
+  /** The shared namespace (GANTRY_NAMESPACE unless configured): where calls that name no namespace go, and older jobs' Workflows live. */
   namespace: string;
   source: string;
 };
@@ -62,4 +62,12 @@ export function cluster(): ClusterClient {
 /** Forgets the client so the next call loads configuration again (tests). */
 export function resetCluster(): void {
   current = undefined;
+}
+
+/**
+ * The shared namespace older jobs' Workflows live in (GANTRY_NAMESPACE, or the one configured):
+ * what a job row without a workflow_namespace means. Reads no kubeconfig.
+ */
+export function sharedNamespace(): string {
+  return current?.namespace ?? env().GANTRY_NAMESPACE;
 }

@@ -81,8 +81,17 @@ export async function findWorkflow(name: string, opts?: Target): Promise<Workflo
   }
 }
 
-export async function listWorkflows(labelSelector?: string, opts?: Target): Promise<{ items: Workflow[]; resourceVersion: string }> {
-  const list = (await call(() => cluster().custom.listNamespacedCustomObject({ ...base(opts), labelSelector }))) as {
+/**
+ * Workflows of one namespace, or with `allNamespaces` of every namespace (each team's, and the
+ * shared GANTRY_NAMESPACE older jobs ran in): one cluster-wide list, as `kubectl get wf -A` does.
+ */
+export async function listWorkflows(labelSelector?: string, opts?: Target & { allNamespaces?: boolean }): Promise<{ items: Workflow[]; resourceVersion: string }> {
+  const c = cluster();
+  const list = (await call(() =>
+    opts?.allNamespaces
+      ? c.custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, labelSelector })
+      : c.custom.listNamespacedCustomObject({ ...base(opts), labelSelector }),
+  )) as {
     items: Workflow[];
     metadata: { resourceVersion: string };
   };
@@ -153,6 +162,8 @@ export async function watchWorkflows(opts: {
   fieldSelector?: string;
   resourceVersion?: string;
   namespace?: string;
+  /** Watch every namespace (GET /apis/argoproj.io/v1alpha1/workflows?watch=true); `namespace` is then ignored. */
+  allNamespaces?: boolean;
   /** Server-side limit on the watch; it then ends normally (onEnd) and the caller resumes. */
   timeoutSeconds?: number;
   onEvent: (e: WorkflowEvent) => void;
@@ -169,7 +180,7 @@ export async function watchWorkflows(opts: {
     if (err) opts.onError(err);
     else opts.onEnd?.();
   };
-  const path = `/apis/${GROUP}/${VERSION}/namespaces/${opts.namespace ?? c.namespace}/${PLURAL}`;
+  const path = opts.allNamespaces ? `/apis/${GROUP}/${VERSION}/${PLURAL}` : `/apis/${GROUP}/${VERSION}/namespaces/${opts.namespace ?? c.namespace}/${PLURAL}`;
   const params: Record<string, string | boolean | undefined> = { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, resourceVersion: opts.resourceVersion, allowWatchBookmarks: true };
   if (opts.timeoutSeconds) params.timeoutSeconds = String(opts.timeoutSeconds);
   let controller: AbortController;

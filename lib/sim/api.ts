@@ -20,10 +20,18 @@ const ALL = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'up
 export const RESOURCES: ResourceDef[] = [
   { group: '', version: 'v1', resource: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] },
   { group: '', version: 'v1', resource: 'nodes', singular: 'node', kind: 'Node', namespaced: false, shortNames: ['no'], verbs: ['get', 'list', 'patch', 'update', 'watch'] },
-  { group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'], verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'watch'], categories: ['all'] },
+  // create: kubectl (and tests) can try a pod against the namespace's ResourceQuota; the simulated Argo controller goes through the same admission.
+  { group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'watch'], categories: ['all'] },
   { group: '', version: 'v1', resource: 'events', singular: 'event', kind: 'Event', namespaced: true, shortNames: ['ev'], verbs: ['get', 'list', 'watch'] },
   // Gantry keeps each sweep's results token in a Secret its step pods read through secretKeyRef.
   { group: '', version: 'v1', resource: 'secrets', singular: 'secret', kind: 'Secret', namespaced: true, verbs: ALL },
+  // Each team's namespace holds what Gantry reconciles there (lib/server/tenancy): the workloads'
+  // ServiceAccount, a ResourceQuota on nvidia.com/* (enforced, see admission.ts), a LimitRange and
+  // a default-deny-ingress NetworkPolicy (stored and served; the sim neither defaults nor filters by them).
+  { group: '', version: 'v1', resource: 'serviceaccounts', singular: 'serviceaccount', kind: 'ServiceAccount', namespaced: true, shortNames: ['sa'], verbs: ALL },
+  { group: '', version: 'v1', resource: 'resourcequotas', singular: 'resourcequota', kind: 'ResourceQuota', namespaced: true, shortNames: ['quota'], verbs: ALL },
+  { group: '', version: 'v1', resource: 'limitranges', singular: 'limitrange', kind: 'LimitRange', namespaced: true, shortNames: ['limits'], verbs: ALL },
+  { group: 'networking.k8s.io', version: 'v1', resource: 'networkpolicies', singular: 'networkpolicy', kind: 'NetworkPolicy', namespaced: true, shortNames: ['netpol'], verbs: ALL },
   { group: 'argoproj.io', version: 'v1alpha1', resource: 'workflows', singular: 'workflow', kind: 'Workflow', namespaced: true, shortNames: ['wf'], verbs: ALL, categories: ['all'] },
   // A sweep too large for one Workflow creates its parts from a WorkflowTemplate (spec.workflowTemplateRef).
   { group: 'argoproj.io', version: 'v1alpha1', resource: 'workflowtemplates', singular: 'workflowtemplate', kind: 'WorkflowTemplate', namespaced: true, shortNames: ['wftmpl'], verbs: ALL },
@@ -172,6 +180,17 @@ function columns(r: ResourceDef): { cols: Col[]; cells: (o: KObject, now: number
           const term = cs.find((c) => c.state?.terminated && c.state.terminated.reason !== 'Completed')?.state?.terminated?.reason;
           const status = phase === 'Succeeded' ? 'Completed' : phase === 'Failed' ? (term ?? 'Error') : phase === 'Pending' && (o.spec as { nodeName?: string })?.nodeName ? 'ContainerCreating' : phase;
           return [o.metadata.name, `${cs.filter((c) => c.ready).length}/${total}`, status, 0, age(o, now), (o.spec as { nodeName?: string })?.nodeName ?? '<none>'];
+        },
+      };
+    case 'resourcequotas':
+      // kubectl get quota: REQUEST and LIMIT as `resource: used/hard`, as the built-in printer shows them
+      return {
+        cols: [nameCol, ageCol, { name: 'Request', type: 'string', description: 'Request represents a minimum amount of cpu/memory that a container may consume.', priority: 0 }, { name: 'Limit', type: 'string', description: 'Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.', priority: 0 }],
+        cells: (o, now) => {
+          const hard = ((st(o).hard ?? (o.spec as { hard?: object } | undefined)?.hard ?? {}) as Record<string, string>);
+          const used = (st(o).used ?? {}) as Record<string, string>;
+          const show = (keys: string[]) => keys.sort().map((k) => `${k}: ${used[k] ?? '0'}/${hard[k]}`).join(', ');
+          return [o.metadata.name, age(o, now), show(Object.keys(hard).filter((k) => !k.startsWith('limits.'))), show(Object.keys(hard).filter((k) => k.startsWith('limits.')))];
         },
       };
     case 'namespaces':

@@ -9,6 +9,7 @@ import YAML from 'yaml';
 import {
   alreadyExists, apiGroup, openApiV3Doc, openApiV3Root, apiGroupList, ApiError, apiVersionOf, badRequest, conflict, invalid, notFound, RESOURCES, resourceList, toTable, validate, type ResourceDef,
 } from './api';
+import { Admission } from './admission';
 import { ArgoController, PODS, WF, type PodExecution } from './argo/controller';
 import { isBenchmarkRunnerImage } from '@/lib/domain/benchmarks/runner';
 import { runBenchmarkStep } from './benchmark-runner';
@@ -159,7 +160,12 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     }
     return run(env);
   };
-  const controller = new ArgoController(store, placement, timers, { seed: opts.seed, speed: opts.speed, failureRate: opts.failureRate ?? 0.02, now, log, execute, workflows: opts.argoController ?? true });
+  const admission = new Admission(store);
+  const admitPod = (pod: KObject) => {
+    const refused = admission.admitPod(pod);
+    return refused && { message: refused.message, transient: Admission.isTransient(refused) };
+  };
+  const controller = new ArgoController(store, placement, timers, { seed: opts.seed, speed: opts.speed, failureRate: opts.failureRate ?? 0.02, now, log, execute, workflows: opts.argoController ?? true, admitPod });
   const dcgm: DcgmSource = { nodes: simNodes, placement, podRun: (k) => controller.podRun(k), seed: opts.seed, bootMs, now };
 
   for (const ns of NAMESPACES) store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
@@ -362,9 +368,15 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     foldStringData(def, obj);
     const causes = validate(def, obj);
     if (causes.length) throw invalid(def, obj.metadata.name ?? '', causes);
+    if (def.resource === 'pods') {
+      const refused = admission.admitPod(obj);
+      if (refused) throw refused;
+    }
     delete obj.metadata.resourceVersion;
     delete obj.metadata.uid;
     if (def.resource === 'workflows') delete obj.status;
+    // a pod created over the API waits unscheduled (the sim runs only the pods of workflows)
+    if (def.resource === 'pods') obj.status = { phase: 'Pending' };
     if (req.url.searchParams.get('dryRun') === 'All') return send(res, 201, obj);
     const saved = storeCall(def, obj.metadata.name, () => store.create(def.resource, obj));
     send(res, 201, store.getJson(def.resource, ns, saved.metadata.name) ?? saved);

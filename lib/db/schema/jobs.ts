@@ -46,6 +46,8 @@ export const jobs = pgTable(
     placements: jsonb('placements').$type<Array<{ node: string; count: number }>>(),
     borrowed: integer('borrowed').notNull().default(0),
     workflowName: text('workflow_name'),
+    /** Where its Workflow lives (the team's namespace); null: the shared GANTRY_NAMESPACE of older jobs. */
+    workflowNamespace: text('workflow_namespace'),
     attempts: integer('attempts').notNull().default(0),
     preemptDeadline: timestamp('preempt_deadline', { withTimezone: true }),
     preemptedFor: bigint('preempted_for', { mode: 'number' }),
@@ -67,6 +69,9 @@ export const jobs = pgTable(
     // The queue page's order (waiting jobs by position, then newest first): a page of 10,000
     // queued jobs is read in index order and stops after 50 rows instead of sorting them all.
     index('jobs_queue_order_idx').on(sql`(${t.state} <> 'queued')`, t.overallPosition, t.id.desc()),
+    // The per-user cap on queued jobs counts a user's queued jobs on each submission: only queued
+    // rows, so the count never wades through a user's finished history.
+    index('jobs_user_queued_idx').on(t.userId).where(sql`${t.state} = 'queued'`),
   ],
 );
 

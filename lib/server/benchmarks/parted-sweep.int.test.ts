@@ -2,6 +2,7 @@
 // WorkflowTemplate before the parent Workflow; the parent's `resource` steps create one child per
 // part (withSequence) from it; each child's fetch step GETs its part's pending configurations from
 // Gantry over real HTTP with the token from the sweep's Secret, and its runner steps post results.
+import { teamNamespace } from '@/lib/domain/tenancy';
 import { describe, expect, it } from 'vitest';
 import { getWorkflowTemplate } from '@/lib/cluster/workflow-templates';
 import { getWorkflow, listWorkflows } from '@/lib/cluster/workflows';
@@ -15,6 +16,9 @@ import { runSchedulerPass } from '../scheduler/run-scheduler-pass';
 import { listDatasetResults } from './list-dataset-results';
 import { postBenchmarkResult } from './post-benchmark-result';
 import { runSweepJob } from './run-sweep-job';
+
+// Jobs run in their team's namespace (gantry-<team>).
+const inTeamNamespace = (job: { team: string }) => ({ namespace: teamNamespace({ slug: job.team }) });
 
 const sim = useSimCluster({ seed: 23, speed: 2000 });
 
@@ -39,15 +43,15 @@ describe('a sweep run in parts', () => {
 
       await runSchedulerPass({ ctx });
       const name = `gantry-${run.job.id}`;
-      const template = await getWorkflowTemplate(`${name}-part`);
+      const template = await getWorkflowTemplate(`${name}-part`, inTeamNamespace(run.job));
       expect(template.metadata.labels?.['gantry.dev/job-id']).toBe(run.job.id);
       expect(template.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Workflow', name })]);
       expect(JSON.stringify(template)).not.toContain('gbr_');
 
       expect(await runJobToEnd(ctx, run.job.id)).toBe('succeeded');
-      const parent = await getWorkflow(name);
+      const parent = await getWorkflow(name, inTeamNamespace(run.job));
       expect(parent.status?.phase).toBe('Succeeded');
-      const children = (await listWorkflows(`gantry.dev/job-id=${run.job.id},gantry.dev/part`)).items as unknown as Child[];
+      const children = (await listWorkflows(`gantry.dev/job-id=${run.job.id},gantry.dev/part`, inTeamNamespace(run.job))).items as unknown as Child[];
       expect(children.map((c) => c.metadata.name).sort()).toEqual([0, 1, 2].map((p) => `${name}-part-${p}`));
       for (const child of children) {
         expect(child.status.phase).toBe('Succeeded');
@@ -69,9 +73,9 @@ describe('a sweep run in parts', () => {
       expect(api.posts.filter((id) => stored.includes(id))).toEqual([]);
 
       // Deleting the parent takes its parts and its template with it (their owner references).
-      await sim().sim.store.delete('workflows', 'gantry-jobs', name);
-      expect((await listWorkflows(`gantry.dev/job-id=${run.job.id}`)).items).toEqual([]);
-      await expect(getWorkflowTemplate(`${name}-part`)).rejects.toMatchObject({ kind: 'NotFound' });
+      await sim().sim.store.delete('workflows', inTeamNamespace(run.job).namespace, name);
+      expect((await listWorkflows(`gantry.dev/job-id=${run.job.id}`, inTeamNamespace(run.job))).items).toEqual([]);
+      await expect(getWorkflowTemplate(`${name}-part`, inTeamNamespace(run.job))).rejects.toMatchObject({ kind: 'NotFound' });
     }));
 
   it('stops the running part with its parent when the job is cancelled', () =>
@@ -95,14 +99,14 @@ describe('a sweep run in parts', () => {
       for (const release of waiting) release();
 
       const name = `gantry-${run.job.id}`;
-      const part0 = await getWorkflow(`${name}-part-0`);
+      const part0 = await getWorkflow(`${name}-part-0`, inTeamNamespace(run.job));
       for (let i = 0; i < 100 && part0.status?.phase === 'Running'; i++) {
         await new Promise((r) => setTimeout(r, 50));
-        Object.assign(part0, await getWorkflow(`${name}-part-0`));
+        Object.assign(part0, await getWorkflow(`${name}-part-0`, inTeamNamespace(run.job)));
       }
       expect(part0.status).toMatchObject({ phase: 'Failed', message: "Stopped with strategy 'Terminate'" });
-      expect((await getWorkflow(name)).status?.phase).toBe('Failed');
+      expect((await getWorkflow(name, inTeamNamespace(run.job))).status?.phase).toBe('Failed');
       // The later parts were never created.
-      expect((await listWorkflows(`gantry.dev/job-id=${run.job.id},gantry.dev/part`)).items.map((w) => w.metadata.name)).toEqual([`${name}-part-0`]);
+      expect((await listWorkflows(`gantry.dev/job-id=${run.job.id},gantry.dev/part`, inTeamNamespace(run.job))).items.map((w) => w.metadata.name)).toEqual([`${name}-part-0`]);
     }));
 });

@@ -2,6 +2,7 @@
 // results Gantry refused fails its child Workflow and so the parent; the retry re-runs that part
 // alone (a new child, which fetches only its still-pending configurations), while the parts that
 // succeeded are neither created nor measured again.
+import { teamNamespace } from '@/lib/domain/tenancy';
 import { describe, expect, it } from 'vitest';
 import { getWorkflowTemplate } from '@/lib/cluster/workflow-templates';
 import { getWorkflow, listWorkflows, type Workflow } from '@/lib/cluster/workflows';
@@ -12,6 +13,9 @@ import { runJobToEnd, setUpSweep, SMALL_SWEEP, useSweepEndpoints } from '@/tests
 import { getJob } from '../jobs/get-job';
 import { retryJob } from '../jobs/retry-job';
 import { runSweepJob } from './run-sweep-job';
+
+// Jobs run in their team's namespace (gantry-<team>).
+const inTeamNamespace = (job: { team: string }) => ({ namespace: teamNamespace({ slug: job.team }) });
 
 useSimCluster({ seed: 29, speed: 2000 });
 
@@ -35,13 +39,13 @@ describe('retrying a sweep run in parts', () => {
       const name = `gantry-${run.job.id}`;
 
       expect(await runJobToEnd(ctx, run.job.id)).toBe('failed');
-      const part0 = await getWorkflow(`${name}-part-0`);
-      const part1 = await getWorkflow(`${name}-part-1`);
+      const part0 = await getWorkflow(`${name}-part-0`, inTeamNamespace(run.job));
+      const part1 = await getWorkflow(`${name}-part-1`, inTeamNamespace(run.job));
       expect(part0.status?.phase).toBe('Succeeded');
       expect(part1.status?.phase).toBe('Failed');
-      expect((await getWorkflow(name)).status?.phase).toBe('Failed');
+      expect((await getWorkflow(name, inTeamNamespace(run.job))).status?.phase).toBe('Failed');
       // The parent's DAG does not stop the parts already under way: part 2 ran too (one at a time).
-      const part2 = await getWorkflow(`${name}-part-2`);
+      const part2 = await getWorkflow(`${name}-part-2`, inTeamNamespace(run.job));
       expect(part2.status?.phase).toBe('Succeeded');
       const postedBefore = [...api.posts];
       expect(postedBefore.sort()).toEqual(valid.filter((_, i) => i !== 5).map((c) => c.id).sort());
@@ -53,10 +57,10 @@ describe('retrying a sweep run in parts', () => {
       expect(await runJobToEnd(ctx, run.job.id)).toBe('succeeded');
       expect((await getJob({ ctx, input: { id: run.job.id } })).events.some((e) => e.cause === 'WORKFLOW_RETRIED')).toBe(true);
 
-      expect((await getWorkflow(name)).status?.phase).toBe('Succeeded');
+      expect((await getWorkflow(name, inTeamNamespace(run.job))).status?.phase).toBe('Succeeded');
       // The part template was rewritten for the new admission and still goes with its parent.
-      expect((await getWorkflowTemplate(`${name}-part`)).metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Workflow', name, uid: part0.metadata.ownerReferences?.[0].uid })]);
-      const children = (await listWorkflows(`gantry.dev/job-id=${run.job.id},gantry.dev/part`)).items;
+      expect((await getWorkflowTemplate(`${name}-part`, inTeamNamespace(run.job))).metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Workflow', name, uid: part0.metadata.ownerReferences?.[0].uid })]);
+      const children = (await listWorkflows(`gantry.dev/job-id=${run.job.id},gantry.dev/part`, inTeamNamespace(run.job))).items;
       expect(children.map((c) => [c.metadata.name, c.status?.phase]).sort()).toEqual([0, 1, 2].map((p) => [`${name}-part-${p}`, 'Succeeded']));
       // The parts that succeeded are the same objects, untouched; the failed one was created afresh.
       const byName = new Map(children.map((c) => [c.metadata.name, c]));

@@ -1,6 +1,7 @@
 // A sweep run as a job end to end: the dataset's configurations go through the queue into a chunked
 // Workflow on the simulated cluster, whose runner steps read the token from the sweep's Secret and
 // POST their results over real HTTP; resubmitting skips what is stored; deleting cleans up.
+import { teamNamespace } from '@/lib/domain/tenancy';
 import { describe, expect, it } from 'vitest';
 import { deletePod, listPods } from '@/lib/cluster/pods';
 import { getWorkflow } from '@/lib/cluster/workflows';
@@ -21,6 +22,9 @@ import { listStoredConfigurations } from './list-stored-configurations';
 import { postBenchmarkResult } from './post-benchmark-result';
 import { runSweepJob } from './run-sweep-job';
 import { nameSweepSecret } from './sweep-secret';
+
+// Jobs run in their team's namespace (gantry-<team>).
+const inTeamNamespace = (job: { team: string }) => ({ namespace: teamNamespace({ slug: job.team }) });
 
 const sim = useSimCluster({ seed: 11, speed: 2000 });
 
@@ -43,11 +47,11 @@ describe('a sweep run as a job', () => {
       expect(run.job).toMatchObject({ kind: 'benchmark', state: 'queued', gpu: { kind: 'a100-80gb-shared', count: 2 } });
       // The old token was replaced; the new one sits in the sweep's Secret, not in the Workflow.
       await expect(listStoredConfigurations({ ctx, input: { token: sweep.resultsToken } })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
-      const secret = sim().sim.store.get('secrets', 'gantry-jobs', nameSweepSecret(sweep.dataset.id)) as unknown as { data: { token: string } };
+      const secret = sim().sim.store.get('secrets', inTeamNamespace(run.job).namespace, nameSweepSecret(sweep.dataset.id)) as unknown as { data: { token: string } };
       expect(Buffer.from(secret.data.token, 'base64').toString()).toMatch(/^gbr_/);
 
       await runSchedulerPass({ ctx });
-      const wf = await getWorkflow(`gantry-${run.job.id}`);
+      const wf = await getWorkflow(`gantry-${run.job.id}`, inTeamNamespace(run.job));
       const fanOut = (wf.spec.templates as Array<{ dag?: { tasks: Array<{ withItems?: Array<{ id: string; config: string }> }> } }>)[0].dag!.tasks[0];
       expect(fanOut.withItems!.map((i) => i.id)).toEqual(['chunk-0', 'chunk-1', 'chunk-2']);
       expect(fanOut.withItems!.flatMap((i) => JSON.parse(i.config) as unknown[])).toHaveLength(9);
@@ -108,9 +112,9 @@ describe('a sweep run as a job', () => {
       }
       expect(api.held.length).toBe(1);
       // The node goes away mid-step: its pod is deleted, and what the step sent last never lands.
-      const running = (await listPods(`workflows.argoproj.io/workflow=gantry-${run.job.id}`, { namespace: 'gantry-jobs' })).filter((p) => p.status?.phase === 'Running');
+      const running = (await listPods(`workflows.argoproj.io/workflow=gantry-${run.job.id}`, inTeamNamespace(run.job))).filter((p) => p.status?.phase === 'Running');
       expect(running).toHaveLength(1);
-      await deletePod(running[0].metadata!.name!, { namespace: 'gantry-jobs' });
+      await deletePod(running[0].metadata!.name!, inTeamNamespace(run.job));
       const waiting = api.held;
       api.holdAfter = undefined;
       for (const release of waiting) release();
@@ -142,7 +146,7 @@ describe('deleting a dataset', () => {
       for (const c of expandSweep(SMALL_SWEEP).valid.slice(0, 4)) await postBenchmarkResult({ ctx, input: { token: sweep.resultsToken, result: simulateBenchmark(c) } });
       const run = await runSweepJob({ ctx: as(ctx, owner), input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared' } }, { publicUrl: () => api.url });
       const secretName = nameSweepSecret(sweep.dataset.id);
-      expect(sim().sim.store.get('secrets', 'gantry-jobs', secretName)).toBeTruthy();
+      expect(sim().sim.store.get('secrets', inTeamNamespace(run.job).namespace, secretName)).toBeTruthy();
       const settings = { criteria: ['tokensPerSecond', 'ttftMeanMs'] as Array<'tokensPerSecond' | 'ttftMeanMs'>, weights: [0.5, 0.5], directions: ['benefit', 'cost'] as const, normalization: 'vector' as const, constraints: [] };
       const share = await createShare({ ctx: as(ctx, owner), input: { datasetId: sweep.dataset.id, settings } });
 
@@ -159,7 +163,7 @@ describe('deleting a dataset', () => {
       expect(await deleteDataset({ ctx: as(ctx, owner), input: { id: sweep.dataset.id } })).toEqual({ id: sweep.dataset.id, deleted: true });
       await expect(getDataset({ ctx, input: { id: sweep.dataset.id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
       await expect(listDatasetResults({ ctx, input: { id: sweep.dataset.id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-      expect(sim().sim.store.get('secrets', 'gantry-jobs', secretName)).toBeFalsy();
+      expect(sim().sim.store.get('secrets', inTeamNamespace(run.job).namespace, secretName)).toBeFalsy();
       const shared = await findSharedRanking({ ctx, input: { token: share.token } });
       expect(shared?.snapshot.rows).toHaveLength(4);
       await expect(deleteDataset({ ctx: as(ctx, owner), input: { id: sweep.dataset.id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -1,6 +1,7 @@
 // "Retry failed steps" end to end on the simulated cluster: a DAG whose middle step fails once is
 // retried in place; the job goes back through the queue (so it holds GPUs again), the succeeded
 // step is kept, the failed one and what depends on it run again, and the job succeeds.
+import { teamNamespace } from '@/lib/domain/tenancy';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { deleteWorkflow, getWorkflow } from '@/lib/cluster/workflows';
@@ -16,6 +17,9 @@ import { getJob } from './get-job';
 import type { JobView } from './job-view';
 import { retryJob } from './retry-job';
 import { submitJob } from './submit-job';
+
+// Jobs run in their team's namespace (gantry-<team>).
+const inTeamNamespace = (job: { team: string }) => ({ namespace: teamNamespace({ slug: job.team }) });
 
 useSimCluster({ seed: 5, speed: 2000 });
 
@@ -93,7 +97,7 @@ describe('retry failed steps on the simulated cluster', () => {
       const relaunched = await getJob({ ctx, input: { id: job.id } });
       expect(['submitted', 'running', 'succeeded']).toContain(relaunched.state);
       expect(relaunched.events.find((e) => e.cause === 'WORKFLOW_RETRIED')).toBeTruthy();
-      const wf = await getWorkflow(`gantry-${job.id}`);
+      const wf = await getWorkflow(`gantry-${job.id}`, inTeamNamespace(job));
       expect(wf.spec.shutdown).toBeUndefined();
 
       expect(await runUntil(ctx, job.id, (s) => s === 'failed' || s === 'succeeded')).toBe('succeeded');
@@ -114,7 +118,7 @@ describe('retry failed steps on the simulated cluster', () => {
     withRollback(async (ctx) => {
       const { job, owner } = await setUp(ctx, 'retry-gone');
       expect(await runUntil(ctx, job.id, (s) => s === 'failed' || s === 'succeeded')).toBe('failed');
-      await deleteWorkflow(`gantry-${job.id}`);
+      await deleteWorkflow(`gantry-${job.id}`, inTeamNamespace(job));
       await expect(retryJob({ ctx: as(ctx, owner), input: { id: job.id } })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/no longer exists/) });
       await expect(retryJob({ ctx: as(ctx, owner), input: { id: 'x' } })).rejects.toMatchObject({ code: 'INVALID' });
       expect((await getJob({ ctx, input: { id: job.id } })).state).toBe('failed');

@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/record-audit';
 import { inTransaction, requireRole, type Ctx } from '../context';
 import { invalid } from '../errors';
 import { parseInput } from '../validate';
+import { reconcileTeamAfterChange } from '../tenancy/reconcile-team-namespaces';
 import { listQuotas, type QuotaView } from './list-quotas';
 
 export const UpsertQuotaInput = z.object({
@@ -21,7 +22,7 @@ export type UpsertQuotaInput = z.infer<typeof UpsertQuotaInput>;
 export async function upsertQuota({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<QuotaView> {
   requireRole(ctx, 'admin');
   const data = parseInput(UpsertQuotaInput, input);
-  return inTransaction(ctx, async (tx) => {
+  const view = await inTransaction(ctx, async (tx) => {
     const [team] = await tx.db.select({ id: teams.id }).from(teams).where(eq(teams.slug, data.team));
     if (!team) throw invalid('The request has invalid fields', [{ field: 'team', message: `No team named ${data.team}` }]);
     const [before] = await tx.db.select().from(quotas).where(and(eq(quotas.teamId, team.id), eq(quotas.gpuKind, data.gpuKind)));
@@ -43,4 +44,7 @@ export async function upsertQuota({ ctx, input }: { ctx: Ctx; input: unknown }):
     const all = await listQuotas({ ctx: tx, input: { scope: 'all' } });
     return all.find((q) => q.team === data.team && q.gpuKind === data.gpuKind)!;
   });
+  // The namespace's ResourceQuota follows at once, so the cluster admits what Gantry now may.
+  await reconcileTeamAfterChange(ctx, data.team);
+  return view;
 }

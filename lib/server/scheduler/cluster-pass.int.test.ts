@@ -1,5 +1,6 @@
 // The whole scheduler pass against the simulated cluster over HTTP: real GPU kinds and free
 // capacity from Node and Pod objects, the Workflow created through lib/cluster, its phase followed.
+import { TEAM_SERVICE_ACCOUNT, teamNamespace } from '@/lib/domain/tenancy';
 import { describe, expect, it } from 'vitest';
 import { getWorkflow } from '@/lib/cluster/workflows';
 import { as, withRollback } from '@/tests/db';
@@ -11,6 +12,9 @@ import { upsertQuota } from '../quotas/upsert-quota';
 import { readClusterGpus, readGpuKindIds } from './read-cluster-gpus';
 import { runSchedulerPass } from './run-scheduler-pass';
 import { useSimCluster } from '@/tests/sim';
+
+// Jobs run in their team's namespace (gantry-<team>).
+const inTeamNamespace = (job: { team: string }) => ({ namespace: teamNamespace({ slug: job.team }) });
 
 useSimCluster({ seed: 7, speed: 2000 });
 
@@ -44,8 +48,11 @@ describe('scheduler pass on the simulated cluster', () => {
       const submitted = await getJob({ ctx, input: { id: job.id } });
       expect(submitted.workflowName).toBe(`gantry-${job.id}`);
       expect(['submitted', 'running']).toContain(submitted.state);
-      const wf = await getWorkflow(`gantry-${job.id}`);
+      // created in the team's namespace, run by the team's ServiceAccount, and recorded as such
+      const wf = await getWorkflow(`gantry-${job.id}`, inTeamNamespace(job));
       expect(wf.metadata.labels?.['gantry.dev/job-id']).toBe(job.id);
+      expect(wf.metadata.namespace).toBe(teamNamespace({ slug: job.team }));
+      expect(wf.spec.serviceAccountName).toBe(TEAM_SERVICE_ACCOUNT);
 
       let state = submitted.state;
       for (let i = 0; i < 100 && state !== 'succeeded' && state !== 'failed'; i++) {

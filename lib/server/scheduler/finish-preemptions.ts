@@ -5,12 +5,16 @@ import { removeJob } from '@/lib/cluster/job-runner';
 import { jobEvents, jobs } from '@/lib/db/schema';
 import { inTransaction, type Ctx } from '../context';
 import { requeueFields } from '../jobs/requeue-fields';
+import { workflowNamespaceOf } from '../tenancy/workflow-namespace';
 
 export interface PreemptDeps {
-  remove(workflowName: string): Promise<void>;
+  remove(workflowName: string, namespace: string): Promise<void>;
 }
 
-export async function finishPreemptions({ ctx, now = Date.now() }: { ctx: Ctx; now?: number }, deps: PreemptDeps = { remove: removeJob }): Promise<string[]> {
+export async function finishPreemptions(
+  { ctx, now = Date.now() }: { ctx: Ctx; now?: number },
+  deps: PreemptDeps = { remove: (name, namespace) => removeJob(name, { namespace }) },
+): Promise<string[]> {
   const due = await ctx.db
     .select({ id: jobs.id })
     .from(jobs)
@@ -24,13 +28,14 @@ export async function finishPreemptions({ ctx, now = Date.now() }: { ctx: Ctx; n
         .where(and(eq(jobs.id, id), inArray(jobs.state, ['admitted', 'submitted', 'running']), isNotNull(jobs.preemptDeadline)))
         .for('update', { skipLocked: true });
       if (!row) return false;
-      if (row.workflowName) await deps.remove(row.workflowName);
+      if (row.workflowName) await deps.remove(row.workflowName, workflowNamespaceOf(row));
       const at = new Date(now);
       await tx.db
         .update(jobs)
         .set({
           ...requeueFields(row, at, at),
           workflowName: null,
+          workflowNamespace: null,
           reason: 'PREEMPTED',
           message: 'Preempted to give GPUs back; queued again in its original place in line.',
         })

@@ -6,24 +6,27 @@ import { listJobPhases } from '@/lib/cluster/job-runner';
 import { jobEvents, jobs } from '@/lib/db/schema';
 import { inTransaction, type Ctx } from '../context';
 import type { JobState } from '../jobs/job-view';
+import { workflowKey, workflowNamespaceOf } from '../tenancy/workflow-namespace';
 
 export interface PhaseDeps {
-  phases(): Promise<Array<{ jobId: string; workflowName: string; phase: string | null; startedAt: string | null; finishedAt: string | null; message: string | null }>>;
+  /** `namespace`: where the Workflow was listed (every namespace is listed); left out, it matches by name alone. */
+  phases(): Promise<Array<{ jobId: string; workflowName: string; namespace?: string; phase: string | null; startedAt: string | null; finishedAt: string | null; message: string | null }>>;
 }
 
 const TARGET: Record<string, JobState> = { Running: 'running', Succeeded: 'succeeded', Failed: 'failed', Error: 'failed' };
 
 export async function syncJobPhases({ ctx }: { ctx: Ctx }, deps: PhaseDeps = { phases: listJobPhases }): Promise<number> {
   const live = await ctx.db
-    .select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName, preemptDeadline: jobs.preemptDeadline })
+    .select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName, workflowNamespace: jobs.workflowNamespace, preemptDeadline: jobs.preemptDeadline })
     .from(jobs)
     .where(inArray(jobs.state, ['submitted', 'running']));
   if (live.length === 0) return 0;
   // Listed after the jobs were read: a job seen as submitted already had its Workflow created.
-  const byName = new Map((await deps.phases()).map((p) => [p.workflowName, p]));
+  // Keyed by namespace and name: a job follows its own Workflow, not one of that name elsewhere.
+  const byKey = new Map((await deps.phases()).map((p) => [p.namespace ? workflowKey(p.namespace, p.workflowName) : `*/${p.workflowName}`, p]));
   let changed = 0;
   for (const job of live) {
-    const wf = job.workflowName ? byName.get(job.workflowName) : undefined;
+    const wf = job.workflowName ? (byKey.get(workflowKey(workflowNamespaceOf(job), job.workflowName)) ?? byKey.get(`*/${job.workflowName}`)) : undefined;
     // A job being preempted loses its Workflow on purpose; finishPreemptions requeues it.
     if (!wf && job.workflowName && !job.preemptDeadline) {
       if (await markMissing(ctx, { id: job.id, state: job.state, workflowName: job.workflowName })) changed++;

@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/record-audit';
 import { inTransaction, requireRole, type Ctx } from '../context';
 import { conflict } from '../errors';
 import { parseInput } from '../validate';
+import { reconcileTeamAfterChange } from '../tenancy/reconcile-team-namespaces';
 import type { TeamView } from './list-teams';
 
 export const CreateTeamInput = z.object({
@@ -23,7 +24,7 @@ export type CreateTeamInput = z.infer<typeof CreateTeamInput>;
 export async function createTeam({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<TeamView> {
   requireRole(ctx, 'admin');
   const data = parseInput(CreateTeamInput, input);
-  return inTransaction(ctx, async (tx) => {
+  const view = await inTransaction(ctx, async (tx) => {
     const [row] = await tx.db
       .insert(teams)
       .values({ slug: data.slug, name: data.name, cohort: data.cohort ?? null })
@@ -33,4 +34,7 @@ export async function createTeam({ ctx, input }: { ctx: Ctx; input: unknown }): 
     await recordAudit(tx, 'team.create', `team:${row.slug}`, { name: row.name, cohort: row.cohort });
     return { id: row.id, slug: row.slug, name: row.name, cohort: row.cohort, members: 0 };
   });
+  // The team's namespace, ServiceAccount, quota and policies exist before its first job launches.
+  await reconcileTeamAfterChange(ctx, view.slug);
+  return view;
 }

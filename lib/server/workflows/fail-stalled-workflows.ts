@@ -10,9 +10,10 @@ import { jobEvents, jobs } from '@/lib/db/schema';
 import { detectStall, type StallPolicy } from '@/lib/domain/workflow/stall';
 import { env } from '@/lib/env';
 import { inTransaction, type Ctx } from '../context';
+import { workflowKey, workflowNamespaceOf } from '../tenancy/workflow-namespace';
 
 export interface StallDeps {
-  terminate(workflowName: string): Promise<void>;
+  terminate(workflowName: string, namespace?: string): Promise<void>;
 }
 
 export function stallPolicyFromEnv(): StallPolicy {
@@ -25,20 +26,23 @@ const OPEN_PHASES = new Set(['', 'Pending', 'Running']);
 /** Returns the ids of the jobs failed now. */
 export async function failStalledWorkflows(
   { ctx, workflows, now = Date.now(), policy = stallPolicyFromEnv() }: { ctx: Ctx; workflows: Workflow[]; now?: number; policy?: StallPolicy },
-  deps: StallDeps = { terminate: stopJob },
+  deps: StallDeps = { terminate: (name, namespace) => stopJob(name, { namespace }) },
 ): Promise<number[]> {
-  const open = new Map(workflows.filter((w) => w.metadata.name && OPEN_PHASES.has(w.status?.phase ?? '')).map((w) => [w.metadata.name!, w]));
+  // by namespace and name: each job is judged by its own Workflow (its team's namespace, or the shared one)
+  const open = new Map(workflows.filter((w) => w.metadata.name && OPEN_PHASES.has(w.status?.phase ?? '')).map((w) => [workflowKey(w.metadata.namespace, w.metadata.name!), w]));
   if (open.size === 0) return [];
+  const names = [...new Set([...open.values()].map((w) => w.metadata.name!))];
   const rows = await ctx.db
-    .select({ id: jobs.id, state: jobs.state, reason: jobs.reason, workflowName: jobs.workflowName, maxRuntimeSeconds: jobs.maxRuntimeSeconds, preemptDeadline: jobs.preemptDeadline })
+    .select({ id: jobs.id, state: jobs.state, reason: jobs.reason, workflowName: jobs.workflowName, workflowNamespace: jobs.workflowNamespace, maxRuntimeSeconds: jobs.maxRuntimeSeconds, preemptDeadline: jobs.preemptDeadline })
     .from(jobs)
-    .where(and(inArray(jobs.workflowName, [...open.keys()]), or(inArray(jobs.state, ['submitted', 'running']), and(eq(jobs.state, 'failed'), eq(jobs.reason, 'WORKFLOW_STALLED')))));
+    .where(and(inArray(jobs.workflowName, names), or(inArray(jobs.state, ['submitted', 'running']), and(eq(jobs.state, 'failed'), eq(jobs.reason, 'WORKFLOW_STALLED')))));
   const failed: number[] = [];
   for (const job of rows) {
-    const wf = open.get(job.workflowName!)!;
+    const wf = open.get(workflowKey(workflowNamespaceOf(job), job.workflowName!));
+    if (!wf) continue;
     if (job.state === 'failed') {
       // Failed as stalled on an earlier pass, but the terminate did not get through.
-      if (wf.spec.shutdown !== 'Terminate') await terminate(ctx, deps, job.id, job.workflowName!);
+      if (wf.spec.shutdown !== 'Terminate') await terminate(ctx, deps, job.id, job.workflowName!, wf.metadata.namespace);
       continue;
     }
     if (job.preemptDeadline) continue; // being preempted: finishPreemptions removes the Workflow
@@ -58,14 +62,14 @@ export async function failStalledWorkflows(
     });
     if (!changed) continue;
     failed.push(job.id);
-    await terminate(ctx, deps, job.id, job.workflowName!);
+    await terminate(ctx, deps, job.id, job.workflowName!, wf.metadata.namespace);
   }
   return failed;
 }
 
-async function terminate(ctx: Ctx, deps: StallDeps, jobId: number, workflowName: string): Promise<void> {
+async function terminate(ctx: Ctx, deps: StallDeps, jobId: number, workflowName: string, namespace: string | undefined): Promise<void> {
   try {
-    await deps.terminate(workflowName);
+    await deps.terminate(workflowName, namespace);
   } catch (err) {
     ctx.log.warn({ err, jobId, workflowName }, 'could not terminate a stalled workflow; trying again next pass');
   }

@@ -24,6 +24,8 @@ export interface RetriedWorkflow {
 export interface RetryWorkflowInput {
   jobId: number;
   workflowName: string;
+  /** where the Workflow lives; left out: the shared namespace (a job from before team namespaces) */
+  namespace?: string;
   manifest: Workflow;
   /** the WorkflowTemplates the rebuilt manifest refers to (a parted sweep's part) */
   workflowTemplates?: WorkflowTemplate[];
@@ -45,6 +47,7 @@ export async function retryWorkflow(ctx: Ctx, input: RetryWorkflowInput): Promis
       return { ...plan, workflowsToRecreate: workflowsRecreated };
     },
     input.workflowTemplates,
+    { namespace: input.namespace },
   );
   if (removedNodeIds.length) await ctx.db.delete(stepLogs).where(and(eq(stepLogs.jobId, input.jobId), inArray(stepLogs.nodeId, removedNodeIds)));
   return { workflowName: wf.metadata.name ?? input.workflowName, removedNodeIds, podsDeleted, workflowsRecreated };

@@ -4,6 +4,7 @@
 // the windows instead of waiting for them.
 import { describe, expect, it } from 'vitest';
 import { getWorkflow } from '@/lib/cluster/workflows';
+import { teamNamespace } from '@/lib/domain/tenancy';
 import { as, withRollback } from '@/tests/db';
 import { makeTeam, makeUser } from '@/tests/factories';
 import { useSimCluster } from '@/tests/sim';
@@ -14,6 +15,9 @@ import { submitJob } from '../jobs/submit-job';
 import { upsertQuota } from '../quotas/upsert-quota';
 import { runSchedulerPass } from '../scheduler/run-scheduler-pass';
 import { syncWorkflows } from './sync-workflows';
+
+// Jobs run in their team's namespace (gantry-<team>).
+const inTeamNamespace = (job: { team: string }) => ({ namespace: teamNamespace({ slug: job.team }) });
 
 useSimCluster({ seed: 3, speed: 1 });
 
@@ -55,7 +59,7 @@ describe('stalled workflows on the simulated cluster', () => {
     withRollback(async (ctx) => {
       const job = await start(ctx, 'stall-unschedulable', { kind: 'workflow', maxRuntimeSeconds: 3600, spec: { yaml: HUGE } });
       const name = `gantry-${job.id}`;
-      const pending = await waitFor(() => getWorkflow(name), (w) => Object.values(w.status?.nodes ?? {}).some((n) => n.message?.startsWith('Unschedulable')));
+      const pending = await waitFor(() => getWorkflow(name, inTeamNamespace(job)), (w) => Object.values(w.status?.nodes ?? {}).some((n) => n.message?.startsWith('Unschedulable')));
       expect(Object.values(pending.status!.nodes!).some((n) => n.message?.startsWith('Unschedulable'))).toBe(true);
 
       // inside the window: nothing happens
@@ -69,7 +73,7 @@ describe('stalled workflows on the simulated cluster', () => {
       expect(view.message).toMatch(new RegExp(`^Workflow ${name} stalled: Step ${name} has waited 1[67] min for a node with no step running: 0/\\d+ nodes are available`));
       expect(view.events.at(-1)).toMatchObject({ toState: 'failed', cause: 'WORKFLOW_STALLED' });
 
-      const ended = await waitFor(() => getWorkflow(name), (w) => w.status?.phase === 'Failed');
+      const ended = await waitFor(() => getWorkflow(name, inTeamNamespace(job)), (w) => w.status?.phase === 'Failed');
       expect(ended.spec.shutdown).toBe('Terminate');
       expect(ended.status?.phase).toBe('Failed');
       // a later pass changes nothing more
@@ -90,7 +94,7 @@ describe('stalled workflows on the simulated cluster', () => {
       const view = await getJob({ ctx, input: { id: job.id } });
       expect(view).toMatchObject({ state: 'failed', reason: 'WORKFLOW_STALLED', placements: null });
       expect(view.message).toMatch(/past its 2 min limit by 1[01] min, and no step has changed for 1[23] min; its deadline did not stop it\.$/);
-      const ended = await waitFor(() => getWorkflow(`gantry-${job.id}`), (w) => w.status?.phase === 'Failed');
+      const ended = await waitFor(() => getWorkflow(`gantry-${job.id}`, inTeamNamespace(job)), (w) => w.status?.phase === 'Failed');
       expect(ended.status?.phase).toBe('Failed');
     }));
 });

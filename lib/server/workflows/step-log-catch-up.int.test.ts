@@ -2,6 +2,7 @@
 // middle of a big workflow): the sync lists the workflow's pods once and reads only the logs of
 // pods still there; steps whose pods podGC already deleted are recorded as gone without a read.
 // And the reconcile pass does not redo a snapshot the follower has just written.
+import { teamNamespace } from '@/lib/domain/tenancy';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { deletePod, findStepLog, workflowPodNames } from '@/lib/cluster/pods';
@@ -16,6 +17,9 @@ import { submitJob } from '../jobs/submit-job';
 import { upsertQuota } from '../quotas/upsert-quota';
 import { runSchedulerPass } from '../scheduler/run-scheduler-pass';
 import { syncWorkflow, syncWorkflows } from './sync-workflows';
+
+// Jobs run in their team's namespace (gantry-<team>).
+const inTeamNamespace = (job: { team: string }) => ({ namespace: teamNamespace({ slug: job.team }) });
 
 useSimCluster({ seed: 23, speed: 2000 });
 
@@ -48,17 +52,17 @@ describe('step log capture for a workflow met with many finished steps', () => {
       })) as JobView;
       await runSchedulerPass({ ctx });
       const name = `gantry-${job.id}`;
-      let wf = await getWorkflow(name);
+      let wf = await getWorkflow(name, inTeamNamespace(job));
       for (let i = 0; i < 200 && wf?.status?.phase !== 'Succeeded'; i++) {
         await new Promise((r) => setTimeout(r, 50));
-        wf = await getWorkflow(name);
+        wf = await getWorkflow(name, inTeamNamespace(job));
       }
       expect(wf?.status?.phase).toBe('Succeeded');
       const pods = Object.values(wf!.status!.nodes!).filter((n) => n.type === 'Pod');
       expect(pods).toHaveLength(STEPS);
       // podGC took the first 12 steps' pods; 8 are still there
       const podOf = (n: (typeof pods)[number]) => stepPodName(name, n.name!, n.templateName);
-      for (const n of pods.slice(0, 12)) expect(await deletePod(podOf(n))).toBe(true);
+      for (const n of pods.slice(0, 12)) expect(await deletePod(podOf(n), inTeamNamespace(job))).toBe(true);
 
       const reads: string[] = [];
       const result = await syncWorkflow({ ctx }, wf!, {
@@ -79,7 +83,7 @@ describe('step log capture for a workflow met with many finished steps', () => {
 
       // The reconcile pass leaves a snapshot the follower wrote moments ago alone, even for a
       // newer resourceVersion in the same phase, and rewrites it when asked for no freshness.
-      await patchWorkflow(name, { metadata: { annotations: { touched: 'yes' } } });
+      await patchWorkflow(name, { metadata: { annotations: { touched: 'yes' } } }, inTeamNamespace(job));
       expect((await syncWorkflows({ ctx, freshWithinMs: 60_000 })).snapshots).toBe(0);
       expect((await syncWorkflows({ ctx })).snapshots).toBe(1);
     }));

@@ -12,6 +12,7 @@ import { compactNodes, FINISHED_NODE_PHASES, gpuSecondsOf, stepPodName, tailByte
 import type { StallPolicy } from '@/lib/domain/workflow/stall';
 import type { Ctx } from '../context';
 import { applyWorkflowPhase, markMissing } from '../scheduler/sync-job-phases';
+import { workflowKey, workflowNamespaceOf } from '../tenancy/workflow-namespace';
 import { failStalledWorkflows } from './fail-stalled-workflows';
 
 export const STEP_LOG_MAX_BYTES = 64 * 1024;
@@ -34,7 +35,7 @@ export interface WorkflowSyncDeps {
   /** null when the pod is gone or not started. */
   readLog(podName: string, opts: { namespace?: string; tailLines: number }): Promise<string | null>;
   /** Terminates a stalled Workflow (default: lib/cluster's stopJob). */
-  terminate?(workflowName: string): Promise<void>;
+  terminate?(workflowName: string, namespace?: string): Promise<void>;
   /** Names of the workflow's pods that exist now; without it, every due log is read. */
   podNames?(workflowName: string, namespace: string | undefined): Promise<Set<string>>;
 }
@@ -78,7 +79,7 @@ export async function syncWorkflows(
 ): Promise<WorkflowSyncResult> {
   // Read before the list: a job seen as submitted already had its Workflow created.
   const live = await ctx.db
-    .select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName, preemptDeadline: jobs.preemptDeadline })
+    .select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName, workflowNamespace: jobs.workflowNamespace, preemptDeadline: jobs.preemptDeadline })
     .from(jobs)
     .where(inArray(jobs.state, ['submitted', 'running']));
   const workflows = await deps.workflows();
@@ -92,10 +93,10 @@ export async function syncWorkflows(
   const stalled = await failStalledWorkflows({ ctx, workflows, now, policy: stall }, deps.terminate ? { terminate: deps.terminate } : undefined);
   result.phaseChanges += stalled.length;
   result.stalled = stalled.length;
-  const listed = new Set(workflows.map((w) => w.metadata.name));
+  const listed = new Set(workflows.map((w) => workflowKey(w.metadata.namespace, w.metadata.name ?? '')));
   for (const job of live) {
     // A job being preempted loses its Workflow on purpose; finishPreemptions requeues it.
-    if (!job.workflowName || listed.has(job.workflowName) || job.preemptDeadline) continue;
+    if (!job.workflowName || listed.has(workflowKey(workflowNamespaceOf(job), job.workflowName)) || job.preemptDeadline) continue;
     if (await markMissing(ctx, { id: job.id, state: job.state, workflowName: job.workflowName })) result.phaseChanges++;
   }
   return result;
@@ -111,6 +112,11 @@ function endedBefore(status: NonNullable<Workflow['status']>, admittedAt: Date |
   return Date.parse(status.finishedAt) < Math.floor(admittedAt.getTime() / 1000) * 1000;
 }
 
+/** The Workflow the job points at now: same name, in the namespace the job recorded (its team's, or the shared one). */
+function isJobsWorkflow(job: { workflowName: string | null; workflowNamespace: string | null }, wf: Workflow): boolean {
+  return job.workflowName === wf.metadata.name && (!wf.metadata.namespace || workflowNamespaceOf(job) === wf.metadata.namespace);
+}
+
 function jobIdOf(wf: Workflow): number | null {
   const id = Number(wf.metadata.labels?.['gantry.dev/job-id']);
   return Number.isSafeInteger(id) && id > 0 && wf.metadata.name ? id : null;
@@ -123,12 +129,17 @@ function jobIdOf(wf: Workflow): number | null {
 export async function syncVanishedWorkflow({ ctx }: { ctx: Ctx }, wf: Workflow): Promise<number> {
   const id = jobIdOf(wf);
   if (id === null) return 0;
-  const [job] = await ctx.db
-    .select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName, preemptDeadline: jobs.preemptDeadline })
-    .from(jobs)
-    .where(and(eq(jobs.id, id), inArray(jobs.state, ['submitted', 'running'])));
-  if (!job || job.workflowName !== wf.metadata.name || job.preemptDeadline) return 0;
-  return (await markMissing(ctx, { id: job.id, state: job.state, workflowName: job.workflowName })) ? 1 : 0;
+  // A phase event of the same Workflow handled at the same time (its Running, say) can move the job
+  // between the read and the conditional update; the Workflow is gone all the same, so look again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const [job] = await ctx.db
+      .select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName, workflowNamespace: jobs.workflowNamespace, preemptDeadline: jobs.preemptDeadline })
+      .from(jobs)
+      .where(and(eq(jobs.id, id), inArray(jobs.state, ['submitted', 'running'])));
+    if (!job || !isJobsWorkflow(job, wf) || job.preemptDeadline) return 0;
+    if (await markMissing(ctx, { id: job.id, state: job.state, workflowName: job.workflowName! })) return 1;
+  }
+  return 0;
 }
 
 /**
@@ -146,11 +157,11 @@ export async function syncWorkflowPhase({ ctx }: { ctx: Ctx }, wf: Workflow): Pr
   // lock, such a job was still "admitted", its Running was dropped, and the job waited for the
   // Workflow's next status write (tens of seconds when its steps wait for GPUs).
   const [job] = await ctx.db
-    .select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName, admittedAt: jobs.admittedAt })
+    .select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName, workflowNamespace: jobs.workflowNamespace, admittedAt: jobs.admittedAt })
     .from(jobs)
     .where(eq(jobs.id, id))
     .for('share');
-  if (!job || job.workflowName !== name) return null;
+  if (!job || !isJobsWorkflow(job, wf)) return null;
   const status = wf.status ?? {};
   if ((job.state !== 'submitted' && job.state !== 'running') || endedBefore(status, job.admittedAt)) return { jobId: id, moved: false };
   const moved = await applyWorkflowPhase(ctx, job, {

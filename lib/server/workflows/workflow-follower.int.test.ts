@@ -1,6 +1,7 @@
 // The watch-driven workflow sync against the simulated cluster over HTTP: jobs reach Succeeded through
 // watch events alone (the list sync is never called by the test), a watch resumed from a compacted
 // resourceVersion (410 Gone) relists and keeps following, and aborting stops it.
+import { teamNamespace } from '@/lib/domain/tenancy';
 import { eq, sql } from 'drizzle-orm';
 import { logger } from '@/lib/log';
 import { describe, expect, it, vi } from 'vitest';
@@ -17,6 +18,9 @@ import { submitJob } from '../jobs/submit-job';
 import { upsertQuota } from '../quotas/upsert-quota';
 import { runSchedulerPass } from '../scheduler/run-scheduler-pass';
 import { JOB_WORKFLOW_SELECTOR, WorkflowFollower, type WorkflowFollowerDeps } from './workflow-follower';
+
+// Jobs run in their team's namespace (gantry-<team>).
+const inTeamNamespace = (job: { team: string }) => ({ namespace: teamNamespace({ slug: job.team }) });
 
 const sim = useSimCluster({ seed: 12, speed: 2000 });
 
@@ -130,7 +134,7 @@ describe('workflow follower on the simulated cluster', () => {
       const running = follower.start();
       await vi.waitFor(() => expect(follower.stats.watches).toBeGreaterThan(0), WAIT);
       const job = await startJob(ctx, 'follow-deleted');
-      expect(await deleteWorkflow(`gantry-${job.id}`)).toBe(true);
+      expect(await deleteWorkflow(`gantry-${job.id}`, inTeamNamespace(job))).toBe(true);
       await waitForState(ctx, job.id, 'failed');
       expect((await getJob({ ctx, input: { id: job.id } })).reason).toBe('WORKFLOW_MISSING');
       expect(follower.stats.relists).toBe(1);
@@ -142,8 +146,8 @@ describe('workflow follower on the simulated cluster', () => {
     withRollback(async (ctx) => {
       const slow = await startJob(ctx, 'follow-slow');
       const quick = await startJob(ctx, 'follow-quick');
-      const slowWf = await getWorkflow(`gantry-${slow.id}`);
-      const quickWf = await getWorkflow(`gantry-${quick.id}`);
+      const slowWf = await getWorkflow(`gantry-${slow.id}`, inTeamNamespace(slow));
+      const quickWf = await getWorkflow(`gantry-${quick.id}`, inTeamNamespace(quick));
       // The slow workflow has a finished step whose log read hangs until released: with one
       // full-sync slot, the quick workflow's events wait behind it, but not its phase.
       const finished = { id: 'n1', name: 'slow.s1', displayName: 's1', type: 'Pod', templateName: 'main', phase: 'Succeeded', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:00Z' };
@@ -227,7 +231,7 @@ describe('workflow follower on the simulated cluster', () => {
   it('handles only the newest waiting event of a workflow when events come faster than they are synced', () =>
     withRollback(async (ctx) => {
       const job = await startJob(ctx, 'follow-burst');
-      const wf = await getWorkflow(`gantry-${job.id}`);
+      const wf = await getWorkflow(`gantry-${job.id}`, inTeamNamespace(job));
       const burst = (i: number) => ({ type: 'MODIFIED' as const, object: { ...wf, metadata: { ...wf.metadata, resourceVersion: `burst-${i}` } }, resourceVersion: `burst-${i}` });
       const deps: WorkflowFollowerDeps = {
         list: async () => ({ items: [wf], resourceVersion: wf.metadata.resourceVersion! }),

@@ -34,7 +34,8 @@ export interface WorkflowFollowerDeps {
 }
 
 export const clusterFollowerDeps: WorkflowFollowerDeps = {
-  list: () => listWorkflows(JOB_WORKFLOW_SELECTOR),
+  // every namespace: each team's, and the shared one of jobs from before team namespaces
+  list: () => listWorkflows(JOB_WORKFLOW_SELECTOR, { allNamespaces: true }),
   watch: watchWorkflows,
   readLog: (podName, opts) => findStepLog(podName, opts),
   podNames: workflowPodNames,
@@ -192,6 +193,7 @@ export class WorkflowFollower {
     try {
       handle = await this.deps.watch({
         labelSelector: JOB_WORKFLOW_SELECTOR,
+        allNamespaces: true,
         resourceVersion,
         timeoutSeconds: this.opts.watchTimeoutSeconds ?? 300,
         onEvent: (e) => this.enqueue(e),

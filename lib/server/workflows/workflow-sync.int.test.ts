@@ -17,6 +17,10 @@ import { getJobWorkflow } from './get-job-workflow';
 import { getStepLog } from './get-step-log';
 import { syncWorkflows } from './sync-workflows';
 import { useSimCluster } from '@/tests/sim';
+import { teamNamespace } from '@/lib/domain/tenancy';
+
+// Jobs run in their team's namespace (gantry-<team>).
+const inTeamNamespace = (job: { team: string }) => ({ namespace: teamNamespace({ slug: job.team }) });
 
 useSimCluster({ seed: 11, speed: 2000 });
 
@@ -72,8 +76,8 @@ describe('workflow sync on the simulated cluster', () => {
       expect(wfView.graph?.nodes.some((n) => n.id === pods[0].id)).toBe(true);
       expect(wfView.steps[pods[0].id].podName).toMatch(new RegExp(`^gantry-${job.id}-`));
       expect(wfView.graph?.nodes.find((n) => n.id === pods[0].id)?.parameters).toHaveProperty('work-dir', '/workspace');
-      const strangerView = await getJobWorkflow({ ctx: as(ctx, stranger), input: { id: job.id } });
-      expect(strangerView.graph?.nodes.every((n) => Object.keys(n.parameters).length === 0)).toBe(true);
+      // Another team's job does not exist for them (docs/security.md).
+      await expect(getJobWorkflow({ ctx: as(ctx, stranger), input: { id: job.id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
       const logs = await ctx.db.select().from(stepLogs).where(eq(stepLogs.jobId, Number(job.id)));
       expect(logs.map((l) => l.nodeId).sort()).toEqual(pods.map((n) => n.id).sort());
@@ -81,14 +85,14 @@ describe('workflow sync on the simulated cluster', () => {
 
       // Succeeded pods are garbage-collected 2 minutes after they end (podGC OnPodSuccess with a
       // deleteDelayDuration); deleting the Workflow removes them now.
-      expect(await deleteWorkflow(`gantry-${job.id}`)).toBe(true);
+      expect(await deleteWorkflow(`gantry-${job.id}`, inTeamNamespace(job))).toBe(true);
       const served = await getStepLog({ ctx: as(ctx, owner), input: { id: job.id, nodeId: pods[0].id, tailLines: 5 } });
       expect(served).toMatchObject({ source: 'stored', complete: true, podName: wfView.steps[pods[0].id].podName });
       const stored = logs.find((l) => l.nodeId === pods[0].id)!.text;
       expect(served.text.split('\n').filter(Boolean).length).toBeLessThanOrEqual(5);
       expect(stored.trimEnd().endsWith(served.text.trimEnd())).toBe(true);
 
-      await expect(getStepLog({ ctx: as(ctx, stranger), input: { id: job.id, nodeId: pods[0].id } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(getStepLog({ ctx: as(ctx, stranger), input: { id: job.id, nodeId: pods[0].id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
       await expect(getStepLog({ ctx: as(ctx, owner), input: { id: job.id, nodeId: 'nope' } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
       // A finished job whose Workflow is gone is left alone: history is never rewritten.
@@ -128,9 +132,9 @@ describe('workflow sync on the simulated cluster', () => {
       expect(row).toMatchObject({ podName: name, complete: true });
       expect(row.text.trimEnd().split('\n').at(-1)).toBe('checkpoint saved, exiting');
       // the pod is still there (deleteDelayDuration) until something deletes it
-      expect(await findStepLog(name)).toContain('checkpoint saved, exiting');
-      expect(await deletePod(name)).toBe(true);
-      expect(await findStepLog(name)).toBeNull();
+      expect(await findStepLog(name, inTeamNamespace(job))).toContain('checkpoint saved, exiting');
+      expect(await deletePod(name, inTeamNamespace(job))).toBe(true);
+      expect(await findStepLog(name, inTeamNamespace(job))).toBeNull();
 
       const served = await getStepLog({ ctx: as(ctx, owner), input: { id: job.id, nodeId: row.nodeId } });
       expect(served).toMatchObject({ source: 'stored', complete: true });
@@ -143,7 +147,7 @@ describe('workflow sync on the simulated cluster', () => {
     withRollback(async (ctx) => {
       const { job } = await startJob(ctx, 'wf-sync-missing');
       expect(['submitted', 'running']).toContain((await getJob({ ctx, input: { id: job.id } })).state);
-      await deleteWorkflow(`gantry-${job.id}`);
+      await deleteWorkflow(`gantry-${job.id}`, inTeamNamespace(job));
       const result = await syncWorkflows({ ctx });
       expect(result.phaseChanges).toBe(1);
       const view = await getJob({ ctx, input: { id: job.id } });

@@ -8,7 +8,7 @@ import type { GpuSlot } from '../pools';
 import type { KObject, Store } from '../store';
 import { substitute, substituteDeep } from './expr';
 import { collectHints, logLine, logLineCount, planStep, type StepPlan } from './model';
-import { buildCtx, newOperatorState, Operator, podName, type OperatorState, type PodRequest } from './operator';
+import { buildCtx, newOperatorState, Operator, podName, type OperatorState, type PodRefusal, type PodRequest } from './operator';
 import { joinWorkflowSpec, matchesCondition, parseManifest, readResourceAction, type ResourceAction } from './resource';
 import { isFulfilled, type Container, type NodeStatus } from './types';
 
@@ -72,6 +72,8 @@ export type ControllerOptions = {
   execute?: PodExecutor;
   /** false: Workflows are left alone (see SimClusterOptions.argoController); default true */
   workflows?: boolean;
+  /** The API server's pod admission: undefined admits, a refusal is what the create answered. */
+  admitPod?: (pod: KObject) => PodRefusal | undefined;
 };
 
 const ts = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -187,8 +189,7 @@ export class ArgoController {
         if (shutdown) return false;
         const limit = Number(wf.spec.parallelism ?? 0);
         if (limit > 0 && run.activePods >= limit) return false;
-        this.createPod(run, req);
-        return true;
+        return this.createPod(run, req);
       },
     }, run.state);
     let result: ReturnType<Operator['run']>;
@@ -324,7 +325,8 @@ export class ArgoController {
 
   // ---- pods ----
 
-  private createPod(run: WfRun, req: PodRequest): void {
+  /** true when created; a refusal of the API server's admission (ResourceQuota, ServiceAccount) otherwise. */
+  private createPod(run: WfRun, req: PodRequest): true | PodRefusal {
     const wf = run.wf;
     const t = req.template;
     const spec = wf.spec;
@@ -383,6 +385,13 @@ export class ArgoController {
       },
       status: { phase: 'Pending', qosClass: Object.keys(limits).length ? 'Burstable' : 'BestEffort' },
     };
+    // The same admission a pod created over HTTP goes through: namespace, ServiceAccount, ResourceQuota.
+    const refusal = this.opts.admitPod?.(pod);
+    if (refusal) {
+      run.podRuns.set(req.nodeName, earlier);
+      this.opts.log?.('sim: pod refused', { pod: key, message: refusal.message });
+      return refusal;
+    }
     this.writing = true;
     try {
       this.store.create(PODS, pod);
@@ -393,6 +402,7 @@ export class ArgoController {
     run.activePods++;
     this.pending.push(pr);
     this.pendingDirty = true;
+    return true;
   }
 
   private patchPod(pr: PodRun, fn: (pod: KObject) => void): void {

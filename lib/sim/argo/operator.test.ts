@@ -113,3 +113,41 @@ it('evaluates when/depends expressions like Argo', () => {
   expect(evaluateDepends('!(A.Succeeded)', (t) => phases[t])).toBe(false);
   expect(itemLabel({ b: 2, a: 'x' })).toBe('a:x,b:2');
 });
+
+it('keeps a step Pending with the API server refusal while it is transient, creates its pod once admitted, and errors on any other refusal', () => {
+  const wf: Wf = {
+    metadata: { name: 'refused', namespace: 'gantry-t', uid: 'u2' },
+    spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox' } }] },
+    status: {},
+  };
+  const state = newOperatorState();
+  const wakes: number[] = [];
+  const quota = { message: 'pods "refused" is forbidden: exceeded quota: gantry-gpus, requested: requests.nvidia.com/gpu=2, used: requests.nvidia.com/gpu=0, limited: requests.nvidia.com/gpu=1', transient: true };
+  let answer: boolean | typeof quota = quota;
+  const created: PodRequest[] = [];
+  const pass = () => {
+    const ctx = buildCtx(wf, { now: () => 1_000, speed: 10, wakeAt: (ms) => wakes.push(ms), createPod: (r) => (answer === true && created.push(r), answer) }, state);
+    return { result: new Operator(ctx).run(), node: ctx.nodes[nodeId('refused', 'refused')] };
+  };
+  let { result, node } = pass();
+  expect(result).toBeUndefined();
+  expect(node).toMatchObject({ type: 'Pod', phase: 'Pending', message: quota.message });
+  // requeued after Argo's 10 s (divided by the speed), and refused again meanwhile
+  expect(wakes).toEqual([2_000]);
+  ({ node } = pass());
+  expect(node.message).toBe(quota.message);
+  expect(created).toHaveLength(0);
+  answer = true;
+  ({ node } = pass());
+  expect(created.map((r) => r.nodeName)).toEqual(['refused']);
+  expect(node.phase).toBe('Pending');
+  expect(node.message).toBeUndefined();
+  // once created, the pod is not asked for again
+  pass();
+  expect(created).toHaveLength(1);
+
+  const other: Wf = { metadata: { name: 'no-sa', namespace: 'gantry-t', uid: 'u3' }, spec: wf.spec, status: {} };
+  const forbidden = 'pods "no-sa" is forbidden: error looking up service account gantry-t/builder: serviceaccount "builder" not found';
+  const ctx = buildCtx(other, { now: () => 1_000, speed: 1, wakeAt: () => undefined, createPod: () => ({ message: forbidden, transient: false }) }, newOperatorState());
+  expect(new Operator(ctx).run()).toEqual({ phase: 'Error', message: forbidden });
+});

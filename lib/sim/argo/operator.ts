@@ -26,18 +26,29 @@ export type PodRequest = {
   attempt: number;
 };
 
+/**
+ * The API server refused a step's pod. Argo (util/errors IsTransientErr) treats a 403 "exceeded
+ * quota" as transient: the node stays Pending with the error as its message and the pod is created
+ * again when the workflow is requeued. Any other refusal ends the node in Error.
+ */
+export type PodRefusal = { message: string; transient: boolean };
+
+/** Argo's DEFAULT_REQUEUE_TIME: a workflow whose pod creation failed transiently is looked at again after 10 s. */
+export const REQUEUE_MS = 10_000;
+
 export type OperatorHooks = {
   now(): number;
   /** Creates the pod for a Pod node; false when the workflow's parallelism is used up. */
-  createPod(req: PodRequest): boolean;
+  createPod(req: PodRequest): boolean | PodRefusal;
   /** Asks for another reconcile at this wall-clock time (retry backoff, suspend). */
   wakeAt(ms: number): void;
   speed: number;
 };
 
 /** Per-workflow memory kept between passes (what Argo would re-derive from the object). */
-export type OperatorState = { linked: Set<string>; retryAt: Map<string, number>; topo: Map<string, DagTask[]> };
-export const newOperatorState = (): OperatorState => ({ linked: new Set(), retryAt: new Map(), topo: new Map() });
+/** `refused`: Pod nodes whose pod the API server refused transiently (created again on each pass). */
+export type OperatorState = { linked: Set<string>; retryAt: Map<string, number>; topo: Map<string, DagTask[]>; refused: Set<string> };
+export const newOperatorState = (): OperatorState => ({ linked: new Set(), retryAt: new Map(), topo: new Map(), refused: new Set() });
 
 type Ctx = {
   wf: { metadata: { name: string; namespace?: string; uid?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec: Record<string, unknown>; status: Record<string, unknown> };
@@ -221,11 +232,24 @@ export class Operator {
       return this.finish(node, 'Succeeded');
     }
     if (tmpl.container || tmpl.script || tmpl.containerSet || tmpl.resource || tmpl.data) {
-      if (existing) return existing;
       const nid = nodeId(this.ctx.wf.metadata.name, nodeName);
+      if (existing && !this.ctx.state.refused.has(nid)) return existing;
       const ok = this.ctx.hooks.createPod({ nodeId: nid, nodeName, template: tmpl, scope, attempt: opts.attempt ?? 0 });
-      if (!ok) return undefined;
-      return this.create(nodeName, 'Pod', { ...base, progress: '0/1' });
+      if (ok === false) return existing;
+      const node = existing ?? this.create(nodeName, 'Pod', { ...base, progress: '0/1' });
+      if (ok === true) {
+        this.ctx.state.refused.delete(nid);
+        delete node.message;
+        return node;
+      }
+      if (!ok.transient) {
+        this.ctx.state.refused.delete(nid);
+        return this.finish(node, 'Error', ok.message);
+      }
+      this.ctx.state.refused.add(nid);
+      node.message = ok.message;
+      this.ctx.hooks.wakeAt(this.ctx.hooks.now() + REQUEUE_MS / this.ctx.hooks.speed);
+      return node;
     }
     return this.errorNode(nodeName, boundaryID, opts.displayName, `template '${tmpl.name}' has no supported type`, tmpl.name);
   }
