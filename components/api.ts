@@ -21,9 +21,11 @@ export class ApiError extends Error {
 
 export async function apiFetch<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
   const { json, ...rest } = init;
+  // Gantry refuses cookie-authenticated writes that are not JSON (lib/http/csrf.ts), bodiless ones too.
+  const writes = Boolean(rest.method && rest.method.toUpperCase() !== 'GET');
   const res = await fetch(path, {
     ...rest,
-    headers: { accept: 'application/json', ...(json !== undefined ? { 'content-type': 'application/json' } : {}), ...rest.headers },
+    headers: { accept: 'application/json', ...(json !== undefined || writes ? { 'content-type': 'application/json' } : {}), ...rest.headers },
     body: json !== undefined ? JSON.stringify(json) : rest.body,
   });
   const text = await res.text();

@@ -1,5 +1,5 @@
 import { checkOnly } from '../fixtures/sweep-form';
-import { DEMO_PASSWORD, expect, signIn, test } from '../fixtures/test';
+import { DEMO_PASSWORD, expect, signIn, test, FROM_GANTRY_PAGE } from '../fixtures/test';
 
 test.describe('benchmark sweeps', () => {
   test('create a simulated sweep from the form, then compare two sweeps', async ({ page }) => {
@@ -35,7 +35,7 @@ test.describe('benchmark sweeps', () => {
       models: ['mistral-7b'], engines: ['vllm'], quantizations: ['fp16', 'awq'], precisions: ['fp16'],
       gpuKinds: ['l40s', 't4'], gpuCounts: [1], batchSizes: [1, 16], sequenceLengths: [512],
     };
-    const res = await page.request.post('/api/benchmarks/sweeps', { data: { name: `${name} rerun`, definition, simulate: true, seed: 7 } });
+    const res = await page.request.post('/api/benchmarks/sweeps', { headers: FROM_GANTRY_PAGE, data: { name: `${name} rerun`, definition, simulate: true, seed: 7 } });
     expect(res.status()).toBe(201);
     const b = ((await res.json()) as { dataset: { id: string } }).dataset.id;
 

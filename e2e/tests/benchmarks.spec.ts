@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEMO_PASSWORD, expect, signIn, test } from '../fixtures/test';
+import { DEMO_PASSWORD, expect, signIn, test, FROM_GANTRY_PAGE } from '../fixtures/test';
 
 // The demo import reads the published tables in place; without them this journey cannot run.
 const referenceDir = path.resolve(process.env.GANTRY_REFERENCE_DIR ?? '../shared/reference', 'benchmarks', 'optimum-benchmark');
@@ -100,7 +100,7 @@ test.describe('benchmark rankings', () => {
     await viewer.goto(datasetUrl);
     await expect(viewer.getByTestId('recommendation').first()).toBeVisible();
     await expect(viewer.getByRole('button', { name: 'Create share link' })).toHaveCount(0);
-    const denied = await viewerContext.request.post('/api/shares', { data: { datasetId: datasetUrl.split('/').pop(), settings: {} } });
+    const denied = await viewerContext.request.post('/api/shares', { headers: FROM_GANTRY_PAGE, data: { datasetId: datasetUrl.split('/').pop(), settings: {} } });
     expect(denied.status()).toBe(403);
     await viewerContext.close();
   });

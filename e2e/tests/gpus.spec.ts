@@ -1,5 +1,5 @@
 import { E2E } from '../../playwright.config';
-import { DEMO_PASSWORD, expect, signIn, test } from '../fixtures/test';
+import { DEMO_PASSWORD, expect, signIn, test, FROM_GANTRY_PAGE } from '../fixtures/test';
 
 interface GpuDevice {
   key: string;
@@ -75,6 +75,7 @@ test("a researcher charts their own team's GPUs over time, and no other team", a
   await signIn(page, 'ada@gantry.local', DEMO_PASSWORD);
   // A training step of 1,200 simulated seconds (about a minute at speed 20) holds one GPU for vision.
   const submitted = await page.request.post('/api/jobs', {
+    headers: FROM_GANTRY_PAGE,
     data: {
       name: `team-chart-${Date.now().toString(36)}`,
       kind: 'training',
@@ -110,5 +111,5 @@ test("a researcher charts their own team's GPUs over time, and no other team", a
   await chart.getByRole('tab', { name: 'Memory used' }).click();
   await expect(chart.getByRole('tab', { name: 'Memory used' })).toHaveAttribute('aria-selected', 'true');
 
-  expect((await page.request.post(`/api/jobs/${id}/cancel`)).ok()).toBe(true);
+  expect((await page.request.post(`/api/jobs/${id}/cancel`, { headers: FROM_GANTRY_PAGE })).ok()).toBe(true);
 });

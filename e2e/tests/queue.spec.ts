@@ -1,5 +1,5 @@
 import { E2E } from '../../playwright.config';
-import { DEMO_PASSWORD, expect, signIn, test } from '../fixtures/test';
+import { DEMO_PASSWORD, expect, signIn, test, FROM_GANTRY_PAGE } from '../fixtures/test';
 
 // GPU kind ids of the simulated cluster (GET /api/cluster/gpu-kinds); the demo team vision has a
 // quota of 16 guaranteed + 16 borrowable a100-80gb-shared GPUs.
@@ -75,13 +75,14 @@ test('a job that can never fit says why, and its owner cancels it', async ({ pag
 test('viewers cannot submit; bad submissions name their fields', async ({ page }) => {
   await signIn(page, 'vera@gantry.local', DEMO_PASSWORD);
   const denied = await page.request.post('/api/jobs', {
+    headers: FROM_GANTRY_PAGE,
     data: { name: 'x', kind: 'training', gpu: { kind: KIND, count: 1 }, expectedRuntimeSeconds: 60, maxRuntimeSeconds: 60, spec: { image: 'a', command: ['b'] } },
   });
   expect(denied.status()).toBe(403);
 
   await page.context().clearCookies();
   await signIn(page, 'ada@gantry.local', DEMO_PASSWORD);
-  const bad = await page.request.post('/api/jobs', { data: { name: '', kind: 'training', gpu: { kind: KIND, count: 0 }, spec: {} } });
+  const bad = await page.request.post('/api/jobs', { headers: FROM_GANTRY_PAGE, data: { name: '', kind: 'training', gpu: { kind: KIND, count: 0 }, spec: {} } });
   expect(bad.status()).toBe(400);
   const problem = await bad.json();
   expect(problem.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['name', 'gpu.count', 'expectedRuntimeSeconds', 'spec.image']));

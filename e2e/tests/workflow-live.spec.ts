@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { DEMO_PASSWORD, expect, signIn, test } from '../fixtures/test';
+import { DEMO_PASSWORD, expect, signIn, test, FROM_GANTRY_PAGE } from '../fixtures/test';
 
 // The simulated cluster runs at speed 20: GANTRY_SIM_DURATION_SECONDS=60 is about 3 s of wall time.
 // Steps read `GANTRY_SIM_*` env hints (lib/sim/argo/model.ts): duration, exit code.
@@ -8,6 +8,7 @@ const KIND = 'a100-80gb-shared';
 /** Submits a one-step training job over the API as the signed-in user; returns its id. */
 async function submitTraining(page: Page, name: string, env: Record<string, string>): Promise<string> {
   const submitted = await page.request.post('/api/jobs', {
+    headers: FROM_GANTRY_PAGE,
     data: {
       name,
       kind: 'training',

@@ -2,6 +2,7 @@
 import { NextResponse } from 'next/server';
 import { AppError, ErrorCode, type FieldError } from '@/lib/server/errors';
 import type { Logger } from '@/lib/log';
+import { apiHeaderRecord } from './security-headers';
 
 export interface Problem {
   type: string;
@@ -19,7 +20,9 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  413: 'Content Too Large',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -27,8 +30,15 @@ const TITLES: Record<number, string> = {
 export function problemResponse(problem: Problem, headers: Record<string, string> = {}): NextResponse {
   return NextResponse.json(problem, {
     status: problem.status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
+    headers: { ...apiHeaderRecord(), 'content-type': 'application/problem+json', ...headers },
   });
+}
+
+/** The problem response for a thrown error, with Retry-After when the error says when to come back. */
+export function errorResponse(error: unknown, requestId: string, log: Logger, headers: Record<string, string> = {}): NextResponse {
+  const problem = toProblem(error, requestId, log);
+  const retryAfter = error instanceof AppError ? error.retryAfterSeconds : undefined;
+  return problemResponse(problem, retryAfter === undefined ? headers : { ...headers, 'retry-after': String(Math.max(1, Math.ceil(retryAfter))) });
 }
 
 export function toProblem(error: unknown, requestId: string, log: Logger): Problem {

@@ -6,8 +6,9 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { getDb } from '@/lib/db/client';
 import { logger } from '@/lib/log';
 import type { Actor, Ctx } from '@/lib/server/context';
-import { problemResponse, toProblem } from './problem';
-import { readBody } from './route';
+import { errorResponse } from './problem';
+import { assertSafeQuery, readBody } from './route';
+import { apiHeaderRecord, withApiSecurityHeaders } from './security-headers';
 
 /** Who acts in a public request: nobody signed in. Verbs authorise by the token they are given. */
 export const ANONYMOUS_ACTOR: Actor = { id: '00000000-0000-0000-0000-000000000000', email: 'anonymous', name: 'anonymous', role: 'viewer', via: 'system' };
@@ -33,22 +34,23 @@ export function publicRoute<P = Record<string, never>>(handler: (args: PublicHan
     let status = 500;
     try {
       const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '')?.[1] ?? null;
+      const params = await context.params;
+      assertSafeQuery(req.nextUrl.searchParams, params);
       const body = await readBody(req);
       const ctx: Ctx = { ...publicCtx(requestId), log };
-      const result = await handler({ ctx, req, params: await context.params, body, bearer });
+      const result = await handler({ ctx, req, params, body, bearer });
       if (result instanceof Response) {
         status = result.status;
         result.headers.set('x-request-id', requestId);
-        return result;
+        return withApiSecurityHeaders(result);
       }
       status = 200;
-      return NextResponse.json(result ?? null, { status, headers: { 'x-request-id': requestId } });
+      return NextResponse.json(result ?? null, { status, headers: { ...apiHeaderRecord(), 'x-request-id': requestId } });
     } catch (error) {
-      const problem = toProblem(error, requestId, log);
-      status = problem.status;
-      const headers: Record<string, string> = { 'x-request-id': requestId };
-      if (status === 401) headers['www-authenticate'] = 'Bearer realm="gantry-results"';
-      return problemResponse(problem, headers);
+      const response = errorResponse(error, requestId, log, { 'x-request-id': requestId });
+      status = response.status;
+      if (status === 401) response.headers.set('www-authenticate', 'Bearer realm="gantry-results"');
+      return response;
     } finally {
       log.info({ method: req.method, path: req.nextUrl.pathname, status, ms: Math.round(performance.now() - started) }, 'request');
     }

@@ -1,5 +1,7 @@
 // The route wrapper every API handler uses: request id, authentication (session cookie or Bearer
-// token), role check, JSON body reading, error mapping and one structured log line per request.
+// token), the cross-site check of cookie writes (csrf.ts), role check, JSON body reading with the
+// text check every field gets, error mapping, the API's security headers and one structured log
+// line per request. web/server.ts serves POST /api/jobs with this same wrapper, so all of it holds there.
 import { randomUUID } from 'node:crypto';
 import { getToken } from 'next-auth/jwt';
 import { NextResponse, type NextRequest } from 'next/server';
@@ -8,9 +10,13 @@ import { env } from '@/lib/env';
 import { logger } from '@/lib/log';
 import { findActiveActor } from '@/lib/server/auth/find-actor';
 import { hasRole, type Actor, type Ctx, type Role } from '@/lib/server/context';
-import { AppError } from '@/lib/server/errors';
+import { AppError, type FieldError } from '@/lib/server/errors';
+import { assertSafeText, findUnsafeText, mayHoldUnsafeText } from '@/lib/server/validate';
 import { authenticateToken } from '@/lib/server/tokens/authenticate-token';
-import { problemResponse, toProblem } from './problem';
+import { clientAddress } from './client-address';
+import { crossSiteRefusal, isMutating } from './csrf';
+import { errorResponse, problemResponse } from './problem';
+import { apiHeaderRecord, withApiSecurityHeaders } from './security-headers';
 
 export interface HandlerArgs<P> {
   ctx: Ctx;
@@ -48,21 +54,28 @@ export function route<P = Record<string, never>>(
           { 'www-authenticate': 'Bearer realm="gantry"', 'x-request-id': requestId },
         );
       }
+      if (actor.via === 'session' && isMutating(req.method)) {
+        const refusal = crossSiteRefusal(req.headers, env().appOrigin);
+        if (refusal) throw new AppError('FORBIDDEN', refusal);
+      }
       if (!hasRole(actor, opts.role)) throw new AppError('FORBIDDEN', `This needs the ${opts.role} role; you are ${actor.role}`);
+      const query = req.nextUrl.searchParams;
+      const params = await context.params;
+      assertSafeQuery(query, params);
       const body = await readBody(req);
       const ctx: Ctx = { db: getDb(), actor, log, requestId };
-      const result = await handler({ ctx, req, params: await context.params, body, query: req.nextUrl.searchParams });
+      const result = await handler({ ctx, req, params, body, query });
       if (result instanceof Response) {
         status = result.status;
         result.headers.set('x-request-id', requestId);
-        return result;
+        return withApiSecurityHeaders(result);
       }
       status = opts.status ?? 200;
       return jsonResponse(result ?? null, status, requestId);
     } catch (error) {
-      const problem = toProblem(error, requestId, log);
-      status = problem.status;
-      return problemResponse(problem, { 'x-request-id': requestId });
+      const response = errorResponse(error, requestId, log, { 'x-request-id': requestId });
+      status = response.status;
+      return response;
     } finally {
       log.info(
         { method: req.method, path: req.nextUrl.pathname, status, ms: Math.round(performance.now() - started), user: actor?.email },
@@ -78,7 +91,7 @@ const COMPRESS_ABOVE_BYTES = 8 * 1024;
 
 function jsonResponse(value: unknown, status: number, requestId: string): Response {
   const body = JSON.stringify(value);
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': requestId };
+  const headers: Record<string, string> = { ...apiHeaderRecord(), 'content-type': 'application/json', 'x-request-id': requestId };
   if (body.length < COMPRESS_ABOVE_BYTES) headers['cache-control'] = 'no-store, no-transform';
   return new NextResponse(body, { status, headers });
 }
@@ -87,19 +100,33 @@ async function authenticate(req: NextRequest): Promise<Actor | null> {
   const header = req.headers.get('authorization');
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    return match ? authenticateToken(getDb(), match[1]) : null;
+    // Invalid tokens count against the client address; a locked-out one answers 429.
+    return authenticateToken(getDb(), match?.[1] ?? '', clientAddress(req.headers));
   }
   const token = await getToken({ req, secret: env().NEXTAUTH_SECRET });
-  return typeof token?.uid === 'string' ? findActiveActor(getDb(), token.uid, 'session') : null;
+  // The session version in the token must still be the user's (sign-out, password or role change).
+  return typeof token?.uid === 'string' ? findActiveActor(getDb(), token.uid, 'session', typeof token.sv === 'number' ? token.sv : 0) : null;
 }
 
 export async function readBody(req: NextRequest): Promise<unknown> {
   if (req.method === 'GET' || req.method === 'HEAD') return undefined;
   const text = await req.text();
   if (!text.trim()) return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new AppError('INVALID', 'The request body is not valid JSON', [{ field: '(body)', message: 'Expected JSON' }]);
   }
+  // Every text field of every route is checked here, once (NUL, lone surrogates: 400 naming it).
+  if (mayHoldUnsafeText(text)) assertSafeText(value);
+  return value;
+}
+
+/** The query string and path parameters get the same text check as bodies (names as the verbs use them). */
+export function assertSafeQuery(query: URLSearchParams, params?: unknown): void {
+  const fields: FieldError[] = [];
+  for (const [name, value] of query) fields.push(...findUnsafeText({ [name]: value }));
+  if (params && typeof params === 'object') fields.push(...findUnsafeText(params));
+  if (fields.length) throw new AppError('INVALID', 'The request has invalid text', fields);
 }

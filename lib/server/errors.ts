@@ -6,6 +6,8 @@ export const ErrorCode = {
   CONFLICT: 409,
   QUOTA_EXCEEDED: 422,
   INVALID: 400,
+  /** a limit on how much or how often (queued jobs per user, sign-in attempts): Retry-After when known */
+  TOO_MANY_REQUESTS: 429,
   UNAVAILABLE: 503,
 } as const;
 export type ErrorCode = keyof typeof ErrorCode;
@@ -13,17 +15,23 @@ export type ErrorCode = keyof typeof ErrorCode;
 export interface FieldError {
   field: string;
   message: string;
+  /** the workload policy rule the field breaks (lib/domain/policy), for policy refusals */
+  rule?: string;
 }
 
 export class AppError extends Error {
+  /** When trying again may succeed, in seconds (becomes the Retry-After header). */
+  readonly retryAfterSeconds?: number;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly fields: FieldError[] = [],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(message, options);
     this.name = 'AppError';
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 
@@ -32,3 +40,4 @@ export const forbidden = (why = 'You do not have permission to do this') => new 
 export const conflict = (why: string, fields: FieldError[] = []) => new AppError('CONFLICT', why, fields);
 export const invalid = (why: string, fields: FieldError[] = []) => new AppError('INVALID', why, fields);
 export const unavailable = (why: string, cause?: unknown) => new AppError('UNAVAILABLE', why, [], { cause });
+export const tooManyRequests = (why: string, retryAfterSeconds?: number) => new AppError('TOO_MANY_REQUESTS', why, [], { retryAfterSeconds });

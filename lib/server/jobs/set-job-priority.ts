@@ -5,11 +5,11 @@ import { PriorityClass } from '@/lib/domain/scheduler';
 import { recordAudit } from '../audit/record-audit';
 import { inTransaction, requireRole, type Ctx } from '../context';
 import { notFound } from '../errors';
-import { parseInput } from '../validate';
+import { JobId, parseInput } from '../validate';
 import { loadJobViews, type JobView } from './job-view';
 
 export const SetJobPriorityInput = z.object({
-  id: z.coerce.number({ error: 'Not a job id' }).int().positive('Not a job id'),
+  id: JobId,
   priority: PriorityClass,
 });
 

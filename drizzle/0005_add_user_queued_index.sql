@@ -1,0 +1,1 @@
+CREATE INDEX "jobs_user_queued_idx" ON "jobs" USING btree ("user_id") WHERE "jobs"."state" = 'queued';
