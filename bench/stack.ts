@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { createDb, type DbHandle } from '@/lib/db/client';
+import { embeddedDatabaseUrl } from '@/lib/db/embedded';
 import { users } from '@/lib/db/schema';
 import { logger } from '@/lib/log';
 import { createToken } from '@/lib/server/tokens/create-token';
@@ -75,7 +76,8 @@ export async function startStack(ports: { web: number; pg: number; sim: number }
     await stop();
     throw error;
   }
-  const db = createDb(`postgres://gantry:gantry@127.0.0.1:${ports.pg}/gantry`, { max: 4 });
+  // The launcher generated the database's credentials into the data folder (lib/db/embedded.ts).
+  const db = createDb(embeddedDatabaseUrl(path.join(dataDir, 'pg'), ports.pg, 'gantry'), { max: 4 });
   const tokens = new Map<string, string>();
   return {
     url,

@@ -7,11 +7,18 @@ export const tokenKeys = {
 export const userKeys = {
   all: ['users'] as const,
   list: () => [...userKeys.all, 'list'] as const,
+  identities: (id: string) => [...userKeys.all, 'identities', id] as const,
+};
+
+export const lockoutKeys = {
+  all: ['lockouts'] as const,
+  list: () => [...lockoutKeys.all, 'list'] as const,
 };
 
 export const teamKeys = {
   all: ['teams'] as const,
   list: () => [...teamKeys.all, 'list'] as const,
+  policy: (slug: string) => [...teamKeys.all, 'policy', slug] as const,
 };
 
 // A preview is a pure function of the pasted text and the expanded set, so both are the key.

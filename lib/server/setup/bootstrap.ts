@@ -60,11 +60,13 @@ export async function bootstrap(
     if (!opts.demo) return { adminCreated: true, generatedPassword, demoSeeded: false };
 
     const teamRows = await tx.insert(teams).values(DEMO_TEAMS).returning();
-    const demoHash = await hashPassword(DEMO_PASSWORD);
-    for (const u of DEMO_USERS) {
+    // One hash per user: a shared hash shares its salt, which tells anyone reading the table that
+    // these accounts have the same password.
+    const demoHashes = await Promise.all(DEMO_USERS.map(() => hashPassword(DEMO_PASSWORD)));
+    for (const [i, u] of DEMO_USERS.entries()) {
       const [row] = await tx
         .insert(users)
-        .values({ email: u.email, name: u.name, role: u.role, passwordHash: demoHash })
+        .values({ email: u.email, name: u.name, role: u.role, passwordHash: demoHashes[i] })
         .returning();
       const links = teamRows.filter((t) => u.teams.includes(t.slug)).map((t) => ({ userId: row.id, teamId: t.id }));
       await tx.insert(memberships).values(links);

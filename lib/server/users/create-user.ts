@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { users } from '@/lib/db/schema';
-import { hashPassword } from '../auth/passwords';
+import { NewPassword, hashPassword } from '../auth/passwords';
 import { recordAudit } from '../audit/record-audit';
 import { inTransaction, requireRole, type Ctx } from '../context';
 import { conflict } from '../errors';
@@ -13,7 +13,7 @@ export const CreateUserInput = z.object({
   email: z.string().trim().toLowerCase().email('Enter a valid email address'),
   name: z.string().trim().min(1, 'Enter a name').max(120),
   role: z.enum(['admin', 'researcher', 'viewer']),
-  password: z.string().min(8, 'At least 8 characters').max(200),
+  password: NewPassword,
   teams: z.array(z.string().min(1)).default([]),
 });
 export type CreateUserInput = z.infer<typeof CreateUserInput>;

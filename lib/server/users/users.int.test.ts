@@ -68,3 +68,36 @@ describe('users and roles', () => {
       expect(await verifyCredentials(ctx.db, u.email, 'factory-password')).toBeNull();
     }));
 });
+
+describe('user updates', () => {
+  it('a PATCH with only teams changes the teams; an empty one is a 400 naming the body', () =>
+    withRollback(async (ctx) => {
+      const admin = await makeUser(ctx, { role: 'admin' });
+      const team = await makeTeam(ctx);
+      const u = await makeUser(ctx, { role: 'researcher' });
+      const updated = await updateUser({ ctx: as(ctx, admin), input: { id: u.id, teams: [team.slug] } });
+      expect(updated.teams).toEqual([expect.objectContaining({ slug: team.slug, name: team.name })]);
+      expect((await updateUser({ ctx: as(ctx, admin), input: { id: u.id, teams: [] } })).teams).toEqual([]);
+      await expect(updateUser({ ctx: as(ctx, admin), input: { id: u.id } })).rejects.toMatchObject({
+        code: 'INVALID',
+        fields: [{ field: '(body)', message: expect.stringContaining('Nothing to change') }],
+      });
+    }));
+
+  it('refuses passwords over 72 bytes of UTF-8 naming the field, and sign-in never truncates', () =>
+    withRollback(async (ctx) => {
+      const admin = await makeUser(ctx, { role: 'admin' });
+      // 36 two-byte characters: 36 characters, 72 bytes, accepted; one more is 74 bytes.
+      const exact = 'é'.repeat(36);
+      const created = await createUser({ ctx: as(ctx, admin), input: { email: 'long@test.local', name: 'L', role: 'viewer', password: exact } });
+      expect(await verifyCredentials(ctx.db, 'long@test.local', exact)).toMatchObject({ id: created.id });
+      // bcrypt alone would accept this: its first 72 bytes are the password.
+      expect(await verifyCredentials(ctx.db, 'long@test.local', `${exact}tail`)).toBeNull();
+      for (const verb of [
+        () => createUser({ ctx: as(ctx, admin), input: { email: 'longer@test.local', name: 'L', role: 'viewer', password: `${exact}é` } }),
+        () => updateUser({ ctx: as(ctx, admin), input: { id: created.id, password: 'x'.repeat(73) } }),
+      ]) {
+        await expect(verb()).rejects.toMatchObject({ code: 'INVALID', fields: [{ field: 'password', message: expect.stringContaining('72 bytes') }] });
+      }
+    }));
+});
