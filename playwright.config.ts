@@ -7,6 +7,9 @@ export const E2E = {
   baseURL: `http://127.0.0.1:${PORT}`,
   adminEmail: 'admin@gantry.local',
   adminPassword: 'e2e-admin-password',
+  // Single sign-on: e2e/tests/sso.spec.ts starts an OpenID provider (tests/oidc-provider.ts) on this
+  // port itself; Gantry fetches its discovery document only at sign-in, so other specs never need it.
+  oidc: { port: 3199, clientId: 'gantry-e2e', clientSecret: 'gantry-e2e-client-secret', name: 'Test IdP' },
 };
 
 export default defineConfig({
@@ -52,6 +55,13 @@ export default defineConfig({
       GANTRY_ADMIN_PASSWORD: E2E.adminPassword,
       GANTRY_DEMO: '1',
       LOG_LEVEL: 'warn',
+      OIDC_ISSUER: `http://127.0.0.1:${E2E.oidc.port}`,
+      OIDC_CLIENT_ID: E2E.oidc.clientId,
+      OIDC_CLIENT_SECRET: E2E.oidc.clientSecret,
+      OIDC_NAME: E2E.oidc.name,
+      OIDC_SCOPES: 'groups',
+      OIDC_GROUP_MAP: 'e2e-vision=vision:researcher,e2e-admins=*:admin',
+      OIDC_LOGOUT: 'provider',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

@@ -2,6 +2,7 @@
 // start with a message naming the variable instead of surfacing later as a confusing error.
 import path from 'node:path';
 import { z } from 'zod';
+import { parseGroupMap } from './domain/oidc-groups';
 
 const bool = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
@@ -43,18 +44,67 @@ const EnvSchema = z.object({
   // The URL pods in the cluster reach Gantry at (sweep steps post results there).
   GANTRY_PUBLIC_URL: z.string().url().optional(),
   GANTRY_ADMIN_EMAIL: z.string().email().default('admin@gantry.local'),
-  GANTRY_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  GANTRY_ADMIN_PASSWORD: z
+    .string()
+    .min(8, 'must be at least 8 characters')
+    .refine((p) => Buffer.byteLength(p, 'utf8') <= 72, 'must be at most 72 bytes in UTF-8 (bcrypt ignores the rest)')
+    .optional(),
+  // Failed sign-ins (per account and per client address) and invalid Bearer tokens (per address):
+  // this many within the window locks further attempts out for one window (429 with Retry-After).
+  GANTRY_AUTH_MAX_FAILURES: z.coerce.number().int().min(1).max(10_000).default(10),
+  GANTRY_AUTH_WINDOW_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(15),
+  // How many reverse proxies in front of Gantry append to X-Forwarded-For. 0: the client address is
+  // the socket's (the header is ignored, since any client can send it); n: the n-th address from the
+  // right of X-Forwarded-For, the one the outermost trusted proxy saw.
+  GANTRY_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   GANTRY_DEMO: bool.optional(),
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_NAME: z.string().min(1).default('SSO'),
+  // Single sign-on policy (docs/sso.md): which claim carries groups, how groups map to teams and
+  // roles, the role of a user no group maps (none: refused), whether a new subject may take over a
+  // local account with the same verified email, and whether signing out also ends the provider session.
+  OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  // Scopes asked for besides `openid email profile`, e.g. `groups` for Dex.
+  OIDC_SCOPES: z.string().trim().default(''),
+  OIDC_GROUP_MAP: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const parsed = parseGroupMap(text);
+      if (parsed.ok) return parsed.mappings;
+      for (const message of parsed.errors) ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    }),
+  OIDC_DEFAULT_ROLE: z.enum(['admin', 'researcher', 'viewer', 'none']).default('viewer'),
+  OIDC_LINK_EXISTING: z.enum(['never', 'verified-email']).default('never'),
+  OIDC_LOGOUT: z.enum(['local', 'provider']).default('local'),
+  // Password sign-in; 'off' takes effect only when OIDC is configured, so nobody is locked out.
+  GANTRY_PASSWORD_SIGNIN: z.enum(['on', 'off']).default('on'),
 
   PROMETHEUS_URL: z.string().url().optional(),
   GANTRY_REFERENCE_DIR: z.string().min(1).default('../shared/reference'),
+
+  // Queued (not yet admitted) jobs one user may have; a submission above it answers 429.
+  GANTRY_MAX_QUEUED_JOBS_PER_USER: z.coerce.number().int().min(1).max(10_000_000).default(1_000),
+  // Who may show share pages (/share/*) in a frame: CSP frame-ancestors sources, space-separated
+  // (https://wiki.example.com, 'self'). Unset: no one; every other page is never framed.
+  GANTRY_SHARE_FRAME_ANCESTORS: z
+    .string()
+    .regex(/^(?:'self'|https?:\/\/[a-z0-9.*-]+(?::\d+)?)(?:\s+(?:'self'|https?:\/\/[a-z0-9.*-]+(?::\d+)?))*$/i, "must be origins (https://host[:port]) or 'self', space-separated")
+    .optional(),
 });
 
-export type Env = z.infer<typeof EnvSchema> & { dataDir: string; referenceDir: string; publicUrl: string };
+export type Env = z.infer<typeof EnvSchema> & {
+  dataDir: string;
+  referenceDir: string;
+  publicUrl: string;
+  /** The origin browsers load Gantry from (NEXTAUTH_URL's); cookie-authenticated writes must come from it. */
+  appOrigin: string;
+  /** Password sign-in is on: GANTRY_PASSWORD_SIGNIN=off counts only with a provider, so nobody is locked out. */
+  passwordSignIn: boolean;
+};
 
 export class EnvError extends Error {}
 
@@ -81,6 +131,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     referenceDir: path.resolve(env.GANTRY_REFERENCE_DIR),
     // Without a setting, the local server: what the simulated cluster (same machine) can reach.
     publicUrl: (env.GANTRY_PUBLIC_URL ?? `http://${['0.0.0.0', '::'].includes(env.HOST) ? '127.0.0.1' : env.HOST}:${env.PORT}`).replace(/\/+$/, ''),
+    // NEXTAUTH_URL, not GANTRY_PUBLIC_URL: that one is where pods reach Gantry (often a cluster-internal
+    // Service address), this one is what the browser's address bar shows and next-auth signs in at.
+    appOrigin: new URL(env.NEXTAUTH_URL ?? `http://${['0.0.0.0', '::'].includes(env.HOST) ? '127.0.0.1' : env.HOST}:${env.PORT}`).origin,
+    passwordSignIn: env.GANTRY_PASSWORD_SIGNIN === 'on' || oidc === 0,
   };
 }
 

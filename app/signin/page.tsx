@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { Suspense } from 'react';
 import { SignInForm } from '@/components/auth/signin-form';
-import { oidcEnabled } from '@/lib/auth';
+import { oidcEnabled, passwordSignInEnabled } from '@/lib/auth';
 import { env } from '@/lib/env';
 import { currentActor } from '@/lib/http/session';
 
@@ -17,7 +17,7 @@ export default async function SignInPage() {
         <h1 className="text-2xl font-bold tracking-tight">Sign in to Gantry</h1>
         <p className="mt-1 mb-6 text-sm text-slate-600 dark:text-slate-400">The console for your GPU cluster.</p>
         <Suspense>
-          <SignInForm oidcName={oidcEnabled() ? env().OIDC_NAME : null} />
+          <SignInForm oidcName={oidcEnabled() ? env().OIDC_NAME : null} passwordSignIn={passwordSignInEnabled()} />
         </Suspense>
       </div>
     </main>

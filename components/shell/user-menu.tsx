@@ -3,6 +3,19 @@ import Link from 'next/link';
 import { signOut } from 'next-auth/react';
 import type { ShellUser } from './shell';
 
+/**
+ * Signs out of Gantry, then, with OIDC_LOGOUT=provider, out of the identity provider too: the
+ * provider's end-session URL must be asked for before the session cookie is gone.
+ */
+async function signOutEverywhere() {
+  const provider = await fetch('/api/auth/end-session', { headers: { accept: 'application/json' } })
+    .then(async (r) => (r.ok ? ((await r.json()) as { url: string | null }).url : null))
+    .catch(() => null);
+  if (!provider) return signOut({ callbackUrl: '/signin' });
+  await signOut({ redirect: false });
+  window.location.assign(provider);
+}
+
 export function UserMenu({ user }: { user: ShellUser }) {
   return (
     <div className="flex items-center gap-3 text-sm">
@@ -16,7 +29,7 @@ export function UserMenu({ user }: { user: ShellUser }) {
       </Link>
       <button
         type="button"
-        onClick={() => signOut({ callbackUrl: '/signin' })}
+        onClick={() => void signOutEverywhere()}
         className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-50 dark:border-slate-600 dark:hover:bg-slate-800"
       >
         Sign out

@@ -15,7 +15,7 @@ export async function loadUsers(ctx: Ctx, ids?: string[]): Promise<UserView[]> {
     .where(ids ? inArray(users.id, ids) : undefined)
     .orderBy(asc(users.email));
   const links = await ctx.db
-    .select({ userId: memberships.userId, slug: teams.slug, name: teams.name })
+    .select({ userId: memberships.userId, slug: teams.slug, name: teams.name, source: memberships.source })
     .from(memberships)
     .innerJoin(teams, eq(teams.id, memberships.teamId))
     .where(ids ? inArray(memberships.userId, ids) : undefined)
@@ -25,7 +25,7 @@ export async function loadUsers(ctx: Ctx, ids?: string[]): Promise<UserView[]> {
     email: u.email,
     name: u.name,
     role: u.role,
-    teams: links.filter((l) => l.userId === u.id).map(({ slug, name }) => ({ slug, name })),
+    teams: links.filter((l) => l.userId === u.id).map(({ slug, name, source }) => ({ slug, name, source: source === 'oidc' ? ('oidc' as const) : ('manual' as const) })),
     createdAt: u.createdAt.toISOString(),
     disabled: u.disabledAt !== null,
   }));

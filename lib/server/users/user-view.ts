@@ -5,7 +5,8 @@ export interface UserView {
   email: string;
   name: string;
   role: Role;
-  teams: { slug: string; name: string }[];
+  /** source 'oidc': set from the identity provider's groups at sign-in (OIDC_GROUP_MAP). */
+  teams: { slug: string; name: string; source: 'manual' | 'oidc' }[];
   createdAt: string;
   disabled: boolean;
 }
