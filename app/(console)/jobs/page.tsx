@@ -13,7 +13,7 @@ export default async function JobsPage() {
     <>
       <PageHeader
         title="Jobs"
-        description="Every job with its state and history. Scripts submit through POST /api/jobs with a personal token."
+        description="Your teams’ jobs (every team’s for admins) with their state and history. Scripts submit through POST /api/jobs with a personal token."
         actions={
           canSubmit ? (
             <Link href="/jobs/new" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { NextRequest } from 'next/server';
+import { benchmarkDatasets } from '@/lib/db/schema';
 import { describe, expect, it } from 'vitest';
 import { POST as postResultRoute } from '@/app/api/benchmarks/results/route';
 import { describeWithReference } from '@/lib/testing/reference';
@@ -22,9 +24,13 @@ describe('benchmark datasets', () => {
       const ada = await makeUser(ctx, { role: 'researcher', teamId: team.id });
       const view = await uploadDataset({ ctx: as(ctx, ada), input: upload(makeResults(4)) });
       expect(view).toMatchObject({ name: 'lab runs', source: 'import', origin: 'upload', resultCount: 4, team: { id: team.id }, createdBy: { id: ada.id } });
-      const viewer = await makeUser(ctx, { role: 'viewer' });
+      // The dataset belongs to ada's team: its viewers see it, a researcher of another team does not.
+      const viewer = await makeUser(ctx, { role: 'viewer', teamId: team.id });
       const listed = await listDatasets({ ctx: as(ctx, viewer) });
       expect(listed.map((d) => d.id)).toContain(view.id);
+      const outsider = await makeUser(ctx, { role: 'researcher', teamId: (await makeTeam(ctx)).id });
+      expect((await listDatasets({ ctx: as(ctx, outsider) })).map((d) => d.id)).not.toContain(view.id);
+      await expect(listDatasetResults({ ctx: as(ctx, outsider), input: { id: view.id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
       const results = await listDatasetResults({ ctx: as(ctx, viewer), input: { id: view.id } });
       expect(results.map((r) => r.configurationId).sort()).toEqual(makeResults(4).map((r) => r.configurationId).sort());
       expect(results[0].id).toMatch(/^[0-9a-f-]{36}$/);
@@ -96,8 +102,13 @@ describe('posting results with a results token', () => {
   it("lets only the dataset's creator or an admin issue its token", () =>
     withRollback(async (ctx) => {
       const { dataset } = await setup(ctx);
+      // Another researcher does not see ada's dataset at all; a teammate sees it but may not issue its token.
       const grace = await makeUser(ctx, { role: 'researcher' });
-      await expect(issueResultsToken({ ctx: as(ctx, grace), input: { id: dataset.id } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(issueResultsToken({ ctx: as(ctx, grace), input: { id: dataset.id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      const team = await makeTeam(ctx);
+      await ctx.db.update(benchmarkDatasets).set({ teamId: team.id }).where(eq(benchmarkDatasets.id, dataset.id));
+      const mate = await makeUser(ctx, { role: 'researcher', teamId: team.id });
+      await expect(issueResultsToken({ ctx: as(ctx, mate), input: { id: dataset.id } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
       const admin = await makeUser(ctx, { role: 'admin' });
       await expect(issueResultsToken({ ctx: as(ctx, admin), input: { id: dataset.id } })).resolves.toMatchObject({ datasetId: dataset.id });
     }));

@@ -1,11 +1,11 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { deleteSecret } from '@/lib/cluster/secrets';
 import { benchmarkDatasets, jobs } from '@/lib/db/schema';
 import { hasRole, requireRole, type Ctx } from '../context';
 import { conflict, forbidden, notFound } from '../errors';
 import { parseInput } from '../validate';
-import { nameSweepSecret } from './sweep-secret';
+import { visibleDataset } from './dataset-access';
+import { deleteSweepSecrets } from './sweep-secret';
 
 export const DeleteDatasetInput = z.object({ id: z.string().uuid('Not a dataset id') });
 export type DeleteDatasetInput = z.infer<typeof DeleteDatasetInput>;
@@ -22,7 +22,7 @@ export async function deleteDataset({ ctx, input }: { ctx: Ctx; input: unknown }
   const [dataset] = await ctx.db
     .select({ createdBy: benchmarkDatasets.createdBy, source: benchmarkDatasets.source, definition: benchmarkDatasets.definition })
     .from(benchmarkDatasets)
-    .where(eq(benchmarkDatasets.id, id));
+    .where(visibleDataset(ctx, id));
   if (!dataset) throw notFound('Benchmark dataset');
   if (dataset.createdBy !== ctx.actor.id && !hasRole(ctx.actor, 'admin')) {
     throw forbidden('Only the creator of a dataset or an admin can delete it');
@@ -44,7 +44,7 @@ export async function deleteDataset({ ctx, input }: { ctx: Ctx; input: unknown }
   await ctx.db.delete(benchmarkDatasets).where(eq(benchmarkDatasets.id, id));
   if (dataset.source === 'sweep') {
     try {
-      await deleteSecret(nameSweepSecret(id));
+      await deleteSweepSecrets(ctx, id, jobIds);
     } catch (error) {
       // The token it holds no longer matches any dataset; a cluster outage must not block the delete.
       ctx.log.warn({ err: error, datasetId: id }, 'could not delete the sweep Secret');

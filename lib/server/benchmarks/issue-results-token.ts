@@ -4,6 +4,7 @@ import { benchmarkDatasets } from '@/lib/db/schema';
 import { hasRole, requireRole, type Ctx } from '../context';
 import { forbidden, notFound } from '../errors';
 import { parseInput } from '../validate';
+import { visibleDataset } from './dataset-access';
 import { generateResultsToken, hashSecret } from './results-token';
 
 export const IssueResultsTokenInput = z.object({ id: z.string().uuid('Not a dataset id') });
@@ -16,7 +17,7 @@ export type IssueResultsTokenInput = z.infer<typeof IssueResultsTokenInput>;
 export async function issueResultsToken({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ datasetId: string; token: string }> {
   requireRole(ctx, 'researcher');
   const { id } = parseInput(IssueResultsTokenInput, input);
-  const [dataset] = await ctx.db.select().from(benchmarkDatasets).where(eq(benchmarkDatasets.id, id));
+  const [dataset] = await ctx.db.select().from(benchmarkDatasets).where(visibleDataset(ctx, id));
   if (!dataset) throw notFound('Benchmark dataset');
   if (dataset.createdBy !== ctx.actor.id && !hasRole(ctx.actor, 'admin')) {
     throw forbidden('Only the creator of a dataset or an admin can issue its results token');

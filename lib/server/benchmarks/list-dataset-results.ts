@@ -5,6 +5,7 @@ import { benchmarkDatasets, benchmarkResults } from '@/lib/db/schema';
 import { requireRole, type Ctx } from '../context';
 import { notFound } from '../errors';
 import { parseInput } from '../validate';
+import { visibleDataset } from './dataset-access';
 
 export const ListDatasetResultsInput = z.object({ id: z.string().uuid('Not a dataset id') });
 export type ListDatasetResultsInput = z.infer<typeof ListDatasetResultsInput>;
@@ -15,7 +16,7 @@ export type ResultView = BenchmarkResult & { id: string; createdAt: string };
 export async function listDatasetResults({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<ResultView[]> {
   requireRole(ctx, 'viewer');
   const { id } = parseInput(ListDatasetResultsInput, input);
-  const [dataset] = await ctx.db.select({ id: benchmarkDatasets.id }).from(benchmarkDatasets).where(eq(benchmarkDatasets.id, id));
+  const [dataset] = await ctx.db.select({ id: benchmarkDatasets.id }).from(benchmarkDatasets).where(visibleDataset(ctx, id));
   if (!dataset) throw notFound('Benchmark dataset');
   return loadResults(ctx, id);
 }

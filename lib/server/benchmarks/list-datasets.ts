@@ -1,8 +1,9 @@
 import { requireRole, type Ctx } from '../context';
+import { visibleDatasetsFilter } from './dataset-access';
 import { loadDatasetViews, type DatasetView } from './dataset-view';
 
-/** Every benchmark dataset, newest first. Results are cluster-wide knowledge, so any viewer sees all. */
+/** The benchmark datasets the actor may see (their teams', the published demo tables; all for admins), newest first. */
 export async function listDatasets({ ctx }: { ctx: Ctx }): Promise<DatasetView[]> {
   requireRole(ctx, 'viewer');
-  return loadDatasetViews(ctx);
+  return loadDatasetViews(ctx, visibleDatasetsFilter(ctx));
 }

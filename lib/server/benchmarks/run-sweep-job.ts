@@ -1,6 +1,5 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { applySecret } from '@/lib/cluster/secrets';
 import { toClusterError } from '@/lib/cluster/errors';
 import { formatConfigurationId } from '@/lib/domain/benchmarks/configuration';
 import { expandSweep, SweepDefinition } from '@/lib/domain/benchmarks/matrix';
@@ -13,8 +12,9 @@ import { AppError, forbidden, invalid, notFound } from '../errors';
 import type { JobView } from '../jobs/job-view';
 import { submitJob } from '../jobs/submit-job';
 import { parseInput } from '../validate';
+import { visibleDataset } from './dataset-access';
 import { generateResultsToken, hashSecret } from './results-token';
-import { nameSweepSecret, SWEEP_SECRET_KEY } from './sweep-secret';
+import { nameSweepSecret, SWEEP_SECRET_KEY, writeSweepSecret } from './sweep-secret';
 import { toJobConfigurations } from './sweep-configurations';
 import { storedConfigurationIds } from './list-stored-configurations';
 
@@ -69,7 +69,7 @@ export const defaultRunSweepDeps: RunSweepDeps = { publicUrl: () => env().public
 export async function runSweepJob({ ctx, input }: { ctx: Ctx; input: unknown }, deps: RunSweepDeps = defaultRunSweepDeps): Promise<SweepJobRun> {
   requireRole(ctx, 'researcher');
   const data = parseInput(RunSweepJobInput, input);
-  const [dataset] = await ctx.db.select().from(benchmarkDatasets).where(eq(benchmarkDatasets.id, data.id));
+  const [dataset] = await ctx.db.select().from(benchmarkDatasets).where(visibleDataset(ctx, data.id));
   if (!dataset) throw notFound('Benchmark dataset');
   if (dataset.createdBy !== ctx.actor.id && !hasRole(ctx.actor, 'admin')) {
     throw forbidden('Only the creator of a sweep or an admin can run it');
@@ -124,7 +124,8 @@ export async function runSweepJob({ ctx, input }: { ctx: Ctx; input: unknown }, 
           // used only when the job runs in parts (more than MAX_CONFIGURATIONS_PER_JOB pending)
           configurationsUrl: `${deps.publicUrl()}/api/benchmarks/configurations`,
           chunkSize: partSize,
-          resultsTokenSecret: { name: secretName, key: SWEEP_SECRET_KEY },
+          // the builder names the results-token Secret after the dataset (nameSweepSecret)
+          datasetId: data.id,
           configurationsPerStep: data.configurationsPerStep,
           parallelism: data.parallelism,
           gpusPerRun,
@@ -132,7 +133,7 @@ export async function runSweepJob({ ctx, input }: { ctx: Ctx; input: unknown }, 
       },
     })) as JobView;
     try {
-      await applySecret({ name: secretName, labels: { 'gantry.dev/dataset-id': data.id }, stringData: { [SWEEP_SECRET_KEY]: token } });
+      await writeSweepSecret(tx, { datasetId: data.id, team: job.team, token });
     } catch (error) {
       // Thrown inside the transaction: the job and the new token are rolled back with it.
       throw new AppError('UNAVAILABLE', `The cluster did not take the sweep's Secret: ${toClusterError(error).message}`, [], { cause: error });

@@ -5,23 +5,26 @@ import { jobEvents, jobs } from '@/lib/db/schema';
 import { recordAudit } from '../audit/record-audit';
 import { inTransaction, requireRole, type Ctx } from '../context';
 import { conflict, forbidden, notFound } from '../errors';
-import { parseInput } from '../validate';
+import { JobId, parseInput } from '../validate';
+import { requireVisibleJob } from './job-access';
+import { workflowNamespaceOf } from '../tenancy/workflow-namespace';
 import { FINAL_STATES, loadJobViews, type JobView } from './job-view';
 
-export const CancelJobInput = z.object({ id: z.coerce.number({ error: 'Not a job id' }).int().positive('Not a job id') });
+export const CancelJobInput = z.object({ id: JobId });
 
 export interface CancelDeps {
-  stop(workflowName: string): Promise<void>;
+  stop(workflowName: string, namespace: string): Promise<void>;
 }
 
 /**
  * Owners and admins cancel a job in any live state. The row changes first (so the scheduler stops
  * counting it); a Workflow already created is then terminated, best effort: the sync loop sees it end.
  */
-export async function cancelJob({ ctx, input }: { ctx: Ctx; input: unknown }, deps: CancelDeps = { stop: stopJob }): Promise<JobView> {
+export async function cancelJob({ ctx, input }: { ctx: Ctx; input: unknown }, deps: CancelDeps = { stop: (name, namespace) => stopJob(name, { namespace }) }): Promise<JobView> {
   requireRole(ctx, 'researcher');
   const { id } = parseInput(CancelJobInput, input);
-  const { view, workflowName } = await inTransaction(ctx, async (tx) => {
+  await requireVisibleJob(ctx, id); // another team's job: 404, not 403
+  const { view, workflowName, workflowNamespace } = await inTransaction(ctx, async (tx) => {
     const [row] = await tx.db.select().from(jobs).where(eq(jobs.id, id)).for('update');
     if (!row) throw notFound('Job');
     const isAdmin = ctx.actor.role === 'admin';
@@ -44,10 +47,10 @@ export async function cancelJob({ ctx, input }: { ctx: Ctx; input: unknown }, de
     });
     if (row.userId !== ctx.actor.id) await recordAudit(tx, 'job.cancel', `job:${id}`, { from: row.state });
     const [view] = await loadJobViews(tx, [id]);
-    return { view, workflowName: row.workflowName };
+    return { view, workflowName: row.workflowName, workflowNamespace: workflowNamespaceOf(row) };
   });
   if (workflowName) {
-    await deps.stop(workflowName).catch((error) => ctx.log.warn({ err: error, workflowName }, 'could not terminate the workflow of a cancelled job'));
+    await deps.stop(workflowName, workflowNamespace).catch((error) => ctx.log.warn({ err: error, workflowName }, 'could not terminate the workflow of a cancelled job'));
   }
   return view;
 }

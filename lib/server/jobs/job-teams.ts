@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { memberships, teams } from '@/lib/db/schema';
 import type { Ctx } from '../context';
-import { invalid } from '../errors';
+import { AppError, invalid } from '../errors';
 
 export async function listActorTeams(ctx: Ctx): Promise<Array<{ id: string; slug: string }>> {
   return ctx.db
@@ -23,10 +23,11 @@ export async function resolveSubmitTeam(ctx: Ctx, slug: string | undefined): Pro
       if (any) return any;
       throw invalid('The request has invalid fields', [{ field: 'team', message: `No team named ${slug}` }]);
     }
-    throw invalid('The request has invalid fields', [
+    // Team names are public; submitting for one you are not in is a permission problem, not bad input.
+    throw new AppError('FORBIDDEN', `You are not in team ${slug}`, [
       { field: 'team', message: mine.length ? `You are not in team ${slug}; yours: ${mine.map((t) => t.slug).join(', ')}` : `You are not in team ${slug}` },
     ]);
   }
-  if (mine.length === 0) throw invalid('The request has invalid fields', [{ field: 'team', message: 'You are in no team; ask an admin to add you to one' }]);
+  if (mine.length === 0) throw new AppError('FORBIDDEN', 'You are in no team; ask an admin to add you to one', [{ field: 'team', message: 'You are in no team' }]);
   return mine[0];
 }

@@ -86,7 +86,7 @@ describe('submitting jobs', () => {
       const { owner } = await setup(ctx, kind);
       const other = await makeTeam(ctx);
       const err = await submitJob({ ctx: as(ctx, owner), input: body(kind, { team: other.slug }) }, deps).catch((e) => e);
-      expect(err.code).toBe('INVALID');
+      expect(err.code).toBe('FORBIDDEN');
       expect(err.fields[0].field).toBe('team');
       const viewer = await makeUser(ctx, { role: 'viewer', teamId: other.id });
       await expect(submitJob({ ctx: as(ctx, viewer), input: body(kind) }, deps)).rejects.toMatchObject({ code: 'FORBIDDEN' });
@@ -106,7 +106,7 @@ describe('submitting jobs', () => {
       ]);
       const [mine, refused, forTeam, theirs] = results;
       expect(mine).toMatchObject({ status: 'fulfilled', value: { name: 'mine', team: team.slug, user: { email: owner.email } } });
-      expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'INVALID', fields: [{ field: 'team' }] } });
+      expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'FORBIDDEN', fields: [{ field: 'team' }] } });
       expect(forTeam).toMatchObject({ status: 'fulfilled', value: { name: 'admin-for-vision', team: team.slug, user: { email: admin.email } } });
       expect(theirs).toMatchObject({ status: 'fulfilled', value: { name: 'theirs', team: other.slug } });
       const stored = await ctx.db.select({ id: jobs.id, name: jobs.name }).from(jobs).where(eq(jobs.gpuKind, kind));

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { jobs, teams, users } from '@/lib/db/schema';
 import { requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
+import { visibleJobsFilter } from './job-access';
 import { loadJobViews, type JobView } from './job-view';
 
 const STATES = ['queued', 'admitted', 'submitted', 'running', 'succeeded', 'failed', 'cancelled', 'preempted'] as const;
@@ -28,15 +29,18 @@ export interface JobPage {
 }
 
 /**
- * The queue and job history. Waiting jobs come first in queue order (the scheduler's overall
- * position), then the rest newest first. The page's ids come from jobs alone, walking
- * jobs_queue_order_idx in this order and stopping after the page, and only those rows are joined
- * into views: sorting every matching joined row took 20-50 ms at 10,000 queued jobs.
+ * The queue and job history of the jobs the actor may see (job-access.ts). Waiting jobs come first
+ * in queue order (the scheduler's overall position), then the rest newest first. The page's ids
+ * come from jobs alone, walking jobs_queue_order_idx in this order and stopping after the page, and
+ * only those rows are joined into views: sorting every matching joined row took 20-50 ms at 10,000
+ * queued jobs.
  */
 export async function listJobs({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<JobPage> {
   requireRole(ctx, 'viewer');
   const f = parseInput(ListJobsInput, input ?? {});
-  const where: SQL[] = [];
+  // Only the jobs the actor may see (their own and their teams'; all for admins): docs/security.md.
+  const visible = visibleJobsFilter(ctx);
+  const where: SQL[] = visible ? [visible] : [];
   if (f.team?.length) where.push(inArray(jobs.teamId, ctx.db.select({ id: teams.id }).from(teams).where(inArray(teams.slug, f.team))));
   if (f.state?.length) where.push(inArray(jobs.state, f.state));
   if (f.gpuKind?.length) where.push(inArray(jobs.gpuKind, f.gpuKind));

@@ -12,24 +12,27 @@ import { formulateRetry, RetryError } from '@/lib/domain/workflow/retry';
 import { recordAudit } from '../audit/record-audit';
 import { inTransaction, requireRole, type Ctx } from '../context';
 import { conflict, forbidden, notFound, unavailable } from '../errors';
-import { parseInput } from '../validate';
+import { JobId, parseInput } from '../validate';
+import { requireVisibleJob } from './job-access';
 import { loadJobViews, type JobView } from './job-view';
 import { requeueFields } from './requeue-fields';
+import { workflowNamespaceOf } from '../tenancy/workflow-namespace';
 
-export const RetryJobInput = z.object({ id: z.coerce.number({ error: 'Not a job id' }).int('Not a job id').positive('Not a job id') });
+export const RetryJobInput = z.object({ id: JobId });
 export type RetryJobInput = z.infer<typeof RetryJobInput>;
 
 export interface RetryJobDeps {
   /** The job's Workflow as the cluster has it now; null when it is gone. */
-  findWorkflow(name: string): Promise<Workflow | null>;
+  findWorkflow(name: string, namespace: string): Promise<Workflow | null>;
 }
 
-const clusterDeps: RetryJobDeps = { findWorkflow: (name) => findWorkflow(name) };
+const clusterDeps: RetryJobDeps = { findWorkflow: (name, namespace) => findWorkflow(name, { namespace }) };
 
 export async function retryJob({ ctx, input }: { ctx: Ctx; input: unknown }, deps: RetryJobDeps = clusterDeps): Promise<JobView> {
   requireRole(ctx, 'researcher');
   const { id } = parseInput(RetryJobInput, input);
-  const [peek] = await ctx.db.select({ userId: jobs.userId, state: jobs.state, workflowName: jobs.workflowName }).from(jobs).where(eq(jobs.id, id));
+  await requireVisibleJob(ctx, id); // another team's job: 404, not 403
+  const [peek] = await ctx.db.select({ userId: jobs.userId, state: jobs.state, workflowName: jobs.workflowName, workflowNamespace: jobs.workflowNamespace }).from(jobs).where(eq(jobs.id, id));
   if (!peek) throw notFound('Job');
   if (peek.userId !== ctx.actor.id && ctx.actor.role !== 'admin') throw forbidden('Only the job’s owner or an admin can retry its failed steps');
   if (peek.state !== 'failed') throw conflict(`Only a failed job can have its failed steps retried; this one is ${peek.state}`);
@@ -37,7 +40,7 @@ export async function retryJob({ ctx, input }: { ctx: Ctx; input: unknown }, dep
 
   let wf: Workflow | null;
   try {
-    wf = await deps.findWorkflow(peek.workflowName);
+    wf = await deps.findWorkflow(peek.workflowName, workflowNamespaceOf(peek));
   } catch (error) {
     throw unavailable('The cluster did not answer; try again', error);
   }

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { buildShareSnapshot, RankingSettings } from '@/lib/domain/benchmarks/ranking-settings';
 import { benchmarkDatasets, shareLinks } from '@/lib/db/schema';
 import { requireRole, type Ctx } from '../context';
 import { invalid, notFound } from '../errors';
 import { parseInput } from '../validate';
+import { visibleDataset } from '../benchmarks/dataset-access';
 import { loadResults } from '../benchmarks/list-dataset-results';
 import { toShareView, type ShareView } from './share-view';
 
@@ -28,7 +28,8 @@ export function hashShareToken(token: string): string {
 export async function createShare({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<ShareView & { token: string; path: string }> {
   requireRole(ctx, 'researcher');
   const data = parseInput(CreateShareInput, input);
-  const [dataset] = await ctx.db.select({ name: benchmarkDatasets.name }).from(benchmarkDatasets).where(eq(benchmarkDatasets.id, data.datasetId));
+  // Only a dataset the actor may see can be published (else a link would leak another team's results).
+  const [dataset] = await ctx.db.select({ name: benchmarkDatasets.name }).from(benchmarkDatasets).where(visibleDataset(ctx, data.datasetId));
   if (!dataset) throw notFound('Benchmark dataset');
   const snapshot = buildShareSnapshot(dataset.name, await loadResults(ctx, data.datasetId), data.settings, data.top);
   if (snapshot.rows.length === 0) {

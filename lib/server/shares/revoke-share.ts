@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { shareLinks } from '@/lib/db/schema';
 import { hasRole, requireRole, type Ctx } from '../context';
-import { forbidden, notFound } from '../errors';
+import { notFound } from '../errors';
 import { parseInput } from '../validate';
 import { toShareView, type ShareView } from './share-view';
 
@@ -14,8 +14,8 @@ export async function revokeShare({ ctx, input }: { ctx: Ctx; input: unknown }):
   requireRole(ctx, 'viewer');
   const { id } = parseInput(RevokeShareInput, input);
   const [share] = await ctx.db.select().from(shareLinks).where(eq(shareLinks.id, id));
-  if (!share) throw notFound('Share link');
-  if (share.createdBy !== ctx.actor.id && !hasRole(ctx.actor, 'admin')) throw forbidden('Only its creator or an admin can revoke a share link');
+  // Someone else's link does not exist for them, as with tokens and ranking profiles.
+  if (!share || (share.createdBy !== ctx.actor.id && !hasRole(ctx.actor, 'admin'))) throw notFound('Share link');
   const [row] = await ctx.db
     .update(shareLinks)
     .set({ revokedAt: new Date() })

@@ -71,7 +71,7 @@ describe('share links', () => {
       const { ada, dataset } = await datasetOf(ctx);
       const share = await createShare({ ctx: as(ctx, ada), input: { datasetId: dataset.id, settings: SETTINGS } });
       const grace = await makeUser(ctx, { role: 'researcher' });
-      await expect(revokeShare({ ctx: as(ctx, grace), input: { id: share.id } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(revokeShare({ ctx: as(ctx, grace), input: { id: share.id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
       const revoked = await revokeShare({ ctx: as(ctx, ada), input: { id: share.id } });
       expect(revoked.revokedAt).not.toBeNull();
       expect(await findSharedRanking({ ctx, input: { token: share.token } })).toBeNull();
@@ -81,10 +81,12 @@ describe('share links', () => {
 
   it('refuses viewers, bad settings naming the field, and criteria no row has', () =>
     withRollback(async (ctx) => {
-      const { dataset } = await datasetOf(ctx);
+      const { ada, dataset } = await datasetOf(ctx);
       const vera = await makeUser(ctx, { role: 'viewer' });
       await expect(createShare({ ctx: as(ctx, vera), input: { datasetId: dataset.id, settings: SETTINGS } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-      const ada = await makeUser(ctx, { role: 'researcher' });
+      // A dataset the caller may not see cannot be published (docs/security.md).
+      const grace = await makeUser(ctx, { role: 'researcher' });
+      await expect(createShare({ ctx: as(ctx, grace), input: { datasetId: dataset.id, settings: SETTINGS } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
       const bad = await createShare({ ctx: as(ctx, ada), input: { datasetId: dataset.id, settings: { ...SETTINGS, weights: [1] } } }).catch((e) => e);
       expect(bad.fields).toContainEqual({ field: 'settings.weights', message: 'expected 2 weights (one per criterion)' });
       const none = { ...SETTINGS, criteria: ['accuracy'], weights: [1], directions: ['benefit'], constraints: [] };

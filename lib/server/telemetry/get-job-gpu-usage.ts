@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { GpuSharing } from '@/lib/domain/telemetry/gpu-kinds';
-import { requireRole, type Ctx } from '../context';
+import { hasRole, requireRole, type Ctx } from '../context';
+import { requireVisibleJobLabel } from '../jobs/job-access';
 import { parseInput } from '../validate';
 import { findIdleGpus, sharingOf, type IdleGpuView } from './find-idle-gpus';
 import { getTelemetrySettings } from './get-telemetry-settings';
@@ -42,6 +43,7 @@ export interface JobGpuUsageView {
 export async function getJobGpuUsage({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<JobGpuUsageView> {
   requireRole(ctx, 'viewer');
   const q = parseInput(GetJobGpuUsageInput, input);
+  await requireVisibleJobLabel(ctx, q.jobId); // like the job: owner, team and admins; others get 404
   // 1-minute buckets within the hold, plus raw samples newer than the last closed minute.
   const list = await rows<Record<string, unknown>>(
     ctx.db,
@@ -91,6 +93,15 @@ export async function getJobGpuUsage({ ctx, input }: { ctx: Ctx; input: unknown 
       sharing: sharingOf((r.kind as string | null) ?? null, (r.mig_profile as string | null) ?? null),
       coTenants: Number(r.co_tenants ?? 0),
     })),
-    idle: idle.filter((g) => g.jobIds.includes(q.jobId)),
+    idle: idle.filter((g) => g.jobIds.includes(q.jobId)).map((g) => (hasRole(ctx.actor, 'admin') ? g : ownPart(g, q.jobId, list))),
   };
+}
+
+/**
+ * A time-sliced GPU is shared with other teams' pods: a non-admin sees the idle finding with only
+ * this job's own pods, not who else held the GPU (the number of co-tenants stays on each GPU row).
+ */
+function ownPart(g: IdleGpuView, jobId: string, held: Record<string, unknown>[]): IdleGpuView {
+  const own = new Set(held.map((r) => String(r.pod)));
+  return { ...g, jobIds: [jobId], owners: [], teams: [], pods: g.pods.filter((p) => own.has(`${p.namespace}/${p.pod}`)) };
 }

@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { startOfPeriod, summarizeUsage, UsagePeriod, type AllocationRecord, type UsageRow } from '@/lib/domain/telemetry/usage';
-import { requireRole, type Ctx } from '../context';
+import { hasRole, requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
 import { getTelemetrySettings } from './get-telemetry-settings';
+import { listChartTeams } from './list-chart-teams';
 import { rows, SCRAPE_INTERVAL_MS, toNum } from './shared';
 
 const DAY = 86_400_000;
@@ -25,16 +26,18 @@ export interface UsageReportView {
 }
 
 /**
- * GPU-hours per team or user per day or week: allocated (a pod held the device, from the scrapes'
- * pod labels) versus used (the device's utilization over the scrapes that saw the pod), priced per
- * GPU kind. Reads the per-(device, pod, day) counters ingestScrape keeps, aggregated in SQL, so a
- * 30-day table never scans samples or rollups.
+ * GPU-hours per team (the actor's own teams; every team for admins) or user per day or week:
+ * allocated (a pod held the device, from the scrapes' pod labels) versus used (the device's
+ * utilization over the scrapes that saw the pod), priced per GPU kind. Reads the per-(device, pod,
+ * day) counters ingestScrape keeps, aggregated in SQL, so a 30-day table never scans samples or
+ * rollups.
  */
 export async function getUsageReport({ ctx, input }: { ctx: Ctx; input?: unknown }): Promise<UsageReportView> {
   requireRole(ctx, 'viewer');
   const q = parseInput(GetUsageReportInput, input ?? {});
-  // Team totals are for everyone; per-person figures are for admins.
+  // Per-person figures are for admins; everyone else sees the totals of their own teams only.
   if (q.groupBy === 'user') requireRole(ctx, 'admin');
+  const ownTeams = hasRole(ctx.actor, 'admin') ? null : new Set(await listChartTeams({ ctx }));
   const now = q.now ?? Date.now();
   const from = startOfPeriod(now - (q.days - 1) * DAY, q.period);
   const fromDay = new Date(from).toISOString().slice(0, 10);
@@ -57,6 +60,7 @@ export async function getUsageReport({ ctx, input }: { ctx: Ctx; input?: unknown
   // days into weeks and prices them.
   const records: AllocationRecord[] = [];
   for (const r of list) {
+    if (ownTeams && (r.team === null || !ownTeams.has(r.team))) continue;
     const day = Date.parse(`${r.day}T00:00:00Z`);
     const allocated = toNum(r.allocated) ?? 0;
     const measured = toNum(r.measured) ?? 0;

@@ -4,6 +4,7 @@ import { MAX_CHART_POINTS, prepareChartSeries, type Point } from '@/lib/domain/t
 import { planSeriesQuery, RETENTION_POLICY } from '@/lib/domain/telemetry/rollup';
 import { hasRole, requireRole, type Ctx } from '../context';
 import { forbidden, notFound } from '../errors';
+import { requireVisibleJobLabel } from '../jobs/job-access';
 import { parseInput } from '../validate';
 import { listChartTeams } from './list-chart-teams';
 import { intArray, selectDevices } from './select-devices';
@@ -55,6 +56,8 @@ export async function querySeries({ ctx, input }: { ctx: Ctx; input: unknown }):
   const q = parseInput(QuerySeriesInput, input);
   const now = q.now ?? Date.now();
   if (q.scope === 'team') await requireTeamAccess(ctx, q.id);
+  // A job's series is the job's own: owner, team and admins; others get 404 (docs/security.md).
+  if (q.scope === 'job') await requireVisibleJobLabel(ctx, q.id);
   const devices = await selectDevices(ctx.db, q.scope, q.id, { from: now - RANGE_MS[q.range], to: now });
   if (devices.ids.length === 0 && q.scope !== 'pool' && q.scope !== 'team') throw notFound(`No GPU telemetry for ${q.scope} ${q.id}`);
   let from = now - RANGE_MS[q.range];

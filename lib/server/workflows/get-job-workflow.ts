@@ -8,10 +8,10 @@ import { stepPodName } from '@/lib/domain/workflow/step-status';
 import type { NodeStatus } from '@/lib/domain/workflow/types';
 import { requireRole, type Ctx } from '../context';
 import { notFound } from '../errors';
-import { parseInput } from '../validate';
-import { canReadJobOutput } from './get-step-log';
+import { JobId, parseInput } from '../validate';
+import { requireVisibleJob } from '../jobs/job-access';
 
-export const GetJobWorkflowInput = z.object({ id: z.coerce.number({ error: 'Not a job id' }).int('Not a job id').positive('Not a job id') });
+export const GetJobWorkflowInput = z.object({ id: JobId });
 export type GetJobWorkflowInput = z.infer<typeof GetJobWorkflowInput>;
 
 export interface JobWorkflowView {
@@ -31,14 +31,14 @@ export interface JobWorkflowView {
 export async function getJobWorkflow({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<JobWorkflowView> {
   requireRole(ctx, 'viewer');
   const { id } = parseInput(GetJobWorkflowInput, input);
+  // Like the job itself (and its step parameters and outputs): owner, team and admins; others get 404.
+  await requireVisibleJob(ctx, id);
   const [job] = await ctx.db.select({ workflowName: jobs.workflowName }).from(jobs).where(eq(jobs.id, id));
   if (!job) throw notFound('Job');
   const [snap] = await ctx.db.select().from(workflowSnapshots).where(eq(workflowSnapshots.jobId, id));
   if (!snap) {
     return { jobId: String(id), workflowName: job.workflowName, phase: null, startedAt: null, finishedAt: null, gpuSeconds: 0, syncedAt: null, graph: null, steps: {} };
   }
-  // Like the job's spec, step parameters and outputs are for the owner, the team and admins only.
-  const member = await canReadJobOutput(ctx, id);
   const { graph } = buildLiveGraph({
     metadata: { name: snap.workflowName },
     status: { phase: snap.phase ?? undefined, nodes: snap.nodes as Record<string, NodeStatus> },
@@ -49,9 +49,8 @@ export async function getJobWorkflow({ ctx, input }: { ctx: Ctx; input: unknown 
     const outputs: Record<string, string> = {};
     for (const p of n.outputs?.parameters ?? []) outputs[p.name] = p.value ?? '';
     if (n.outputs?.exitCode !== undefined) outputs['exit code'] = n.outputs.exitCode;
-    steps[nodeId] = { podName: stepPodName(snap.workflowName, n.name, n.templateName), outputs: member ? outputs : {} };
+    steps[nodeId] = { podName: stepPodName(snap.workflowName, n.name, n.templateName), outputs };
   }
-  if (!member) for (const node of graph.nodes) node.parameters = {};
   return {
     jobId: String(id),
     workflowName: snap.workflowName,

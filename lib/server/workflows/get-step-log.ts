@@ -2,14 +2,16 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { findStepLog } from '@/lib/cluster/pods';
-import { jobs, memberships, stepLogs, workflowSnapshots } from '@/lib/db/schema';
+import { jobs, stepLogs, workflowSnapshots } from '@/lib/db/schema';
 import { stepPodName } from '@/lib/domain/workflow/step-status';
 import { requireRole, type Ctx } from '../context';
-import { forbidden, invalid, notFound, unavailable } from '../errors';
-import { parseInput } from '../validate';
+import { invalid, notFound, unavailable } from '../errors';
+import { requireVisibleJob } from '../jobs/job-access';
+import { workflowNamespaceOf } from '../tenancy/workflow-namespace';
+import { JobId, parseInput } from '../validate';
 
 export const GetStepLogInput = z.object({
-  id: z.coerce.number({ error: 'Not a job id' }).int('Not a job id').positive('Not a job id'),
+  id: JobId,
   nodeId: z.string().min(1, 'Not a step id').max(300, 'Not a step id'),
   tailLines: z.coerce.number({ error: 'Expected a number of lines' }).int('Expected a whole number of lines').min(1, 'At least 1 line').max(10_000, 'At most 10000 lines').default(500),
 });
@@ -27,26 +29,19 @@ export interface StepLogView {
 }
 
 export interface StepLogDeps {
-  readLog(podName: string, opts: { tailLines: number }): Promise<string | null>;
-}
-
-/** Only the owner, members of the job's team and admins read logs and step parameters (they may hold data and secrets). */
-export async function canReadJobOutput(ctx: Ctx, jobId: number): Promise<boolean> {
-  const [row] = await ctx.db.select({ userId: jobs.userId, teamId: jobs.teamId }).from(jobs).where(eq(jobs.id, jobId));
-  if (!row) throw notFound('Job');
-  if (ctx.actor.role === 'admin' || row.userId === ctx.actor.id) return true;
-  const [member] = await ctx.db
-    .select({ u: memberships.userId })
-    .from(memberships)
-    .where(and(eq(memberships.userId, ctx.actor.id), eq(memberships.teamId, row.teamId)));
-  return Boolean(member);
+  readLog(podName: string, opts: { namespace?: string; tailLines: number }): Promise<string | null>;
 }
 
 export async function getStepLog({ ctx, input }: { ctx: Ctx; input: unknown }, deps: StepLogDeps = { readLog: findStepLog }): Promise<StepLogView> {
   requireRole(ctx, 'viewer');
   const { id, nodeId, tailLines } = parseInput(GetStepLogInput, input);
-  if (!(await canReadJobOutput(ctx, id))) throw forbidden('Only the job owner, its team and admins may read its logs');
-  const [snap] = await ctx.db.select({ workflowName: workflowSnapshots.workflowName, nodes: workflowSnapshots.nodes }).from(workflowSnapshots).where(eq(workflowSnapshots.jobId, id));
+  // Logs may hold data and secrets: the job's owner, its team and admins only; others get 404.
+  await requireVisibleJob(ctx, id);
+  const [snap] = await ctx.db
+    .select({ workflowName: workflowSnapshots.workflowName, nodes: workflowSnapshots.nodes, workflowNamespace: jobs.workflowNamespace })
+    .from(workflowSnapshots)
+    .innerJoin(jobs, eq(jobs.id, workflowSnapshots.jobId))
+    .where(eq(workflowSnapshots.jobId, id));
   const node = snap?.nodes[nodeId];
   if (!snap || !node) throw notFound('Step');
   if (node.type !== 'Pod') throw invalid(`Step ${node.displayName ?? node.name} runs no pod, so it has no log`, [{ field: 'nodeId', message: 'Expected a step that runs a pod' }]);
@@ -57,7 +52,7 @@ export async function getStepLog({ ctx, input }: { ctx: Ctx; input: unknown }, d
   let live: string | null = null;
   let liveError: unknown;
   try {
-    live = await deps.readLog(podName, { tailLines });
+    live = await deps.readLog(podName, { namespace: workflowNamespaceOf(snap), tailLines });
   } catch (e) {
     liveError = e;
   }

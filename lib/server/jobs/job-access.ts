@@ -1,0 +1,42 @@
+// Who may see a job (docs/security.md, "Jobs"): its owner, members of its team, and admins. The
+// queue, a job's detail, its workflow, logs and GPU telemetry all ask here, so the rule is written
+// once. A job someone may not see answers 404, as if it did not exist: job ids are sequential, and
+// a 403 would confirm which ones belong to other teams.
+import { and, eq, inArray, or, type SQL } from 'drizzle-orm';
+import { jobs, memberships } from '@/lib/db/schema';
+import { hasRole, type Ctx } from '../context';
+import { notFound } from '../errors';
+
+/** A condition on `jobs` keeping the rows the actor may see; undefined (no condition) for admins. */
+export function visibleJobsFilter(ctx: Ctx): SQL | undefined {
+  if (hasRole(ctx.actor, 'admin')) return undefined;
+  return or(
+    eq(jobs.userId, ctx.actor.id),
+    inArray(jobs.teamId, ctx.db.select({ id: memberships.teamId }).from(memberships).where(eq(memberships.userId, ctx.actor.id))),
+  );
+}
+
+export interface VisibleJob {
+  userId: string;
+  teamId: string;
+  /** the actor submitted it */
+  isOwner: boolean;
+}
+
+/** The job's owner and team when the actor may see it; NOT_FOUND when it does not exist or they may not. */
+export async function requireVisibleJob(ctx: Ctx, id: number): Promise<VisibleJob> {
+  const [row] = await ctx.db
+    .select({ userId: jobs.userId, teamId: jobs.teamId })
+    .from(jobs)
+    .where(and(eq(jobs.id, id), visibleJobsFilter(ctx)));
+  if (!row) throw notFound('Job');
+  return { ...row, isOwner: row.userId === ctx.actor.id };
+}
+
+/** Telemetry names jobs by the pod label `gantry.dev/job-id` (text): only a plain decimal id can be a Gantry job. */
+export async function requireVisibleJobLabel(ctx: Ctx, jobId: string): Promise<void> {
+  // Admins see every pod's readings, also of pods labelled with something that is not a job of ours.
+  if (hasRole(ctx.actor, 'admin')) return;
+  if (!/^[1-9][0-9]{0,14}$/.test(jobId)) throw notFound('Job');
+  await requireVisibleJob(ctx, Number(jobId));
+}
