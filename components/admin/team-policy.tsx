@@ -35,7 +35,9 @@ export function TeamPolicy({ slug }: { slug: string }) {
     const allowedSecrets = String(f.get('allowedSecrets') ?? '')
       .split(/[\s,]+/)
       .filter(Boolean);
-    update.mutate({ podSecurity: f.get('podSecurity'), allowedSecrets });
+    // An empty namespace field goes back to gantry-<team>.
+    const namespace = String(f.get('namespace') ?? '').trim() || null;
+    update.mutate({ podSecurity: f.get('podSecurity'), allowedSecrets, namespace });
   }
 
   function onGrant(e: FormEvent<HTMLFormElement>) {
@@ -49,7 +51,7 @@ export function TeamPolicy({ slug }: { slug: string }) {
   return (
     <section aria-label={`Workload policy of ${slug}`} className="mt-4 space-y-4 rounded-md border border-slate-200 p-4 dark:border-slate-700">
       <h3 className="text-sm font-semibold">Workload policy of {slug}</h3>
-      <form onSubmit={onSettings} className="grid grid-cols-1 gap-3 sm:grid-cols-3" aria-label="Pod Security and Secrets" noValidate>
+      <form onSubmit={onSettings} className="grid grid-cols-1 gap-3 sm:grid-cols-4" aria-label="Pod Security and Secrets" noValidate>
         <SelectField label="Pod Security level" name="podSecurity" defaultValue={view.podSecurity} key={`level-${view.podSecurity}`}>
           <option value="baseline">baseline</option>
           <option value="restricted">restricted</option>
@@ -62,13 +64,21 @@ export function TeamPolicy({ slug }: { slug: string }) {
           placeholder="wandb-api-key, s3-credentials"
           error={update.error instanceof ApiError ? update.error.fields.find((f) => f.field.startsWith('allowedSecrets'))?.message : undefined}
         />
+        <TextField
+          label="Namespace (empty: gantry-<team>)"
+          name="namespace"
+          defaultValue={view.namespaceMapped ? view.namespace : ''}
+          key={`namespace-${view.namespace}`}
+          placeholder={view.namespace}
+          error={fieldError(update, 'namespace')}
+        />
         <div className="flex items-end">
           <Button type="submit" variant="secondary" disabled={update.isPending} className="w-full">
-            Save level and Secrets
+            Save level, Secrets and namespace
           </Button>
         </div>
         {update.error instanceof ApiError && update.error.fields.length === 0 && (
-          <p role="alert" className="text-sm text-red-700 sm:col-span-3">{update.error.message}</p>
+          <p role="alert" className="text-sm text-red-700 sm:col-span-4">{update.error.message}</p>
         )}
       </form>
       {view.exceptions.length > 0 && (
@@ -104,7 +114,7 @@ export function TeamPolicy({ slug }: { slug: string }) {
           </Button>
         </div>
         {grant.error instanceof ApiError && grant.error.fields.length === 0 && (
-          <p role="alert" className="text-sm text-red-700 sm:col-span-3">{grant.error.message}</p>
+          <p role="alert" className="text-sm text-red-700 sm:col-span-4">{grant.error.message}</p>
         )}
       </form>
     </section>

@@ -19,12 +19,17 @@ test('an admin sets a team’s workload policy and grants, then revokes, an exce
   await expect(settings.getByLabel('Pod Security level')).toHaveValue('baseline');
   await settings.getByLabel('Pod Security level').selectOption('restricted');
   await settings.getByLabel('Allowed Secrets (comma-separated)').fill('wandb-api-key, gantry-sweep-x');
-  await settings.getByRole('button', { name: 'Save level and Secrets' }).click();
+  await settings.getByRole('button', { name: 'Save level, Secrets and namespace' }).click();
   await expect(settings.getByText('Secrets named gantry-... are Gantry’s own')).toBeVisible();
   await settings.getByLabel('Allowed Secrets (comma-separated)').fill('wandb-api-key');
-  await settings.getByRole('button', { name: 'Save level and Secrets' }).click();
+  await settings.getByRole('button', { name: 'Save level, Secrets and namespace' }).click();
   await expect(settings.getByLabel('Allowed Secrets (comma-separated)')).toHaveValue('wandb-api-key');
   await expect(settings.getByRole('alert')).toHaveCount(0);
+  // A team never runs in the cluster's own namespaces; the field says why.
+  await settings.getByLabel('Namespace (empty: gantry-<team>)').fill('kube-system');
+  await settings.getByRole('button', { name: 'Save level, Secrets and namespace' }).click();
+  await expect(settings.getByText('kube-* and default belong to the cluster, not to a team')).toBeVisible();
+  await settings.getByLabel('Namespace (empty: gantry-<team>)').fill('');
 
   const grant = section.getByRole('form', { name: 'Grant an exception' });
   await grant.getByLabel('Rule').selectOption('pss.hostNamespaces');

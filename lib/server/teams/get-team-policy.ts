@@ -1,6 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { RULE_DESCRIPTIONS, type PolicyRule, type TeamPolicy } from '@/lib/domain/policy';
+import { teamNamespace } from '@/lib/domain/tenancy';
 import { teamPolicyExceptions, teams, users } from '@/lib/db/schema';
 import { requireRole, type Ctx } from '../context';
 import { notFound } from '../errors';
@@ -11,6 +12,9 @@ export interface TeamPolicyView {
   team: string;
   podSecurity: TeamPolicy['level'];
   allowedSecrets: string[];
+  /** Where the team's work runs, and whether an admin mapped it to an existing namespace. */
+  namespace: string;
+  namespaceMapped: boolean;
   exceptions: Array<{ rule: string; description: string | null; reason: string; createdBy: string | null; createdAt: string }>;
   /** Every rule an exception may name, with what it refuses. */
   rules: Array<{ rule: PolicyRule; description: string }>;
@@ -34,6 +38,8 @@ export async function getTeamPolicy({ ctx, input }: { ctx: Ctx; input: unknown }
     team: team.slug,
     podSecurity: team.podSecurity,
     allowedSecrets: team.allowedSecrets,
+    namespace: teamNamespace(team),
+    namespaceMapped: team.namespace !== null,
     exceptions: exceptions.map((e) => ({
       ...e,
       description: isRule(e.rule) ? RULE_DESCRIPTIONS[e.rule] : null,

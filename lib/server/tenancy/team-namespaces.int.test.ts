@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { submitJob as submitToCluster } from '@/lib/cluster/job-runner';
 import { findObject } from '@/lib/cluster/namespace-objects';
 import { getWorkflow, type Workflow } from '@/lib/cluster/workflows';
-import { jobs, teams } from '@/lib/db/schema';
+import { auditLog, jobs, teams } from '@/lib/db/schema';
 import { LIMIT_RANGE_NAME, NETWORK_POLICY_NAME, RESOURCE_QUOTA_NAME } from '@/lib/domain/team-namespace';
 import { TEAM_SERVICE_ACCOUNT, teamNamespace } from '@/lib/domain/tenancy';
 import { as, withRollback } from '@/tests/db';
@@ -24,6 +24,7 @@ import { launchAdmittedJobs } from '../scheduler/launch-jobs';
 import { readClusterGpus } from '../scheduler/read-cluster-gpus';
 import { runSchedulerPass } from '../scheduler/run-scheduler-pass';
 import { createTeam } from '../teams/create-team';
+import { setTeamPolicy } from '../teams/set-team-policy';
 import { syncWorkflows } from '../workflows/sync-workflows';
 import { reconcileTeamNamespaces } from './reconcile-team-namespaces';
 
@@ -98,6 +99,34 @@ describe('team namespaces', () => {
       });
       expect(byTeam.get('tn-missing')).toMatchObject({ namespace: 'research-existing', error: 'namespace research-existing does not exist (the team is mapped to it)' });
       expect(await findObject({ apiVersion: 'v1', kind: 'Namespace', name: 'research-existing' })).toBeNull();
+    }));
+
+  it('an admin maps a team to an existing namespace, never to another team\'s or the cluster\'s (audited)', () =>
+    withRollback(async (ctx) => {
+      const admin = as(ctx, await makeUser(ctx, { role: 'admin' }));
+      await createTeam({ ctx: admin, input: { slug: 'tn-map-a', name: 'Map A' } });
+      await createTeam({ ctx: admin, input: { slug: 'tn-map-b', name: 'Map B' } });
+      const mapped = await setTeamPolicy({ ctx: admin, input: { slug: 'tn-map-a', namespace: 'argo' } });
+      expect(mapped).toMatchObject({ namespace: 'argo', namespaceMapped: true });
+      expect((await findObject({ apiVersion: 'v1', kind: 'Namespace', name: 'argo' }))?.metadata.labels).toMatchObject({ 'gantry.dev/team': 'tn-map-a' });
+      expect(await findObject({ apiVersion: 'v1', kind: 'ServiceAccount', name: TEAM_SERVICE_ACCOUNT, namespace: 'argo' })).not.toBeNull();
+
+      await expect(setTeamPolicy({ ctx: admin, input: { slug: 'tn-map-b', namespace: 'argo' } })).rejects.toMatchObject({
+        code: 'CONFLICT', fields: [{ field: 'namespace', message: 'belongs to team tn-map-a' }],
+      });
+      await expect(setTeamPolicy({ ctx: admin, input: { slug: 'tn-map-b', namespace: 'gantry-tn-map-a' } })).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(setTeamPolicy({ ctx: admin, input: { slug: 'tn-map-b', namespace: 'kube-system' } })).rejects.toMatchObject({
+        code: 'INVALID', fields: [expect.objectContaining({ field: 'namespace' })],
+      });
+      const researcher = as(ctx, await makeUser(ctx, { role: 'researcher' }));
+      await expect(setTeamPolicy({ ctx: researcher, input: { slug: 'tn-map-b', namespace: 'ml' } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+
+      const back = await setTeamPolicy({ ctx: admin, input: { slug: 'tn-map-a', namespace: null } });
+      expect(back).toMatchObject({ namespace: 'gantry-tn-map-a', namespaceMapped: false });
+      const [row] = await ctx.db.select({ namespace: teams.namespace }).from(teams).where(eq(teams.slug, 'tn-map-a'));
+      expect(row.namespace).toBeNull();
+      const audited = await ctx.db.select({ details: auditLog.details }).from(auditLog).where(eq(auditLog.target, 'team:tn-map-a'));
+      expect(audited.map((a) => (a.details as { after?: { namespace?: string | null } }).after?.namespace)).toEqual(expect.arrayContaining(['argo', null]));
     }));
 
   it('run a job submitted through the verbs in its team namespace under the team ServiceAccount, followed to Succeeded', () =>
