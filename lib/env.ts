@@ -31,6 +31,8 @@ const EnvSchema = z.object({
   GANTRY_SIM_PORT: port.default(6443),
   GANTRY_SIM_SPEED: z.coerce.number().positive().max(10_000).default(1),
   GANTRY_SIM_SEED: z.coerce.number().int().default(42),
+  // Share of simulated steps that fail on their own (a quarter of them OOMKilled), as real ones do.
+  GANTRY_SIM_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.02),
   // Stalled workflows (the reconcile pass fails them): a step unschedulable this long with none
   // running, or a run past its deadline with no step change for this long.
   GANTRY_STALL_PENDING_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(15),

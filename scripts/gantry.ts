@@ -103,6 +103,7 @@ async function startCluster(e: Env): Promise<string> {
     port: e.GANTRY_SIM_PORT,
     seed: e.GANTRY_SIM_SEED,
     speed: e.GANTRY_SIM_SPEED,
+    failureRate: e.GANTRY_SIM_FAILURE_RATE,
     dataDir: e.dataDir,
   });
   stops.push({ name: 'simulated cluster', stop: sim.stop });
