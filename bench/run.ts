@@ -1,6 +1,6 @@
 // `npm run bench [section...]`: Gantry's benchmarks. Speed is measured here, never asserted in tests.
-// Sections: scheduler, workflow, telemetry, ranking, sweeps (pure code, seconds); telemetry-storage (real
-// PostgreSQL, minutes), chart-rerender (a range change in Chromium against a whole Gantry), dag
+// Sections: scheduler, workflow, telemetry, ranking, sweeps, policy (pure code, seconds); telemetry-storage (real
+// PostgreSQL, minutes), api-me (GET /api/me throughput with a session cookie), chart-rerender (a range change in Chromium against a whole Gantry), dag
 // (Mermaid in headless Chromium), startup (starts a whole Gantry), queue-admit and queue-page (submit
 // to hand-over latency; 10,000 queued jobs through the API and /queue in Chromium), workflow-requests (API requests per
 // workflow), workflow-sync (100 busy workflows through the sync loops, run by the simulated controller;
@@ -13,7 +13,9 @@ import { runTelemetryBenchmarks } from '@/lib/domain/telemetry/bench';
 import { runRankingBenchmarks } from '@/lib/domain/ranking/bench';
 import { runSweepBenchmarks } from '@/lib/domain/benchmarks/bench';
 import { referenceDir } from './reference';
+import { benchApiMe } from './api-me';
 import { benchApiSubmit } from './api-submit';
+import { benchPolicy } from './policy';
 import { benchQueueAdmit } from './queue-admit';
 import { benchQueuePage } from './queue-page';
 import { benchChartRerender } from './chart-rerender';
@@ -67,6 +69,12 @@ const sections: Record<string, () => Promise<void> | void> = {
   sweeps() {
     console.table(runSweepBenchmarks());
   },
+  policy() {
+    // The workload policy over a 1 MiB raw workflow built from the Argo reference examples.
+    const rows = benchPolicy();
+    if (typeof rows === 'string') console.log(`policy ${rows}`);
+    else console.table(rows);
+  },
   async 'telemetry-storage'() {
     console.table(await benchTelemetryStorage());
   },
@@ -76,6 +84,7 @@ const sections: Record<string, () => Promise<void> | void> = {
   async dag() {
     await import('./dag-render');
   },
+  'api-me': benchApiMe,
   'api-submit': benchApiSubmit,
   'queue-admit': benchQueueAdmit,
   'queue-page': benchQueuePage,
@@ -85,7 +94,7 @@ const sections: Record<string, () => Promise<void> | void> = {
   'workflow-sync': benchWorkflowSync,
   'workflow-sync-full': benchWorkflowSyncFull,
 };
-const SLOW = ['sweep-job', 'telemetry-storage', 'chart-rerender', 'dag', 'api-submit', 'queue-admit', 'queue-page', 'startup', 'workflow-requests', 'workflow-sync', 'workflow-sync-full'];
+const SLOW = ['sweep-job', 'telemetry-storage', 'chart-rerender', 'dag', 'api-me', 'api-submit', 'queue-admit', 'queue-page', 'startup', 'workflow-requests', 'workflow-sync', 'workflow-sync-full'];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !(w in sections));
