@@ -24,6 +24,14 @@ export function visibleDataset(ctx: Ctx, id: string): SQL | undefined {
   return and(eq(benchmarkDatasets.id, id), visibleDatasetsFilter(ctx));
 }
 
+/**
+ * Who may change a dataset they can see (run its sweep, issue its results token, delete it, name
+ * it in a benchmark job): its creator and admins, as for every team-owned thing.
+ */
+export function mayChangeDataset(ctx: Ctx, dataset: { createdBy: string | null }): boolean {
+  return dataset.createdBy === ctx.actor.id || hasRole(ctx.actor, 'admin');
+}
+
 /** Throws NOT_FOUND unless the dataset exists and the actor may see it. */
 export async function requireVisibleDataset(ctx: Ctx, id: string): Promise<void> {
   const [row] = await ctx.db.select({ id: benchmarkDatasets.id }).from(benchmarkDatasets).where(visibleDataset(ctx, id));

@@ -1,10 +1,10 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { benchmarkDatasets, jobs } from '@/lib/db/schema';
-import { hasRole, requireRole, type Ctx } from '../context';
+import { requireRole, type Ctx } from '../context';
 import { conflict, forbidden, notFound } from '../errors';
 import { parseInput } from '../validate';
-import { visibleDataset } from './dataset-access';
+import { mayChangeDataset, visibleDataset } from './dataset-access';
 import { deleteSweepSecrets } from './sweep-secret';
 
 export const DeleteDatasetInput = z.object({ id: z.string().uuid('Not a dataset id') });
@@ -24,7 +24,7 @@ export async function deleteDataset({ ctx, input }: { ctx: Ctx; input: unknown }
     .from(benchmarkDatasets)
     .where(visibleDataset(ctx, id));
   if (!dataset) throw notFound('Benchmark dataset');
-  if (dataset.createdBy !== ctx.actor.id && !hasRole(ctx.actor, 'admin')) {
+  if (!mayChangeDataset(ctx, dataset)) {
     throw forbidden('Only the creator of a dataset or an admin can delete it');
   }
   const jobIds = (Array.isArray(dataset.definition.jobIds) ? dataset.definition.jobIds : []).map(Number).filter(Number.isInteger);

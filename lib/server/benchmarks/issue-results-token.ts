@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { benchmarkDatasets } from '@/lib/db/schema';
-import { hasRole, requireRole, type Ctx } from '../context';
+import { requireRole, type Ctx } from '../context';
 import { forbidden, notFound } from '../errors';
 import { parseInput } from '../validate';
-import { visibleDataset } from './dataset-access';
+import { mayChangeDataset, visibleDataset } from './dataset-access';
 import { generateResultsToken, hashSecret } from './results-token';
 
 export const IssueResultsTokenInput = z.object({ id: z.string().uuid('Not a dataset id') });
@@ -19,7 +19,7 @@ export async function issueResultsToken({ ctx, input }: { ctx: Ctx; input: unkno
   const { id } = parseInput(IssueResultsTokenInput, input);
   const [dataset] = await ctx.db.select().from(benchmarkDatasets).where(visibleDataset(ctx, id));
   if (!dataset) throw notFound('Benchmark dataset');
-  if (dataset.createdBy !== ctx.actor.id && !hasRole(ctx.actor, 'admin')) {
+  if (!mayChangeDataset(ctx, dataset)) {
     throw forbidden('Only the creator of a dataset or an admin can issue its results token');
   }
   const token = generateResultsToken();

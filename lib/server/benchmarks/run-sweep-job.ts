@@ -7,12 +7,12 @@ import { BENCHMARK_RUNNER_COMMAND, BENCHMARK_RUNNER_IMAGE } from '@/lib/domain/b
 import { GpuKind, PriorityClass } from '@/lib/domain/scheduler';
 import { benchmarkDatasets } from '@/lib/db/schema';
 import { env } from '@/lib/env';
-import { hasRole, inTransaction, requireRole, type Ctx } from '../context';
+import { inTransaction, requireRole, type Ctx } from '../context';
 import { AppError, forbidden, invalid, notFound } from '../errors';
 import type { JobView } from '../jobs/job-view';
 import { submitJob } from '../jobs/submit-job';
 import { parseInput } from '../validate';
-import { visibleDataset } from './dataset-access';
+import { mayChangeDataset, visibleDataset } from './dataset-access';
 import { generateResultsToken, hashSecret } from './results-token';
 import { nameSweepSecret, SWEEP_SECRET_KEY, writeSweepSecret } from './sweep-secret';
 import { toJobConfigurations } from './sweep-configurations';
@@ -71,7 +71,7 @@ export async function runSweepJob({ ctx, input }: { ctx: Ctx; input: unknown }, 
   const data = parseInput(RunSweepJobInput, input);
   const [dataset] = await ctx.db.select().from(benchmarkDatasets).where(visibleDataset(ctx, data.id));
   if (!dataset) throw notFound('Benchmark dataset');
-  if (dataset.createdBy !== ctx.actor.id && !hasRole(ctx.actor, 'admin')) {
+  if (!mayChangeDataset(ctx, dataset)) {
     throw forbidden('Only the creator of a sweep or an admin can run it');
   }
   const definition = SweepDefinition.safeParse(dataset.definition.sweep);

@@ -8,7 +8,8 @@ import { TEAM_SERVICE_ACCOUNT } from '@/lib/domain/tenancy';
 import { buildWorkflow, WorkflowBuildError } from '@/lib/domain/workflow/builders';
 import { Job } from '@/lib/domain/workflow/job';
 import { benchmarkDatasets } from '@/lib/db/schema';
-import { hasRole, type Ctx } from '../context';
+import type { Ctx } from '../context';
+import { mayChangeDataset } from '../benchmarks/dataset-access';
 import { invalid, type FieldError } from '../errors';
 import { readTeamPolicy } from '../teams/read-team-policy';
 import { toFieldErrors } from '../validate';
@@ -62,7 +63,7 @@ export function policyRefusal(violations: readonly PolicyViolation[]) {
 /** A sweep job reads its dataset's results-token Secret, so only who may run the sweep may name it. */
 async function checkDatasetAccess(ctx: Ctx, datasetId: string): Promise<void> {
   const [dataset] = await ctx.db.select({ createdBy: benchmarkDatasets.createdBy }).from(benchmarkDatasets).where(eq(benchmarkDatasets.id, datasetId));
-  if (!dataset || (dataset.createdBy !== ctx.actor.id && !hasRole(ctx.actor, 'admin'))) {
+  if (!dataset || !mayChangeDataset(ctx, dataset)) {
     throw invalid('The request has invalid fields', [{ field: 'spec.datasetId', message: 'Not a sweep dataset you may run' }]);
   }
 }
