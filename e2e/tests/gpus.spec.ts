@@ -1,5 +1,5 @@
 import { E2E } from '../../playwright.config';
-import { DEMO_PASSWORD, expect, signIn, test, FROM_GANTRY_PAGE } from '../fixtures/test';
+import { DEMO_PASSWORD, expect, signIn, test, FROM_GANTRY_PAGE, waitForPoolReadings } from '../fixtures/test';
 
 interface GpuDevice {
   key: string;
@@ -9,14 +9,7 @@ interface GpuDevice {
 
 test('an admin sees pools, live utilization charts, the heatmap, idle GPUs and usage with CSV', async ({ page }) => {
   await signIn(page, E2E.adminEmail, E2E.adminPassword);
-  // The worker's telemetry loop scrapes every 10 s: wait until the first pool has two readings
-  // (a line needs two points) - waiting on state, not on time.
-  await expect
-    .poll(async () => {
-      const res = await page.request.get('/api/telemetry/series?scope=pool&id=batch-embedding&range=1h&metric=util');
-      return res.ok() ? ((await res.json()) as { points: unknown[] }).points.length : 0;
-    }, { timeout: 45_000 })
-    .toBeGreaterThanOrEqual(2);
+  await waitForPoolReadings(page);
   const gpus = (await (await page.request.get('/api/telemetry/gpus?pool=batch-embedding')).json()) as GpuDevice[];
   expect(gpus.length).toBe(16);
   expect(gpus.every((g) => g.pool === 'batch-embedding' && g.last !== null)).toBe(true);

@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page, Response } from '@playwright/test';
 import { E2E } from '../../playwright.config';
-import { DEMO_PASSWORD, expect, FROM_GANTRY_PAGE, signIn, test } from '../fixtures/test';
+import { DEMO_PASSWORD, expect, FROM_GANTRY_PAGE, signIn, test, waitForPoolReadings } from '../fixtures/test';
 
 const KIND = 't4';
 
@@ -206,13 +206,7 @@ spec:
 test('the GPUs page draws its time-series charts under the CSP', async ({ page }) => {
   const violations = await watchCsp(page);
   await signIn(page, E2E.adminEmail, E2E.adminPassword);
-  // The telemetry loop scrapes every 10 s: wait for two readings of a pool (a line needs two).
-  await expect
-    .poll(async () => {
-      const res = await page.request.get('/api/telemetry/series?scope=pool&id=batch-embedding&range=1h&metric=util');
-      return res.ok() ? ((await res.json()) as { points: unknown[] }).points.length : 0;
-    }, { timeout: 45_000 })
-    .toBeGreaterThanOrEqual(2);
+  await waitForPoolReadings(page);
   const gpus = await page.goto('/gpus');
   await expectCsp(page, gpus);
   await expect(page.getByTestId('series-chart').first().locator('svg.recharts-surface')).toBeVisible();
