@@ -13,8 +13,8 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['lib/**/*.test.ts', 'worker/**/*.test.ts', 'components/**/*.test.ts', 'agent/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', 'node_modules/**'],
+          include: ['lib/**/*.test.ts', 'worker/**/*.test.ts', 'components/**/*.test.ts', 'agent/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', 'node_modules/**', 'dist/**'],
           environment: 'node',
         },
       },
@@ -23,7 +23,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['**/*.int.test.ts'],
-          exclude: ['node_modules/**', '.tools/**'],
+          exclude: ['node_modules/**', '.tools/**', 'dist/**'],
           environment: 'node',
           globalSetup: ['tests/global-setup.ts'],
           setupFiles: ['tests/setup-env.ts'],
