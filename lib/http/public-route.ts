@@ -6,6 +6,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { getDb } from '@/lib/db/client';
 import { logger } from '@/lib/log';
 import type { Actor, Ctx } from '@/lib/server/context';
+import { clientAddress } from './client-address';
 import { errorResponse } from './problem';
 import { assertSafeQuery, readBody } from './route';
 import { apiHeaderRecord, withApiSecurityHeaders } from './security-headers';
@@ -37,7 +38,7 @@ export function publicRoute<P = Record<string, never>>(handler: (args: PublicHan
       const params = await context.params;
       assertSafeQuery(req.nextUrl.searchParams, params);
       const body = await readBody(req);
-      const ctx: Ctx = { ...publicCtx(requestId), log };
+      const ctx: Ctx = { ...publicCtx(requestId), log, clientAddress: clientAddress(req.headers) };
       const result = await handler({ ctx, req, params, body, bearer });
       if (result instanceof Response) {
         status = result.status;

@@ -18,6 +18,8 @@ export interface Ctx {
   actor: Actor;
   log: Logger;
   requestId?: string;
+  /** The client's address, for verbs that throttle by it (lib/http/client-address.ts). */
+  clientAddress?: string | null;
 }
 
 const RANK: Record<Role, number> = { viewer: 0, researcher: 1, admin: 2 };

@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/record-audit';
 import { inTransaction, requireRole, type Ctx } from '../context';
 import { notFound } from '../errors';
 import { parseInput } from '../validate';
-import { forgetTokenLockout } from '../tokens/authenticate-token';
+import { forgetTokenLockout } from './invalid-credential';
 import { THROTTLE_SCOPES, clearFailures } from './throttle';
 
 export const ClearLockoutInput = z.object({

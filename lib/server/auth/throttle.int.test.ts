@@ -6,6 +6,7 @@ import { NextRequest } from 'next/server';
 import { describe, expect, it } from 'vitest';
 import { DELETE as clearLockoutRoute, GET as listLockoutsRoute } from '@/app/api/admin/lockouts/route';
 import { POST as authRoute } from '@/app/api/auth/[...nextauth]/route';
+import { GET as listStoredResults } from '@/app/api/benchmarks/results/route';
 import { GET as getMe } from '@/app/api/me/route';
 import { authOptions } from '@/lib/auth';
 import { createDb } from '@/lib/db/client';
@@ -13,8 +14,10 @@ import { auditLog } from '@/lib/db/schema';
 import { CLIENT_ADDRESS_HEADER } from '@/lib/http/client-address';
 import { logger } from '@/lib/log';
 import type { Actor, Ctx } from '@/lib/server/context';
+import { createSweepDataset } from '@/lib/server/benchmarks/create-sweep-dataset';
 import { createToken } from '@/lib/server/tokens/create-token';
 import { testDb } from '@/tests/db';
+import { SMALL_SWEEP } from '@/tests/sweep-endpoints';
 import { FACTORY_PASSWORD, makeUser } from '@/tests/factories';
 import { listLockouts } from './list-lockouts';
 import { signInWithPassword } from './sign-in';
@@ -156,5 +159,28 @@ describe('Bearer token throttling', () => {
     expect((await getMe(api('/api/me', { token, from }), noParams)).status).toBe(200);
     // Another address is not affected.
     expect((await getMe(api('/api/me', { token: 'gty_guess', from: address() }), noParams)).status).toBe(401);
+  });
+});
+
+describe('results token throttling', () => {
+  it('counts wrong gbr_ tokens against the address like API tokens: 429 once locked, the right token still works', async () => {
+    const from = address();
+    const owner = await makeUser(committed(), { role: 'researcher' });
+    const sweep = await createSweepDataset({ ctx: committed(owner), input: { name: `throttled ${randomUUID()}`, definition: SMALL_SWEEP } });
+    // A missing token is a mistake, not a guess: it answers 401 and is not counted.
+    const bare = new NextRequest('http://127.0.0.1:3000/api/benchmarks/results', { headers: { [CLIENT_ADDRESS_HEADER]: from } });
+    for (let i = 0; i < 12; i++) expect((await listStoredResults(bare, noParams)).status).toBe(401);
+    expect(await findLockout(testDb().db, [{ scope: 'token-address', key: from }])).toBeNull();
+    // Wrong tokens of either kind share one count per address.
+    for (let i = 0; i < 5; i++) expect((await getMe(api('/api/me', { token: `gty_guess-${i}`, from }), noParams)).status).toBe(401);
+    for (let i = 0; i < 5; i++) expect((await listStoredResults(api('/api/benchmarks/results', { token: `gbr_guess-${i}`, from }), noParams)).status).toBe(401);
+    const locked = await listStoredResults(api('/api/benchmarks/results', { token: 'gbr_guess-11', from }), noParams);
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await locked.json()).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    // The sweep's own token keeps working from the locked address (NAT: its steps share it).
+    const ok = await listStoredResults(api('/api/benchmarks/results', { token: sweep.resultsToken, from }), noParams);
+    expect(ok.status).toBe(200);
+    expect((await listStoredResults(api('/api/benchmarks/results', { token: 'gbr_guess', from: address() }), noParams)).status).toBe(401);
   });
 });

@@ -3,9 +3,8 @@ import { perDatabaseBatcher } from '@/lib/db/batcher';
 import type { DbOrTx } from '@/lib/db/client';
 import { executePrepared } from '@/lib/db/prepared';
 import { apiTokens, users } from '@/lib/db/schema';
-import { recordFailures } from '../auth/throttle';
+import { countInvalidCredential } from '../auth/invalid-credential';
 import type { Actor, Role } from '../context';
-import { tooManyRequests } from '../errors';
 import { TOKEN_PREFIX, hashToken } from './token-format';
 
 interface TokenActorRow extends Record<string, unknown> {
@@ -43,42 +42,13 @@ const lookup = perDatabaseBatcher<string, Actor | null>(async (db, hashes) => {
   });
 });
 
-// Addresses this process saw locked out: when the lock ends and when it was read (ms since epoch).
-// An invalid token from a cached address answers 429 without writing to the database again. An
-// entry is trusted for LOCK_CACHE_MS at most, so a lock an admin clears (in PostgreSQL, which stays
-// the record) ends on every replica within that time.
-const LOCK_CACHE_MS = 30_000;
-const LOCK_CACHE_ENTRIES = 10_000;
-const lockedAddresses = new Map<string, { until: number; readAt: number }>();
-
-export const INVALID_TOKENS_MESSAGE = 'Too many invalid API tokens from this address; try again later';
-
 /**
  * Resolves a Bearer token to its user; null for unknown, revoked, expired or disabled. With the
- * client's address, invalid tokens count against it (scope 'token-address'); once it is locked
- * out an invalid token throws TOO_MANY_REQUESTS (429) instead of answering null (401). A valid
- * token keeps working from a locked address: guessing a 256-bit token is hopeless anyway, so the
- * lock is there to stop a scanner's load, not to lock out the scripts sharing its address (NAT).
+ * client's address, invalid tokens count against it (auth/invalid-credential.ts): once it is locked
+ * out an invalid token throws TOO_MANY_REQUESTS (429) instead of answering null (401).
  */
 export async function authenticateToken(db: DbOrTx, token: string, address?: string | null): Promise<Actor | null> {
   const actor = token.startsWith(TOKEN_PREFIX) ? await lookup(db, hashToken(token)) : null;
-  if (actor || !address) return actor;
-  const now = Date.now();
-  const cached = lockedAddresses.get(address);
-  if (cached && cached.until > now && now - cached.readAt < LOCK_CACHE_MS) {
-    throw tooManyRequests(INVALID_TOKENS_MESSAGE, Math.ceil((cached.until - now) / 1000));
-  }
-  lockedAddresses.delete(address);
-  // Like sign-in: the failure that reaches the limit still answers 401, the ones after it 429.
-  const { retryAfterSeconds: retry, wasLocked } = await recordFailures(db, [{ scope: 'token-address', key: address }]);
-  if (!retry) return null;
-  if (lockedAddresses.size >= LOCK_CACHE_ENTRIES) lockedAddresses.delete(lockedAddresses.keys().next().value!);
-  lockedAddresses.set(address, { until: now + retry * 1000, readAt: now });
-  if (!wasLocked) return null;
-  throw tooManyRequests(INVALID_TOKENS_MESSAGE, retry);
-}
-
-/** Forgets this process's cached lock of an address (an admin cleared it here). */
-export function forgetTokenLockout(address: string): void {
-  lockedAddresses.delete(address);
+  if (!actor) await countInvalidCredential(db, address);
+  return actor;
 }
