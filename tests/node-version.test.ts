@@ -37,7 +37,8 @@ describe('the Node that Gantry runs on', () => {
     expect(ci).not.toMatch(/npm install[^\n]*node@/);
     const dockerfile = path.join(root, 'Dockerfile');
     if (fs.existsSync(dockerfile)) {
-      const froms = [...fs.readFileSync(dockerfile, 'utf8').matchAll(/^FROM\s+node:(\d+)/gm)].map((m) => Number(m[1]));
+      // FROM node:<major>... directly, or through an ARG default the FROM lines name.
+      const froms = [...fs.readFileSync(dockerfile, 'utf8').matchAll(/^(?:FROM\s+|ARG\s+\w+=)node:(\d+)/gm)].map((m) => Number(m[1]));
       expect(froms.length).toBeGreaterThan(0);
       for (const from of froms) expect(from).toBe(major);
     }

@@ -68,6 +68,11 @@ export class Admission {
     });
   }
 
+  /** After a restart (objects loaded without events): which pods count now. */
+  resync(): void {
+    for (const pod of this.store.list(PODS, { labels: [], fields: [] }).items) if (!terminal(pod)) this.counted.add(`${pod.metadata.namespace}/${pod.metadata.name}`);
+  }
+
   /** A pod's requests never change (they are immutable), so usage changes only when a pod starts or stops counting. */
   private countChanged(type: string, pod: KObject): boolean {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;

@@ -248,3 +248,14 @@ export function openApiV3Doc(gvPath: string): object | undefined {
   }
   return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.31.6' }, paths, components: { schemas: {} } };
 }
+
+/** RFC 7386 JSON merge patch: objects merge, null deletes, anything else replaces. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}

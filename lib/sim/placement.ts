@@ -175,6 +175,26 @@ export class Placement {
     return slotIdx.map((i) => node.slots[i]);
   }
 
+  /** The node and slot indices a pod holds (persistence keeps them to bind it again after a restart). */
+  bindingOf(podKey: string): { node: string; slotIdx: number[] } | undefined {
+    const b = this.byPod.get(podKey);
+    return b && { node: b.node, slotIdx: b.slotIdx };
+  }
+
+  /** Binds a pod restored from a snapshot to the node and slots it held; undefined when that node is gone. */
+  rebind(d: PodDemand, nodeName: string, slotIdx: number[]): GpuSlot[] | undefined {
+    const node = this.nodes.find((n) => n.name === nodeName);
+    const u = this.usage.get(nodeName);
+    if (!node || !u || slotIdx.some((i) => i >= node.slots.length)) return undefined;
+    u.pods += 1;
+    u.cpu += d.requests.cpu ?? 0;
+    u.memory += d.requests.memory ?? 0;
+    for (const [r, q] of Object.entries(d.requests)) if (r !== 'cpu' && r !== 'memory' && q > 0) u.extended.set(r, (u.extended.get(r) ?? 0) + q);
+    for (const i of slotIdx) u.holders[i] = d.key;
+    this.byPod.set(d.key, { node: nodeName, demand: d, slotIdx });
+    return slotIdx.map((i) => node.slots[i]);
+  }
+
   release(podKey: string): void {
     const b = this.byPod.get(podKey);
     if (!b) return;

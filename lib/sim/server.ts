@@ -7,9 +7,11 @@ import path from 'node:path';
 import jsonPatch, { type Operation } from 'fast-json-patch';
 import YAML from 'yaml';
 import {
-  alreadyExists, apiGroup, openApiV3Doc, openApiV3Root, apiGroupList, ApiError, apiVersionOf, badRequest, conflict, invalid, notFound, RESOURCES, resourceList, toTable, validate, type ResourceDef,
+  alreadyExists, apiGroup, mergePatch, openApiV3Doc, openApiV3Root, apiGroupList, ApiError, apiVersionOf, badRequest, conflict, invalid, notFound, RESOURCES, resourceList, toTable, validate, type ResourceDef,
 } from './api';
 import { Admission } from './admission';
+import { DCGM_NS, DCGM_PORT, ensureDcgmPods, ensureNamespaces, kubeconfigText, reconcileNodes } from './boot';
+import { loadState, Persister, stateFile, type PersistStats } from './persist';
 import { ArgoController, PODS, WF, type PodExecution } from './argo/controller';
 import { isBenchmarkRunnerImage } from '@/lib/domain/benchmarks/runner';
 import { runBenchmarkStep } from './benchmark-runner';
@@ -41,6 +43,12 @@ export type SimClusterOptions = {
    * simulated pods cannot reach on one machine (default true).
    */
   argoController?: boolean;
+  /**
+   * Persistence under `<dataDir>/sim/` (lib/sim/persist.ts): snapshots every intervalMs (default
+   * 1000) when something changed, within soonMs (default 100) of a Workflow created or deleted,
+   * and at stop; a start on the same folder carries on from it. false: nothing is saved or loaded.
+   */
+  persist?: false | { intervalMs?: number; soonMs?: number };
 };
 
 export type SimCluster = {
@@ -52,15 +60,17 @@ export type SimCluster = {
     store: Store;
     controller: ArgoController;
     compact(): void;
+    /** A snapshot now (resolves once it is on disk); undefined stats when persistence is off. */
+    snapshot(): Promise<void>;
+    persistStats(): PersistStats | undefined;
     /** Kubernetes API requests served so far, by `<verb> <resource>` (log reads: `log pods`). */
     requests(): Record<string, number>;
     resetRequests(): void;
   };
 };
 
-export const NAMESPACES = ['default', 'kube-system', 'argo', 'gantry-jobs', 'gpu-operator'];
-const DCGM_NS = 'gpu-operator';
-const DCGM_PORT = 9400;
+export { NAMESPACES } from './boot';
+export { mergePatch } from './api';
 
 type Req = { method: string; url: URL; headers: http.IncomingHttpHeaders; body: string };
 
@@ -101,17 +111,6 @@ function foldStringData(def: ResourceDef, obj: KObject): void {
   secret.data = { ...(secret.data ?? {}) };
   for (const [k, v] of Object.entries(secret.stringData)) secret.data[k] = Buffer.from(v, 'utf8').toString('base64');
   delete secret.stringData;
-}
-
-function kubeconfigText(url: string): string {
-  return YAML.stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'gantry-sim', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
-    users: [{ name: 'gantry-sim', user: { token: 'gantry-sim-token' } }],
-    contexts: [{ name: 'gantry-sim', context: { cluster: 'gantry-sim', user: 'gantry-sim', namespace: 'gantry-jobs' } }],
-    'current-context': 'gantry-sim',
-  });
 }
 
 export async function startSimCluster(opts: SimClusterOptions): Promise<SimCluster> {
@@ -168,34 +167,20 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   const controller = new ArgoController(store, placement, timers, { seed: opts.seed, speed: opts.speed, failureRate: opts.failureRate ?? 0.02, now, log, execute, workflows: opts.argoController ?? true, admitPod });
   const dcgm: DcgmSource = { nodes: simNodes, placement, podRun: (k) => controller.podRun(k), seed: opts.seed, bootMs, now };
 
-  for (const ns of NAMESPACES) store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
-  for (const n of nodeObjs.values()) store.create('nodes', n);
+  const target = stateFile(opts.dataDir);
+  const saved = opts.persist === false ? undefined : loadState(target, log);
+  if (saved) store.restoreState(saved.store);
+  ensureNamespaces(store);
+  const lostNodes = reconcileNodes(store, nodeObjs.values());
+  if (saved) {
+    admission.resync();
+    const restored = controller.restoreState(saved.controller);
+    log('simulated cluster restored', { file: target.file, savedAt: saved.savedAt, cleanStop: saved.clean, resourceVersion: store.resourceVersion, objects: saved.store.objects.length, ...restored, lostNodes });
+  }
 
   const followers = new Set<() => void>();
   const server = http.createServer();
   let url = '';
-
-  const dcgmPod = (node: string): KObject => ({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name: `nvidia-dcgm-exporter-${node}`,
-      namespace: DCGM_NS,
-      labels: { app: 'nvidia-dcgm-exporter', 'app.kubernetes.io/name': 'dcgm-exporter', 'app.kubernetes.io/managed-by': 'gpu-operator' },
-      annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(DCGM_PORT), 'prometheus.io/path': '/metrics', 'gantry.dev/sim-metrics-url': `${url}/sim/dcgm/nodes/${node}/metrics` },
-    },
-    spec: {
-      nodeName: node,
-      containers: [{ name: 'nvidia-dcgm-exporter', image: 'nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-distroless', ports: [{ containerPort: DCGM_PORT, name: 'metrics', protocol: 'TCP' }] }],
-      tolerations: [{ operator: 'Exists' }],
-    },
-    status: {
-      phase: 'Running',
-      hostIP: String(((nodeObjs.get(node)?.status as { addresses?: Array<{ address: string }> })?.addresses ?? [])[0]?.address ?? ''),
-      startTime: new Date(bootMs).toISOString().replace(/\.\d+Z$/, 'Z'),
-      containerStatuses: [{ name: 'nvidia-dcgm-exporter', ready: true, restartCount: 0, started: true, state: { running: { startedAt: new Date(bootMs).toISOString().replace(/\.\d+Z$/, 'Z') } } }],
-    },
-  });
 
   // ---- routing ----
 
@@ -474,7 +459,11 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
         const doc = openApiV3Doc(p.slice('/openapi/v3/'.length));
         if (doc) return send(res, 200, doc);
       }
-      if (p === '/sim/status') return send(res, 200, { ...controller.stats, timers: timers.size, resourceVersion: store.resourceVersion, requests: Object.fromEntries(requestCounts) });
+      if (p === '/sim/status') return send(res, 200, { ...controller.stats, timers: timers.size, resourceVersion: store.resourceVersion, requests: Object.fromEntries(requestCounts), persist: persister?.stats });
+    }
+    if (req.method === 'POST' && p === '/sim/snapshot') {
+      await persister?.save();
+      return send(res, persister ? 200 : 404, { persist: persister?.stats ?? null });
     }
     const r = resolve(req);
     if (!r) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
@@ -546,7 +535,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   });
   const addr = server.address() as { port: number };
   url = `http://${host}:${addr.port}`;
-  for (const n of simNodes) if (n.pool.gpu) store.create(PODS, dcgmPod(n.name));
+  ensureDcgmPods(store, simNodes.filter((n) => n.pool.gpu).map((n) => nodeObjs.get(n.name)!), url, bootMs);
 
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const kubeconfigPath = path.join(opts.dataDir, 'kubeconfig');
@@ -563,6 +552,20 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     }
   }, opts.tickMs ?? 50);
 
+  const persister = opts.persist === false ? undefined : new Persister({
+    target,
+    capture: (clean) => {
+      controller.flush();
+      return { savedAt: new Date(now()).toISOString(), clean, store: store.captureState(), controller: controller.captureState() };
+    },
+    resourceVersion: () => Number(store.resourceVersion),
+    intervalMs: opts.persist?.intervalMs ?? 1000,
+    soonMs: opts.persist?.soonMs ?? 100,
+    log,
+  });
+  // a Workflow created or deleted and then lost to a crash would fail its job as WORKFLOW_MISSING
+  store.onChange((type, resource) => resource === WF && type !== 'MODIFIED' && persister?.soon());
+  persister?.start();
   log('simulated cluster listening', { url, kubeconfig: kubeconfigPath, nodes: simNodes.length, seed: opts.seed, speed: opts.speed });
 
   return {
@@ -572,11 +575,14 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
       store,
       controller,
       compact: () => store.compact(),
+      snapshot: async () => persister?.save(),
+      persistStats: () => persister && { ...persister.stats },
       requests: () => Object.fromEntries(requestCounts),
       resetRequests: () => requestCounts.clear(),
     },
     async stop() {
       clearInterval(loop);
+      await persister?.stop();
       for (const close of [...openWatches]) close();
       for (const f of [...followers]) followers.delete(f);
       await new Promise<void>((r) => {
@@ -585,15 +591,4 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
       });
     },
   };
-}
-
-/** RFC 7386 JSON merge patch: objects merge, null deletes, anything else replaces. */
-export function mergePatch(target: unknown, patch: unknown): unknown {
-  if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
-  }
-  return out;
 }

@@ -53,6 +53,13 @@ export class StoreError extends Error {
   }
 }
 
+/**
+ * What persistence keeps of the store (lib/sim/persist.ts): every object as the JSON it is served
+ * as, the resourceVersion counter and the uid counter. The event history is not kept: after a
+ * restart every older resourceVersion is compacted (410 Gone), as after an etcd compaction.
+ */
+export type StoreState = { resourceVersion: number; uidCounter: number; objects: Array<[resource: string, object: string | KObject]> };
+
 export type StoreOptions = { seed: number; maxEvents?: number; maxEventBytes?: number; now?: () => number };
 
 const key = (ns: string | undefined, name: string) => `${ns ?? ''}/${name}`;
@@ -232,6 +239,31 @@ export class Store {
     const w = { resource, filter, sink };
     this.watchers.add(w);
     return () => this.watchers.delete(w);
+  }
+
+  /**
+   * The objects and counters at this instant. Cheap: the JSON strings are shared, not copied (they
+   * are immutable), so a caller may write them out asynchronously while the store moves on.
+   */
+  captureState(): StoreState {
+    const objects: StoreState['objects'] = [];
+    for (const [resource, m] of this.maps) for (const e of m.values()) objects.push([resource, e.json]);
+    return { resourceVersion: this.rv, uidCounter: this.uidCounter, objects };
+  }
+
+  /**
+   * Loads saved objects into an empty store, without events (nobody watches yet). Every earlier
+   * resourceVersion counts as compacted, so a client resuming a watch gets 410 Gone and relists.
+   */
+  restoreState(state: StoreState): void {
+    if (this.rv !== 1000 || this.maps.size) throw new Error('restoreState needs an empty store');
+    for (const [resource, saved] of state.objects) {
+      const obj = typeof saved === 'string' ? (JSON.parse(saved) as KObject) : saved;
+      this.map(resource).set(key(obj.metadata.namespace, obj.metadata.name), { obj, json: typeof saved === 'string' ? saved : JSON.stringify(obj) });
+    }
+    this.rv = Math.max(this.rv, state.resourceVersion);
+    this.uidCounter = Math.max(this.uidCounter, state.uidCounter);
+    this.compact();
   }
 
   /** Drops the whole event history, as an etcd compaction would (for tests of 410 Gone). */

@@ -7,9 +7,13 @@ import { parseQuantity, type Placement, type PodDemand, type Toleration } from '
 import type { GpuSlot } from '../pools';
 import type { KObject, Store } from '../store';
 import { substitute, substituteDeep } from './expr';
-import { collectHints, logLine, logLineCount, planStep, type StepPlan } from './model';
+import { collectHints, planStep, type StepPlan } from './model';
 import { buildCtx, newOperatorState, Operator, podName, type OperatorState, type PodRefusal, type PodRequest } from './operator';
-import { joinWorkflowSpec, matchesCondition, parseManifest, readResourceAction, type ResourceAction } from './resource';
+import { podGcOf } from './pod-gc';
+import { readPodLog, type PodLog } from './pod-log';
+import { hash, resourcesDuration } from './resources';
+import { joinWorkflowSpec, readResourceAction, type ResourceAction } from './resource';
+import { runResourceStep } from './resource-step';
 import { isFulfilled, type Container, type NodeStatus } from './types';
 
 export const WF = 'workflows';
@@ -44,6 +48,13 @@ export type PodRun = {
   /** files the executed container wrote, by path: output parameters `valueFrom.path` read them */
   files?: Record<string, string>;
 };
+
+/** A pod run as a snapshot keeps it: all but the executed image's promise, GPU slots as indices. */
+export type SavedPodRun = Omit<PodRun, 'exec' | 'slots'> & { slotIdx?: number[] };
+export type ControllerState = { pods: SavedPodRun[]; runs: Array<{ key: string; attempts: Array<[nodeName: string, pods: number]>; refused: string[] }> };
+
+/** The condition message Kubernetes' PodGC gives a pod whose Node object is gone. */
+const NODE_LOST = 'PodGC: node no longer exists';
 
 /** What an executed image sees of its pod: the main container as the kubelet would start it. */
 export type PodExecution = {
@@ -486,9 +497,12 @@ export class ArgoController {
       delete n.message;
     }
     this.touch(pr);
-    // image pull + container start: 1-4 simulated seconds
-    const startup = (1000 + (hash(pr.key) % 3000)) / this.opts.speed;
-    this.timers.at(now + startup, () => this.start(pr));
+    this.scheduleStart(pr, now);
+  }
+
+  /** Image pull + container start: 1-4 simulated seconds after binding. */
+  private scheduleStart(pr: PodRun, from: number): void {
+    this.timers.at(from + (1000 + (hash(pr.key) % 3000)) / this.opts.speed, () => this.start(pr));
   }
 
   private start(pr: PodRun): void {
@@ -510,9 +524,14 @@ export class ArgoController {
     // so the console's progress bars have something to show (whole wall-clock seconds, like Argo).
     if (n) n.estimatedDuration = Math.max(1, Math.round(pr.plan.seconds / this.opts.speed));
     this.touch(pr);
+    this.runMain(pr);
+  }
+
+  /** The main container: ends at startedAt + its modelled time (or when its executed image ends). */
+  private runMain(pr: PodRun, resumed = false): void {
     // A step the model already fails (a crash, an injected failure) never gets to run its image.
-    if (pr.plan.exitCode === 0) pr.exec = this.execute(pr);
-    this.timers.at(now + (pr.plan.seconds * 1000) / this.opts.speed, () => {
+    if (pr.plan.exitCode === 0) pr.exec = this.execute(pr, resumed);
+    this.timers.at(pr.startedAt! + (pr.plan.seconds * 1000) / this.opts.speed, () => {
       if (!pr.exec) return this.complete(pr);
       void pr.exec.then((exitCode) => {
         pr.plan = { ...pr.plan, exitCode };
@@ -521,8 +540,11 @@ export class ArgoController {
     });
   }
 
-  private execute(pr: PodRun): Promise<number> | undefined {
-    if (pr.resource) return this.runResource(pr, pr.resource);
+  private execute(pr: PodRun, resumed: boolean): Promise<number> | undefined {
+    if (pr.resource) {
+      const log = (msg: string, fields?: object) => this.opts.log?.(msg, { pod: pr.key, ...fields });
+      return runResourceStep({ store: this.store, owner: this.runs.get(pr.wfKey)?.wf, ns: pr.ns, action: pr.resource, resumed, waits: this.resourceWaits, key: pr.key, log }, () => !pr.killed && pr.phase === 'Running' && this.pods.has(pr.key));
+    }
     if (!this.opts.execute) return undefined;
     const main = ((this.store.get(PODS, pr.ns, pr.name)?.spec as { containers?: Container[] } | undefined)?.containers ?? []).find((c) => c.name === 'main');
     if (!main?.image) return undefined;
@@ -653,56 +675,6 @@ export class ArgoController {
     return undefined;
   }
 
-  /**
-   * `argoexec resource` with action create: creates the manifest's Workflow (owned by this one when
-   * setOwnerReference is set), then waits until its success or failure condition holds. The new
-   * Workflow is written as a client would, so this controller picks it up and runs it.
-   */
-  private runResource(pr: PodRun, r: ResourceAction): Promise<number> {
-    const fail = (message: string, fields?: object) => {
-      this.opts.log?.(`sim: resource step failed: ${message}`, { pod: pr.key, ...fields });
-      return Promise.resolve(1);
-    };
-    const owner = this.runs.get(pr.wfKey)?.wf;
-    if (!owner) return fail('its workflow is gone');
-    let obj: KObject;
-    try {
-      obj = parseManifest(r.manifest) as KObject;
-    } catch (e) {
-      return fail((e as Error).message);
-    }
-    if (r.action !== 'create' || obj.kind !== 'Workflow' || !obj.metadata?.name) return fail('only action create of a named Workflow is simulated', { action: r.action, kind: obj.kind });
-    obj.metadata.namespace = pr.ns;
-    delete obj.status;
-    if (r.setOwnerReference) {
-      obj.metadata.ownerReferences = [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: owner.metadata.name, uid: owner.metadata.uid!, blockOwnerDeletion: true } as never];
-    }
-    const name = obj.metadata.name;
-    // `kubectl create`, as argoexec runs it: a name already taken is AlreadyExists whoever holds it,
-    // even the Workflow this very step created before `argo retry` ran it again (it never waits on
-    // an old child), so whoever retries must delete such children first.
-    if (this.store.get(WF, pr.ns, name)) return fail(`workflows.argoproj.io "${name}" already exists`);
-    this.store.create(WF, obj);
-    return new Promise<number>((resolve) => {
-      const done = (code: number) => {
-        this.resourceWaits.delete(pr.key);
-        resolve(code);
-      };
-      this.resourceWaits.set(pr.key, () => {
-        if (pr.killed || pr.phase !== 'Running' || !this.pods.has(pr.key)) return done(1);
-        const child = this.store.get(WF, pr.ns, name);
-        if (!child) return done(1);
-        try {
-          if (r.failureCondition && matchesCondition(r.failureCondition, child)) return done(1);
-          if (!r.successCondition || matchesCondition(r.successCondition, child)) return done(0);
-        } catch (e) {
-          this.opts.log?.('sim: resource condition', { pod: pr.key, error: String(e) });
-          return done(1);
-        }
-      });
-    });
-  }
-
   /** The garbage collector's part: Workflows and WorkflowTemplates owned by a deleted Workflow go with it. */
   private deleteOwnedWorkflows(owner: KObject): void {
     if (!owner.metadata.uid) return;
@@ -716,40 +688,91 @@ export class ArgoController {
     }
   }
 
-  // ---- logs ----
-
   /** Lines of a container's log available now; `done` once no more will come. */
-  readLog(ns: string, name: string, container: string | undefined): { ok: true; lines: Array<{ at: number; text: string }>; done: boolean } | { ok: false; code: 400 | 404; message: string } {
-    const pr = this.pods.get(`${ns}/${name}`);
-    if (!pr) return { ok: false, code: 404, message: `pods "${name}" not found` };
-    const c = container ?? 'main';
-    if (c !== 'main' && c !== 'wait') return { ok: false, code: 400, message: `container ${c} is not valid for pod ${name}` };
-    if (pr.startedAt === undefined) {
-      return { ok: false, code: 400, message: `container "${c}" in pod "${name}" is waiting to start: ${pr.node ? 'ContainerCreating' : 'PodInitializing'}` };
+  readLog(ns: string, name: string, container: string | undefined): PodLog {
+    return readPodLog(this.pods.get(`${ns}/${name}`), name, container, { now: this.now(), speed: this.opts.speed, seed: this.opts.seed });
+  }
+
+  // ---- restarts (lib/sim/persist.ts) ----
+
+  /** Writes every workflow with unwritten changes now, large ones too, so a snapshot sees them. */
+  flush(): void {
+    for (const run of this.runs.values()) {
+      if (!run.dirty && !run.changed) continue;
+      run.dirty = false;
+      this.reconcile(run);
     }
-    const now = this.now();
-    const end = pr.finishedAt ?? Infinity;
-    if (c === 'wait') {
-      const lines = [
-        { at: pr.startedAt, text: `time="${ts(pr.startedAt)}" level=info msg="Starting Workflow Executor" version=v3.6.4` },
-        { at: pr.startedAt, text: `time="${ts(pr.startedAt)}" level=info msg="Starting deadline monitor"` },
-      ];
-      if (pr.finishedAt !== undefined) lines.push({ at: pr.finishedAt, text: `time="${ts(pr.finishedAt)}" level=info msg="Main container completed" error="<nil>"` });
-      return { ok: true, lines, done: pr.finishedAt !== undefined };
+  }
+
+  /** What the store does not hold: pod runs (plans, times, GPU slots), attempt counts, refused pods. */
+  captureState(): ControllerState {
+    const pods: SavedPodRun[] = [];
+    for (const pr of this.pods.values()) {
+      const { exec: _exec, slots: _slots, ...saved } = pr;
+      pods.push({ ...saved, slotIdx: this.placement.bindingOf(pr.key)?.slotIdx });
     }
-    const n = logLineCount(pr.plan);
-    const durMs = (pr.plan.seconds * 1000) / this.opts.speed;
-    const lines: Array<{ at: number; text: string }> = [];
-    const killed = pr.killed !== undefined && pr.finishedAt !== undefined;
-    for (let i = 0; i < n; i++) {
-      const at = pr.plan.kind === 'echo' ? pr.startedAt : pr.startedAt + (durMs * (i + 1)) / (n + 1);
-      const isTail = i >= n - (pr.plan.exitCode ? 3 : 1);
-      const due = isTail ? end : Math.min(at, end);
-      if (killed && (isTail || at > end)) break;
-      if (due > now) break;
-      lines.push({ at: due, text: logLine(pr.plan, i, pr.key, this.opts.seed) });
+    const runs: ControllerState['runs'] = [];
+    for (const run of this.runs.values()) {
+      if (run.podRuns?.size || run.state.refused.size) runs.push({ key: run.key, attempts: [...(run.podRuns ?? [])], refused: [...run.state.refused] });
     }
-    return { ok: true, lines, done: pr.finishedAt !== undefined };
+    return { pods, runs };
+  }
+
+  /**
+   * Carries on after a restart, from objects already loaded into the store: workflows are picked
+   * up as at a controller start, pods keep their nodes and GPUs and end at startedAt + their
+   * modelled time (wall-clock, so a step due while the cluster was stopped ends at once). A pod
+   * bound to a node that is no longer configured fails as PodGC fails it after a node loss.
+   */
+  restoreState(state: ControllerState): { running: number; nodeLost: number } {
+    if (this.opts.workflows !== false) for (const wf of this.store.list(WF, { labels: [], fields: [] }).items) this.onWorkflow('ADDED', wf);
+    for (const r of state.runs) {
+      const run = this.runs.get(r.key);
+      if (!run) continue;
+      run.podRuns = new Map(r.attempts);
+      for (const id of r.refused) run.state.refused.add(id);
+    }
+    let running = 0;
+    let nodeLost = 0;
+    for (const { slotIdx, ...pr } of state.pods as Array<SavedPodRun & PodRun>) {
+      if (!this.store.get(PODS, pr.ns, pr.name)) continue;
+      this.pods.set(pr.key, pr);
+      const run = this.runs.get(pr.wfKey);
+      if (pr.phase === 'Succeeded' || pr.phase === 'Failed') {
+        if (run) this.collectRestored(run, pr);
+        continue;
+      }
+      if (run) run.activePods++;
+      running++;
+      if (pr.node === undefined) {
+        this.pending.push(pr);
+        this.pendingDirty = true;
+        continue;
+      }
+      pr.slots = this.placement.rebind(pr.demand, pr.node, slotIdx ?? []);
+      if (!pr.slots) {
+        nodeLost++;
+        if (pr.phase === 'Pending') pr.phase = 'Running';
+        pr.startedAt ??= this.now();
+        pr.killed = NODE_LOST;
+        this.complete(pr, NODE_LOST);
+      } else if (pr.phase === 'Pending') this.scheduleStart(pr, this.now());
+      else this.runMain(pr, true);
+    }
+    return { running, nodeLost };
+  }
+
+  /** Pod GC still due for a finished pod restored from a snapshot (its timer did not survive). */
+  private collectRestored(run: WfRun, pr: PodRun): void {
+    const { strategy, delayMs } = podGcOf(run.wf.spec);
+    const wfPhase = String(run.wf.status.phase ?? '');
+    const byPod = strategy === 'OnPodCompletion' || (strategy === 'OnPodSuccess' && pr.phase === 'Succeeded');
+    const byWorkflow = (strategy === 'OnWorkflowCompletion' && FINISHED.includes(wfPhase)) || (strategy === 'OnWorkflowSuccess' && wfPhase === 'Succeeded');
+    if (!byPod && !byWorkflow) return;
+    const from = Math.max(pr.finishedAt ?? 0, byWorkflow ? Date.parse(String(run.wf.status.finishedAt)) || 0 : 0);
+    this.timers.at(Math.max(this.now(), from + delayMs), () => {
+      if (this.pods.get(pr.key) === pr) this.deletePod(pr);
+    });
   }
 
   /** Pod runs for the dcgm generator: which pod holds a GPU slot, and whether it uses it. */
@@ -766,40 +789,7 @@ function isRetried(ours: Record<string, unknown>, theirs: Record<string, unknown
   return FINISHED.includes(ours.phase as string) && (next === 'Running' || next === '' || next === 'Pending');
 }
 
-/** spec.podGC: strategy and deleteDelayDuration (a Go duration such as `30s`, `2m`, `1h30m`) in ms. */
-export function podGcOf(spec: Record<string, unknown>): { strategy?: string; delayMs: number } {
-  const gc = spec.podGC as { strategy?: string; deleteDelayDuration?: string } | undefined;
-  return { strategy: gc?.strategy, delayMs: parseGoDuration(gc?.deleteDelayDuration) };
-}
-
-function parseGoDuration(d: string | undefined): number {
-  if (!d) return 0;
-  let ms = 0;
-  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  for (const m of d.trim().matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) ms += Number(m[1]) * unit[m[2]];
-  return ms;
-}
-
 function pick(obj: Record<string, string> | undefined, prefix: string): Record<string, string> {
   return Object.fromEntries(Object.entries(obj ?? {}).filter(([k]) => k.startsWith(prefix)));
 }
 
-function hash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) >>> 0;
-  return h;
-}
-
-/**
- * Argo's resourcesDuration: seconds x requested quantity / base unit, where the base is 1 for cpu and
- * GPUs and 100Mi for memory, with 100m cpu / 100Mi memory assumed when nothing is requested
- * (`util/resource/duration.go`).
- */
-export function resourcesDuration(requests: Record<string, number>, seconds: number): Record<string, number> {
-  const out: Record<string, number> = {
-    cpu: Math.round(seconds * (requests.cpu || 0.1)),
-    memory: Math.round((seconds * (requests.memory || 100 * 1024 * 1024)) / (100 * 1024 * 1024)),
-  };
-  for (const [k, v] of Object.entries(requests)) if (k.startsWith('nvidia.com/') && v > 0) out[k] = Math.round(seconds * v);
-  return out;
-}
