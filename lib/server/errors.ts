@@ -9,6 +9,8 @@ export const ErrorCode = {
   /** a limit on how much or how often (queued jobs per user, sign-in attempts): Retry-After when known */
   TOO_MANY_REQUESTS: 429,
   UNAVAILABLE: 503,
+  /** PostgreSQL refused, lost or shut down the connection (lib/db/unavailable.ts): Retry-After */
+  DATABASE_UNAVAILABLE: 503,
 } as const;
 export type ErrorCode = keyof typeof ErrorCode;
 

@@ -1,10 +1,13 @@
-// GET /api/readyz - database and cluster reachable; 503 while either is not
+// GET /api/readyz - database and cluster reachable; 503 naming the part that is down while one is
 import { getDb } from '@/lib/db/client';
+import { DATABASE_RETRY_AFTER_SECONDS } from '@/lib/db/unavailable';
 import { checkReadiness } from '@/lib/server/health/check-readiness';
 
 export const dynamic = 'force-dynamic';
 
 export async function GET() {
   const readiness = await checkReadiness(getDb());
-  return Response.json(readiness, { status: readiness.ready ? 200 : 503 });
+  const headers: Record<string, string> = { 'cache-control': 'no-store' };
+  if (!readiness.ready) headers['retry-after'] = String(DATABASE_RETRY_AFTER_SECONDS);
+  return Response.json(readiness, { status: readiness.ready ? 200 : 503, headers });
 }
