@@ -2,6 +2,7 @@
 // start with a message naming the variable instead of surfacing later as a confusing error.
 import path from 'node:path';
 import { z } from 'zod';
+import { parseAllowList } from './domain/notifications/destination';
 import { parseGroupMap } from './domain/oidc-groups';
 
 const bool = z
@@ -40,6 +41,9 @@ const EnvSchema = z.object({
   // CPU niceness of every thread of the worker process (npm start sets 10: one machine's cores are
   // shared with the web server and PostgreSQL); 0 leaves it alone.
   GANTRY_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(0),
+  // On SIGTERM/SIGINT the web server stops accepting and waits this long for requests in flight
+  // before closing what is left (the launcher stops the worker, then PostgreSQL, only after it).
+  GANTRY_SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(600).default(10),
 
   NEXTAUTH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   NEXTAUTH_URL: z.string().url().optional(),
@@ -85,11 +89,29 @@ const EnvSchema = z.object({
   // Password sign-in; 'off' takes effect only when OIDC is configured, so nobody is locked out.
   GANTRY_PASSWORD_SIGNIN: z.enum(['on', 'off']).default('on'),
 
+  // Gantry's own metrics (lib/metrics): with a token, GET /metrics on the web server and the
+  // worker's metrics server need `Authorization: Bearer <token>`; without one, the web answers only
+  // loopback clients and the worker's server binds 127.0.0.1 (team names are in the series).
+  GANTRY_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  GANTRY_WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  // 0 turns the worker's metrics and liveness server off.
+  GANTRY_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   PROMETHEUS_URL: z.string().url().optional(),
   GANTRY_REFERENCE_DIR: z.string().min(1).default('../shared/reference'),
 
   // Queued (not yet admitted) jobs one user may have; a submission above it answers 429.
   GANTRY_MAX_QUEUED_JOBS_PER_USER: z.coerce.number().int().min(1).max(10_000_000).default(1_000),
+  // Notifications (lib/server/notifications): e-mail goes out only when SMTP_URL is set
+  // (smtp://user:pass@host:587, smtps://...); webhook destinations may be limited to host names
+  // and CIDRs (loopback is refused unless listed here); webhook secrets are sealed with
+  // GANTRY_ENCRYPTION_KEY, or a key derived from NEXTAUTH_SECRET when it is unset.
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL').optional(),
+  SMTP_FROM: z.string().min(3).default('Gantry <gantry@localhost>'),
+  GANTRY_WEBHOOK_ALLOW: z
+    .string()
+    .refine((v) => { try { parseAllowList(v); return true; } catch { return false; } }, 'must be host names (*.example.com) and CIDRs, comma-separated')
+    .optional(),
+  GANTRY_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   // Who may show share pages (/share/*) in a frame: CSP frame-ancestors sources, space-separated
   // (https://wiki.example.com, 'self'). Unset: no one; every other page is never framed.
   GANTRY_SHARE_FRAME_ANCESTORS: z
