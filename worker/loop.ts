@@ -2,8 +2,11 @@
 // jittered intervals, per-loop failure isolation with backoff, graceful shutdown, and an optional
 // PostgreSQL advisory lock so that with several worker replicas only one runs a given loop at a time.
 import type postgres from 'postgres';
+import { AdvisoryLockSession } from '@/lib/db/advisory-lock';
 import type { Db } from '@/lib/db/client';
+import { classifyDatabaseError, describeDatabaseError, noteDatabaseError, noteDatabaseReachable, waitForDatabase } from '@/lib/db/unavailable';
 import type { Logger } from '@/lib/log';
+import { loopRunFinished, loopRunStarted, trackLoop } from '@/lib/metrics/loops';
 import { recordLoopRun } from '@/lib/server/worker/record-loop-run';
 import { sleepUnlessAborted } from '@/lib/sleep';
 
@@ -28,6 +31,8 @@ export interface LoopSpec {
    * cores to the web server and PostgreSQL for a while instead of starting again at once.
    */
   maxDutyCycle?: number;
+  /** run() returns only at shutdown (the workflow follower): its liveness is the run in progress. */
+  longLived?: boolean;
   run(ctx: LoopContext): Promise<void>;
 }
 
@@ -58,41 +63,51 @@ export function lockKey(name: string): number {
 
 export function startLoops(
   specs: LoopSpec[],
-  deps: { db: Db; sql: postgres.Sql; log: Logger; holder: string },
+  deps: { db: Db; sql: postgres.Sql; url: string; log: Logger; holder: string },
 ): LoopRunner {
   const controller = new AbortController();
   const { signal } = controller;
+  const locks = specs.some((s) => s.exclusive) ? new AdvisoryLockSession(deps.url) : null;
+  const probe = () => deps.sql`select 1`;
 
   async function runOnce(spec: LoopSpec, log: Logger): Promise<'ran' | 'skipped'> {
-    if (!spec.exclusive) {
+    if (!spec.exclusive || !locks) {
       await spec.run({ db: deps.db, log, signal });
       return 'ran';
     }
-    const conn = await deps.sql.reserve();
+    const key = lockKey(spec.name);
+    const lost = await locks.tryAcquire(key);
+    if (!lost) return 'skipped';
     try {
-      const [row] = await conn`select pg_try_advisory_lock(${lockKey(spec.name)}) as ok`;
-      if (!row.ok) return 'skipped';
-      try {
-        await spec.run({ db: deps.db, log, signal });
-        return 'ran';
-      } finally {
-        await conn`select pg_advisory_unlock(${lockKey(spec.name)})`;
-      }
+      // A run that outlives its lock's session (the follower runs until shutdown) stops with it:
+      // another replica may hold the lock by now, and the next round takes it again if free.
+      await spec.run({ db: deps.db, log, signal: AbortSignal.any([signal, lost]) });
+      if (lost.aborted) throw lost.reason;
+      return 'ran';
     } finally {
-      conn.release();
+      await locks.release(key);
     }
   }
 
   async function loop(spec: LoopSpec) {
     const log = deps.log.child({ loop: spec.name });
     let failures = 0;
+    let outageSince: number | null = null;
+    trackLoop(spec);
     if (spec.startAfterMs) await sleepUnlessAborted(spec.startAfterMs, signal);
     while (!signal.aborted) {
       const startedAt = new Date();
       try {
+        loopRunStarted(spec.name);
         const outcome = await runOnce(spec, log);
+        loopRunFinished(spec.name, outcome === 'ran' ? 'ok' : 'skipped', (Date.now() - startedAt.getTime()) / 1000);
+        if (outageSince !== null) {
+          log.info({ outageMs: Date.now() - outageSince }, 'database back; loop resumed');
+          outageSince = null;
+        }
         if (outcome === 'ran') {
           failures = 0;
+          noteDatabaseReachable();
           await recordLoopRun(deps.db, { name: spec.name, holder: deps.holder, startedAt, finishedAt: new Date(), error: null });
         }
       } catch (error) {
@@ -101,6 +116,22 @@ export function startLoops(
         if (signal.aborted) {
           log.debug({ err: error }, 'loop run ended by shutdown');
           break;
+        }
+        loopRunFinished(spec.name, 'error', (Date.now() - startedAt.getTime()) / 1000);
+        const outage = classifyDatabaseError(error);
+        if (outage) {
+          // Not this loop's failure: no backoff (it grew to minutes over an outage and kept the
+          // scheduler idle long after the database was back), no record (it cannot be written).
+          // Wait until the database answers again (probed every second, shared by all loops),
+          // then run at once.
+          noteDatabaseError(outage);
+          if (outageSince === null) {
+            outageSince = Date.now();
+            log.warn({ kind: outage, cause: describeDatabaseError(error) }, 'database unavailable; loop waits for it');
+          }
+          // At least half a second between tries, should the probe pass while runs still fail.
+          await Promise.all([waitForDatabase(probe, signal), sleepUnlessAborted(500, signal)]);
+          continue;
         }
         failures += 1;
         log.error({ err: error, failures }, 'loop run failed; retrying with backoff');
@@ -117,7 +148,9 @@ export function startLoops(
   }
 
   deps.log.info({ loops: specs.map((s) => s.name), holder: deps.holder }, 'worker loops started');
-  const done = Promise.all(specs.map(loop)).then(() => undefined);
+  const done = Promise.all(specs.map(loop)).then(async () => {
+    await locks?.close();
+  });
   return {
     done,
     async stop() {

@@ -6,7 +6,8 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import { NextRequest } from 'next/server';
 import { problemResponse } from './problem';
 
-export type RouteHandler = (req: NextRequest, context: { params: Promise<Record<string, never>> }) => Promise<Response>;
+// `any`: each handler types its own path parameters, and serveRoute is handed the matching ones.
+export type RouteHandler = (req: NextRequest, context: { params: Promise<any> }) => Promise<Response>;
 
 /** Job specs can carry a whole Argo workflow; anything larger than this is not a job. */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -42,8 +43,11 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   res.writeHead(response.status, head).end(body);
 }
 
-/** Answers one request with `handler`; `origin` is the server's own URL (for the request's URL). */
-export async function serveRoute(handler: RouteHandler, req: IncomingMessage, res: ServerResponse, origin: string): Promise<void> {
+/**
+ * Answers one request with `handler`; `origin` is the server's own URL (for the request's URL),
+ * `params` the route's path parameters (`{ id }` for `/api/jobs/[id]`).
+ */
+export async function serveRoute(handler: RouteHandler, req: IncomingMessage, res: ServerResponse, origin: string, params: Record<string, string> = {}): Promise<void> {
   let body: Buffer;
   try {
     body = await readBody(req);
@@ -59,5 +63,5 @@ export async function serveRoute(handler: RouteHandler, req: IncomingMessage, re
     headers,
     body: body.length && req.method !== 'GET' && req.method !== 'HEAD' ? new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength) : undefined,
   });
-  await writeResponse(res, await handler(request, { params: Promise.resolve({}) }));
+  await writeResponse(res, await handler(request, { params: Promise.resolve(params) }));
 }
