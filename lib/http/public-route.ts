@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { NextResponse, type NextRequest } from 'next/server';
 import { getDb } from '@/lib/db/client';
 import { logger } from '@/lib/log';
+import { observeRequest, routePattern } from '@/lib/metrics/http';
 import type { Actor, Ctx } from '@/lib/server/context';
 import { clientAddress } from './client-address';
 import { errorResponse } from './problem';
@@ -53,7 +54,9 @@ export function publicRoute<P = Record<string, never>>(handler: (args: PublicHan
       if (status === 401) response.headers.set('www-authenticate', 'Bearer realm="gantry-results"');
       return response;
     } finally {
-      log.info({ method: req.method, path: req.nextUrl.pathname, status, ms: Math.round(performance.now() - started) }, 'request');
+      const ms = performance.now() - started;
+      log.info({ method: req.method, path: req.nextUrl.pathname, status, ms: Math.round(ms) }, 'request');
+      observeRequest(routePattern(req.nextUrl.pathname, await Promise.resolve(context.params).catch(() => null)), req.method, status, ms / 1000);
     }
   };
 }

@@ -8,6 +8,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { getDb } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { logger } from '@/lib/log';
+import { observeRequest, routePattern } from '@/lib/metrics/http';
 import { findActiveActor } from '@/lib/server/auth/find-actor';
 import { hasRole, type Actor, type Ctx, type Role } from '@/lib/server/context';
 import { AppError, type FieldError } from '@/lib/server/errors';
@@ -77,10 +78,9 @@ export function route<P = Record<string, never>>(
       status = response.status;
       return response;
     } finally {
-      log.info(
-        { method: req.method, path: req.nextUrl.pathname, status, ms: Math.round(performance.now() - started), user: actor?.email },
-        'request',
-      );
+      const ms = performance.now() - started;
+      log.info({ method: req.method, path: req.nextUrl.pathname, status, ms: Math.round(ms), user: actor?.email }, 'request');
+      observeRequest(routePattern(req.nextUrl.pathname, await Promise.resolve(context.params).catch(() => null)), req.method, status, ms / 1000);
     }
   };
 }

@@ -6,6 +6,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { jobEvents, jobs } from '@/lib/db/schema';
 import { decideAdmissions, GpuNode, type AdmitDecision, type PreemptDecision, type WaitDecision } from '@/lib/domain/scheduler';
+import { gpuTotals, type GpuTotals } from '@/lib/domain/scheduler/gpu-totals';
 import { inTransaction, type Ctx } from '../context';
 import { parseInput } from '../validate';
 import { loadSnapshot } from './load-snapshot';
@@ -27,6 +28,11 @@ export interface AdmitJobsResult {
   admitted: string[];
   waiting: number;
   preempted: string[];
+  /** What the pass did, by team and GPU kind, for Gantry's metrics (lib/metrics/scheduler.ts). */
+  admissions: Array<{ team: string; gpuKind: string; waitedMs: number }>;
+  preemptions: Array<{ team: string; gpuKind: string }>;
+  /** GPUs per kind as this pass leaves them (its admissions counted as allocated). */
+  gpus: GpuTotals[];
 }
 
 const SCHEDULER_LOCK = 7242003;
@@ -48,6 +54,8 @@ export async function admitJobs({ ctx, input }: { ctx: Ctx; input: unknown }): P
     const at = new Date(now);
 
     const admitted: string[] = [];
+    const admissions: AdmitJobsResult['admissions'] = [];
+    const queuedAt = new Map(snapshot.queued.map((q) => [q.id, q.queuedAt ?? q.submittedAt]));
     for (const d of admits) {
       const where = d.placements.map((p) => `${p.node} (${p.count})`).join(', ');
       const message = `Admitted on ${where}${d.borrowed ? `; ${d.borrowed} GPUs borrowed beyond the team's guarantee and preemptible` : ''}${d.backfill ? ' (backfilled)' : ''}.`;
@@ -70,6 +78,7 @@ export async function admitJobs({ ctx, input }: { ctx: Ctx; input: unknown }): P
         .returning({ id: jobs.id });
       if (!row) continue;
       admitted.push(d.jobId);
+      admissions.push({ team: d.team, gpuKind: d.gpuKind, waitedMs: Math.max(0, now - (queuedAt.get(d.jobId) ?? now)) });
       await tx.db.insert(jobEvents).values({
         jobId: row.id,
         at,
@@ -84,6 +93,7 @@ export async function admitJobs({ ctx, input }: { ctx: Ctx; input: unknown }): P
     if (explained) await applyWaits(tx, waits, at);
 
     const preempted: string[] = [];
+    const preemptions: AdmitJobsResult['preemptions'] = [];
     for (const d of preempts) {
       const [row] = await tx.db
         .update(jobs)
@@ -92,6 +102,7 @@ export async function admitJobs({ ctx, input }: { ctx: Ctx; input: unknown }): P
         .returning({ id: jobs.id, state: jobs.state });
       if (!row) continue;
       preempted.push(d.jobId);
+      preemptions.push({ team: d.team, gpuKind: d.gpuKind });
       await tx.db.insert(jobEvents).values({
         jobId: row.id,
         at,
@@ -102,7 +113,9 @@ export async function admitJobs({ ctx, input }: { ctx: Ctx; input: unknown }): P
         details: { forJobId: d.forJobId, forTeam: d.forTeam, graceDeadline: new Date(d.graceDeadline).toISOString() },
       });
     }
-    return { admitted, waiting: waits.length, preempted };
+    const done = new Set(admitted);
+    const applied = admits.filter((d) => done.has(d.jobId));
+    return { admitted, waiting: waits.length, preempted, admissions, preemptions, gpus: gpuTotals(snapshot, applied) };
   });
 }
 

@@ -14,6 +14,7 @@ import { Job, type Placement } from '@/lib/domain/workflow/job';
 import type { Workflow } from '@/lib/cluster/workflows';
 import type { WorkflowTemplate } from '@/lib/cluster/workflow-templates';
 import { RetryError } from '@/lib/domain/workflow/retry';
+import { recordJobFailure } from '@/lib/metrics/scheduler';
 import { inTransaction, type Ctx } from '../context';
 import { reconcileTeamAfterChange } from '../tenancy/reconcile-team-namespaces';
 import { readTeamPolicy } from '../teams/read-team-policy';
@@ -127,6 +128,7 @@ async function markFailed(ctx: Ctx, id: number, from: 'admitted', cause: string,
     .set({ state: 'failed', reason: cause, message, finishedAt: at, placements: null, updatedAt: at })
     .where(eq(jobs.id, id));
   await ctx.db.insert(jobEvents).values({ jobId: id, at, fromState: from, toState: 'failed', cause, message });
+  recordJobFailure(cause);
 }
 
 /**

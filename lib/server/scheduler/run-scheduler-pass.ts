@@ -2,6 +2,7 @@
 // snapshot, hand admitted jobs to the cluster, and (optionally) follow submitted ones to their end.
 import { submitJob as submitToCluster } from '@/lib/cluster/job-runner';
 import { ExplainPacer } from '@/lib/domain/scheduler/explain-pacer';
+import { recordSchedulerPass } from '@/lib/metrics/scheduler';
 import type { Ctx } from '../context';
 import { admitJobs, type AdmitJobsResult } from './admit-jobs';
 import { finishPreemptions } from './finish-preemptions';
@@ -23,6 +24,7 @@ export async function runSchedulerPass(
   { ctx }: { ctx: Ctx },
   { followPhases = true }: { followPhases?: boolean } = {},
 ): Promise<AdmitJobsResult & LaunchResult & { preemptedDone: string[]; phaseChanges: number }> {
+  const passStarted = performance.now();
   const preemptedDone = await finishPreemptions({ ctx });
   const { nodes, details } = await readClusterGpus();
   const startedAt = Date.now();
@@ -31,5 +33,6 @@ export async function runSchedulerPass(
   explainPacer.passed({ startedAt, endedAt: Date.now(), explained: explain, waiting: admitted.waiting });
   const launched = await launchAdmittedJobs({ ctx }, { nodeDetails: async () => details, submit: submitToCluster });
   const phaseChanges = followPhases ? await syncJobPhases({ ctx }) : 0;
+  recordSchedulerPass(admitted, (performance.now() - passStarted) / 1000);
   return { ...admitted, ...launched, preemptedDone, phaseChanges };
 }

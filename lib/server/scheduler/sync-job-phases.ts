@@ -4,6 +4,7 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { listJobPhases } from '@/lib/cluster/job-runner';
 import { jobEvents, jobs } from '@/lib/db/schema';
+import { recordJobFailure } from '@/lib/metrics/scheduler';
 import { inTransaction, type Ctx } from '../context';
 import type { JobState } from '../jobs/job-view';
 import { workflowKey, workflowNamespaceOf } from '../tenancy/workflow-namespace';
@@ -55,7 +56,7 @@ export async function applyWorkflowPhase(ctx: Ctx, job: { id: number; state: Job
       : target === 'succeeded'
         ? `Workflow ${wf.workflowName} succeeded.`
         : `Workflow ${wf.workflowName} ${wf.phase === 'Error' ? 'errored' : 'failed'}${wf.message ? `: ${wf.message}` : '.'}`;
-  return inTransaction(ctx, async (tx) => {
+  const moved = await inTransaction(ctx, async (tx) => {
     const [row] = await tx.db
       .update(jobs)
       .set({
@@ -72,13 +73,15 @@ export async function applyWorkflowPhase(ctx: Ctx, job: { id: number; state: Job
     await tx.db.insert(jobEvents).values({ jobId: job.id, at, fromState: job.state, toState: target, cause: `WORKFLOW_${wf.phase!.toUpperCase()}`, message });
     return true;
   });
+  if (moved && target === 'failed') recordJobFailure('WORKFLOW_FAILED');
+  return moved;
 }
 
 /** Fails a submitted/running job whose Workflow vanished (WORKFLOW_MISSING); false when nothing changed. */
 export async function markMissing(ctx: Ctx, job: { id: number; state: JobState; workflowName: string }): Promise<boolean> {
   const at = new Date();
   const message = `Workflow ${job.workflowName} no longer exists in the cluster (deleted outside Gantry); the job cannot finish.`;
-  return inTransaction(ctx, async (tx) => {
+  const failed = await inTransaction(ctx, async (tx) => {
     const [row] = await tx.db
       .update(jobs)
       .set({ state: 'failed', reason: 'WORKFLOW_MISSING', message, finishedAt: at, placements: null, preemptDeadline: null, updatedAt: at })
@@ -88,4 +91,6 @@ export async function markMissing(ctx: Ctx, job: { id: number; state: JobState; 
     await tx.db.insert(jobEvents).values({ jobId: job.id, at, fromState: job.state, toState: 'failed', cause: 'WORKFLOW_MISSING', message, details: { workflowName: job.workflowName } });
     return true;
   });
+  if (failed) recordJobFailure('WORKFLOW_MISSING');
+  return failed;
 }

@@ -9,6 +9,7 @@ import type { Workflow } from '@/lib/cluster/workflows';
 import { jobEvents, jobs } from '@/lib/db/schema';
 import { detectStall, type StallPolicy } from '@/lib/domain/workflow/stall';
 import { env } from '@/lib/env';
+import { recordJobFailure } from '@/lib/metrics/scheduler';
 import { inTransaction, type Ctx } from '../context';
 import { workflowKey, workflowNamespaceOf } from '../tenancy/workflow-namespace';
 
@@ -62,6 +63,7 @@ export async function failStalledWorkflows(
     });
     if (!changed) continue;
     failed.push(job.id);
+    recordJobFailure('WORKFLOW_STALLED');
     await terminate(ctx, deps, job.id, job.workflowName!, wf.metadata.namespace);
   }
   return failed;

@@ -88,6 +88,8 @@ export class WorkflowFollower {
   private readonly phaseWaiting = new Map<string, WorkflowEvent>();
   private readonly phaseInFlight = new Set<string>();
   private idle: Array<() => void> = [];
+  /** A watch connection is open (for caughtUp: between a drop and the resumed watch, changes may wait). */
+  private watching = false;
 
   constructor(
     private readonly ctx: Ctx,
@@ -109,6 +111,11 @@ export class WorkflowFollower {
   async stop(): Promise<void> {
     this.controller.abort();
     await this.running;
+  }
+
+  /** Every change the cluster sent has been handled and the watch is open: nothing waits to be synced. */
+  caughtUp(): boolean {
+    return this.watching && this.isIdle();
   }
 
   private get aborted(): boolean {
@@ -207,6 +214,7 @@ export class WorkflowFollower {
         onEnd: () => settle('end'),
       });
       this.stats.watches++;
+      this.watching = true;
       if (this.aborted) handle.abort();
       const result = await outcome;
       handle.abort();
@@ -214,6 +222,7 @@ export class WorkflowFollower {
       if (result === 'aborted') await this.drained();
       return result;
     } finally {
+      this.watching = false;
       this.controller.signal.removeEventListener('abort', onAbort);
     }
   }
