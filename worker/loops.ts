@@ -1,8 +1,12 @@
 // The loops this worker runs. Later features (scheduler, workflow sync, telemetry) add theirs here.
 import type { LoopSpec } from './loop';
 import { pingCluster } from '@/lib/cluster/health';
+import { recordTelemetryScrapes } from '@/lib/metrics/scheduler';
+import { markWorkflowsSynced, trackWorkflowFollower, untrackWorkflowFollower } from '@/lib/metrics/workflow-sync';
 import { recordClusterHeartbeat } from '@/lib/server/health/record-cluster-heartbeat';
 import { SYSTEM_ACTOR } from '@/lib/server/context';
+import { AppError } from '@/lib/server/errors';
+import { runNotificationsPass } from '@/lib/server/notifications/run-notifications-pass';
 import { runSchedulerPass } from '@/lib/server/scheduler/run-scheduler-pass';
 import { reconcileTeamNamespaces } from '@/lib/server/tenancy/reconcile-team-namespaces';
 import { collectTelemetry } from '@/lib/server/telemetry/collect-telemetry';
@@ -79,8 +83,10 @@ export function workerLoops(): LoopSpec[] {
       jitter: 0.1,
       exclusive: true,
       async run({ db, log }) {
+        const listedAt = Date.now();
         // Snapshots the follower wrote in the last 30 s are current enough to leave alone.
         const result = await syncWorkflows({ ctx: { db, actor: SYSTEM_ACTOR, log }, freshWithinMs: 30_000 });
+        markWorkflowsSynced(listedAt);
         if (result.phaseChanges) log.info(result, 'workflow sync');
       },
     },
@@ -93,8 +99,16 @@ export function workerLoops(): LoopSpec[] {
       intervalMs: 5_000,
       jitter: 0.2,
       exclusive: true,
+      longLived: true,
       async run({ db, log, signal }) {
-        await new WorkflowFollower({ db, actor: SYSTEM_ACTOR, log }).start(signal);
+        const follower = new WorkflowFollower({ db, actor: SYSTEM_ACTOR, log });
+        // gantry_workflow_sync_lag_seconds is 0 while this follower is caught up.
+        trackWorkflowFollower(follower);
+        try {
+          await follower.start(signal);
+        } finally {
+          untrackWorkflowFollower(follower);
+        }
       },
     },
     {
@@ -104,7 +118,15 @@ export function workerLoops(): LoopSpec[] {
       jitter: 0.05,
       exclusive: true,
       async run({ db, log }) {
-        const result = await collectTelemetry({ ctx: { db, actor: SYSTEM_ACTOR, log } });
+        let result;
+        try {
+          result = await collectTelemetry({ ctx: { db, actor: SYSTEM_ACTOR, log } });
+        } catch (error) {
+          // The cluster API did not answer, so no exporter could be found: one failed scrape round.
+          if (error instanceof AppError && error.code === 'UNAVAILABLE') recordTelemetryScrapes(0, 1);
+          throw error;
+        }
+        recordTelemetryScrapes(result.exporters - result.failed.length, result.failed.length);
         if (result.failed.length) log.warn({ failed: result.failed }, 'some dcgm-exporters did not answer');
       },
     },
@@ -119,6 +141,19 @@ export function workerLoops(): LoopSpec[] {
         await rollupAndPrune({ ctx });
         const { events } = await notifyIdleGpus({ ctx });
         if (events) log.info({ events }, 'idle GPUs reported to their jobs');
+      },
+    },
+    {
+      // Notifications (issue 16): waiting and budget thresholds, then the outbox the job_events
+      // trigger fills becomes console notifications and digests, then due webhooks and e-mails go
+      // out, retried with backoff for 24 h. Every second: a delivery should land within 5 s.
+      name: 'notifications',
+      intervalMs: 1_000,
+      jitter: 0.1,
+      exclusive: true,
+      async run({ db, log }) {
+        const result = await runNotificationsPass({ db, actor: SYSTEM_ACTOR, log });
+        if (result.events || result.delivered || result.failed) log.info(result, 'notifications');
       },
     },
   ];

@@ -7,3 +7,4 @@ export * from './telemetry';
 export * from './jobs';
 export * from './workflows';
 export * from './security';
+export * from './notifications';
