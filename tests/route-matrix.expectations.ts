@@ -36,6 +36,10 @@ export interface MatrixFixtures {
   profile: string;
   /** one of the owner's personal tokens (not the one the owner persona calls with) */
   ownerTokenId: string;
+  /** the owner's webhook, a webhook of the owner's team, and one of the owner's notifications */
+  ownerWebhook: string;
+  teamWebhook: string;
+  ownerNotification: number;
   /** an account locked out by failed sign-ins */
   lockedEmail: string;
   /** the subject of the identity linked to the `other` user (IDENTITY_ISSUER) */
@@ -255,6 +259,33 @@ export const ROUTE_MATRIX: Record<string, RouteCase | RouteCase[]> = {
   'GET /api/tokens': { expect: SIGNED_IN },
   'POST /api/tokens': { body: () => ({ name: 'matrix' }), expect: [401, 201, 201, 201, 201] },
   'DELETE /api/tokens/[id]': { params: id((f) => f.ownerTokenId), expect: PERSONAL(200), note: 'admins disable the user instead' },
+
+  // Notifications (issue 16): personal like tokens; team webhooks are set by admins
+  'GET /api/me/notifications': { expect: SIGNED_IN, reveals: { text: (f) => `matrix-note-${f.marker}`, expect: [false, false, false, true, false] } },
+  'POST /api/me/notifications/read': [
+    { name: 'one', body: (f) => ({ id: f.ownerNotification }), expect: PERSONAL(200) },
+    { name: 'all', body: () => ({ all: true }), expect: SIGNED_IN },
+  ],
+  'GET /api/me/notifications/preferences': { expect: SIGNED_IN },
+  'PUT /api/me/notifications/preferences': { body: () => ({ consoleEvents: ['job.failed'], emailEvents: [], longJobMinutes: 30, waitingMinutes: null }), expect: SIGNED_IN },
+  'GET /api/me/webhooks': { expect: SIGNED_IN, reveals: { text: (f) => `matrix-hook-${f.marker}`, expect: [false, false, false, true, false] } },
+  'POST /api/me/webhooks': {
+    body: (f) => ({ name: `matrix-new-${f.marker}`, url: 'https://hooks.example.invalid/matrix', format: 'json', events: ['job.failed'] }),
+    expect: [401, 403, 201, 201, 201],
+    note: 'viewers own no jobs and may not make Gantry call out',
+  },
+  'DELETE /api/me/webhooks/[id]': { params: id((f) => f.ownerWebhook), expect: PERSONAL(200) },
+  'POST /api/me/webhooks/[id]/test': { params: id((f) => f.ownerWebhook), expect: [401, 403, 404, 200, 404], note: 'the receiver does not resolve: 200 with ok false' },
+  'GET /api/me/webhooks/[id]/deliveries': { params: id((f) => f.ownerWebhook), expect: PERSONAL(200) },
+  'GET /api/admin/teams/[slug]/webhooks': { params: (f) => ({ slug: f.ownerTeam }), expect: ADMIN_ONLY },
+  'POST /api/admin/teams/[slug]/webhooks': {
+    params: (f) => ({ slug: f.ownerTeam }),
+    body: (f) => ({ name: `matrix-team-new-${f.marker}`, url: 'https://hooks.example.invalid/team', format: 'slack', events: ['quota.budget'] }),
+    expect: [401, 403, 403, 403, 201],
+  },
+  'DELETE /api/admin/teams/[slug]/webhooks/[id]': { params: (f) => ({ slug: f.ownerTeam, id: f.teamWebhook }), expect: ADMIN_ONLY },
+  'POST /api/admin/teams/[slug]/webhooks/[id]/test': { params: (f) => ({ slug: f.ownerTeam, id: f.teamWebhook }), expect: ADMIN_ONLY },
+  'GET /api/admin/teams/[slug]/webhooks/[id]/deliveries': { params: (f) => ({ slug: f.ownerTeam, id: f.teamWebhook }), expect: ADMIN_ONLY },
 
   'POST /api/workflows/preview': {
     body: () => ({ yaml: 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: x-}\nspec:\n  entrypoint: main\n  templates:\n  - name: main\n    container: {image: alpine}\n' }),

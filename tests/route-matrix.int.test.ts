@@ -13,7 +13,7 @@ import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle, Tx } from '@/lib/db/client';
 import type { RankingSettings } from '@/lib/domain/benchmarks/ranking-settings';
-import { authThrottle, gpuAssignments, gpuDevices, gpuSamples, jobs, stepLogs, teamPolicyExceptions, userIdentities, workflowSnapshots } from '@/lib/db/schema';
+import { authThrottle, gpuAssignments, gpuDevices, gpuSamples, jobs, notifications, stepLogs, teamPolicyExceptions, userIdentities, workflowSnapshots } from '@/lib/db/schema';
 import { logger } from '@/lib/log';
 import { createSweepDataset } from '@/lib/server/benchmarks/create-sweep-dataset';
 import { postBenchmarkResult } from '@/lib/server/benchmarks/post-benchmark-result';
@@ -24,6 +24,7 @@ import { saveRankingProfile } from '@/lib/server/rankings/save-ranking-profile';
 import { createShare } from '@/lib/server/shares/create-share';
 import { createTeam } from '@/lib/server/teams/create-team';
 import { createToken } from '@/lib/server/tokens/create-token';
+import { createWebhook } from '@/lib/server/notifications/create-webhook';
 import { eq } from 'drizzle-orm';
 import { systemActor, testDb } from './db';
 import { makeUser } from './factories';
@@ -170,6 +171,9 @@ async function createFixtures(ctx: Ctx): Promise<MatrixFixtures> {
   const settings: RankingSettings = { criteria: ['tokensPerSecond', 'ttftMeanMs'], weights: [3, 1], directions: ['benefit', 'cost'], normalization: 'vector', constraints: [] };
   const share = await createShare({ ctx: owner, input: { datasetId: sweep.dataset.id, settings } });
   const profile = await saveRankingProfile({ ctx: owner, input: { name: `matrix-${marker}`, settings } });
+  const ownerWebhook = await createWebhook({ ctx: owner, input: { name: `matrix-hook-${marker}`, url: 'https://hooks.example.invalid/own', format: 'json', events: ['job.failed'] } });
+  const teamWebhook = await createWebhook({ ctx, input: { name: `matrix-team-${marker}`, url: 'https://hooks.example.invalid/team', format: 'json', events: ['job.failed'] }, scope: { team: ownerTeam.slug } });
+  const [note] = await ctx.db.insert(notifications).values({ userId: people.owner.id, outboxId: 0, event: 'job.failed', message: `matrix-note-${marker}`, url: '/jobs/1' }).returning();
 
   return {
     ownerTeam: ownerTeam.slug, otherTeam: otherTeam.slug,
@@ -177,6 +181,7 @@ async function createFixtures(ctx: Ctx): Promise<MatrixFixtures> {
     job: job.id, failedJob: failed.id, stepNode,
     dataset: sweep.dataset.id, resultsToken: sweep.resultsToken,
     share: share.id, profile: profile.id, ownerTokenId: script.id, identitySubject, lockedEmail,
+    ownerWebhook: ownerWebhook.id, teamWebhook: teamWebhook.id, ownerNotification: note.id,
     pool, gpuKind, marker,
   };
 }
