@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useState, type ReactNode } from 'react';
+import { NotificationBell } from '@/components/notifications/bell';
 import { NAV_ITEMS } from './nav-items';
 import { ThemeToggle } from './theme-toggle';
 import { UserMenu } from './user-menu';
@@ -65,6 +66,7 @@ export function Shell({ user, children }: { user: ShellUser; children: ReactNode
           </button>
           <span className="font-bold md:hidden">Gantry</span>
           <div className="ml-auto flex items-center gap-2">
+            <NotificationBell />
             <ThemeToggle />
             <UserMenu user={user} />
           </div>

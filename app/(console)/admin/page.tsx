@@ -3,6 +3,7 @@ import { LockoutsPanel } from '@/components/admin/lockouts-panel';
 import { QuotasPanel } from '@/components/admin/quotas-panel';
 import { TeamsPanel } from '@/components/admin/teams-panel';
 import { UsersPanel } from '@/components/admin/users-panel';
+import { TeamWebhooks } from '@/components/notifications/team-webhooks';
 import { PageHeader } from '@/components/ui/card';
 import { requirePageCtx } from '@/lib/http/session';
 import { oidcEnabled } from '@/lib/auth';
@@ -20,6 +21,7 @@ export default async function AdminPage() {
         <TeamsPanel />
         <QuotasPanel />
         <LockoutsPanel />
+        <TeamWebhooks />
       </div>
     </>
   );

@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
 import { Card, PageHeader } from '@/components/ui/card';
+import { PreferencesPanel } from '@/components/notifications/preferences-panel';
+import { WebhooksPanel } from '@/components/notifications/webhooks-panel';
 import { TokensPanel } from '@/components/tokens/tokens-panel';
 import { requirePageCtx } from '@/lib/http/session';
 import { getMe } from '@/lib/server/users/get-me';
@@ -11,7 +13,7 @@ export default async function SettingsPage() {
   const me = await getMe({ ctx });
   return (
     <>
-      <PageHeader title="Your account" description="Who you are in Gantry, and tokens for scripts." />
+      <PageHeader title="Your account" description="Who you are in Gantry, what you hear about, and tokens for scripts." />
       <div className="space-y-6">
         <Card title="Profile">
           <dl className="grid grid-cols-1 gap-3 text-sm sm:grid-cols-3">
@@ -20,6 +22,8 @@ export default async function SettingsPage() {
             <div><dt className="text-slate-500">Teams</dt><dd>{me.teams.map((t) => t.name).join(', ') || 'none'}</dd></div>
           </dl>
         </Card>
+        <PreferencesPanel />
+        {me.role !== 'viewer' && <WebhooksPanel />}
         <TokensPanel />
       </div>
     </>
