@@ -28,6 +28,7 @@ describe.skipIf(!kubectl)(`k8s manifests${kubectl ? '' : ' - NOT RUN: kubectl ab
         'ClusterRole/gantry-cluster-read',
         'ClusterRole/gantry-workflows',
         'ClusterRole/gantry-tenancy',
+        'ClusterRole/gantry-telemetry',
         'Role/gantry-workflow-executor',
         'Job/gantry-migrate',
         'ConfigMap/gantry-config',
@@ -61,6 +62,8 @@ describe.skipIf(!kubectl)(`k8s manifests${kubectl ? '' : ' - NOT RUN: kubectl ab
     for (const resource of ['namespaces', 'serviceaccounts', 'resourcequotas', 'limitranges', 'networkpolicies']) {
       expect(new Set(grants(resource))).toEqual(new Set(['get', 'create', 'update']));
     }
+    // GPU telemetry through the API server's pod proxy: read-only, in a role an operator can drop.
+    expect(rules.filter((r) => r.resources.includes('pods/proxy'))).toEqual([{ role: 'gantry-telemetry', apiGroups: [''], resources: ['pods/proxy'], verbs: ['get'] }]);
     // Workflows are followed in every namespace with one cluster-wide list/watch.
     const workflows = rules.find((r) => r.role === 'gantry-workflows' && r.resources.includes('workflows'));
     expect(workflows?.verbs).toEqual(expect.arrayContaining(['list', 'watch', 'create', 'patch', 'update', 'delete']));
