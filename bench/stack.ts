@@ -19,6 +19,13 @@ export interface Stack {
   /** The launcher's pid: its process tree is the whole Gantry (for CPU accounting). */
   pid: number;
   db: DbHandle;
+  dataDir: string;
+  /** What the launcher (and the web server and worker it started) printed so far. */
+  log(): string;
+  /** Sends the launcher a signal (the supervision tests' SIGTERM); stop() still cleans up after it. */
+  signal(signal: NodeJS.Signals): void;
+  /** The launcher's exit. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** A Bearer token for a demo user (created once per user). */
   tokenFor(email: string): Promise<string>;
   stop(): Promise<void>;
@@ -38,13 +45,17 @@ async function waitReady(url: string, deadline: number, exited: () => string | n
   throw new Error(`Gantry did not become ready at ${url}`);
 }
 
-export async function startStack(ports: { web: number; pg: number; sim: number }, extraEnv: Record<string, string> = {}): Promise<Stack> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-'));
-  fs.chmodSync(dataDir, 0o755);
+/**
+ * opts.dataDir: start on this folder (a restart) and leave it in place at stop; else a fresh one, removed at stop.
+ * opts.launcher: what `node` runs (default scripts/gantry.ts through tsx; a built artifact's gantry.mjs to measure that).
+ */
+export async function startStack(ports: { web: number; pg: number; sim: number }, extraEnv: Record<string, string> = {}, opts: { dataDir?: string; launcher?: string[] } = {}): Promise<Stack> {
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-'));
+  if (!opts.dataDir) fs.chmodSync(dataDir, 0o755);
   // The launcher's output goes to a file, so a failed start (a broken build) can say why.
   const logPath = path.join(dataDir, 'launcher.log');
   const log = fs.openSync(logPath, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/gantry.ts'), 'start'], {
+  const child = spawn(process.execPath, [...(opts.launcher ?? ['--import', 'tsx', path.join(root, 'scripts/gantry.ts')]), 'start'], {
     cwd: root,
     stdio: ['ignore', log, log],
     env: {
@@ -53,17 +64,19 @@ export async function startStack(ports: { web: number; pg: number; sim: number }
       GANTRY_PG_PORT: String(ports.pg),
       GANTRY_SIM_PORT: String(ports.sim),
       GANTRY_DATA_DIR: dataDir,
+      // Its own embedded PostgreSQL on ports.pg, even where the caller has a DATABASE_URL (tests).
+      DATABASE_URL: '',
       GANTRY_DEMO: '1',
       LOG_LEVEL: 'warn',
       ...extraEnv,
     },
   });
-  const exited = new Promise((r) => child.once('exit', r));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
     await exited;
     fs.closeSync(log);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   };
   const url = `http://127.0.0.1:${ports.web}`;
   const ended = () =>
@@ -83,6 +96,10 @@ export async function startStack(ports: { web: number; pg: number; sim: number }
     url,
     pid: child.pid!,
     db,
+    dataDir,
+    log: () => fs.readFileSync(logPath, 'utf8'),
+    signal: (signal) => child.kill(signal),
+    exited,
     async tokenFor(email) {
       const known = tokens.get(email);
       if (known) return known;
