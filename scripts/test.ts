@@ -51,6 +51,11 @@ if (want('unit')) {
   run('unit', bin('vitest'), ['run', '--project', 'unit', '--reporter=default', '--reporter=json', '--outputFile', 'test-results/unit.json']);
   readVitest(path.join(results, 'unit.json'));
 }
+// The production artifact (dist/, scripts/build.ts: `next build` plus the bundled launcher, web server
+// and worker) before integration, whose artifact test runs it from an empty folder and reuses this
+// build; the e2e web server (`npm start`) reuses the same .next/. One build for both, and its log and
+// time stay out of the tests' own.
+if (want('integration') || want('e2e')) run('build', process.execPath, ['--import', 'tsx', path.join(root, 'scripts/build.ts')]);
 if (want('integration')) {
   run('integration', bin('vitest'), [
     'run', '--project', 'integration', '--reporter=default', '--reporter=json', '--outputFile', 'test-results/integration.json',
@@ -58,9 +63,8 @@ if (want('integration')) {
   readVitest(path.join(results, 'integration.json'));
 }
 if (want('e2e')) {
-  // The e2e web server is `npm start`, which builds when sources changed; building here first keeps
-  // the build log separate from Playwright's and its time out of Playwright's start-up timeout.
-  run('build', bin('next'), ['build']);
+  // The e2e web server is `npm start`, which would build when sources changed: built above, so its
+  // time stays out of Playwright's start-up timeout.
   if (!failedSteps.includes('build')) {
     run('e2e', bin('playwright'), ['test']);
     readPlaywright(path.join(results, 'e2e.json'));
