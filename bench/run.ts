@@ -4,7 +4,11 @@
 // (Mermaid in headless Chromium), startup (starts a whole Gantry), queue-admit and queue-page (submit
 // to hand-over latency; 10,000 queued jobs through the API and /queue in Chromium), workflow-requests (API requests per
 // workflow), workflow-sync (100 busy workflows through the sync loops, run by the simulated controller;
-// real PostgreSQL, minutes), workflow-sync-full (100 running workflows with 1,000-step statuses).
+// real PostgreSQL, minutes), workflow-sync-full (100 running workflows with 1,000-step statuses),
+// db-outage (PostgreSQL killed and stopped under a whole Gantry: back to ready and first admission),
+// recovery (the worker and the web server killed under a whole Gantry: back to ready), artifact (idle
+// memory of the built artifact's `start` against the checkout's `npm start`), notifications (state change
+// to webhook delivery latency; scheduler pass p99 under 10,000 outbox events a minute; real PostgreSQL).
 // Results go to stdout; docs/benchmarks.md records what was measured and how.
 import { env } from '@/lib/env';
 import { benchAdmissionPass, benchDecisionLatency, benchKueueReplay, buildSteadySnapshot } from '@/lib/domain/scheduler/bench';
@@ -15,10 +19,14 @@ import { runSweepBenchmarks } from '@/lib/domain/benchmarks/bench';
 import { referenceDir } from './reference';
 import { benchApiMe } from './api-me';
 import { benchApiSubmit } from './api-submit';
+import { benchArtifact } from './artifact';
+import { benchNotifications } from './notifications';
 import { benchPolicy } from './policy';
 import { benchQueueAdmit } from './queue-admit';
 import { benchQueuePage } from './queue-page';
+import { benchRecovery } from './recovery';
 import { benchChartRerender } from './chart-rerender';
+import { benchDbOutage } from './db-outage';
 import { benchStartup } from './startup';
 import { benchSweepJob } from './sweep-job';
 import { benchTelemetryStorage } from './telemetry-ingest';
@@ -86,15 +94,19 @@ const sections: Record<string, () => Promise<void> | void> = {
   },
   'api-me': benchApiMe,
   'api-submit': benchApiSubmit,
+  artifact: benchArtifact,
+  'db-outage': benchDbOutage,
+  notifications: benchNotifications,
   'queue-admit': benchQueueAdmit,
   'queue-page': benchQueuePage,
+  recovery: benchRecovery,
   startup: benchStartup,
   'sweep-job': benchSweepJob,
   'workflow-requests': benchWorkflowRequests,
   'workflow-sync': benchWorkflowSync,
   'workflow-sync-full': benchWorkflowSyncFull,
 };
-const SLOW = ['sweep-job', 'telemetry-storage', 'chart-rerender', 'dag', 'api-me', 'api-submit', 'queue-admit', 'queue-page', 'startup', 'workflow-requests', 'workflow-sync', 'workflow-sync-full'];
+const SLOW = ['artifact', 'db-outage', 'notifications', 'recovery', 'sweep-job', 'telemetry-storage', 'chart-rerender', 'dag', 'api-me', 'api-submit', 'queue-admit', 'queue-page', 'startup', 'workflow-requests', 'workflow-sync', 'workflow-sync-full'];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !(w in sections));
