@@ -20,6 +20,7 @@ import path from 'node:path';
 import { createRequire, isBuiltin } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { newestMtime } from './lib/build-state';
 
 const root = path.resolve(import.meta.dirname, '..');
 export const artifactDir = path.join(root, 'dist');
@@ -36,15 +37,6 @@ const SOURCES = [
   'app', 'components', 'lib', 'public', 'web', 'worker', 'scripts', 'drizzle', 'proxy.ts', 'instrumentation-client.ts',
   'next.config.js', 'postcss.config.mjs', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json',
 ];
-
-function newestMtime(p: string): number {
-  if (!fs.existsSync(p)) return 0;
-  const st = fs.statSync(p);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = 0;
-  for (const entry of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
-  return newest;
-}
 
 /** Whether dist/ is missing, unfinished or older than a source file. */
 export function artifactIsStale(): boolean {

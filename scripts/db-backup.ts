@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { env, EnvError, type Env } from '@/lib/env';
+import type { Env } from '@/lib/env';
+import { failWith, loadEnvOr } from './lib/cli';
 import { BackupError, createBackup, restoreBackup } from './lib/backup-archive';
 import { layout } from './lib/layout';
 
@@ -14,19 +15,9 @@ function say(msg: string) {
   console.log(`[gantry backup] ${msg}`);
 }
 
-function fail(msg: string): never {
-  console.error(`[gantry backup] ${msg}`);
-  process.exit(1);
-}
-
-function loadEnv(): Env {
-  try {
-    return env();
-  } catch (e) {
-    if (e instanceof EnvError) fail(e.message);
-    throw e;
-  }
-}
+// Annotated, so that a call ends control flow for the type checker too.
+const fail: (msg: string) => never = failWith('gantry backup');
+const loadEnv = () => loadEnvOr(fail);
 
 // The embedded packages ship no pg_dump, so there are no "same binaries" to run against an
 // external server: its own client tools (of its major version or newer) or its provider's

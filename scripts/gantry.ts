@@ -13,7 +13,8 @@ import { bootstrap } from '@/lib/server/setup/bootstrap';
 import { createDb } from '@/lib/db/client';
 import { APP_ROLE, credentialsFile, startEmbeddedPostgres } from '@/lib/db/embedded';
 import { migrateDatabase } from '@/lib/db/migrate';
-import { env, EnvError, type Env } from '@/lib/env';
+import type { Env } from '@/lib/env';
+import { failWith, loadEnvOr } from './lib/cli';
 import { startSimCluster } from '@/lib/sim/server';
 import { onShutdownSignal } from '@/lib/shutdown-signals';
 import { layout } from './lib/layout';
@@ -30,19 +31,9 @@ function say(msg: string) {
   console.log(`[gantry ${secs}s] ${msg}`);
 }
 
-function fail(msg: string): never {
-  console.error(`[gantry] ${msg}`);
-  process.exit(1);
-}
-
-function loadEnv(): Env {
-  try {
-    return env();
-  } catch (e) {
-    if (e instanceof EnvError) fail(e.message);
-    throw e;
-  }
-}
+// Annotated, so that a call ends control flow for the type checker too.
+const fail: (msg: string) => never = failWith('gantry');
+const loadEnv = () => loadEnvOr(fail);
 
 /** NEXTAUTH_SECRET, else one generated once and kept in the data folder so sessions survive restarts. */
 function sessionSecret(e: Env): string {

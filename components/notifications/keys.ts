@@ -1,4 +1,6 @@
 // Query keys for notifications, one factory (STYLE.md): the bell, the page and the settings share them.
+import type { NotificationView } from '@/lib/server/notifications/list-notifications';
+
 export const notificationKeys = {
   all: ['notifications'] as const,
   list: (filter: { unread?: boolean } = {}) => [...notificationKeys.all, 'list', filter] as const,
@@ -7,19 +9,9 @@ export const notificationKeys = {
   deliveries: (id: string) => [...notificationKeys.all, 'deliveries', id] as const,
 };
 
-export interface NotificationRow {
-  id: number;
-  event: string;
-  message: string;
-  url: string;
-  jobId: number | null;
-  createdAt: string;
-  read: boolean;
-}
-
 export interface NotificationList {
   unread: number;
-  items: NotificationRow[];
+  items: NotificationView[];
 }
 
 /** The console link of a notification: its path, so it opens on whatever host serves the console. */

@@ -3,24 +3,13 @@ import { useQuery } from '@tanstack/react-query';
 import { apiFetch } from '@/components/api';
 import { formatDate } from '@/components/format';
 import { Table, Td } from '@/components/ui/table';
+import type { DeliveryView } from '@/lib/server/notifications/list-deliveries';
 import { notificationKeys } from './keys';
 
-interface DeliveryRow {
-  id: string;
-  event: string;
-  events: number;
-  status: 'pending' | 'delivered' | 'failed';
-  statusCode: number | null;
-  attempts: number;
-  durationMs: number | null;
-  lastError: string | null;
-  createdAt: string;
-  nextAttemptAt: string | null;
-}
 
 /** A webhook's latest deliveries: what was sent, how the receiver answered, what is retried. */
 export function WebhookDeliveries({ base, id }: { base: string; id: string }) {
-  const list = useQuery({ queryKey: [...notificationKeys.deliveries(id), base], queryFn: () => apiFetch<DeliveryRow[]>(`${base}/${id}/deliveries`), refetchInterval: 10_000 });
+  const list = useQuery({ queryKey: [...notificationKeys.deliveries(id), base], queryFn: () => apiFetch<DeliveryView[]>(`${base}/${id}/deliveries`), refetchInterval: 10_000 });
   if (list.isPending) return <p className="text-sm">Loading deliveries…</p>;
   if (list.isError) return <p role="alert" className="text-sm text-red-700">Could not load deliveries: {list.error.message}</p>;
   if (!list.data.length) return <p className="text-sm text-slate-600 dark:text-slate-400">No deliveries yet.</p>;

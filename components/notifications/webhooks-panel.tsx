@@ -7,15 +7,8 @@ import { Card } from '@/components/ui/card';
 import { notificationKeys } from './keys';
 import { WebhookDeliveries } from './webhook-deliveries';
 import { WebhookForm, type NewWebhook } from './webhook-form';
+import type { WebhookView } from '@/lib/server/notifications/webhook-scope';
 
-interface WebhookRow {
-  id: string;
-  name: string;
-  url: string;
-  format: 'json' | 'slack';
-  events: string[];
-  signed: boolean;
-}
 
 interface TestResult {
   ok: boolean;
@@ -28,11 +21,11 @@ interface TestResult {
 export function WebhooksPanel({ base = '/api/me/webhooks', title = 'Webhooks', canEdit = true }: { base?: string; title?: string; canEdit?: boolean }) {
   const qc = useQueryClient();
   const key = [...notificationKeys.webhooks(), base];
-  const hooks = useQuery({ queryKey: key, queryFn: () => apiFetch<WebhookRow[]>(base) });
+  const hooks = useQuery({ queryKey: key, queryFn: () => apiFetch<WebhookView[]>(base) });
   const [open, setOpen] = useState<string | null>(null);
   const [tested, setTested] = useState<Record<string, TestResult>>({});
   const create = useMutation({
-    mutationFn: (w: NewWebhook) => apiFetch<WebhookRow>(base, { method: 'POST', json: w }),
+    mutationFn: (w: NewWebhook) => apiFetch<WebhookView>(base, { method: 'POST', json: w }),
     onSuccess: () => qc.invalidateQueries({ queryKey: key }),
   });
   const remove = useMutation({

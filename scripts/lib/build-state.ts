@@ -5,7 +5,8 @@ import path from 'node:path';
 
 const SOURCES = ['app', 'components', 'lib', 'public', 'next.config.js', 'postcss.config.mjs', 'package.json', 'tsconfig.json', 'proxy.ts'];
 
-function newestMtime(p: string): number {
+/** The newest modification time of a file, or of anything below a folder (0 when absent). */
+export function newestMtime(p: string): number {
   if (!fs.existsSync(p)) return 0;
   const st = fs.statSync(p);
   if (!st.isDirectory()) return st.mtimeMs;
