@@ -54,5 +54,6 @@ VOLUME ["/data"]
 # /healthz when the container runs the worker.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
   CMD ["node", "-e", "const w=require('fs').readFileSync('/proc/1/cmdline','utf8').split('\\0').includes('worker');fetch(w?`http://127.0.0.1:${process.env.GANTRY_WORKER_METRICS_PORT||9464}/healthz`:`http://127.0.0.1:${process.env.PORT||3000}/api/healthz`).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/gantry.mjs"]
+# The launcher's young generation capped as scripts/gantry.ts explains (SMALL_YOUNG_GENERATION).
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=16", "/app/gantry.mjs"]
 CMD ["start"]

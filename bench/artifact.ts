@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { artifactDir, artifactIsStale } from '../scripts/build';
+import { SMALL_YOUNG_GENERATION } from '../scripts/lib/node-flags';
 import { freePort } from '../tests/global-setup';
 import { treeStats } from './proc';
 
@@ -98,9 +99,9 @@ export async function benchArtifact() {
     const app = path.join(folder, 'app');
     fs.cpSync(artifactDir, app, { recursive: true, verbatimSymlinks: true });
     const rows = [
-      await measure('artifact: node gantry.mjs start', app, ['gantry.mjs', 'start']),
+      await measure('artifact: node gantry.mjs start', app, [SMALL_YOUNG_GENERATION, 'gantry.mjs', 'start']),
       // What `npm start` runs, without npm's own process in front of it.
-      await measure('checkout: npm start', root, ['--import', 'tsx', path.join(root, 'scripts/gantry.ts'), 'start']),
+      await measure('checkout: npm start', root, [SMALL_YOUNG_GENERATION, '--import', 'tsx', path.join(root, 'scripts/gantry.ts'), 'start']),
     ];
     console.log(`Idle resident memory (${IDLE_MS / 1000} s after ready, median of ${SAMPLES} samples), all processes:`);
     console.table(rows);

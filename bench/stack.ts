@@ -11,6 +11,7 @@ import { embeddedDatabaseUrl } from '@/lib/db/embedded';
 import { users } from '@/lib/db/schema';
 import { logger } from '@/lib/log';
 import { createToken } from '@/lib/server/tokens/create-token';
+import { SMALL_YOUNG_GENERATION } from '@/scripts/lib/node-flags';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -55,7 +56,7 @@ export async function startStack(ports: { web: number; pg: number; sim: number }
   // The launcher's output goes to a file, so a failed start (a broken build) can say why.
   const logPath = path.join(dataDir, 'launcher.log');
   const log = fs.openSync(logPath, 'a');
-  const child = spawn(process.execPath, [...(opts.launcher ?? ['--import', 'tsx', path.join(root, 'scripts/gantry.ts')]), 'start'], {
+  const child = spawn(process.execPath, [SMALL_YOUNG_GENERATION, ...(opts.launcher ?? ['--import', 'tsx', path.join(root, 'scripts/gantry.ts')]), 'start'], {
     cwd: root,
     stdio: ['ignore', log, log],
     env: {

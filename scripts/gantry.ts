@@ -18,6 +18,7 @@ import { failWith, loadEnvOr } from './lib/cli';
 import { startSimCluster } from '@/lib/sim/server';
 import { onShutdownSignal } from '@/lib/shutdown-signals';
 import { layout } from './lib/layout';
+import { SMALL_YOUNG_GENERATION, WEB_NODE_FLAGS } from './lib/node-flags';
 import { supervise, type Supervised } from './lib/supervise';
 
 type Mode = 'start' | 'dev' | 'sim' | 'migrate' | 'web' | 'worker';
@@ -111,12 +112,6 @@ async function startCluster(e: Env): Promise<string> {
 }
 
 const WORKER_NICE = 10;
-// V8's allocation-site pretenuring put the submission path's per-request objects (query text, rows,
-// parsed bodies) straight into the old generation after a burst; dead there, they kept the young
-// objects they pointed to alive through every scavenge until the next full collection. Without it,
-// at 1,000 submissions a second, a scavenge promotes 0.3 MB instead of 2.8 MB and pauses the
-// event loop 2.7 ms instead of 8 ms (docs/benchmarks.md). k8s/base/web-deployment.yaml says the same.
-const WEB_NODE_FLAGS = ['--no-allocation-site-pretenuring'];
 
 /** A supervised child (scripts/lib/supervise.ts): restarted with backoff when it crashes. */
 function launch(name: string, args: string[], childEnv: NodeJS.ProcessEnv, opts: { ready?: (child: ChildProcess) => Promise<void>; stopTimeoutMs: number }): Supervised {
@@ -259,7 +254,7 @@ async function main() {
   // pod and CPU request.)
   const worker = launch(
     'worker',
-    layout().worker.args,
+    [SMALL_YOUNG_GENERATION, ...layout().worker.args],
     { ...childEnv, NODE_ENV: 'production', GANTRY_WORKER_NICE: childEnv.GANTRY_WORKER_NICE ?? String(WORKER_NICE) },
     // Stopping, it finishes its loops' current runs: a scheduler pass or a sync takes seconds at most.
     { stopTimeoutMs: 30_000 },
