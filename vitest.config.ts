@@ -14,7 +14,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['lib/**/*.test.ts', 'worker/**/*.test.ts', 'components/**/*.test.ts', 'agent/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', 'node_modules/**', 'dist/**'],
+          exclude: ['**/*.int.test.ts', 'node_modules/**', 'dist/**', '.next/**'],
           environment: 'node',
         },
       },
@@ -23,7 +23,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['**/*.int.test.ts'],
-          exclude: ['node_modules/**', '.tools/**', 'dist/**'],
+          exclude: ['node_modules/**', '.tools/**', 'dist/**', '.next/**'],
           environment: 'node',
           globalSetup: ['tests/global-setup.ts'],
           setupFiles: ['tests/setup-env.ts'],
