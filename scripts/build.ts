@@ -109,6 +109,38 @@ export async function bundle(outDir: string): Promise<string[]> {
   return Object.keys(result.metafile.outputs).map((f) => path.resolve(root, f));
 }
 
+/**
+ * web/server.ts and worker/main.ts bundled for `npm start` from a checkout (scripts/lib/layout.ts).
+ * Through tsx a crashed child took 6-8 s to serve again, most of it resolving and loading hundreds
+ * of modules through tsx's loader; one bundle each starts as the artifact's do (about 4 s to ready
+ * after a kill, docs/benchmarks.md). Each entry is its own build, so `import.meta.dirname` can keep
+ * naming its source folder (web/server.ts finds `.next/` one folder up); splitting keeps the jobs
+ * route's dynamic import a dynamic import, as in bundle().
+ */
+export async function bundleForCheckout(outDir: string): Promise<void> {
+  await Promise.all(
+    ['web/server.ts', 'worker/main.ts'].map((source) =>
+      esbuild.build({
+        entryPoints: [path.join(root, source)],
+        outdir: path.join(outDir, path.dirname(source)),
+        outExtension: { '.js': '.mjs' },
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        splitting: true,
+        chunkNames: 'chunk-[hash]',
+        sourcemap: 'linked',
+        target: 'node24',
+        packages: 'external',
+        tsconfig: path.join(root, 'tsconfig.json'),
+        define: { 'import.meta.dirname': JSON.stringify(path.join(root, path.dirname(source))) },
+        plugins: [esmSubpaths],
+        logLevel: 'warning',
+      }),
+    ),
+  );
+}
+
 /** The node_modules files the bundles load, traced from where the repository's node_modules resolve. */
 export async function trace(bundles: string[]): Promise<string[]> {
   // @ts-expect-error Next's compiled copy has no type declarations.

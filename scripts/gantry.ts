@@ -217,6 +217,7 @@ async function main() {
   }
 
   if (mode === 'start' && layout().needsBuild()) await build();
+  if (mode === 'start' || mode === 'dev') await layout().prepare();
   const databaseUrl = await startDatabase(e);
   await prepareDatabase(e, databaseUrl, !e.DATABASE_URL);
   if (mode === 'migrate') return shutdown(0);
