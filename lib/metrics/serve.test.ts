@@ -24,6 +24,11 @@ describe('metricsAccess', () => {
     }
     expect(isLoopback('1127.0.0.1')).toBe(false);
   });
+
+  it('without a token: not a request a proxy forwarded, even from loopback; with one, the token decides', () => {
+    expect(metricsAccess({ token: undefined, authorization: undefined, clientAddress: '127.0.0.1', forwarded: true })).toBe('hidden');
+    expect(metricsAccess({ token: TOKEN, authorization: `Bearer ${TOKEN}`, clientAddress: '127.0.0.1', forwarded: true })).toBe('allowed');
+  });
 });
 
 describe('answerMetrics', () => {

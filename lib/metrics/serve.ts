@@ -20,13 +20,24 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /** The access rule, pure: `clientAddress` is the one throttling counts against (lib/http/client-address.ts). */
-export function metricsAccess(input: { token: string | undefined; authorization: string | null | undefined; clientAddress: string | null | undefined }): MetricsAccess {
+export function metricsAccess(input: {
+  token: string | undefined;
+  authorization: string | null | undefined;
+  clientAddress: string | null | undefined;
+  /** the request names a client it was forwarded for (X-Forwarded-For, Forwarded, X-Real-IP) */
+  forwarded?: boolean;
+}): MetricsAccess {
   if (input.token) {
     const presented = /^Bearer\s+(\S+)$/i.exec(input.authorization ?? '')?.[1];
     return presented && sameSecret(presented, input.token) ? 'allowed' : 'unauthorized';
   }
+  // A proxy forwarded it: behind a reverse proxy on this host with GANTRY_TRUSTED_PROXY_HOPS at 0
+  // every client arrives from 127.0.0.1, so loopback proves nothing. A local scraper forwards nothing.
+  if (input.forwarded) return 'hidden';
   return isLoopback(input.clientAddress) ? 'allowed' : 'hidden';
 }
+
+const FORWARDING_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip'];
 
 export interface MetricsAnswer {
   status: number;
@@ -60,6 +71,7 @@ export function writeAnswer(res: ServerResponse, method: string | undefined, ans
 
 /** Answers GET /metrics on a node:http server; `clientAddress` as the server resolved it. */
 export async function serveMetrics(req: IncomingMessage, res: ServerResponse, opts: { token: string | undefined; clientAddress: string | null | undefined }): Promise<void> {
-  const access = metricsAccess({ token: opts.token, authorization: req.headers.authorization, clientAddress: opts.clientAddress });
+  const forwarded = FORWARDING_HEADERS.some((h) => req.headers[h] !== undefined);
+  const access = metricsAccess({ token: opts.token, authorization: req.headers.authorization, clientAddress: opts.clientAddress, forwarded });
   writeAnswer(res, req.method, await answerMetrics({ method: req.method, access }));
 }

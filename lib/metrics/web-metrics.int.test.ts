@@ -105,6 +105,24 @@ describe('GET /metrics on the web server', () => {
     expect(spoofed.status).toBe(404);
   });
 
+  it('without a token set: 404 for a request a proxy forwarded, though the proxy itself is on loopback', async () => {
+    // A reverse proxy on the same host with GANTRY_TRUSTED_PROXY_HOPS left at 0: every client's
+    // socket address is the proxy's 127.0.0.1, so "loopback" alone would publish the series.
+    const local = webServer(undefined, 0);
+    const localUrl = await listen(local);
+    try {
+      for (const header of [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { 'x-real-ip': '203.0.113.9' }] as Array<Record<string, string>>) {
+        const res = await fetch(`${localUrl}/metrics`, { headers: header });
+        expect(res.status, JSON.stringify(header)).toBe(404);
+        expect(await res.text()).not.toContain('gantry_');
+      }
+      // a scraper on this host, asking itself, still reads them
+      expect((await fetch(`${localUrl}/metrics`)).status).toBe(200);
+    } finally {
+      await new Promise((resolve) => local.close(resolve));
+    }
+  });
+
   it('with a token set: 401 problem JSON without it or with another, 200 with it, from loopback too', async () => {
     const none = await fetch(`${guardedUrl}/metrics`);
     expect(none.status).toBe(401);

@@ -7,8 +7,15 @@ export type Refusal = { field: 'url'; message: string };
 
 /** Names that are cloud metadata services whatever they resolve to. */
 const METADATA_NAMES = new Set(['metadata.google.internal', 'metadata.goog', 'metadata']);
-/** AWS, GCP, Azure, OpenStack (IPv4) and AWS Nitro (IPv6) instance metadata. */
-const METADATA_ADDRESSES = ['169.254.169.254', 'fd00:ec2::254'];
+/**
+ * Instance metadata and host services outside link-local: AWS, GCP, Azure, OpenStack (IPv4) and AWS
+ * Nitro (IPv6); GCP's IPv6 metadata server; Alibaba Cloud's metadata (in 100.64.0.0/10, shared
+ * address space, so not link-local); Oracle Cloud Classic's; Azure's WireServer (host agent
+ * configuration). None is ever a webhook receiver; an allow-list CIDR must not open them either.
+ */
+const METADATA_ADDRESSES = ['169.254.169.254', 'fd00:ec2::254', 'fd20:ce::254', '100.100.100.200', '192.0.0.192', '168.63.129.16'];
+const METADATA = new BlockList();
+for (const a of METADATA_ADDRESSES) METADATA.addAddress(a, isIP(a) === 6 ? 'ipv6' : 'ipv4');
 
 const ALWAYS_REFUSED = new BlockList();
 ALWAYS_REFUSED.addSubnet('169.254.0.0', 16, 'ipv4'); // link-local, metadata included
@@ -78,7 +85,8 @@ export function checkAddress(rawAddress: string, host: string, allow: AllowList 
   const address = unmapAddress(rawAddress.replace(/^\[|\]$/g, ''));
   if (!isIP(address)) return `"${address}" is not an IP address`;
   const family = familyOf(address);
-  if (METADATA_ADDRESSES.includes(address)) return `${address} is a cloud metadata address`;
+  // a BlockList, not string equality: DNS may answer fd20:00ce:0::254 for fd20:ce::254
+  if (METADATA.check(address, family)) return `${address} is a cloud metadata address`;
   if (ALWAYS_REFUSED.check(address, family)) return `${address} is a link-local, unspecified or multicast address`;
   const listed = allow?.cidrs.check(address, family) ?? false;
   if (LOOPBACK.check(address, family) && !listed) return `${address} is a loopback address (an admin may allow it with GANTRY_WEBHOOK_ALLOW)`;

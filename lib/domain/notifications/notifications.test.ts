@@ -52,6 +52,11 @@ describe('payload', () => {
     expect(body.text).toContain(job.url);
     expect(JSON.stringify(body.blocks)).toContain('resnet &lt;50&gt;');
     expect(slackEscape('a & <b>')).toBe('a &amp; &lt;b&gt;');
+    // the text (notification and fallback) is mrkdwn as well: a teammate's job name pings no one
+    const ping = slackBody([{ ...failed, job: { ...job, name: '<!channel> <https://evil.example|Sign in>' }, message: 'step <!here> failed' }]);
+    expect(ping.text).not.toMatch(/<!|<https:\/\/evil/);
+    expect(ping.text).toContain('&lt;!channel&gt; &lt;https://evil.example|Sign in&gt;');
+    expect(ping.text).toContain('step &lt;!here&gt; failed');
     const digest = slackBody(Array.from({ length: 30 }, (_, i) => ({ ...failed, eventId: i })));
     expect(digest.text).toBe('30 notifications: 30 Job failed');
     expect(digest.blocks.length).toBeLessThanOrEqual(50);
@@ -97,6 +102,20 @@ describe('destinations', () => {
       expect(checkWebhookUrl(u, allowAll), u).toMatchObject({ field: 'url' });
     }
     expect(checkAddress('169.254.169.254', 'rebound.example', allowAll)).toMatch(/metadata/);
+  });
+  it('refuses the metadata services outside link-local, and every spelling of the address', () => {
+    const allowAll = parseAllowList('0.0.0.0/0, ::/0');
+    // GCP over IPv6, Alibaba Cloud, Oracle Cloud Classic, Azure WireServer: in the URL and as a DNS answer
+    for (const u of ['http://[fd20:ce::254]/computeMetadata/v1/', 'http://100.100.100.200/latest/meta-data/', 'http://192.0.0.192/latest/', 'http://168.63.129.16/machine?comp=goalstate']) {
+      expect(checkWebhookUrl(u, allowAll), u).toMatchObject({ field: 'url', message: expect.stringMatching(/metadata/) });
+      expect(checkWebhookUrl(u, null), u).toMatchObject({ field: 'url' });
+    }
+    expect(checkAddress('fd20:00ce:0000::0254', 'rebound.example', allowAll)).toMatch(/metadata/);
+    expect(checkAddress('::ffff:100.100.100.200', 'rebound.example', allowAll)).toMatch(/metadata/);
+    // decimal, hex, octal, short, mapped and trailing-dot spellings of 169.254.169.254 and loopback
+    for (const u of ['http://2852039166/', 'http://0xA9FEA9FE/', 'http://0251.0376.0251.0376/', 'http://169.254.169.254./', 'http://[::ffff:a9fe:a9fe]/', 'http://[0:0:0:0:0:ffff:169.254.169.254]/', 'http://metadata.google.internal./', 'http://0/', 'http://[::]/', 'http://127.1/', 'http://0x7f000001/', 'http://[::ffff:7f00:1]/', 'http://LOCALHOST./', 'http://x.localhost/', 'http://example.com@169.254.169.254/']) {
+      expect(checkWebhookUrl(u, null), u).toMatchObject({ field: 'url' });
+    }
   });
   it('refuses loopback unless the allow-list names it', () => {
     expect(checkWebhookUrl('http://127.0.0.1:9000/hook', null)).toMatchObject({ field: 'url' });

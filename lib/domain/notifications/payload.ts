@@ -23,8 +23,8 @@ export interface NotificationEvent {
   job?: JobRef;
   /** job.failed: the step that failed and its message */
   step?: { name: string; message: string | null } | null;
-  /** job.preempted: the job that needed the GPUs */
-  preemptedFor?: { id: number; name: string; team: string; owner: string } | null;
+  /** job.preempted: the job that needed the GPUs (its name and owner only within the victim's team) */
+  preemptedFor?: { id: number; name: string | null; team: string; owner: string | null } | null;
   cancelledBy?: string | null;
   waiting?: { reason: string | null; eta: string | null; minutes: number };
   gpu?: { deviceKey: string; idleSince: string | null; avgUtilization: number | null };
@@ -83,7 +83,9 @@ const SLACK_DIGEST_LINES = 20;
 export function slackBody(events: NotificationEvent[]): { text: string; blocks: Array<Record<string, unknown>> } {
   if (events.length === 1) {
     const e = events[0];
-    const text = `${labelOf(e.event)}${e.job ? ` (${e.job.name}, #${e.job.id})` : ''}: ${e.message} ${e.url}`;
+    // Escaped like the blocks: `text` is mrkdwn too (the notification and fallback), and a job name or
+    // step message is anyone's text: `<!channel>` or `<https://evil|Sign in>` must stay literal.
+    const text = `${labelOf(e.event)}${e.job ? ` (${slackEscape(e.job.name)}, #${e.job.id})` : ''}: ${slackEscape(e.message)} ${e.url}`;
     const fields = e.job ? [`Team ${slackEscape(e.job.team)}`, `Owner ${slackEscape(e.job.owner)}`, `State ${e.job.state}`] : [];
     return {
       text,

@@ -28,8 +28,9 @@ export async function createWebhook({ ctx, input, scope }: { ctx: Ctx; input: un
   const data = parseInput(CreateWebhookInput, input);
   const checked = checkWebhookUrl(data.url, webhookAllowList());
   if (!('url' in checked)) throw invalid('The webhook URL is refused', [checked]);
+  const nameTaken = () => invalid('A webhook of that name exists', [{ field: 'name', message: `"${data.name}" is taken` }]);
   const [taken] = await ctx.db.select({ id: webhooks.id }).from(webhooks).where(and(resolved.where, eq(webhooks.name, data.name)));
-  if (taken) throw invalid('A webhook of that name exists', [{ field: 'name', message: `"${data.name}" is taken` }]);
+  if (taken) throw nameTaken();
   const [row] = await ctx.db
     .insert(webhooks)
     .values({
@@ -42,6 +43,16 @@ export async function createWebhook({ ctx, input, scope }: { ctx: Ctx; input: un
       secretSealed: data.secret ? sealSecret(data.secret) : null,
       createdBy: ctx.actor.via === 'system' ? null : ctx.actor.id,
     })
-    .returning();
+    .returning()
+    // Two creations of one name racing past the check above: the unique index refuses the second,
+    // which is the same bad input (400 naming the field), not a 500.
+    .catch((e: unknown) => {
+      throw isUniqueViolation(e) ? nameTaken() : e;
+    });
   return toWebhookView(row);
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const code = (x: unknown) => (x && typeof x === 'object' && 'code' in x ? (x as { code: unknown }).code : undefined);
+  return code(e) === '23505' || code((e as { cause?: unknown } | null)?.cause) === '23505';
 }

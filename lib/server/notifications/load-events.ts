@@ -42,6 +42,7 @@ interface Row {
   pf_name: string | null;
   pf_team: string | null;
   pf_owner: string | null;
+  pf_same_team: boolean | null;
   nodes: Record<string, { type?: string; phase?: string; displayName?: string; name: string; message?: string; finishedAt?: string }> | null;
 }
 
@@ -58,7 +59,7 @@ export async function loadEvents(db: DbOrTx, ids: number[]): Promise<LoadedEvent
           j.id as job_id, j.name as job_name, j.kind as job_kind, coalesce(e.to_state, j.state)::text as job_state, j.user_id as owner_id, u.email as owner_email,
           t.id as team_id, t.slug as team_slug,
           extract(epoch from (coalesce(j.finished_at, e.at) - j.started_at))::float8 as runtime_seconds,
-          pj.id as pf_id, pj.name as pf_name, pt.slug as pf_team, pu.email as pf_owner,
+          pj.id as pf_id, pj.name as pf_name, pt.slug as pf_team, pu.email as pf_owner, pj.team_id = j.team_id as pf_same_team,
           case when e.to_state = 'failed' then ws.nodes end as nodes
         from notification_outbox o
         left join job_events e on e.id = o.job_event_id
@@ -113,8 +114,16 @@ function toNotification(r: Row): NotificationEvent | null {
       return { ...base, step, message: step && !base.message.includes(step.name) ? `${base.message} Failed step: ${step.name}${step.message ? ` (${step.message})` : ''}.` : base.message };
     }
     case 'job.preempted': {
-      const preemptedFor = r.pf_id ? { id: Number(r.pf_id), name: r.pf_name ?? '', team: r.pf_team ?? '', owner: r.pf_owner ?? '' } : null;
-      const who = preemptedFor ? ` The GPUs went to job #${preemptedFor.id} ${preemptedFor.name} of team ${preemptedFor.team} (${preemptedFor.owner}).` : '';
+      // Another team's job is named only as the scheduler's own reason sentence names it (its id
+      // and team): its name and owner are that team's business (docs/security.md), and this message
+      // reaches the victim's console, e-mail and webhooks.
+      const same = r.pf_same_team === true;
+      const preemptedFor = r.pf_id ? { id: Number(r.pf_id), name: same ? (r.pf_name ?? '') : null, team: r.pf_team ?? '', owner: same ? (r.pf_owner ?? '') : null } : null;
+      const who = !preemptedFor
+        ? ''
+        : same
+          ? ` The GPUs went to job #${preemptedFor.id} ${preemptedFor.name} of team ${preemptedFor.team} (${preemptedFor.owner}).`
+          : ` The GPUs went to job #${preemptedFor.id} of team ${preemptedFor.team}.`;
       return { ...base, preemptedFor, message: `${base.message}${who}` };
     }
     case 'job.cancelled':

@@ -74,6 +74,13 @@ export function sendWebhook(req: WebhookRequest, allow: AllowList | null = webho
   if (req.secret) headers['x-gantry-signature'] = signBody(req.secret, req.body);
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
+    let settled = false;
+    const settle = (result: WebhookResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      resolve(result);
+    };
     const request = client.request(url, { method: 'POST', headers, lookup: safeLookup(host, allow), timeout: TIMEOUT_MS }, (res) => {
       let text = '';
       res.setEncoding('utf8');
@@ -82,12 +89,19 @@ export function sendWebhook(req: WebhookRequest, allow: AllowList | null = webho
       });
       res.on('end', () => {
         const status = res.statusCode ?? 0;
-        resolve(done(status, status >= 200 && status < 300 ? null : `HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}: ${text.trim()}`));
+        settle(done(status, status >= 200 && status < 300 ? null : `HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}: ${text.trim()}`));
       });
-      res.on('error', (e) => resolve(done(status(res), e.message)));
+      res.on('error', (e) => settle(done(status(res), e.message)));
     });
+    // The socket timeout above only fires after 10 s of silence: a receiver sending a byte every few
+    // seconds (headers or body) would hold this promise, and with it the worker's whole delivery pass
+    // and everyone's notifications, for ever. So the attempt as a whole has 10 s too.
+    const deadline = setTimeout(() => {
+      settle(done(null, `No complete answer within ${TIMEOUT_MS / 1000} s`));
+      request.destroy();
+    }, TIMEOUT_MS);
     request.on('timeout', () => request.destroy(new Error(`No answer within ${TIMEOUT_MS / 1000} s`)));
-    request.on('error', (e) => resolve(done(null, e.message)));
+    request.on('error', (e) => settle(done(null, e.message)));
     request.end(req.body);
   });
 }
