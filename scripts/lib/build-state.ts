@@ -21,3 +21,15 @@ export function needsBuild(root: string): boolean {
   const built = fs.statSync(marker).mtimeMs;
   return SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
 }
+
+// What web/server.ts and worker/main.ts are bundled from for `npm start` (scripts/build.ts
+// bundleForCheckout): the app's sources, the two entries, and what decides how packages resolve.
+const BUNDLE_SOURCES = ['app', 'lib', 'web', 'worker', 'package.json', 'package-lock.json', 'tsconfig.json'];
+
+/** Whether the bundles in `dir` are missing or older than a source they are made from. */
+export function needsBundle(root: string, dir: string): boolean {
+  const marker = path.join(dir, 'worker', 'main.mjs');
+  if (!fs.existsSync(marker) || !fs.existsSync(path.join(dir, 'web', 'server.mjs'))) return true;
+  const built = Math.min(fs.statSync(marker).mtimeMs, fs.statSync(path.join(dir, 'web', 'server.mjs')).mtimeMs);
+  return BUNDLE_SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
+}

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { needsBuild } from './build-state';
+import { needsBuild, needsBundle } from './build-state';
 
 // Replaced by `true` when scripts/build.ts bundles the launcher (esbuild `define`); undeclared, and
 // so `undefined`, under tsx.
@@ -63,6 +63,8 @@ function sourceLayout(): Layout {
     nextBin: path.join(root, 'node_modules/next/dist/bin/next'),
     needsBuild: () => needsBuild(root),
     async prepare() {
+      // Made again only when a source changed, so a second start does not pay for it (~1 s).
+      if (!needsBundle(root, bundles)) return;
       // A computed specifier: the artifact's bundle of this file must not pull in the build script
       // (and esbuild with it); only a checkout runs this.
       const build = pathToFileURL(path.join(root, 'scripts', 'build.ts')).href;
