@@ -83,28 +83,35 @@ const esmSubpaths: esbuild.Plugin = {
   },
 };
 
+/**
+ * What every server bundle shares: ESM for Node 24, packages left to node_modules (resolved with
+ * esmSubpaths), and splitting, so each dynamic import stays one: web/server.ts imports the jobs route
+ * (and with it next/server) only after Next's server has installed its AsyncLocalStorage; inlined,
+ * the route's imports would be hoisted to the top of the bundle and run first.
+ */
+const SERVER_BUNDLE = {
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
+  target: 'node24',
+  packages: 'external',
+  tsconfig: path.join(root, 'tsconfig.json'),
+  plugins: [esmSubpaths],
+  logLevel: 'warning',
+} satisfies esbuild.BuildOptions;
+
 /** The bundles and their shared chunks, written to outDir. */
 export async function bundle(outDir: string): Promise<string[]> {
   const result = await esbuild.build({
+    ...SERVER_BUNDLE,
     entryPoints: ENTRIES.map((e) => ({ in: path.join(root, e.source), out: e.out.replace(/\.mjs$/, '') })),
-    outdir: outDir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    // Each dynamic import stays one: web/server.ts imports the jobs route (and with it next/server)
-    // only after Next's server has installed its AsyncLocalStorage; inlined, the route's imports
-    // would be hoisted to the top of the bundle and run first.
-    splitting: true,
     // Chunks beside gantry.mjs: import.meta.dirname in layout.ts must name the artifact folder.
-    chunkNames: 'chunk-[hash]',
+    outdir: outDir,
     metafile: true,
-    target: 'node24',
-    packages: 'external',
-    tsconfig: path.join(root, 'tsconfig.json'),
     define: { __GANTRY_ARTIFACT__: 'true' },
-    plugins: [esmSubpaths],
-    logLevel: 'warning',
   });
   return Object.keys(result.metafile.outputs).map((f) => path.resolve(root, f));
 }
@@ -114,28 +121,17 @@ export async function bundle(outDir: string): Promise<string[]> {
  * Through tsx a crashed child took 6-8 s to serve again, most of it resolving and loading hundreds
  * of modules through tsx's loader; one bundle each starts as the artifact's do (about 4 s to ready
  * after a kill, docs/benchmarks.md). Each entry is its own build, so `import.meta.dirname` can keep
- * naming its source folder (web/server.ts finds `.next/` one folder up); splitting keeps the jobs
- * route's dynamic import a dynamic import, as in bundle().
+ * naming its source folder (web/server.ts finds `.next/` one folder up).
  */
 export async function bundleForCheckout(outDir: string): Promise<void> {
   await Promise.all(
     ['web/server.ts', 'worker/main.ts'].map((source) =>
       esbuild.build({
+        ...SERVER_BUNDLE,
         entryPoints: [path.join(root, source)],
         outdir: path.join(outDir, path.dirname(source)),
-        outExtension: { '.js': '.mjs' },
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        splitting: true,
-        chunkNames: 'chunk-[hash]',
         sourcemap: 'linked',
-        target: 'node24',
-        packages: 'external',
-        tsconfig: path.join(root, 'tsconfig.json'),
         define: { 'import.meta.dirname': JSON.stringify(path.join(root, path.dirname(source))) },
-        plugins: [esmSubpaths],
-        logLevel: 'warning',
       }),
     ),
   );
