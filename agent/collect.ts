@@ -9,7 +9,7 @@ import type { AgentConfig } from './config';
 import { computeCpuPercent, parseMeminfo, parseProcStat, type CpuTimes } from './proc';
 import type { Snapshot } from './status';
 
-export function runNvidiaSmi(binary: string, timeoutMs: number): Promise<string> {
+function runNvidiaSmi(binary: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(binary, buildQueryGpuArgs(AGENT_QUERY_FIELDS), { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${binary}: ${err.message}${stderr ? ` (${String(stderr).trim()})` : ''}`));
@@ -34,7 +34,7 @@ export function createCollector(config: Pick<AgentConfig, 'nvidiaSmi' | 'nvidiaS
         cpuPercent = computeCpuPercent(prevCpu, stat.value);
         prevCpu = stat.value;
       }
-      const procErrors = [stat, meminfo].filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason?.message ?? r));
+      const procErrors = [stat, meminfo].filter((r) => r.status === 'rejected').map((r) => String((r).reason?.message ?? r));
       return {
         collectedAt: now(),
         gpus: smi.status === 'fulfilled' ? smi.value : [],

@@ -17,7 +17,7 @@ export type Snapshot = {
   procError: string | null;
 };
 
-export const GpuStatus = z.object({
+const GpuStatus = z.object({
   index: z.number(),
   uuid: z.string(),
   name: z.string(),
@@ -32,7 +32,7 @@ export const GpuStatus = z.object({
   available: z.boolean(),
   reasons: z.array(z.string()),
 });
-export type GpuStatus = z.infer<typeof GpuStatus>;
+type GpuStatus = z.infer<typeof GpuStatus>;
 
 export const AgentStatus = z.object({
   node: z.string(),

@@ -38,7 +38,7 @@ function cookiesOf(answer: Answer): string[] {
 }
 
 /** Signs in through next-auth's credentials callback, the way the sign-in page does; the session cookie. */
-export async function signInCookie(url: string, email: string, password: string): Promise<string> {
+async function signInCookie(url: string, email: string, password: string): Promise<string> {
   const csrf = await request(`${url}/api/auth/csrf`);
   const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
   const body = new URLSearchParams({ csrfToken, email, password, json: 'true', callbackUrl: url }).toString();

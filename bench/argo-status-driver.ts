@@ -192,7 +192,7 @@ export class ArgoStatusDriver {
     // node (their arrays and objects are replaced on change, never edited, so one level is enough).
     const nodesCopy: Record<string, ArgoNode> = {};
     for (const n of nodes) nodesCopy[n.id] = { ...n };
-    this.store.update(WF, { ...cur, metadata: { ...cur.metadata, labels }, status: { ...status, nodes: nodesCopy } } as KObject);
+    this.store.update(WF, { ...cur, metadata: { ...cur.metadata, labels }, status: { ...status, nodes: nodesCopy } });
     run.dirty = false;
     this.writes++;
   }

@@ -69,12 +69,12 @@ async function insertJobs(db: Db, teamId: string, owners: string[], n: number, s
 
 async function latency(ctx: Ctx, teamId: string) {
   const receiver = await startReceiver();
-  const owners = await makeUsers(ctx.db as Db, teamId, 40, 'lat');
+  const owners = await makeUsers(ctx.db, teamId, 40, 'lat');
   // One webhook per owner: each delivery is the first of its target, so no digest window delays it.
   for (const o of owners) {
     await createWebhook({ ctx: { ...ctx, actor: { ...SYSTEM_ACTOR, id: o.id, email: o.email, role: 'researcher' } }, input: { name: 'bench', url: `${receiver.url}/${o.id}`, format: 'json', events: ['job.failed'] } });
   }
-  const ids = await insertJobs(ctx.db as Db, teamId, owners.map((o) => o.id), owners.length, 'running');
+  const ids = await insertJobs(ctx.db, teamId, owners.map((o) => o.id), owners.length, 'running');
   const stop = notificationsLoop(ctx);
   const changedAt = new Map<number, number>();
   for (const id of ids) {

@@ -35,7 +35,7 @@ function readExampleTemplates(dir: string): Template[] {
   return templates;
 }
 
-export function buildMiBWorkflow(templates: Template[], job: RawWorkflowJob): { workflow: Workflow; bytes: number } {
+function buildMiBWorkflow(templates: Template[], job: RawWorkflowJob): { workflow: Workflow; bytes: number } {
   // Only templates the policy passes: the bench times a workflow that is admitted, the common case.
   const passing = templates.filter(
     (t) =>

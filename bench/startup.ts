@@ -103,7 +103,7 @@ async function simUnderLoad(dataDir: string, persist: boolean) {
   };
 }
 
-export async function benchSimPersistence() {
+async function benchSimPersistence() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-sim-'));
   try {
     const rows = [await simUnderLoad(fs.mkdtempSync(path.join(dataDir, 'off-')), false), await simUnderLoad(dataDir, true)];

@@ -48,7 +48,7 @@ export function startWorker(url: string, kubeconfig: string, flags: Array<'--sch
     stdio: ['ignore', 'pipe', 'inherit'],
     env: childEnv({ LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'error', ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}) }),
   });
-  createInterface({ input: child.stdout! }).on('line', (l) => {
+  createInterface({ input: child.stdout }).on('line', (l) => {
     try {
       onLine(JSON.parse(l) as Report);
     } catch {

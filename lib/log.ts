@@ -25,7 +25,7 @@ const PG_FIELDS = ['code', 'severity', 'routine', 'constraint_name', 'table_name
 // Fields that carry values: PostgreSQL's detail/where/hint, the driver's query parameters.
 const DROPPED = new Set(['detail', 'where', 'hint', 'internal_query', 'parameters', 'params', 'args', 'types', 'query', 'stack', 'message', 'cause']);
 
-export function scrubText(text: string): string {
+function scrubText(text: string): string {
   return SECRET_TEXT.reduce((t, pattern) => t.replace(pattern, REDACTED), text);
 }
 
@@ -49,7 +49,7 @@ function errorMessage(err: Error & { query?: unknown; params?: unknown }): strin
 }
 
 /** An error as logged: type, message, stack, SQLSTATE fields and cause chain, without values. */
-export function serializeError(err: unknown, depth = 0): unknown {
+function serializeError(err: unknown, depth = 0): unknown {
   if (!(err instanceof Error)) return scrubValue(err, depth);
   const e = err as Error & Record<string, unknown>;
   const message = errorMessage(e);
@@ -68,7 +68,7 @@ export function serializeError(err: unknown, depth = 0): unknown {
 const REDACT_PATHS = ['password', 'passwordHash', 'token', 'tokenHash', 'secret', 'authorization', 'cookie', 'parameters', 'params']
   .flatMap((k) => [k, `*.${k}`]);
 
-export function loggerOptions(level: pino.LevelWithSilent): pino.LoggerOptions {
+function loggerOptions(level: pino.LevelWithSilent): pino.LoggerOptions {
   return {
     level,
     base: undefined,

@@ -17,7 +17,7 @@ interface Totals {
   skipped: number;
 }
 const totals: Totals = { passed: 0, failed: 0, skipped: 0 };
-let failedSteps: string[] = [];
+const failedSteps: string[] = [];
 
 function run(step: string, cmd: string, args: string[]) {
   console.log(`\n=== ${step}: ${[path.basename(cmd), ...args].join(' ')}`);

@@ -52,8 +52,8 @@ interface Child {
 function launch(args: string[], env: NodeJS.ProcessEnv): Child {
   const proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const out: string[] = [];
-  proc.stdout!.on('data', (c: Buffer) => out.push(c.toString('utf8')));
-  proc.stderr!.on('data', (c: Buffer) => out.push(c.toString('utf8')));
+  proc.stdout.on('data', (c: Buffer) => out.push(c.toString('utf8')));
+  proc.stderr.on('data', (c: Buffer) => out.push(c.toString('utf8')));
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   return { proc, out, exited };
 }

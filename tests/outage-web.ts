@@ -13,7 +13,7 @@ import { serveRoute, type RouteHandler } from '@/lib/http/node-adapter';
 import { logger } from '@/lib/log';
 
 const ROUTES: Array<{ method: string; pattern: RegExp; handler: RouteHandler }> = [
-  { method: 'GET', pattern: /^\/api\/readyz$/, handler: readyz as RouteHandler },
+  { method: 'GET', pattern: /^\/api\/readyz$/, handler: readyz },
   { method: 'GET', pattern: /^\/api\/me$/, handler: me },
   { method: 'POST', pattern: /^\/api\/jobs$/, handler: submitJob },
   { method: 'GET', pattern: /^\/api\/jobs\/(?<id>[^/]+)$/, handler: getJob },

@@ -1,7 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, inject } from 'vitest';
 import { createDb } from '@/lib/db/client';
 import { logger } from '@/lib/log';
-import { inject } from 'vitest';
 import { startLoops, type LoopSpec } from './loop';
 
 describe('worker loops against PostgreSQL', () => {

@@ -10,7 +10,7 @@ import { loopRunFinished, loopRunStarted, trackLoop } from '@/lib/metrics/loops'
 import { recordLoopRun } from '@/lib/server/worker/record-loop-run';
 import { sleepUnlessAborted } from '@/lib/sleep';
 
-export interface LoopContext {
+interface LoopContext {
   db: Db;
   log: Logger;
   signal: AbortSignal;

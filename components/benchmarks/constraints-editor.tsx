@@ -22,7 +22,7 @@ const toDrafts = (cs: MetricConstraint[]): Draft[] =>
 function toConstraints(drafts: Draft[]): MetricConstraint[] {
   return drafts.flatMap((d) => {
     const v = Number(d.value);
-    return d.value.trim() === '' || !Number.isFinite(v) ? [] : [{ metric: d.metric, [d.bound]: v } as MetricConstraint];
+    return d.value.trim() === '' || !Number.isFinite(v) ? [] : [{ metric: d.metric, [d.bound]: v }];
   });
 }
 

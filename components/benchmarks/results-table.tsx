@@ -24,7 +24,7 @@ export function ResultsTable({ results, columns, ranking }: { results: ResultRow
   const heads: { key: SortKey; label: string }[] = [
     { key: 'rank', label: 'Rank' },
     { key: 'label', label: 'Configuration' },
-    ...columns.map((k) => ({ key: k as SortKey, label: metricHeading(k) })),
+    ...columns.map((k) => ({ key: k, label: metricHeading(k) })),
   ];
 
   return (

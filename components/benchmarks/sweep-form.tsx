@@ -42,7 +42,7 @@ function toggle(def: SweepDefinition, key: ListKey, value: string | number, on: 
   const current = def[key] as (string | number)[];
   const options = GROUPS.find((g) => g.key === key)!.options.map((o) => o.value);
   const next = on ? options.filter((v) => v === value || current.includes(v)) : current.filter((v) => v !== value);
-  return { ...def, [key]: next } as SweepDefinition;
+  return { ...def, [key]: next };
 }
 
 export function SweepForm() {

@@ -6,7 +6,7 @@ import type { GraphNode } from '@/lib/domain/workflow/graph-model';
 import { describeNodeKind, formatNodeDuration, paginate } from './format';
 import { PhaseBadge } from './phase-badge';
 
-export const LIST_PAGE_SIZE = 100;
+const LIST_PAGE_SIZE = 100;
 
 export function NodeList({ nodes, onSelect, selectedId }: { nodes: GraphNode[]; onSelect?: (nodeId: string) => void; selectedId?: string | null }) {
   const [page, setPage] = useState(0);

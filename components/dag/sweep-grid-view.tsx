@@ -7,7 +7,7 @@ import { paginate } from './format';
 import { phaseMeta } from './phase-styles';
 
 /** Past this many table cells (axes with a value per configuration), cells are listed a page at a time. */
-export const MAX_TABLE_CELLS = 2_500;
+const MAX_TABLE_CELLS = 2_500;
 const CELL_PAGE_SIZE = 200;
 
 function cellLabel(grid: SweepGrid, cell: SweepCell): string {

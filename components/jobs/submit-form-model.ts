@@ -90,5 +90,5 @@ export function fromPrefill(raw: string | null): Partial<FormState> {
   } else if (spec) {
     out.specText = JSON.stringify(spec, null, 2);
   }
-  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as Partial<FormState>;
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }

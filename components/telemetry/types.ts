@@ -37,7 +37,7 @@ export interface GpuDevice {
   last: { at: string; util: number | null; fbMiB: number | null; powerW: number | null } | null;
 }
 
-export interface IdleGpu {
+interface IdleGpu {
   deviceKey: string;
   node: string;
   pool: string | null;
@@ -57,7 +57,7 @@ export interface IdleGpus {
   gpus: IdleGpu[];
 }
 
-export interface UsageRow {
+interface UsageRow {
   periodStart: string;
   team: string;
   user: string | null;

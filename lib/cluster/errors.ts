@@ -20,8 +20,8 @@ export class ClusterError extends Error {
 }
 
 export const isNotFound = (e: unknown) => e instanceof ClusterError && e.kind === 'NotFound';
-export const isConflict = (e: unknown) => e instanceof ClusterError && e.kind === 'Conflict';
-export const isGone = (e: unknown) => e instanceof ClusterError && e.kind === 'Gone';
+const isConflict = (e: unknown) => e instanceof ClusterError && e.kind === 'Conflict';
+const isGone = (e: unknown) => e instanceof ClusterError && e.kind === 'Gone';
 
 export function kindForStatus(code: number): ClusterErrorKind {
   if (code === 404) return 'NotFound';
@@ -44,7 +44,7 @@ function parseBody(body: unknown): StatusBody | undefined {
       return { message: body };
     }
   }
-  return typeof body === 'object' ? (body as StatusBody) : undefined;
+  return typeof body === 'object' ? (body) : undefined;
 }
 
 /** Maps anything thrown by client-node (or fetch) to a ClusterError; ClusterErrors pass through. */

@@ -19,7 +19,7 @@ export type ClusterClient = {
 
 let current: ClusterClient | undefined;
 
-export function loadKubeConfig(opts: { kubeconfigPath?: string } = {}): { kc: KubeConfig; source: string } {
+function loadKubeConfig(opts: { kubeconfigPath?: string } = {}): { kc: KubeConfig; source: string } {
   const kc = new KubeConfig();
   const e = env();
   const explicit = opts.kubeconfigPath ?? e.KUBECONFIG?.split(path.delimiter).find(Boolean);

@@ -7,7 +7,7 @@ import { call } from './errors';
 import { cluster } from './kube';
 import { listPods } from './pods';
 
-export const DCGM_EXPORTER_SELECTOR = 'app=nvidia-dcgm-exporter';
+const DCGM_EXPORTER_SELECTOR = 'app=nvidia-dcgm-exporter';
 
 export type DcgmExporter = { namespace: string; name: string; nodeName: string; port: number };
 

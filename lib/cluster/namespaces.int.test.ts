@@ -22,7 +22,7 @@ const sim = useSimCluster({ seed: 5, speed: 1000 });
 async function applyTeam(slug: string, gpus: number): Promise<Record<string, string>> {
   const plan = buildTeamNamespace({ slug, podSecurity: 'baseline', quotas: [{ gpuKind: 'a100-80gb-shared', guaranteed: gpus, borrowingLimit: 0 }] });
   const outcomes: Record<string, string> = {};
-  for (const o of plan.objects) outcomes[o.kind] = await applyObject(o as unknown as ClusterObject, { labelsOnly: o.kind === 'Namespace' });
+  for (const o of plan.objects) outcomes[o.kind] = await applyObject(o, { labelsOnly: o.kind === 'Namespace' });
   return outcomes;
 }
 
@@ -89,23 +89,23 @@ describe('team namespaces on the simulated cluster', () => {
   it('refuses a pod over the namespace ResourceQuota with the quota admission plugin’s message, and keeps status.used', async () => {
     await applyTeam('ns-quota', 3);
     const core = cluster().core;
-    await core.createNamespacedPod({ namespace: 'gantry-ns-quota', body: gpuPod('fits', 'gantry-ns-quota', 2) as never });
+    await core.createNamespacedPod({ namespace: 'gantry-ns-quota', body: gpuPod('fits', 'gantry-ns-quota', 2) });
     const quota = () => findObject({ apiVersion: 'v1', kind: 'ResourceQuota', name: RESOURCE_QUOTA_NAME, namespace: 'gantry-ns-quota' });
     expect((await quota())?.status).toMatchObject({ used: { 'requests.nvidia.com/gpu': '2' } });
 
-    const over = await refusal(core.createNamespacedPod({ namespace: 'gantry-ns-quota', body: gpuPod('over', 'gantry-ns-quota', 2) as never }));
+    const over = await refusal(core.createNamespacedPod({ namespace: 'gantry-ns-quota', body: gpuPod('over', 'gantry-ns-quota', 2) }));
     expect(over).toMatchObject({ status: 403, reason: 'Forbidden' });
     expect(over.message).toBe(
       'pods "over" is forbidden: exceeded quota: gantry-gpus, requested: requests.nvidia.com/gpu=2, used: requests.nvidia.com/gpu=2, limited: requests.nvidia.com/gpu=3',
     );
     // ServiceAccount admission: only existing ServiceAccounts run pods
-    const noSa = await refusal(core.createNamespacedPod({ namespace: 'gantry-ns-quota', body: gpuPod('stranger', 'gantry-ns-quota', 0, 'builder') as never }));
+    const noSa = await refusal(core.createNamespacedPod({ namespace: 'gantry-ns-quota', body: gpuPod('stranger', 'gantry-ns-quota', 0, 'builder') }));
     expect(noSa.message).toBe('pods "stranger" is forbidden: error looking up service account gantry-ns-quota/builder: serviceaccount "builder" not found');
 
     // a finished pod no longer counts
     await core.deleteNamespacedPod({ name: 'fits', namespace: 'gantry-ns-quota' });
     expect((await quota())?.status).toMatchObject({ used: { 'requests.nvidia.com/gpu': '0' } });
-    await core.createNamespacedPod({ namespace: 'gantry-ns-quota', body: gpuPod('over', 'gantry-ns-quota', 2) as never });
+    await core.createNamespacedPod({ namespace: 'gantry-ns-quota', body: gpuPod('over', 'gantry-ns-quota', 2) });
   });
 
   it('keeps a step whose pod the quota refuses Pending with the refusal, as Argo does, and runs it once the quota allows', async () => {
@@ -152,6 +152,6 @@ describe.skipIf(!kubectl)(`kubectl and the ResourceQuota${kubectl ? '' : ' - NOT
     const all = await k('get', 'namespaces', '-l', 'gantry.dev/team', '-o', 'name');
     expect(all.stdout).toContain('namespace/gantry-ns-kubectl');
     const missing = await k('-n', 'gantry-nowhere', 'create', 'secret', 'generic', 'x', '--from-literal=a=b').catch((e: { stderr: string }) => e);
-    expect((missing as { stderr: string }).stderr.trim()).toBe('error: failed to create secret namespaces "gantry-nowhere" not found');
+    expect((missing).stderr.trim()).toBe('error: failed to create secret namespaces "gantry-nowhere" not found');
   });
 });

@@ -4,7 +4,7 @@ import type { V1Node } from '@kubernetes/client-node';
 import { call } from './errors';
 import { cluster } from './kube';
 
-export type { V1Node as ClusterNode };
+;
 
 export async function listNodes(opts: { labelSelector?: string } = {}): Promise<V1Node[]> {
   const list = await call(() => cluster().core.listNode({ labelSelector: opts.labelSelector }));

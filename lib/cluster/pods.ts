@@ -6,7 +6,7 @@ import { Log, type V1Pod } from '@kubernetes/client-node';
 import { call, ClusterError, toClusterError } from './errors';
 import { cluster } from './kube';
 
-export type { V1Pod as ClusterPod };
+;
 
 /** Pods across all namespaces, or in one, filtered by label/field selectors. */
 export async function listPods(labelSelector?: string, opts: { namespace?: string; fieldSelector?: string } = {}): Promise<V1Pod[]> {

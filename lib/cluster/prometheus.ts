@@ -4,7 +4,7 @@
 // exported_pod/exported_namespace when Prometheus' own target labels took those names.
 import { ClusterError, kindForStatus } from './errors';
 
-export const DCGM_FEDERATE_MATCH = '{__name__=~"DCGM_FI_.*"}';
+const DCGM_FEDERATE_MATCH = '{__name__=~"DCGM_FI_.*"}';
 
 export async function federateDcgm(prometheusUrl: string, opts: { timeoutMs?: number } = {}): Promise<string> {
   const url = new URL('federate', prometheusUrl.endsWith('/') ? prometheusUrl : `${prometheusUrl}/`);

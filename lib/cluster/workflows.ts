@@ -13,9 +13,9 @@ const VERSION = 'v1alpha1';
 const PLURAL = 'workflows';
 
 /** One entry of status.nodes: Argo's NodeStatus, typed once in the domain. */
-export type WorkflowNodeStatus = NodeStatus;
+type WorkflowNodeStatus = NodeStatus;
 
-export type WorkflowStatus = {
+type WorkflowStatus = {
   phase?: string;
   startedAt?: string | null;
   finishedAt?: string | null;

@@ -136,7 +136,7 @@ export function noteDatabaseReachable(): void {
 }
 
 /** How often a process waiting for the database asks whether it is back. */
-export const DATABASE_PROBE_INTERVAL_MS = 1_000;
+const DATABASE_PROBE_INTERVAL_MS = 1_000;
 
 type Probe = () => Promise<unknown>;
 interface Series {

@@ -1,7 +1,7 @@
 // Identity-provider groups to Gantry teams and role (OIDC_GROUP_MAP). Pure: lib/env.ts parses the
 // setting with parseGroupMap, and the sign-in verb resolves a user's groups with resolveGroupAccess.
 
-export const GANTRY_ROLES = ['viewer', 'researcher', 'admin'] as const;
+const GANTRY_ROLES = ['viewer', 'researcher', 'admin'] as const;
 export type GantryRole = (typeof GANTRY_ROLES)[number];
 
 /** One `group=team:role` entry; team '*' grants the role without a team (admin-only mappings). */

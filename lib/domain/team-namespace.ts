@@ -9,16 +9,16 @@ import { LABEL_MANAGED_TEAM, TEAM_SERVICE_ACCOUNT, teamNamespace, type PodSecuri
 export const RESOURCE_QUOTA_NAME = 'gantry-gpus';
 export const LIMIT_RANGE_NAME = 'gantry-defaults';
 export const NETWORK_POLICY_NAME = 'gantry-deny-ingress';
-export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
-export const POD_SECURITY_ENFORCE = 'pod-security.kubernetes.io/enforce';
-export const POD_SECURITY_ENFORCE_VERSION = 'pod-security.kubernetes.io/enforce-version';
+const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+const POD_SECURITY_ENFORCE = 'pod-security.kubernetes.io/enforce';
+const POD_SECURITY_ENFORCE_VERSION = 'pod-security.kubernetes.io/enforce-version';
 
 /**
  * Requests a container gets when it names none: enough for the scheduler to count it, small
  * enough never to block a step. No default limits: a limit the job did not ask for would
  * OOM-kill a training process the node could have fed.
  */
-export const DEFAULT_CONTAINER_REQUESTS = { cpu: '100m', memory: '128Mi' } as const;
+const DEFAULT_CONTAINER_REQUESTS = { cpu: '100m', memory: '128Mi' } as const;
 
 export interface TeamQuotaLine {
   gpuKind: string;

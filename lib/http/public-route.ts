@@ -13,7 +13,7 @@ import { assertSafeQuery, readBody } from './route';
 import { apiHeaderRecord, withApiSecurityHeaders } from './security-headers';
 
 /** Who acts in a public request: nobody signed in. Verbs authorise by the token they are given. */
-export const ANONYMOUS_ACTOR: Actor = { id: '00000000-0000-0000-0000-000000000000', email: 'anonymous', name: 'anonymous', role: 'viewer', via: 'system' };
+const ANONYMOUS_ACTOR: Actor = { id: '00000000-0000-0000-0000-000000000000', email: 'anonymous', name: 'anonymous', role: 'viewer', via: 'system' };
 
 export function publicCtx(requestId?: string): Ctx {
   return { db: getDb(), actor: ANONYMOUS_ACTOR, log: logger(), requestId };

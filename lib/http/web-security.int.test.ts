@@ -17,7 +17,7 @@ import { POST as tokenRoute } from '@/app/api/tokens/route';
 import { jobEvents, jobs, apiTokens } from '@/lib/db/schema';
 import { env } from '@/lib/env';
 import { logger } from '@/lib/log';
-import { AppError } from '@/lib/server/errors';
+import type { AppError } from '@/lib/server/errors';
 import { submitJob } from '@/lib/server/jobs/submit-job';
 import { createToken } from '@/lib/server/tokens/create-token';
 import { testDb } from '@/tests/db';
@@ -237,7 +237,7 @@ describe('the per-user cap on queued jobs', () => {
     const answers = await Promise.allSettled(
       Array.from({ length: 7 }, () => submitJob({ ctx: { ...ctx, actor: user }, input: job({ team: team.slug }) }, deps)),
     );
-    const refused = answers.filter((a) => a.status === 'rejected').map((a) => (a as PromiseRejectedResult).reason);
+    const refused = answers.filter((a) => a.status === 'rejected').map((a) => (a).reason);
     expect(answers.filter((a) => a.status === 'fulfilled')).toHaveLength(4);
     expect(refused).toHaveLength(3);
     for (const e of refused) expect(e).toMatchObject({ code: 'TOO_MANY_REQUESTS' } satisfies Partial<AppError>);

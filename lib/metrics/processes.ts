@@ -8,7 +8,7 @@ import { readMetricsGauges, type MetricsGauges } from '@/lib/server/health/read-
 import { collectProcessMetrics, metrics, type DatabaseReading } from './registry';
 
 /** A scrape within this long of the last reading reuses it (Prometheus scrapes every 15-30 s). */
-export const CACHE_MS = 5_000;
+const CACHE_MS = 5_000;
 
 function reading(connections: DatabaseReading['connections']): DatabaseReading {
   const state = databaseState();

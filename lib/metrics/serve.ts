@@ -64,7 +64,7 @@ export async function answerMetrics(input: { method: string | undefined; access:
   return { status: 200, headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' }, body: await registry.metrics() };
 }
 
-export function writeAnswer(res: ServerResponse, method: string | undefined, answer: MetricsAnswer): void {
+function writeAnswer(res: ServerResponse, method: string | undefined, answer: MetricsAnswer): void {
   res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
   res.end(method === 'HEAD' ? undefined : answer.body);
 }

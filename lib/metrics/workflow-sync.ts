@@ -26,7 +26,7 @@ function state(): SyncState {
 }
 
 /** null while this process follows no Workflows (another replica holds the follower's lock). */
-export function workflowSyncLagSeconds(s: SyncState, now: number): number | null {
+function workflowSyncLagSeconds(s: SyncState, now: number): number | null {
   if (!s.follower) return null;
   if (s.follower.caughtUp()) s.syncedAt = now;
   return Math.max(0, (now - s.syncedAt) / 1000);

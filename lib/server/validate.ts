@@ -9,7 +9,7 @@ export function toFieldErrors(error: z.ZodError): FieldError[] {
   }));
 }
 
-export function formatPath(path: PropertyKey[]): string {
+function formatPath(path: PropertyKey[]): string {
   return path.reduce<string>((acc, part) => {
     if (typeof part === 'number') return `${acc}[${part}]`;
     return acc ? `${acc}.${String(part)}` : String(part);

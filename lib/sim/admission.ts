@@ -12,8 +12,8 @@ import { ApiError } from './api';
 import { parseQuantity } from './placement';
 import type { KObject, Store } from './store';
 
-export const SERVICE_ACCOUNTS = 'serviceaccounts';
-export const RESOURCE_QUOTAS = 'resourcequotas';
+const SERVICE_ACCOUNTS = 'serviceaccounts';
+const RESOURCE_QUOTAS = 'resourcequotas';
 const PODS = 'pods';
 const NAMESPACES = 'namespaces';
 
@@ -22,7 +22,7 @@ type PodSpec = { serviceAccountName?: string; containers?: Container[]; initCont
 type QuotaSpec = { hard?: Record<string, string | number> };
 
 /** A pod's requests per resource, as the API server defaults them (requests default to limits). */
-export function podRequests(pod: KObject): Map<string, number> {
+function podRequests(pod: KObject): Map<string, number> {
   const spec = (pod.spec ?? {}) as PodSpec;
   const sum = new Map<string, number>();
   for (const c of spec.containers ?? []) {
@@ -45,7 +45,7 @@ function usageOf(key: string, requests: Map<string, number>): number {
 }
 
 /** Quantities as resource.Quantity.String() prints the ones Gantry meets: whole numbers, else milli-units. */
-export function formatQuantity(v: number): string {
+function formatQuantity(v: number): string {
   return Number.isInteger(v) ? String(v) : `${Math.round(v * 1000)}m`;
 }
 

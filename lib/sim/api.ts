@@ -38,7 +38,7 @@ export const RESOURCES: ResourceDef[] = [
 ];
 
 export const apiVersionOf = (r: ResourceDef) => (r.group ? `${r.group}/${r.version}` : r.version);
-export const groupResource = (r: ResourceDef) => (r.group ? `${r.resource}.${r.group}` : r.resource);
+const groupResource = (r: ResourceDef) => (r.group ? `${r.resource}.${r.group}` : r.resource);
 
 export function resourceList(group: string, version: string): object {
   const resources = RESOURCES.filter((r) => r.group === group && r.version === version).flatMap((r) => [
@@ -60,7 +60,7 @@ export function apiGroup(group: string): object {
 
 export function apiGroupList(): object {
   const groups = [...new Set(RESOURCES.map((r) => r.group).filter(Boolean))];
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map((g) => ({ ...(apiGroup(g) as object), kind: undefined, apiVersion: undefined })) };
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map((g) => ({ ...(apiGroup(g)), kind: undefined, apiVersion: undefined })) };
 }
 
 export type Cause = { reason: string; message: string; field: string };
@@ -139,7 +139,7 @@ export function validate(r: ResourceDef, obj: KObject): Cause[] {
 }
 
 /** kubectl-style age: 45s, 3m20s, 12m, 5h7m, 2d3h, 41d (apimachinery `duration.HumanDuration`). */
-export function humanDuration(ms: number): string {
+function humanDuration(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   if (s < 120) return `${s}s`;
   const m = Math.floor(s / 60);

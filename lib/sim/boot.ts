@@ -4,7 +4,7 @@
 import YAML from 'yaml';
 import type { KObject, Store } from './store';
 
-export const NAMESPACES = ['default', 'kube-system', 'argo', 'gantry-jobs', 'gpu-operator'];
+const NAMESPACES = ['default', 'kube-system', 'argo', 'gantry-jobs', 'gpu-operator'];
 export const DCGM_NS = 'gpu-operator';
 export const DCGM_PORT = 9400;
 const NODES = 'nodes';

@@ -11,15 +11,15 @@ import path from 'node:path';
 import type { ControllerState } from './argo/controller';
 import type { KObject, StoreState } from './store';
 
-export const STATE_FORMAT = 'gantry-sim-state';
-export const STATE_VERSION = 1;
+const STATE_FORMAT = 'gantry-sim-state';
+const STATE_VERSION = 1;
 /**
  * After a crash (no clean stop) the counters jump by this much: versions and uids handed out after
  * the last snapshot were lost with it, and clients may hold them. With the jump every such version
  * is older than the first one served after the restart, so a watch from it gets 410 Gone and its
  * client relists instead of missing events; no new object can reuse a lost object's uid.
  */
-export const CRASH_COUNTER_GAP = 1_000_000;
+const CRASH_COUNTER_GAP = 1_000_000;
 
 export type SimState = { savedAt: string; clean: boolean; store: StoreState; controller: ControllerState };
 export type SimStateFile = { dir: string; file: string };
@@ -105,7 +105,7 @@ function fsyncDir(dir: string): void {
 }
 
 /** Writes chunks to `<file>.tmp`, fsyncs, renames over `file`. Returns the bytes written. */
-export async function writeState(target: SimStateFile, chunks: Iterable<string>): Promise<number> {
+async function writeState(target: SimStateFile, chunks: Iterable<string>): Promise<number> {
   fs.mkdirSync(target.dir, { recursive: true, mode: 0o700 });
   const tmp = `${target.file}.tmp`;
   const fh = await fs.promises.open(tmp, 'w', 0o600);
@@ -122,7 +122,7 @@ export async function writeState(target: SimStateFile, chunks: Iterable<string>)
 }
 
 /** The same, blocking: for the last snapshot at stop, when the event loop is about to end. */
-export function writeStateSync(target: SimStateFile, chunks: Iterable<string>): number {
+function writeStateSync(target: SimStateFile, chunks: Iterable<string>): number {
   fs.mkdirSync(target.dir, { recursive: true, mode: 0o700 });
   const tmp = `${target.file}.tmp`;
   const fd = fs.openSync(tmp, 'w', 0o600);

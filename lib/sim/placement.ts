@@ -5,7 +5,7 @@
 import type { GpuSlot, SimNode, Taint } from './pools';
 
 export type Toleration = { key?: string; operator?: 'Exists' | 'Equal'; value?: string; effect?: string };
-export type NodeSelectorRequirement = { key: string; operator: string; values?: string[] };
+type NodeSelectorRequirement = { key: string; operator: string; values?: string[] };
 export type PodDemand = {
   key: string;
   requests: Record<string, number>; // cpu in cores, memory in bytes, extended resources in units
@@ -31,7 +31,7 @@ export function parseQuantity(q: string | number | undefined): number {
   return m[2] in mult ? n * mult[m[2]] : NaN;
 }
 
-export function tolerates(tolerations: Toleration[] | undefined, taint: Taint): boolean {
+function tolerates(tolerations: Toleration[] | undefined, taint: Taint): boolean {
   return (tolerations ?? []).some((t) => {
     if (t.effect && t.effect !== taint.effect) return false;
     if ((t.operator ?? 'Equal') === 'Exists') return !t.key || t.key === taint.key;

@@ -7,7 +7,7 @@ import type { KObject } from './store';
 
 export type Taint = { key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' };
 
-export type GpuModel = {
+type GpuModel = {
   product: string; // nvidia.com/gpu.product (before any -SHARED suffix)
   modelName: string; // dcgm-exporter modelName label
   memoryMiB: number;
@@ -20,7 +20,7 @@ export type GpuModel = {
   memClockMHz: number;
 };
 
-export type GpuSharing =
+type GpuSharing =
   | { strategy: 'none' }
   | { strategy: 'time-slicing'; replicas: number }
   /** MIG "mixed": every GPU is cut into the same instances, profile -> count per GPU. */
@@ -38,7 +38,7 @@ export type PoolSpec = {
   gpu?: { model: GpuModel; count: number; sharing: GpuSharing; machine: string };
 };
 
-export const GPU_MODELS = {
+const GPU_MODELS = {
   T4: {
     product: 'Tesla-T4', modelName: 'Tesla T4', memoryMiB: 15360, family: 'turing', computeMajor: 7, computeMinor: 5,
     idlePowerW: 9, maxPowerW: 70, maxSmClockMHz: 1590, memClockMHz: 5000,
@@ -87,12 +87,12 @@ export const POOLS: PoolSpec[] = [
   },
 ];
 
-export const nodeName = (pool: PoolSpec, i: number) => `${pool.name}-node-${i}`;
+const nodeName = (pool: PoolSpec, i: number) => `${pool.name}-node-${i}`;
 
 /** One schedulable GPU resource unit: a time-slice replica, a whole GPU or a MIG instance. */
 export type GpuSlot = { resource: string; gpu: number; instanceId?: number; profile?: string };
 
-export type GpuDevice = { index: number; uuid: string; instances: Array<{ id: number; profile: string; memoryMiB: number }> };
+type GpuDevice = { index: number; uuid: string; instances: Array<{ id: number; profile: string; memoryMiB: number }> };
 
 export type SimNode = { name: string; pool: PoolSpec; devices: GpuDevice[]; slots: GpuSlot[]; capacity: Record<string, string> };
 

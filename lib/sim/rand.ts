@@ -24,7 +24,7 @@ export function draw(seed: number, key: string): number {
 }
 
 /** A sequential generator (mulberry32) for places where order is fixed, e.g. building the pools. */
-export function sequence(seed: number): () => number {
+function sequence(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

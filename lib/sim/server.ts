@@ -69,8 +69,8 @@ export type SimCluster = {
   };
 };
 
-export { NAMESPACES } from './boot';
-export { mergePatch } from './api';
+;
+;
 
 type Req = { method: string; url: URL; headers: http.IncomingHttpHeaders; body: string };
 
@@ -394,7 +394,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     if (type === 'application/json-patch+json') {
       if (!Array.isArray(patchBody)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
       try {
-        patched = jsonPatch.applyPatch(current, patchBody as Operation[], true, false).newDocument as KObject;
+        patched = jsonPatch.applyPatch(current, patchBody as Operation[], true, false).newDocument;
       } catch (e) {
         const err = e as { name?: string; message: string };
         // a failed "test" operation or a missing path is unprocessable, as in the API server

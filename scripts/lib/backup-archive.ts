@@ -12,14 +12,14 @@ import { migrateDatabase } from '@/lib/db/migrate';
 import { baseBackup, embeddedPostgresMajor, ownForPostgres, packFolder, runningPostmaster, unpackArchive } from './backup-pg';
 
 /** The database Gantry keeps its data in on the embedded server (scripts/gantry.ts). */
-export const DATABASE = 'gantry';
+const DATABASE = 'gantry';
 const FORMAT = 'gantry-embedded-postgres-base-backup';
 const MANIFEST = 'gantry-backup.json';
 
 /** A failure the person running the command can act on: printed as is, without a stack. */
 export class BackupError extends Error {}
 
-export interface Manifest {
+interface Manifest {
   format: typeof FORMAT;
   version: 1;
   createdAt: string;
@@ -31,7 +31,7 @@ export interface Manifest {
 type Log = (msg: string) => void;
 
 /** 20261207T004417Z: sorts by time and needs no quoting in a file name. */
-export function timestamp(now = new Date()): string {
+function timestamp(now = new Date()): string {
   return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 

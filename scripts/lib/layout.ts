@@ -11,7 +11,7 @@ import { needsBuild, needsBundle } from './build-state';
 // so `undefined`, under tsx.
 declare const __GANTRY_ARTIFACT__: boolean | undefined;
 
-export interface ChildCommand {
+interface ChildCommand {
   /** Arguments after `node` (flags, then the entry file). */
   args: string[];
   /** Variables the child needs on top of the launcher's. */

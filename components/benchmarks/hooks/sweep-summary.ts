@@ -1,7 +1,7 @@
 // The sweep preview's computation, shared by the Web Worker that runs it in the browser and tests.
 import { expandSweep, type ExclusionGroup, type SweepDefinition } from '@/lib/domain/benchmarks/matrix';
 
-export interface SweepSummary {
+interface SweepSummary {
   totalCombinations: number;
   valid: number;
   excluded: number;

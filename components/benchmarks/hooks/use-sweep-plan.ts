@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { SweepPlanState } from './sweep-summary';
 
-export type { SweepPlanState, SweepSummary } from './sweep-summary';
+export type { SweepPlanState,  } from './sweep-summary';
 
 type Answer = { key: string; state: SweepPlanState };
 

@@ -9,9 +9,9 @@ export type ComparableResult = Pick<
   'configurationId' | 'attempt' | 'model' | 'engine' | 'quantization' | 'gpuKind' | 'gpuCount' | 'batchSize' | 'metrics'
 >;
 
-export type ChangeStatus = 'regression' | 'improvement' | 'unchanged';
+type ChangeStatus = 'regression' | 'improvement' | 'unchanged';
 
-export interface ComparedPair<R extends ComparableResult = ComparableResult> {
+interface ComparedPair<R extends ComparableResult = ComparableResult> {
   /** configuration id of A's result */
   key: string;
   matchedBy: 'configuration-id' | 'fallback';
@@ -34,7 +34,7 @@ export interface Comparison<R extends ComparableResult = ComparableResult> {
 
 export const DEFAULT_REGRESSION_THRESHOLD = 0.05;
 
-export function fallbackKey(r: ComparableResult): string {
+function fallbackKey(r: ComparableResult): string {
   return [r.model, r.engine, r.quantization, r.gpuKind, r.gpuCount, r.batchSize].map((v) => v ?? '').join('|');
 }
 
@@ -55,7 +55,7 @@ export function relativeChange(a: number, b: number): number {
 }
 
 /** Positive = B is better than A, in the metric's own direction. */
-export function signedImprovement(metric: MetricKey, change: number): number {
+function signedImprovement(metric: MetricKey, change: number): number {
   return METRICS[metric].direction === 'benefit' ? change : -change;
 }
 

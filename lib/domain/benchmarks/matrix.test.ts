@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findModel } from './catalog';
+import { findModel, GPU_CATALOG } from './catalog';
 import { estimateMemory, formatConfigurationId, type BenchmarkConfiguration } from './configuration';
 import { checkConfiguration, DEFAULT_SWEEP, expandSweep, orderByPriority, SweepDefinition } from './matrix';
-import { GPU_CATALOG } from './catalog';
 
 const base: BenchmarkConfiguration = {
   model: 'llama-3.1-8b', engine: 'vllm', quantization: 'fp16', precision: 'fp16', gpuKind: 'a100-80gb',

@@ -49,7 +49,7 @@ export const DEFAULT_SWEEP: SweepDefinition = {
   requestsPerConfiguration: 512,
 };
 
-export type ExclusionCode =
+type ExclusionCode =
   | 'engine-quantization'
   | 'engine-precision'
   | 'gpu-precision'
@@ -101,14 +101,14 @@ export function checkConfiguration(c: BenchmarkConfiguration, model: ModelSpec):
   return out;
 }
 
-export interface PlannedConfiguration extends BenchmarkConfiguration {
+interface PlannedConfiguration extends BenchmarkConfiguration {
   id: string;
   /** 0 = run first */
   priority: number;
   estimatedGpuHours: number;
 }
 
-export interface ExcludedConfiguration {
+interface ExcludedConfiguration {
   id: string;
   configuration: BenchmarkConfiguration;
   reasons: Exclusion[];
@@ -135,7 +135,7 @@ export interface SweepPlan {
 const STARTUP_SECONDS = 90;
 const LOAD_GBPS = 2;
 
-export function estimateGpuHours(c: BenchmarkConfiguration, requests: number): number {
+function estimateGpuHours(c: BenchmarkConfiguration, requests: number): number {
   const model = findModel(c.model)!;
   const perf = estimatePerformance(c);
   const loadSeconds = STARTUP_SECONDS + estimateMemory(c, model, GPU_CATALOG[c.gpuKind]).weightsGb / LOAD_GBPS;

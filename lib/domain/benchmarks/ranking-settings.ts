@@ -8,7 +8,7 @@ import { prepareRanking, scorePreparedRanking, type PreparedRanking, type Recomm
 import { explainRecommendation, findColumnExtremes, type ColumnExtremes } from '../ranking/reasons';
 import { METRIC_KEYS, METRICS, toResultMatrix, type BenchmarkResult, type MetricKey } from './results';
 
-export const MetricKeyName = z.enum(METRIC_KEYS as [MetricKey, ...MetricKey[]]);
+const MetricKeyName = z.enum(METRIC_KEYS as [MetricKey, ...MetricKey[]]);
 
 export const MetricConstraint = z
   .object({
@@ -48,7 +48,7 @@ export const RankingSettings = z
     });
   });
 export type RankingSettings = z.infer<typeof RankingSettings>;
-export type RankingSettingsInput = z.input<typeof RankingSettings>;
+type RankingSettingsInput = z.input<typeof RankingSettings>;
 
 /** Default settings for a dataset: the (up to three) metrics most rows have, in their natural direction. */
 export function suggestRankingSettings(results: readonly Pick<BenchmarkResult, 'metrics'>[]): RankingSettings | null {
@@ -163,7 +163,7 @@ export function formatResultLabel(r: Pick<BenchmarkResult, 'model' | 'engine' | 
  * `?prefill=`. GPU kind ids of published tables (`h100-80gb`) may need the cluster's sharing
  * suffix; the form lets the researcher pick before submitting.
  */
-export function buildDeployPrefill(r: BenchmarkResult): Record<string, unknown> {
+function buildDeployPrefill(r: BenchmarkResult): Record<string, unknown> {
   const id = `${r.configurationId}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 50) || 'config';
   const parameters = Object.fromEntries(
     Object.entries({
@@ -208,7 +208,7 @@ export interface ShareSnapshot {
   recommendations: Recommendation[];
 }
 
-export interface ShareRow {
+interface ShareRow {
   resultId: string;
   configurationId: string;
   attempt: number;

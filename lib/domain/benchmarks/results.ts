@@ -63,7 +63,7 @@ export const BenchmarkResult = z.object({
 });
 export type BenchmarkResult = z.infer<typeof BenchmarkResult>;
 
-export function formatResultKey(r: Pick<BenchmarkResult, 'configurationId' | 'attempt'>): string {
+function formatResultKey(r: Pick<BenchmarkResult, 'configurationId' | 'attempt'>): string {
   return `${r.configurationId}#${r.attempt}`;
 }
 

@@ -66,7 +66,7 @@ function familyOf(address: string): 'ipv4' | 'ipv6' {
 }
 
 /** ::ffff:10.0.0.1 is 10.0.0.1: checked as the IPv4 address it reaches. */
-export function unmapAddress(address: string): string {
+function unmapAddress(address: string): string {
   const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   if (dotted) return dotted[1];
   // WHATWG URL writes [::ffff:169.254.169.254] as [::ffff:a9fe:a9fe]

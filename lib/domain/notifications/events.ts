@@ -29,8 +29,8 @@ export const EVENT_LABELS: Record<EventType, string> = {
 /** What a user gets without choosing (issue 16): failures, preemptions, long successes, idle GPUs, budgets. */
 export const DEFAULT_EVENTS: readonly EventType[] = ['job.failed', 'job.preempted', 'job.succeeded', 'gpu.idle', 'quota.budget'];
 
-export const CHANNELS = ['console', 'email'] as const;
-export type Channel = (typeof CHANNELS)[number];
+const CHANNELS = ['console', 'email'] as const;
+type Channel = (typeof CHANNELS)[number];
 
 export function isEventType(value: string): value is EventType {
   return (EVENT_TYPES as readonly string[]).includes(value);

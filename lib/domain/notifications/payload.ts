@@ -2,7 +2,7 @@
 // body and the e-mail text. One event, or a digest of a burst.
 import { EVENT_LABELS, type EventType } from './events';
 
-export interface JobRef {
+interface JobRef {
   id: number;
   name: string;
   state: string;
@@ -59,7 +59,7 @@ export function headerEvent(events: NotificationEvent[]): string {
 }
 
 /** "12 notifications: 10 Job failed, 2 Job preempted" (counts in order of first appearance). */
-export function digestSummary(events: NotificationEvent[]): string {
+function digestSummary(events: NotificationEvent[]): string {
   const counts = new Map<EventType, number>();
   for (const e of events) counts.set(e.event, (counts.get(e.event) ?? 0) + 1);
   const parts = [...counts].map(([event, n]) => `${n} ${labelOf(event)}`);

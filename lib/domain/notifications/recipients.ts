@@ -42,7 +42,7 @@ export function audienceOf(event: EventType): 'owner' | 'team' {
 }
 
 /** Budget thresholds (percent of a team's weekly GPU-hours) that notify. */
-export const BUDGET_THRESHOLDS = [80, 100] as const;
+const BUDGET_THRESHOLDS = [80, 100] as const;
 
 /** The highest threshold reached, or null below the first: a jump past both tells once, at 100 %. */
 export function budgetThreshold(usedHours: number, weeklyHours: number): number | null {

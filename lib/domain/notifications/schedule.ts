@@ -1,7 +1,7 @@
 // When a delivery goes out: digests that group bursts, and retries with exponential backoff.
 
 /** One message per target per minute at most: the first of a quiet spell goes at once. */
-export const DIGEST_WINDOW_MS = 60_000;
+const DIGEST_WINDOW_MS = 60_000;
 /** A digest holds at most this many events; the rest start the next one. */
 export const DIGEST_MAX_EVENTS = 1_000;
 /** Retries stop this long after the delivery was created; it is then marked failed. */
@@ -45,6 +45,6 @@ export function nextRetryAt(attempts: number, createdAt: Date, now: Date): Date 
 }
 
 /** Whether a receiver's answer counts as delivered (2xx); redirects are not followed, so they fail. */
-export function isDelivered(status: number): boolean {
+function isDelivered(status: number): boolean {
   return status >= 200 && status < 300;
 }

@@ -17,6 +17,6 @@ export function topConfiguration(results: BenchmarkResult[], settings: RankingSe
   const best = scored.order[0];
   if (best === undefined) return null;
   const r = results[prepared.rows[best]];
-  const metrics = Object.fromEntries(settings.criteria.flatMap((k) => (r.metrics[k] === undefined ? [] : [[k, r.metrics[k] as number]])));
+  const metrics = Object.fromEntries(settings.criteria.flatMap((k) => (r.metrics[k] === undefined ? [] : [[k, r.metrics[k]]])));
   return { label: formatResultLabel(r), configurationId: r.configurationId, closeness: Number((scored.closeness[best] ?? 0).toFixed(4)), metrics };
 }

@@ -124,7 +124,7 @@ const ARGO_INSTANCE_LABEL = 'workflows.argoproj.io/controller-instanceid';
 const EXPORTER_LABEL = 'app';
 const EXPORTER_LABEL_VALUE = 'nvidia-dcgm-exporter';
 
-export function isReservedLabel(name: string): boolean {
+function isReservedLabel(name: string): boolean {
   return name.startsWith(RESERVED_LABEL_PREFIX) || name === ARGO_INSTANCE_LABEL;
 }
 

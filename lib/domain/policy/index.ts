@@ -6,8 +6,8 @@ import { Reporter, type PolicyContext, type PolicyViolation } from './context';
 import type { PolicyRule } from './rules';
 import { checkWorkloadObject } from './walk';
 
-export type { PolicyContext, PolicyToleration, PolicyViolation } from './context';
-export { BASELINE_RULES, GANTRY_RULES, POLICY_RULES, PolicyRule, RESTRICTED_RULES, RULE_DESCRIPTIONS } from './rules';
+export type { PolicyContext,  PolicyViolation } from './context';
+export {   POLICY_RULES, PolicyRule,  RULE_DESCRIPTIONS } from './rules';
 
 /** What a job makes: its Workflow and the WorkflowTemplates it refers to (BuildResult's shape). */
 export interface Workloads {
@@ -44,7 +44,7 @@ export function describePolicyContext(
 }
 
 /** One line for a job's failure message or a log: the first violations, by path and rule. */
-export function summarizeViolations(violations: readonly PolicyViolation[], limit = 5): string {
+function summarizeViolations(violations: readonly PolicyViolation[], limit = 5): string {
   const shown = violations.slice(0, limit).map((v) => `${v.path}: ${v.message} [${v.rule}]`);
   const more = violations.length > limit ? `; and ${violations.length - limit} more` : '';
   return `${shown.join('; ')}${more}`;

@@ -12,7 +12,7 @@ import type { PolicyContext, PolicyViolation } from './context';
 export const UNPLACED: Placement = { pool: 'unplaced', nodeSelector: {}, tolerations: [], resourceName: 'nvidia.com/gpu' };
 
 /** `placed`: the job's placement is the admitted one (launch), so the GPU resource name is known too. */
-export function describeJobPolicyContext(job: Job, built: BuildResult, team: TeamPolicy, placed: boolean): PolicyContext {
+function describeJobPolicyContext(job: Job, built: BuildResult, team: TeamPolicy, placed: boolean): PolicyContext {
   return describePolicyContext(team, {
     gantrySecrets: listJobSecrets(job),
     gpu: { count: job.gpu.count, ...(placed ? { resourceName: job.placement.resourceName } : {}) },

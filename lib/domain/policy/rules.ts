@@ -7,7 +7,7 @@ import { z } from 'zod';
  * Pod Security Standards checks, after kubernetes/pod-security-admission policy/check_*.go
  * (latest version of each check). Baseline applies to every team; restricted adds its own.
  */
-export const BASELINE_RULES = [
+const BASELINE_RULES = [
   'pss.hostProcess',
   'pss.hostNamespaces',
   'pss.privileged',
@@ -22,7 +22,7 @@ export const BASELINE_RULES = [
   'pss.sysctls',
 ] as const;
 
-export const RESTRICTED_RULES = [
+const RESTRICTED_RULES = [
   'pss.volumeTypes',
   'pss.privilegeEscalation',
   'pss.runAsNonRoot',
@@ -32,7 +32,7 @@ export const RESTRICTED_RULES = [
 ] as const;
 
 /** Gantry's own rules, on top of Pod Security, at every level. */
-export const GANTRY_RULES = [
+const GANTRY_RULES = [
   'gantry.serviceAccount',
   'gantry.secret',
   'gantry.podSpecPatch',
@@ -85,6 +85,6 @@ export const RULE_DESCRIPTIONS: Record<PolicyRule, string> = {
   'gantry.placeholderKey': 'Argo {{...}} placeholders in keys, which Argo fills in after every check (a key could become nvidia.com/gpu)',
 };
 
-export function isBaselineRule(rule: PolicyRule): boolean {
+function isBaselineRule(rule: PolicyRule): boolean {
   return (BASELINE_RULES as readonly string[]).includes(rule);
 }

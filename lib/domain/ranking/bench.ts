@@ -20,7 +20,7 @@ export interface BenchCase {
 }
 
 /** Benefit/cost columns alternate; half the columns trade off against a shared "size" factor. */
-export function generateBenchMatrix(rows: number, cols: number, seed = 7): { m: FlatMatrix; directions: Direction[] } {
+function generateBenchMatrix(rows: number, cols: number, seed = 7): { m: FlatMatrix; directions: Direction[] } {
   const rand = createRandom(seed);
   const data = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) {
@@ -47,7 +47,7 @@ function measure(fn: () => void, runs: number): { medianMs: number; maxMs: numbe
 }
 
 /** Full ranking (TOPSIS + Pareto fronts + crowding + top-10 reasons) on a fresh matrix. */
-export function benchRankAlternatives(rows: number, cols: number, budgetMs: number, runs = 7): BenchCase {
+function benchRankAlternatives(rows: number, cols: number, budgetMs: number, runs = 7): BenchCase {
   const { m, directions } = generateBenchMatrix(rows, cols);
   const weights = Array.from({ length: cols }, (_, j) => j + 1);
   const t = measure(() => rankMatrix(m, { weights, directions, top: 10 }), runs);
@@ -55,7 +55,7 @@ export function benchRankAlternatives(rows: number, cols: number, budgetMs: numb
 }
 
 /** Weight slider moved: only TOPSIS scoring and the rank sort rerun on the prepared matrix. */
-export function benchRerankAfterWeightChange(rows = 10_000, cols = 4, budgetMs = 100, runs = 15): BenchCase {
+function benchRerankAfterWeightChange(rows = 10_000, cols = 4, budgetMs = 100, runs = 15): BenchCase {
   const { m, directions } = generateBenchMatrix(rows, cols);
   const prepared = prepareRanking(m, { directions, paretoColumns: Array.from({ length: cols }, (_, j) => j) });
   let step = 0;

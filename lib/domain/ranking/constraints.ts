@@ -66,7 +66,7 @@ export function explainViolations(
   return out;
 }
 
-export function formatValue(v: number): string {
+function formatValue(v: number): string {
   if (Number.isInteger(v)) return String(v);
   return Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString();
 }

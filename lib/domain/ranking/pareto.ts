@@ -420,7 +420,7 @@ export function sortPopulation(m: FlatMatrix): number[] {
 }
 
 /** One row of `candidates` that dominates row p, or -1: explains why p is not on an earlier front. */
-export function findDominator(m: FlatMatrix, p: number, candidates: ArrayLike<number>): number {
+function findDominator(m: FlatMatrix, p: number, candidates: ArrayLike<number>): number {
   for (let k = 0; k < candidates.length; k++) {
     if (dominatesRow(m.data, m.cols, candidates[k], p)) return candidates[k];
   }

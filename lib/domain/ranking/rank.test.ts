@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { describeWithReference, readReference } from '@/lib/testing/reference';
 import { toFlatMatrix } from './flat-matrix';
 import { dominates } from './pareto';

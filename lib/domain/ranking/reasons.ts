@@ -27,7 +27,7 @@ export function findColumnExtremes(m: FlatMatrix, rows: ArrayLike<number>, signs
 }
 
 /** How far v is from the best value, as a fraction of the best (or of the range when best is 0). */
-export function measureGap(v: number, best: number, worst: number): number {
+function measureGap(v: number, best: number, worst: number): number {
   const diff = Math.abs(v - best);
   if (diff === 0) return 0;
   const scale = best !== 0 ? Math.abs(best) : Math.abs(worst - best);

@@ -22,7 +22,7 @@ export interface PreparedTopsis {
   readonly colMin: Float64Array;
 }
 
-export function normalizeMatrix(m: FlatMatrix, normalization: Normalization): Float64Array {
+function normalizeMatrix(m: FlatMatrix, normalization: Normalization): Float64Array {
   const { data, rows, cols } = m;
   const out = new Float64Array(data.length);
   for (let j = 0; j < cols; j++) {
@@ -124,7 +124,7 @@ export function computeTopsis(
 }
 
 /** Scores closer than this count as a tie (floating noise, e.g. two mathematically equal 0.5s). */
-export const SCORE_TIE_EPSILON = 1e-12;
+const SCORE_TIE_EPSILON = 1e-12;
 
 /**
  * Competition ranking ("1224") by descending score, 1 = best. Rows where `include` is 0 get 0

@@ -75,7 +75,7 @@ function considerAll(state: PassState, order: QueueOrder, decisions: Decision[])
   return waits;
 }
 
-export function buildPassState(snapshot: Snapshot, options: SchedulerOptions): PassState {
+function buildPassState(snapshot: Snapshot, options: SchedulerOptions): PassState {
   const pools = buildPools(snapshot.nodes);
   const ledger = buildLedger(snapshot, (k) => pools.get(k)?.totalCapacity ?? 0);
   const state: PassState = {
@@ -191,7 +191,7 @@ function considerJob(state: PassState, job: QueuedJob, rank: number, account: Te
     const endsBy = now + job.maxRuntimeSeconds * 1000;
     const beforeHead = !head || endsBy <= head.startAt;
     // Past the head's start, a backfilled job may only use GPUs the head will not need then.
-    const avail = beforeHead ? pool.free : allowance(pool, head!);
+    const avail = beforeHead ? pool.free : allowance(pool, head);
     const alloc = placeJob(avail, n, job.singleNode);
     if (alloc) {
       if (head && !beforeHead) {

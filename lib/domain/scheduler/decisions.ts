@@ -2,7 +2,7 @@
 // shows `message` verbatim, so every message is a sentence a researcher understands.
 import type { NodePlacement, PriorityClass } from './schema';
 
-export const WAIT_REASONS = [
+const WAIT_REASONS = [
   /** The team is at its guarantee plus borrowing limit for this GPU kind. */
   'QUOTA_EXHAUSTED',
   /** Running it would mean borrowing, and the cohort has nothing left to lend. */

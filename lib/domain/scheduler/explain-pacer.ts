@@ -9,7 +9,7 @@
 //   on, it took the two cores from the submissions (p99 of POST /api/jobs at 1,000 a second:
 //   222-286 ms with it, 58 ms without). The burst's jobs are explained once it is over.
 export const EVERY_MS = 5_000;
-export const MAX_SHARE = 0.1;
+const MAX_SHARE = 0.1;
 export const BURST_GROWTH = 200;
 export const MAX_BURST_DEFER_MS = 30_000;
 

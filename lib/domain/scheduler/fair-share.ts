@@ -90,10 +90,10 @@ export function addHeldTo(cell: ShareCell, gpus: number): void {
   if (weighted > cell.team.share) cell.team.share = weighted;
 }
 
-export function addHeld(book: ShareBook, team: string, kind: string, gpus: number): void {
+function addHeld(book: ShareBook, team: string, kind: string, gpus: number): void {
   addHeldTo(shareCell(book, team, kind), gpus);
 }
 
-export function shareOf(book: ShareBook, team: string): number {
+function shareOf(book: ShareBook, team: string): number {
   return book.share.get(team)?.share ?? 0;
 }

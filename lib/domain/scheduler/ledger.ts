@@ -17,7 +17,7 @@ export interface TeamQuota {
 const NO_QUOTA: TeamQuota = { guaranteed: 0, borrowingLimit: 0, weeklyGpuHours: null, usedGpuHoursThisWeek: 0 };
 
 /** Per GPU kind: capacity nobody is guaranteed, and how much of it cohorts use now. */
-export interface KindAccount {
+interface KindAccount {
   /** Capacity of the kind that no team is guaranteed: every cohort may borrow it. */
   spare: number;
   /** How much of `spare` the cohorts use now (sum over cohorts of usage beyond their guarantees). */
@@ -25,7 +25,7 @@ export interface KindAccount {
 }
 
 /** A cohort's holdings and guarantees of one kind. */
-export interface CohortAccount {
+interface CohortAccount {
   name: string;
   /** Dense index among the ledger's cohort accounts (for per-pass arrays). */
   id: number;
@@ -118,7 +118,7 @@ function toTeamQuota(q: Quota): TeamQuota {
   };
 }
 
-export function kindAccount(ledger: Ledger, kind: string): KindAccount {
+function kindAccount(ledger: Ledger, kind: string): KindAccount {
   let k = ledger.kinds.get(kind);
   if (!k) ledger.kinds.set(kind, (k = { spare: 0, overflow: 0 }));
   return k;
@@ -161,11 +161,11 @@ export function accountOf(ledger: Ledger, team: string, kind: string): TeamAccou
   return acc;
 }
 
-export function quotaOf(ledger: Ledger, team: string, kind: string): TeamQuota {
+function quotaOf(ledger: Ledger, team: string, kind: string): TeamQuota {
   return accountOf(ledger, team, kind).quota;
 }
 
-export function cohortOfTeam(ledger: Ledger, team: string): string {
+function cohortOfTeam(ledger: Ledger, team: string): string {
   return ledger.cohortOf.get(team) ?? team;
 }
 
@@ -178,7 +178,7 @@ export function heldFrom(acc: TeamAccount, minRank = 0): number {
   return s;
 }
 
-export function usageOf(ledger: Ledger, team: string, kind: string, minRank = 0): number {
+function usageOf(ledger: Ledger, team: string, kind: string, minRank = 0): number {
   return heldFrom(accountOf(ledger, team, kind), minRank);
 }
 
@@ -192,7 +192,7 @@ export function chargeAccount(acc: TeamAccount, classRank: number, delta: number
   acc.totals.overflow += Math.max(0, c.usage - c.guarantee) - before;
 }
 
-export function chargeUsage(ledger: Ledger, team: string, kind: string, classRank: number, delta: number): void {
+function chargeUsage(ledger: Ledger, team: string, kind: string, classRank: number, delta: number): void {
   chargeAccount(accountOf(ledger, team, kind), classRank, delta);
 }
 
@@ -223,18 +223,18 @@ export function checkAccount(acc: TeamAccount, count: number): QuotaCheck {
   return { ok: true, borrowed: Math.max(0, used + count - q.guaranteed) - Math.max(0, used - q.guaranteed), withinGuarantee: false };
 }
 
-export function checkQuota(ledger: Ledger, team: string, kind: string, count: number): QuotaCheck {
+function checkQuota(ledger: Ledger, team: string, kind: string, count: number): QuotaCheck {
   return checkAccount(accountOf(ledger, team, kind), count);
 }
 
 /** GPUs the team could borrow right now: its cohort's unused guarantees plus unclaimed spare. */
-export function lendableFor(acc: TeamAccount): number {
+function lendableFor(acc: TeamAccount): number {
   const unusedInCohort = Math.max(0, acc.cohort.guarantee - acc.cohort.usage);
   const spareLeft = Math.max(0, acc.totals.spare - acc.totals.overflow);
   return unusedInCohort + spareLeft;
 }
 
-export function lendableTo(ledger: Ledger, team: string, kind: string): number {
+function lendableTo(ledger: Ledger, team: string, kind: string): number {
   return lendableFor(accountOf(ledger, team, kind));
 }
 
@@ -244,10 +244,10 @@ export function budgetLeftOf(acc: TeamAccount): number | null {
   return acc.quota.weeklyGpuHours - acc.budgetUsed;
 }
 
-export function budgetLeft(ledger: Ledger, team: string, kind: string): number | null {
+function budgetLeft(ledger: Ledger, team: string, kind: string): number | null {
   return budgetLeftOf(accountOf(ledger, team, kind));
 }
 
-export function chargeBudget(ledger: Ledger, team: string, kind: string, gpuHours: number): void {
+function chargeBudget(ledger: Ledger, team: string, kind: string, gpuHours: number): void {
   accountOf(ledger, team, kind).budgetUsed += gpuHours;
 }

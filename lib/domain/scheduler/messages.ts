@@ -70,35 +70,35 @@ export function aboveWeeklyBudget(team: string, kind: string, need: number, week
   return `This job needs about ${hours(need)} ${describeKind(kind).name} GPU-hours but team ${team}'s weekly budget is ${hours(weekly)}; it can never start as submitted.`;
 }
 
-export function budgetExhausted(team: string, kind: string, used: number, weekly: number, need: number): string {
+function budgetExhausted(team: string, kind: string, used: number, weekly: number, need: number): string {
   return `Team ${team} has used ${hours(used)} of its ${hours(weekly)} ${describeKind(kind).name} GPU-hours this week and this job needs about ${hours(need)} more; it waits for the weekly budget to reset.`;
 }
 
-export function quotaExhausted(team: string, kind: string, used: number, q: TeamQuota, count: number, eta: number | null): string {
+function quotaExhausted(team: string, kind: string, used: number, q: TeamQuota, count: number, eta: number | null): string {
   return `Team ${team} uses ${used} of its ${q.guaranteed + q.borrowingLimit} ${describeKind(kind).name} limit (${q.guaranteed} guaranteed + ${q.borrowingLimit} borrowable) and this job needs ${count} more; it starts when the team's own jobs finish. ${whenText(eta)}`;
 }
 
-export function cohortExhausted(team: string, cohort: string, kind: string, used: number, q: TeamQuota, lendable: number, count: number, eta: number | null): string {
+function cohortExhausted(team: string, cohort: string, kind: string, used: number, q: TeamQuota, lendable: number, count: number, eta: number | null): string {
   const name = describeKind(kind).name;
   const lend = lendable === 0 ? 'none to lend' : `only ${lendable} to lend`;
   const uses = used >= q.guaranteed ? `uses ${used} of ${q.guaranteed} guaranteed ${name}` : `uses ${used} of ${q.guaranteed} guaranteed ${name}, and this job needs ${count}`;
   return `Team ${team} ${uses} and its cohort ${cohort} has ${lend}. ${whenText(eta)}`;
 }
 
-export function capacity(kind: string, free: number, total: number, count: number, eta: number | null): string {
+function capacity(kind: string, free: number, total: number, count: number, eta: number | null): string {
   return `${free} of ${total} ${describeKind(kind).name} ${describeKind(kind).unit}s are free and this job needs ${count}; it starts when running jobs end. ${whenText(eta)}`;
 }
 
-export function fragmented(kind: string, free: number, maxOnNode: number, count: number, eta: number | null): string {
+function fragmented(kind: string, free: number, maxOnNode: number, count: number, eta: number | null): string {
   return `${free} ${describeKind(kind).name} ${describeKind(kind).unit}s are free in total, but no single node has ${count} free (at most ${maxOnNode}); this job asked for one node. ${whenText(eta)}`;
 }
 
-export function reservedForHead(headId: string, headTeam: string, headPriority: string, higher: boolean, startAt: number, eta: number | null): string {
+function reservedForHead(headId: string, headTeam: string, headPriority: string, higher: boolean, startAt: number, eta: number | null): string {
   const who = higher ? `a ${headPriority}-priority job (${headId}, team ${headTeam})` : `job ${headId} of team ${headTeam}, which is ahead in line`;
   return `The free GPUs are held for ${who} that starts around ${formatInstant(startAt)}; starting this job now would delay it. ${whenText(eta)}`;
 }
 
-export function reclaiming(team: string, kind: string, count: number, fromTeams: string[], deadline: number): string {
+function reclaiming(team: string, kind: string, count: number, fromTeams: string[], deadline: number): string {
   const from = fromTeams.length === 0 ? 'jobs already stopping' : `jobs of team ${fromTeams.join(', ')}`;
   return `Team ${team} is guaranteed these ${formatGpus(count, kind)}; ${from} were asked to give them back and stop by ${formatInstant(deadline)}.`;
 }

@@ -5,8 +5,7 @@
 // a team and GPU kind: class, then first come first served.
 import type { Ledger, TeamAccount } from './ledger';
 import { accountOf, heldFrom } from './ledger';
-import type { ShareBook } from './fair-share';
-import type { ShareCell, TeamShare } from './fair-share';
+import type { ShareBook, ShareCell, TeamShare } from './fair-share';
 import { addHeldTo, shareCell, teamShare } from './fair-share';
 import { MinHeap } from './heap';
 import type { QueuedJob, SchedulerOptions } from './schema';
@@ -113,7 +112,7 @@ export function inLaneOrder(items: Ranked[]): Int32Array {
 }
 
 /** Priority rank after aging: one class up per `agingSeconds` waited, so nothing waits forever. */
-export function effectiveRank(job: QueuedJob, now: number, options: SchedulerOptions): number {
+function effectiveRank(job: QueuedJob, now: number, options: SchedulerOptions): number {
   const base = rankOf(job.priority);
   if (options.agingSeconds === null || options.agingSeconds <= 0) return base;
   const steps = Math.floor(Math.max(0, now - (job.queuedAt ?? job.submittedAt)) / (options.agingSeconds * 1000));

@@ -16,8 +16,8 @@ export type GpuKind = z.infer<typeof GpuKind>;
 const Instant = z.number().int().nonnegative();
 const Count = z.number().int().nonnegative();
 
-export const GpuDemand = z.object({ kind: GpuKind, count: z.number().int().positive() });
-export type GpuDemand = z.infer<typeof GpuDemand>;
+const GpuDemand = z.object({ kind: GpuKind, count: z.number().int().positive() });
+type GpuDemand = z.infer<typeof GpuDemand>;
 
 export const QueuedJob = z.object({
   id: z.string().min(1),
@@ -60,8 +60,8 @@ export const RunningJob = z.object({
 });
 export type RunningJob = z.infer<typeof RunningJob>;
 
-export const NodeGpus = z.object({ capacity: Count, free: Count });
-export type NodeGpus = z.infer<typeof NodeGpus>;
+const NodeGpus = z.object({ capacity: Count, free: Count });
+type NodeGpus = z.infer<typeof NodeGpus>;
 
 export const GpuNode = z.object({
   name: z.string().min(1),
@@ -139,6 +139,6 @@ export function resolveOptions(options: Partial<SchedulerOptions> = {}): Schedul
 export function rankOf(priority: PriorityClass): number {
   return 3 - PRIORITY_CLASSES.indexOf(priority);
 }
-export function priorityOfRank(rank: number): PriorityClass {
+function priorityOfRank(rank: number): PriorityClass {
   return PRIORITY_CLASSES[3 - Math.max(0, Math.min(3, rank))];
 }

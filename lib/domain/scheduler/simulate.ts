@@ -27,7 +27,7 @@ export interface SimConfig {
   maxPasses?: number;
 }
 
-export interface SimJobResult {
+interface SimJobResult {
   submittedAt: number;
   firstAdmittedAt: number | null;
   admittedAt: number | null;

@@ -20,6 +20,6 @@ export class Table<V> {
   }
 }
 
-export function addTo(table: Table<number>, a: string, b: string, delta: number): void {
+function addTo(table: Table<number>, a: string, b: string, delta: number): void {
   table.set(a, b, (table.get(a, b) ?? 0) + delta);
 }

@@ -22,8 +22,8 @@ export const DcgmSample = z.object({
 });
 export type DcgmSample = z.infer<typeof DcgmSample>;
 
-export const PodRef = z.object({ pod: z.string(), namespace: z.string(), container: z.string().nullable() });
-export type PodRef = z.infer<typeof PodRef>;
+const PodRef = z.object({ pod: z.string(), namespace: z.string(), container: z.string().nullable() });
+type PodRef = z.infer<typeof PodRef>;
 
 export const GpuSample = z.object({
   /** `hostname/uuid` or `hostname/uuid/mig-<GPU_I_ID>`: one physical GPU or one MIG instance */
@@ -114,7 +114,7 @@ export function parseDcgmText(text: string): DcgmSample[] {
 }
 
 /** Identity of the device a sample describes: physical GPU, or one MIG instance of it. */
-export function deviceKey(s: Pick<DcgmSample, 'hostname' | 'uuid' | 'gpu' | 'migInstance'>): string | null {
+function deviceKey(s: Pick<DcgmSample, 'hostname' | 'uuid' | 'gpu' | 'migInstance'>): string | null {
   const id = s.uuid ?? (s.gpu !== null ? `gpu-${s.gpu}` : null);
   if (id === null) return null;
   const base = `${s.hostname ?? ''}/${id}`;

@@ -8,7 +8,7 @@ import { parseQuantity } from './quantity';
 
 export const JOB_ID_LABEL = 'gantry.dev/job-id';
 /** Labels that name a node pool, first match wins; `workload-type` is the platform's own. */
-export const DEFAULT_POOL_LABELS = [
+const DEFAULT_POOL_LABELS = [
   'workload-type',
   'gantry.dev/pool',
   'karpenter.sh/nodepool',
@@ -64,10 +64,10 @@ export const PodObject = z.looseObject({
 });
 export type PodObject = z.input<typeof PodObject>;
 
-export const Taint = z.object({ key: z.string(), value: z.string().nullable(), effect: z.string() });
-export type Taint = z.infer<typeof Taint>;
+const Taint = z.object({ key: z.string(), value: z.string().nullable(), effect: z.string() });
+type Taint = z.infer<typeof Taint>;
 
-export const GpuResource = z.object({
+const GpuResource = z.object({
   /** `nvidia.com/gpu`, `nvidia.com/gpu.shared`, `nvidia.com/mig-1g.10gb` */
   resource: z.string(),
   kind: z.custom<GpuKind>(),
@@ -75,9 +75,9 @@ export const GpuResource = z.object({
   allocatable: z.number(),
   allocated: z.number(),
 });
-export type GpuResource = z.infer<typeof GpuResource>;
+type GpuResource = z.infer<typeof GpuResource>;
 
-export const GpuHolder = z.object({
+const GpuHolder = z.object({
   jobId: z.string().nullable(),
   pod: z.string(),
   namespace: z.string(),
@@ -85,7 +85,7 @@ export const GpuHolder = z.object({
   kindId: z.string(),
   count: z.number(),
 });
-export type GpuHolder = z.infer<typeof GpuHolder>;
+type GpuHolder = z.infer<typeof GpuHolder>;
 
 export const NodeInventory = z.object({
   name: z.string(),
@@ -112,7 +112,7 @@ export const NodeInventory = z.object({
 });
 export type NodeInventory = z.infer<typeof NodeInventory>;
 
-export const PoolInventory = z.object({
+const PoolInventory = z.object({
   name: z.string(),
   nodes: z.array(z.string()),
   gpuKinds: z.array(z.string()),
@@ -120,7 +120,7 @@ export const PoolInventory = z.object({
   allocatable: z.number(),
   allocated: z.number(),
 });
-export type PoolInventory = z.infer<typeof PoolInventory>;
+type PoolInventory = z.infer<typeof PoolInventory>;
 
 export const ClusterInventory = z.object({ pools: z.array(PoolInventory), nodes: z.array(NodeInventory) });
 export type ClusterInventory = z.infer<typeof ClusterInventory>;
@@ -151,7 +151,7 @@ function intLabel(labels: Record<string, string>, key: string): number | null {
 }
 
 /** Effective pod request per resource, as the scheduler computes it: max(sum(containers), max(init)). */
-export function sumPodRequests(pod: z.infer<typeof PodObject>): Record<string, number> {
+function sumPodRequests(pod: z.infer<typeof PodObject>): Record<string, number> {
   const perContainer = (c: z.infer<typeof Container>) => {
     // Extended resources may set only limits; Kubernetes then defaults requests to limits.
     const out: Record<string, number> = {};

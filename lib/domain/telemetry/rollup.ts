@@ -36,7 +36,7 @@ export type RollupBucket = z.infer<typeof RollupBucket>;
 
 export type SeriesPoint = { key: string; t: number; v: number | null };
 
-export function alignToBucket(t: number, bucketMs: number): number {
+function alignToBucket(t: number, bucketMs: number): number {
   return Math.floor(t / bucketMs) * bucketMs;
 }
 

@@ -40,7 +40,7 @@ export function generateFanOutWorkflow(steps = 10_000): Workflow {
 }
 
 /** A chain-and-branches graph of exactly `count` nodes that the collapse leaves as is. */
-export function generateGraph(count = 250): WorkflowGraph {
+function generateGraph(count = 250): WorkflowGraph {
   const nodes = Array.from({ length: count }, (_, i) => ({
     id: `node-${i}`,
     label: `step "${i}" <b>#${i}</b>; done`,
@@ -64,18 +64,18 @@ export function generateGraph(count = 250): WorkflowGraph {
   return { nodes, edges };
 }
 
-export function benchCollapsedView(workflow: Workflow = generateFanOutWorkflow()): number {
+function benchCollapsedView(workflow: Workflow = generateFanOutWorkflow()): number {
   const { graph } = buildPreviewGraph(workflow);
   return buildView(graph).nodes.length;
 }
 
-export function benchMermaid(graph: WorkflowGraph = generateGraph()): number {
+function benchMermaid(graph: WorkflowGraph = generateGraph()): number {
   const styles = { Succeeded: { fill: '#16a34a' }, Failed: { fill: '#dc2626' }, Running: { fill: '#2563eb' } };
   return renderMermaid(graph, { styles }).length;
 }
 
 /** dagre layout of 25 layers of 10 steps, each depending on two of the layer above (250 nodes, 480 edges). */
-export function benchLayout(): number {
+function benchLayout(): number {
   const nodes = [];
   const edges = [];
   for (let l = 0; l < 25; l++) {

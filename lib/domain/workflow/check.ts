@@ -4,7 +4,7 @@ import { formatPath } from './problem-path';
 import type { DagTask, Template, Workflow, WorkflowProblem } from './types';
 
 /** Argo refuses objects over 1 MB (etcd's request limit is 1.5 MB); Gantry aims well below. */
-export const WORKFLOW_MAX_BYTES = 1024 * 1024;
+const WORKFLOW_MAX_BYTES = 1024 * 1024;
 export const WORKFLOW_TARGET_BYTES = 512 * 1024;
 
 export function measureWorkflowBytes(workflow: unknown): number {

@@ -5,8 +5,8 @@
 import { findSweepFanOut } from './grid';
 import { createGraphNode, indexChildren, type GraphEdge, type GraphNode, type WorkflowGraph } from './graph-model';
 
-export const MAX_VISIBLE_CHILDREN = 3;
-export const MAX_CHAIN = 5;
+const MAX_VISIBLE_CHILDREN = 3;
+const MAX_CHAIN = 5;
 export const DEFAULT_VIEW_MAX_NODES = 60;
 export const GRAPH_MAX_NODES = 250;
 export const GRAPH_MAX_EDGES = 500;

@@ -21,7 +21,7 @@ export interface LaidOutNode {
   text: string;
 }
 
-export interface LaidOutEdge {
+interface LaidOutEdge {
   from: string;
   to: string;
   /** SVG path data, a B-spline through dagre's route. */
@@ -41,9 +41,9 @@ export interface LayoutOptions {
 
 export const FONT_SIZE = 13;
 export const NODE_HEIGHT = 34;
-export const PADDING_X = 12;
+const PADDING_X = 12;
 /** Room left of the text for the phase icon, which changes with the phase but not its width. */
-export const ICON_WIDTH = 16;
+const ICON_WIDTH = 16;
 /** Room right of the text for " 100%" on a running node with an estimate, fixed so 9% -> 10% moves nothing. */
 export const PERCENT_WIDTH = 36;
 export const MAX_LABEL_CHARS = 48;
@@ -162,7 +162,7 @@ function middlePlaceholders(view: { nodes: readonly GraphNode[]; edges: readonly
  * the way a workflow reads, top to bottom in run order. Linear in nodes plus edges, where dagre's
  * default (network simplex) took most of the layout time on 250-node graphs.
  */
-export function rankByDepth(g: Graph<unknown, { rank?: number }, { minlen?: number }>): void {
+function rankByDepth(g: Graph<unknown, { rank?: number }, { minlen?: number }>): void {
   const indegree = new Map<string, number>();
   const ready: string[] = [];
   for (const v of g.nodes()) {
@@ -193,7 +193,7 @@ type OrderFn = (g: Graph, opts?: { disableOptimalOrderHeuristic?: boolean }) => 
  * layout time on a 240-wide fan-out, where the first depth-first order has no crossing to remove;
  * keep that order when it has none, run the full reduction otherwise.
  */
-export function orderUnlessPlanar(g: Graph, order: OrderFn): void {
+function orderUnlessPlanar(g: Graph, order: OrderFn): void {
   order(g, { disableOptimalOrderHeuristic: true });
   if (hasCrossings(g)) order(g, {});
 }

@@ -25,7 +25,7 @@ describe('sweep grid', () => {
       nodes.push(createGraphNode({ id: `c${i}`, label: `c${i}`, type: 'Pod', phase, parameters: { lr: i < 2 ? '0.1' : '0.2', seed: String(i % 2) } }));
       edges.push({ from: 'p', to: `c${i}` });
     });
-    const grid = buildSweepGrid({ nodes, edges } as WorkflowGraph)!;
+    const grid = buildSweepGrid({ nodes, edges })!;
     const cell = (row: string, col: string) => grid.cells.find((c) => c.row === row && c.col === col)!.phase;
     expect(cell('0', '0.1')).toBe('Succeeded');
     expect(cell('1', '0.1')).toBe('Failed');

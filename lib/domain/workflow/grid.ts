@@ -83,7 +83,7 @@ export function buildSweepGrid(graph: WorkflowGraph, parentId: string | null = f
 }
 
 /** A parameter that holds a JSON object (a benchmark configuration) counts as its fields. */
-export function flattenParameters(parameters: Record<string, string>): Record<string, string> {
+function flattenParameters(parameters: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(parameters)) {
     if (value.startsWith('{')) {

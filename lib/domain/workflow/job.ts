@@ -11,13 +11,13 @@ const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export const JobId = z
+const JobId = z
   .union([z.number().int().nonnegative(), z.string().regex(JOB_ID, 'lowercase letters, digits and dashes').max(50)])
   .transform(String);
-export type JobId = z.infer<typeof JobId>;
+type JobId = z.infer<typeof JobId>;
 
-export const JobPriority = z.enum(['critical', 'high', 'normal', 'low']);
-export type JobPriority = z.infer<typeof JobPriority>;
+const JobPriority = z.enum(['critical', 'high', 'normal', 'low']);
+type JobPriority = z.infer<typeof JobPriority>;
 
 export const GpuRequest = z.object({
   kind: z.string().min(1), // e.g. T4, A100-80GB, H100, mig-1g.10gb
@@ -25,14 +25,14 @@ export const GpuRequest = z.object({
 });
 export type GpuRequest = z.infer<typeof GpuRequest>;
 
-export const Toleration = z.object({
+const Toleration = z.object({
   key: z.string().optional(),
   operator: z.enum(['Exists', 'Equal']).optional(),
   value: z.string().optional(),
   effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
   tolerationSeconds: z.number().int().optional(),
 });
-export type Toleration = z.infer<typeof Toleration>;
+type Toleration = z.infer<typeof Toleration>;
 
 export const Placement = z.object({
   pool: z.string().min(1),
@@ -42,7 +42,7 @@ export const Placement = z.object({
 });
 export type Placement = z.infer<typeof Placement>;
 
-export const Quantity = z.string().regex(QUANTITY, 'a Kubernetes quantity such as 32Gi or 500m');
+const Quantity = z.string().regex(QUANTITY, 'a Kubernetes quantity such as 32Gi or 500m');
 const EnvMap = z.record(z.string().regex(ENV_NAME), z.string()).default({});
 
 export const TrainingSpec = z.object({
@@ -73,11 +73,11 @@ export const EmbeddingSpec = z.object({
 });
 export type EmbeddingSpec = z.infer<typeof EmbeddingSpec>;
 
-export const BenchmarkConfiguration = z.object({
+const BenchmarkConfiguration = z.object({
   id: z.string().regex(JOB_ID).max(63),
   parameters: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])),
 });
-export type BenchmarkConfiguration = z.infer<typeof BenchmarkConfiguration>;
+type BenchmarkConfiguration = z.infer<typeof BenchmarkConfiguration>;
 
 // Jobs stored before Gantry named the results-token Secret itself carry resultsTokenSecret; the
 // dataset its name holds is read as datasetId (and checked like one at submission), nothing else.
@@ -143,4 +143,4 @@ export type RawWorkflowJob = z.infer<typeof RawWorkflowJob>;
 
 export const Job = z.discriminatedUnion('kind', [TrainingJob, EmbeddingJob, BenchmarkJob, RawWorkflowJob]);
 export type Job = z.infer<typeof Job>;
-export type JobKind = Job['kind'];
+type JobKind = Job['kind'];

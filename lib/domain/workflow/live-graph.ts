@@ -3,7 +3,7 @@
 import { createGraphNode, type GraphEdge, type GraphNode, type WorkflowGraph } from './graph-model';
 import type { NodeStatus, Workflow, WorkflowProblem } from './types';
 
-export type NodesDecoder = (compressed: string) => Record<string, NodeStatus>;
+type NodesDecoder = (compressed: string) => Record<string, NodeStatus>;
 
 export interface LiveGraphOptions {
   /** Decodes status.compressedNodes (gzip + base64); see decode-nodes.ts for the node:zlib one. */
@@ -18,7 +18,7 @@ export interface LiveGraph {
 }
 
 /** status.nodes, decoding compressedNodes when the controller compressed them. */
-export function readStatusNodes(
+function readStatusNodes(
   workflow: Pick<Workflow, 'status'>,
   decodeNodes?: NodesDecoder,
 ): { nodes: Record<string, NodeStatus>; problems: WorkflowProblem[] } {

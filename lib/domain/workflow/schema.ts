@@ -41,8 +41,8 @@ export function compileWorkflowValidator(schema: Record<string, unknown>): Workf
 let committedValidator: WorkflowValidator | undefined;
 
 /** Schema problems only (committed subset), compiled lazily on first use. Workflow or WorkflowTemplate. */
-export function validateWorkflowSchema(value: unknown): WorkflowProblem[] {
-  committedValidator ??= compileWorkflowValidator(committedSchema as Record<string, unknown>);
+function validateWorkflowSchema(value: unknown): WorkflowProblem[] {
+  committedValidator ??= compileWorkflowValidator(committedSchema);
   return committedValidator(value);
 }
 

@@ -24,7 +24,7 @@ export interface StallInput {
   now: number;
 }
 
-export type StallKind = 'NOT_STARTED' | 'UNSCHEDULABLE' | 'OVERDUE';
+type StallKind = 'NOT_STARTED' | 'UNSCHEDULABLE' | 'OVERDUE';
 export type Stall = { kind: StallKind; message: string };
 
 export function detectStall({ workflow, maxRuntimeSeconds, now }: StallInput, policy: StallPolicy): Stall | null {

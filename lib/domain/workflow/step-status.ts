@@ -3,7 +3,7 @@
 import type { NodeStatus, Parameter } from './types';
 
 /** FNV-1a, 32 bit, over UTF-8: the hash Argo uses for node ids and pod names. */
-export function fnv32a(text: string): number {
+function fnv32a(text: string): number {
   let h = 0x811c9dc5;
   for (const b of new TextEncoder().encode(text)) {
     h ^= b;

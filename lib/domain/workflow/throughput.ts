@@ -45,7 +45,7 @@ export const EMBEDDING_THROUGHPUT: Readonly<Record<string, GpuThroughput>> = {
  * Illustrative on-demand prices in USD per GPU-hour; a deployment passes its own. Kept here only
  * so the form shows a number before anyone configures prices.
  */
-export const DEFAULT_GPU_HOURLY_USD: Readonly<Record<string, number>> = {
+const DEFAULT_GPU_HOURLY_USD: Readonly<Record<string, number>> = {
   T4: 0.35,
   L4: 0.8,
   A10G: 1.0,
@@ -101,10 +101,10 @@ export interface EmbeddingRunEstimate {
   costUsd: number | null;
 }
 
-export const DEFAULT_POD_STARTUP_SECONDS = 30;
-export const DEFAULT_FIXED_SECONDS = 600;
+const DEFAULT_POD_STARTUP_SECONDS = 30;
+const DEFAULT_FIXED_SECONDS = 600;
 
-export function findThroughput(gpuKind: string, table = EMBEDDING_THROUGHPUT): GpuThroughput {
+function findThroughput(gpuKind: string, table = EMBEDDING_THROUGHPUT): GpuThroughput {
   const reference = table[gpuKind];
   if (!reference) throw new Error(`no embedding throughput figure for GPU kind "${gpuKind}"`);
   return reference;

@@ -2,9 +2,9 @@
 // signatures): the JSON schema is the authority on shape; these types only name the fields code uses.
 // Field names follow argo-workflows pkg/apis/workflow/v1alpha1 (workflow_types.go).
 
-export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
-export interface ObjectMeta {
+interface ObjectMeta {
   name?: string;
   generateName?: string;
   namespace?: string;
@@ -21,12 +21,12 @@ export interface Parameter {
   [key: string]: unknown;
 }
 
-export interface Arguments {
+interface Arguments {
   parameters?: Parameter[];
   artifacts?: unknown[];
 }
 
-export interface Toleration {
+interface Toleration {
   key?: string;
   operator?: 'Exists' | 'Equal';
   value?: string;
@@ -52,7 +52,7 @@ export interface Container {
   [key: string]: unknown;
 }
 
-export interface Sequence {
+interface Sequence {
   count?: string | number;
   start?: string | number;
   end?: string | number;
@@ -81,9 +81,9 @@ export interface DagTask extends TemplateCall {
   depends?: string;
 }
 
-export type WorkflowStep = TemplateCall;
+type WorkflowStep = TemplateCall;
 
-export interface RetryStrategy {
+interface RetryStrategy {
   limit?: string | number;
   retryPolicy?: string;
   backoff?: { duration?: string; factor?: string | number; maxDuration?: string; cap?: string };
@@ -161,7 +161,7 @@ export interface NodeStatus {
   [key: string]: unknown;
 }
 
-export interface WorkflowStatus {
+interface WorkflowStatus {
   phase?: string;
   startedAt?: string | null;
   finishedAt?: string | null;

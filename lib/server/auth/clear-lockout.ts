@@ -6,11 +6,11 @@ import { parseInput } from '../validate';
 import { forgetTokenLockout } from './invalid-credential';
 import { THROTTLE_SCOPES, clearFailures } from './throttle';
 
-export const ClearLockoutInput = z.object({
+const ClearLockoutInput = z.object({
   scope: z.enum(THROTTLE_SCOPES, { message: `One of ${THROTTLE_SCOPES.join(', ')}` }),
   key: z.string().trim().min(1, 'Name the account (email) or client address').max(320),
 });
-export type ClearLockoutInput = z.infer<typeof ClearLockoutInput>;
+type ClearLockoutInput = z.infer<typeof ClearLockoutInput>;
 
 /** Lets an account or address sign in again at once (admins only, audited): forgets its failures. */
 export async function clearLockout({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ cleared: true }> {

@@ -9,7 +9,7 @@ const COST = 10;
  * would be accepted with any tail. Gantry keeps bcrypt and refuses longer passwords everywhere: when
  * one is set (a 400 naming the field) and at sign-in (a failed sign-in, never a truncated compare).
  */
-export const MAX_PASSWORD_BYTES = 72;
+const MAX_PASSWORD_BYTES = 72;
 
 export function passwordTooLong(password: string): boolean {
   return Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES;

@@ -49,7 +49,7 @@ describe('ending sessions', () => {
     expect(await meStatus(laptop)).toBe(200);
     // What next-auth runs on POST /api/auth/signout, with the token of the session signing out.
     const jwt = authOptions().callbacks!.jwt!;
-    const laptopToken = await jwt({ token: {}, user: { id: user.id, sessionVersion: 0 } as never, account: null } as never);
+    const laptopToken = await jwt({ token: {}, user: { id: user.id, sessionVersion: 0 } as never, account: null });
     await authOptions().events!.signOut!({ token: laptopToken, session: null as never });
     expect(await meStatus(laptop)).toBe(401);
     expect(await meStatus(phone)).toBe(401);

@@ -10,11 +10,11 @@ export interface SignInAttempt {
   address: string | null;
 }
 
-export function signInKeys(email: string, address: string | null): ThrottleKey[] {
+function signInKeys(email: string, address: string | null): ThrottleKey[] {
   return [accountKey(email), ...(address ? [{ scope: 'address' as const, key: address }] : [])];
 }
 
-export const LOCKED_OUT_MESSAGE = 'Too many failed sign-ins; try again later';
+const LOCKED_OUT_MESSAGE = 'Too many failed sign-ins; try again later';
 
 /** Throws TOO_MANY_REQUESTS while the account or the address is locked out. */
 export async function assertSignInAllowed(db: DbOrTx, email: string, address: string | null): Promise<void> {

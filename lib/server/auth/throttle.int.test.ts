@@ -1,9 +1,8 @@
 // Failed sign-ins and invalid Bearer tokens are throttled per account and client address, in
 // PostgreSQL: a lockout answers 429 with Retry-After, survives a restart, and an admin clears it.
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { inject, describe, expect, it } from 'vitest';
 import { NextRequest } from 'next/server';
-import { describe, expect, it } from 'vitest';
 import { DELETE as clearLockoutRoute, GET as listLockoutsRoute } from '@/app/api/admin/lockouts/route';
 import { POST as authRoute } from '@/app/api/auth/[...nextauth]/route';
 import { GET as listStoredResults } from '@/app/api/benchmarks/results/route';

@@ -116,7 +116,7 @@ describe('posting results with a results token', () => {
   it('answers 401 problem JSON over HTTP without a results token', async () => {
     const res = await postResultRoute(
       new NextRequest('http://127.0.0.1:3000/api/benchmarks/results', { method: 'POST', body: JSON.stringify(makeResult(1)), headers: { 'content-type': 'application/json' } }),
-      { params: Promise.resolve({}) as Promise<Record<string, never>> },
+      { params: Promise.resolve({}) },
     );
     expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toContain('application/problem+json');

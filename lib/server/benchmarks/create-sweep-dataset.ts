@@ -11,16 +11,16 @@ import { generateResultsToken, hashSecret } from './results-token';
 import { storeDataset } from './store-dataset';
 
 /** More than this many simulated rows would make a page nobody can read; real sweeps post their own. */
-export const MAX_SIMULATED = 5_000;
+const MAX_SIMULATED = 5_000;
 
-export const CreateSweepDatasetInput = z.object({
+const CreateSweepDatasetInput = z.object({
   name: z.string().trim().min(1, 'Give the sweep a name').max(120, 'At most 120 characters'),
   definition: SweepDefinition,
   /** fill the dataset with the performance model's results instead of waiting for real runs */
   simulate: z.boolean().default(false),
   seed: z.number().int().default(0),
 });
-export type CreateSweepDatasetInput = z.infer<typeof CreateSweepDatasetInput>;
+type CreateSweepDatasetInput = z.infer<typeof CreateSweepDatasetInput>;
 
 export interface CreatedSweep {
   dataset: DatasetView;

@@ -33,7 +33,7 @@ export function mayChangeDataset(ctx: Ctx, dataset: { createdBy: string | null }
 }
 
 /** Throws NOT_FOUND unless the dataset exists and the actor may see it. */
-export async function requireVisibleDataset(ctx: Ctx, id: string): Promise<void> {
+async function requireVisibleDataset(ctx: Ctx, id: string): Promise<void> {
   const [row] = await ctx.db.select({ id: benchmarkDatasets.id }).from(benchmarkDatasets).where(visibleDataset(ctx, id));
   if (!row) throw notFound('Benchmark dataset');
 }

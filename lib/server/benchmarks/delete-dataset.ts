@@ -7,8 +7,8 @@ import { parseInput } from '../validate';
 import { mayChangeDataset, visibleDataset } from './dataset-access';
 import { deleteSweepSecrets } from './sweep-secret';
 
-export const DeleteDatasetInput = z.object({ id: z.string().uuid('Not a dataset id') });
-export type DeleteDatasetInput = z.infer<typeof DeleteDatasetInput>;
+const DeleteDatasetInput = z.object({ id: z.string().uuid('Not a dataset id') });
+type DeleteDatasetInput = z.infer<typeof DeleteDatasetInput>;
 
 /**
  * Deletes a dataset and its results (creator or admin). Share links keep their frozen snapshot and

@@ -5,8 +5,8 @@ import { parseInput } from '../validate';
 import { visibleDataset } from './dataset-access';
 import { loadDatasetViews, type DatasetView } from './dataset-view';
 
-export const GetDatasetInput = z.object({ id: z.string().uuid('Not a dataset id') });
-export type GetDatasetInput = z.infer<typeof GetDatasetInput>;
+const GetDatasetInput = z.object({ id: z.string().uuid('Not a dataset id') });
+type GetDatasetInput = z.infer<typeof GetDatasetInput>;
 
 export async function getDataset({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<DatasetView> {
   requireRole(ctx, 'viewer');

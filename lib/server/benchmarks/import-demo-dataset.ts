@@ -15,8 +15,8 @@ import { loadDatasetViews, type DatasetView } from './dataset-view';
 import { storeDataset } from './store-dataset';
 
 export const DEMO_SOURCES = ['mlperf', 'optimum', 'llmperf'] as const;
-export const ImportDemoDatasetInput = z.object({ source: z.enum(DEMO_SOURCES) });
-export type ImportDemoDatasetInput = z.infer<typeof ImportDemoDatasetInput>;
+const ImportDemoDatasetInput = z.object({ source: z.enum(DEMO_SOURCES) });
+type ImportDemoDatasetInput = z.infer<typeof ImportDemoDatasetInput>;
 
 interface DemoTable {
   name: string;

@@ -7,8 +7,8 @@ import { parseInput } from '../validate';
 import { mayChangeDataset, visibleDataset } from './dataset-access';
 import { generateResultsToken, hashSecret } from './results-token';
 
-export const IssueResultsTokenInput = z.object({ id: z.string().uuid('Not a dataset id') });
-export type IssueResultsTokenInput = z.infer<typeof IssueResultsTokenInput>;
+const IssueResultsTokenInput = z.object({ id: z.string().uuid('Not a dataset id') });
+type IssueResultsTokenInput = z.infer<typeof IssueResultsTokenInput>;
 
 /**
  * Issues the token a sweep's steps post results with (answered once; only its hash is kept).

@@ -7,8 +7,8 @@ import { notFound } from '../errors';
 import { parseInput } from '../validate';
 import { visibleDataset } from './dataset-access';
 
-export const ListDatasetResultsInput = z.object({ id: z.string().uuid('Not a dataset id') });
-export type ListDatasetResultsInput = z.infer<typeof ListDatasetResultsInput>;
+const ListDatasetResultsInput = z.object({ id: z.string().uuid('Not a dataset id') });
+type ListDatasetResultsInput = z.infer<typeof ListDatasetResultsInput>;
 
 export type ResultView = BenchmarkResult & { id: string; createdAt: string };
 

@@ -19,7 +19,7 @@ const whole = (field: string, min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `${field} must be at least ${min}`).max(max, `${field} must be at most ${max}`));
 
-export const ListPartConfigurationsInput = z.object({
+const ListPartConfigurationsInput = z.object({
   token: z.string().nullable(),
   part: whole('part', 0, 100_000),
   partSize: whole('partSize', 1, 5_000),
@@ -28,7 +28,7 @@ export const ListPartConfigurationsInput = z.object({
   /** only configurations without a stored result (the resume); `false` lists the whole part */
   pending: z.enum(['true', 'false'], { error: 'pending must be true or false' }).default('true'),
 });
-export type ListPartConfigurationsInput = z.input<typeof ListPartConfigurationsInput>;
+type ListPartConfigurationsInput = z.input<typeof ListPartConfigurationsInput>;
 
 /**
  * GET /api/benchmarks/configurations: what one part of a sweep split into parts still has to run,

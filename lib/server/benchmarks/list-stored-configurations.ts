@@ -5,7 +5,7 @@ import type { Ctx } from '../context';
 import { parseInput } from '../validate';
 import { findResultsDataset } from './find-results-dataset';
 
-export const ListStoredConfigurationsInput = z.object({ token: z.string().nullable() });
+const ListStoredConfigurationsInput = z.object({ token: z.string().nullable() });
 
 /**
  * The configuration ids that already have a result in the token's dataset: what a sweep step

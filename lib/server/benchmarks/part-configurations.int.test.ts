@@ -102,7 +102,7 @@ describe('a sweep over one Workflow', () => {
 
       // As the launch path builds it: a parent creating `parts` children from one WorkflowTemplate.
       const details = new Map([['a100-0', { name: 'a100-0', pool: 'a100', gpuProduct: 'NVIDIA-A100-SXM4-80GB', taints: [], resources: {} }]]);
-      const built = buildManifests({ ...row, placements: [{ node: 'a100-0' } as never] }, 'team', 'owner@example.com', details as never);
+      const built = buildManifests({ ...row, placements: [{ node: 'a100-0' } as never] }, 'team', 'owner@example.com', details);
       expect(built.workflowTemplates.map((t) => t.metadata.name)).toEqual([`gantry-${run.job.id}-part`]);
       expect(JSON.stringify(built.workflow.spec)).toContain(`"count":"${parts}"`);
       expect(JSON.stringify(built.workflow).length).toBeLessThan(20_000);

@@ -8,7 +8,7 @@ import { parseInput } from '../validate';
 import { findResultsDataset } from './find-results-dataset';
 import type { ResultView } from './list-dataset-results';
 
-export const PostBenchmarkResultInput = z.object({
+const PostBenchmarkResultInput = z.object({
   /** the dataset's results token (the Bearer token of POST /api/benchmarks/results) */
   token: z.string().nullable(),
   result: z.unknown(),

@@ -26,9 +26,9 @@ import { storedConfigurationIds } from './list-stored-configurations';
  */
 export const MAX_CONFIGURATIONS_PER_JOB = 500;
 /** Every configuration of the sweep travels in the job spec (as ids for the stored ones). */
-export const MAX_SWEEP_CONFIGURATIONS = 5_000;
+const MAX_SWEEP_CONFIGURATIONS = 5_000;
 
-export const RunSweepJobInput = z.object({
+const RunSweepJobInput = z.object({
   id: z.string().uuid('Not a dataset id'),
   /** Team slug; defaults to the submitter's team. */
   team: z.string().trim().min(1).optional(),
@@ -39,7 +39,7 @@ export const RunSweepJobInput = z.object({
   parallelism: z.number().int().min(1, 'at least 1').max(64, 'at most 64').default(2),
   configurationsPerStep: z.number().int().min(1, 'at least 1').max(256, 'at most 256').default(8),
 });
-export type RunSweepJobInput = z.infer<typeof RunSweepJobInput>;
+type RunSweepJobInput = z.infer<typeof RunSweepJobInput>;
 
 export interface SweepJobRun {
   job: JobView;
@@ -64,7 +64,7 @@ export interface RunSweepDeps {
   partSize?: number;
 }
 
-export const defaultRunSweepDeps: RunSweepDeps = { publicUrl: () => env().publicUrl };
+const defaultRunSweepDeps: RunSweepDeps = { publicUrl: () => env().publicUrl };
 
 export async function runSweepJob({ ctx, input }: { ctx: Ctx; input: unknown }, deps: RunSweepDeps = defaultRunSweepDeps): Promise<SweepJobRun> {
   requireRole(ctx, 'researcher');

@@ -7,7 +7,7 @@ import { invalid } from '../errors';
 const CHUNK = 500;
 
 /** The caller's first team, recorded on what they create (null for users without a team). */
-export async function findActorTeamId(ctx: Ctx): Promise<string | null> {
+async function findActorTeamId(ctx: Ctx): Promise<string | null> {
   const [row] = await ctx.db.select({ teamId: memberships.teamId }).from(memberships).where(eq(memberships.userId, ctx.actor.id)).limit(1);
   return row?.teamId ?? null;
 }

@@ -8,12 +8,12 @@ import { parseInput } from '../validate';
 import { loadDatasetViews, type DatasetView } from './dataset-view';
 import { storeDataset } from './store-dataset';
 
-export const UploadDatasetInput = z.object({
+const UploadDatasetInput = z.object({
   name: z.string().trim().min(1, 'Give the dataset a name').max(120, 'At most 120 characters'),
   format: z.enum(['csv', 'json']),
   text: z.string().min(1, 'The file is empty').max(10_000_000, 'At most 10 MB'),
 });
-export type UploadDatasetInput = z.infer<typeof UploadDatasetInput>;
+type UploadDatasetInput = z.infer<typeof UploadDatasetInput>;
 
 const MAX_REPORTED = 20;
 

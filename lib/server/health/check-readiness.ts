@@ -4,7 +4,7 @@ import { classifyDatabaseError, noteDatabaseError, noteDatabaseReachable, type D
 import { pingCluster } from '@/lib/cluster/health';
 import { ClusterError } from '@/lib/cluster/errors';
 
-export type ReadinessPart = 'database' | 'cluster';
+type ReadinessPart = 'database' | 'cluster';
 
 export interface Readiness {
   ready: boolean;
@@ -12,7 +12,7 @@ export interface Readiness {
   down: ReadinessPart[];
   checks: Record<ReadinessPart, CheckResult>;
 }
-export interface CheckResult {
+interface CheckResult {
   ok: boolean;
   ms: number;
   /** the cluster's version when it answers */

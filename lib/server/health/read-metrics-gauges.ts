@@ -7,7 +7,7 @@ import type { Db } from '@/lib/db/client';
 import { jobs, teams } from '@/lib/db/schema';
 
 /** States a job passes through before it ends; finished jobs only grow, so they are not counted. */
-export const UNFINISHED_STATES = ['queued', 'admitted', 'submitted', 'running', 'preempted'] as const;
+const UNFINISHED_STATES = ['queued', 'admitted', 'submitted', 'running', 'preempted'] as const;
 
 export interface MetricsGauges {
   queue: Array<{ team: string; gpuKind: string; state: string; jobs: number }>;

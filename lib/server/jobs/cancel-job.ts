@@ -10,7 +10,7 @@ import { requireVisibleJob } from './job-access';
 import { workflowNamespaceOf } from '../tenancy/workflow-namespace';
 import { FINAL_STATES, loadJobViews, type JobView } from './job-view';
 
-export const CancelJobInput = z.object({ id: JobId });
+const CancelJobInput = z.object({ id: JobId });
 
 export interface CancelDeps {
   stop(workflowName: string, namespace: string): Promise<void>;

@@ -55,7 +55,7 @@ export function findJobViolations(ctx: Ctx, data: SubmitJobInput, team: TeamPoli
 }
 
 /** 400 problem JSON: each error names the field path and the rule, the message says what to do. */
-export function policyRefusal(violations: readonly PolicyViolation[]) {
+function policyRefusal(violations: readonly PolicyViolation[]) {
   const fields: FieldError[] = violations.map((v) => ({ field: v.path, message: `${v.message} (${v.rule})`, rule: v.rule }));
   return invalid(`The workflow breaks the workload policy: ${violations.length} violation(s)`, fields);
 }

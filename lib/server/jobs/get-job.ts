@@ -7,7 +7,7 @@ import { JobId, parseInput } from '../validate';
 import { requireVisibleJob } from './job-access';
 import { FINAL_STATES, loadJobViews, type JobDetailView } from './job-view';
 
-export const GetJobInput = z.object({ id: JobId });
+const GetJobInput = z.object({ id: JobId });
 
 /** One job with its timeline and spec, for its owner, its team and admins (others get 404). */
 export async function getJob({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<JobDetailView> {

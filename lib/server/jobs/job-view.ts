@@ -4,7 +4,7 @@ import { jobs, teams, users } from '@/lib/db/schema';
 import type { Ctx } from '../context';
 
 export type JobState = (typeof jobs.$inferSelect)['state'];
-export const LIVE_STATES: JobState[] = ['queued', 'admitted', 'submitted', 'running'];
+const LIVE_STATES: JobState[] = ['queued', 'admitted', 'submitted', 'running'];
 export const FINAL_STATES: JobState[] = ['succeeded', 'failed', 'cancelled'];
 
 export interface JobView {
@@ -54,7 +54,7 @@ export interface JobEventView {
   actor: string | null;
 }
 
-export const jobColumns = {
+const jobColumns = {
   row: jobs,
   teamSlug: teams.slug,
   userEmail: users.email,

@@ -10,7 +10,7 @@ const STATES = ['queued', 'admitted', 'submitted', 'running', 'succeeded', 'fail
 const csv = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item)).optional();
 
-export const ListJobsInput = z.object({
+const ListJobsInput = z.object({
   team: csv(z.string().min(1)),
   /** user id, email, or `me` */
   user: z.string().trim().min(1).optional(),
@@ -19,7 +19,7 @@ export const ListJobsInput = z.object({
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
-export type ListJobsInput = z.infer<typeof ListJobsInput>;
+type ListJobsInput = z.infer<typeof ListJobsInput>;
 
 export interface JobPage {
   items: JobView[];

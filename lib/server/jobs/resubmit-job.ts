@@ -8,7 +8,7 @@ import { requireVisibleJob } from './job-access';
 import type { JobView } from './job-view';
 import { clusterSubmitDeps, submitJob, type SubmitDeps } from './submit-job';
 
-export const ResubmitJobInput = z.object({ id: JobId });
+const ResubmitJobInput = z.object({ id: JobId });
 
 /** Submits a copy of a job (same team, GPUs, spec) as a new job; the old one keeps its history. */
 export async function resubmitJob({ ctx, input }: { ctx: Ctx; input: unknown }, deps: SubmitDeps = clusterSubmitDeps): Promise<JobView> {

@@ -18,8 +18,8 @@ import { loadJobViews, type JobView } from './job-view';
 import { requeueFields } from './requeue-fields';
 import { workflowNamespaceOf } from '../tenancy/workflow-namespace';
 
-export const RetryJobInput = z.object({ id: JobId });
-export type RetryJobInput = z.infer<typeof RetryJobInput>;
+const RetryJobInput = z.object({ id: JobId });
+type RetryJobInput = z.infer<typeof RetryJobInput>;
 
 export interface RetryJobDeps {
   /** The job's Workflow as the cluster has it now; null when it is gone. */

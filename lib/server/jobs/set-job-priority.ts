@@ -8,7 +8,7 @@ import { notFound } from '../errors';
 import { JobId, parseInput } from '../validate';
 import { loadJobViews, type JobView } from './job-view';
 
-export const SetJobPriorityInput = z.object({
+const SetJobPriorityInput = z.object({
   id: JobId,
   priority: PriorityClass,
 });

@@ -123,7 +123,7 @@ async function insertQueuedJob(ctx: Ctx, data: SubmitJobInput, singleNode: boole
     single_node: singleNode,
     expected_runtime_seconds: data.expectedRuntimeSeconds,
     max_runtime_seconds: data.maxRuntimeSeconds,
-    spec: data.spec as Record<string, unknown>,
+    spec: data.spec,
     event_message: `Submitted by ${actor.email} for team `,
   });
 }

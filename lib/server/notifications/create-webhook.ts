@@ -10,7 +10,7 @@ import { sealSecret } from './secret-box';
 import { webhookAllowList } from './send-webhook';
 import { resolveScope, toWebhookView, type WebhookScope, type WebhookView } from './webhook-scope';
 
-export const CreateWebhookInput = z
+const CreateWebhookInput = z
   .object({
     name: z.string().trim().min(1, 'Give the webhook a name').max(80, 'At most 80 characters'),
     url: z.string().trim().min(1, 'Give the URL to call').max(2000, 'At most 2,000 characters'),
@@ -19,7 +19,7 @@ export const CreateWebhookInput = z
     secret: z.string().min(16, 'At least 16 characters').max(256, 'At most 256 characters').optional(),
   })
   .strict();
-export type CreateWebhookInput = z.infer<typeof CreateWebhookInput>;
+type CreateWebhookInput = z.infer<typeof CreateWebhookInput>;
 
 /** Adds a webhook (mine, or a team's for admins); the secret is sealed and never shown again. */
 export async function createWebhook({ ctx, input, scope }: { ctx: Ctx; input: unknown; scope?: WebhookScope }): Promise<WebhookView> {
@@ -53,6 +53,6 @@ export async function createWebhook({ ctx, input, scope }: { ctx: Ctx; input: un
 }
 
 function isUniqueViolation(e: unknown): boolean {
-  const code = (x: unknown) => (x && typeof x === 'object' && 'code' in x ? (x as { code: unknown }).code : undefined);
+  const code = (x: unknown) => (x && typeof x === 'object' && 'code' in x ? (x).code : undefined);
   return code(e) === '23505' || code((e as { cause?: unknown } | null)?.cause) === '23505';
 }

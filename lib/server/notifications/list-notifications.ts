@@ -4,7 +4,7 @@ import { notifications } from '@/lib/db/schema';
 import { requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
 
-export const ListNotificationsInput = z.object({
+const ListNotificationsInput = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** the id of the last one of the previous page */
   before: z.coerce.number().int().positive().optional(),

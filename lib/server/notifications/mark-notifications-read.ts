@@ -5,7 +5,7 @@ import { requireRole, type Ctx } from '../context';
 import { notFound } from '../errors';
 import { parseInput } from '../validate';
 
-export const MarkReadInput = z.union([
+const MarkReadInput = z.union([
   z.object({ all: z.literal(true) }).strict(),
   z.object({ id: z.number().int().positive({ error: 'Not a notification id' }) }).strict(),
 ]);

@@ -32,7 +32,7 @@ export function webhookAllowList(): AllowList | null {
 }
 
 /** `sha256=<hex HMAC-SHA256 of the raw body>`, as GitHub signs its webhooks. */
-export function signBody(secret: string, body: string): string {
+function signBody(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 

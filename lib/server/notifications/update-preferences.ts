@@ -7,7 +7,7 @@ import { getPreferences, type PreferencesView } from './get-preferences';
 
 const Events = z.array(z.enum(EVENT_TYPES, { error: `Unknown event; one of ${EVENT_TYPES.join(', ')}` })).max(EVENT_TYPES.length);
 
-export const UpdatePreferencesInput = z
+const UpdatePreferencesInput = z
   .object({
     consoleEvents: Events,
     emailEvents: Events,
@@ -15,7 +15,7 @@ export const UpdatePreferencesInput = z
     waitingMinutes: z.number().int().min(1).max(30 * 24 * 60).nullable(),
   })
   .strict();
-export type UpdatePreferencesInput = z.infer<typeof UpdatePreferencesInput>;
+type UpdatePreferencesInput = z.infer<typeof UpdatePreferencesInput>;
 
 /** Sets which events reach me on the console and by e-mail. */
 export async function updatePreferences({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<PreferencesView> {

@@ -148,7 +148,7 @@ describe('webhook names and ids', () => {
       const results = await Promise.allSettled(Array.from({ length: 8 }, () => createWebhook({ ctx: as(ctx, user), input })));
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       for (const r of results.filter((x) => x.status === 'rejected')) {
-        const e = (r as PromiseRejectedResult).reason;
+        const e = (r).reason;
         expect(e).toBeInstanceOf(AppError);
         expect((e as AppError).code).toBe('INVALID');
         expect((e as AppError).fields.map((f) => f.field)).toEqual(['name']);

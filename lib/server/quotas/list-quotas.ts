@@ -22,7 +22,7 @@ export interface QuotaView {
   updatedAt: string;
 }
 
-export const ListQuotasInput = z.object({ scope: z.enum(['mine', 'all']).default('mine') });
+const ListQuotasInput = z.object({ scope: z.enum(['mine', 'all']).default('mine') });
 
 /** Quotas with current use. Everyone sees their own teams'; admins may ask for all. */
 export async function listQuotas({ ctx, input }: { ctx: Ctx; input?: unknown }): Promise<QuotaView[]> {

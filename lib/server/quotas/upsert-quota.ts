@@ -9,14 +9,14 @@ import { parseInput } from '../validate';
 import { reconcileTeamAfterChange } from '../tenancy/reconcile-team-namespaces';
 import { listQuotas, type QuotaView } from './list-quotas';
 
-export const UpsertQuotaInput = z.object({
+const UpsertQuotaInput = z.object({
   team: z.string().trim().min(1, 'Name a team'),
   gpuKind: GpuKind,
   guaranteed: z.number({ error: 'expected a whole number of GPUs' }).int('expected a whole number of GPUs').min(0).max(100_000),
   borrowingLimit: z.number({ error: 'expected a whole number of GPUs' }).int('expected a whole number of GPUs').min(0).max(100_000).default(0),
   weeklyGpuHours: z.number({ error: 'expected GPU-hours' }).min(0).max(10_000_000).nullable().default(null),
 });
-export type UpsertQuotaInput = z.infer<typeof UpsertQuotaInput>;
+type UpsertQuotaInput = z.infer<typeof UpsertQuotaInput>;
 
 /** Admins set a team's quota for one GPU kind (create or replace); an audit row records before and after. */
 export async function upsertQuota({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<QuotaView> {

@@ -5,8 +5,8 @@ import { requireRole, type Ctx } from '../context';
 import { notFound } from '../errors';
 import { parseInput } from '../validate';
 
-export const DeleteRankingProfileInput = z.object({ id: z.string().uuid('Not a profile id') });
-export type DeleteRankingProfileInput = z.infer<typeof DeleteRankingProfileInput>;
+const DeleteRankingProfileInput = z.object({ id: z.string().uuid('Not a profile id') });
+type DeleteRankingProfileInput = z.infer<typeof DeleteRankingProfileInput>;
 
 export async function deleteRankingProfile({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ id: string }> {
   requireRole(ctx, 'viewer');

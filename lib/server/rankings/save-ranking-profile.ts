@@ -7,13 +7,13 @@ import { conflict, notFound } from '../errors';
 import { parseInput } from '../validate';
 import { toProfileView, type RankingProfileView } from './profile-view';
 
-export const SaveRankingProfileInput = z.object({
+const SaveRankingProfileInput = z.object({
   /** absent: create; present: replace that profile of the caller */
   id: z.string().uuid('Not a profile id').optional(),
   name: z.string().trim().min(1, 'Give the profile a name').max(80, 'At most 80 characters'),
   settings: RankingSettings,
 });
-export type SaveRankingProfileInput = z.infer<typeof SaveRankingProfileInput>;
+type SaveRankingProfileInput = z.infer<typeof SaveRankingProfileInput>;
 
 /** Creates or updates one of the caller's ranking profiles; names are unique per user. */
 export async function saveRankingProfile({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<RankingProfileView> {

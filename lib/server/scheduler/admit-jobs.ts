@@ -11,7 +11,7 @@ import { inTransaction, type Ctx } from '../context';
 import { parseInput } from '../validate';
 import { loadSnapshot } from './load-snapshot';
 
-export const AdmitJobsInput = z.object({
+const AdmitJobsInput = z.object({
   nodes: z.array(GpuNode),
   /** The pass's clock (epoch ms); tests pin it. */
   now: z.number().int().nonnegative().optional(),
@@ -22,7 +22,7 @@ export const AdmitJobsInput = z.object({
    */
   explain: z.boolean().default(true),
 });
-export type AdmitJobsInput = z.infer<typeof AdmitJobsInput>;
+type AdmitJobsInput = z.infer<typeof AdmitJobsInput>;
 
 export interface AdmitJobsResult {
   admitted: string[];

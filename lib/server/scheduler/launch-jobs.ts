@@ -31,7 +31,7 @@ export interface LaunchDeps {
   ensureNamespace?(ctx: Ctx, team: string): Promise<void>;
 }
 
-export const clusterLaunchDeps: LaunchDeps = {
+const clusterLaunchDeps: LaunchDeps = {
   nodeDetails: async () => (await readClusterGpus()).details,
   submit: submitToCluster,
 };
@@ -180,6 +180,6 @@ export function buildManifests(
   const { workflow, workflowTemplates } = built;
   if (workflow.metadata.name !== nameWorkflow(job.id)) throw new Error('unexpected workflow name');
   if (namespace) for (const o of [workflow, ...workflowTemplates]) (o.metadata as { namespace?: string }).namespace = namespace;
-  return { workflow: workflow as unknown as Workflow, workflowTemplates: workflowTemplates as unknown as WorkflowTemplate[] };
+  return { workflow: workflow, workflowTemplates: workflowTemplates };
 }
 

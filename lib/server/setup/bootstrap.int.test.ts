@@ -33,7 +33,7 @@ describe('bootstrap on a fresh database', () => {
   it('uses the configured admin password and skips demo data when asked', () =>
     withRollback(async (ctx) => {
       await ctx.db.delete(users);
-      const result = await bootstrap(ctx.db as unknown as Db, { adminEmail: 'a@b.c', adminPassword: 'configured-pw', demo: false });
+      const result = await bootstrap(ctx.db, { adminEmail: 'a@b.c', adminPassword: 'configured-pw', demo: false });
       expect(result).toEqual({ adminCreated: true, generatedPassword: undefined, demoSeeded: false });
       expect(await verifyCredentials(ctx.db, 'a@b.c', 'configured-pw')).not.toBeNull();
       const [{ n }] = await ctx.db.select({ n: count() }).from(users);

@@ -6,7 +6,7 @@ import { hashPassword } from '../auth/passwords';
 
 // Demo accounts for the embedded setup; the README lists them. Never seeded unless GANTRY_DEMO is on.
 export const DEMO_PASSWORD = 'gantry-demo';
-export const DEMO_TEAMS = [
+const DEMO_TEAMS = [
   { slug: 'vision', name: 'Vision', cohort: 'research' },
   { slug: 'nlp', name: 'NLP', cohort: 'research' },
   { slug: 'inference', name: 'Inference platform', cohort: 'production' },
@@ -20,7 +20,7 @@ export const DEMO_USERS = [
 
 // Demo quotas (team, GPU kind ids as the simulated cluster advertises them), so the queue admits
 // and explains from the first start; admins change them under Admin -> Quotas.
-export const DEMO_QUOTAS = [
+const DEMO_QUOTAS = [
   { team: 'vision', gpuKind: 'a100-80gb-shared', guaranteed: 16, borrowingLimit: 16, weeklyGpuHours: null },
   { team: 'nlp', gpuKind: 'a100-80gb-shared', guaranteed: 16, borrowingLimit: 16, weeklyGpuHours: null },
   { team: 'vision', gpuKind: 'h100-80gb-shared', guaranteed: 8, borrowingLimit: 8, weeklyGpuHours: 2000 },

@@ -9,13 +9,13 @@ import { visibleDataset } from '../benchmarks/dataset-access';
 import { loadResults } from '../benchmarks/list-dataset-results';
 import { toShareView, type ShareView } from './share-view';
 
-export const CreateShareInput = z.object({
+const CreateShareInput = z.object({
   datasetId: z.string().uuid('Not a dataset id'),
   title: z.string().trim().min(1, 'Give the ranking a title').max(120, 'At most 120 characters').optional(),
   settings: RankingSettings,
   top: z.number().int().min(1).max(20).default(5),
 });
-export type CreateShareInput = z.infer<typeof CreateShareInput>;
+type CreateShareInput = z.infer<typeof CreateShareInput>;
 
 export function hashShareToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');

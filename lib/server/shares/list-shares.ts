@@ -5,8 +5,8 @@ import { requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
 import { toShareView, type ShareView } from './share-view';
 
-export const ListSharesInput = z.object({ datasetId: z.string().uuid('Not a dataset id').optional() });
-export type ListSharesInput = z.infer<typeof ListSharesInput>;
+const ListSharesInput = z.object({ datasetId: z.string().uuid('Not a dataset id').optional() });
+type ListSharesInput = z.infer<typeof ListSharesInput>;
 
 /** The caller's own share links (optionally of one dataset), newest first. Tokens are never listed. */
 export async function listShares({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<ShareView[]> {

@@ -6,8 +6,8 @@ import { notFound } from '../errors';
 import { parseInput } from '../validate';
 import { toShareView, type ShareView } from './share-view';
 
-export const RevokeShareInput = z.object({ id: z.string().uuid('Not a share id') });
-export type RevokeShareInput = z.infer<typeof RevokeShareInput>;
+const RevokeShareInput = z.object({ id: z.string().uuid('Not a share id') });
+type RevokeShareInput = z.infer<typeof RevokeShareInput>;
 
 /** Revokes a share link (its creator or an admin); the public page answers 404 from then on. Revoking twice is harmless. */
 export async function revokeShare({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<ShareView> {

@@ -7,7 +7,7 @@ import { parseInput } from '../validate';
 import { reconcileTeamAfterChange } from '../tenancy/reconcile-team-namespaces';
 import type { TeamView } from './list-teams';
 
-export const CreateTeamInput = z.object({
+const CreateTeamInput = z.object({
   slug: z
     .string()
     .trim()
@@ -19,7 +19,7 @@ export const CreateTeamInput = z.object({
     .regex(/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/, 'Lowercase letters, digits and dashes, at most 40')
     .optional(),
 });
-export type CreateTeamInput = z.infer<typeof CreateTeamInput>;
+type CreateTeamInput = z.infer<typeof CreateTeamInput>;
 
 export async function createTeam({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<TeamView> {
   requireRole(ctx, 'admin');

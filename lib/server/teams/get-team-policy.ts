@@ -20,7 +20,7 @@ export interface TeamPolicyView {
   rules: Array<{ rule: PolicyRule; description: string }>;
 }
 
-export const GetTeamPolicyInput = z.object({ slug: z.string().trim().min(1) });
+const GetTeamPolicyInput = z.object({ slug: z.string().trim().min(1) });
 
 /** GET /api/admin/teams/:slug/policy - what an admin sees and edits. */
 export async function getTeamPolicy({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<TeamPolicyView> {

@@ -8,13 +8,13 @@ import { conflict, notFound } from '../errors';
 import { parseInput } from '../validate';
 import { getTeamPolicy, type TeamPolicyView } from './get-team-policy';
 
-export const GrantPolicyExceptionInput = z.object({
+const GrantPolicyExceptionInput = z.object({
   slug: z.string().trim().min(1),
   rule: PolicyRule,
   /** why the team needs it: kept with the exception and in the audit log */
   reason: z.string().trim().min(10, 'Say why the team needs it (at least 10 characters)').max(1000, 'At most 1,000 characters'),
 });
-export type GrantPolicyExceptionInput = z.infer<typeof GrantPolicyExceptionInput>;
+type GrantPolicyExceptionInput = z.infer<typeof GrantPolicyExceptionInput>;
 
 /** POST /api/admin/teams/:slug/policy/exceptions - one workload policy rule passes for this team (audited). */
 export async function grantPolicyException({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<TeamPolicyView> {

@@ -26,7 +26,7 @@ const NAMESPACE = z
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'A namespace name: lowercase letters, digits and dashes')
   .refine((name) => !/^(kube-|default$)/.test(name), 'kube-* and default belong to the cluster, not to a team');
 
-export const SetTeamPolicyInput = z
+const SetTeamPolicyInput = z
   .object({
     slug: z.string().trim().min(1),
     /** Pod Security Standards level every workload of the team is checked against */
@@ -40,7 +40,7 @@ export const SetTeamPolicyInput = z
     message: 'Give podSecurity, allowedSecrets or namespace',
     path: ['podSecurity'],
   });
-export type SetTeamPolicyInput = z.infer<typeof SetTeamPolicyInput>;
+type SetTeamPolicyInput = z.infer<typeof SetTeamPolicyInput>;
 
 /** PATCH /api/admin/teams/:slug/policy - the team's Pod Security level and allowed Secrets (audited). */
 export async function setTeamPolicy({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<TeamPolicyView> {

@@ -37,7 +37,7 @@ function heldGpuWorkflow(name: string, idle: boolean, opts: { team?: string; poo
         },
       ],
     },
-  } as Workflow;
+  };
 }
 
 describe('collectTelemetry against the simulated cluster', () => {

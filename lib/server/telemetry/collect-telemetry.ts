@@ -35,7 +35,7 @@ export async function collectTelemetry({ ctx, input }: { ctx: Ctx; input?: { at?
   const failed: string[] = [];
   const fromExporters = exporters.map((e) =>
     scrapeDcgmExporter(e).then(
-      (text) => ({ node: e.nodeName as string | null, text }),
+      (text) => ({ node: e.nodeName, text }),
       (error) => {
         ctx.log.warn({ err: error, exporter: `${e.namespace}/${e.name}` }, 'dcgm-exporter scrape failed');
         failed.push(`${e.namespace}/${e.name}`);

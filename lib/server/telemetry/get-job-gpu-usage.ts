@@ -8,9 +8,9 @@ import { findIdleGpus, sharingOf, type IdleGpuView } from './find-idle-gpus';
 import { getTelemetrySettings } from './get-telemetry-settings';
 import { rows, toMs, toNum } from './shared';
 
-export const GetJobGpuUsageInput = z.object({ jobId: z.string().min(1), now: z.number().int().positive().optional() });
+const GetJobGpuUsageInput = z.object({ jobId: z.string().min(1), now: z.number().int().positive().optional() });
 
-export interface JobGpuView {
+interface JobGpuView {
   deviceKey: string;
   node: string;
   pool: string | null;

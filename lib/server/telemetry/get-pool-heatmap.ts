@@ -4,7 +4,7 @@ import { requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
 import { ChartRange, RANGE_MS, rows, toMs, toNum } from './shared';
 
-export const GetPoolHeatmapInput = z.object({
+const GetPoolHeatmapInput = z.object({
   pool: z.string().min(1, 'Name the pool'),
   range: ChartRange.default('1h'),
   now: z.number().int().positive().optional(),

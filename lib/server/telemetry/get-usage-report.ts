@@ -9,13 +9,13 @@ import { rows, SCRAPE_INTERVAL_MS, toNum } from './shared';
 
 const DAY = 86_400_000;
 
-export const GetUsageReportInput = z.object({
+const GetUsageReportInput = z.object({
   period: UsagePeriod.default('day'),
   groupBy: z.enum(['team', 'user']).default('team'),
   days: z.coerce.number().int().min(1).max(366).default(30),
   now: z.number().int().positive().optional(),
 });
-export type GetUsageReportInput = z.input<typeof GetUsageReportInput>;
+type GetUsageReportInput = z.input<typeof GetUsageReportInput>;
 
 export interface UsageReportView {
   period: UsagePeriod;

@@ -4,7 +4,7 @@ import { requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
 import { rows, toMs, toNum } from './shared';
 
-export const ListGpuDevicesInput = z.object({
+const ListGpuDevicesInput = z.object({
   pool: z.string().min(1).optional(),
   node: z.string().min(1).optional(),
 });

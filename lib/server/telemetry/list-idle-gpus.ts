@@ -4,7 +4,7 @@ import { parseInput } from '../validate';
 import { findIdleGpus, type IdleGpuView } from './find-idle-gpus';
 import { getTelemetrySettings } from './get-telemetry-settings';
 
-export const ListIdleGpusInput = z.object({ now: z.number().int().positive().optional() });
+const ListIdleGpusInput = z.object({ now: z.number().int().positive().optional() });
 
 export interface IdleGpusView {
   thresholdPercent: number;

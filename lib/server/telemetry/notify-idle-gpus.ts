@@ -6,7 +6,7 @@ import { findIdleGpus } from './find-idle-gpus';
 import { getTelemetrySettings } from './get-telemetry-settings';
 import { rows } from './shared';
 
-export const NotifyIdleGpusInput = z.object({ now: z.number().int().positive().optional() });
+const NotifyIdleGpusInput = z.object({ now: z.number().int().positive().optional() });
 
 /**
  * Tells owners: each idle GPU held by a Gantry job gets one GPU_IDLE event on the job's timeline

@@ -10,14 +10,14 @@ import { listChartTeams } from './list-chart-teams';
 import { intArray, selectDevices } from './select-devices';
 import { ChartRange, Metric, RANGE_MS, rows, SCRAPE_INTERVAL_MS, Scope, toNum } from './shared';
 
-export const QuerySeriesInput = z.object({
+const QuerySeriesInput = z.object({
   scope: Scope,
   id: z.string().min(1, 'Name the GPU, node, pool, job or team'),
   range: ChartRange.default('1h'),
   metric: Metric.default('util'),
   now: z.number().int().positive().optional(),
 });
-export type QuerySeriesInput = z.input<typeof QuerySeriesInput>;
+type QuerySeriesInput = z.input<typeof QuerySeriesInput>;
 
 export interface SeriesView {
   scope: Scope;

@@ -17,7 +17,7 @@ const UPSERT_CHANGED = sql.raw(
   `on conflict (device_id, bucket) do update set ${['samples', ...MEASURES].map((c) => `${c} = excluded.${c}`).join(', ')} where r.samples <> excluded.samples`,
 );
 
-export const RollupAndPruneInput = z.object({
+const RollupAndPruneInput = z.object({
   now: z.number().int().positive().optional(),
   /** late scrapes land within this; a bucket is written once its end is this far in the past */
   graceMs: z.number().int().nonnegative().default(20_000),

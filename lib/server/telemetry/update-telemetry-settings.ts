@@ -5,14 +5,14 @@ import { inTransaction, requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
 import { getTelemetrySettings, type TelemetrySettingsView } from './get-telemetry-settings';
 
-export const UpdateTelemetrySettingsInput = z.object({
+const UpdateTelemetrySettingsInput = z.object({
   idleThresholdPercent: z.number().min(0, 'At least 0 %').max(100, 'At most 100 %').optional(),
   idleWindowMinutes: z.number().int('Whole minutes').min(1, 'At least 1 minute').max(7 * 24 * 60, 'At most 7 days').optional(),
   prices: z
     .record(z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'A GPU kind id such as h100-80gb'), z.number().min(0, 'Not negative').max(10_000))
     .optional(),
 });
-export type UpdateTelemetrySettingsInput = z.infer<typeof UpdateTelemetrySettingsInput>;
+type UpdateTelemetrySettingsInput = z.infer<typeof UpdateTelemetrySettingsInput>;
 
 /** Admins set the idle threshold and window and the price per GPU-hour per kind (replaces the price list). */
 export async function updateTelemetrySettings({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<TelemetrySettingsView> {

@@ -14,11 +14,11 @@ import { buildInventory, type NodeObject } from '@/lib/domain/telemetry/inventor
 import { requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
 
-export const ReconcileTeamNamespacesInput = z.object({
+const ReconcileTeamNamespacesInput = z.object({
   /** One team's slug; all teams when left out. */
   team: z.string().trim().min(1).optional(),
 });
-export type ReconcileTeamNamespacesInput = z.infer<typeof ReconcileTeamNamespacesInput>;
+type ReconcileTeamNamespacesInput = z.infer<typeof ReconcileTeamNamespacesInput>;
 
 export interface TeamNamespaceResult {
   team: string;
@@ -35,7 +35,7 @@ export interface ReconcileDeps {
   gpuResources(): Promise<Record<string, string>>;
 }
 
-export const clusterReconcileDeps: ReconcileDeps = {
+const clusterReconcileDeps: ReconcileDeps = {
   apply: applyObject,
   async gpuResources() {
     const resources: Record<string, string> = {};
@@ -87,7 +87,7 @@ export async function reconcileTeamNamespaces({ ctx, input = {} }: { ctx: Ctx; i
 }
 
 function toClusterObject(o: NamespaceObject): ClusterObject {
-  return o as unknown as ClusterObject;
+  return o;
 }
 
 /**

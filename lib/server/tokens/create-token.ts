@@ -5,11 +5,11 @@ import { parseInput } from '../validate';
 import { displayPrefix, generateToken, hashToken } from './token-format';
 import { toTokenView, type TokenView } from './token-view';
 
-export const CreateTokenInput = z.object({
+const CreateTokenInput = z.object({
   name: z.string().trim().min(1, 'Give the token a name').max(80, 'At most 80 characters'),
   expiresInDays: z.number().int().min(1).max(3650).optional(),
 });
-export type CreateTokenInput = z.infer<typeof CreateTokenInput>;
+type CreateTokenInput = z.infer<typeof CreateTokenInput>;
 
 /** Creates a personal API token. The plain token is returned here once and never stored. */
 export async function createToken({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ token: string } & TokenView> {

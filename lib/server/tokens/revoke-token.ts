@@ -6,8 +6,8 @@ import { notFound } from '../errors';
 import { parseInput } from '../validate';
 import { toTokenView, type TokenView } from './token-view';
 
-export const RevokeTokenInput = z.object({ id: z.string().uuid('Not a token id') });
-export type RevokeTokenInput = z.infer<typeof RevokeTokenInput>;
+const RevokeTokenInput = z.object({ id: z.string().uuid('Not a token id') });
+type RevokeTokenInput = z.infer<typeof RevokeTokenInput>;
 
 /** Revokes one of the caller's tokens; revoking twice is harmless. */
 export async function revokeToken({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<TokenView> {

@@ -9,14 +9,14 @@ import { parseInput } from '../validate';
 import { loadUsers } from './list-users';
 import type { UserView } from './user-view';
 
-export const CreateUserInput = z.object({
+const CreateUserInput = z.object({
   email: z.string().trim().toLowerCase().email('Enter a valid email address'),
   name: z.string().trim().min(1, 'Enter a name').max(120),
   role: z.enum(['admin', 'researcher', 'viewer']),
   password: NewPassword,
   teams: z.array(z.string().min(1)).default([]),
 });
-export type CreateUserInput = z.infer<typeof CreateUserInput>;
+type CreateUserInput = z.infer<typeof CreateUserInput>;
 
 export async function createUser({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<UserView> {
   requireRole(ctx, 'admin');

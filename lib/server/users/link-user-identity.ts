@@ -9,7 +9,7 @@ import { parseInput } from '../validate';
 import { listUserIdentities } from './list-user-identities';
 import type { UserIdentityView } from './user-identity-view';
 
-export const LinkUserIdentityInput = z.object({
+const LinkUserIdentityInput = z.object({
   userId: z.string().uuid('Not a user id'),
   issuer: z.string().trim().url('The issuer URL, as in the provider\'s tokens').transform(normalizeIssuer),
   subject: z.string().trim().min(1, 'The subject (sub) the provider gives this person').max(255),

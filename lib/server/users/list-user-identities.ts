@@ -6,7 +6,7 @@ import { notFound } from '../errors';
 import { parseInput } from '../validate';
 import type { UserIdentityView } from './user-identity-view';
 
-export const ListUserIdentitiesInput = z.object({ userId: z.string().uuid('Not a user id') });
+const ListUserIdentitiesInput = z.object({ userId: z.string().uuid('Not a user id') });
 
 export async function listUserIdentities({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<UserIdentityView[]> {
   requireRole(ctx, 'admin');

@@ -9,7 +9,7 @@ import { parseInput } from '../validate';
 import { listUserIdentities } from './list-user-identities';
 import type { UserIdentityView } from './user-identity-view';
 
-export const UnlinkUserIdentityInput = z.object({
+const UnlinkUserIdentityInput = z.object({
   userId: z.string().uuid('Not a user id'),
   issuer: z.string().trim().min(1).transform(normalizeIssuer),
   subject: z.string().trim().min(1).max(255),

@@ -13,7 +13,7 @@ import type { UserView } from './user-view';
 
 const CHANGES = ['name', 'role', 'disabled', 'password', 'teams'] as const;
 
-export const UpdateUserInput = z
+const UpdateUserInput = z
   .object({
     id: z.string().uuid('Not a user id'),
     name: z.string().trim().min(1).max(120).optional(),
@@ -26,7 +26,7 @@ export const UpdateUserInput = z
     message: `Nothing to change: send at least one of ${CHANGES.join(', ')}`,
     path: ['(body)'],
   });
-export type UpdateUserInput = z.infer<typeof UpdateUserInput>;
+type UpdateUserInput = z.infer<typeof UpdateUserInput>;
 
 export async function updateUser({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<UserView> {
   requireRole(ctx, 'admin');

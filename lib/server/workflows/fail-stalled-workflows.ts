@@ -17,7 +17,7 @@ export interface StallDeps {
   terminate(workflowName: string, namespace?: string): Promise<void>;
 }
 
-export function stallPolicyFromEnv(): StallPolicy {
+function stallPolicyFromEnv(): StallPolicy {
   const e = env();
   return { pendingMs: e.GANTRY_STALL_PENDING_MINUTES * 60_000, graceMs: e.GANTRY_STALL_GRACE_MINUTES * 60_000 };
 }

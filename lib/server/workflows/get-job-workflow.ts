@@ -11,8 +11,8 @@ import { notFound } from '../errors';
 import { JobId, parseInput } from '../validate';
 import { requireVisibleJob } from '../jobs/job-access';
 
-export const GetJobWorkflowInput = z.object({ id: JobId });
-export type GetJobWorkflowInput = z.infer<typeof GetJobWorkflowInput>;
+const GetJobWorkflowInput = z.object({ id: JobId });
+type GetJobWorkflowInput = z.infer<typeof GetJobWorkflowInput>;
 
 export interface JobWorkflowView {
   jobId: string;
@@ -41,7 +41,7 @@ export async function getJobWorkflow({ ctx, input }: { ctx: Ctx; input: unknown 
   }
   const { graph } = buildLiveGraph({
     metadata: { name: snap.workflowName },
-    status: { phase: snap.phase ?? undefined, nodes: snap.nodes as Record<string, NodeStatus> },
+    status: { phase: snap.phase ?? undefined, nodes: snap.nodes },
   }, { now: Date.now() });
   const steps: JobWorkflowView['steps'] = {};
   for (const [nodeId, n] of Object.entries(snap.nodes)) {

@@ -10,12 +10,12 @@ import { requireVisibleJob } from '../jobs/job-access';
 import { workflowNamespaceOf } from '../tenancy/workflow-namespace';
 import { JobId, parseInput } from '../validate';
 
-export const GetStepLogInput = z.object({
+const GetStepLogInput = z.object({
   id: JobId,
   nodeId: z.string().min(1, 'Not a step id').max(300, 'Not a step id'),
   tailLines: z.coerce.number({ error: 'Expected a number of lines' }).int('Expected a whole number of lines').min(1, 'At least 1 line').max(10_000, 'At most 10000 lines').default(500),
 });
-export type GetStepLogInput = z.infer<typeof GetStepLogInput>;
+type GetStepLogInput = z.infer<typeof GetStepLogInput>;
 
 export interface StepLogView {
   jobId: string;

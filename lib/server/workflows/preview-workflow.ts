@@ -12,7 +12,7 @@ import { parseInput } from '../validate';
 // Without a GPU request, counts are checked against the most any job may ask for.
 const MOST_GPUS = 512;
 
-export const PreviewWorkflowInput = z.object({
+const PreviewWorkflowInput = z.object({
   yaml: z.string().min(1, 'Paste a Workflow as YAML or JSON').max(2_000_000, 'At most 2 MB'),
   expanded: z.array(z.string()).max(10_000).optional(),
   /** the team it would be submitted for (its policy applies); defaults to the viewer's first team */
@@ -21,7 +21,7 @@ export const PreviewWorkflowInput = z.object({
   gpu: z.object({ kind: GpuKind, count: z.number().int().min(1).max(MOST_GPUS) }).optional(),
   priority: PriorityClass.default('normal'),
 });
-export type PreviewWorkflowInput = z.infer<typeof PreviewWorkflowInput>;
+type PreviewWorkflowInput = z.infer<typeof PreviewWorkflowInput>;
 
 export interface WorkflowPreviewWithPolicy extends WorkflowPreview {
   /** What the workload policy would refuse at submission: the same list POST /api/jobs answers with. */

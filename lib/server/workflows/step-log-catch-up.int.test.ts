@@ -58,14 +58,14 @@ describe('step log capture for a workflow met with many finished steps', () => {
         wf = await getWorkflow(name, inTeamNamespace(job));
       }
       expect(wf?.status?.phase).toBe('Succeeded');
-      const pods = Object.values(wf!.status!.nodes!).filter((n) => n.type === 'Pod');
+      const pods = Object.values(wf.status!.nodes!).filter((n) => n.type === 'Pod');
       expect(pods).toHaveLength(STEPS);
       // podGC took the first 12 steps' pods; 8 are still there
-      const podOf = (n: (typeof pods)[number]) => stepPodName(name, n.name!, n.templateName);
+      const podOf = (n: (typeof pods)[number]) => stepPodName(name, n.name, n.templateName);
       for (const n of pods.slice(0, 12)) expect(await deletePod(podOf(n), inTeamNamespace(job))).toBe(true);
 
       const reads: string[] = [];
-      const result = await syncWorkflow({ ctx }, wf!, {
+      const result = await syncWorkflow({ ctx }, wf, {
         readLog: (pod, opts) => {
           reads.push(pod);
           return findStepLog(pod, opts);

@@ -15,7 +15,7 @@ import { applyWorkflowPhase, markMissing } from '../scheduler/sync-job-phases';
 import { workflowKey, workflowNamespaceOf } from '../tenancy/workflow-namespace';
 import { failStalledWorkflows } from './fail-stalled-workflows';
 
-export const STEP_LOG_MAX_BYTES = 64 * 1024;
+const STEP_LOG_MAX_BYTES = 64 * 1024;
 /** Lines read per capture; the stored copy is then cut to STEP_LOG_MAX_BYTES. */
 const CAPTURE_LINES = 4000;
 const LOG_READS_AT_ONCE = 8;

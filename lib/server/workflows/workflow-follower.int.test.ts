@@ -165,7 +165,7 @@ describe('workflow follower on the simulated cluster', () => {
         },
         watch: async (opts) => {
           opts.onEvent({ type: 'MODIFIED', object: slowEvent as never, resourceVersion: 'slow-1' });
-          opts.onEvent({ type: 'MODIFIED', object: quickEvent as never, resourceVersion: 'quick-1' });
+          opts.onEvent({ type: 'MODIFIED', object: quickEvent, resourceVersion: 'quick-1' });
           return { abort() {}, resourceVersion: 'quick-1' };
         },
       };
@@ -210,7 +210,7 @@ describe('workflow follower on the simulated cluster', () => {
       await db.transaction(async (launch) => {
         await launch.select({ id: jobs.id }).from(jobs).where(eq(jobs.id, job.id)).for('update');
         // the Workflow started before the launch recorded the job as submitted
-        emit({ type: 'MODIFIED', object: wf as never, resourceVersion: '2' });
+        emit({ type: 'MODIFIED', object: wf, resourceVersion: '2' });
         await vi.waitFor(async () => {
           const [waiting] = await db.execute<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%for share%'`);
           expect(waiting.n).toBeGreaterThan(0);

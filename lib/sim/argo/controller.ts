@@ -18,7 +18,7 @@ import { isFulfilled, type Container, type NodeStatus } from './types';
 
 export const WF = 'workflows';
 export const PODS = 'pods';
-export const WFT = 'workflowtemplates';
+const WFT = 'workflowtemplates';
 const EXECUTOR_IMAGE = 'quay.io/argoproj/argoexec:v3.6.4';
 
 type WfRun = { key: string; wf: KObject & { spec: Record<string, unknown>; status: Record<string, unknown> }; dirty: boolean; /** status changed outside reconcile (pod events) */ changed?: boolean; state: OperatorState; lastWrite: number; activePods: number; wakeAt?: number; /** pods created per node name, kept across `argo retry` */ podRuns?: Map<string, number> };
@@ -50,7 +50,7 @@ export type PodRun = {
 };
 
 /** A pod run as a snapshot keeps it: all but the executed image's promise, GPU slots as indices. */
-export type SavedPodRun = Omit<PodRun, 'exec' | 'slots'> & { slotIdx?: number[] };
+type SavedPodRun = Omit<PodRun, 'exec' | 'slots'> & { slotIdx?: number[] };
 export type ControllerState = { pods: SavedPodRun[]; runs: Array<{ key: string; attempts: Array<[nodeName: string, pods: number]>; refused: string[] }> };
 
 /** The condition message Kubernetes' PodGC gives a pod whose Node object is gone. */
@@ -72,7 +72,7 @@ export type PodExecution = {
  * benchmark runner); answers undefined for every other image, which runs on the model alone.
  * The pod ends at its modelled time or when the execution ends, whichever is later.
  */
-export type PodExecutor = (pod: PodExecution) => Promise<number> | undefined;
+type PodExecutor = (pod: PodExecution) => Promise<number> | undefined;
 
 export type ControllerOptions = {
   seed: number;
@@ -189,7 +189,7 @@ export class ArgoController {
     const refError = this.resolveTemplateRef(run);
     const shutdown = wf.spec.shutdown as string | undefined;
     if (shutdown === 'Terminate' || shutdown === 'Stop') this.stopPods(run, `Stopped with strategy '${shutdown}'`);
-    const ctx = buildCtx(wf as never, {
+    const ctx = buildCtx(wf, {
       now: () => this.now(),
       speed: this.opts.speed,
       wakeAt: (ms) => {
@@ -549,7 +549,7 @@ export class ArgoController {
     const main = ((this.store.get(PODS, pr.ns, pr.name)?.spec as { containers?: Container[] } | undefined)?.containers ?? []).find((c) => c.name === 'main');
     if (!main?.image) return undefined;
     const run = this.opts.execute({
-      namespace: pr.ns, name: pr.name, image: main.image, command: [...(main.command ?? []), ...(main.args ?? [])], env: (main.env ?? []) as PodExecution['env'],
+      namespace: pr.ns, name: pr.name, image: main.image, command: [...(main.command ?? []), ...(main.args ?? [])], env: (main.env ?? []),
       writeFile: (path, content) => void ((pr.files ??= {})[path] = content),
     });
     return run?.catch((error: unknown) => {

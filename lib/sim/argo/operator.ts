@@ -3,7 +3,8 @@
 // phases up into StepGroup/Steps/DAG/TaskGroup/Retry nodes. Node ids and names follow Argo:
 // id = `<workflow>-<fnv32a(name)>`, names `wf[0].step(1:item)`, `wf.task`, `name(attempt)`.
 import { fnv32a } from '../rand';
-import { dependsTasks, evaluate, evaluateDepends, ExprError, substitute, substituteDeep, type Scope } from './expr';
+import type { ExprError, Scope} from './expr';
+import { dependsTasks, evaluate, evaluateDepends, substitute, substituteDeep } from './expr';
 import { isFailure, isFulfilled, type Arguments, type DagTask, type NodeStatus, type NodeType, type Step, type Template } from './types';
 
 export function nodeId(wfName: string, nodeName: string): string {
@@ -34,7 +35,7 @@ export type PodRequest = {
 export type PodRefusal = { message: string; transient: boolean };
 
 /** Argo's DEFAULT_REQUEUE_TIME: a workflow whose pod creation failed transiently is looked at again after 10 s. */
-export const REQUEUE_MS = 10_000;
+const REQUEUE_MS = 10_000;
 
 export type OperatorHooks = {
   now(): number;
@@ -89,10 +90,10 @@ function itemScope(item: unknown): Scope {
   return s;
 }
 
-export class OperatorError extends Error {}
+class OperatorError extends Error {}
 
 /** The items a withItems/withParam/withSequence step fans out over, or null when it does not. */
-export function expandItems(step: Step, scope: Scope): unknown[] | null {
+function expandItems(step: Step, scope: Scope): unknown[] | null {
   if (step.withItems) return substituteDeep(step.withItems, scope);
   if (step.withParam !== undefined) {
     const raw = substitute(step.withParam, scope);
@@ -204,7 +205,7 @@ export class Operator {
     const inputs: Array<{ name: string; value: string }> = [];
     for (const p of tmpl.inputs?.parameters ?? []) {
       const arg = args?.parameters?.find((a) => a.name === p.name);
-      const value = arg?.value ?? p.value ?? p.default ?? (arg?.valueFrom?.default as string | undefined);
+      const value = arg?.value ?? p.value ?? p.default ?? (arg?.valueFrom?.default);
       if (value === undefined) {
         return this.errorNode(nodeName, boundaryID, opts.displayName, `inputs.parameters.${p.name} was not supplied`, tmpl.name);
       }
@@ -219,7 +220,7 @@ export class Operator {
     if (tmpl.dag) return this.execDag(nodeName, tmpl, scope, existing ?? this.create(nodeName, 'DAG', base));
     if (tmpl.suspend) {
       const node = existing ?? this.create(nodeName, 'Suspend', base);
-      const secs = parseSeconds(tmpl.suspend.duration as string | number | undefined);
+      const secs = parseSeconds(tmpl.suspend.duration);
       if (tmpl.suspend.duration !== undefined) {
         const due = Date.parse(node.startedAt) + (secs * 1000) / this.ctx.hooks.speed;
         if (this.ctx.hooks.now() >= due) return this.finish(node, 'Succeeded');
@@ -284,7 +285,7 @@ export class Operator {
       if (last.outputs) node.outputs = last.outputs;
       return this.finish(node, last.phase === 'Error' ? 'Error' : 'Failed', retryable ? 'No more retries left' : last.message);
     }
-    const backoff = parseSeconds(rs.backoff?.duration as string | number | undefined);
+    const backoff = parseSeconds(rs.backoff?.duration);
     if (backoff > 0) {
       const factor = Number(rs.backoff?.factor ?? 1) || 1;
       const waitMs = (backoff * factor ** (attempts.length - 1) * 1000) / this.ctx.hooks.speed;
@@ -537,7 +538,7 @@ export class Operator {
   }
 }
 
-export function taskDeps(t: DagTask): string[] {
+function taskDeps(t: DagTask): string[] {
   if (t.depends) return dependsTasks(t.depends);
   return t.dependencies ?? [];
 }

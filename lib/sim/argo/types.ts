@@ -1,7 +1,7 @@
 // The parts of the Argo Workflow object the simulated controller reads and writes
 // (argoproj.io/v1alpha1, see ../shared/reference/argo/schema/jsonschema.schema.json).
 
-export type Param = { name: string; value?: string; default?: string; valueFrom?: { parameter?: string; path?: string; default?: string; expression?: string } };
+type Param = { name: string; value?: string; default?: string; valueFrom?: { parameter?: string; path?: string; default?: string; expression?: string } };
 export type Arguments = { parameters?: Param[]; artifacts?: unknown[] };
 
 export type Container = {
@@ -29,7 +29,7 @@ export type Step = {
 
 export type DagTask = Step & { dependencies?: string[]; depends?: string };
 
-export type RetryStrategy = {
+type RetryStrategy = {
   limit?: number | string;
   retryPolicy?: 'Always' | 'OnFailure' | 'OnError' | 'OnTransientError';
   backoff?: { duration?: string | number; factor?: string | number; maxDuration?: string };
@@ -58,7 +58,7 @@ export type Template = {
 };
 
 export type NodeType = 'Pod' | 'Steps' | 'StepGroup' | 'DAG' | 'TaskGroup' | 'Retry' | 'Skipped' | 'Suspend' | 'HTTP';
-export type NodePhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Error' | 'Skipped' | 'Omitted';
+type NodePhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Error' | 'Skipped' | 'Omitted';
 
 export type NodeStatus = {
   id: string;
@@ -83,6 +83,6 @@ export type NodeStatus = {
   hostNodeName?: string;
 };
 
-export const FULFILLED: ReadonlySet<string> = new Set(['Succeeded', 'Failed', 'Error', 'Skipped', 'Omitted']);
+const FULFILLED: ReadonlySet<string> = new Set(['Succeeded', 'Failed', 'Error', 'Skipped', 'Omitted']);
 export const isFulfilled = (p: string | undefined) => p !== undefined && FULFILLED.has(p);
 export const isFailure = (p: string | undefined) => p === 'Failed' || p === 'Error';

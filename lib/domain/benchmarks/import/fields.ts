@@ -1,7 +1,7 @@
 // Shared helpers for importers: published tables spell "no value" as '', 'N/A' or 'None', and
 // units vary (ns, s, MB); every importer converts to BenchmarkResult's units (ms, GB) here.
 import { parse } from 'csv-parse/sync';
-import { GPU_KINDS } from '../catalog';
+import type { GPU_KINDS } from '../catalog';
 
 export function parseCsvRecords(text: string): Record<string, string>[] {
   return parse(text, { columns: true, skip_empty_lines: true, bom: true, trim: true }) as Record<string, string>[];

@@ -5,9 +5,9 @@ import { stringify } from 'csv-stringify/sync';
 import { BenchmarkResult, METRIC_KEYS } from '../results';
 import { parseCsvRecords, readNumber, readPositiveInt } from './fields';
 
-export const GENERIC_SOURCE = 'import';
+const GENERIC_SOURCE = 'import';
 
-export interface ImportIssue {
+interface ImportIssue {
   /** 1-based data row (CSV: the header is row 0) or array index + 1 (JSON) */
   row: number;
   field: string;
@@ -97,5 +97,5 @@ export function formatResultsCsv(results: readonly BenchmarkResult[]): string {
       return v === null || v === undefined ? '' : v;
     }),
   );
-  return stringify([CSV_COLUMNS as unknown as string[], ...rows]);
+  return stringify([CSV_COLUMNS, ...rows]);
 }

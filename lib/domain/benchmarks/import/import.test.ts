@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import { expect, it } from 'vitest';
 import { describeWithReference, readReference, referencePath } from '@/lib/testing/reference';
-import { importResultsCsv } from './generic';
+import { importResultsCsv, formatResultsCsv } from './generic';
 import { importLlmperfRequestsJson, importLlmperfSummaryCsv, importLlmperfSummaryJson, summarizeLlmperfRequests } from './llmperf';
 import { importMlperfResultsCsv } from './mlperf';
 import { importOptimumBenchmarkCsv } from './optimum';
-import { formatResultsCsv } from './generic';
 
 const ids = (rows: { configurationId: string; attempt: number }[]) => new Set(rows.map((r) => `${r.configurationId}#${r.attempt}`)).size;
 

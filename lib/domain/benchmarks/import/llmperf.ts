@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { BenchmarkResult } from '../results';
 import { compactMetrics, parseCsvRecords, readNumber, readPositiveInt, sToMs } from './fields';
 
-export const LLMPERF_SOURCE = 'llmperf';
+const LLMPERF_SOURCE = 'llmperf';
 
 type Flat = Record<string, unknown>;
 
@@ -80,7 +80,7 @@ export function importLlmperfRequestsJson(text: string): LlmperfRequest[] {
 }
 
 /** numpy's default (linear) quantile, which LLMPerf's summaries use. */
-export function computeQuantile(sorted: readonly number[], q: number): number {
+function computeQuantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return NaN;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);

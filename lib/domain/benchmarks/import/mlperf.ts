@@ -5,7 +5,7 @@
 import { BenchmarkResult } from '../results';
 import { compactMetrics, matchGpuKind, nsToMs, parseCsvRecords, readNumber, readPositiveInt } from './fields';
 
-export const MLPERF_SOURCE = 'mlperf-inference-v4.1';
+const MLPERF_SOURCE = 'mlperf-inference-v4.1';
 
 export function importMlperfResultsCsv(text: string): BenchmarkResult[] {
   return parseCsvRecords(text).map((r, i) => {

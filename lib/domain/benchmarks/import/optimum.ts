@@ -4,7 +4,7 @@
 import { BenchmarkResult } from '../results';
 import { compactMetrics, matchGpuKind, mbToGb, parseCsvRecords, readNumber, readPositiveInt, sToMs } from './fields';
 
-export const OPTIMUM_SOURCE = 'optimum-benchmark';
+const OPTIMUM_SOURCE = 'optimum-benchmark';
 
 export interface OptimumImportOptions {
   /** names the file in configuration ids, so two reports do not collide */

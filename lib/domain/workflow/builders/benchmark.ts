@@ -36,12 +36,12 @@ export interface SweepItem {
   config: string;
 }
 
-export function listPendingConfigurations(job: BenchmarkJob): BenchmarkJob['spec']['configurations'] {
+function listPendingConfigurations(job: BenchmarkJob): BenchmarkJob['spec']['configurations'] {
   const done = new Set(job.spec.completedConfigurationIds);
   return job.spec.configurations.filter((c) => !done.has(c.id));
 }
 
-export function listPendingItems(job: BenchmarkJob): SweepItem[] {
+function listPendingItems(job: BenchmarkJob): SweepItem[] {
   return toSweepItems(listPendingConfigurations(job), job.spec.configurationsPerStep);
 }
 
@@ -58,12 +58,12 @@ export function toSweepItems(configurations: ReadonlyArray<{ id: string; paramet
   return items;
 }
 
-export function countParts(job: BenchmarkJob): number {
+function countParts(job: BenchmarkJob): number {
   return Math.ceil(job.spec.configurations.length / job.spec.chunkSize);
 }
 
 /** Whether the sweep is split into child workflows: too many items, or too many bytes of them. */
-export function needsParts(job: BenchmarkJob, items: SweepItem[] = listPendingItems(job)): boolean {
+function needsParts(job: BenchmarkJob, items: SweepItem[] = listPendingItems(job)): boolean {
   const configurations = job.spec.configurationsPerStep === 1 ? items.length : listPendingConfigurations(job).length;
   return configurations > job.spec.chunkSize || measureWorkflowBytes(items) > LITERAL_ITEMS_BUDGET;
 }
@@ -91,7 +91,7 @@ function describeResultsTokenEnv(job: BenchmarkJob): NonNullable<Container['env'
   return [{ name: 'GANTRY_RESULTS_TOKEN', valueFrom: { secretKeyRef: { name: nameResultsTokenSecret(datasetId), key: RESULTS_TOKEN_KEY } } }];
 }
 
-export function namePartTemplate(jobId: string): string {
+function namePartTemplate(jobId: string): string {
   return `${nameWorkflow(jobId)}-part`;
 }
 

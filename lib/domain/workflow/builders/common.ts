@@ -16,19 +16,19 @@ import type {
 
 export const LABEL_JOB_ID = 'gantry.dev/job-id';
 export const LABEL_OWNER = 'gantry.dev/owner';
-export const LABEL_TEAM = 'gantry.dev/team';
-export const LABEL_KIND = 'gantry.dev/kind';
-export const LABEL_POOL = 'gantry.dev/pool';
-export const LABEL_PRIORITY = 'gantry.dev/priority';
+const LABEL_TEAM = 'gantry.dev/team';
+const LABEL_KIND = 'gantry.dev/kind';
+const LABEL_POOL = 'gantry.dev/pool';
+const LABEL_PRIORITY = 'gantry.dev/priority';
 // Label values cannot hold an e-mail address; the exact owner goes into an annotation too.
-export const ANNOTATION_OWNER = 'gantry.dev/owner';
-export const ANNOTATION_JOB_NAME = 'gantry.dev/job-name';
+const ANNOTATION_OWNER = 'gantry.dev/owner';
+const ANNOTATION_JOB_NAME = 'gantry.dev/job-name';
 
 // Failed pods stay for their logs; a succeeded one stays 2 minutes, longer than the 60 s reconcile
 // pass, so the workflow sync captures its final log even when it missed the step's watch event.
 // The TTL removes the whole workflow once the sync loop has long since recorded its final status.
-export const DEFAULT_POD_GC = { strategy: 'OnPodSuccess', deleteDelayDuration: '2m' } as const;
-export const DEFAULT_TTL = { secondsAfterSuccess: 24 * 3600, secondsAfterFailure: 7 * 24 * 3600 } as const;
+const DEFAULT_POD_GC = { strategy: 'OnPodSuccess', deleteDelayDuration: '2m' } as const;
+const DEFAULT_TTL = { secondsAfterSuccess: 24 * 3600, secondsAfterFailure: 7 * 24 * 3600 } as const;
 
 export interface BuildOptions {
   serviceAccountName?: string;
@@ -37,7 +37,7 @@ export interface BuildOptions {
 }
 
 /** What the restricted Pod Security level asks of every container (lib/domain/policy checks it). */
-export const RESTRICTED_CONTAINER_SECURITY = {
+const RESTRICTED_CONTAINER_SECURITY = {
   allowPrivilegeEscalation: false,
   capabilities: { drop: ['ALL'] },
   runAsNonRoot: true,
@@ -89,7 +89,7 @@ export function toLabelValue(text: string): string {
 }
 
 /** FNV-1a, 8 hex digits: stable across runtimes, enough to tell label values apart. */
-export function hashText(text: string): string {
+function hashText(text: string): string {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
@@ -143,7 +143,7 @@ export function placeTemplate<T extends Template>(template: T, placement: Placem
   return placed;
 }
 
-export function mergeTolerations<T extends object>(existing: T[], added: T[]): T[] {
+function mergeTolerations<T extends object>(existing: T[], added: T[]): T[] {
   const seen = new Set(existing.map((t) => JSON.stringify(t)));
   return [...existing, ...added.filter((t) => !seen.has(JSON.stringify(t)))];
 }

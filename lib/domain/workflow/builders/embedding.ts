@@ -13,7 +13,7 @@ import {
   type BuildOptions,
 } from './common';
 
-export function countChunks(documents: number, chunkSize: number): number {
+function countChunks(documents: number, chunkSize: number): number {
   return Math.ceil(documents / chunkSize);
 }
 

@@ -36,15 +36,15 @@ function dispatch(job: Job, options: BuildOptions): BuildResult {
 
 export * from './common';
 export {
-  buildBenchmarkWorkflow,
-  countParts,
+  
+  
   listJobSecrets,
-  listPendingItems,
+  
   nameResultsTokenSecret,
-  needsParts,
+  
   renderPartWorkflow,
   RESULTS_TOKEN_KEY,
 } from './benchmark';
-export { buildEmbeddingWorkflow, countChunks } from './embedding';
-export { buildRawWorkflow, mergeUserWorkflow } from './raw';
-export { buildTrainingWorkflow } from './training';
+;
+export {  mergeUserWorkflow } from './raw';
+;
