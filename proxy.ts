@@ -10,7 +10,8 @@ import { findUnsafeText } from '@/lib/server/validate';
 
 const SESSION_COOKIES = ['next-auth.session-token', '__Secure-next-auth.session-token'];
 // Public pages, next-auth, Next's assets and files: no session needed to load them.
-const NO_SIGN_IN = /^\/(?:api\/|_next\/|signin|forbidden|share\/|favicon\.ico|robots\.txt)|\.(?:png|svg|jpg|ico|txt|webmanifest)$/;
+const NO_SIGN_IN =
+  /^\/(?:api\/|_next\/|signin|forbidden|share\/|favicon\.ico|robots\.txt)|\.(?:png|svg|jpg|ico|txt|webmanifest)$/;
 
 function unsafeQuery(request: NextRequest): string | null {
   for (const [name, value] of request.nextUrl.searchParams) {
@@ -30,7 +31,13 @@ export function proxy(request: NextRequest) {
   };
 
   const unsafe = unsafeQuery(request);
-  if (unsafe) return send(new NextResponse(`Bad request: ${unsafe}\n`, { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
+  if (unsafe)
+    return send(
+      new NextResponse(`Bad request: ${unsafe}\n`, {
+        status: 400,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      }),
+    );
 
   if (!NO_SIGN_IN.test(pathname) && !SESSION_COOKIES.some((c) => request.cookies.has(c))) {
     const url = request.nextUrl.clone();

@@ -13,7 +13,14 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['lib/**/*.test.ts', 'worker/**/*.test.ts', 'components/**/*.test.ts', 'agent/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/**/*.test.ts'],
+          include: [
+            'lib/**/*.test.ts',
+            'worker/**/*.test.ts',
+            'components/**/*.test.ts',
+            'agent/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'tests/**/*.test.ts',
+          ],
           exclude: ['**/*.int.test.ts', 'node_modules/**', 'dist/**', '.next/**'],
           environment: 'node',
         },

@@ -11,21 +11,31 @@ import type { Snapshot } from './status';
 
 function runNvidiaSmi(binary: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(binary, buildQueryGpuArgs(AGENT_QUERY_FIELDS), { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${binary}: ${err.message}${stderr ? ` (${String(stderr).trim()})` : ''}`));
-      else resolve(String(stdout));
-    });
+    execFile(
+      binary,
+      buildQueryGpuArgs(AGENT_QUERY_FIELDS),
+      { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`${binary}: ${err.message}${stderr ? ` (${String(stderr).trim()})` : ''}`));
+        else resolve(String(stdout));
+      },
+    );
   });
 }
 
 export type Collector = { collect(): Promise<Snapshot> };
 
-export function createCollector(config: Pick<AgentConfig, 'nvidiaSmi' | 'nvidiaSmiTimeoutMs' | 'procDir'>, now: () => number = Date.now): Collector {
+export function createCollector(
+  config: Pick<AgentConfig, 'nvidiaSmi' | 'nvidiaSmiTimeoutMs' | 'procDir'>,
+  now: () => number = Date.now,
+): Collector {
   let prevCpu: CpuTimes | null = null;
   return {
     async collect() {
       const [smi, stat, meminfo] = await Promise.allSettled([
-        runNvidiaSmi(config.nvidiaSmi, config.nvidiaSmiTimeoutMs).then((out) => parseQueryGpuCsv(out, AGENT_QUERY_FIELDS)),
+        runNvidiaSmi(config.nvidiaSmi, config.nvidiaSmiTimeoutMs).then((out) =>
+          parseQueryGpuCsv(out, AGENT_QUERY_FIELDS),
+        ),
         fs.readFile(path.join(config.procDir, 'stat'), 'utf8').then(parseProcStat),
         fs.readFile(path.join(config.procDir, 'meminfo'), 'utf8').then(parseMeminfo),
       ]);
@@ -34,7 +44,9 @@ export function createCollector(config: Pick<AgentConfig, 'nvidiaSmi' | 'nvidiaS
         cpuPercent = computeCpuPercent(prevCpu, stat.value);
         prevCpu = stat.value;
       }
-      const procErrors = [stat, meminfo].filter((r) => r.status === 'rejected').map((r) => String((r).reason?.message ?? r));
+      const procErrors = [stat, meminfo]
+        .filter((r) => r.status === 'rejected')
+        .map((r) => String(r.reason?.message ?? r));
       return {
         collectedAt: now(),
         gpus: smi.status === 'fulfilled' ? smi.value : [],

@@ -71,7 +71,8 @@ export function parseAgentArgs(argv: readonly string[]): AgentConfig | 'help' {
   const num = (flag: string, v: string | undefined, scale = 1) => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`--${flag}: expected a number, got ${JSON.stringify(v)}`);
+    if (v.trim() === '' || !Number.isFinite(n))
+      throw new ConfigError(`--${flag}: expected a number, got ${JSON.stringify(v)}`);
     return n * scale;
   };
   const result = AgentConfig.safeParse({

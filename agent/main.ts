@@ -8,7 +8,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     config = parseAgentArgs(argv);
   } catch (err) {
-    console.error(err instanceof ConfigError || err instanceof TypeError ? `gantry-agent: ${err.message}\n\n${USAGE}` : err);
+    console.error(
+      err instanceof ConfigError || err instanceof TypeError ? `gantry-agent: ${err.message}\n\n${USAGE}` : err,
+    );
     return 2;
   }
   if (config === 'help') {

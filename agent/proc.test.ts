@@ -13,7 +13,11 @@ describe('/proc parsers', () => {
   });
 
   it('reads MemAvailable, falling back to MemFree + Buffers + Cached on old kernels', () => {
-    expect(parseMeminfo('MemTotal: 1000 kB\nMemFree: 100 kB\nMemAvailable: 250 kB\n')).toEqual({ totalBytes: 1024000, availableBytes: 256000, usedPercent: 75 });
+    expect(parseMeminfo('MemTotal: 1000 kB\nMemFree: 100 kB\nMemAvailable: 250 kB\n')).toEqual({
+      totalBytes: 1024000,
+      availableBytes: 256000,
+      usedPercent: 75,
+    });
     expect(parseMeminfo('MemTotal: 1000 kB\nMemFree: 100 kB\nBuffers: 50 kB\nCached: 250 kB\n').usedPercent).toBe(60);
   });
 });
@@ -21,10 +25,39 @@ describe('/proc parsers', () => {
 describe('agent flags', () => {
   it('defaults, and every threshold settable', () => {
     const d = parseAgentArgs([]);
-    expect(d).toMatchObject({ port: DEFAULT_PORT, intervalMs: 5000, nvidiaSmi: 'nvidia-smi', procDir: '/proc', once: false });
-    expect(d !== 'help' && d.thresholds).toEqual({ minFreeGpuMemoryMiB: 2048, maxGpuUtilizationPercent: 80, maxCpuPercent: 90, maxMemoryPercent: 85 });
-    const c = parseAgentArgs(['--port', '0', '--interval', '2.5', '--proc', '/host/proc', '--max-gpu-util', '50', '--min-free-gpu-mem', '4096', '--once']);
-    expect(c).toMatchObject({ port: 0, intervalMs: 2500, procDir: '/host/proc', once: true, thresholds: { maxGpuUtilizationPercent: 50, minFreeGpuMemoryMiB: 4096 } });
+    expect(d).toMatchObject({
+      port: DEFAULT_PORT,
+      intervalMs: 5000,
+      nvidiaSmi: 'nvidia-smi',
+      procDir: '/proc',
+      once: false,
+    });
+    expect(d !== 'help' && d.thresholds).toEqual({
+      minFreeGpuMemoryMiB: 2048,
+      maxGpuUtilizationPercent: 80,
+      maxCpuPercent: 90,
+      maxMemoryPercent: 85,
+    });
+    const c = parseAgentArgs([
+      '--port',
+      '0',
+      '--interval',
+      '2.5',
+      '--proc',
+      '/host/proc',
+      '--max-gpu-util',
+      '50',
+      '--min-free-gpu-mem',
+      '4096',
+      '--once',
+    ]);
+    expect(c).toMatchObject({
+      port: 0,
+      intervalMs: 2500,
+      procDir: '/host/proc',
+      once: true,
+      thresholds: { maxGpuUtilizationPercent: 50, minFreeGpuMemoryMiB: 4096 },
+    });
     expect(parseAgentArgs(['--help'])).toBe('help');
   });
 

@@ -34,6 +34,11 @@ export function parseMeminfo(text: string): MemInfo {
   }
   const total = kib.get('MemTotal');
   if (!total) throw new Error('/proc/meminfo has no MemTotal');
-  const available = kib.get('MemAvailable') ?? (kib.get('MemFree') ?? 0) + (kib.get('Buffers') ?? 0) + (kib.get('Cached') ?? 0);
-  return { totalBytes: total * 1024, availableBytes: available * 1024, usedPercent: ((total - available) / total) * 100 };
+  const available =
+    kib.get('MemAvailable') ?? (kib.get('MemFree') ?? 0) + (kib.get('Buffers') ?? 0) + (kib.get('Cached') ?? 0);
+  return {
+    totalBytes: total * 1024,
+    availableBytes: available * 1024,
+    usedPercent: ((total - available) / total) * 100,
+  };
 }

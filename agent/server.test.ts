@@ -12,22 +12,31 @@ import { createCollector } from './collect';
 import { createAgentServer, type AgentServer } from './server';
 import type { AgentStatus } from './status';
 
-const capture = (name: string) => referencePath('gpu', 'nvidia-smi', 'query-gpu-csv', `linux-x86_64__${name}__query-gpu.csv`);
+const capture = (name: string) =>
+  referencePath('gpu', 'nvidia-smi', 'query-gpu-csv', `linux-x86_64__${name}__query-gpu.csv`);
 
 /** The capture as `--format=csv,noheader,nounits` would print it for the agent's query. */
 function noHeader(file: string, index: number): string {
   const [header, row] = fs.readFileSync(file, 'utf8').trim().split('\n');
   const names = header.split(', ').map((h) => h.replace(/ \[.*\]$/, ''));
   const cells = row.split(', ');
-  return AGENT_QUERY_FIELDS.map((f) => (f === 'index' ? String(index) : f === 'uuid' ? `GPU-${index}` : cells[names.indexOf(f)].replace(/ (MiB|W|%)$/, ''))).join(', ');
+  return AGENT_QUERY_FIELDS.map((f) =>
+    f === 'index' ? String(index) : f === 'uuid' ? `GPU-${index}` : cells[names.indexOf(f)].replace(/ (MiB|W|%)$/, ''),
+  ).join(', ');
 }
 
 function setup(stdout: { file?: string; text?: string } | 'missing', memAvailableKiB = 40_000_000) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-agent-'));
   const proc = path.join(dir, 'proc');
   fs.mkdirSync(proc);
-  fs.writeFileSync(path.join(proc, 'stat'), 'cpu  1000 0 1000 8000 0 0 0 0 0 0\ncpu0 1000 0 1000 8000 0 0 0 0 0 0\nintr 1\n');
-  fs.writeFileSync(path.join(proc, 'meminfo'), `MemTotal:       100000000 kB\nMemFree:         1000000 kB\nMemAvailable:   ${memAvailableKiB} kB\n`);
+  fs.writeFileSync(
+    path.join(proc, 'stat'),
+    'cpu  1000 0 1000 8000 0 0 0 0 0 0\ncpu0 1000 0 1000 8000 0 0 0 0 0 0\nintr 1\n',
+  );
+  fs.writeFileSync(
+    path.join(proc, 'meminfo'),
+    `MemTotal:       100000000 kB\nMemFree:         1000000 kB\nMemAvailable:   ${memAvailableKiB} kB\n`,
+  );
   let smi = path.join(dir, 'nvidia-smi');
   if (stdout === 'missing') smi = path.join(dir, 'no-such-nvidia-smi');
   else {
@@ -35,7 +44,14 @@ function setup(stdout: { file?: string; text?: string } | 'missing', memAvailabl
     if (stdout.text !== undefined) fs.writeFileSync(out, stdout.text);
     fs.writeFileSync(smi, `#!/bin/sh\nprintf '%s\\n' "$@" > '${dir}/args'\ncat '${out}'\n`, { mode: 0o755 });
   }
-  const config = AgentConfig.parse({ host: '127.0.0.1', port: 0, nvidiaSmi: smi, procDir: proc, nodeName: 'gpu-node-1', intervalMs: 60_000 });
+  const config = AgentConfig.parse({
+    host: '127.0.0.1',
+    port: 0,
+    nvidiaSmi: smi,
+    procDir: proc,
+    nodeName: 'gpu-node-1',
+    intervalMs: 60_000,
+  });
   return { dir, proc, config };
 }
 
@@ -111,11 +127,16 @@ describeWithReference('gantry agent over HTTP', () => {
   });
 
   it('two GPUs (H200 MIG under load, L40S idle), noheader output: MIG utilization N/A does not block', async () => {
-    const text = [noHeader(capture('nvidia-h200-mig__590.48.01__load'), 0), noHeader(capture('nvidia-l40s__595.80__idle'), 1)].join('\n');
+    const text = [
+      noHeader(capture('nvidia-h200-mig__590.48.01__load'), 0),
+      noHeader(capture('nvidia-l40s__595.80__idle'), 1),
+    ].join('\n');
     const { config } = setup({ text });
     const { agent } = await startAgent(config);
     const status = await agent.collectNow();
-    expect(status.gpus.map((g) => [g.index, g.kind, g.utilizationPercent, g.memoryFreeMiB, g.migEnabled, g.available])).toEqual([
+    expect(
+      status.gpus.map((g) => [g.index, g.kind, g.utilizationPercent, g.memoryFreeMiB, g.migEnabled, g.available]),
+    ).toEqual([
       [0, 'h200-141gb', null, 126199, true, true],
       // The L40S "idle" capture really reads 100 % utilization.
       [1, 'l40s', 100, 45460, null, false],
@@ -127,7 +148,10 @@ describeWithReference('gantry agent over HTTP', () => {
     const { config } = setup({ file: capture('nvidia-h200__590.48.01__idle') }, 10_000_000);
     const { agent } = await startAgent(config);
     expect((await agent.collectNow()).available).toBe(false); // memory 90 % >= 85 %
-    const relaxed = AgentConfig.parse({ ...config, thresholds: { maxMemoryPercent: 95, minFreeGpuMemoryMiB: 200_000 } });
+    const relaxed = AgentConfig.parse({
+      ...config,
+      thresholds: { maxMemoryPercent: 95, minFreeGpuMemoryMiB: 200_000 },
+    });
     await running!.stop();
     const second = await startAgent(relaxed);
     const s = await second.agent.collectNow();

@@ -15,7 +15,10 @@ function createMetrics() {
     new Gauge({ name, help, labelNames: [...labelNames], registers: [registry] });
   return {
     registry,
-    gpuUtilization: g('gantry_agent_gpu_utilization_ratio', 'GPU utilization (0-1) from nvidia-smi; absent on MIG-enabled GPUs'),
+    gpuUtilization: g(
+      'gantry_agent_gpu_utilization_ratio',
+      'GPU utilization (0-1) from nvidia-smi; absent on MIG-enabled GPUs',
+    ),
     gpuMemoryUsed: g('gantry_agent_gpu_memory_used_bytes', 'GPU memory used'),
     gpuMemoryTotal: g('gantry_agent_gpu_memory_total_bytes', 'GPU memory total'),
     gpuMemoryFree: g('gantry_agent_gpu_memory_free_bytes', 'GPU memory free'),
@@ -26,7 +29,12 @@ function createMetrics() {
     memoryUsage: g('gantry_agent_memory_usage_ratio', 'Node memory in use (0-1), from MemAvailable', []),
     available: g('gantry_agent_available', '1 when at least one GPU on the node is available', []),
     lastCollect: g('gantry_agent_last_collect_timestamp_seconds', 'When the last collection finished', []),
-    errors: new Counter({ name: 'gantry_agent_collect_errors_total', help: 'Collections with a failing source', labelNames: ['source'], registers: [registry] }),
+    errors: new Counter({
+      name: 'gantry_agent_collect_errors_total',
+      help: 'Collections with a failing source',
+      labelNames: ['source'],
+      registers: [registry],
+    }),
   };
 }
 
@@ -34,7 +42,16 @@ type Metrics = ReturnType<typeof createMetrics>;
 
 function recordMetrics(m: Metrics, s: AgentStatus, collectedAt: number): void {
   // Reset per collection so a GPU that disappears (or turns MIG on) loses its old series.
-  for (const gauge of [m.gpuUtilization, m.gpuMemoryUsed, m.gpuMemoryTotal, m.gpuMemoryFree, m.gpuPower, m.gpuTemperature, m.gpuAvailable]) gauge.reset();
+  for (const gauge of [
+    m.gpuUtilization,
+    m.gpuMemoryUsed,
+    m.gpuMemoryTotal,
+    m.gpuMemoryFree,
+    m.gpuPower,
+    m.gpuTemperature,
+    m.gpuAvailable,
+  ])
+    gauge.reset();
   const MiB = 2 ** 20;
   for (const gpu of s.gpus) {
     const labels = { gpu: String(gpu.index), uuid: gpu.uuid, name: gpu.name };
@@ -64,7 +81,11 @@ export type AgentServer = {
   latest(): AgentStatus | null;
 };
 
-export function createAgentServer(config: AgentConfig, collector: Collector, now: () => number = Date.now): AgentServer {
+export function createAgentServer(
+  config: AgentConfig,
+  collector: Collector,
+  now: () => number = Date.now,
+): AgentServer {
   const metrics = createMetrics();
   let status: AgentStatus | null = null;
   let lastAt = 0;

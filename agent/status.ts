@@ -41,7 +41,11 @@ export const AgentStatus = z.object({
   reasons: z.array(z.string()),
   thresholds: z.custom<Thresholds>(),
   cpu: z.object({ usagePercent: z.number().nullable() }),
-  memory: z.object({ usagePercent: z.number().nullable(), totalBytes: z.number().nullable(), availableBytes: z.number().nullable() }),
+  memory: z.object({
+    usagePercent: z.number().nullable(),
+    totalBytes: z.number().nullable(),
+    availableBytes: z.number().nullable(),
+  }),
   gpus: z.array(GpuStatus),
   errors: z.array(z.string()),
 });
@@ -54,15 +58,20 @@ export function evaluateStatus(snapshot: Snapshot, thresholds: Thresholds, node:
   const cpu = snapshot.cpuPercent;
   const mem = snapshot.memory?.usedPercent ?? null;
   if (cpu === null) nodeReasons.push('CPU usage unknown');
-  else if (cpu >= thresholds.maxCpuPercent) nodeReasons.push(`CPU ${cpu.toFixed(1)} % >= ${thresholds.maxCpuPercent} %`);
+  else if (cpu >= thresholds.maxCpuPercent)
+    nodeReasons.push(`CPU ${cpu.toFixed(1)} % >= ${thresholds.maxCpuPercent} %`);
   if (mem === null) nodeReasons.push('memory usage unknown');
-  else if (mem >= thresholds.maxMemoryPercent) nodeReasons.push(`memory ${mem.toFixed(1)} % >= ${thresholds.maxMemoryPercent} %`);
+  else if (mem >= thresholds.maxMemoryPercent)
+    nodeReasons.push(`memory ${mem.toFixed(1)} % >= ${thresholds.maxMemoryPercent} %`);
 
   const gpus = snapshot.gpus.map((g): GpuStatus => {
     const reasons: string[] = [];
-    const free = g.memoryFreeMiB ?? (g.memoryTotalMiB !== null && g.memoryUsedMiB !== null ? g.memoryTotalMiB - g.memoryUsedMiB : null);
+    const free =
+      g.memoryFreeMiB ??
+      (g.memoryTotalMiB !== null && g.memoryUsedMiB !== null ? g.memoryTotalMiB - g.memoryUsedMiB : null);
     if (free === null) reasons.push('free GPU memory unknown');
-    else if (free <= thresholds.minFreeGpuMemoryMiB) reasons.push(`free GPU memory ${free} MiB <= ${thresholds.minFreeGpuMemoryMiB} MiB`);
+    else if (free <= thresholds.minFreeGpuMemoryMiB)
+      reasons.push(`free GPU memory ${free} MiB <= ${thresholds.minFreeGpuMemoryMiB} MiB`);
     // MIG-enabled GPUs report utilization as [N/A]: nvidia-smi cannot see per-instance activity.
     // That does not block availability (memory still does); dcgm's GR_ENGINE_ACTIVE covers it.
     if (g.utilizationPercent !== null && g.utilizationPercent >= thresholds.maxGpuUtilizationPercent) {

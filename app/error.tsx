@@ -18,7 +18,9 @@ export default function ErrorPage({ error, retry }: { error: Error & { digest?: 
   return (
     <main className="flex min-h-[60vh] items-center justify-center px-4">
       <div role="alert" className="max-w-md text-center">
-        <h1 className="text-2xl font-bold">{unavailable ? 'Database unavailable, retrying' : 'This page could not be shown'}</h1>
+        <h1 className="text-2xl font-bold">
+          {unavailable ? 'Database unavailable, retrying' : 'This page could not be shown'}
+        </h1>
         <p className="mt-2 text-slate-600 dark:text-slate-400">
           {unavailable
             ? `Gantry cannot reach its database right now. This page tries again every ${RETRY_MS / 1000} seconds and comes back by itself once the database answers.`

@@ -20,12 +20,17 @@ interface Answer {
   body: string;
 }
 
-function request(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+function request(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { agent, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.once('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.once('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
       res.once('error', reject);
     });
     req.once('error', reject);
@@ -52,7 +57,10 @@ async function signInCookie(url: string, email: string, password: string): Promi
   return session;
 }
 
-async function flatOut(send: () => Promise<number>, seconds: number): Promise<{ ok: number; failed: number; perSecond: number }> {
+async function flatOut(
+  send: () => Promise<number>,
+  seconds: number,
+): Promise<{ ok: number; failed: number; perSecond: number }> {
   let ok = 0;
   let failed = 0;
   const start = performance.now();
@@ -74,13 +82,17 @@ export async function benchApiMe() {
     const cookie = await signInCookie(stack.url, 'ada@gantry.local', 'gantry-demo');
     const token = await stack.tokenFor('ada@gantry.local');
     const withCookie = () => request(`${stack.url}/api/me`, { headers: { cookie } }).then((a) => a.status);
-    const withToken = () => request(`${stack.url}/api/me`, { headers: { authorization: `Bearer ${token}` } }).then((a) => a.status);
+    const withToken = () =>
+      request(`${stack.url}/api/me`, { headers: { authorization: `Bearer ${token}` } }).then((a) => a.status);
     await flatOut(withCookie, 4); // warm-up: compiled routes, JIT, pool connections
     await flatOut(withToken, 2);
     const rows: Record<string, { ok: number; failed: number; perSecond: number }> = {};
     const cpu: Record<string, Record<string, number>> = {};
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const [name, send] of [['cookie', withCookie], ['Bearer token', withToken]] as const) {
+      for (const [name, send] of [
+        ['cookie', withCookie],
+        ['Bearer token', withToken],
+      ] as const) {
         const before = sampleTree(stack.pid);
         const result = await flatOut(send, SECONDS);
         const after = sampleTree(stack.pid);
@@ -92,8 +104,15 @@ export async function benchApiMe() {
     console.log('CPU milliseconds per request, by process:');
     console.table(cpu);
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const pick = (prefix: string) => median(Object.entries(rows).filter(([k]) => k.startsWith(prefix)).map(([, v]) => v.perSecond));
-    console.log(`GET /api/me, ${CLIENTS} clients, median of ${ROUNDS} rounds: cookie ${pick('cookie')}/s, Bearer token ${pick('Bearer')}/s`);
+    const pick = (prefix: string) =>
+      median(
+        Object.entries(rows)
+          .filter(([k]) => k.startsWith(prefix))
+          .map(([, v]) => v.perSecond),
+      );
+    console.log(
+      `GET /api/me, ${CLIENTS} clients, median of ${ROUNDS} rounds: cookie ${pick('cookie')}/s, Bearer token ${pick('Bearer')}/s`,
+    );
   } finally {
     agent.destroy();
     await stack.stop();

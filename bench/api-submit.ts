@@ -26,7 +26,10 @@ const WARM_SECONDS = 12;
 const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
 
 /** One request on a kept-alive socket; resolves with the status once the body has been read. */
-function request(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<number> {
+function request(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { agent, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
       res.resume();
@@ -113,35 +116,69 @@ function record(phase: Phase, status: number, ms: number) {
 
 function summary(phase: Phase) {
   const sorted = [...phase.latencies].sort((a, b) => a - b);
-  const pct = (p: number) => Number((sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN).toFixed(1));
+  const pct = (p: number) =>
+    Number((sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN).toFixed(1));
   const errors = [...phase.failures.values()].reduce((a, b) => a + b, 0);
-  return { clients: CLIENTS, seconds: Number(phase.seconds.toFixed(1)), created: sorted.length, errors, perSecond: Math.round(sorted.length / phase.seconds), p50Ms: pct(50), p99Ms: pct(99), maxMs: pct(100) };
+  return {
+    clients: CLIENTS,
+    seconds: Number(phase.seconds.toFixed(1)),
+    created: sorted.length,
+    errors,
+    perSecond: Math.round(sorted.length / phase.seconds),
+    p50Ms: pct(50),
+    p99Ms: pct(99),
+    maxMs: pct(100),
+  };
 }
 
 /** One researcher of the demo team vision per client, with an API token each. */
 async function clientTokens(stack: Stack): Promise<string[]> {
   const [admin] = await stack.db.db.select().from(users).where(eq(users.role, 'admin')).limit(1);
-  const ctx = { db: stack.db.db, actor: { id: admin.id, email: admin.email, name: admin.name, role: 'admin' as const, via: 'system' as const }, log: logger() };
+  const ctx = {
+    db: stack.db.db,
+    actor: { id: admin.id, email: admin.email, name: admin.name, role: 'admin' as const, via: 'system' as const },
+    log: logger(),
+  };
   return Promise.all(
     Array.from({ length: CLIENTS }, async (_, i) => {
       const email = `bench-${i}@gantry.local`;
-      await createUser({ ctx, input: { email, name: `Bench client ${i}`, role: 'researcher', password: 'bench-password-0123', teams: ['vision'] } });
+      await createUser({
+        ctx,
+        input: {
+          email,
+          name: `Bench client ${i}`,
+          role: 'researcher',
+          password: 'bench-password-0123',
+          teams: ['vision'],
+        },
+      });
       return stack.tokenFor(email);
     }),
   );
 }
 
 /** A fresh Gantry (so no phase inherits the queue of the one before), warmed up, then `phase`. */
-async function onFreshGantry<T>(phase: (post: Send, stack: Stack) => Promise<T>, extraEnv: Record<string, string> = {}): Promise<T> {
+async function onFreshGantry<T>(
+  phase: (post: Send, stack: Stack) => Promise<T>,
+  extraEnv: Record<string, string> = {},
+): Promise<T> {
   const stack = await startStack({ web: 3198, pg: 54398, sim: 6598 }, extraEnv);
   try {
     const tokens = await clientTokens(stack);
     const body = JSON.stringify({
-      name: 'bench-job', kind: 'training', priority: 'low', gpu: { kind: 't4', count: 1 },
-      expectedRuntimeSeconds: 3600, maxRuntimeSeconds: 7200,
+      name: 'bench-job',
+      kind: 'training',
+      priority: 'low',
+      gpu: { kind: 't4', count: 1 },
+      expectedRuntimeSeconds: 3600,
+      maxRuntimeSeconds: 7200,
       spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'], args: ['--lr', '3e-4'] },
     });
-    const headers = tokens.map((token) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }));
+    const headers = tokens.map((token) => ({
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+    }));
     const post: Send = (client) => request(`${stack.url}/api/jobs`, { method: 'POST', headers: headers[client], body });
     // Measure a running Gantry, not one starting up: the worker compiles and loads its modules in
     // its first seconds (its first scheduler pass took 2.5-3.8 s of a core here), so wait for that
@@ -156,7 +193,8 @@ async function onFreshGantry<T>(phase: (post: Send, stack: Stack) => Promise<T>,
     // not have (every scheduler pass reads the whole queue), so they are ended here, in the bench's
     // own database handle, and the phase starts after the next pass, as on a fresh Gantry.
     const before = await schedulerRuns(stack);
-    await stack.db.sql`update jobs set state = 'cancelled', finished_at = now(), message = 'Ended by the benchmark after its warm-up.' where state = 'queued'`;
+    await stack.db
+      .sql`update jobs set state = 'cancelled', finished_at = now(), message = 'Ended by the benchmark after its warm-up.' where state = 'queued'`;
     await schedulerPasses(stack, before + 2);
     return await phase(post, stack);
   } finally {
@@ -170,30 +208,39 @@ export async function benchApiSubmit() {
     // The most it sustains: every client sends again as soon as it is answered. The CPU each
     // submission cost, by process, comes from this phase. Its clients send more than 1,000 jobs each
     // in 15 s, so the cap is raised for it (each submission still counts its user's whole queue).
-    const flat = await onFreshGantry(async (post, stack) => {
-      const cpuBefore = sampleTree(stack.pid);
-      const selfBefore = process.cpuUsage();
-      const phase = await flatOut(post, SECONDS);
-      const cpuAfter = sampleTree(stack.pid);
-      const self = process.cpuUsage(selfBefore);
-      // For context on this machine at this moment: the same clients against a route Next serves.
-      const healthz = await flatOut(() => request(`${stack.url}/api/healthz`), 5, 200);
-      const ceiling = Math.round(healthz.latencies.length / healthz.seconds);
-      const cpu =
-        cpuBefore && cpuAfter && phase.latencies.length
-          ? {
-              ...perOperation(cpuBefore, cpuAfter, phase.latencies.length),
-              'load generator (16 clients)': Number(((self.user + self.system) / 1000 / phase.latencies.length).toFixed(3)),
-            }
-          : null;
-      return { phase, ceiling, cpu };
-    }, { GANTRY_MAX_QUEUED_JOBS_PER_USER: '100000' });
+    const flat = await onFreshGantry(
+      async (post, stack) => {
+        const cpuBefore = sampleTree(stack.pid);
+        const selfBefore = process.cpuUsage();
+        const phase = await flatOut(post, SECONDS);
+        const cpuAfter = sampleTree(stack.pid);
+        const self = process.cpuUsage(selfBefore);
+        // For context on this machine at this moment: the same clients against a route Next serves.
+        const healthz = await flatOut(() => request(`${stack.url}/api/healthz`), 5, 200);
+        const ceiling = Math.round(healthz.latencies.length / healthz.seconds);
+        const cpu =
+          cpuBefore && cpuAfter && phase.latencies.length
+            ? {
+                ...perOperation(cpuBefore, cpuAfter, phase.latencies.length),
+                'load generator (16 clients)': Number(
+                  ((self.user + self.system) / 1000 / phase.latencies.length).toFixed(3),
+                ),
+              }
+            : null;
+        return { phase, ceiling, cpu };
+      },
+      { GANTRY_MAX_QUEUED_JOBS_PER_USER: '100000' },
+    );
     // The target's question: at 1,000 a second, how fast is each answer?
     const paced = await onFreshGantry((post) => atRate(post, TARGET_PER_SECOND, SECONDS));
     console.table({ 'as fast as they can': summary(flat.phase), [`offered ${TARGET_PER_SECOND}/s`]: summary(paced) });
     console.log(`GET /api/healthz through Next.js, ${CLIENTS} clients: ${flat.ceiling} per second`);
-    for (const [name, phase] of [['as fast as they can', flat.phase], ['paced', paced]] as const) {
-      if (phase.failures.size) console.log(`${name}: failed submissions by status:`, Object.fromEntries(phase.failures));
+    for (const [name, phase] of [
+      ['as fast as they can', flat.phase],
+      ['paced', paced],
+    ] as const) {
+      if (phase.failures.size)
+        console.log(`${name}: failed submissions by status:`, Object.fromEntries(phase.failures));
     }
     if (flat.cpu) {
       console.log('CPU milliseconds per submission (as fast as they can), by process:');

@@ -74,12 +74,22 @@ export class ArgoStatusDriver {
     const startedMs = now - doneAtStart * stepMs;
     const run: Run = { name, startedMs, nodes: {}, step: [], stepStarted: [], dirty: true, done: false };
     run.nodes[name] = {
-      id: name, name, displayName: name, type: 'DAG', templateName: 'main', templateScope: `local/${name}`, phase: 'Running', startedAt: iso(startedMs), progress: '0/0', children: [],
+      id: name,
+      name,
+      displayName: name,
+      type: 'DAG',
+      templateName: 'main',
+      templateScope: `local/${name}`,
+      phase: 'Running',
+      startedAt: iso(startedMs),
+      progress: '0/0',
+      children: [],
     };
     for (let c = 0; c < chains; c++) {
       // chains out of step with each other, so the workflow changes every stepMs / chains
       const offset = Math.round((c * stepMs) / chains);
-      for (let k = 0; k < doneAtStart; k++) this.startStep(run, c, k, startedMs - offset + k * stepMs, startedMs - offset + (k + 1) * stepMs);
+      for (let k = 0; k < doneAtStart; k++)
+        this.startStep(run, c, k, startedMs - offset + k * stepMs, startedMs - offset + (k + 1) * stepMs);
       this.startStep(run, c, doneAtStart, now - offset);
     }
     this.runs.set(name, run);
@@ -121,8 +131,18 @@ export class ArgoStatusDriver {
     const parent = k === 0 ? run.name : nodeId(run.name, this.task(c, k - 1));
     run.nodes[parent].children = [...(run.nodes[parent].children ?? []), id];
     run.nodes[id] = {
-      id, name: `${run.name}.s${this.task(c, k)}`, displayName: `s${this.task(c, k)}`, type: 'Pod', templateName: 'step', templateScope: `local/${run.name}`,
-      phase: 'Running', boundaryID: run.name, startedAt: iso(startMs), finishedAt: null, progress: '0/1', hostNodeName: `sim-cpu-${(c % 2) + 1}`,
+      id,
+      name: `${run.name}.s${this.task(c, k)}`,
+      displayName: `s${this.task(c, k)}`,
+      type: 'Pod',
+      templateName: 'step',
+      templateScope: `local/${run.name}`,
+      phase: 'Running',
+      boundaryID: run.name,
+      startedAt: iso(startMs),
+      finishedAt: null,
+      progress: '0/1',
+      hostNodeName: `sim-cpu-${(c % 2) + 1}`,
     };
     if (endMs !== undefined) this.finishStep(run.nodes[id], endMs, 'Succeeded');
     run.step[c] = k;
@@ -151,7 +171,8 @@ export class ArgoStatusDriver {
     const root = run.nodes[run.name];
     if ((cur.spec as { shutdown?: string } | undefined)?.shutdown === 'Terminate') {
       const message = "Stopped with strategy 'Terminate'";
-      for (const n of Object.values(run.nodes)) if (n.phase === 'Running' && n.type === 'Pod') this.finishStep(n, now, 'Failed', message);
+      for (const n of Object.values(run.nodes))
+        if (n.phase === 'Running' && n.type === 'Pod') this.finishStep(n, now, 'Failed', message);
       Object.assign(root, { phase: 'Failed', finishedAt: iso(now), message });
       run.done = run.dirty = true;
       return;
@@ -184,10 +205,19 @@ export class ArgoStatusDriver {
     const seconds = pods.reduce((s, n) => s + (n.resourcesDuration?.cpu ?? 0), 0);
     const phase = root.phase;
     const status = {
-      phase, startedAt: root.startedAt, finishedAt: root.finishedAt ?? null, progress: root.progress, ...(root.message ? { message: root.message } : {}),
-      resourcesDuration: { cpu: seconds, memory: seconds }, nodes: run.nodes,
+      phase,
+      startedAt: root.startedAt,
+      finishedAt: root.finishedAt ?? null,
+      progress: root.progress,
+      ...(root.message ? { message: root.message } : {}),
+      resourcesDuration: { cpu: seconds, memory: seconds },
+      nodes: run.nodes,
     };
-    const labels = { ...(cur.metadata.labels ?? {}), 'workflows.argoproj.io/phase': phase, 'workflows.argoproj.io/completed': String(phase !== 'Running') };
+    const labels = {
+      ...(cur.metadata.labels ?? {}),
+      'workflows.argoproj.io/phase': phase,
+      'workflows.argoproj.io/completed': String(phase !== 'Running'),
+    };
     // The store keeps the object it is given, and this one's nodes change later: a copy of each
     // node (their arrays and objects are replaced on change, never edited, so one level is enough).
     const nodesCopy: Record<string, ArgoNode> = {};

@@ -62,7 +62,18 @@ async function measure(label: string, cwd: string, args: string[]): Promise<Reco
   const child = spawn(process.execPath, args, {
     cwd,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { NODE_ENV: 'production', PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.homedir(), PORT: String(web), GANTRY_PG_PORT: String(pg), GANTRY_SIM_PORT: String(sim), GANTRY_WORKER_METRICS_PORT: String(workerMetrics), GANTRY_DATA_DIR: dataDir, GANTRY_DEMO: '1', LOG_LEVEL: 'warn' },
+    env: {
+      NODE_ENV: 'production',
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: os.homedir(),
+      PORT: String(web),
+      GANTRY_PG_PORT: String(pg),
+      GANTRY_SIM_PORT: String(sim),
+      GANTRY_WORKER_METRICS_PORT: String(workerMetrics),
+      GANTRY_DATA_DIR: dataDir,
+      GANTRY_DEMO: '1',
+      LOG_LEVEL: 'warn',
+    },
   });
   try {
     await waitReady(`http://127.0.0.1:${web}/api/readyz`, () => child.exitCode !== null);
@@ -79,7 +90,13 @@ async function measure(label: string, cwd: string, args: string[]): Promise<Reco
     const total = (s: Record<string, number>) => Object.values(s).reduce((a, b) => a + b, 0);
     const median = samples.sort((a, b) => total(a) - total(b))[Math.floor(SAMPLES / 2)];
     const byRole = Object.fromEntries(Object.entries(median).map(([k, v]) => [`${k} MB`, Math.round(v)]));
-    return { run: label, readySeconds, 'RSS MB at 5 s': Math.round(at5s), [`RSS MB idle (${IDLE_MS / 1000} s)`]: Math.round(total(median)), ...byRole };
+    return {
+      run: label,
+      readySeconds,
+      'RSS MB at 5 s': Math.round(at5s),
+      [`RSS MB idle (${IDLE_MS / 1000} s)`]: Math.round(total(median)),
+      ...byRole,
+    };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
@@ -89,7 +106,10 @@ async function measure(label: string, cwd: string, args: string[]): Promise<Reco
 
 export async function benchArtifact() {
   if (artifactIsStale()) {
-    const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/build.ts')], { cwd: root, stdio: 'inherit' });
+    const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/build.ts')], {
+      cwd: root,
+      stdio: 'inherit',
+    });
     if (build.status !== 0) throw new Error('npm run build failed');
   }
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-dist-'));
@@ -101,7 +121,13 @@ export async function benchArtifact() {
     const rows = [
       await measure('artifact: node gantry.mjs start', app, [SMALL_YOUNG_GENERATION, 'gantry.mjs', 'start']),
       // What `npm start` runs, without npm's own process in front of it.
-      await measure('checkout: npm start', root, [SMALL_YOUNG_GENERATION, '--import', 'tsx', path.join(root, 'scripts/gantry.ts'), 'start']),
+      await measure('checkout: npm start', root, [
+        SMALL_YOUNG_GENERATION,
+        '--import',
+        'tsx',
+        path.join(root, 'scripts/gantry.ts'),
+        'start',
+      ]),
     ];
     console.log(`Idle resident memory (${IDLE_MS / 1000} s after ready, median of ${SAMPLES} samples), all processes:`);
     console.table(rows);

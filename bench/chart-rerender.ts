@@ -62,7 +62,10 @@ function summarize(name: string, times: number[]) {
 
 export async function benchChartRerender() {
   const stack = await startStack({ web: 3197, pg: 54397, sim: 6597 }, { GANTRY_ADMIN_PASSWORD: ADMIN_PASSWORD });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
   try {
     const base = stack.url;
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -81,17 +84,24 @@ export async function benchChartRerender() {
       const gpus = await waitFor(
         'the pool GPUs',
         async () => {
-          const [{ n }] = Array.from((await handle.db.execute(sql`select count(*)::int as n from gpu_devices where pool = ${pool}`)) as unknown as { n: number }[]);
+          const [{ n }] = Array.from(
+            (await handle.db.execute(
+              sql`select count(*)::int as n from gpu_devices where pool = ${pool}`,
+            )) as unknown as { n: number }[],
+          );
           return n > 0 ? n : null;
         },
         Date.now() + 60_000,
       );
-      const wave = (t: string, period: number) => sql.raw(`greatest(0, least(100, 55 + 35 * sin(extract(epoch from ${t}) / ${period} + d.id) + 8 * random()))`);
-      await handle.db.execute(sql`insert into gpu_rollups_1h (device_id, bucket, samples, util_avg, util_min, util_max, fb_avg, fb_min, fb_max, power_avg, power_min, power_max)
+      const wave = (t: string, period: number) =>
+        sql.raw(`greatest(0, least(100, 55 + 35 * sin(extract(epoch from ${t}) / ${period} + d.id) + 8 * random()))`);
+      await handle.db
+        .execute(sql`insert into gpu_rollups_1h (device_id, bucket, samples, util_avg, util_min, util_max, fb_avg, fb_min, fb_max, power_avg, power_min, power_max)
         select d.id, b, 360, ${wave('b', 90000)}, 0, 100, 9000, 0, 15000, 40, 10, 70
         from gpu_devices d cross join generate_series(date_trunc('hour', now() - interval '30 days'), now() - interval '70 minutes', interval '1 hour') b
         where d.pool = ${pool} on conflict do nothing`);
-      await handle.db.execute(sql`insert into gpu_rollups_1m (device_id, bucket, samples, util_avg, util_min, util_max, fb_avg, fb_min, fb_max, power_avg, power_min, power_max)
+      await handle.db
+        .execute(sql`insert into gpu_rollups_1m (device_id, bucket, samples, util_avg, util_min, util_max, fb_avg, fb_min, fb_max, power_avg, power_min, power_max)
         select d.id, b, 6, ${wave('b', 9000)}, 0, 100, 9000, 0, 15000, 40, 10, 70
         from gpu_devices d cross join generate_series(date_trunc('minute', now() - interval '7 days'), now() - interval '10 minutes', interval '1 minute') b
         where d.pool = ${pool} on conflict do nothing`);
@@ -103,7 +113,8 @@ export async function benchChartRerender() {
       console.log(`seeded 30 days of history for pool ${pool} (${gpus} GPUs)`);
     }
 
-    const isPoolSeries = (url: string, r: string) => url.includes('/api/telemetry/series?') && url.includes('scope=pool') && url.includes(`range=${r}`);
+    const isPoolSeries = (url: string, r: string) =>
+      url.includes('/api/telemetry/series?') && url.includes('scope=pool') && url.includes(`range=${r}`);
     const uncached: number[] = [];
     const prefetched: number[] = [];
     const cached: number[] = [];
@@ -134,7 +145,9 @@ export async function benchChartRerender() {
     }
     // "prefetched": a range's first visit after the page has drawn and gone idle.
     for (let load = 0; load < PAGE_LOADS; load++) {
-      const prefetches = Promise.all(RANGES.slice(1).map((r) => page.waitForResponse((res) => isPoolSeries(res.url(), r), { timeout: 60_000 })));
+      const prefetches = Promise.all(
+        RANGES.slice(1).map((r) => page.waitForResponse((res) => isPoolSeries(res.url(), r), { timeout: 60_000 })),
+      );
       await page.goto(`${base}/gpus`);
       await page.locator('[data-testid="series-chart"][data-range="1h"] .recharts-line-curve').first().waitFor();
       await prefetches;

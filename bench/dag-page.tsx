@@ -9,7 +9,9 @@ import type { WorkflowGraph } from '@/lib/domain/workflow/graph-model';
 declare global {
   interface Window {
     drawDag(graph: DagGraph): Promise<{ totalMs: number; layoutAndCommitMs: number; drawnNodes: number }>;
-    openLiveWorkflow(url: string): Promise<{ fetchMs: number; clickableAtMs: number; expandToListMs: number; drawnNodes: number }>;
+    openLiveWorkflow(
+      url: string,
+    ): Promise<{ fetchMs: number; clickableAtMs: number; expandToListMs: number; drawnNodes: number }>;
     benchReady: boolean;
     liveResult?: Awaited<ReturnType<Window['openLiveWorkflow']>> | { error: string };
   }
@@ -44,7 +46,16 @@ window.openLiveWorkflow = async (url) => {
   const fetchMs = performance.now() - t0;
   let expanded: ReadonlySet<string> = new Set();
   const render = () =>
-    r.render(<WorkflowGraphView graph={graph} expanded={expanded} onExpand={(key) => { expanded = new Set(expanded).add(key); render(); }} />);
+    r.render(
+      <WorkflowGraphView
+        graph={graph}
+        expanded={expanded}
+        onExpand={(key) => {
+          expanded = new Set(expanded).add(key);
+          render();
+        }}
+      />,
+    );
   flushSync(render);
   await painted();
   const clickableAtMs = performance.now();
@@ -54,11 +65,16 @@ window.openLiveWorkflow = async (url) => {
   const t1 = performance.now();
   flushSync(() => hidden.dispatchEvent(new MouseEvent('click', { bubbles: true })));
   await painted();
-  if (!el.querySelector('[data-testid="node-list"], [data-testid="sweep-grid"]')) throw new Error('expanding 10,000 steps did not switch to the list or grid');
+  if (!el.querySelector('[data-testid="node-list"], [data-testid="sweep-grid"]'))
+    throw new Error('expanding 10,000 steps did not switch to the list or grid');
   return { fetchMs, clickableAtMs, expandToListMs: performance.now() - t1, drawnNodes };
 };
 
 // `?live=<url>` opens that workflow as soon as the script runs, so the clock is the page's own.
 const live = new URLSearchParams(location.search).get('live');
-if (live) window.openLiveWorkflow(live).then((r) => (window.liveResult = r), (e: unknown) => (window.liveResult = { error: String(e) }));
+if (live)
+  window.openLiveWorkflow(live).then(
+    (r) => (window.liveResult = r),
+    (e: unknown) => (window.liveResult = { error: String(e) }),
+  );
 window.benchReady = true;

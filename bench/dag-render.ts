@@ -22,10 +22,21 @@ const mermaidDist = path.join(root, 'node_modules/mermaid/dist');
 
 /** root -> N parallel steps -> merge, the shape of a sweep. */
 function fanOut(n: number): WorkflowGraph {
-  const nodes = [createGraphNode({ id: 'root', label: 'sweep', type: 'DAG' }), createGraphNode({ id: 'merge', label: 'merge', type: 'Pod' })];
+  const nodes = [
+    createGraphNode({ id: 'root', label: 'sweep', type: 'DAG' }),
+    createGraphNode({ id: 'merge', label: 'merge', type: 'Pod' }),
+  ];
   const edges = [];
   for (let i = 0; i < n; i++) {
-    nodes.push(createGraphNode({ id: `s${i}`, label: `bench(${i}:batch=${i % 8},model=m${i % 5})`, type: 'Pod', phase: i % 7 ? 'Succeeded' : 'Running', estimate: i % 7 ? null : { seconds: 300, fraction: 0.4 } }));
+    nodes.push(
+      createGraphNode({
+        id: `s${i}`,
+        label: `bench(${i}:batch=${i % 8},model=m${i % 5})`,
+        type: 'Pod',
+        phase: i % 7 ? 'Succeeded' : 'Running',
+        estimate: i % 7 ? null : { seconds: 300, fraction: 0.4 },
+      }),
+    );
     edges.push({ from: 'root', to: `s${i}` }, { from: `s${i}`, to: 'merge' });
   }
   return { nodes, edges };
@@ -38,7 +49,11 @@ function layered(layers: number, width: number): WorkflowGraph {
   for (let l = 0; l < layers; l++) {
     for (let w = 0; w < width; w++) {
       nodes.push(createGraphNode({ id: `${l}-${w}`, label: `step-${l}-${w}`, type: 'Pod', phase: 'Succeeded' }));
-      if (l > 0) edges.push({ from: `${l - 1}-${w}`, to: `${l}-${w}` }, { from: `${l - 1}-${(w + 1) % width}`, to: `${l}-${w}` });
+      if (l > 0)
+        edges.push(
+          { from: `${l - 1}-${w}`, to: `${l}-${w}` },
+          { from: `${l - 1}-${(w + 1) % width}`, to: `${l}-${w}` },
+        );
     }
   }
   return { nodes, edges };
@@ -51,9 +66,34 @@ function liveFanOutWorkflow(steps: number): Workflow {
   const at = (s: number) => new Date(now - s * 1000).toISOString();
   const embeds = Array.from({ length: steps }, (_, i) => `${name}-e${i}`);
   const nodes: Record<string, NodeStatus> = {
-    [name]: { id: name, name, displayName: name, type: 'DAG', phase: 'Running', children: [`${name}-prep`], outboundNodes: [`${name}-merge`], startedAt: at(900) },
-    [`${name}-prep`]: { id: `${name}-prep`, name: `${name}.prepare`, displayName: 'prepare', type: 'Pod', phase: 'Succeeded', children: embeds, startedAt: at(900), finishedAt: at(800) },
-    [`${name}-merge`]: { id: `${name}-merge`, name: `${name}.merge`, displayName: 'merge', type: 'Pod', phase: 'Pending', children: [] },
+    [name]: {
+      id: name,
+      name,
+      displayName: name,
+      type: 'DAG',
+      phase: 'Running',
+      children: [`${name}-prep`],
+      outboundNodes: [`${name}-merge`],
+      startedAt: at(900),
+    },
+    [`${name}-prep`]: {
+      id: `${name}-prep`,
+      name: `${name}.prepare`,
+      displayName: 'prepare',
+      type: 'Pod',
+      phase: 'Succeeded',
+      children: embeds,
+      startedAt: at(900),
+      finishedAt: at(800),
+    },
+    [`${name}-merge`]: {
+      id: `${name}-merge`,
+      name: `${name}.merge`,
+      displayName: 'merge',
+      type: 'Pod',
+      phase: 'Pending',
+      children: [],
+    },
   };
   embeds.forEach((id, i) => {
     const running = i % 10 === 0;
@@ -68,7 +108,12 @@ function liveFanOutWorkflow(steps: number): Workflow {
       ...(running ? { estimatedDuration: 900 } : { finishedAt: at(100) }),
     };
   });
-  return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name }, status: { phase: 'Running', nodes } } as Workflow;
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: { name },
+    status: { phase: 'Running', nodes },
+  } as Workflow;
 }
 
 const cases: Array<{ name: string; graph: WorkflowGraph; expandAll: boolean }> = [
@@ -118,21 +163,28 @@ async function main() {
   // The shape of GET /api/jobs/:id/workflow: the graph plus a pod name per step.
   const workflow = liveFanOutWorkflow(10_000);
   const { graph: liveGraph } = buildLiveGraph(workflow, { now: Date.now() });
-  const steps = Object.fromEntries(liveGraph.nodes.filter((n) => n.type === 'Pod').map((n) => [n.id, { podName: `${n.id}-pod`, outputs: {} }]));
+  const steps = Object.fromEntries(
+    liveGraph.nodes.filter((n) => n.type === 'Pod').map((n) => [n.id, { podName: `${n.id}-pod`, outputs: {} }]),
+  );
   const live = JSON.stringify({ graph: liveGraph, steps });
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';
-    if (url === '/react' || url.startsWith('/react?')) return res.writeHead(200, { 'content-type': 'text/html' }).end(REACT_PAGE);
+    if (url === '/react' || url.startsWith('/react?'))
+      return res.writeHead(200, { 'content-type': 'text/html' }).end(REACT_PAGE);
     if (url === '/mermaid') return res.writeHead(200, { 'content-type': 'text/html' }).end(MERMAID_PAGE);
     if (url === '/dag-page.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
     if (url === '/workflow-10000.json') return res.writeHead(200, { 'content-type': 'application/json' }).end(live);
     const file = path.join(mermaidDist, path.normalize(url.replace(/^\/mermaid\//, '')).replace(/^([/\\])+/, ''));
-    if (!url.startsWith('/mermaid/') || !file.startsWith(mermaidDist) || !fs.existsSync(file)) return res.writeHead(404).end();
+    if (!url.startsWith('/mermaid/') || !file.startsWith(mermaidDist) || !fs.existsSync(file))
+      return res.writeHead(404).end();
     res.writeHead(200, { 'content-type': 'text/javascript' }).end(fs.readFileSync(file));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
   const open = async (url: string): Promise<Page> => {
     const page = await browser.newPage();
     page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
@@ -163,7 +215,14 @@ async function main() {
       const text = renderMermaid(view, { styles: MERMAID_PHASE_STYLES });
       const mermaidPage = await open(`${base}/mermaid`);
       const times = [];
-      for (let i = 0; i < 4; i++) times.push(await mermaidPage.evaluate(([src, id]) => (window as unknown as { renderDag: (a: string, b: string) => Promise<number> }).renderDag(src, id), [text, `d${i}`] as const));
+      for (let i = 0; i < 4; i++)
+        times.push(
+          await mermaidPage.evaluate(
+            ([src, id]) =>
+              (window as unknown as { renderDag: (a: string, b: string) => Promise<number> }).renderDag(src, id),
+            [text, `d${i}`] as const,
+          ),
+        );
       await mermaidPage.close();
       row.mermaidColdMs = ms(times[0]);
       row.mermaidWarmMedianMs = ms(median(times.slice(1)));
@@ -178,10 +237,18 @@ async function main() {
     const page = await open(`${base}/react?live=/workflow-10000.json`);
     const r = await (await page.waitForFunction(() => window.liveResult, undefined, { timeout: 60_000 })).jsonValue();
     if (!r || 'error' in r) throw new Error(`10,000-step page failed: ${r?.error}`);
-    liveRows.push({ run: i + 1, fetchMs: ms(r.fetchMs), navigationToClickableMs: ms(r.clickableAtMs), expandToListMs: ms(r.expandToListMs), drawnNodes: r.drawnNodes });
+    liveRows.push({
+      run: i + 1,
+      fetchMs: ms(r.fetchMs),
+      navigationToClickableMs: ms(r.clickableAtMs),
+      expandToListMs: ms(r.expandToListMs),
+      drawnNodes: r.drawnNodes,
+    });
     await page.close();
   }
-  console.log(`Job page graph of a 10,000-step workflow (${(live.length / 1e6).toFixed(1)} MB API answer over HTTP -> collapsed view, clickable; ms from navigation start):`);
+  console.log(
+    `Job page graph of a 10,000-step workflow (${(live.length / 1e6).toFixed(1)} MB API answer over HTTP -> collapsed view, clickable; ms from navigation start):`,
+  );
   console.table(liveRows);
   await browser.close();
   server.close();

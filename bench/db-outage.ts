@@ -19,12 +19,25 @@ const POLL_MS = 50;
 
 const jobBody = (name: string) =>
   JSON.stringify({
-    name, kind: 'training', team: 'vision', gpu: { kind: 'a100-80gb-shared', count: 1 },
-    expectedRuntimeSeconds: 600, maxRuntimeSeconds: 3600,
-    spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'], env: { GANTRY_SIM_DURATION_SECONDS: '3600' } },
+    name,
+    kind: 'training',
+    team: 'vision',
+    gpu: { kind: 'a100-80gb-shared', count: 1 },
+    expectedRuntimeSeconds: 600,
+    maxRuntimeSeconds: 3600,
+    spec: {
+      image: 'ghcr.io/acme/train:1.4',
+      command: ['python', 'train.py'],
+      env: { GANTRY_SIM_DURATION_SECONDS: '3600' },
+    },
   });
 
-async function call(rig: OutageRig, method: string, path: string, body?: string): Promise<{ status: number; retryAfter: string | null; json: unknown }> {
+async function call(
+  rig: OutageRig,
+  method: string,
+  path: string,
+  body?: string,
+): Promise<{ status: number; retryAfter: string | null; json: unknown }> {
   try {
     const res = await fetch(`${rig.url}${path}`, {
       method,
@@ -63,7 +76,11 @@ async function outage(rig: OutageRig, how: 'kill -9' | 'fast shutdown') {
   const outageEnd = performance.now() + OUTAGE_MS;
   let retryAfter: string | null = null;
   while (performance.now() < outageEnd) {
-    for (const [method, path, body] of [['GET', '/api/me'], ['POST', '/api/jobs', jobBody('during')], ['GET', '/api/readyz']] as const) {
+    for (const [method, path, body] of [
+      ['GET', '/api/me'],
+      ['POST', '/api/jobs', jobBody('during')],
+      ['GET', '/api/readyz'],
+    ] as const) {
       const r = await call(rig, method, path, body);
       const key = `${method} ${path} ${r.status}`;
       during.set(key, (during.get(key) ?? 0) + 1);
@@ -75,7 +92,9 @@ async function outage(rig: OutageRig, how: 'kill -9' | 'fast shutdown') {
   await rig.startDatabase();
   const back = performance.now();
   const [readyMs, submitted] = await Promise.all([
-    until('readyz 200', async () => ((await call(rig, 'GET', '/api/readyz')).status === 200 ? performance.now() - back : null)),
+    until('readyz 200', async () =>
+      (await call(rig, 'GET', '/api/readyz')).status === 200 ? performance.now() - back : null,
+    ),
     until('a 201 from POST /api/jobs', async () => {
       const r = await call(rig, 'POST', '/api/jobs', jobBody(`after-${Date.now()}`));
       return r.status === 201 ? { id: Number((r.json as { id: string }).id), ms: performance.now() - back } : null;
@@ -107,7 +126,10 @@ async function outage(rig: OutageRig, how: 'kill -9' | 'fast shutdown') {
  * error boundary (app/error.tsx) renders in the browser, not in the server's HTML.
  */
 async function pageDuringOutage(rig: OutageRig): Promise<string> {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
   try {
     const context = await browser.newContext();
     const [name, value] = (await rig.sessionCookie()).split(/=(.*)/s);
@@ -115,7 +137,10 @@ async function pageDuringOutage(rig: OutageRig): Promise<string> {
     const page = await context.newPage();
     const response = await page.goto(`${rig.url}/`);
     const heading = page.getByRole('heading', { name: 'Database unavailable, retrying' });
-    const shown = await heading.waitFor({ timeout: 15_000 }).then(() => true, () => false);
+    const shown = await heading.waitFor({ timeout: 15_000 }).then(
+      () => true,
+      () => false,
+    );
     return `HTTP ${response?.status()}, ${shown ? 'shows "Database unavailable, retrying"' : `shows: ${(await page.locator('body').innerText()).slice(0, 120)}`}`;
   } catch (error) {
     return `failed (${String(error).slice(0, 200)})`;
@@ -132,7 +157,11 @@ export async function benchDbOutage(): Promise<void> {
   if (web === 'server' && needsBuild(root)) {
     // web/server.ts serves the production build, as `npm start` does (which builds the same way).
     console.log('building (next build: sources changed since the last build)');
-    const build = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], { cwd: root, stdio: 'ignore', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+    const build = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
+      cwd: root,
+      stdio: 'ignore',
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    });
     if (build.status !== 0) throw new Error(`next build failed (exit ${build.status}); run it to see why`);
   }
   const rig = await startOutageRig({ web });
@@ -148,10 +177,23 @@ export async function benchDbOutage(): Promise<void> {
       }
     }
     for (const row of rows) console.dir(row, { depth: 3 });
-    console.table(rows.map(({ how, outageS, readyzMs, firstSubmitMs, admittedMs }) => ({ how, outageS, readyzMs, firstSubmitMs, admittedMs })));
+    console.table(
+      rows.map(({ how, outageS, readyzMs, firstSubmitMs, admittedMs }) => ({
+        how,
+        outageS,
+        readyzMs,
+        firstSubmitMs,
+        admittedMs,
+      })),
+    );
     const { web: webLog, worker } = rig.output();
-    const bad = [...webLog.split('\n').map((l) => `web: ${l}`), ...worker.split('\n').map((l) => `worker: ${l}`)].filter((l) => UNCAUGHT.test(l));
-    console.log(`web server: ${web}; processes ${rig.exited() ?? 'both still running'}; uncaught errors in the logs: ${bad.length}`);
+    const bad = [
+      ...webLog.split('\n').map((l) => `web: ${l}`),
+      ...worker.split('\n').map((l) => `worker: ${l}`),
+    ].filter((l) => UNCAUGHT.test(l));
+    console.log(
+      `web server: ${web}; processes ${rig.exited() ?? 'both still running'}; uncaught errors in the logs: ${bad.length}`,
+    );
     for (const line of bad.slice(0, 10)) console.log(`  ${line.slice(0, 300)}`);
   } finally {
     await rig.stop();

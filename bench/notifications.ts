@@ -44,23 +44,57 @@ function notificationsLoop(ctx: Ctx): () => Promise<void> {
   };
 }
 
-async function makeUsers(db: Db, teamId: string, n: number, tag: string): Promise<Array<{ id: string; email: string }>> {
+async function makeUsers(
+  db: Db,
+  teamId: string,
+  n: number,
+  tag: string,
+): Promise<Array<{ id: string; email: string }>> {
   const rows = await db
     .insert(users)
-    .values(Array.from({ length: n }, (_, i) => ({ email: `${tag}-${i}@bench.local`, name: `${tag}-${i}`, role: 'researcher' as const })))
+    .values(
+      Array.from({ length: n }, (_, i) => ({
+        email: `${tag}-${i}@bench.local`,
+        name: `${tag}-${i}`,
+        role: 'researcher' as const,
+      })),
+    )
     .returning({ id: users.id, email: users.email });
-  await db.execute(sql`insert into memberships (user_id, team_id) select unnest(${`{${rows.map((r) => r.id).join(',')}}`}::uuid[]), ${teamId}::uuid`);
+  await db.execute(
+    sql`insert into memberships (user_id, team_id) select unnest(${`{${rows.map((r) => r.id).join(',')}}`}::uuid[]), ${teamId}::uuid`,
+  );
   return rows;
 }
 
-async function insertJobs(db: Db, teamId: string, owners: string[], n: number, state: 'queued' | 'running'): Promise<number[]> {
+async function insertJobs(
+  db: Db,
+  teamId: string,
+  owners: string[],
+  n: number,
+  state: 'queued' | 'running',
+): Promise<number[]> {
   const rows = await db
     .insert(jobs)
     .values(
       Array.from({ length: n }, (_, i) => ({
-        name: `bench-${state}-${i}`, kind: 'training' as const, teamId, userId: owners[i % owners.length], priority: 'normal' as const, gpuKind: KIND, gpuCount: 1,
-        expectedRuntimeSeconds: 3600, maxRuntimeSeconds: 7200, spec: { image: 'ghcr.io/acme/train:1.4', command: ['python'] }, state,
-        ...(state === 'running' ? { workflowName: `bench-wf-${i}`, startedAt: new Date(Date.now() - 7_200_000), admittedAt: new Date(Date.now() - 7_200_000) } : {}),
+        name: `bench-${state}-${i}`,
+        kind: 'training' as const,
+        teamId,
+        userId: owners[i % owners.length],
+        priority: 'normal' as const,
+        gpuKind: KIND,
+        gpuCount: 1,
+        expectedRuntimeSeconds: 3600,
+        maxRuntimeSeconds: 7200,
+        spec: { image: 'ghcr.io/acme/train:1.4', command: ['python'] },
+        state,
+        ...(state === 'running'
+          ? {
+              workflowName: `bench-wf-${i}`,
+              startedAt: new Date(Date.now() - 7_200_000),
+              admittedAt: new Date(Date.now() - 7_200_000),
+            }
+          : {}),
       })),
     )
     .returning({ id: jobs.id });
@@ -72,13 +106,33 @@ async function latency(ctx: Ctx, teamId: string) {
   const owners = await makeUsers(ctx.db, teamId, 40, 'lat');
   // One webhook per owner: each delivery is the first of its target, so no digest window delays it.
   for (const o of owners) {
-    await createWebhook({ ctx: { ...ctx, actor: { ...SYSTEM_ACTOR, id: o.id, email: o.email, role: 'researcher' } }, input: { name: 'bench', url: `${receiver.url}/${o.id}`, format: 'json', events: ['job.failed'] } });
+    await createWebhook({
+      ctx: { ...ctx, actor: { ...SYSTEM_ACTOR, id: o.id, email: o.email, role: 'researcher' } },
+      input: { name: 'bench', url: `${receiver.url}/${o.id}`, format: 'json', events: ['job.failed'] },
+    });
   }
-  const ids = await insertJobs(ctx.db, teamId, owners.map((o) => o.id), owners.length, 'running');
+  const ids = await insertJobs(
+    ctx.db,
+    teamId,
+    owners.map((o) => o.id),
+    owners.length,
+    'running',
+  );
   const stop = notificationsLoop(ctx);
   const changedAt = new Map<number, number>();
   for (const id of ids) {
-    await applyWorkflowPhase(ctx, { id, state: 'running' }, { jobId: String(id), workflowName: `bench-wf-${id}`, phase: 'Failed', startedAt: null, finishedAt: null, message: 'bench' });
+    await applyWorkflowPhase(
+      ctx,
+      { id, state: 'running' },
+      {
+        jobId: String(id),
+        workflowName: `bench-wf-${id}`,
+        phase: 'Failed',
+        startedAt: null,
+        finishedAt: null,
+        message: 'bench',
+      },
+    );
     changedAt.set(id, Date.now());
     await sleep(150 + Math.random() * 200);
   }
@@ -98,14 +152,20 @@ async function schedulerP99(ctx: Ctx, passes: number, until?: () => boolean) {
     await sleep(250);
   }
   const s = [...times].sort((a, b) => a - b);
-  return { passes: times.length, p50Ms: Math.round(s[Math.floor(s.length * 0.5)]), p99Ms: Math.round(s[Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)]) };
+  return {
+    passes: times.length,
+    p50Ms: Math.round(s[Math.floor(s.length * 0.5)]),
+    p99Ms: Math.round(s[Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)]),
+  };
 }
 
 /** The child: writes 10,000 job events a minute (the outbox trigger forwards each) and runs the loop. */
 async function loadChild(url: string, seconds: number) {
   const handle = createDb(url, { max: 4 });
   const ctx: Ctx = { db: handle.db, actor: SYSTEM_ACTOR, log: logger() };
-  const ids = (await handle.sql<{ id: string }[]>`select id from jobs where state = 'running' and name like 'bench-load-%'`).map((r) => Number(r.id));
+  const ids = (
+    await handle.sql<{ id: string }[]>`select id from jobs where state = 'running' and name like 'bench-load-%'`
+  ).map((r) => Number(r.id));
   const stop = notificationsLoop(ctx);
   const started = Date.now();
   let written = 0;
@@ -120,8 +180,12 @@ async function loadChild(url: string, seconds: number) {
     await sleep(100);
   }
   await stop();
-  const [left] = await handle.sql<{ n: string }[]>`select count(*)::text as n from notification_outbox where dispatched_at is null`;
-  const [sent] = await handle.sql<{ n: string; events: string }[]>`select count(*)::text as n, coalesce(sum(event_count), 0)::text as events from notification_deliveries where status = 'delivered'`;
+  const [left] = await handle.sql<
+    { n: string }[]
+  >`select count(*)::text as n from notification_outbox where dispatched_at is null`;
+  const [sent] = await handle.sql<
+    { n: string; events: string }[]
+  >`select count(*)::text as n, coalesce(sum(event_count), 0)::text as events from notification_deliveries where status = 'delivered'`;
   await handle.close();
   process.send!({ written, backlog: Number(left.n), deliveries: Number(sent.n), deliveredEvents: Number(sent.events) });
 }
@@ -131,7 +195,11 @@ export async function benchNotifications() {
   process.env.GANTRY_WEBHOOK_ALLOW ??= '127.0.0.1/32';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-notify-'));
   fs.chmodSync(dir, 0o755);
-  const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'data'), port: await freePort(), database: 'gantry_bench' });
+  const pg = await startEmbeddedPostgres({
+    dir: path.join(dir, 'data'),
+    port: await freePort(),
+    database: 'gantry_bench',
+  });
   try {
     await migrateDatabase(pg.url, path.resolve(import.meta.dirname, '..', 'drizzle'));
     const handle = createDb(pg.url, { max: 4 });
@@ -144,27 +212,51 @@ export async function benchNotifications() {
     console.table([await latency(ctx, team.id)]);
 
     const queueOwners = await makeUsers(handle.db, team.id, 20, 'queue');
-    await insertJobs(handle.db, team.id, queueOwners.map((o) => o.id), 2_000, 'queued');
+    await insertJobs(
+      handle.db,
+      team.id,
+      queueOwners.map((o) => o.id),
+      2_000,
+      'queued',
+    );
     const loadOwners = await makeUsers(handle.db, team.id, 100, 'load');
     const receiver = await startReceiver();
     for (const o of loadOwners) {
-      await createWebhook({ ctx: { ...ctx, actor: { ...SYSTEM_ACTOR, id: o.id, email: o.email, role: 'researcher' } }, input: { name: 'load', url: `${receiver.url}/${o.id}`, format: 'json', events: ['job.started'] } });
+      await createWebhook({
+        ctx: { ...ctx, actor: { ...SYSTEM_ACTOR, id: o.id, email: o.email, role: 'researcher' } },
+        input: { name: 'load', url: `${receiver.url}/${o.id}`, format: 'json', events: ['job.started'] },
+      });
     }
-    const loadJobs = await insertJobs(handle.db, team.id, loadOwners.map((o) => o.id), 1_000, 'running');
-    await handle.db.execute(sql`update jobs set name = 'bench-load-' || id where id = any(${`{${loadJobs.join(',')}}`}::bigint[])`);
+    const loadJobs = await insertJobs(
+      handle.db,
+      team.id,
+      loadOwners.map((o) => o.id),
+      1_000,
+      'running',
+    );
+    await handle.db.execute(
+      sql`update jobs set name = 'bench-load-' || id where id = any(${`{${loadJobs.join(',')}}`}::bigint[])`,
+    );
 
     await schedulerP99(ctx, 10); // warm-up
     // Alone before and after the loaded run: the spread between the two is the machine's own noise.
     const alone = await schedulerP99(ctx, 120);
-    const child = fork(import.meta.filename, ['load', pg.url, String(LOAD_SECONDS)], { execArgv: ['--import', 'tsx'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+    const child = fork(import.meta.filename, ['load', pg.url, String(LOAD_SECONDS)], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    });
     let reported = false;
-    const report = new Promise<Record<string, number>>((resolve) => child.once('message', (m) => ((reported = true), resolve(m as Record<string, number>))));
+    const report = new Promise<Record<string, number>>((resolve) =>
+      child.once('message', (m) => ((reported = true), resolve(m as Record<string, number>))),
+    );
     await sleep(5_000); // the load reaches its rate and the loop its steady state
     const loaded = await schedulerP99(ctx, 10_000, () => reported);
     const load = await report;
     const after = await schedulerP99(ctx, 120);
     const change = (r: { p99Ms: number }) => Math.round(((r.p99Ms - alone.p99Ms) / alone.p99Ms) * 100);
-    console.log('Scheduler admission pass over 2,000 queued jobs, alone and under 10,000 events/minute through the outbox:');
+    console.log(
+      'Scheduler admission pass over 2,000 queued jobs, alone and under 10,000 events/minute through the outbox:',
+    );
     console.table([
       { run: 'alone', ...alone },
       { run: 'with outbox load', ...loaded, p99ChangePct: change(loaded) },

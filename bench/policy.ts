@@ -39,10 +39,22 @@ function buildMiBWorkflow(templates: Template[], job: RawWorkflowJob): { workflo
   // Only templates the policy passes: the bench times a workflow that is admitted, the common case.
   const passing = templates.filter(
     (t) =>
-      checkJobWorkloads(job, { workflow: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: {}, spec: { templates: [t] } }, workflowTemplates: [] }, DEFAULT_TEAM_POLICY, false)
-        .length === 0,
+      checkJobWorkloads(
+        job,
+        {
+          workflow: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: {}, spec: { templates: [t] } },
+          workflowTemplates: [],
+        },
+        DEFAULT_TEAM_POLICY,
+        false,
+      ).length === 0,
   );
-  const workflow: Workflow = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { generateName: 'bench-' }, spec: { entrypoint: 'main', templates: [] } };
+  const workflow: Workflow = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: { generateName: 'bench-' },
+    spec: { entrypoint: 'main', templates: [] },
+  };
   let bytes = JSON.stringify(workflow).length;
   for (let round = 0; bytes < MIB; round++) {
     for (const template of passing) {
@@ -62,7 +74,13 @@ function restrictEveryContainer(workflow: Workflow): Workflow {
   const harden = (c: unknown) => {
     if (!c || typeof c !== 'object') return;
     const container = c as Record<string, unknown>;
-    container.securityContext = { ...(container.securityContext as object), allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, runAsUser: 1000 };
+    container.securityContext = {
+      ...(container.securityContext as object),
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      runAsNonRoot: true,
+      runAsUser: 1000,
+    };
   };
   // Every template, inline ones too: the pod securityContext is the workflow's, every container restricted.
   const visit = (value: unknown) => {
@@ -71,7 +89,13 @@ function restrictEveryContainer(workflow: Workflow): Workflow {
     const t = value as Template;
     if (t.container || t.script || t.containerSet) {
       delete t.securityContext;
-      [t.container, t.script, ...(t.containerSet?.containers ?? []), ...((t.sidecars as unknown[]) ?? []), ...((t.initContainers as unknown[]) ?? [])].forEach(harden);
+      [
+        t.container,
+        t.script,
+        ...(t.containerSet?.containers ?? []),
+        ...((t.sidecars as unknown[]) ?? []),
+        ...((t.initContainers as unknown[]) ?? []),
+      ].forEach(harden);
     }
     Object.values(value).forEach(visit);
   };
@@ -96,7 +120,8 @@ function time(fn: () => void, runs: number): Record<string, number> {
     const used = process.cpuUsage(c);
     cpu.push((used.user + used.system) / 1000);
   }
-  const at = (list: number[], q: number) => Number(list.sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(q * list.length))].toFixed(3));
+  const at = (list: number[], q: number) =>
+    Number(list.sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(q * list.length))].toFixed(3));
   return { medianMs: at(wall, 0.5), p99Ms: at(wall, 0.99), cpuMedianMs: at(cpu, 0.5), cpuP99Ms: at(cpu, 0.99) };
 }
 
@@ -104,23 +129,50 @@ export function benchPolicy(): Array<Record<string, unknown>> | string {
   const ref = referenceDir(env().referenceDir);
   if (!ref) return `NOT RUN: reference data absent at ${env().referenceDir}`;
   const job = Job.parse({
-    id: '1', name: 'bench', owner: 'ada@gantry.local', team: 'vision', priority: 'normal', gpu: { kind: 'a100-80gb-shared', count: 1 },
-    placement: UNPLACED, maxRuntimeSeconds: 3600, kind: 'workflow', spec: { yaml: 'kind: Workflow' },
+    id: '1',
+    name: 'bench',
+    owner: 'ada@gantry.local',
+    team: 'vision',
+    priority: 'normal',
+    gpu: { kind: 'a100-80gb-shared', count: 1 },
+    placement: UNPLACED,
+    maxRuntimeSeconds: 3600,
+    kind: 'workflow',
+    spec: { yaml: 'kind: Workflow' },
   }) as RawWorkflowJob;
   const { workflow, bytes } = buildMiBWorkflow(readExampleTemplates(path.join(ref, 'argo/examples')), job);
   const merged = mergeUserWorkflow(job, workflow, { serviceAccountName: TEAM_SERVICE_ACCOUNT });
   const violations = checkJobWorkloads(job, { workflow: merged, workflowTemplates: [] }, DEFAULT_TEAM_POLICY, false);
-  if (violations.length > 0) throw new Error(`the bench workflow should pass: ${violations[0].path} ${violations[0].rule}`);
+  if (violations.length > 0)
+    throw new Error(`the bench workflow should pass: ${violations[0].path} ${violations[0].rule}`);
   // A restricted team's workflow says what restricted asks of every container; the check walks the
   // same objects and adds the per-container checks.
   const restricted = { ...DEFAULT_TEAM_POLICY, level: 'restricted' as const };
   const hardened = restrictEveryContainer(merged);
   const restrictedViolations = checkJobWorkloads(job, { workflow: hardened, workflowTemplates: [] }, restricted, false);
-  if (restrictedViolations.length > 0) throw new Error(`the restricted bench workflow should pass: ${restrictedViolations[0].path} ${restrictedViolations[0].rule}`);
+  if (restrictedViolations.length > 0)
+    throw new Error(
+      `the restricted bench workflow should pass: ${restrictedViolations[0].path} ${restrictedViolations[0].rule}`,
+    );
   const shape = { bytes, templates: workflow.spec.templates!.length };
   return [
-    { name: 'policy, baseline (what a submission adds)', ...shape, ...time(() => checkJobWorkloads(job, { workflow: merged, workflowTemplates: [] }, DEFAULT_TEAM_POLICY, false), 500) },
-    { name: 'policy, restricted', ...shape, ...time(() => checkJobWorkloads(job, { workflow: hardened, workflowTemplates: [] }, restricted, false), 500) },
-    { name: 'raw-workflow merge (before the policy)', ...shape, ...time(() => mergeUserWorkflow(job, workflow, { serviceAccountName: TEAM_SERVICE_ACCOUNT }), 100) },
+    {
+      name: 'policy, baseline (what a submission adds)',
+      ...shape,
+      ...time(
+        () => checkJobWorkloads(job, { workflow: merged, workflowTemplates: [] }, DEFAULT_TEAM_POLICY, false),
+        500,
+      ),
+    },
+    {
+      name: 'policy, restricted',
+      ...shape,
+      ...time(() => checkJobWorkloads(job, { workflow: hardened, workflowTemplates: [] }, restricted, false), 500),
+    },
+    {
+      name: 'raw-workflow merge (before the policy)',
+      ...shape,
+      ...time(() => mergeUserWorkflow(job, workflow, { serviceAccountName: TEAM_SERVICE_ACCOUNT }), 100),
+    },
   ];
 }

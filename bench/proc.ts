@@ -18,7 +18,11 @@ export interface ProcStat {
 export function readStat(pid: number): ProcStat {
   const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { ppid: Number(f[1]), cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS, rssMb: (Number(f[21]) * PAGE_BYTES) / 2 ** 20 };
+  return {
+    ppid: Number(f[1]),
+    cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS,
+    rssMb: (Number(f[21]) * PAGE_BYTES) / 2 ** 20,
+  };
 }
 
 /** CPU milliseconds a process has used; null when it is gone or there is no /proc. */
@@ -43,7 +47,8 @@ export function treeStats(rootPid: number): Map<number, ProcStat> {
     }
   }
   const inTree = (pid: number): boolean => {
-    for (let p: number | undefined = pid, hops = 0; p && hops < 64; p = all.get(p)?.ppid, hops++) if (p === rootPid) return true;
+    for (let p: number | undefined = pid, hops = 0; p && hops < 64; p = all.get(p)?.ppid, hops++)
+      if (p === rootPid) return true;
     return false;
   };
   return new Map([...all].filter(([pid]) => inTree(pid)));

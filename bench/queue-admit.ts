@@ -17,14 +17,25 @@ type Timing = { admittedMs: number; submittedMs: number };
 
 function jobBody(name: string) {
   return JSON.stringify({
-    name, kind: 'training', gpu: { kind: 'a100-80gb-shared', count: 1 },
-    expectedRuntimeSeconds: 600, maxRuntimeSeconds: 3600,
-    spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'], env: { GANTRY_SIM_DURATION_SECONDS: '3600' } },
+    name,
+    kind: 'training',
+    gpu: { kind: 'a100-80gb-shared', count: 1 },
+    expectedRuntimeSeconds: 600,
+    maxRuntimeSeconds: 3600,
+    spec: {
+      image: 'ghcr.io/acme/train:1.4',
+      command: ['python', 'train.py'],
+      env: { GANTRY_SIM_DURATION_SECONDS: '3600' },
+    },
   });
 }
 
 async function submit(stack: Stack, token: string, name: string): Promise<{ id: number; at: number }> {
-  const res = await fetch(`${stack.url}/api/jobs`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: jobBody(name) });
+  const res = await fetch(`${stack.url}/api/jobs`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: jobBody(name),
+  });
   const at = performance.now();
   const body = (await res.json()) as { id: string };
   if (res.status !== 201) throw new Error(`POST /api/jobs answered ${res.status}: ${JSON.stringify(body)}`);
@@ -37,11 +48,20 @@ async function follow(stack: Stack, jobs: Array<{ id: number; at: number }>): Pr
   const sentAt = new Map(jobs.map((j) => [j.id, j.at]));
   const deadline = performance.now() + GIVE_UP_MS;
   while ([...seen.values()].some((t) => t.submittedMs === undefined || t.admittedMs === undefined)) {
-    if (performance.now() > deadline) throw new Error(`jobs not handed over within ${GIVE_UP_MS} ms: ${JSON.stringify([...seen])}`);
+    if (performance.now() > deadline)
+      throw new Error(`jobs not handed over within ${GIVE_UP_MS} ms: ${JSON.stringify([...seen])}`);
     const rows = await stack.db.db
       .select({ jobId: jobEvents.jobId, cause: jobEvents.cause })
       .from(jobEvents)
-      .where(and(inArray(jobEvents.jobId, jobs.map((j) => j.id)), inArray(jobEvents.cause, ['ADMITTED', 'BACKFILLED', 'WORKFLOW_CREATED'])));
+      .where(
+        and(
+          inArray(
+            jobEvents.jobId,
+            jobs.map((j) => j.id),
+          ),
+          inArray(jobEvents.cause, ['ADMITTED', 'BACKFILLED', 'WORKFLOW_CREATED']),
+        ),
+      );
     const now = performance.now();
     for (const r of rows) {
       const t = seen.get(r.jobId)!;
@@ -56,7 +76,10 @@ async function follow(stack: Stack, jobs: Array<{ id: number; at: number }>): Pr
 
 async function cancel(stack: Stack, token: string, ids: number[]): Promise<void> {
   for (const id of ids) {
-    const res = await fetch(`${stack.url}/api/jobs/${id}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${stack.url}/api/jobs/${id}/cancel`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
     await res.arrayBuffer();
     // Committed once it answers: the scheduler stops counting the job's GPUs at once.
     if (res.status !== 200) throw new Error(`cancel of job ${id} answered ${res.status}`);
@@ -84,12 +107,23 @@ export async function benchQueueAdmit() {
     }
     const burst: Timing[] = [];
     for (let b = 0; b < BURSTS; b++) {
-      const jobs = await Promise.all(Array.from({ length: BURST_SIZE }, (_, i) => submit(stack, token, `bench-burst-${b}-${i}`)));
+      const jobs = await Promise.all(
+        Array.from({ length: BURST_SIZE }, (_, i) => submit(stack, token, `bench-burst-${b}-${i}`)),
+      );
       burst.push(...(await follow(stack, jobs)));
-      await cancel(stack, token, jobs.map((j) => j.id));
+      await cancel(
+        stack,
+        token,
+        jobs.map((j) => j.id),
+      );
       await new Promise((r) => setTimeout(r, Math.random() * 1000));
     }
-    const row = (what: string, t: Timing[], key: keyof Timing) => ({ case: what, event: key === 'admittedMs' ? 'ADMITTED' : 'WORKFLOW_CREATED', ...summarize(t.map((x) => x[key])), within2s: `${t.filter((x) => x[key] <= 2000).length}/${t.length}` });
+    const row = (what: string, t: Timing[], key: keyof Timing) => ({
+      case: what,
+      event: key === 'admittedMs' ? 'ADMITTED' : 'WORKFLOW_CREATED',
+      ...summarize(t.map((x) => x[key])),
+      within2s: `${t.filter((x) => x[key] <= 2000).length}/${t.length}`,
+    });
     console.log('Time from the 201 of POST /api/jobs to the event being committed (free capacity):');
     console.table([
       row('one at a time', sequential, 'admittedMs'),

@@ -35,10 +35,18 @@ async function seed(stack: Stack): Promise<{ seconds: number; retried: string[] 
             method: 'POST',
             headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/json' },
             body: JSON.stringify({
-              name: `queue-bench-${i}`, kind: 'training', priority: ['low', 'normal', 'high'][i % 3],
-              gpu: { kind, count: 1 + (i % 4) }, singleNode: true,
-              expectedRuntimeSeconds: 600 + (i % 7) * 600, maxRuntimeSeconds: 86_400,
-              spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'], env: { GANTRY_SIM_DURATION_SECONDS: '86400' } },
+              name: `queue-bench-${i}`,
+              kind: 'training',
+              priority: ['low', 'normal', 'high'][i % 3],
+              gpu: { kind, count: 1 + (i % 4) },
+              singleNode: true,
+              expectedRuntimeSeconds: 600 + (i % 7) * 600,
+              maxRuntimeSeconds: 86_400,
+              spec: {
+                image: 'ghcr.io/acme/train:1.4',
+                command: ['python', 'train.py'],
+                env: { GANTRY_SIM_DURATION_SECONDS: '86400' },
+              },
             }),
           });
         // A 5xx is reported and retried (twice): seeding is not what this benchmark measures.
@@ -46,7 +54,8 @@ async function seed(stack: Stack): Promise<{ seconds: number; retried: string[] 
           const res = await post();
           const text = await res.text();
           if (res.status === 201) break;
-          if (res.status < 500 || attempt === 2) throw new Error(`seeding: POST /api/jobs answered ${res.status}: ${text}`);
+          if (res.status < 500 || attempt === 2)
+            throw new Error(`seeding: POST /api/jobs answered ${res.status}: ${text}`);
           retried.push(`${res.status} ${text.slice(0, 200)}`);
         }
       }
@@ -70,7 +79,10 @@ async function timeApi(stack: Stack, token: string, query: string) {
 }
 
 async function timeBrowser(stack: Stack) {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
   try {
     const page = await browser.newPage({ baseURL: stack.url });
     await page.goto('/signin');
@@ -94,7 +106,13 @@ async function timeBrowser(stack: Stack) {
     // browser's own work (script, layout, style) over 20 s.
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
-    const metrics = async () => Object.fromEntries(((await cdp.send('Performance.getMetrics')).metrics as Array<{ name: string; value: number }>).map((m) => [m.name, m.value]));
+    const metrics = async () =>
+      Object.fromEntries(
+        ((await cdp.send('Performance.getMetrics')).metrics as Array<{ name: string; value: number }>).map((m) => [
+          m.name,
+          m.value,
+        ]),
+      );
     const fetchMs: number[] = [];
     page.on('requestfinished', (req) => {
       if (!req.url().includes('/api/jobs?')) return;
@@ -140,7 +158,8 @@ export async function benchQueuePage() {
       `state=queued&team=nlp&gpuKind=h100-80gb-shared&pageSize=50`,
       `${live}&page=100&pageSize=50`,
       `pageSize=200`,
-    ]) api.push(await timeApi(stack, token, q));
+    ])
+      api.push(await timeApi(stack, token, q));
     console.log('GET /api/jobs (the queue page query) while the scheduler runs:');
     console.table(api);
     const browser = await timeBrowser(stack);

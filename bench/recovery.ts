@@ -43,7 +43,11 @@ async function killWeb(stack: Stack, token: string) {
 }
 
 export async function benchRecovery() {
-  const stack = await startStack({ web: 3193, pg: 54393, sim: 6593 }, { GANTRY_WORKER_METRICS_PORT: '0' }, { launcher: ARTIFACT ? [ARTIFACT] : undefined });
+  const stack = await startStack(
+    { web: 3193, pg: 54393, sim: 6593 },
+    { GANTRY_WORKER_METRICS_PORT: '0' },
+    { launcher: ARTIFACT ? [ARTIFACT] : undefined },
+  );
   console.log(`launcher: ${ARTIFACT ?? 'scripts/gantry.ts through tsx (source checkout)'}`);
   try {
     const token = await stack.tokenFor('ada@gantry.local');
@@ -57,16 +61,39 @@ export async function benchRecovery() {
       if (round > 0) await new Promise((r) => setTimeout(r, DEFAULT_RESTART_POLICY.healthyAfterMs + 1_000));
       worker.push(await killWorker(stack, token, round));
       web.push(await killWeb(stack, token));
-      console.log(`round ${round + 1}/${ROUNDS}: worker ${Math.round(worker[round].readyMs)} ms, web ${Math.round(web[round].readyMs)} ms`);
+      console.log(
+        `round ${round + 1}/${ROUNDS}: worker ${Math.round(worker[round].readyMs)} ms, web ${Math.round(web[round].readyMs)} ms`,
+      );
     }
-    const row = (what: string, ms: number[]) => ({ case: what, ...summarize(ms), within5s: `${ms.filter((x) => x <= 5000).length}/${ms.length}` });
-    console.log('Milliseconds from SIGKILL of a child to (restart: the launcher started a new one; ready: see each row):');
+    const row = (what: string, ms: number[]) => ({
+      case: what,
+      ...summarize(ms),
+      within5s: `${ms.filter((x) => x <= 5000).length}/${ms.length}`,
+    });
+    console.log(
+      'Milliseconds from SIGKILL of a child to (restart: the launcher started a new one; ready: see each row):',
+    );
     console.table([
-      row('worker: restarted', worker.map((w) => w.restartedMs)),
-      row('worker: a job submitted after the kill admitted', worker.map((w) => w.readyMs)),
-      row('web: restarted', web.map((w) => w.restartedMs)),
-      row('web: GET /api/healthz 200', web.map((w) => w.readyMs)),
-      row('web: GET /api/me 200 (token)', web.map((w) => w.meMs)),
+      row(
+        'worker: restarted',
+        worker.map((w) => w.restartedMs),
+      ),
+      row(
+        'worker: a job submitted after the kill admitted',
+        worker.map((w) => w.readyMs),
+      ),
+      row(
+        'web: restarted',
+        web.map((w) => w.restartedMs),
+      ),
+      row(
+        'web: GET /api/healthz 200',
+        web.map((w) => w.readyMs),
+      ),
+      row(
+        'web: GET /api/me 200 (token)',
+        web.map((w) => w.meMs),
+      ),
     ]);
   } finally {
     await stack.stop();

@@ -11,7 +11,12 @@
 // to webhook delivery latency; scheduler pass p99 under 10,000 outbox events a minute; real PostgreSQL).
 // Results go to stdout; docs/benchmarks.md records what was measured and how.
 import { env } from '@/lib/env';
-import { benchAdmissionPass, benchDecisionLatency, benchKueueReplay, buildSteadySnapshot } from '@/lib/domain/scheduler/bench';
+import {
+  benchAdmissionPass,
+  benchDecisionLatency,
+  benchKueueReplay,
+  buildSteadySnapshot,
+} from '@/lib/domain/scheduler/bench';
 import { benches as workflowBenches } from '@/lib/domain/workflow/bench';
 import { runTelemetryBenchmarks } from '@/lib/domain/telemetry/bench';
 import { runRankingBenchmarks } from '@/lib/domain/ranking/bench';
@@ -106,7 +111,24 @@ const sections: Record<string, () => Promise<void> | void> = {
   'workflow-sync': benchWorkflowSync,
   'workflow-sync-full': benchWorkflowSyncFull,
 };
-const SLOW = ['artifact', 'db-outage', 'notifications', 'recovery', 'sweep-job', 'telemetry-storage', 'chart-rerender', 'dag', 'api-me', 'api-submit', 'queue-admit', 'queue-page', 'startup', 'workflow-requests', 'workflow-sync', 'workflow-sync-full'];
+const SLOW = [
+  'artifact',
+  'db-outage',
+  'notifications',
+  'recovery',
+  'sweep-job',
+  'telemetry-storage',
+  'chart-rerender',
+  'dag',
+  'api-me',
+  'api-submit',
+  'queue-admit',
+  'queue-page',
+  'startup',
+  'workflow-requests',
+  'workflow-sync',
+  'workflow-sync-full',
+];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !(w in sections));

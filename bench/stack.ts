@@ -50,29 +50,39 @@ async function waitReady(url: string, deadline: number, exited: () => string | n
  * opts.dataDir: start on this folder (a restart) and leave it in place at stop; else a fresh one, removed at stop.
  * opts.launcher: what `node` runs (default scripts/gantry.ts through tsx; a built artifact's gantry.mjs to measure that).
  */
-export async function startStack(ports: { web: number; pg: number; sim: number }, extraEnv: Record<string, string> = {}, opts: { dataDir?: string; launcher?: string[] } = {}): Promise<Stack> {
+export async function startStack(
+  ports: { web: number; pg: number; sim: number },
+  extraEnv: Record<string, string> = {},
+  opts: { dataDir?: string; launcher?: string[] } = {},
+): Promise<Stack> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-'));
   if (!opts.dataDir) fs.chmodSync(dataDir, 0o755);
   // The launcher's output goes to a file, so a failed start (a broken build) can say why.
   const logPath = path.join(dataDir, 'launcher.log');
   const log = fs.openSync(logPath, 'a');
-  const child = spawn(process.execPath, [SMALL_YOUNG_GENERATION, ...(opts.launcher ?? ['--import', 'tsx', path.join(root, 'scripts/gantry.ts')]), 'start'], {
-    cwd: root,
-    stdio: ['ignore', log, log],
-    env: {
-      ...process.env,
-      PORT: String(ports.web),
-      GANTRY_PG_PORT: String(ports.pg),
-      GANTRY_SIM_PORT: String(ports.sim),
-      GANTRY_DATA_DIR: dataDir,
-      // Its own embedded PostgreSQL on ports.pg, even where the caller has a DATABASE_URL (tests).
-      DATABASE_URL: '',
-      GANTRY_DEMO: '1',
-      LOG_LEVEL: 'warn',
-      ...extraEnv,
+  const child = spawn(
+    process.execPath,
+    [SMALL_YOUNG_GENERATION, ...(opts.launcher ?? ['--import', 'tsx', path.join(root, 'scripts/gantry.ts')]), 'start'],
+    {
+      cwd: root,
+      stdio: ['ignore', log, log],
+      env: {
+        ...process.env,
+        PORT: String(ports.web),
+        GANTRY_PG_PORT: String(ports.pg),
+        GANTRY_SIM_PORT: String(ports.sim),
+        GANTRY_DATA_DIR: dataDir,
+        // Its own embedded PostgreSQL on ports.pg, even where the caller has a DATABASE_URL (tests).
+        DATABASE_URL: '',
+        GANTRY_DEMO: '1',
+        LOG_LEVEL: 'warn',
+        ...extraEnv,
+      },
     },
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  );
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.once('exit', (code, signal) => r({ code, signal })),
+  );
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
     await exited;

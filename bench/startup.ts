@@ -39,7 +39,14 @@ async function startOnce(dataDir: string, label: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/gantry.ts'), 'start'], {
     cwd: root,
     stdio: 'ignore',
-    env: { ...process.env, PORT: '3199', GANTRY_PG_PORT: '54399', GANTRY_SIM_PORT: '6599', GANTRY_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: '3199',
+      GANTRY_PG_PORT: '54399',
+      GANTRY_SIM_PORT: '6599',
+      GANTRY_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    },
   });
   await waitReady('http://127.0.0.1:3199/api/readyz', Date.now() + 300_000);
   const readyS = (performance.now() - t0) / 1000;
@@ -48,7 +55,14 @@ async function startOnce(dataDir: string, label: string) {
   const stopT = performance.now();
   child.kill('SIGINT');
   await new Promise((r) => child.once('exit', r));
-  console.table([{ run: label, readySeconds: Number(readyS.toFixed(1)), rssMbAfter5s: rss, stopSeconds: Number(((performance.now() - stopT) / 1000).toFixed(1)) }]);
+  console.table([
+    {
+      run: label,
+      readySeconds: Number(readyS.toFixed(1)),
+      rssMbAfter5s: rss,
+      stopSeconds: Number(((performance.now() - stopT) / 1000).toFixed(1)),
+    },
+  ]);
 }
 
 const SIM_WORKFLOWS = 100;
@@ -62,7 +76,14 @@ const SIM_WINDOW_MS = 30_000;
  * and its asynchronous write, the last snapshot at stop, and a start on the saved state.
  */
 async function simUnderLoad(dataDir: string, persist: boolean) {
-  const sim: SimCluster = await startSimCluster({ port: 0, seed: 7, speed: 20, dataDir, failureRate: 0, ...(persist ? {} : { persist: false }) });
+  const sim: SimCluster = await startSimCluster({
+    port: 0,
+    seed: 7,
+    speed: 20,
+    dataDir,
+    failureRate: 0,
+    ...(persist ? {} : { persist: false }),
+  });
   configureCluster({ kubeconfigPath: sim.kubeconfigPath, namespace: 'gantry-jobs' });
   for (let i = 1; i <= SIM_WORKFLOWS; i++) await createWorkflow(bigWorkflow(`gantry-${i}`, i));
   await new Promise((r) => setTimeout(r, SIM_WARMUP_MS));
@@ -72,7 +93,12 @@ async function simUnderLoad(dataDir: string, persist: boolean) {
     const st = sim.sim.persistStats();
     if (st && st.snapshots !== seen) {
       seen = st.snapshots;
-      snaps.push({ captureMs: st.lastCaptureMs, serializeMs: st.lastSerializeMs, writeMs: st.lastWriteMs, bytes: st.lastBytes });
+      snaps.push({
+        captureMs: st.lastCaptureMs,
+        serializeMs: st.lastSerializeMs,
+        writeMs: st.lastWriteMs,
+        bytes: st.lastBytes,
+      });
     }
   }, 20);
   const delay = monitorEventLoopDelay({ resolution: 10 });
@@ -86,7 +112,8 @@ async function simUnderLoad(dataDir: string, persist: boolean) {
   const stopT = performance.now();
   await sim.stop();
   const stopMs = performance.now() - stopT;
-  const avg = (k: 'captureMs' | 'serializeMs' | 'writeMs' | 'bytes') => (snaps.length ? snaps.reduce((a, x) => a + x[k], 0) / snaps.length : 0);
+  const avg = (k: 'captureMs' | 'serializeMs' | 'writeMs' | 'bytes') =>
+    snaps.length ? snaps.reduce((a, x) => a + x[k], 0) / snaps.length : 0;
   return {
     persist,
     pods: status.pods,
@@ -106,8 +133,13 @@ async function simUnderLoad(dataDir: string, persist: boolean) {
 async function benchSimPersistence() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-sim-'));
   try {
-    const rows = [await simUnderLoad(fs.mkdtempSync(path.join(dataDir, 'off-')), false), await simUnderLoad(dataDir, true)];
-    console.log(`Simulated cluster, ${SIM_WORKFLOWS} workflows x 1,000 steps at speed 20 (${SIM_WINDOW_MS / 1000} s window after ${SIM_WARMUP_MS / 1000} s):`);
+    const rows = [
+      await simUnderLoad(fs.mkdtempSync(path.join(dataDir, 'off-')), false),
+      await simUnderLoad(dataDir, true),
+    ];
+    console.log(
+      `Simulated cluster, ${SIM_WORKFLOWS} workflows x 1,000 steps at speed 20 (${SIM_WINDOW_MS / 1000} s window after ${SIM_WARMUP_MS / 1000} s):`,
+    );
     console.table(rows);
     const t0 = performance.now();
     const sim = await startSimCluster({ port: 0, seed: 7, speed: 20, dataDir, failureRate: 0 });
@@ -115,7 +147,14 @@ async function benchSimPersistence() {
     const status = (await (await fetch(`${sim.url}/sim/status`)).json()) as { workflows: number; pods: number };
     await sim.stop();
     console.log('Start on that saved state (load, restore, listen):');
-    console.table([{ stateMb: Number((fs.statSync(path.join(dataDir, 'sim', 'state.ndjson')).size / 2 ** 20).toFixed(1)), startMs: Math.round(startMs), workflows: status.workflows, pods: status.pods }]);
+    console.table([
+      {
+        stateMb: Number((fs.statSync(path.join(dataDir, 'sim', 'state.ndjson')).size / 2 ** 20).toFixed(1)),
+        startMs: Math.round(startMs),
+        workflows: status.workflows,
+        pods: status.pods,
+      },
+    ]);
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

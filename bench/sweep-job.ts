@@ -28,15 +28,26 @@ import { startSimCluster } from '@/lib/sim/server';
 import { makeTeam, makeUser } from '@/tests/factories';
 
 const SWEEP: SweepDefinition = {
-  models: ['llama-3.1-8b', 'mistral-7b', 'phi-3-mini'], engines: ['vllm', 'tgi'], quantizations: ['fp16', 'int8', 'awq'],
-  precisions: ['fp16'], gpuKinds: ['a100-80gb', 'h100-80gb'], gpuCounts: [1], batchSizes: [1, 8, 32, 64],
-  sequenceLengths: [512, 2048], outputTokens: 256, requestsPerConfiguration: 512,
+  models: ['llama-3.1-8b', 'mistral-7b', 'phi-3-mini'],
+  engines: ['vllm', 'tgi'],
+  quantizations: ['fp16', 'int8', 'awq'],
+  precisions: ['fp16'],
+  gpuKinds: ['a100-80gb', 'h100-80gb'],
+  gpuCounts: [1],
+  batchSizes: [1, 8, 32, 64],
+  sequenceLengths: [512, 2048],
+  outputTokens: 256,
+  requestsPerConfiguration: 512,
 };
 
 export async function benchSweepJob(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-sweep-'));
   fs.chmodSync(dir, 0o755);
-  const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'data'), port: 54000 + Math.floor(Math.random() * 900), database: 'gantry_bench' });
+  const pg = await startEmbeddedPostgres({
+    dir: path.join(dir, 'data'),
+    port: 54000 + Math.floor(Math.random() * 900),
+    database: 'gantry_bench',
+  });
   const sim = await startSimCluster({ port: 0, seed: 5, speed: 1000, dataDir: dir, failureRate: 0 });
   let requests = 0;
   const server = http.createServer((req, res) => {
@@ -45,15 +56,22 @@ export async function benchSweepJob(): Promise<void> {
     req.on('end', async () => {
       requests++;
       const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
-      const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      const reply = (status: number, body: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       try {
         const url = new URL(req.url ?? '/', 'http://gantry.local');
         // a part of a sweep split into parts asking for what it still has to run
         if (url.pathname === '/api/benchmarks/configurations') {
-          return reply(200, await listPartConfigurations({ ctx, input: { ...Object.fromEntries(url.searchParams), token } }));
+          return reply(
+            200,
+            await listPartConfigurations({ ctx, input: { ...Object.fromEntries(url.searchParams), token } }),
+          );
         }
         if (req.method === 'GET') return reply(200, await listStoredConfigurations({ ctx, input: { token } }));
-        const posted = await postBenchmarkResult({ ctx, input: { token, result: JSON.parse(Buffer.concat(chunks).toString('utf8')) } });
+        const posted = await postBenchmarkResult({
+          ctx,
+          input: { token, result: JSON.parse(Buffer.concat(chunks).toString('utf8')) },
+        });
         reply(posted.created ? 201 : 200, posted);
       } catch (error) {
         reply(error instanceof AppError ? 400 : 500, { error: String(error) });
@@ -69,15 +87,24 @@ export async function benchSweepJob(): Promise<void> {
     const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const team = await makeTeam(ctx, { cohort: 'bench' });
     const owner = await makeUser(ctx, { teamId: team.id });
-    await upsertQuota({ ctx, input: { team: team.slug, gpuKind: 'a100-80gb-shared', guaranteed: 8, borrowingLimit: 0 } });
+    await upsertQuota({
+      ctx,
+      input: { team: team.slug, gpuKind: 'a100-80gb-shared', guaranteed: 8, borrowingLimit: 0 },
+    });
     const rows = [];
     // The last case splits the same sweep into 3 parts of 96 (a WorkflowTemplate, one child each).
     for (const { perStep, partSize } of [{ perStep: 1 }, { perStep: 8 }, { perStep: 8, partSize: 96 }]) {
-      const sweep = await createSweepDataset({ ctx: { ...ctx, actor: owner }, input: { name: `bench ${perStep} ${partSize ?? ''}`, definition: SWEEP } });
+      const sweep = await createSweepDataset({
+        ctx: { ...ctx, actor: owner },
+        input: { name: `bench ${perStep} ${partSize ?? ''}`, definition: SWEEP },
+      });
       requests = 0;
       const started = performance.now();
       const run = await runSweepJob(
-        { ctx: { ...ctx, actor: owner }, input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared', parallelism: 8, configurationsPerStep: perStep } },
+        {
+          ctx: { ...ctx, actor: owner },
+          input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared', parallelism: 8, configurationsPerStep: perStep },
+        },
         { publicUrl: () => publicUrl, partSize },
       );
       let state = run.job.state;
@@ -89,8 +116,16 @@ export async function benchSweepJob(): Promise<void> {
       const seconds = (performance.now() - started) / 1000;
       const stored = (await getDataset({ ctx, input: { id: sweep.dataset.id } })).resultCount;
       rows.push({
-        configurations: run.pending, perStep, parts: run.parts, steps: run.steps, parallelism: 8, state,
-        wallSeconds: Number(seconds.toFixed(1)), resultsStored: stored, resultsPerSecond: Number((stored / seconds).toFixed(1)), httpRequests: requests,
+        configurations: run.pending,
+        perStep,
+        parts: run.parts,
+        steps: run.steps,
+        parallelism: 8,
+        state,
+        wallSeconds: Number(seconds.toFixed(1)),
+        resultsStored: stored,
+        resultsPerSecond: Number((stored / seconds).toFixed(1)),
+        httpRequests: requests,
       });
     }
     console.table(rows);

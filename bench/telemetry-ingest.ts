@@ -48,7 +48,11 @@ async function withDatabase<T>(fn: (h: DbHandle) => Promise<T>): Promise<T> {
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-pg-'));
   fs.chmodSync(dir, 0o755);
-  const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'data'), port: 54000 + Math.floor(Math.random() * 900), database: 'gantry_bench' });
+  const pg = await startEmbeddedPostgres({
+    dir: path.join(dir, 'data'),
+    port: 54000 + Math.floor(Math.random() * 900),
+    database: 'gantry_bench',
+  });
   try {
     await migrateDatabase(pg.url, path.resolve(import.meta.dirname, '..', 'drizzle'));
     const h = createDb(pg.url, { max: 1 });
@@ -84,10 +88,13 @@ export async function benchTelemetryStorage(opts: StorageBenchOptions = {}): Pro
   const out: StorageBenchResult[] = [];
   await withDatabase(async (h) => {
     const ctx: Ctx = { db: h.db, actor: SYSTEM_ACTOR, log: logger().child({ bench: 'telemetry' }) };
-    const [{ pid }] = Array.from((await h.db.execute(sql`select pg_backend_pid() as pid`)) as unknown as { pid: number }[]);
+    const [{ pid }] = Array.from(
+      (await h.db.execute(sql`select pg_backend_pid() as pid`)) as unknown as { pid: number }[],
+    );
     const nodes = Math.ceil(gpus / 8);
     const pods: Record<string, { jobId: string; owner: string; team: string }> = {};
-    for (let i = 0; i < nodes * 8; i++) pods[`gantry-jobs/gantry-${i}-train`] = { jobId: `job-${i}`, owner: `user-${i % 40}`, team: `team-${i % 5}` };
+    for (let i = 0; i < nodes * 8; i++)
+      pods[`gantry-jobs/gantry-${i}-train`] = { jobId: `job-${i}`, owner: `user-${i % 40}`, team: `team-${i % 5}` };
     const texts = Array.from({ length: 3 }, (_, i) => generateDcgmScrape(nodes, 8, i + 1));
     const start = Date.now() - scrapes * 10_000;
     await ingestScrape({ ctx, input: { at: start - 10_000, scrapes: [{ node: null, text: texts[0] }], pods } }); // creates devices
@@ -95,22 +102,51 @@ export async function benchTelemetryStorage(opts: StorageBenchOptions = {}): Pro
     const pg0 = processCpuMs(pid);
     const wall0 = performance.now();
     for (let i = 0; i < scrapes; i++) {
-      await ingestScrape({ ctx, input: { at: start + i * 10_000, scrapes: [{ node: null, text: texts[i % 3] }], pods } });
+      await ingestScrape({
+        ctx,
+        input: { at: start + i * 10_000, scrapes: [{ node: null, text: texts[i % 3] }], pods },
+      });
     }
     const wall = (performance.now() - wall0) / scrapes;
     const cpu = process.cpuUsage(cpu0);
     const nodeMs = (cpu.user + cpu.system) / 1000 / scrapes;
     const pgMs = pg0 === null ? null : (processCpuMs(pid)! - pg0) / scrapes;
-    out.push({ name: `ingest ${gpus} GPUs, Node CPU per scrape`, value: round(nodeMs), unit: 'ms', note: `parse + normalise + 3 bulk statements; ${round((nodeMs / 10_000) * 100)} % of one core at one scrape per 10 s` });
-    if (pgMs !== null) out.push({ name: `ingest ${gpus} GPUs, PostgreSQL CPU per scrape`, value: round(pgMs), unit: 'ms', note: `the backend's own CPU; Node + PostgreSQL = ${round(((nodeMs + pgMs) / 10_000) * 100)} % of one core` });
-    out.push({ name: `ingest ${gpus} GPUs, wall time per scrape`, value: round(wall), unit: 'ms', note: `${scrapes} scrapes` });
+    out.push({
+      name: `ingest ${gpus} GPUs, Node CPU per scrape`,
+      value: round(nodeMs),
+      unit: 'ms',
+      note: `parse + normalise + 3 bulk statements; ${round((nodeMs / 10_000) * 100)} % of one core at one scrape per 10 s`,
+    });
+    if (pgMs !== null)
+      out.push({
+        name: `ingest ${gpus} GPUs, PostgreSQL CPU per scrape`,
+        value: round(pgMs),
+        unit: 'ms',
+        note: `the backend's own CPU; Node + PostgreSQL = ${round(((nodeMs + pgMs) / 10_000) * 100)} % of one core`,
+      });
+    out.push({
+      name: `ingest ${gpus} GPUs, wall time per scrape`,
+      value: round(wall),
+      unit: 'ms',
+      note: `${scrapes} scrapes`,
+    });
     const rawBytes = await scalar(h, sql`select pg_total_relation_size('gpu_samples') as v`);
     const rawRows = await scalar(h, sql`select count(*) as v from gpu_samples`);
-    out.push({ name: 'raw storage per sample row (table + indexes)', value: round(rawBytes / rawRows), unit: 'bytes', note: `x ${gpus} GPUs x 8,640 scrapes = ${round((rawBytes / rawRows) * gpus * 8640 / 1e9)} GB for the 24 h raw tier, then pruned` });
+    out.push({
+      name: 'raw storage per sample row (table + indexes)',
+      value: round(rawBytes / rawRows),
+      unit: 'bytes',
+      note: `x ${gpus} GPUs x 8,640 scrapes = ${round(((rawBytes / rawRows) * gpus * 8640) / 1e9)} GB for the 24 h raw tier, then pruned`,
+    });
 
     const r0 = performance.now();
     await rollupAndPrune({ ctx, input: { now: start + scrapes * 10_000 + 60_000 } });
-    out.push({ name: `rollupAndPrune after ${scrapes} scrapes`, value: round(performance.now() - r0), unit: 'ms', note: 'wall, every 60 s in the worker' });
+    out.push({
+      name: `rollupAndPrune after ${scrapes} scrapes`,
+      value: round(performance.now() - r0),
+      unit: 'ms',
+      note: 'wall, every 60 s in the worker',
+    });
 
     // A year of 1-hour rollups and a week of 1-minute rollups for historyGpus, pools of poolSize.
     const now = Date.now();
@@ -120,34 +156,79 @@ export async function benchTelemetryStorage(opts: StorageBenchOptions = {}): Pro
     await h.db.execute(sql`insert into gpu_devices (key, node, pool, kind, model)
       select 'hist-' || g || '/GPU-' || g, 'hist-node-' || (g / 8), 'hist-pool-' || (g / ${poolSize}), 'h100-80gb', 'NVIDIA H100 80GB HBM3'
       from generate_series(0, ${usageGpus - 1}) g`);
-    await h.db.execute(sql`insert into gpu_rollups_1h (device_id, bucket, samples, util_avg, util_min, util_max, fb_avg, fb_min, fb_max, power_avg, power_min, power_max)
+    await h.db
+      .execute(sql`insert into gpu_rollups_1h (device_id, bucket, samples, util_avg, util_min, util_max, fb_avg, fb_min, fb_max, power_avg, power_min, power_max)
       select d.id, b, 360, 50 + 40 * sin(extract(epoch from b) / 40000 + d.id), 0, 100, 40000, 0, 80000, 400, 70, 700
       from gpu_devices d cross join generate_series(${yearAgo}::timestamptz, now(), interval '1 hour') b
       where d.key like 'hist-%' and d.pool in (select distinct pool from gpu_devices where key like 'hist-%' order by pool limit ${Math.ceil(historyGpus / poolSize)})`);
-    await h.db.execute(sql`insert into gpu_rollups_1m (device_id, bucket, samples, util_avg, util_min, util_max, fb_avg, fb_min, fb_max, power_avg, power_min, power_max)
+    await h.db
+      .execute(sql`insert into gpu_rollups_1m (device_id, bucket, samples, util_avg, util_min, util_max, fb_avg, fb_min, fb_max, power_avg, power_min, power_max)
       select d.id, b, 6, 50 + 40 * sin(extract(epoch from b) / 4000 + d.id), 0, 100, 40000, 0, 80000, 400, 70, 700
       from gpu_devices d cross join generate_series(${weekAgo}::timestamptz, now(), interval '1 minute') b
       where d.key like 'hist-%' and d.pool in (select distinct pool from gpu_devices where key like 'hist-%' order by pool limit ${Math.ceil(historyGpus / poolSize)})`);
     // Each GPU held by one pod per day for a year, teams and users rotating.
-    await h.db.execute(sql`insert into gpu_assignments (device_id, namespace, pod, day, job_id, owner, team, first_seen_at, last_seen_at, samples, util_samples, util_sum)
+    await h.db
+      .execute(sql`insert into gpu_assignments (device_id, namespace, pod, day, job_id, owner, team, first_seen_at, last_seen_at, samples, util_samples, util_sum)
       select d.id, 'gantry-jobs', 'hist-' || d.id || '-' || day::date, day::date, 'job-' || d.id || '-' || day::date, 'user-' || (d.id % 40), 'team-' || (d.id % 5),
         day + interval '1 hour', day + interval '20 hours', 6840, 6840, 6840 * 50
       from gpu_devices d cross join generate_series(${yearAgo}::timestamptz, now() - interval '1 day', interval '1 day') day where d.key like 'hist-%'`);
-    await h.db.execute(sql`insert into teams (slug, name) select 'team-' || g, 'team-' || g from generate_series(0, 4) g on conflict do nothing`);
+    await h.db.execute(
+      sql`insert into teams (slug, name) select 'team-' || g, 'team-' || g from generate_series(0, 4) g on conflict do nothing`,
+    );
     await h.db.execute(sql`analyze`);
     const hourRows = await scalar(h, sql`select count(*) as v from gpu_rollups_1h`);
-    out.push({ name: 'synthetic history loaded', value: round((performance.now() - f0) / 1000), unit: 's', note: `${hourRows.toLocaleString('en')} 1-hour rows (a year x ${historyGpus} GPUs), a week of 1-minute rows, a year of daily pods on ${usageGpus} GPUs` });
+    out.push({
+      name: 'synthetic history loaded',
+      value: round((performance.now() - f0) / 1000),
+      unit: 's',
+      note: `${hourRows.toLocaleString('en')} 1-hour rows (a year x ${historyGpus} GPUs), a week of 1-minute rows, a year of daily pods on ${usageGpus} GPUs`,
+    });
 
-    const pool = await timeQuery(7, () => querySeries({ ctx, input: { scope: 'pool', id: 'hist-pool-0', range: '7d', metric: 'util' } }));
-    out.push({ name: `7-day pool chart (${poolSize} GPUs), median`, value: round(pool), unit: 'ms', note: 'querySeries: 1-hour tier, <= 1,000 points; budget 200 ms' });
-    const pool30 = await timeQuery(5, () => querySeries({ ctx, input: { scope: 'pool', id: 'hist-pool-0', range: '30d', metric: 'util' } }));
-    out.push({ name: `30-day pool chart (${poolSize} GPUs), median`, value: round(pool30), unit: 'ms', note: 'querySeries: 1-hour tier' });
-    const gpu7 = await timeQuery(7, () => querySeries({ ctx, input: { scope: 'gpu', id: 'hist-3/GPU-3', range: '7d', metric: 'util' } }));
-    out.push({ name: '7-day single-GPU chart, median', value: round(gpu7), unit: 'ms', note: 'querySeries: 1-minute tier, LTTB to 1,000 points' });
-    const usage = await timeQuery(5, () => getUsageReport({ ctx, input: { period: 'day', groupBy: 'team', days: 30 } }));
-    out.push({ name: `30-day team usage table (${usageGpus} GPUs), median`, value: round(usage), unit: 'ms', note: 'getUsageReport; budget 200 ms' });
-    const team = await timeQuery(5, () => querySeries({ ctx, input: { scope: 'team', id: 'team-0', range: '30d', metric: 'util' } }));
-    out.push({ name: `30-day team chart (${usageGpus / 5} GPUs held daily), median`, value: round(team), unit: 'ms', note: 'querySeries scope=team: 1-hour tier within the holds' });
+    const pool = await timeQuery(7, () =>
+      querySeries({ ctx, input: { scope: 'pool', id: 'hist-pool-0', range: '7d', metric: 'util' } }),
+    );
+    out.push({
+      name: `7-day pool chart (${poolSize} GPUs), median`,
+      value: round(pool),
+      unit: 'ms',
+      note: 'querySeries: 1-hour tier, <= 1,000 points; budget 200 ms',
+    });
+    const pool30 = await timeQuery(5, () =>
+      querySeries({ ctx, input: { scope: 'pool', id: 'hist-pool-0', range: '30d', metric: 'util' } }),
+    );
+    out.push({
+      name: `30-day pool chart (${poolSize} GPUs), median`,
+      value: round(pool30),
+      unit: 'ms',
+      note: 'querySeries: 1-hour tier',
+    });
+    const gpu7 = await timeQuery(7, () =>
+      querySeries({ ctx, input: { scope: 'gpu', id: 'hist-3/GPU-3', range: '7d', metric: 'util' } }),
+    );
+    out.push({
+      name: '7-day single-GPU chart, median',
+      value: round(gpu7),
+      unit: 'ms',
+      note: 'querySeries: 1-minute tier, LTTB to 1,000 points',
+    });
+    const usage = await timeQuery(5, () =>
+      getUsageReport({ ctx, input: { period: 'day', groupBy: 'team', days: 30 } }),
+    );
+    out.push({
+      name: `30-day team usage table (${usageGpus} GPUs), median`,
+      value: round(usage),
+      unit: 'ms',
+      note: 'getUsageReport; budget 200 ms',
+    });
+    const team = await timeQuery(5, () =>
+      querySeries({ ctx, input: { scope: 'team', id: 'team-0', range: '30d', metric: 'util' } }),
+    );
+    out.push({
+      name: `30-day team chart (${usageGpus / 5} GPUs held daily), median`,
+      value: round(team),
+      unit: 'ms',
+      note: 'querySeries scope=team: 1-hour tier within the holds',
+    });
     if (bigPoolGpus > 0) out.push(...(await benchBigPool(h, ctx, bigPoolGpus, now, yearAgo)));
   });
   return out;
@@ -159,30 +240,54 @@ export async function benchTelemetryStorage(opts: StorageBenchOptions = {}): Pro
  * pool's 1-hour aggregates are backfilled by the loop's own rollupPools from the GPU rows; its week of
  * 1-minute aggregates (10,080 rows) is inserted directly, as a week of per-GPU minutes would be 20 M rows.
  */
-async function benchBigPool(h: DbHandle, ctx: Ctx, gpus: number, now: number, yearAgo: string): Promise<StorageBenchResult[]> {
+async function benchBigPool(
+  h: DbHandle,
+  ctx: Ctx,
+  gpus: number,
+  now: number,
+  yearAgo: string,
+): Promise<StorageBenchResult[]> {
   const out: StorageBenchResult[] = [];
   const f0 = performance.now();
   await h.db.execute(sql`insert into gpu_devices (key, node, pool, kind, model)
     select 'big-' || g || '/GPU-' || g, 'big-node-' || (g / 8), 'big-pool', 'h100-80gb', 'NVIDIA H100 80GB HBM3' from generate_series(0, ${gpus - 1}) g`);
-  await h.db.execute(sql`insert into gpu_rollups_1h (device_id, bucket, samples, util_avg, util_min, util_max, fb_avg, fb_min, fb_max, power_avg, power_min, power_max)
+  await h.db
+    .execute(sql`insert into gpu_rollups_1h (device_id, bucket, samples, util_avg, util_min, util_max, fb_avg, fb_min, fb_max, power_avg, power_min, power_max)
     select d.id, b, 360, 50 + 40 * sin(extract(epoch from b) / 40000 + d.id), 0, 100, 40000, 0, 80000, 400, 70, 700
     from gpu_devices d cross join generate_series(${yearAgo}::timestamptz, now() - interval '1 hour', interval '1 hour') b where d.pool = 'big-pool'`);
-  await h.db.execute(sql`insert into gpu_pool_rollups (pool, tier, bucket, devices, samples, util_avg, fb_sum, power_sum)
+  await h.db
+    .execute(sql`insert into gpu_pool_rollups (pool, tier, bucket, devices, samples, util_avg, fb_sum, power_sum)
     select 'big-pool', '1m', b, ${gpus}, ${gpus * 6}, 50 + 40 * sin(extract(epoch from b) / 4000), ${gpus * 40000}, ${gpus * 400}
     from generate_series(date_trunc('minute', now() - interval '7 days'), now() - interval '1 minute', interval '1 minute') b`);
   await h.db.execute(sql`analyze`);
   const rows1h = await scalar(h, sql`select count(*) as v from gpu_rollups_1h`);
-  out.push({ name: `big pool history loaded`, value: round((performance.now() - f0) / 1000), unit: 's', note: `${gpus} GPUs x a year of 1-hour rows; ${rows1h.toLocaleString('en')} 1-hour rows in all` });
+  out.push({
+    name: `big pool history loaded`,
+    value: round((performance.now() - f0) / 1000),
+    unit: 's',
+    note: `${gpus} GPUs x a year of 1-hour rows; ${rows1h.toLocaleString('en')} 1-hour rows in all`,
+  });
   const b0 = performance.now();
   const written = await rollupPools(h.db, '1h', Math.floor(now / HOUR) * HOUR, now);
-  out.push({ name: 'pool 1-hour aggregates backfilled from a year of GPU rows', value: round((performance.now() - b0) / 1000), unit: 's', note: `${written.toLocaleString('en')} buckets over every pool; once, on the first rollup after upgrading` });
+  out.push({
+    name: 'pool 1-hour aggregates backfilled from a year of GPU rows',
+    value: round((performance.now() - b0) / 1000),
+    unit: 's',
+    note: `${written.toLocaleString('en')} buckets over every pool; once, on the first rollup after upgrading`,
+  });
   const clock = Date.now(); // loading took minutes: the latest synthetic minute is near the clock, not `now`
   const minute = Math.floor((clock - 60_000) / 60_000) * 60_000;
   const m0 = performance.now();
-  await h.db.execute(sql`insert into gpu_rollups_1m (device_id, bucket, samples, util_avg, util_min, util_max, fb_avg, fb_min, fb_max, power_avg, power_min, power_max)
+  await h.db
+    .execute(sql`insert into gpu_rollups_1m (device_id, bucket, samples, util_avg, util_min, util_max, fb_avg, fb_min, fb_max, power_avg, power_min, power_max)
     select d.id, ${new Date(minute).toISOString()}::timestamptz, 5, 50, 0, 100, 40000, 0, 80000, 400, 70, 700 from gpu_devices d where d.pool = 'big-pool'`);
   const mRows = await rollupPools(h.db, '1m', minute + 60_000, clock + 120_000);
-  out.push({ name: `pool 1-minute aggregate of one minute (${gpus} GPUs)`, value: round(performance.now() - m0), unit: 'ms', note: `${mRows} bucket(s) rewritten; what the rollup loop adds every 60 s (insert of the GPU minutes included)` });
+  out.push({
+    name: `pool 1-minute aggregate of one minute (${gpus} GPUs)`,
+    value: round(performance.now() - m0),
+    unit: 'ms',
+    note: `${mRows} bucket(s) rewritten; what the rollup loop adds every 60 s (insert of the GPU minutes included)`,
+  });
 
   const ids = sql`(select id from gpu_devices where pool = 'big-pool')`;
   const weekAgo = new Date(now - 7 * DAY).toISOString();
@@ -190,11 +295,30 @@ async function benchBigPool(h: DbHandle, ctx: Ctx, gpus: number, now: number, ye
     h.db.execute(sql`select extract(epoch from bucket) * 1000 as t, avg(util_avg) as v from gpu_rollups_1h
       where device_id in ${ids} and bucket >= ${weekAgo}::timestamptz group by bucket order by bucket`),
   );
-  out.push({ name: `7-day ${gpus}-GPU pool chart from per-GPU 1-hour rows, median`, value: round(perGpu), unit: 'ms', note: `${(gpus * 168).toLocaleString('en')} rows aggregated per request: the path before pool rollups` });
-  const pool7 = await timeQuery(7, () => querySeries({ ctx, input: { scope: 'pool', id: 'big-pool', range: '7d', metric: 'util' } }));
-  out.push({ name: `7-day ${gpus}-GPU pool chart, median`, value: round(pool7), unit: 'ms', note: 'querySeries: pool aggregates, 1-minute tier (10,080 rows), LTTB to 1,000 points; budget 200 ms' });
-  const pool30 = await timeQuery(5, () => querySeries({ ctx, input: { scope: 'pool', id: 'big-pool', range: '30d', metric: 'power' } }));
-  out.push({ name: `30-day ${gpus}-GPU pool chart, median`, value: round(pool30), unit: 'ms', note: 'querySeries: pool aggregates, 1-hour tier' });
+  out.push({
+    name: `7-day ${gpus}-GPU pool chart from per-GPU 1-hour rows, median`,
+    value: round(perGpu),
+    unit: 'ms',
+    note: `${(gpus * 168).toLocaleString('en')} rows aggregated per request: the path before pool rollups`,
+  });
+  const pool7 = await timeQuery(7, () =>
+    querySeries({ ctx, input: { scope: 'pool', id: 'big-pool', range: '7d', metric: 'util' } }),
+  );
+  out.push({
+    name: `7-day ${gpus}-GPU pool chart, median`,
+    value: round(pool7),
+    unit: 'ms',
+    note: 'querySeries: pool aggregates, 1-minute tier (10,080 rows), LTTB to 1,000 points; budget 200 ms',
+  });
+  const pool30 = await timeQuery(5, () =>
+    querySeries({ ctx, input: { scope: 'pool', id: 'big-pool', range: '30d', metric: 'power' } }),
+  );
+  out.push({
+    name: `30-day ${gpus}-GPU pool chart, median`,
+    value: round(pool30),
+    unit: 'ms',
+    note: 'querySeries: pool aggregates, 1-hour tier',
+  });
   return out;
 }
 

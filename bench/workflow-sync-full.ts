@@ -27,16 +27,28 @@ const DONE_AT_START = 85;
 const STEP_MS = 12_000;
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 150_000);
 
-async function catchUp(db: DbHandle, ids: number[], finishedSteps: number, giveUpMs: number): Promise<{ snapshotsMs: number; logsMs: number }> {
+async function catchUp(
+  db: DbHandle,
+  ids: number[],
+  finishedSteps: number,
+  giveUpMs: number,
+): Promise<{ snapshotsMs: number; logsMs: number }> {
   const t0 = Date.now();
   let snapshotsMs = NaN;
   for (;;) {
-    const [{ n: snaps }] = await db.db.select({ n: count() }).from(workflowSnapshots).where(inArray(workflowSnapshots.jobId, ids));
+    const [{ n: snaps }] = await db.db
+      .select({ n: count() })
+      .from(workflowSnapshots)
+      .where(inArray(workflowSnapshots.jobId, ids));
     if (snaps >= ids.length && Number.isNaN(snapshotsMs)) snapshotsMs = Date.now() - t0;
-    const [{ n: logs }] = await db.db.select({ n: count() }).from(stepLogs).where(and(inArray(stepLogs.jobId, ids), eq(stepLogs.complete, true)));
+    const [{ n: logs }] = await db.db
+      .select({ n: count() })
+      .from(stepLogs)
+      .where(and(inArray(stepLogs.jobId, ids), eq(stepLogs.complete, true)));
     // both, so a log count raised by steps finished since the start cannot end it early
     if (logs >= finishedSteps && !Number.isNaN(snapshotsMs)) return { snapshotsMs, logsMs: Date.now() - t0 };
-    if (Date.now() - t0 > giveUpMs) throw new Error(`catch-up not done in ${giveUpMs} ms: ${snaps} snapshots, ${logs} of ${finishedSteps} logs`);
+    if (Date.now() - t0 > giveUpMs)
+      throw new Error(`catch-up not done in ${giveUpMs} ms: ${snaps} snapshots, ${logs} of ${finishedSteps} logs`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -55,23 +67,47 @@ async function benchFull(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string)
 
   const rows = await db.db
     .insert(jobs)
-    .values(Array.from({ length: WORKFLOWS }, (_, i) => ({
-      name: `bench-full-${i}`, kind: 'workflow' as const, teamId: team.id, userId: user.id, priority: 'normal' as const, gpuKind: 'a100-80gb-shared', gpuCount: 1,
-      expectedRuntimeSeconds: 3600, maxRuntimeSeconds: 86_400, spec: {}, state: 'submitted' as const, admittedAt: new Date(Date.now() - 3_600_000),
-    })))
+    .values(
+      Array.from({ length: WORKFLOWS }, (_, i) => ({
+        name: `bench-full-${i}`,
+        kind: 'workflow' as const,
+        teamId: team.id,
+        userId: user.id,
+        priority: 'normal' as const,
+        gpuKind: 'a100-80gb-shared',
+        gpuCount: 1,
+        expectedRuntimeSeconds: 3600,
+        maxRuntimeSeconds: 86_400,
+        spec: {},
+        state: 'submitted' as const,
+        admittedAt: new Date(Date.now() - 3_600_000),
+      })),
+    )
     .returning({ id: jobs.id });
   const ids = rows.map((r) => r.id);
-  for (const id of ids) await db.db.update(jobs).set({ workflowName: `gantry-${id}` }).where(eq(jobs.id, id));
+  for (const id of ids)
+    await db.db
+      .update(jobs)
+      .set({ workflowName: `gantry-${id}` })
+      .where(eq(jobs.id, id));
 
-  const driver = new ArgoStatusDriver(sim.sim.store, { chains: CHAINS, stepsPerChain: STEPS_PER_CHAIN, doneAtStart: DONE_AT_START, stepMs: STEP_MS });
+  const driver = new ArgoStatusDriver(sim.sim.store, {
+    chains: CHAINS,
+    stepsPerChain: STEPS_PER_CHAIN,
+    doneAtStart: DONE_AT_START,
+    stepMs: STEP_MS,
+  });
   for (const id of ids) {
     await createWorkflow(bigWorkflow(`gantry-${id}`, id));
     driver.adopt(`gantry-${id}`);
   }
   driver.start();
   const sizes = driver.nodeCounts();
-  const objectMb = Buffer.byteLength(sim.sim.store.getJson('workflows', 'gantry-jobs', `gantry-${ids[0]}`) ?? '') / 2 ** 20;
-  console.log(`${WORKFLOWS} workflows of ${CHAINS * STEPS_PER_CHAIN} steps, ${DONE_AT_START * CHAINS} done: ${sizes[0]} nodes each, ${objectMb.toFixed(2)} MB per object`);
+  const objectMb =
+    Buffer.byteLength(sim.sim.store.getJson('workflows', 'gantry-jobs', `gantry-${ids[0]}`) ?? '') / 2 ** 20;
+  console.log(
+    `${WORKFLOWS} workflows of ${CHAINS * STEPS_PER_CHAIN} steps, ${DONE_AT_START * CHAINS} done: ${sizes[0]} nodes each, ${objectMb.toFixed(2)} MB per object`,
+  );
 
   const reports: Report[] = [];
   const passes: Report[] = [];
@@ -86,7 +122,9 @@ async function benchFull(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string)
   const cpu0 = readStat(worker.child.pid!).cpuMs;
   const caught = await catchUp(db, ids, WORKFLOWS * CHAINS * DONE_AT_START, 300_000);
   const catchUpCpuMs = readStat(worker.child.pid!).cpuMs - cpu0;
-  console.log(`catch-up after the worker started: every snapshot stored in ${(caught.snapshotsMs / 1000).toFixed(1)} s, every finished step's log in ${(caught.logsMs / 1000).toFixed(1)} s, worker CPU ${(catchUpCpuMs / 1000).toFixed(1)} s`);
+  console.log(
+    `catch-up after the worker started: every snapshot stored in ${(caught.snapshotsMs / 1000).toFixed(1)} s, every finished step's log in ${(caught.logsMs / 1000).toFixed(1)} s, worker CPU ${(catchUpCpuMs / 1000).toFixed(1)} s`,
+  );
 
   const w0 = Date.now();
   const self1 = process.cpuUsage();
@@ -126,8 +164,14 @@ async function benchFull(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string)
   });
   const last: Partial<Report> = reports.filter((r) => r.type === 'report').at(-1) ?? {};
   // With BENCH_WORKER_LOG_LEVEL=info the worker's own log lines come through too.
-  for (const r of reports) if (r.msg) console.log(`worker log +${(((Date.parse(String(r.time)) || Number(r.t)) - t0) / 1000).toFixed(1)}s: ${String(r.msg)} ${JSON.stringify(r.err ?? r.resourceVersion ?? '').slice(0, 200)}`);
-  console.log(`steady state, ${(elapsed / 1000).toFixed(0)} s: ${writes} status writes (${(writes / (elapsed / 1000)).toFixed(1)}/s, ${((writes * objectMb) / (elapsed / 1000)).toFixed(1)} MB/s of watch JSON); nodes per workflow ${Math.min(...endSizes)}-${Math.max(...endSizes)} at the end`);
+  for (const r of reports)
+    if (r.msg)
+      console.log(
+        `worker log +${(((Date.parse(String(r.time)) || Number(r.t)) - t0) / 1000).toFixed(1)}s: ${String(r.msg)} ${JSON.stringify(r.err ?? r.resourceVersion ?? '').slice(0, 200)}`,
+      );
+  console.log(
+    `steady state, ${(elapsed / 1000).toFixed(0)} s: ${writes} status writes (${(writes / (elapsed / 1000)).toFixed(1)}/s, ${((writes * objectMb) / (elapsed / 1000)).toFixed(1)} MB/s of watch JSON); nodes per workflow ${Math.min(...endSizes)}-${Math.max(...endSizes)} at the end`,
+  );
   console.table([
     { measure: 'status write to its snapshot in PostgreSQL', ...summarize(snapLag) },
     { measure: '  of which: watch delivery (write to worker)', ...summarize(deliveryLag) },
@@ -149,9 +193,21 @@ async function benchFull(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string)
     },
   ]);
   console.log('Reconcile passes (list + per-workflow sync + stall check):');
-  console.table(passes.map((p) => ({ ms: Math.round(Number(p.ms)), cpuMs: Math.round(Number(p.cpuMs)), snapshots: p.snapshots, logsStored: p.logsStored, phaseChanges: p.phaseChanges })));
+  console.table(
+    passes.map((p) => ({
+      ms: Math.round(Number(p.ms)),
+      cpuMs: Math.round(Number(p.cpuMs)),
+      snapshots: p.snapshots,
+      logsStored: p.logsStored,
+      phaseChanges: p.phaseChanges,
+    })),
+  );
   console.log(`API requests since the worker started (${((Date.now() - t0) / 1000).toFixed(0)} s):`);
-  console.table(Object.entries(sim.sim.requests()).sort().map(([request, n]) => ({ request, n })));
+  console.table(
+    Object.entries(sim.sim.requests())
+      .sort()
+      .map(([request, n]) => ({ request, n })),
+  );
 }
 
 /** `npm run bench workflow-sync-full`: 100 running workflows with 1,000-step statuses. */

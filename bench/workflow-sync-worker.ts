@@ -29,23 +29,27 @@ const cpuMs = () => {
 // (and, with --events, of every event: its resourceVersion).
 const events = flags.includes('--events');
 const phases = new Map<string, string | undefined>();
-const follower = new WorkflowFollower(ctx, { concurrency: Number(process.env.BENCH_FOLLOWER_CONCURRENCY ?? 4) }, {
-  ...clusterFollowerDeps,
-  watch: (opts) =>
-    watchWorkflows({
-      ...opts,
-      onEvent: (e) => {
-        const name = e.object.metadata?.name;
-        const phase = e.object.status?.phase;
-        if (name && e.type !== 'BOOKMARK' && phases.get(name) !== phase) {
-          phases.set(name, phase);
-          out({ type: 'seen', name, phase, rv: e.resourceVersion });
-        }
-        if (name && e.type !== 'BOOKMARK' && events) out({ type: 'got', rv: e.resourceVersion });
-        opts.onEvent(e);
-      },
-    }),
-});
+const follower = new WorkflowFollower(
+  ctx,
+  { concurrency: Number(process.env.BENCH_FOLLOWER_CONCURRENCY ?? 4) },
+  {
+    ...clusterFollowerDeps,
+    watch: (opts) =>
+      watchWorkflows({
+        ...opts,
+        onEvent: (e) => {
+          const name = e.object.metadata?.name;
+          const phase = e.object.status?.phase;
+          if (name && e.type !== 'BOOKMARK' && phases.get(name) !== phase) {
+            phases.set(name, phase);
+            out({ type: 'seen', name, phase, rv: e.resourceVersion });
+          }
+          if (name && e.type !== 'BOOKMARK' && events) out({ type: 'got', rv: e.resourceVersion });
+          opts.onEvent(e);
+        },
+      }),
+  },
+);
 const following = follower.start(stop.signal);
 
 async function every(ms: number, fn: () => Promise<void>, startAfterMs = 0): Promise<void> {
@@ -62,18 +66,23 @@ async function every(ms: number, fn: () => Promise<void>, startAfterMs = 0): Pro
 }
 
 const loops = [
-  every(Number(reconcileMs), async () => {
-    const [t, c] = [performance.now(), cpuMs()];
-    const r = await syncWorkflows({ ctx, freshWithinMs: 30_000 }); // as worker/loops.ts
-    out({ type: 'pass', ms: performance.now() - t, cpuMs: cpuMs() - c, ...r });
-  }, Number(reconcileMs)), // as in worker/loops.ts: the follower's first list is the start-up pass
+  every(
+    Number(reconcileMs),
+    async () => {
+      const [t, c] = [performance.now(), cpuMs()];
+      const r = await syncWorkflows({ ctx, freshWithinMs: 30_000 }); // as worker/loops.ts
+      out({ type: 'pass', ms: performance.now() - t, cpuMs: cpuMs() - c, ...r });
+    },
+    Number(reconcileMs),
+  ), // as in worker/loops.ts: the follower's first list is the start-up pass
   every(1_000, async () => {
     if (process.ppid === 1) process.kill(process.pid, 'SIGTERM'); // the bench went away
     out({ type: 'report', cpuMs: cpuMs(), rssMb: process.memoryUsage().rss / 2 ** 20, ...follower.stats });
   }),
 ];
 // As in the worker: phases come from the follower above, not from a list per pass.
-if (flags.includes('--scheduler')) loops.push(every(1_000, async () => void (await runSchedulerPass({ ctx }, { followPhases: false }))));
+if (flags.includes('--scheduler'))
+  loops.push(every(1_000, async () => void (await runSchedulerPass({ ctx }, { followPhases: false }))));
 
 process.once('SIGTERM', () => {
   stop.abort();

@@ -42,12 +42,32 @@ const TERMINATE_EVERY_MS = 6_000;
 
 export type Report = { t: number; type: string; [k: string]: unknown };
 
-export function startWorker(url: string, kubeconfig: string, flags: Array<'--scheduler' | '--events'>, onLine: (r: Report) => void): { child: ChildProcess; stop(): Promise<void> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/workflow-sync-worker.ts'), url, kubeconfig, String(RECONCILE_MS), ...flags], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: childEnv({ LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'error', ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}) }),
-  });
+export function startWorker(
+  url: string,
+  kubeconfig: string,
+  flags: Array<'--scheduler' | '--events'>,
+  onLine: (r: Report) => void,
+): { child: ChildProcess; stop(): Promise<void> } {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(root, 'bench/workflow-sync-worker.ts'),
+      url,
+      kubeconfig,
+      String(RECONCILE_MS),
+      ...flags,
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: childEnv({
+        LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'error',
+        ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
+      }),
+    },
+  );
   createInterface({ input: child.stdout }).on('line', (l) => {
     try {
       onLine(JSON.parse(l) as Report);
@@ -89,8 +109,17 @@ async function benchRequests(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: str
     const job = await submitJob({
       ctx: { ...ctx, actor: user },
       input: {
-        name: `bench-req-${i}`, kind: 'training', team: team.slug, gpu: { kind: 'a100-80gb-shared', count: 1 }, expectedRuntimeSeconds: 600, maxRuntimeSeconds: 3600,
-        spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'], env: { GANTRY_SIM_DURATION_SECONDS: '300' } },
+        name: `bench-req-${i}`,
+        kind: 'training',
+        team: team.slug,
+        gpu: { kind: 'a100-80gb-shared', count: 1 },
+        expectedRuntimeSeconds: 600,
+        maxRuntimeSeconds: 3600,
+        spec: {
+          image: 'ghcr.io/acme/train:1.4',
+          command: ['python', 'train.py'],
+          env: { GANTRY_SIM_DURATION_SECONDS: '300' },
+        },
       },
     });
     ids.push(Number((job as { id: string }).id));
@@ -102,24 +131,47 @@ async function benchRequests(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: str
   const seconds = (Date.now() - started) / 1000;
   // The final log of each step is captured right after the event that ended the job.
   for (let i = 0; i < 80; i++) {
-    const logs = await db.db.select({ n: stepLogs.jobId }).from(stepLogs).where(and(inArray(stepLogs.jobId, ids), eq(stepLogs.complete, true)));
+    const logs = await db.db
+      .select({ n: stepLogs.jobId })
+      .from(stepLogs)
+      .where(and(inArray(stepLogs.jobId, ids), eq(stepLogs.complete, true)));
     if (logs.length >= ids.length) break;
     await new Promise((r) => setTimeout(r, 250));
   }
   await worker.stop();
   const counts = sim.sim.requests();
   const states = await db.db.select({ state: jobs.state }).from(jobs).where(inArray(jobs.id, ids));
-  const total = Object.entries(counts).filter(([k]) => k !== 'log pods').reduce((s, [, n]) => s + n, 0);
+  const total = Object.entries(counts)
+    .filter(([k]) => k !== 'log pods')
+    .reduce((s, [, n]) => s + n, 0);
   const perWorkflow = Object.entries(counts)
     .filter(([k]) => k.endsWith(' workflows') && !k.startsWith('list') && !k.startsWith('watch'))
     .reduce((s, [, n]) => s + n, 0);
-  console.log(`API requests for ${WORKFLOWS} training jobs from submission to the end (${seconds.toFixed(0)} s; ${states.filter((s) => s.state === 'succeeded').length} succeeded):`);
-  console.table(Object.entries(counts).sort().map(([request, n]) => ({ request, n, perWorkflow: Number((n / WORKFLOWS).toFixed(2)) })));
-  console.table([{ workflows: WORKFLOWS, requestsExclLogs: total, perWorkflow: Number((total / WORKFLOWS).toFixed(2)), objectRequestsPerWorkflow: Number((perWorkflow / WORKFLOWS).toFixed(2)), logReadsPerWorkflow: Number(((counts['log pods'] ?? 0) / WORKFLOWS).toFixed(2)) }]);
+  console.log(
+    `API requests for ${WORKFLOWS} training jobs from submission to the end (${seconds.toFixed(0)} s; ${states.filter((s) => s.state === 'succeeded').length} succeeded):`,
+  );
+  console.table(
+    Object.entries(counts)
+      .sort()
+      .map(([request, n]) => ({ request, n, perWorkflow: Number((n / WORKFLOWS).toFixed(2)) })),
+  );
+  console.table([
+    {
+      workflows: WORKFLOWS,
+      requestsExclLogs: total,
+      perWorkflow: Number((total / WORKFLOWS).toFixed(2)),
+      objectRequestsPerWorkflow: Number((perWorkflow / WORKFLOWS).toFixed(2)),
+      logReadsPerWorkflow: Number(((counts['log pods'] ?? 0) / WORKFLOWS).toFixed(2)),
+    },
+  ]);
 }
 
 export function bigWorkflow(name: string, jobId: number): Workflow {
-  const tasks = Array.from({ length: STEPS }, (_, i) => ({ name: `s${i}`, template: 'step', ...(i >= CHAINS ? { dependencies: [`s${i - CHAINS}`] } : {}) }));
+  const tasks = Array.from({ length: STEPS }, (_, i) => ({
+    name: `s${i}`,
+    template: 'step',
+    ...(i >= CHAINS ? { dependencies: [`s${i - CHAINS}`] } : {}),
+  }));
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Workflow',
@@ -129,7 +181,11 @@ export function bigWorkflow(name: string, jobId: number): Workflow {
       podGC: { strategy: 'OnPodSuccess', deleteDelayDuration: '2m' },
       templates: [
         { name: 'main', dag: { tasks } },
-        { name: 'step', metadata: { annotations: { 'gantry.dev/sim-duration-seconds': String(STEP_SECONDS) } }, container: { image: 'busybox', command: ['sh', '-c', 'echo working; echo done'] } },
+        {
+          name: 'step',
+          metadata: { annotations: { 'gantry.dev/sim-duration-seconds': String(STEP_SECONDS) } },
+          container: { image: 'busybox', command: ['sh', '-c', 'echo working; echo done'] },
+        },
       ],
     },
   };
@@ -154,13 +210,29 @@ async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string
 
   const rows = await db.db
     .insert(jobs)
-    .values(Array.from({ length: WORKFLOWS }, (_, i) => ({
-      name: `bench-scale-${i}`, kind: 'workflow' as const, teamId: team.id, userId: user.id, priority: 'normal' as const, gpuKind: 'a100-80gb-shared', gpuCount: 1,
-      expectedRuntimeSeconds: 3600, maxRuntimeSeconds: 86_400, spec: {}, state: 'admitted' as const, admittedAt: new Date(),
-    })))
+    .values(
+      Array.from({ length: WORKFLOWS }, (_, i) => ({
+        name: `bench-scale-${i}`,
+        kind: 'workflow' as const,
+        teamId: team.id,
+        userId: user.id,
+        priority: 'normal' as const,
+        gpuKind: 'a100-80gb-shared',
+        gpuCount: 1,
+        expectedRuntimeSeconds: 3600,
+        maxRuntimeSeconds: 86_400,
+        spec: {},
+        state: 'admitted' as const,
+        admittedAt: new Date(),
+      })),
+    )
     .returning({ id: jobs.id });
   const ids = rows.map((r) => r.id);
-  for (const id of ids) await db.db.update(jobs).set({ workflowName: `gantry-${id}` }).where(eq(jobs.id, id));
+  for (const id of ids)
+    await db.db
+      .update(jobs)
+      .set({ workflowName: `gantry-${id}` })
+      .where(eq(jobs.id, id));
 
   const reports: Report[] = [];
   const passes: Report[] = [];
@@ -180,7 +252,9 @@ async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string
     });
   }
   const createMs = Date.now() - t0;
-  console.log(`created ${WORKFLOWS} workflows of ${STEPS} steps in ${(createMs / 1000).toFixed(1)} s; measuring for ${SCALE_WINDOW_MS / 1000} s`);
+  console.log(
+    `created ${WORKFLOWS} workflows of ${STEPS} steps in ${(createMs / 1000).toFixed(1)} s; measuring for ${SCALE_WINDOW_MS / 1000} s`,
+  );
 
   // Poll the snapshots: each newly stored resourceVersion gives one lag sample.
   const snapLag: Array<{ at: number; ms: number }> = [];
@@ -206,7 +280,9 @@ async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string
   const failedLag: number[] = [];
   // When the worker's watch delivered each workflow's Running: the lag split into delivery (the
   // cluster's write to the worker reading it) and handling (reading it to the job event).
-  const seenAt = new Map(reports.filter((r) => r.type === 'seen').map((r) => [`${String(r.name)}:${String(r.phase)}`, r.t]));
+  const seenAt = new Map(
+    reports.filter((r) => r.type === 'seen').map((r) => [`${String(r.name)}:${String(r.phase)}`, r.t]),
+  );
   const runningDelivery: number[] = [];
   const runningHandling: number[] = [];
   for (const e of events) {
@@ -221,10 +297,16 @@ async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string
   }
   const last: Partial<Report> = reports.filter((r) => r.type === 'report').at(-1) ?? {};
   // With BENCH_WORKER_LOG_LEVEL=debug the worker's own log lines come through too.
-  for (const r of reports) if (r.msg) console.log(`worker log +${(((Date.parse(String(r.time)) || Number(r.t)) - t0) / 1000).toFixed(1)}s: ${String(r.msg)} ${JSON.stringify(r.err ?? r.resourceVersion ?? '').slice(0, 300)}`);
+  for (const r of reports)
+    if (r.msg)
+      console.log(
+        `worker log +${(((Date.parse(String(r.time)) || Number(r.t)) - t0) / 1000).toFixed(1)}s: ${String(r.msg)} ${JSON.stringify(r.err ?? r.resourceVersion ?? '').slice(0, 300)}`,
+      );
   const half = elapsed / 2;
   const status = (await (await fetch(`${sim.url}/sim/status`)).json()) as Record<string, unknown>;
-  console.log(`${WORKFLOWS} workflows x ${STEPS} steps (${CHAINS} chains), ${(elapsed / 1000).toFixed(0)} s window, created in ${(createMs / 1000).toFixed(1)} s; sim: ${status.pods} pods, ${status.pending} pending`);
+  console.log(
+    `${WORKFLOWS} workflows x ${STEPS} steps (${CHAINS} chains), ${(elapsed / 1000).toFixed(0)} s window, created in ${(createMs / 1000).toFixed(1)} s; sim: ${status.pods} pods, ${status.pending} pending`,
+  );
   console.table([
     { measure: 'snapshot lag (first half)', ...summarize(snapLag.filter((s) => s.at < half).map((s) => s.ms)) },
     { measure: 'snapshot lag (second half)', ...summarize(snapLag.filter((s) => s.at >= half).map((s) => s.ms)) },
@@ -244,25 +326,47 @@ async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string
     },
   ]);
   const nodeCounts = listed.items.map((w) => Object.keys(w.status?.nodes ?? {}).length);
-  console.log(`One LIST of the ${listed.items.length} workflows: ${listMb.toFixed(0)} MB of JSON, ${Math.round(listMs)} ms (client and simulated server on this machine); status.nodes per workflow at the end: mean ${Math.round(nodeCounts.reduce((a, b) => a + b, 0) / Math.max(1, nodeCounts.length))}, max ${Math.max(0, ...nodeCounts)}.`);
+  console.log(
+    `One LIST of the ${listed.items.length} workflows: ${listMb.toFixed(0)} MB of JSON, ${Math.round(listMs)} ms (client and simulated server on this machine); status.nodes per workflow at the end: mean ${Math.round(nodeCounts.reduce((a, b) => a + b, 0) / Math.max(1, nodeCounts.length))}, max ${Math.max(0, ...nodeCounts)}.`,
+  );
   console.log('Reconcile passes (list + per-workflow sync + stall check):');
-  console.table(passes.map((p) => ({ ms: Math.round(Number(p.ms)), cpuMs: Math.round(Number(p.cpuMs)), snapshots: p.snapshots, logsStored: p.logsStored, phaseChanges: p.phaseChanges })));
+  console.table(
+    passes.map((p) => ({
+      ms: Math.round(Number(p.ms)),
+      cpuMs: Math.round(Number(p.cpuMs)),
+      snapshots: p.snapshots,
+      logsStored: p.logsStored,
+      phaseChanges: p.phaseChanges,
+    })),
+  );
   console.log('API requests during the window:');
-  console.table(Object.entries(sim.sim.requests()).sort().map(([request, n]) => ({ request, n, perSec: Number((n / (elapsed / 1000)).toFixed(1)) })));
+  console.table(
+    Object.entries(sim.sim.requests())
+      .sort()
+      .map(([request, n]) => ({ request, n, perSec: Number((n / (elapsed / 1000)).toFixed(1)) })),
+  );
 }
-
 
 /**
  * Polls the jobs' snapshots every 100 ms from t0 for windowMs, calling onStored with each newly
  * stored resourceVersion, and terminates one of the workflows every TERMINATE_EVERY_MS (for the
  * WORKFLOW_FAILED lag).
  */
-export async function pollSnapshots(db: DbHandle, ids: number[], t0: number, windowMs: number, onStored: (rv: string, now: number) => void): Promise<void> {
+export async function pollSnapshots(
+  db: DbHandle,
+  ids: number[],
+  t0: number,
+  windowMs: number,
+  onStored: (rv: string, now: number) => void,
+): Promise<void> {
   const seenRv = new Map<number, string>();
   const terminated: string[] = [];
   let nextTerminate = t0 + TERMINATE_EVERY_MS;
   while (Date.now() - t0 < windowMs) {
-    const snaps = await db.db.select({ jobId: workflowSnapshots.jobId, rv: workflowSnapshots.resourceVersion }).from(workflowSnapshots).where(inArray(workflowSnapshots.jobId, ids));
+    const snaps = await db.db
+      .select({ jobId: workflowSnapshots.jobId, rv: workflowSnapshots.resourceVersion })
+      .from(workflowSnapshots)
+      .where(inArray(workflowSnapshots.jobId, ids));
     const now = Date.now();
     for (const s of snaps) {
       if (!s.rv || seenRv.get(s.jobId) === s.rv) continue;
@@ -282,17 +386,42 @@ export async function pollSnapshots(db: DbHandle, ids: number[], t0: number, win
 }
 
 /** A throwaway embedded PostgreSQL, migrated, and a simulated cluster for one part of the bench. */
-export async function withStack(speed: number, fn: (db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string) => Promise<void>, simOpts: { argoController?: boolean } = {}): Promise<void> {
+export async function withStack(
+  speed: number,
+  fn: (db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string) => Promise<void>,
+  simOpts: { argoController?: boolean } = {},
+): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-sync-'));
   fs.chmodSync(dir, 0o755);
-  const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort(), database: 'gantry_bench' });
+  const pg = await startEmbeddedPostgres({
+    dir: path.join(dir, 'pg'),
+    port: await freePort(),
+    database: 'gantry_bench',
+  });
   const db = createDb(pg.url, { max: 4 });
   let sim: SimCluster | undefined;
   try {
     await migrateDatabase(pg.url);
-    sim = await startSimCluster({ port: 0, seed: 7, speed, dataDir: path.join(dir, 'sim'), failureRate: 0, ...simOpts });
+    sim = await startSimCluster({
+      port: 0,
+      seed: 7,
+      speed,
+      dataDir: path.join(dir, 'sim'),
+      failureRate: 0,
+      ...simOpts,
+    });
     configureCluster({ kubeconfigPath: sim.kubeconfigPath, namespace: 'gantry-jobs' });
-    const ctx: Ctx = { db: db.db, actor: { id: '00000000-0000-0000-0000-000000000000', email: 'system', name: 'Gantry', role: 'admin', via: 'system' }, log: logger() };
+    const ctx: Ctx = {
+      db: db.db,
+      actor: {
+        id: '00000000-0000-0000-0000-000000000000',
+        email: 'system',
+        name: 'Gantry',
+        role: 'admin',
+        via: 'system',
+      },
+      log: logger(),
+    };
     await fn(db, sim, ctx, pg.url);
   } finally {
     await sim?.stop();

@@ -25,7 +25,11 @@ export async function apiFetch<T>(path: string, init: RequestInit & { json?: unk
   const writes = Boolean(rest.method && rest.method.toUpperCase() !== 'GET');
   const res = await fetch(path, {
     ...rest,
-    headers: { accept: 'application/json', ...(json !== undefined || writes ? { 'content-type': 'application/json' } : {}), ...rest.headers },
+    headers: {
+      accept: 'application/json',
+      ...(json !== undefined || writes ? { 'content-type': 'application/json' } : {}),
+      ...rest.headers,
+    },
     body: json !== undefined ? JSON.stringify(json) : rest.body,
   });
   const text = await res.text();

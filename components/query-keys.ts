@@ -38,7 +38,8 @@ export const benchmarkKeys = {
 
 export const telemetryKeys = {
   all: ['telemetry'] as const,
-  series: (scope: string, id: string, range: string, metric: string) => [...telemetryKeys.all, 'series', { scope, id, range, metric }] as const,
+  series: (scope: string, id: string, range: string, metric: string) =>
+    [...telemetryKeys.all, 'series', { scope, id, range, metric }] as const,
   heatmap: (pool: string, range: string) => [...telemetryKeys.all, 'heatmap', { pool, range }] as const,
   gpus: (pool: string) => [...telemetryKeys.all, 'gpus', pool] as const,
   idle: () => [...telemetryKeys.all, 'idle'] as const,

@@ -57,7 +57,10 @@ async function signInOidcUser(user: { id: string }, claims: Record<string, unkno
   try {
     const result = await signInWithOidc({ ctx: { db: getDb(), actor: SYSTEM_ACTOR, log }, input });
     if (!result.ok) {
-      log.warn({ event: 'oidc.sign-in-refused', refusal: result.refusal, cause: OidcRefusal[result.refusal], ...who }, 'single sign-on refused');
+      log.warn(
+        { event: 'oidc.sign-in-refused', refusal: result.refusal, cause: OidcRefusal[result.refusal], ...who },
+        'single sign-on refused',
+      );
       return `/signin?error=Oidc${result.refusal}`;
     }
     log.info({ event: 'oidc.sign-in', outcome: result.outcome, userId: result.actor.id, ...who }, 'single sign-on');
@@ -88,8 +91,14 @@ export function authOptions(): NextAuthOptions {
           if (!credentials?.email || !credentials.password) return null;
           const headers = (req?.headers ?? {}) as Record<string, string | undefined>;
           const address = clientAddress({ get: (name) => headers[name] ?? null });
-          const actor = await signInWithPassword(getDb(), { email: credentials.email, password: credentials.password, address });
-          return actor ? { id: actor.id, email: actor.email, name: actor.name, sessionVersion: actor.sessionVersion } : null;
+          const actor = await signInWithPassword(getDb(), {
+            email: credentials.email,
+            password: credentials.password,
+            address,
+          });
+          return actor
+            ? { id: actor.id, email: actor.email, name: actor.name, sessionVersion: actor.sessionVersion }
+            : null;
         },
       }),
       ...(oidc ? [oidc] : []),
@@ -104,7 +113,8 @@ export function authOptions(): NextAuthOptions {
       async jwt({ token, user, account }) {
         // Kept only for OIDC_LOGOUT=provider: the end-session request's id_token_hint. The JWT is
         // encrypted (JWE) in an httpOnly cookie, so the browser's scripts never see it.
-        if (account?.provider === 'oidc' && account.id_token && env().OIDC_LOGOUT === 'provider') token.idToken = account.id_token;
+        if (account?.provider === 'oidc' && account.id_token && env().OIDC_LOGOUT === 'provider')
+          token.idToken = account.id_token;
         if (user) {
           token.uid = user.id;
           const known = (user as { sessionVersion?: unknown }).sessionVersion;

@@ -3,8 +3,12 @@ import { parseEnv } from './env';
 
 describe('single sign-on settings', () => {
   it('fails the start naming OIDC_GROUP_MAP on a bad entry', () => {
-    expect(() => parseEnv({ OIDC_GROUP_MAP: 'admins=*:root' })).toThrowError(/OIDC_GROUP_MAP: "admins=\*:root": role must be/);
-    expect(parseEnv({ OIDC_GROUP_MAP: 'admins=*:admin' }).OIDC_GROUP_MAP).toEqual([{ group: 'admins', team: '*', role: 'admin' }]);
+    expect(() => parseEnv({ OIDC_GROUP_MAP: 'admins=*:root' })).toThrowError(
+      /OIDC_GROUP_MAP: "admins=\*:root": role must be/,
+    );
+    expect(parseEnv({ OIDC_GROUP_MAP: 'admins=*:admin' }).OIDC_GROUP_MAP).toEqual([
+      { group: 'admins', team: '*', role: 'admin' },
+    ]);
   });
 
   it('defaults: groups claim, viewer, never link, local logout, password sign-in on', () => {

@@ -4,7 +4,12 @@ import { EnvError, parseEnv } from './env';
 describe('parseEnv', () => {
   it('fills defaults for a fresh machine', () => {
     const env = parseEnv({});
-    expect(env).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', GANTRY_SIM_PORT: 6443, GANTRY_ADMIN_EMAIL: 'admin@gantry.local' });
+    expect(env).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      GANTRY_SIM_PORT: 6443,
+      GANTRY_ADMIN_EMAIL: 'admin@gantry.local',
+    });
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
@@ -20,12 +25,12 @@ describe('parseEnv', () => {
 
   it('requires all three OIDC settings together', () => {
     expect(() => parseEnv({ OIDC_ISSUER: 'https://id.example.com' })).toThrowError(/OIDC_CLIENT_ID/);
-    expect(parseEnv({ OIDC_ISSUER: 'https://id.example.com', OIDC_CLIENT_ID: 'a', OIDC_CLIENT_SECRET: 'b' }).OIDC_ISSUER).toBe(
-      'https://id.example.com',
-    );
+    expect(
+      parseEnv({ OIDC_ISSUER: 'https://id.example.com', OIDC_CLIENT_ID: 'a', OIDC_CLIENT_SECRET: 'b' }).OIDC_ISSUER,
+    ).toBe('https://id.example.com');
   });
 
-  it('gives pods the local server as Gantry\'s public URL unless told otherwise', () => {
+  it("gives pods the local server as Gantry's public URL unless told otherwise", () => {
     expect(parseEnv({}).publicUrl).toBe('http://127.0.0.1:3000');
     expect(parseEnv({ HOST: '0.0.0.0', PORT: '3100' }).publicUrl).toBe('http://127.0.0.1:3100');
     expect(parseEnv({ GANTRY_PUBLIC_URL: 'https://gantry.example.com/' }).publicUrl).toBe('https://gantry.example.com');

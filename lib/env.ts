@@ -36,8 +36,16 @@ const EnvSchema = z.object({
   GANTRY_SIM_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.02),
   // Stalled workflows (the reconcile pass fails them): a step unschedulable this long with none
   // running, or a run past its deadline with no step change for this long.
-  GANTRY_STALL_PENDING_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(15),
-  GANTRY_STALL_GRACE_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(10),
+  GANTRY_STALL_PENDING_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .default(15),
+  GANTRY_STALL_GRACE_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .default(10),
   // CPU niceness of every thread of the worker process (npm start sets 10: one machine's cores are
   // shared with the web server and PostgreSQL); 0 leaves it alone.
   GANTRY_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(0),
@@ -58,7 +66,11 @@ const EnvSchema = z.object({
   // Failed sign-ins (per account and per client address) and invalid Bearer tokens (per address):
   // this many within the window locks further attempts out for one window (429 with Retry-After).
   GANTRY_AUTH_MAX_FAILURES: z.coerce.number().int().min(1).max(10_000).default(10),
-  GANTRY_AUTH_WINDOW_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(15),
+  GANTRY_AUTH_WINDOW_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .default(15),
   // How many reverse proxies in front of Gantry append to X-Forwarded-For. 0: the client address is
   // the socket's (the header is ignored, since any client can send it); n: the n-th address from the
   // right of X-Forwarded-For, the one the outermost trusted proxy saw.
@@ -105,18 +117,31 @@ const EnvSchema = z.object({
   // (smtp://user:pass@host:587, smtps://...); webhook destinations may be limited to host names
   // and CIDRs (loopback is refused unless listed here); webhook secrets are sealed with
   // GANTRY_ENCRYPTION_KEY, or a key derived from NEXTAUTH_SECRET when it is unset.
-  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL')
+    .optional(),
   SMTP_FROM: z.string().min(3).default('Gantry <gantry@localhost>'),
   GANTRY_WEBHOOK_ALLOW: z
     .string()
-    .refine((v) => { try { parseAllowList(v); return true; } catch { return false; } }, 'must be host names (*.example.com) and CIDRs, comma-separated')
+    .refine((v) => {
+      try {
+        parseAllowList(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be host names (*.example.com) and CIDRs, comma-separated')
     .optional(),
   GANTRY_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   // Who may show share pages (/share/*) in a frame: CSP frame-ancestors sources, space-separated
   // (https://wiki.example.com, 'self'). Unset: no one; every other page is never framed.
   GANTRY_SHARE_FRAME_ANCESTORS: z
     .string()
-    .regex(/^(?:'self'|https?:\/\/[a-z0-9.*-]+(?::\d+)?)(?:\s+(?:'self'|https?:\/\/[a-z0-9.*-]+(?::\d+)?))*$/i, "must be origins (https://host[:port]) or 'self', space-separated")
+    .regex(
+      /^(?:'self'|https?:\/\/[a-z0-9.*-]+(?::\d+)?)(?:\s+(?:'self'|https?:\/\/[a-z0-9.*-]+(?::\d+)?))*$/i,
+      "must be origins (https://host[:port]) or 'self', space-separated",
+    )
     .optional(),
 });
 
@@ -154,10 +179,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     dataDir: path.resolve(env.GANTRY_DATA_DIR),
     referenceDir: path.resolve(env.GANTRY_REFERENCE_DIR),
     // Without a setting, the local server: what the simulated cluster (same machine) can reach.
-    publicUrl: (env.GANTRY_PUBLIC_URL ?? `http://${['0.0.0.0', '::'].includes(env.HOST) ? '127.0.0.1' : env.HOST}:${env.PORT}`).replace(/\/+$/, ''),
+    publicUrl: (
+      env.GANTRY_PUBLIC_URL ?? `http://${['0.0.0.0', '::'].includes(env.HOST) ? '127.0.0.1' : env.HOST}:${env.PORT}`
+    ).replace(/\/+$/, ''),
     // NEXTAUTH_URL, not GANTRY_PUBLIC_URL: that one is where pods reach Gantry (often a cluster-internal
     // Service address), this one is what the browser's address bar shows and next-auth signs in at.
-    appOrigin: new URL(env.NEXTAUTH_URL ?? `http://${['0.0.0.0', '::'].includes(env.HOST) ? '127.0.0.1' : env.HOST}:${env.PORT}`).origin,
+    appOrigin: new URL(
+      env.NEXTAUTH_URL ?? `http://${['0.0.0.0', '::'].includes(env.HOST) ? '127.0.0.1' : env.HOST}:${env.PORT}`,
+    ).origin,
     passwordSignIn: env.GANTRY_PASSWORD_SIGNIN === 'on' || oidc === 0,
   };
 }

@@ -33,7 +33,10 @@ describe('logging failed statements', () => {
     const db = testDb().db;
     const system = { id: '', email: 'system', name: 'system', role: 'admin' as const, via: 'system' as const };
     const owner = await makeUser({ db, actor: system, log: createLogger('silent') });
-    const { token, prefix } = await createToken({ ctx: { db, actor: owner, log: createLogger('silent') }, input: { name: 'leaky' } });
+    const { token, prefix } = await createToken({
+      ctx: { db, actor: owner, log: createLogger('silent') },
+      input: { name: 'leaky' },
+    });
     const tokenHash = hashToken(token);
     const name = `dup-${randomUUID()}`;
     const error = await failure(() => db.insert(apiTokens).values({ userId: owner.id, name, prefix, tokenHash }));
@@ -54,13 +57,16 @@ describe('logging failed statements', () => {
     const email = `dup-${randomUUID().slice(0, 8)}@test.local`;
     const passwordHash = await hashPassword('a-secret-password');
     await db.insert(users).values({ email, name: 'first', passwordHash });
-    const error = await failure(() => db.insert(users).values({ email: email.toUpperCase(), name: 'second', passwordHash }));
+    const error = await failure(() =>
+      db.insert(users).values({ email: email.toUpperCase(), name: 'second', passwordHash }),
+    );
     const { log, text } = capture();
     log.error({ err: error }, 'insert failed');
     log.warn({ cause: error, password: 'plain-secret', user: { passwordHash, tokenHash: 'abc' } }, 'fields');
     const out = text();
     expect(out).toContain('users_email_lower_idx');
-    for (const secret of [passwordHash, passwordHash.slice(7), email, email.toUpperCase(), 'plain-secret']) expect(out).not.toContain(secret);
+    for (const secret of [passwordHash, passwordHash.slice(7), email, email.toUpperCase(), 'plain-secret'])
+      expect(out).not.toContain(secret);
     expect(out).toContain('[Redacted]');
   });
 });

@@ -18,12 +18,39 @@ const SECRET_KEY = /pass(word)?|hash|token|secret|authorization|cookie|credentia
 
 // Secret-looking strings inside messages and stacks: Gantry tokens, bcrypt hashes, hex digests
 // (token and share-link hashes are SHA-256 hex) and long base64url runs (share and results tokens).
-const SECRET_TEXT = [/gty_[A-Za-z0-9_-]+/g, /\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}/g, /\b[0-9a-f]{32,}\b/gi, /(?<![A-Za-z0-9_/-])[A-Za-z0-9_-]{40,}(?![A-Za-z0-9_/-])/g];
+const SECRET_TEXT = [
+  /gty_[A-Za-z0-9_-]+/g,
+  /\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}/g,
+  /\b[0-9a-f]{32,}\b/gi,
+  /(?<![A-Za-z0-9_/-])[A-Za-z0-9_-]{40,}(?![A-Za-z0-9_/-])/g,
+];
 
 // PostgreSQL's error fields safe to keep: they name things, never values.
-const PG_FIELDS = ['code', 'severity', 'routine', 'constraint_name', 'table_name', 'column_name', 'schema_name', 'position'] as const;
+const PG_FIELDS = [
+  'code',
+  'severity',
+  'routine',
+  'constraint_name',
+  'table_name',
+  'column_name',
+  'schema_name',
+  'position',
+] as const;
 // Fields that carry values: PostgreSQL's detail/where/hint, the driver's query parameters.
-const DROPPED = new Set(['detail', 'where', 'hint', 'internal_query', 'parameters', 'params', 'args', 'types', 'query', 'stack', 'message', 'cause']);
+const DROPPED = new Set([
+  'detail',
+  'where',
+  'hint',
+  'internal_query',
+  'parameters',
+  'params',
+  'args',
+  'types',
+  'query',
+  'stack',
+  'message',
+  'cause',
+]);
 
 function scrubText(text: string): string {
   return SECRET_TEXT.reduce((t, pattern) => t.replace(pattern, REDACTED), text);
@@ -54,7 +81,11 @@ function serializeError(err: unknown, depth = 0): unknown {
   const e = err as Error & Record<string, unknown>;
   const message = errorMessage(e);
   const frames = (e.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
-  const out: Record<string, unknown> = { type: e.constructor?.name ?? e.name, message, stack: [`${e.name}: ${message}`, ...frames].join('\n') };
+  const out: Record<string, unknown> = {
+    type: e.constructor?.name ?? e.name,
+    message,
+    stack: [`${e.name}: ${message}`, ...frames].join('\n'),
+  };
   for (const field of PG_FIELDS) if (e[field] !== undefined) out[field] = e[field];
   for (const [k, v] of Object.entries(e)) {
     if (DROPPED.has(k) || k in out) continue;
@@ -65,8 +96,17 @@ function serializeError(err: unknown, depth = 0): unknown {
 }
 
 // pino's fast redaction for secrets logged as plain fields at the top level or one level down.
-const REDACT_PATHS = ['password', 'passwordHash', 'token', 'tokenHash', 'secret', 'authorization', 'cookie', 'parameters', 'params']
-  .flatMap((k) => [k, `*.${k}`]);
+const REDACT_PATHS = [
+  'password',
+  'passwordHash',
+  'token',
+  'tokenHash',
+  'secret',
+  'authorization',
+  'cookie',
+  'parameters',
+  'params',
+].flatMap((k) => [k, `*.${k}`]);
 
 function loggerOptions(level: pino.LevelWithSilent): pino.LoggerOptions {
   return {

@@ -8,7 +8,10 @@ const REPEAT_WINDOW_MS = 1_000;
 
 export type ShutdownSignal = 'SIGINT' | 'SIGTERM';
 
-export function onShutdownSignal(handlers: { stop: (signal: ShutdownSignal) => void; force: (signal: ShutdownSignal) => void }): void {
+export function onShutdownSignal(handlers: {
+  stop: (signal: ShutdownSignal) => void;
+  force: (signal: ShutdownSignal) => void;
+}): void {
   let firstAt: number | undefined;
   const on = (signal: ShutdownSignal) => {
     const now = Date.now();

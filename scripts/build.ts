@@ -34,8 +34,22 @@ const ENTRIES = [
 ];
 // What the artifact is made of: a file here newer than the manifest means a rebuild.
 const SOURCES = [
-  'app', 'components', 'lib', 'public', 'web', 'worker', 'scripts', 'drizzle', 'proxy.ts', 'instrumentation-client.ts',
-  'next.config.js', 'postcss.config.mjs', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json',
+  'app',
+  'components',
+  'lib',
+  'public',
+  'web',
+  'worker',
+  'scripts',
+  'drizzle',
+  'proxy.ts',
+  'instrumentation-client.ts',
+  'next.config.js',
+  'postcss.config.mjs',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
 ];
 
 /** Whether dist/ is missing, unfinished or older than a source file. */
@@ -52,7 +66,8 @@ function step(msg: string) {
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
   const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
-  if (res.status !== 0) throw new Error(`${path.basename(cmd)} ${args.join(' ')} exited with ${res.status ?? res.signal}`);
+  if (res.status !== 0)
+    throw new Error(`${path.basename(cmd)} ${args.join(' ')} exited with ${res.status ?? res.signal}`);
 }
 
 function copy(from: string, to: string) {
@@ -141,7 +156,10 @@ export async function bundleForCheckout(outDir: string): Promise<void> {
 export async function trace(bundles: string[]): Promise<string[]> {
   // @ts-expect-error Next's compiled copy has no type declarations.
   const { nodeFileTrace } = (await import('next/dist/compiled/@vercel/nft/index.js')) as {
-    nodeFileTrace(files: string[], opts: { base: string; processCwd: string }): Promise<{ fileList: Set<string>; warnings: Set<Error> }>;
+    nodeFileTrace(
+      files: string[],
+      opts: { base: string; processCwd: string },
+    ): Promise<{ fileList: Set<string>; warnings: Set<Error> }>;
   };
   const { fileList } = await nodeFileTrace(bundles, { base: root, processCwd: root });
   return [...fileList].filter((f) => f.startsWith('node_modules/'));
@@ -179,9 +197,16 @@ function dropTypeScript(dir: string) {
 async function build() {
   const started = new Date();
   step('next build (standalone output)');
-  run(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], { ...process.env, NEXT_TELEMETRY_DISABLED: '1', GANTRY_NEXT_STANDALONE: '1' });
+  run(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: '1',
+    GANTRY_NEXT_STANDALONE: '1',
+  });
   const standalone = path.join(root, '.next', 'standalone');
-  if (!fs.existsSync(path.join(standalone, '.next', 'BUILD_ID'))) throw new Error('.next/standalone is missing: next.config.js sets output: standalone only when GANTRY_NEXT_STANDALONE=1');
+  if (!fs.existsSync(path.join(standalone, '.next', 'BUILD_ID')))
+    throw new Error(
+      '.next/standalone is missing: next.config.js sets output: standalone only when GANTRY_NEXT_STANDALONE=1',
+    );
 
   step('dist/: Next standalone server, .next/static, public/');
   fs.rmSync(artifactDir, { recursive: true, force: true });
@@ -198,7 +223,7 @@ async function build() {
   const bundles = await bundle(work);
   for (const f of bundles) copy(f, path.join(artifactDir, path.relative(work, f)));
 
-  step('tracing the bundles\' node_modules');
+  step("tracing the bundles' node_modules");
   const traced = await trace(bundles);
   let added = 0;
   for (const f of traced) {
@@ -220,7 +245,9 @@ async function build() {
   );
   // Dated when the build read its sources: a source saved during the build makes it stale.
   fs.utimesSync(manifest, started, started);
-  step(`done: ${path.relative(root, artifactDir)}/ (${added} traced node_modules files added to Next's; run \`node dist/gantry.mjs start\`)`);
+  step(
+    `done: ${path.relative(root, artifactDir)}/ (${added} traced node_modules files added to Next's; run \`node dist/gantry.mjs start\`)`,
+  );
 }
 
 async function main() {

@@ -56,13 +56,22 @@ async function main() {
     if (positionals.length > 0) fail(USAGE);
     const file = await createBackup({ dataDir: e.dataDir, port: e.GANTRY_PG_PORT, out: values.out, log: say });
     say(`backup written to ${file} (${(fs.statSync(file).size / 1024 / 1024).toFixed(1)} MiB, readable by you only)`);
-    say('it holds the database and its passwords, not the data folder\'s nextauth-secret or the simulated cluster\'s state');
+    say(
+      "it holds the database and its passwords, not the data folder's nextauth-secret or the simulated cluster's state",
+    );
     return;
   }
   if (positionals.length !== 1 || values.out) fail(USAGE);
-  const result = await restoreBackup({ dataDir: e.dataDir, port: e.GANTRY_PG_PORT, file: positionals[0], migrations: layout().migrations, log: say });
+  const result = await restoreBackup({
+    dataDir: e.dataDir,
+    port: e.GANTRY_PG_PORT,
+    file: positionals[0],
+    migrations: layout().migrations,
+    log: say,
+  });
   say(`restored the backup of ${result.manifest.createdAt} into ${path.join(e.dataDir, 'pg')}`);
-  if (result.previous) say(`the database it replaced was moved to ${result.previous}; delete it once you are satisfied`);
+  if (result.previous)
+    say(`the database it replaced was moved to ${result.previous}; delete it once you are satisfied`);
   say('start Gantry as usual (npm start)');
 }
 

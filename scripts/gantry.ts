@@ -49,7 +49,9 @@ async function startDatabase(e: Env): Promise<string> {
     say('PostgreSQL: using DATABASE_URL');
     return e.DATABASE_URL;
   }
-  say(`PostgreSQL: starting embedded server on 127.0.0.1:${e.GANTRY_PG_PORT} (data in ${path.relative(root, e.dataDir)}/pg)`);
+  say(
+    `PostgreSQL: starting embedded server on 127.0.0.1:${e.GANTRY_PG_PORT} (data in ${path.relative(root, e.dataDir)}/pg)`,
+  );
   const db = await startEmbeddedPostgres({
     dir: path.join(e.dataDir, 'pg'),
     port: e.GANTRY_PG_PORT,
@@ -59,8 +61,14 @@ async function startDatabase(e: Env): Promise<string> {
   stops.push({ name: 'PostgreSQL', stop: db.stop });
   // It runs in its own process group and only stop() ends it (lib/db/embedded.ts): an exit before
   // shutdown is a crash, and the web server and worker keep running without it.
-  void db.exited.then(() => shuttingDown || console.error(`[gantry] PostgreSQL (pid ${db.pid}) exited unexpectedly; restart Gantry to start it again`));
-  say(`PostgreSQL: ready (Gantry connects as ${APP_ROLE}, not a superuser; passwords in ${path.relative(root, credentialsFile(path.join(e.dataDir, 'pg')))})`);
+  void db.exited.then(
+    () =>
+      shuttingDown ||
+      console.error(`[gantry] PostgreSQL (pid ${db.pid}) exited unexpectedly; restart Gantry to start it again`),
+  );
+  say(
+    `PostgreSQL: ready (Gantry connects as ${APP_ROLE}, not a superuser; passwords in ${path.relative(root, credentialsFile(path.join(e.dataDir, 'pg')))})`,
+  );
   return db.url;
 }
 
@@ -80,7 +88,9 @@ async function prepareDatabase(e: Env, url: string, demoDefault: boolean) {
       if (result.generatedPassword) {
         const file = path.join(e.dataDir, 'admin-password');
         fs.writeFileSync(file, `${result.generatedPassword}\n`, { mode: 0o600 });
-        console.log(`\n  Admin password (shown once, also saved to ${path.relative(root, file)}): ${result.generatedPassword}\n`);
+        console.log(
+          `\n  Admin password (shown once, also saved to ${path.relative(root, file)}): ${result.generatedPassword}\n`,
+        );
       }
       if (result.demoSeeded) say('accounts: seeded demo teams and users (see README)');
     }
@@ -107,14 +117,21 @@ async function startCluster(e: Env): Promise<string> {
     dataDir: e.dataDir,
   });
   stops.push({ name: 'simulated cluster', stop: sim.stop });
-  say(`cluster: simulated cluster ready at ${sim.url} (kubectl --kubeconfig ${path.relative(root, sim.kubeconfigPath)} get nodes)`);
+  say(
+    `cluster: simulated cluster ready at ${sim.url} (kubectl --kubeconfig ${path.relative(root, sim.kubeconfigPath)} get nodes)`,
+  );
   return sim.kubeconfigPath;
 }
 
 const WORKER_NICE = 10;
 
 /** A supervised child (scripts/lib/supervise.ts): restarted with backoff when it crashes. */
-function launch(name: string, args: string[], childEnv: NodeJS.ProcessEnv, opts: { ready?: (child: ChildProcess) => Promise<void>; stopTimeoutMs: number }): Supervised {
+function launch(
+  name: string,
+  args: string[],
+  childEnv: NodeJS.ProcessEnv,
+  opts: { ready?: (child: ChildProcess) => Promise<void>; stopTimeoutMs: number },
+): Supervised {
   const supervised = supervise(
     {
       name,
@@ -133,7 +150,8 @@ function launch(name: string, args: string[], childEnv: NodeJS.ProcessEnv, opts:
 async function waitForHttp(url: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child && (child.exitCode !== null || child.signalCode !== null)) throw new Error(`the process serving ${url} exited`);
+    if (child && (child.exitCode !== null || child.signalCode !== null))
+      throw new Error(`the process serving ${url} exited`);
     try {
       const res = await fetch(url);
       if (res.ok) return;
@@ -172,7 +190,11 @@ async function shutdown(code = 0) {
   say('stopping');
   const rank = (name: string) => SHUTDOWN_ORDER.indexOf(name);
   for (const { name, stop } of [...stops].sort((a, b) => rank(a.name) - rank(b.name))) {
-    say(name === 'web' ? `web: stopping (stops accepting, drains requests in flight for up to ${loadEnv().GANTRY_SHUTDOWN_DRAIN_SECONDS}s)` : `${name}: stopping`);
+    say(
+      name === 'web'
+        ? `web: stopping (stops accepting, drains requests in flight for up to ${loadEnv().GANTRY_SHUTDOWN_DRAIN_SECONDS}s)`
+        : `${name}: stopping`,
+    );
     try {
       await stop();
       say(`${name}: stopped`);
@@ -189,14 +211,17 @@ async function runInProcess(mode: 'web' | 'worker') {
   Object.assign(process.env, { NODE_ENV: process.env.NODE_ENV ?? 'production', ...part.env });
   // The same V8 flag `start` gives the web child (WEB_NODE_FLAGS): taken here where the command
   // line lacks it; V8 reads it at every collection, so setting it before the server loads works.
-  if (mode === 'web') for (const flag of WEB_NODE_FLAGS) if (!process.execArgv.includes(flag)) v8.setFlagsFromString(flag);
+  if (mode === 'web')
+    for (const flag of WEB_NODE_FLAGS) if (!process.execArgv.includes(flag)) v8.setFlagsFromString(flag);
   await import(pathToFileURL(part.entry).href);
 }
 
 async function main() {
   const mode = (process.argv[2] ?? 'start') as Mode;
-  if (!['start', 'dev', 'sim', 'migrate', 'web', 'worker'].includes(mode)) fail(`unknown command ${mode}: use start, dev, sim, migrate, web or worker`);
-  if (mode === 'dev' && layout().kind === 'artifact') fail('dev needs a source checkout: the built artifact has no Next.js compiler');
+  if (!['start', 'dev', 'sim', 'migrate', 'web', 'worker'].includes(mode))
+    fail(`unknown command ${mode}: use start, dev, sim, migrate, web or worker`);
+  if (mode === 'dev' && layout().kind === 'artifact')
+    fail('dev needs a source checkout: the built artifact has no Next.js compiler');
   // One process per container (k8s): the web server or the worker in this process, which then
   // handles its own signals; DATABASE_URL and the cluster come from the environment.
   if (mode === 'web' || mode === 'worker') return runInProcess(mode);
@@ -240,9 +265,18 @@ async function main() {
   const web = launch(
     'web',
     mode === 'dev' ? [next, 'dev', '-H', e.HOST, '-p', String(e.PORT)] : [...WEB_NODE_FLAGS, ...layout().web.args],
-    { ...childEnv, ...layout().web.env, HOST: e.HOST, PORT: String(e.PORT), NODE_ENV: mode === 'dev' ? 'development' : 'production' },
+    {
+      ...childEnv,
+      ...layout().web.env,
+      HOST: e.HOST,
+      PORT: String(e.PORT),
+      NODE_ENV: mode === 'dev' ? 'development' : 'production',
+    },
     // It drains for GANTRY_SHUTDOWN_DRAIN_SECONDS itself; the margin is for closing Next.
-    { ready: (child) => waitForHttp(healthz, 120_000, child), stopTimeoutMs: (e.GANTRY_SHUTDOWN_DRAIN_SECONDS + 10) * 1000 },
+    {
+      ready: (child) => waitForHttp(healthz, 120_000, child),
+      stopTimeoutMs: (e.GANTRY_SHUTDOWN_DRAIN_SECONDS + 10) * 1000,
+    },
   );
   await web.start();
   say('web: ready');

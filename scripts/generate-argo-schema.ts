@@ -12,4 +12,6 @@ const source =
 const target = path.join(import.meta.dirname, '../lib/domain/workflow/argo-workflow.schema.json');
 const subset = extractWorkflowSchema(loadArgoSchema(source));
 fs.writeFileSync(target, JSON.stringify(subset) + '\n');
-console.log(`wrote ${target} (${fs.statSync(target).size} bytes, ${Object.keys(subset.definitions as object).length} definitions)`);
+console.log(
+  `wrote ${target} (${fs.statSync(target).size} bytes, ${Object.keys(subset.definitions as object).length} definitions)`,
+);

@@ -19,15 +19,23 @@ if (major < wantedMajor) {
   var bundled = path.join(root, 'node_modules', 'node', 'bin', 'node');
   var why = fs.existsSync(path.join(root, 'node_modules'))
     ? fs.existsSync(bundled)
-      ? 'The project\'s own Node is installed at ' + bundled + ' but did not run: start Gantry with `npm start`, not `node` directly.'
-      : 'npm install could not install the project\'s own Node (the `node` package) for ' + process.platform + '-' + process.arch + '.'
-    : 'Run `npm install` first: it brings the project\'s own Node ' + wanted + '.';
+      ? "The project's own Node is installed at " +
+        bundled +
+        ' but did not run: start Gantry with `npm start`, not `node` directly.'
+      : "npm install could not install the project's own Node (the `node` package) for " +
+        process.platform +
+        '-' +
+        process.arch +
+        '.'
+    : "Run `npm install` first: it brings the project's own Node " + wanted + '.';
   console.error(
     [
       '',
       'Gantry needs Node.js ' + wanted + ' (found ' + process.version + ' at ' + process.execPath + ').',
       why,
-      'Install Node.js ' + wanted + ' LTS (https://nodejs.org/en/download, or `nvm install` in this folder, which reads .nvmrc),',
+      'Install Node.js ' +
+        wanted +
+        ' LTS (https://nodejs.org/en/download, or `nvm install` in this folder, which reads .nvmrc),',
       'then run `npm install` and the command again.',
       '',
     ].join('\n'),

@@ -23,7 +23,9 @@ function run(step: string, cmd: string, args: string[]) {
   console.log(`\n=== ${step}: ${[path.basename(cmd), ...args].join(' ')}`);
   const t = performance.now();
   const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
-  console.log(`=== ${step}: ${res.status === 0 ? 'ok' : `FAILED (exit ${res.status})`} in ${((performance.now() - t) / 1000).toFixed(1)}s`);
+  console.log(
+    `=== ${step}: ${res.status === 0 ? 'ok' : `FAILED (exit ${res.status})`} in ${((performance.now() - t) / 1000).toFixed(1)}s`,
+  );
   if (res.status !== 0) failedSteps.push(step);
 }
 
@@ -48,17 +50,32 @@ const want = (s: string) => !only || only === s;
 for (const f of ['unit.json', 'integration.json', 'e2e.json']) fs.rmSync(path.join(results, f), { force: true });
 
 if (want('unit')) {
-  run('unit', bin('vitest'), ['run', '--project', 'unit', '--reporter=default', '--reporter=json', '--outputFile', 'test-results/unit.json']);
+  run('unit', bin('vitest'), [
+    'run',
+    '--project',
+    'unit',
+    '--reporter=default',
+    '--reporter=json',
+    '--outputFile',
+    'test-results/unit.json',
+  ]);
   readVitest(path.join(results, 'unit.json'));
 }
 // The production artifact (dist/, scripts/build.ts: `next build` plus the bundled launcher, web server
 // and worker) before integration, whose artifact test runs it from an empty folder and reuses this
 // build; the e2e web server (`npm start`) reuses the same .next/. One build for both, and its log and
 // time stay out of the tests' own.
-if (want('integration') || want('e2e')) run('build', process.execPath, ['--import', 'tsx', path.join(root, 'scripts/build.ts')]);
+if (want('integration') || want('e2e'))
+  run('build', process.execPath, ['--import', 'tsx', path.join(root, 'scripts/build.ts')]);
 if (want('integration')) {
   run('integration', bin('vitest'), [
-    'run', '--project', 'integration', '--reporter=default', '--reporter=json', '--outputFile', 'test-results/integration.json',
+    'run',
+    '--project',
+    'integration',
+    '--reporter=default',
+    '--reporter=json',
+    '--outputFile',
+    'test-results/integration.json',
   ]);
   readVitest(path.join(results, 'integration.json'));
 }

@@ -24,11 +24,24 @@ let url: string;
 
 /** Only what a container would have: no DATABASE_URL, KUBECONFIG, NODE_OPTIONS or paths into the checkout. */
 function artifactEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { NODE_ENV: 'production', PATH: '/usr/bin:/bin', HOME: folder, TMPDIR: os.tmpdir(), LOG_LEVEL: 'warn', GANTRY_DATA_DIR: dataDir, ...extra };
+  return {
+    NODE_ENV: 'production',
+    PATH: '/usr/bin:/bin',
+    HOME: folder,
+    TMPDIR: os.tmpdir(),
+    LOG_LEVEL: 'warn',
+    GANTRY_DATA_DIR: dataDir,
+    ...extra,
+  };
 }
 
 function runGantry(args: string[], env: NodeJS.ProcessEnv): { status: number | null; output: string } {
-  const res = spawnSync(process.execPath, ['gantry.mjs', ...args], { cwd: app, env, encoding: 'utf8', timeout: 120_000 });
+  const res = spawnSync(process.execPath, ['gantry.mjs', ...args], {
+    cwd: app,
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { status: res.status, output: `${res.stdout}${res.stderr}` };
 }
 
@@ -37,7 +50,8 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   for (;;) {
     const value = await probe().catch(() => undefined);
     if (value !== undefined) return value;
-    if (launcher && launcher.exitCode !== null) throw new Error(`Gantry exited (${launcher.exitCode}) while waiting for ${what}:\n${launcherLog.slice(-3000)}`);
+    if (launcher && launcher.exitCode !== null)
+      throw new Error(`Gantry exited (${launcher.exitCode}) while waiting for ${what}:\n${launcherLog.slice(-3000)}`);
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000}s\n${launcherLog.slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -54,14 +68,20 @@ async function signIn(email: string, password: string): Promise<string> {
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.join('; '), origin: url },
     body: new URLSearchParams({ csrfToken, email, password, json: 'true', callbackUrl: url }).toString(),
   });
-  const session = answer.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.includes('session-token='));
+  const session = answer.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.includes('session-token='));
   if (!session) throw new Error(`sign-in failed: ${answer.status}`);
   return session;
 }
 
 beforeAll(async () => {
   if (artifactIsStale()) {
-    const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repo, 'scripts/build.ts')], { cwd: repo, stdio: 'inherit' });
+    const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repo, 'scripts/build.ts')], {
+      cwd: repo,
+      stdio: 'inherit',
+    });
     expect(build.status, 'npm run build').toBe(0);
   }
   folder = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-artifact-'));
@@ -81,11 +101,19 @@ afterAll(async () => {
 
 describe('the built artifact, alone in an empty folder', () => {
   it('holds no TypeScript entry, no tsx and no dev dependency', () => {
-    for (const entry of ['gantry.mjs', 'web/server.mjs', 'worker/main.mjs', '.next/BUILD_ID', 'drizzle/meta/_journal.json']) {
+    for (const entry of [
+      'gantry.mjs',
+      'web/server.mjs',
+      'worker/main.mjs',
+      '.next/BUILD_ID',
+      'drizzle/meta/_journal.json',
+    ]) {
       expect(fs.existsSync(path.join(app, entry)), entry).toBe(true);
     }
     // Server side only: .next/static is what browsers download, whatever Next names it.
-    const serverFiles = fs.readdirSync(app, { recursive: true, encoding: 'utf8' }).filter((f) => !/^(node_modules|\.next\/static)\//.test(f));
+    const serverFiles = fs
+      .readdirSync(app, { recursive: true, encoding: 'utf8' })
+      .filter((f) => !/^(node_modules|\.next\/static)\//.test(f));
     const typescript = serverFiles.filter((f) => /\.tsx?$/.test(f));
     expect(typescript).toEqual([]);
     for (const devOnly of ['tsx', 'esbuild', 'typescript', 'vitest', 'drizzle-kit', '@playwright/test']) {
@@ -96,17 +124,33 @@ describe('the built artifact, alone in an empty folder', () => {
   it('migrates, starts, signs in, serves pages and runs a job to Succeeded', async () => {
     const [web, pg, sim, workerMetrics] = [await freePort(), await freePort(), await freePort(), await freePort()];
     url = `http://127.0.0.1:${web}`;
-    const env = artifactEnv({ PORT: String(web), GANTRY_PG_PORT: String(pg), GANTRY_SIM_PORT: String(sim), GANTRY_WORKER_METRICS_PORT: String(workerMetrics), GANTRY_SIM_SPEED: '60', GANTRY_SIM_FAILURE_RATE: '0', GANTRY_DEMO: '1' });
+    const env = artifactEnv({
+      PORT: String(web),
+      GANTRY_PG_PORT: String(pg),
+      GANTRY_SIM_PORT: String(sim),
+      GANTRY_WORKER_METRICS_PORT: String(workerMetrics),
+      GANTRY_SIM_SPEED: '60',
+      GANTRY_SIM_FAILURE_RATE: '0',
+      GANTRY_DEMO: '1',
+    });
 
     const migrated = runGantry(['migrate'], env);
     expect(migrated.status, migrated.output).toBe(0);
     expect(migrated.output).toContain('migrations: up to date');
 
-    const gantry = spawn(process.execPath, ['gantry.mjs', 'start'], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const gantry = spawn(process.execPath, ['gantry.mjs', 'start'], {
+      cwd: app,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     launcher = gantry;
     gantry.stdout.on('data', (c: Buffer) => (launcherLog += c.toString()));
     gantry.stderr.on('data', (c: Buffer) => (launcherLog += c.toString()));
-    await waitFor('GET /api/readyz 200', async () => ((await fetch(`${url}/api/readyz`)).status === 200 ? true : undefined), 180_000);
+    await waitFor(
+      'GET /api/readyz 200',
+      async () => ((await fetch(`${url}/api/readyz`)).status === 200 ? true : undefined),
+      180_000,
+    );
     // Every process runs from the copied folder, none from the checkout.
     expect(launcherLog).not.toContain(repo);
 
@@ -123,21 +167,34 @@ describe('the built artifact, alone in an empty folder', () => {
       method: 'POST',
       headers: { ...session, 'content-type': 'application/json' },
       body: JSON.stringify({
-        name: 'artifact-job', kind: 'training', team: 'vision', priority: 'normal', gpu: { kind: 't4', count: 1 },
-        expectedRuntimeSeconds: 60, maxRuntimeSeconds: 600,
-        spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'], env: { GANTRY_SIM_DURATION_SECONDS: '30' } },
+        name: 'artifact-job',
+        kind: 'training',
+        team: 'vision',
+        priority: 'normal',
+        gpu: { kind: 't4', count: 1 },
+        expectedRuntimeSeconds: 60,
+        maxRuntimeSeconds: 600,
+        spec: {
+          image: 'ghcr.io/acme/train:1.4',
+          command: ['python', 'train.py'],
+          env: { GANTRY_SIM_DURATION_SECONDS: '30' },
+        },
       }),
     });
     const job = (await submitted.json()) as { id: string; state: string };
     expect(submitted.status, JSON.stringify(job)).toBeLessThan(300);
 
     let last = '';
-    const final = await waitFor('the job to finish', async () => {
-      const res = await fetch(`${url}/api/jobs/${job.id}`, { headers: session });
-      const body = (await res.json()) as { state: string };
-      last = JSON.stringify(body);
-      return ['succeeded', 'failed', 'cancelled'].includes(body.state) ? body.state : undefined;
-    }, 120_000);
+    const final = await waitFor(
+      'the job to finish',
+      async () => {
+        const res = await fetch(`${url}/api/jobs/${job.id}`, { headers: session });
+        const body = (await res.json()) as { state: string };
+        last = JSON.stringify(body);
+        return ['succeeded', 'failed', 'cancelled'].includes(body.state) ? body.state : undefined;
+      },
+      120_000,
+    );
     expect(final, last).toBe('succeeded');
 
     // The one-part commands Kubernetes runs (`web`, `worker`: in the process itself, no launcher),
@@ -151,14 +208,25 @@ describe('the built artifact, alone in an empty folder', () => {
       PORT: String(web2),
       GANTRY_WORKER_METRICS_PORT: String(metrics),
     });
-    for (const [part, probe] of [['web', `http://127.0.0.1:${web2}/api/readyz`], ['worker', `http://127.0.0.1:${metrics}/healthz`]] as const) {
-      const child = spawn(process.execPath, ['gantry.mjs', part], { cwd: app, env: partEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const [part, probe] of [
+      ['web', `http://127.0.0.1:${web2}/api/readyz`],
+      ['worker', `http://127.0.0.1:${metrics}/healthz`],
+    ] as const) {
+      const child = spawn(process.execPath, ['gantry.mjs', part], {
+        cwd: app,
+        env: partEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
       child.stderr.on('data', (c: Buffer) => (out += c.toString()));
       const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
       try {
-        await waitFor(`${part}: ${probe} 200`, async () => (child.exitCode === null && (await fetch(probe)).status === 200 ? true : undefined), 120_000);
+        await waitFor(
+          `${part}: ${probe} 200`,
+          async () => (child.exitCode === null && (await fetch(probe)).status === 200 ? true : undefined),
+          120_000,
+        );
       } catch (error) {
         throw new Error(`${String(error)}\n${part} said:\n${out.slice(-3000)}`);
       } finally {

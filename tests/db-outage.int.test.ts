@@ -29,13 +29,27 @@ async function call(method: string, path: string, body?: unknown): Promise<Answe
     headers: { authorization: `Bearer ${rig.token}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), contentType: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    contentType: res.headers.get('content-type'),
+    body: (await res.json()) as Record<string, unknown>,
+  };
 }
 
 const job = (name: string) => ({
-  name, kind: 'training', team: 'vision', priority: 'normal', gpu: { kind: 'a100-80gb-shared', count: 1 },
-  expectedRuntimeSeconds: 600, maxRuntimeSeconds: 3600,
-  spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'], env: { GANTRY_SIM_DURATION_SECONDS: '3600' } },
+  name,
+  kind: 'training',
+  team: 'vision',
+  priority: 'normal',
+  gpu: { kind: 'a100-80gb-shared', count: 1 },
+  expectedRuntimeSeconds: 600,
+  maxRuntimeSeconds: 3600,
+  spec: {
+    image: 'ghcr.io/acme/train:1.4',
+    command: ['python', 'train.py'],
+    env: { GANTRY_SIM_DURATION_SECONDS: '3600' },
+  },
 });
 
 /** Polls `check` until it returns a value (bounded by the test's own timeout). */
@@ -47,20 +61,43 @@ async function until<T>(check: () => Promise<T | null>): Promise<T> {
   }
 }
 
-const workerWaits = (count: number) => until(async () => ((rig.output().worker.match(/database unavailable; loop waits for it/g)?.length ?? 0) >= count ? true : null));
+const workerWaits = (count: number) =>
+  until(async () =>
+    (rig.output().worker.match(/database unavailable; loop waits for it/g)?.length ?? 0) >= count ? true : null,
+  );
 
 async function expectUnavailable() {
-  for (const [method, path, body] of [['GET', '/api/me'], ['POST', '/api/jobs', job('during-the-outage')], ['GET', '/api/jobs/1']] as const) {
+  for (const [method, path, body] of [
+    ['GET', '/api/me'],
+    ['POST', '/api/jobs', job('during-the-outage')],
+    ['GET', '/api/jobs/1'],
+  ] as const) {
     const answer = await call(method, path, body);
-    expect({ route: `${method} ${path}`, status: answer.status, retryAfter: answer.retryAfter, contentType: answer.contentType }).toEqual({
-      route: `${method} ${path}`, status: 503, retryAfter: '5', contentType: 'application/problem+json',
+    expect({
+      route: `${method} ${path}`,
+      status: answer.status,
+      retryAfter: answer.retryAfter,
+      contentType: answer.contentType,
+    }).toEqual({
+      route: `${method} ${path}`,
+      status: 503,
+      retryAfter: '5',
+      contentType: 'application/problem+json',
     });
-    expect(answer.body).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE', type: 'https://gantry.dev/problems/database-unavailable' });
+    expect(answer.body).toMatchObject({
+      status: 503,
+      code: 'DATABASE_UNAVAILABLE',
+      type: 'https://gantry.dev/problems/database-unavailable',
+    });
     expect(JSON.stringify(answer.body)).not.toMatch(/select|insert|127\.0\.0\.1|ECONN/i);
   }
   const ready = await call('GET', '/api/readyz');
   expect(ready.status).toBe(503);
-  expect(ready.body).toMatchObject({ ready: false, down: ['database'], checks: { database: { ok: false, reason: expect.any(String) }, cluster: { ok: true } } });
+  expect(ready.body).toMatchObject({
+    ready: false,
+    down: ['database'],
+    checks: { database: { ok: false, reason: expect.any(String) }, cluster: { ok: true } },
+  });
 }
 
 async function expectServedAndAdmitted(name: string) {
@@ -76,28 +113,35 @@ async function expectServedAndAdmitted(name: string) {
 }
 
 describe('PostgreSQL goes away under the web process and the worker', () => {
-  it('answers 503 with Retry-After while it is down, and serves and admits again once it is back', { timeout: 300_000 }, async () => {
-    await expectServedAndAdmitted('before-the-outages');
+  it(
+    'answers 503 with Retry-After while it is down, and serves and admits again once it is back',
+    { timeout: 300_000 },
+    async () => {
+      await expectServedAndAdmitted('before-the-outages');
 
-    await rig.stopDatabase();
-    await expectUnavailable();
-    await workerWaits(1);
-    await rig.startDatabase();
-    await expectServedAndAdmitted('after-a-fast-shutdown');
+      await rig.stopDatabase();
+      await expectUnavailable();
+      await workerWaits(1);
+      await rig.startDatabase();
+      await expectServedAndAdmitted('after-a-fast-shutdown');
 
-    const waitsBefore = rig.output().worker.match(/database unavailable; loop waits for it/g)?.length ?? 0;
-    await rig.killDatabase();
-    await expectUnavailable();
-    await workerWaits(waitsBefore + 1);
-    await rig.startDatabase();
-    await expectServedAndAdmitted('after-kill-9');
+      const waitsBefore = rig.output().worker.match(/database unavailable; loop waits for it/g)?.length ?? 0;
+      await rig.killDatabase();
+      await expectUnavailable();
+      await workerWaits(waitsBefore + 1);
+      await rig.startDatabase();
+      await expectServedAndAdmitted('after-kill-9');
 
-    expect(rig.exited()).toBeNull();
-    const { web, worker } = rig.output();
-    for (const [name, text] of [['web', web], ['worker', worker]]) {
-      expect(text, `${name} output`).not.toMatch(/uncaught|unhandled|TypeError|"level":"(error|fatal)"/i);
-    }
-    expect(web).not.toMatch(/"status":500/);
-    expect(worker).toMatch(/database back; loop resumed/);
-  });
+      expect(rig.exited()).toBeNull();
+      const { web, worker } = rig.output();
+      for (const [name, text] of [
+        ['web', web],
+        ['worker', worker],
+      ]) {
+        expect(text, `${name} output`).not.toMatch(/uncaught|unhandled|TypeError|"level":"(error|fatal)"/i);
+      }
+      expect(web).not.toMatch(/"status":500/);
+      expect(worker).toMatch(/database back; loop resumed/);
+    },
+  );
 });

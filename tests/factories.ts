@@ -7,7 +7,10 @@ import type { Actor, Ctx, Role } from '@/lib/server/context';
 let cachedHash: Promise<string> | undefined;
 export const FACTORY_PASSWORD = 'factory-password';
 
-export async function makeUser(ctx: Ctx, opts: { role?: Role; email?: string; teamId?: string; disabled?: boolean } = {}): Promise<Actor> {
+export async function makeUser(
+  ctx: Ctx,
+  opts: { role?: Role; email?: string; teamId?: string; disabled?: boolean } = {},
+): Promise<Actor> {
   cachedHash ??= hashPassword(FACTORY_PASSWORD);
   const email = opts.email ?? `user-${randomUUID().slice(0, 8)}@test.local`;
   const [row] = await ctx.db
@@ -26,6 +29,9 @@ export async function makeUser(ctx: Ctx, opts: { role?: Role; email?: string; te
 
 export async function makeTeam(ctx: Ctx, opts: { slug?: string; cohort?: string } = {}) {
   const slug = opts.slug ?? `team-${randomUUID().slice(0, 8)}`;
-  const [row] = await ctx.db.insert(teams).values({ slug, name: slug, cohort: opts.cohort ?? null }).returning();
+  const [row] = await ctx.db
+    .insert(teams)
+    .values({ slug, name: slug, cohort: opts.cohort ?? null })
+    .returning();
   return row;
 }

@@ -34,7 +34,11 @@ export default async function setup(project: TestProject) {
   } else {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-test-pg-'));
     fs.chmodSync(dir, 0o755);
-    const db = await startEmbeddedPostgres({ dir: path.join(dir, 'data'), port: await freePort(), database: 'gantry_test' });
+    const db = await startEmbeddedPostgres({
+      dir: path.join(dir, 'data'),
+      port: await freePort(),
+      database: 'gantry_test',
+    });
     url = db.url;
     stop = async () => {
       await db.stop();

@@ -49,13 +49,19 @@ describe.skipIf(!kubectl)(`k8s manifests${kubectl ? '' : ' - NOT RUN: kubectl ab
   it('grants team namespaces only what Gantry keeps there, write-only Secrets and no RoleBindings', () => {
     const objs = render('k8s/base');
     const roles = objs.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole');
-    const rules = roles.flatMap((r) => r.rules.map((rule: { apiGroups: string[]; resources: string[]; verbs: string[] }) => ({ role: r.metadata.name, ...rule })));
+    const rules = roles.flatMap((r) =>
+      r.rules.map((rule: { apiGroups: string[]; resources: string[]; verbs: string[] }) => ({
+        role: r.metadata.name,
+        ...rule,
+      })),
+    );
     const grants = (resource: string) => rules.filter((r) => r.resources.includes(resource)).flatMap((r) => r.verbs);
     // Gantry never reads a Secret: sweep tokens are written and deleted by name.
     expect(new Set(grants('secrets'))).toEqual(new Set(['create', 'update', 'delete']));
     expect(grants('secrets')).not.toContain('get');
     // Nobody is given permissions by Gantry: the teams' ServiceAccount has none unless an admin adds them.
-    for (const resource of ['rolebindings', 'clusterrolebindings', 'roles', 'clusterroles']) expect(grants(resource)).toEqual([]);
+    for (const resource of ['rolebindings', 'clusterrolebindings', 'roles', 'clusterroles'])
+      expect(grants(resource)).toEqual([]);
     expect(rules.flatMap((r) => r.verbs)).not.toContain('escalate');
     expect(rules.flatMap((r) => r.verbs)).not.toContain('bind');
     // The namespace objects: by name, never listed or deleted.
@@ -63,7 +69,9 @@ describe.skipIf(!kubectl)(`k8s manifests${kubectl ? '' : ' - NOT RUN: kubectl ab
       expect(new Set(grants(resource))).toEqual(new Set(['get', 'create', 'update']));
     }
     // GPU telemetry through the API server's pod proxy: read-only, in a role an operator can drop.
-    expect(rules.filter((r) => r.resources.includes('pods/proxy'))).toEqual([{ role: 'gantry-telemetry', apiGroups: [''], resources: ['pods/proxy'], verbs: ['get'] }]);
+    expect(rules.filter((r) => r.resources.includes('pods/proxy'))).toEqual([
+      { role: 'gantry-telemetry', apiGroups: [''], resources: ['pods/proxy'], verbs: ['get'] },
+    ]);
     // Workflows are followed in every namespace with one cluster-wide list/watch.
     const workflows = rules.find((r) => r.role === 'gantry-workflows' && r.resources.includes('workflows'));
     expect(workflows?.verbs).toEqual(expect.arrayContaining(['list', 'watch', 'create', 'patch', 'update', 'delete']));
@@ -73,7 +81,9 @@ describe.skipIf(!kubectl)(`k8s manifests${kubectl ? '' : ' - NOT RUN: kubectl ab
 
   it('says why for every rule (a comment right above each one in rbac.yaml)', () => {
     const lines = fs.readFileSync(path.join(root, 'k8s/base/rbac.yaml'), 'utf8').split('\n');
-    const uncommented = lines.flatMap((line, i) => (/^\s*- apiGroups:/.test(line) && !/^\s*#/.test(lines[i - 1] ?? '') ? [`line ${i + 1}: ${line.trim()}`] : []));
+    const uncommented = lines.flatMap((line, i) =>
+      /^\s*- apiGroups:/.test(line) && !/^\s*#/.test(lines[i - 1] ?? '') ? [`line ${i + 1}: ${line.trim()}`] : [],
+    );
     expect(uncommented).toEqual([]);
   });
 });

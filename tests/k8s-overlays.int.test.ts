@@ -9,12 +9,21 @@ import path from 'node:path';
 import { parser } from '@prometheus-io/lezer-promql';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { hasKubectl, hasPromtool, kustomize, podTemplates, restrictedViolations, selects, type K8sObject } from './kubectl';
+import {
+  hasKubectl,
+  hasPromtool,
+  kustomize,
+  podTemplates,
+  restrictedViolations,
+  selects,
+  type K8sObject,
+} from './kubectl';
 
 const kubectl = hasKubectl();
 if (!kubectl) console.warn('[k8s overlays] NOT RUN: kubectl is not installed on this machine');
 const promtool = kubectl && hasPromtool();
-if (!promtool) console.warn('[k8s alerts] NOT RUN: promtool is not installed on this machine (Debian: apt-get install prometheus)');
+if (!promtool)
+  console.warn('[k8s alerts] NOT RUN: promtool is not installed on this machine (Debian: apt-get install prometheus)');
 const root = path.resolve(import.meta.dirname, '..');
 const IMAGE = 'ghcr.io/gantry-dev/gantry';
 const DIRS = ['k8s/base', 'k8s/overlays/dev', 'k8s/overlays/production'];
@@ -24,9 +33,14 @@ function render(dir: string): K8sObject[] {
   if (!rendered.has(dir)) rendered.set(dir, kustomize(path.join(root, dir)));
   return rendered.get(dir)!;
 }
-const find = (objs: K8sObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
+const find = (objs: K8sObject[], kind: string, name: string) =>
+  objs.find((o) => o.kind === kind && o.metadata.name === name);
 const gantryContainers = (objs: K8sObject[]) =>
-  podTemplates(objs).flatMap((t) => (t.spec.containers as K8sObject[]).filter((c) => c.image.startsWith(`${IMAGE}:`)).map((c) => ({ ...c, workload: t.workload })));
+  podTemplates(objs).flatMap((t) =>
+    (t.spec.containers as K8sObject[])
+      .filter((c) => c.image.startsWith(`${IMAGE}:`))
+      .map((c) => ({ ...c, workload: t.workload })),
+  );
 
 /** The metric names Gantry exports, read from its one registry (histograms also as _bucket, _sum, _count). */
 function contractMetricNames(): Set<string> {
@@ -62,7 +76,11 @@ describe.skipIf(!kubectl)(`k8s overlays${kubectl ? '' : ' - NOT RUN: kubectl abs
     it('sizes every container: cpu and memory requests and limits', () => {
       const missing = podTemplates(render(dir)).flatMap((t) =>
         [...(t.spec.initContainers ?? []), ...t.spec.containers].flatMap((c: K8sObject) =>
-          ['requests', 'limits'].flatMap((kind) => ['cpu', 'memory'].filter((r) => !c.resources?.[kind]?.[r]).map((r) => `${t.workload} ${c.name}: ${kind}.${r}`)),
+          ['requests', 'limits'].flatMap((kind) =>
+            ['cpu', 'memory']
+              .filter((r) => !c.resources?.[kind]?.[r])
+              .map((r) => `${t.workload} ${c.name}: ${kind}.${r}`),
+          ),
         ),
       );
       expect(missing).toEqual([]);
@@ -75,19 +93,32 @@ describe.skipIf(!kubectl)(`k8s overlays${kubectl ? '' : ' - NOT RUN: kubectl abs
       const templates = podTemplates(render(dir));
       const unprobed = templates
         .filter((t) => t.kind !== 'Job')
-        .flatMap((t) => t.spec.containers.filter((c: K8sObject) => !c.livenessProbe || !c.readinessProbe).map((c: K8sObject) => `${t.workload} ${c.name}`));
+        .flatMap((t) =>
+          t.spec.containers
+            .filter((c: K8sObject) => !c.livenessProbe || !c.readinessProbe)
+            .map((c: K8sObject) => `${t.workload} ${c.name}`),
+        );
       expect(unprobed).toEqual([]);
-      for (const job of render(dir).filter((o) => o.kind === 'Job')) expect(job.spec.activeDeadlineSeconds, job.metadata.name).toBeGreaterThan(0);
-      expect(templates.flatMap((t) => (t.spec.initContainers ?? []).filter((c: K8sObject) => c.livenessProbe || c.readinessProbe))).toEqual([]);
+      for (const job of render(dir).filter((o) => o.kind === 'Job'))
+        expect(job.spec.activeDeadlineSeconds, job.metadata.name).toBeGreaterThan(0);
+      expect(
+        templates.flatMap((t) =>
+          (t.spec.initContainers ?? []).filter((c: K8sObject) => c.livenessProbe || c.readinessProbe),
+        ),
+      ).toEqual([]);
     });
 
     it('runs every pod as Pod Security "restricted" asks, on a read-only root filesystem', () => {
-      const violations = podTemplates(render(dir)).flatMap((t) => restrictedViolations(t.spec).map((v) => `${t.workload}: ${v}`));
+      const violations = podTemplates(render(dir)).flatMap((t) =>
+        restrictedViolations(t.spec).map((v) => `${t.workload}: ${v}`),
+      );
       expect(violations).toEqual([]);
       for (const c of gantryContainers(render(dir))) {
         expect(c.securityContext.runAsUser, c.workload).toBe(10001);
         // /tmp is the only writable path the image needs
-        expect(c.volumeMounts, c.workload).toEqual(expect.arrayContaining([expect.objectContaining({ mountPath: '/tmp' })]));
+        expect(c.volumeMounts, c.workload).toEqual(
+          expect.arrayContaining([expect.objectContaining({ mountPath: '/tmp' })]),
+        );
       }
     });
 
@@ -95,14 +126,18 @@ describe.skipIf(!kubectl)(`k8s overlays${kubectl ? '' : ' - NOT RUN: kubectl abs
       const kustomization = parseYaml(fs.readFileSync(path.join(root, dir, 'kustomization.yaml'), 'utf8'));
       const pin = kustomization.images?.find((i: { name: string }) => i.name === IMAGE);
       expect(pin?.newTag ?? pin?.digest, `${dir} pins ${IMAGE}`).toMatch(/^(\d+\.\d+\.\d+\S*|sha256:[0-9a-f]{64})$/);
-      const images = podTemplates(render(dir)).flatMap((t) => [...(t.spec.initContainers ?? []), ...t.spec.containers].map((c: K8sObject) => c.image as string));
+      const images = podTemplates(render(dir)).flatMap((t) =>
+        [...(t.spec.initContainers ?? []), ...t.spec.containers].map((c: K8sObject) => c.image as string),
+      );
       for (const image of images) {
         const tag = image.includes('@') ? image.split('@')[1] : image.split('/').pop()!.split(':')[1];
         expect(tag, `${image} is pinned`).toBeTruthy();
         expect(tag).not.toBe('latest');
       }
       const gantry = gantryContainers(render(dir));
-      expect(gantry.map((c) => c.workload).sort()).toEqual(expect.arrayContaining(['Deployment/gantry-web', 'Deployment/gantry-worker', 'Job/gantry-migrate']));
+      expect(gantry.map((c) => c.workload).sort()).toEqual(
+        expect.arrayContaining(['Deployment/gantry-web', 'Deployment/gantry-worker', 'Job/gantry-migrate']),
+      );
       expect(new Set(gantry.map((c) => c.image))).toEqual(new Set([`${IMAGE}:${pin.newTag ?? pin.digest}`]));
     });
 
@@ -112,14 +147,26 @@ describe.skipIf(!kubectl)(`k8s overlays${kubectl ? '' : ' - NOT RUN: kubectl abs
       const web = container('Deployment', 'gantry-web');
       expect(web.command).toEqual(['node', '/app/gantry.mjs', 'web']);
       expect(web.ports).toEqual([{ name: 'http', containerPort: 3000 }]);
-      expect([web.livenessProbe.httpGet.path, web.readinessProbe.httpGet.path, web.startupProbe.httpGet.path]).toEqual(['/api/healthz', '/api/readyz', '/api/healthz']);
+      expect([web.livenessProbe.httpGet.path, web.readinessProbe.httpGet.path, web.startupProbe.httpGet.path]).toEqual([
+        '/api/healthz',
+        '/api/readyz',
+        '/api/healthz',
+      ]);
       const worker = container('Deployment', 'gantry-worker');
       expect(worker.command).toEqual(['node', '/app/gantry.mjs', 'worker']);
       expect(worker.ports).toEqual([{ name: 'metrics', containerPort: 9464 }]);
       expect(worker.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'metrics' });
-      expect(worker.env).toEqual(expect.arrayContaining([{ name: 'GANTRY_WORKER_METRICS_HOST', value: '0.0.0.0' }, { name: 'GANTRY_WORKER_METRICS_PORT', value: '9464' }]));
+      expect(worker.env).toEqual(
+        expect.arrayContaining([
+          { name: 'GANTRY_WORKER_METRICS_HOST', value: '0.0.0.0' },
+          { name: 'GANTRY_WORKER_METRICS_PORT', value: '9464' },
+        ]),
+      );
       for (const c of [web, worker]) {
-        expect(c.env).toContainEqual({ name: 'GANTRY_METRICS_TOKEN', valueFrom: { secretKeyRef: { name: 'gantry-secrets', key: 'metrics-token' } } });
+        expect(c.env).toContainEqual({
+          name: 'GANTRY_METRICS_TOKEN',
+          valueFrom: { secretKeyRef: { name: 'gantry-secrets', key: 'metrics-token' } },
+        });
       }
       expect(container('Job', 'gantry-migrate').command).toEqual(['node', '/app/gantry.mjs', 'migrate']);
       // the read-only root filesystem: Gantry's data folder on the /tmp emptyDir
@@ -129,10 +176,14 @@ describe.skipIf(!kubectl)(`k8s overlays${kubectl ? '' : ' - NOT RUN: kubectl abs
     it('aims budgets, the autoscaler, NetworkPolicies and PodMonitors at pods that exist', () => {
       const objs = render(dir);
       const templates = podTemplates(objs);
-      const selected = (o: K8sObject, selector: K8sObject) => templates.filter((t) => t.namespace === o.metadata.namespace && selects(selector, t.labels));
+      const selected = (o: K8sObject, selector: K8sObject) =>
+        templates.filter((t) => t.namespace === o.metadata.namespace && selects(selector, t.labels));
       for (const o of objs.filter((x) => x.kind === 'PodDisruptionBudget')) {
         // exactly one workload: a budget spanning two would let a drain take all of one of them
-        expect(selected(o, o.spec.selector).map((t) => t.kind), `PDB ${o.metadata.name}`).toEqual(['Deployment']);
+        expect(
+          selected(o, o.spec.selector).map((t) => t.kind),
+          `PDB ${o.metadata.name}`,
+        ).toEqual(['Deployment']);
       }
       for (const o of objs.filter((x) => x.kind === 'HorizontalPodAutoscaler')) {
         const target = find(objs, o.spec.scaleTargetRef.kind, o.spec.scaleTargetRef.name);
@@ -140,22 +191,34 @@ describe.skipIf(!kubectl)(`k8s overlays${kubectl ? '' : ' - NOT RUN: kubectl abs
         // a fixed count in the Deployment would reset the autoscaler's on every apply
         expect(target.spec.replicas).toBeUndefined();
         expect(o.spec.minReplicas).toBeGreaterThanOrEqual(2);
-        expect(o.spec.metrics).toContainEqual(expect.objectContaining({ type: 'Resource', resource: expect.objectContaining({ name: 'cpu' }) }));
-        const budget = objs.find((p) => p.kind === 'PodDisruptionBudget' && selects(p.spec.selector, target.spec.template.metadata.labels));
+        expect(o.spec.metrics).toContainEqual(
+          expect.objectContaining({ type: 'Resource', resource: expect.objectContaining({ name: 'cpu' }) }),
+        );
+        const budget = objs.find(
+          (p) => p.kind === 'PodDisruptionBudget' && selects(p.spec.selector, target.spec.template.metadata.labels),
+        );
         expect(budget, `a PDB covers ${target.metadata.name}`).toBeDefined();
       }
       for (const o of objs.filter((x) => x.kind === 'NetworkPolicy')) {
         const pods = selected(o, o.spec.podSelector);
         expect(pods.length, `NetworkPolicy ${o.metadata.name} selects a workload`).toBeGreaterThan(0);
         // a port that no selected container listens on is a rule that admits nothing
-        const listening = new Set(pods.flatMap((t) => t.spec.containers.flatMap((c: K8sObject) => (c.ports ?? []).map((p: K8sObject) => p.containerPort))));
-        for (const rule of o.spec.ingress ?? []) for (const p of rule.ports ?? []) expect(listening, `${o.metadata.name} ingress port ${p.port}`).toContain(p.port);
+        const listening = new Set(
+          pods.flatMap((t) =>
+            t.spec.containers.flatMap((c: K8sObject) => (c.ports ?? []).map((p: K8sObject) => p.containerPort)),
+          ),
+        );
+        for (const rule of o.spec.ingress ?? [])
+          for (const p of rule.ports ?? [])
+            expect(listening, `${o.metadata.name} ingress port ${p.port}`).toContain(p.port);
       }
       for (const o of objs.filter((x) => x.kind === 'PodMonitor')) {
         const pods = selected(o, o.spec.selector);
         expect(pods.length, `PodMonitor ${o.metadata.name}`).toBe(1);
         for (const ep of o.spec.podMetricsEndpoints) {
-          const container = pods[0].spec.containers.find((c: K8sObject) => (c.ports ?? []).some((p: K8sObject) => p.name === ep.port));
+          const container = pods[0].spec.containers.find((c: K8sObject) =>
+            (c.ports ?? []).some((p: K8sObject) => p.name === ep.port),
+          );
           expect(container, `${o.metadata.name} port ${ep.port}`).toBeDefined();
           expect(ep.path).toBe('/metrics');
           // Prometheus sends the same token the container checks
@@ -181,9 +244,13 @@ describe.skipIf(!kubectl)(`k8s overlays${kubectl ? '' : ' - NOT RUN: kubectl abs
     const objs = render('k8s/overlays/production');
     // the overlay must not overwrite the operator's real Secrets with placeholders
     expect(objs.filter((o) => o.kind === 'Secret')).toEqual([]);
-    for (const o of objs.filter((x) => x.kind === 'ConfigMap')) expect(Object.keys(o.data ?? {})).not.toContain('DATABASE_URL');
+    for (const o of objs.filter((x) => x.kind === 'ConfigMap'))
+      expect(Object.keys(o.data ?? {})).not.toContain('DATABASE_URL');
     for (const c of gantryContainers(objs)) {
-      expect(c.env, c.workload).toContainEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'gantry-database', key: 'url' } } });
+      expect(c.env, c.workload).toContainEqual({
+        name: 'DATABASE_URL',
+        valueFrom: { secretKeyRef: { name: 'gantry-database', key: 'url' } },
+      });
     }
     // no connection string with a password anywhere in what is applied
     expect(JSON.stringify(objs)).not.toMatch(/postgres(ql)?:\/\/[^"\s/]*:[^"\s@]*@/);
@@ -200,14 +267,21 @@ describe.skipIf(!kubectl)(`k8s overlays${kubectl ? '' : ' - NOT RUN: kubectl abs
     expect(service.spec.ports.map((p: K8sObject) => p.name)).toContain(backend.port.name);
     expect(new URL(find(objs, 'ConfigMap', 'gantry-config').data.NEXTAUTH_URL).host).toBe(hosts[0]);
 
-    const names = (kind: string) => objs.filter((o) => o.kind === kind).map((o) => o.metadata.name).sort();
+    const names = (kind: string) =>
+      objs
+        .filter((o) => o.kind === kind)
+        .map((o) => o.metadata.name)
+        .sort();
     expect(names('HorizontalPodAutoscaler')).toEqual(['gantry-web']);
     expect(names('PodDisruptionBudget')).toEqual(['gantry-web', 'gantry-worker']);
     expect(names('PodMonitor')).toEqual(['gantry-web', 'gantry-worker']);
     const policies = objs.filter((o) => o.kind === 'NetworkPolicy');
     for (const t of podTemplates(objs)) {
       const own = policies.filter((p) => selects(p.spec.podSelector, t.labels));
-      expect(own.flatMap((p) => p.spec.policyTypes).sort(), `${t.workload} is isolated both ways`).toEqual(['Egress', 'Ingress']);
+      expect(own.flatMap((p) => p.spec.policyTypes).sort(), `${t.workload} is isolated both ways`).toEqual([
+        'Egress',
+        'Ingress',
+      ]);
     }
     const worker = find(objs, 'NetworkPolicy', 'gantry-worker');
     // the worker serves nothing but its metrics port
@@ -220,12 +294,16 @@ describe.skipIf(!kubectl)(`k8s overlays${kubectl ? '' : ' - NOT RUN: kubectl abs
           if (Number(block.cidr.split('/')[1]) >= 16) continue;
           expect(policy.metadata.name).not.toBe('gantry-migrate');
           expect(rule.ports, `${policy.metadata.name} ${block.cidr}`).toEqual([{ protocol: 'TCP', port: 443 }]);
-          expect(block.except).toEqual(expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16']));
+          expect(block.except).toEqual(
+            expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16']),
+          );
         }
       }
     }
     const webSources = find(objs, 'NetworkPolicy', 'gantry-web').spec.ingress.flatMap((r: K8sObject) => r.from);
-    expect(webSources).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } });
+    expect(webSources).toContainEqual({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+    });
   });
 
   // The README's own overlay over production, as an operator copies it: it must render and replace
@@ -236,9 +314,13 @@ describe.skipIf(!kubectl)(`k8s overlays${kubectl ? '' : ' - NOT RUN: kubectl abs
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-overlay-'));
     try {
       const base = path.relative(dir, path.join(root, 'k8s/overlays/production'));
-      fs.writeFileSync(path.join(dir, 'kustomization.yaml'), example.replace('../gantry/k8s/overlays/production', base));
+      fs.writeFileSync(
+        path.join(dir, 'kustomization.yaml'),
+        example.replace('../gantry/k8s/overlays/production', base),
+      );
       const text = JSON.stringify(kustomize(dir));
-      for (const placeholder of ['192.0.2.10', '198.51.100.0', '203.0.113.25', 'gantry.example.com', '"gantry-tls"']) expect(text, placeholder).not.toContain(placeholder);
+      for (const placeholder of ['192.0.2.10', '198.51.100.0', '203.0.113.25', 'gantry.example.com', '"gantry-tls"'])
+        expect(text, placeholder).not.toContain(placeholder);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -248,11 +330,16 @@ describe.skipIf(!kubectl)(`k8s overlays${kubectl ? '' : ' - NOT RUN: kubectl abs
     const known = contractMetricNames();
     expect(known.size).toBeGreaterThan(10);
     const objs = render('k8s/overlays/production');
-    const rules = objs.filter((o) => o.kind === 'PrometheusRule').flatMap((o) => o.spec.groups.flatMap((g: K8sObject) => g.rules));
+    const rules = objs
+      .filter((o) => o.kind === 'PrometheusRule')
+      .flatMap((o) => o.spec.groups.flatMap((g: K8sObject) => g.rules));
     const readme = fs.readFileSync(path.join(root, 'k8s/README.md'), 'utf8');
     for (const rule of rules) {
       const names = metricNamesOf(rule.expr);
-      expect(names.filter((n) => !known.has(n)), rule.alert).toEqual([]);
+      expect(
+        names.filter((n) => !known.has(n)),
+        rule.alert,
+      ).toEqual([]);
       expect(rule.for, rule.alert).toMatch(/^\d+[smh]$/);
       expect(['critical', 'warning']).toContain(rule.labels.severity);
       expect(rule.annotations.summary && rule.annotations.description, rule.alert).toBeTruthy();
@@ -262,8 +349,12 @@ describe.skipIf(!kubectl)(`k8s overlays${kubectl ? '' : ' - NOT RUN: kubectl abs
     // the five conditions of issue 14: loop stalled, pass slow, queue growing with free GPUs, database, telemetry
     const alerts = new Map<string, string>(rules.map((r: K8sObject) => [r.alert, r.expr]));
     expect(alerts.get('GantryWorkerLoopStalled')).toContain('gantry_worker_loop_last_success_timestamp_seconds');
-    expect(alerts.get('GantrySchedulerPassSlow')).toMatch(/histogram_quantile\(0\.99, .*gantry_scheduler_pass_duration_seconds_bucket/);
-    expect(alerts.get('GantryQueueGrowingWithFreeCapacity')).toMatch(/gantry_queue_jobs\{state="queued"\}[\s\S]*allocatable[\s\S]*allocated/);
+    expect(alerts.get('GantrySchedulerPassSlow')).toMatch(
+      /histogram_quantile\(0\.99, .*gantry_scheduler_pass_duration_seconds_bucket/,
+    );
+    expect(alerts.get('GantryQueueGrowingWithFreeCapacity')).toMatch(
+      /gantry_queue_jobs\{state="queued"\}[\s\S]*allocatable[\s\S]*allocated/,
+    );
     expect(alerts.get('GantryDatabaseUnavailable')).toMatch(/gantry_db_up\) == 0 or absent\(gantry_db_up\)/);
     expect(alerts.get('GantryTelemetryScrapesFailing')).toContain('gantry_telemetry_scrapes_total{result="error"}');
   });
@@ -286,7 +377,8 @@ describe.skipIf(!kubectl)(`k8s overlays${kubectl ? '' : ' - NOT RUN: kubectl abs
         for (const n of metricNamesOf(t.expr.replaceAll('$__rate_interval', '5m'))) used.add(n);
       }
     }
-    for (const v of dashboard.templating.list.filter((x: K8sObject) => x.type === 'query')) used.add(/label_values\((\w+),/.exec(v.definition)![1]);
+    for (const v of dashboard.templating.list.filter((x: K8sObject) => x.type === 'query'))
+      used.add(/label_values\((\w+),/.exec(v.definition)![1]);
     expect([...used].filter((n) => !known.has(n) && !/^(process|nodejs)_/.test(n))).toEqual([]);
     // what issue 14 asks the dashboard to show
     for (const n of [
@@ -303,7 +395,8 @@ describe.skipIf(!kubectl)(`k8s overlays${kubectl ? '' : ' - NOT RUN: kubectl abs
       'gantry_telemetry_scrapes_total',
       'process_resident_memory_bytes',
       'process_cpu_seconds_total',
-    ]) expect(used, n).toContain(n);
+    ])
+      expect(used, n).toContain(n);
   });
 });
 

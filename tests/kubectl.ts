@@ -62,7 +62,16 @@ export function selects(selector: K8sObject, labels: Record<string, string>): bo
 
 // Pod Security Standards, level "restricted" (kubernetes.io/docs/concepts/security/pod-security-standards),
 // the controls that apply to a pod template, plus Gantry's own rule: a read-only root filesystem.
-const RESTRICTED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+const RESTRICTED_VOLUME_TYPES = [
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+];
 
 /** Every way a pod template falls short of "restricted" (empty when it passes). */
 export function restrictedViolations(spec: K8sObject): string[] {
@@ -87,7 +96,8 @@ export function restrictedViolations(spec: K8sObject): string[] {
     const added = (sc.capabilities?.add ?? []).filter((cap: string) => cap !== 'NET_BIND_SERVICE');
     if (added.length) out.push(`${where}: adds capabilities ${added.join(', ')}`);
     const seccomp = sc.seccompProfile?.type ?? pod.seccompProfile?.type;
-    if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') out.push(`${where}: seccompProfile ${seccomp ?? 'unset'}`);
+    if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost')
+      out.push(`${where}: seccompProfile ${seccomp ?? 'unset'}`);
     if (sc.readOnlyRootFilesystem !== true) out.push(`${where}: root filesystem is writable`);
   }
   return out;

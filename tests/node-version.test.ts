@@ -28,7 +28,7 @@ describe('the Node that Gantry runs on', () => {
     expect(pkg.allowScripts.node).toBe(true);
   });
 
-  it('is the Node this test runs on (npm put the project\'s own first on PATH)', () => {
+  it("is the Node this test runs on (npm put the project's own first on PATH)", () => {
     expect(process.versions.node.split('.')[0]).toBe(String(major));
   });
 
@@ -38,7 +38,9 @@ describe('the Node that Gantry runs on', () => {
     const dockerfile = path.join(root, 'Dockerfile');
     if (fs.existsSync(dockerfile)) {
       // FROM node:<major>... directly, or through an ARG default the FROM lines name.
-      const froms = [...fs.readFileSync(dockerfile, 'utf8').matchAll(/^(?:FROM\s+|ARG\s+\w+=)node:(\d+)/gm)].map((m) => Number(m[1]));
+      const froms = [...fs.readFileSync(dockerfile, 'utf8').matchAll(/^(?:FROM\s+|ARG\s+\w+=)node:(\d+)/gm)].map((m) =>
+        Number(m[1]),
+      );
       expect(froms.length).toBeGreaterThan(0);
       for (const from of froms) expect(from).toBe(major);
     }

@@ -66,7 +66,11 @@ export async function startOidcProvider(opts: {
  * Walks the provider's own login and consent pages over HTTP like a browser (cookies, redirects)
  * for `subject`, from an authorization URL to the redirect back to the client; returns that URL.
  */
-export async function authorizeOverHttp(authorizationUrl: string, subject: string, redirectPrefix: string): Promise<string> {
+export async function authorizeOverHttp(
+  authorizationUrl: string,
+  subject: string,
+  redirectPrefix: string,
+): Promise<string> {
   const jar = new Map<string, string>();
   let url = authorizationUrl;
   let init: RequestInit = {};
@@ -74,7 +78,10 @@ export async function authorizeOverHttp(authorizationUrl: string, subject: strin
     const res = await fetch(url, {
       ...init,
       redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
+      headers: {
+        ...(init.headers as Record<string, string>),
+        cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
+      },
     });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
@@ -90,7 +97,8 @@ export async function authorizeOverHttp(authorizationUrl: string, subject: strin
     }
     const html = await res.text();
     const prompt = /name="prompt" value="(\w+)"/.exec(html)?.[1];
-    if (res.status !== 200 || !prompt) throw new Error(`Unexpected provider page ${res.status} at ${url}: ${html.slice(0, 300)}`);
+    if (res.status !== 200 || !prompt)
+      throw new Error(`Unexpected provider page ${res.status} at ${url}: ${html.slice(0, 300)}`);
     const form = new URLSearchParams(prompt === 'login' ? { prompt, login: subject, password: 'any' } : { prompt });
     init = { method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } };
   }

@@ -92,7 +92,13 @@ export async function startOutageRig(opts: { web: 'routes' | 'server'; simSpeed?
   } finally {
     await setup.close();
   }
-  const sim: SimCluster = await startSimCluster({ port: 0, seed: 7, speed: opts.simSpeed ?? 20, dataDir: path.join(dir, 'sim'), failureRate: 0 });
+  const sim: SimCluster = await startSimCluster({
+    port: 0,
+    seed: 7,
+    speed: opts.simSpeed ?? 20,
+    dataDir: path.join(dir, 'sim'),
+    failureRate: 0,
+  });
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -117,11 +123,21 @@ export async function startOutageRig(opts: { web: 'routes' | 'server'; simSpeed?
     });
   } else {
     const port = await freePort();
-    web = launch(['--import', 'tsx', path.join(ROOT, 'web/server.ts')], { ...env, HOST: '127.0.0.1', PORT: String(port), NEXTAUTH_URL: `http://127.0.0.1:${port}` });
+    web = launch(['--import', 'tsx', path.join(ROOT, 'web/server.ts')], {
+      ...env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+    });
     url = `http://127.0.0.1:${port}`;
     await waitFor('the web server', 120_000, async () => {
       if (web.proc.exitCode !== null) throw new Error(`web exited: ${web.out.join('')}`);
-      return (await fetch(`${url}/api/healthz`).then((r) => r.ok, () => false)) ? true : null;
+      return (await fetch(`${url}/api/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+        ? true
+        : null;
     });
   }
 
@@ -136,10 +152,14 @@ export async function startOutageRig(opts: { web: 'routes' | 'server'; simSpeed?
     url,
     databaseUrl,
     token,
-    sessionCookie: async () => `next-auth.session-token=${await encode({ token: { uid: adaId, sv: 0 }, secret: SECRET })}`,
+    sessionCookie: async () =>
+      `next-auth.session-token=${await encode({ token: { uid: adaId, sv: 0 }, secret: SECRET })}`,
     output: () => ({ web: web.out.join(''), worker: worker.out.join('') }),
     exited() {
-      const status = (name: string, c: Child) => (c.proc.exitCode !== null || c.proc.signalCode !== null ? `${name} exited (${c.proc.exitCode ?? c.proc.signalCode})` : null);
+      const status = (name: string, c: Child) =>
+        c.proc.exitCode !== null || c.proc.signalCode !== null
+          ? `${name} exited (${c.proc.exitCode ?? c.proc.signalCode})`
+          : null;
       return status('web', web) ?? status('worker', worker);
     },
     async stopDatabase() {

@@ -24,9 +24,16 @@ afterAll(async () => {
 // 240 simulated seconds at speed 4: one minute of wall time, through a stop and a start.
 const env = { GANTRY_WORKER_METRICS_PORT: '0', GANTRY_SIM_SPEED: '4', GANTRY_SIM_FAILURE_RATE: '0' };
 const job = JSON.stringify({
-  name: 'survives-restart', kind: 'training', gpu: { kind: 'a100-80gb-shared', count: 1 },
-  expectedRuntimeSeconds: 600, maxRuntimeSeconds: 3600,
-  spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'], env: { GANTRY_SIM_DURATION_SECONDS: '240' } },
+  name: 'survives-restart',
+  kind: 'training',
+  gpu: { kind: 'a100-80gb-shared', count: 1 },
+  expectedRuntimeSeconds: 600,
+  maxRuntimeSeconds: 3600,
+  spec: {
+    image: 'ghcr.io/acme/train:1.4',
+    command: ['python', 'train.py'],
+    env: { GANTRY_SIM_DURATION_SECONDS: '240' },
+  },
 });
 
 async function jobState(s: Stack, token: string, id: number): Promise<string> {
@@ -35,8 +42,15 @@ async function jobState(s: Stack, token: string, id: number): Promise<string> {
 }
 
 async function snapshotOf(s: Stack, id: number) {
-  const [row] = await s.db.db.select({ uid: workflowSnapshots.workflowUid, nodes: workflowSnapshots.nodes }).from(workflowSnapshots).where(eq(workflowSnapshots.jobId, id));
-  const step = row && Object.values(row.nodes as Record<string, { type?: string; startedAt?: string; phase?: string }>).find((n) => n.type === 'Pod');
+  const [row] = await s.db.db
+    .select({ uid: workflowSnapshots.workflowUid, nodes: workflowSnapshots.nodes })
+    .from(workflowSnapshots)
+    .where(eq(workflowSnapshots.jobId, id));
+  const step =
+    row &&
+    Object.values(row.nodes as Record<string, { type?: string; startedAt?: string; phase?: string }>).find(
+      (n) => n.type === 'Pod',
+    );
   return row && step?.startedAt ? { uid: row.uid, stepStartedAt: step.startedAt, stepPhase: step.phase } : null;
 }
 
@@ -45,7 +59,11 @@ describe('a restart of the whole Gantry with a job running', () => {
     const ports = { web: await freePort(), pg: await freePort(), sim: await freePort() };
     stack = await startStack(ports, env, { dataDir });
     const token = await stack.tokenFor('ada@gantry.local');
-    const res = await fetch(`${stack.url}/api/jobs`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: job });
+    const res = await fetch(`${stack.url}/api/jobs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: job,
+    });
     expect(res.status).toBe(201);
     const id = Number(((await res.json()) as { id: string }).id);
     const s1 = stack;
@@ -63,12 +81,19 @@ describe('a restart of the whole Gantry with a job running', () => {
     stack = await startStack(ports, env, { dataDir });
     const s2 = stack;
     const token2 = await s2.tokenFor('ada@gantry.local');
-    const final = await until('the job to end', async () => {
-      const state = await jobState(s2, token2, id);
-      return ['succeeded', 'failed', 'cancelled'].includes(state) ? state : null;
-    }, 300_000, 500);
+    const final = await until(
+      'the job to end',
+      async () => {
+        const state = await jobState(s2, token2, id);
+        return ['succeeded', 'failed', 'cancelled'].includes(state) ? state : null;
+      },
+      300_000,
+      500,
+    );
     expect(final).toBe('succeeded');
-    const causes = (await s2.db.db.select({ cause: jobEvents.cause }).from(jobEvents).where(eq(jobEvents.jobId, id))).map((e) => e.cause);
+    const causes = (
+      await s2.db.db.select({ cause: jobEvents.cause }).from(jobEvents).where(eq(jobEvents.jobId, id))
+    ).map((e) => e.cause);
     expect(causes).not.toContain('WORKFLOW_MISSING');
     const after = await snapshotOf(s2, id);
     expect(after).toMatchObject({ uid: before.uid, stepStartedAt: before.stepStartedAt, stepPhase: 'Succeeded' });

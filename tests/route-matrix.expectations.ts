@@ -76,9 +76,16 @@ const SETTINGS: RankingSettings = {
 };
 
 const SWEEP: SweepDefinition = {
-  models: ['llama-3.1-8b'], engines: ['vllm'], quantizations: ['fp16'], precisions: ['fp16'],
-  gpuKinds: ['a100-80gb'], gpuCounts: [1], batchSizes: [1, 8], sequenceLengths: [512],
-  outputTokens: 256, requestsPerConfiguration: 16,
+  models: ['llama-3.1-8b'],
+  engines: ['vllm'],
+  quantizations: ['fp16'],
+  precisions: ['fp16'],
+  gpuKinds: ['a100-80gb'],
+  gpuCounts: [1],
+  batchSizes: [1, 8],
+  sequenceLengths: [512],
+  outputTokens: 256,
+  requestsPerConfiguration: 16,
 };
 
 const jobBody = (f: MatrixFixtures) => ({
@@ -108,7 +115,10 @@ const RESULTS_TOKEN_ONLY: Statuses = [401, 401, 401, 401, 401];
 /** the issuer of the identity the fixtures link to the `other` user */
 export const IDENTITY_ISSUER = 'https://idp.example.com';
 
-const ALL_METHODS_404 = { params: () => ({ path: ['no-such-route', '7'] }), expect: [404, 404, 404, 404, 404] } as const satisfies RouteCase;
+const ALL_METHODS_404 = {
+  params: () => ({ path: ['no-such-route', '7'] }),
+  expect: [404, 404, 404, 404, 404],
+} as const satisfies RouteCase;
 
 export const ROUTE_MATRIX: Record<string, RouteCase | RouteCase[]> = {
   // (added late: helper C's catch-all) an /api path no route serves: 404 problem JSON to everyone
@@ -122,28 +132,53 @@ export const ROUTE_MATRIX: Record<string, RouteCase | RouteCase[]> = {
 
   // Admin
   'GET /api/admin/quotas': { expect: ADMIN_ONLY },
-  'PUT /api/admin/quotas': { body: (f) => ({ team: f.ownerTeam, gpuKind: f.gpuKind, guaranteed: 2 }), expect: ADMIN_ONLY },
-  'POST /api/admin/teams': { body: (f) => ({ slug: `matrix-${f.marker}-new`, name: 'Matrix new team' }), expect: [401, 403, 403, 403, 201] },
+  'PUT /api/admin/quotas': {
+    body: (f) => ({ team: f.ownerTeam, gpuKind: f.gpuKind, guaranteed: 2 }),
+    expect: ADMIN_ONLY,
+  },
+  'POST /api/admin/teams': {
+    body: (f) => ({ slug: `matrix-${f.marker}-new`, name: 'Matrix new team' }),
+    expect: [401, 403, 403, 403, 201],
+  },
   'GET /api/admin/telemetry-settings': { expect: ADMIN_ONLY },
   'PUT /api/admin/telemetry-settings': { body: () => ({ idleWindowMinutes: 45 }), expect: ADMIN_ONLY },
   'GET /api/admin/users': { expect: ADMIN_ONLY },
   'POST /api/admin/users': {
-    body: (f) => ({ email: `matrix-${f.marker}-new@test.local`, name: 'New', role: 'viewer', password: 'matrix-password-1' }),
+    body: (f) => ({
+      email: `matrix-${f.marker}-new@test.local`,
+      name: 'New',
+      role: 'viewer',
+      password: 'matrix-password-1',
+    }),
     expect: [401, 403, 403, 403, 201],
   },
-  'PATCH /api/admin/users/[id]': { params: (f) => ({ id: f.userIds.other }), body: () => ({ name: 'Renamed by the matrix' }), expect: ADMIN_ONLY },
+  'PATCH /api/admin/users/[id]': {
+    params: (f) => ({ id: f.userIds.other }),
+    body: () => ({ name: 'Renamed by the matrix' }),
+    expect: ADMIN_ONLY,
+  },
   // (added late: helper D's lockouts) a locked-out account from the fixtures
   'GET /api/admin/lockouts': { expect: ADMIN_ONLY },
-  'DELETE /api/admin/lockouts': { query: (f) => `scope=account&key=${encodeURIComponent(f.lockedEmail)}`, expect: ADMIN_ONLY },
+  'DELETE /api/admin/lockouts': {
+    query: (f) => `scope=account&key=${encodeURIComponent(f.lockedEmail)}`,
+    expect: ADMIN_ONLY,
+  },
   // (added late: helper A's workload policy) the owning team has an exception for pss.privileged
   'GET /api/admin/teams/[slug]/policy': { params: (f) => ({ slug: f.ownerTeam }), expect: ADMIN_ONLY },
-  'PATCH /api/admin/teams/[slug]/policy': { params: (f) => ({ slug: f.ownerTeam }), body: () => ({ podSecurity: 'restricted' }), expect: ADMIN_ONLY },
+  'PATCH /api/admin/teams/[slug]/policy': {
+    params: (f) => ({ slug: f.ownerTeam }),
+    body: () => ({ podSecurity: 'restricted' }),
+    expect: ADMIN_ONLY,
+  },
   'POST /api/admin/teams/[slug]/policy/exceptions': {
     params: (f) => ({ slug: f.ownerTeam }),
     body: () => ({ rule: 'pss.hostPathVolumes', reason: 'the route matrix grants one' }),
     expect: [401, 403, 403, 403, 201],
   },
-  'DELETE /api/admin/teams/[slug]/policy/exceptions/[rule]': { params: (f) => ({ slug: f.ownerTeam, rule: 'pss.privileged' }), expect: ADMIN_ONLY },
+  'DELETE /api/admin/teams/[slug]/policy/exceptions/[rule]': {
+    params: (f) => ({ slug: f.ownerTeam, rule: 'pss.privileged' }),
+    expect: ADMIN_ONLY,
+  },
   // (added late: helper E's single sign-on routes) the identity is linked to the `other` user
   'GET /api/admin/users/[id]/identities': { params: (f) => ({ id: f.userIds.other }), expect: ADMIN_ONLY },
   'POST /api/admin/users/[id]/identities': {
@@ -185,20 +220,48 @@ export const ROUTE_MATRIX: Record<string, RouteCase | RouteCase[]> = {
     body: (f) => ({ gpuKind: 'a100-80gb-shared', team: f.ownerTeam }),
     expect: OWNER_WRITE(201),
   },
-  'POST /api/benchmarks/sweeps': { body: (f) => ({ name: `matrix-sweep-${f.marker}`, definition: SWEEP }), expect: [401, 403, 201, 201, 201] },
+  'POST /api/benchmarks/sweeps': {
+    body: (f) => ({ name: `matrix-sweep-${f.marker}`, definition: SWEEP }),
+    expect: [401, 403, 201, 201, 201],
+  },
   'GET /api/benchmarks/results': { expect: RESULTS_TOKEN_ONLY, resultsToken: 200 },
-  'POST /api/benchmarks/results': { body: () => makeResult(900, { source: 'sweep' }), expect: RESULTS_TOKEN_ONLY, resultsToken: 201 },
-  'GET /api/benchmarks/configurations': { query: () => 'part=0&partSize=500', expect: RESULTS_TOKEN_ONLY, resultsToken: 200 },
+  'POST /api/benchmarks/results': {
+    body: () => makeResult(900, { source: 'sweep' }),
+    expect: RESULTS_TOKEN_ONLY,
+    resultsToken: 201,
+  },
+  'GET /api/benchmarks/configurations': {
+    query: () => 'part=0&partSize=500',
+    expect: RESULTS_TOKEN_ONLY,
+    resultsToken: 200,
+  },
   'GET /api/benchmarks/profiles': { expect: SIGNED_IN },
-  'POST /api/benchmarks/profiles': { body: (f) => ({ name: `matrix-new-${f.marker}`, settings: SETTINGS }), expect: [401, 201, 201, 201, 201] },
-  'PUT /api/benchmarks/profiles/[id]': { params: id((f) => f.profile), body: () => ({ name: 'renamed', settings: SETTINGS }), expect: PERSONAL(200) },
+  'POST /api/benchmarks/profiles': {
+    body: (f) => ({ name: `matrix-new-${f.marker}`, settings: SETTINGS }),
+    expect: [401, 201, 201, 201, 201],
+  },
+  'PUT /api/benchmarks/profiles/[id]': {
+    params: id((f) => f.profile),
+    body: () => ({ name: 'renamed', settings: SETTINGS }),
+    expect: PERSONAL(200),
+  },
   'DELETE /api/benchmarks/profiles/[id]': { params: id((f) => f.profile), expect: PERSONAL(200) },
   'POST /api/rankings': {
-    body: () => ({ matrix: [[1, 2], [2, 1]], weights: [1, 1], directions: ['benefit', 'cost'] }),
+    body: () => ({
+      matrix: [
+        [1, 2],
+        [2, 1],
+      ],
+      weights: [1, 1],
+      directions: ['benefit', 'cost'],
+    }),
     expect: SIGNED_IN,
     note: 'ranks the matrix it is sent and stores nothing',
   },
-  'GET /api/shares': { expect: SIGNED_IN, reveals: { text: (f) => f.share, expect: [false, false, false, true, false] } },
+  'GET /api/shares': {
+    expect: SIGNED_IN,
+    reveals: { text: (f) => f.share, expect: [false, false, false, true, false] },
+  },
   'POST /api/shares': { body: (f) => ({ datasetId: f.dataset, settings: SETTINGS }), expect: OWNER_WRITE(201) },
   'DELETE /api/shares/[id]': {
     params: id((f) => f.share),
@@ -219,7 +282,11 @@ export const ROUTE_MATRIX: Record<string, RouteCase | RouteCase[]> = {
     reveals: { text: (f) => `matrix-job-${f.marker}`, expect: [false, true, false, true, true] },
   },
   'POST /api/jobs': [
-    { body: jobBody, expect: [401, 403, 403, 201, 201], note: 'other: 403 naming the field team (team names are public)' },
+    {
+      body: jobBody,
+      expect: [401, 403, 403, 201, 201],
+      note: 'other: 403 naming the field team (team names are public)',
+    },
     { name: 'dry run', query: () => 'dryRun=1', body: jobBody, expect: [401, 403, 403, 200, 200] },
   ],
   'GET /api/jobs/[id]': { params: id((f) => f.job), expect: TEAM_READ },
@@ -232,7 +299,10 @@ export const ROUTE_MATRIX: Record<string, RouteCase | RouteCase[]> = {
     note: 'allowed for owner and admin; 409 because the failed job’s Workflow is gone from the cluster',
   },
   'GET /api/jobs/[id]/workflow': { params: id((f) => f.failedJob), expect: TEAM_READ },
-  'GET /api/jobs/[id]/steps/[nodeId]/logs': { params: (f) => ({ id: f.failedJob, nodeId: f.stepNode }), expect: TEAM_READ },
+  'GET /api/jobs/[id]/steps/[nodeId]/logs': {
+    params: (f) => ({ id: f.failedJob, nodeId: f.stepNode }),
+    expect: TEAM_READ,
+  },
 
   // Telemetry: a job's GPUs and a team's series are the team's; pools, nodes and GPUs are everyone's.
   'GET /api/telemetry/gpus': { expect: SIGNED_IN },
@@ -241,13 +311,27 @@ export const ROUTE_MATRIX: Record<string, RouteCase | RouteCase[]> = {
   'GET /api/telemetry/jobs/[id]': { params: id((f) => f.job), expect: TEAM_READ },
   'GET /api/telemetry/series': [
     { name: 'job', query: (f) => `scope=job&id=${f.job}`, expect: TEAM_READ },
-    { name: 'team', query: (f) => `scope=team&id=${f.ownerTeam}`, expect: [401, 200, 403, 200, 200], note: 'team names are public: 403' },
+    {
+      name: 'team',
+      query: (f) => `scope=team&id=${f.ownerTeam}`,
+      expect: [401, 200, 403, 200, 200],
+      note: 'team names are public: 403',
+    },
     { name: 'pool', query: (f) => `scope=pool&id=${f.pool}`, expect: SIGNED_IN },
   ],
   'GET /api/telemetry/usage': [
-    { name: 'by team', expect: SIGNED_IN, reveals: { text: (f) => f.ownerTeam, expect: [false, true, false, true, true] } },
+    {
+      name: 'by team',
+      expect: SIGNED_IN,
+      reveals: { text: (f) => f.ownerTeam, expect: [false, true, false, true, true] },
+    },
     { name: 'by user', query: () => 'groupBy=user', expect: ADMIN_ONLY },
-    { name: 'CSV', query: () => 'format=csv', expect: SIGNED_IN, reveals: { text: (f) => f.ownerTeam, expect: [false, true, false, true, true] } },
+    {
+      name: 'CSV',
+      query: () => 'format=csv',
+      expect: SIGNED_IN,
+      reveals: { text: (f) => f.ownerTeam, expect: [false, true, false, true, true] },
+    },
   ],
 
   // Accounts
@@ -258,37 +342,75 @@ export const ROUTE_MATRIX: Record<string, RouteCase | RouteCase[]> = {
   'GET /api/teams': { expect: SIGNED_IN, note: 'team names and sizes are public' },
   'GET /api/tokens': { expect: SIGNED_IN },
   'POST /api/tokens': { body: () => ({ name: 'matrix' }), expect: [401, 201, 201, 201, 201] },
-  'DELETE /api/tokens/[id]': { params: id((f) => f.ownerTokenId), expect: PERSONAL(200), note: 'admins disable the user instead' },
+  'DELETE /api/tokens/[id]': {
+    params: id((f) => f.ownerTokenId),
+    expect: PERSONAL(200),
+    note: 'admins disable the user instead',
+  },
 
   // Notifications (issue 16): personal like tokens; team webhooks are set by admins
-  'GET /api/me/notifications': { expect: SIGNED_IN, reveals: { text: (f) => `matrix-note-${f.marker}`, expect: [false, false, false, true, false] } },
+  'GET /api/me/notifications': {
+    expect: SIGNED_IN,
+    reveals: { text: (f) => `matrix-note-${f.marker}`, expect: [false, false, false, true, false] },
+  },
   'POST /api/me/notifications/read': [
     { name: 'one', body: (f) => ({ id: f.ownerNotification }), expect: PERSONAL(200) },
     { name: 'all', body: () => ({ all: true }), expect: SIGNED_IN },
   ],
   'GET /api/me/notifications/preferences': { expect: SIGNED_IN },
-  'PUT /api/me/notifications/preferences': { body: () => ({ consoleEvents: ['job.failed'], emailEvents: [], longJobMinutes: 30, waitingMinutes: null }), expect: SIGNED_IN },
-  'GET /api/me/webhooks': { expect: SIGNED_IN, reveals: { text: (f) => `matrix-hook-${f.marker}`, expect: [false, false, false, true, false] } },
+  'PUT /api/me/notifications/preferences': {
+    body: () => ({ consoleEvents: ['job.failed'], emailEvents: [], longJobMinutes: 30, waitingMinutes: null }),
+    expect: SIGNED_IN,
+  },
+  'GET /api/me/webhooks': {
+    expect: SIGNED_IN,
+    reveals: { text: (f) => `matrix-hook-${f.marker}`, expect: [false, false, false, true, false] },
+  },
   'POST /api/me/webhooks': {
-    body: (f) => ({ name: `matrix-new-${f.marker}`, url: 'https://hooks.example.invalid/matrix', format: 'json', events: ['job.failed'] }),
+    body: (f) => ({
+      name: `matrix-new-${f.marker}`,
+      url: 'https://hooks.example.invalid/matrix',
+      format: 'json',
+      events: ['job.failed'],
+    }),
     expect: [401, 403, 201, 201, 201],
     note: 'viewers own no jobs and may not make Gantry call out',
   },
   'DELETE /api/me/webhooks/[id]': { params: id((f) => f.ownerWebhook), expect: PERSONAL(200) },
-  'POST /api/me/webhooks/[id]/test': { params: id((f) => f.ownerWebhook), expect: [401, 403, 404, 200, 404], note: 'the receiver does not resolve: 200 with ok false' },
+  'POST /api/me/webhooks/[id]/test': {
+    params: id((f) => f.ownerWebhook),
+    expect: [401, 403, 404, 200, 404],
+    note: 'the receiver does not resolve: 200 with ok false',
+  },
   'GET /api/me/webhooks/[id]/deliveries': { params: id((f) => f.ownerWebhook), expect: PERSONAL(200) },
   'GET /api/admin/teams/[slug]/webhooks': { params: (f) => ({ slug: f.ownerTeam }), expect: ADMIN_ONLY },
   'POST /api/admin/teams/[slug]/webhooks': {
     params: (f) => ({ slug: f.ownerTeam }),
-    body: (f) => ({ name: `matrix-team-new-${f.marker}`, url: 'https://hooks.example.invalid/team', format: 'slack', events: ['quota.budget'] }),
+    body: (f) => ({
+      name: `matrix-team-new-${f.marker}`,
+      url: 'https://hooks.example.invalid/team',
+      format: 'slack',
+      events: ['quota.budget'],
+    }),
     expect: [401, 403, 403, 403, 201],
   },
-  'DELETE /api/admin/teams/[slug]/webhooks/[id]': { params: (f) => ({ slug: f.ownerTeam, id: f.teamWebhook }), expect: ADMIN_ONLY },
-  'POST /api/admin/teams/[slug]/webhooks/[id]/test': { params: (f) => ({ slug: f.ownerTeam, id: f.teamWebhook }), expect: ADMIN_ONLY },
-  'GET /api/admin/teams/[slug]/webhooks/[id]/deliveries': { params: (f) => ({ slug: f.ownerTeam, id: f.teamWebhook }), expect: ADMIN_ONLY },
+  'DELETE /api/admin/teams/[slug]/webhooks/[id]': {
+    params: (f) => ({ slug: f.ownerTeam, id: f.teamWebhook }),
+    expect: ADMIN_ONLY,
+  },
+  'POST /api/admin/teams/[slug]/webhooks/[id]/test': {
+    params: (f) => ({ slug: f.ownerTeam, id: f.teamWebhook }),
+    expect: ADMIN_ONLY,
+  },
+  'GET /api/admin/teams/[slug]/webhooks/[id]/deliveries': {
+    params: (f) => ({ slug: f.ownerTeam, id: f.teamWebhook }),
+    expect: ADMIN_ONLY,
+  },
 
   'POST /api/workflows/preview': {
-    body: () => ({ yaml: 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: x-}\nspec:\n  entrypoint: main\n  templates:\n  - name: main\n    container: {image: alpine}\n' }),
+    body: () => ({
+      yaml: 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: x-}\nspec:\n  entrypoint: main\n  templates:\n  - name: main\n    container: {image: alpine}\n',
+    }),
     expect: SIGNED_IN,
   },
 };

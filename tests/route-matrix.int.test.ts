@@ -13,7 +13,18 @@ import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle, Tx } from '@/lib/db/client';
 import type { RankingSettings } from '@/lib/domain/benchmarks/ranking-settings';
-import { authThrottle, gpuAssignments, gpuDevices, gpuSamples, jobs, notifications, stepLogs, teamPolicyExceptions, userIdentities, workflowSnapshots } from '@/lib/db/schema';
+import {
+  authThrottle,
+  gpuAssignments,
+  gpuDevices,
+  gpuSamples,
+  jobs,
+  notifications,
+  stepLogs,
+  teamPolicyExceptions,
+  userIdentities,
+  workflowSnapshots,
+} from '@/lib/db/schema';
 import { logger } from '@/lib/log';
 import { createSweepDataset } from '@/lib/server/benchmarks/create-sweep-dataset';
 import { postBenchmarkResult } from '@/lib/server/benchmarks/post-benchmark-result';
@@ -29,7 +40,14 @@ import { eq } from 'drizzle-orm';
 import { systemActor, testDb } from './db';
 import { makeUser } from './factories';
 import { makeResult } from './benchmark-factories';
-import { IDENTITY_ISSUER, PERSONAS, ROUTE_MATRIX, type MatrixFixtures, type Persona, type RouteCase } from './route-matrix.expectations';
+import {
+  IDENTITY_ISSUER,
+  PERSONAS,
+  ROUTE_MATRIX,
+  type MatrixFixtures,
+  type Persona,
+  type RouteCase,
+} from './route-matrix.expectations';
 import { SMALL_SWEEP } from './sweep-endpoints';
 import { useSimCluster } from './sim';
 
@@ -55,10 +73,19 @@ const routes = await Promise.all(
     .map(async (file) => {
       const pattern = `/${path.relative(path.join(ROOT, 'app'), path.dirname(file)).split(path.sep).join('/')}`;
       const mod = (await import(file)) as Record<string, unknown>;
-      return { pattern, file, handlers: METHODS.filter((m) => typeof mod[m] === 'function').map((m) => ({ method: m, handler: mod[m] as Handler })) };
+      return {
+        pattern,
+        file,
+        handlers: METHODS.filter((m) => typeof mod[m] === 'function').map((m) => ({
+          method: m,
+          handler: mod[m] as Handler,
+        })),
+      };
     }),
 );
-const calls = routes.flatMap((r) => r.handlers.map((h) => ({ key: `${h.method} ${r.pattern}`, pattern: r.pattern, file: r.file, ...h })));
+const calls = routes.flatMap((r) =>
+  r.handlers.map((h) => ({ key: `${h.method} ${r.pattern}`, pattern: r.pattern, file: r.file, ...h })),
+);
 
 function casesOf(key: string): RouteCase[] {
   const c = ROUTE_MATRIX[key];
@@ -110,8 +137,14 @@ let ownerCookie = '';
 async function createFixtures(ctx: Ctx): Promise<MatrixFixtures> {
   const marker = Math.random().toString(36).slice(2, 8);
   // Created as an admin does, so each team's namespace exists in the simulated cluster too.
-  const ownerTeam = await createTeam({ ctx, input: { slug: `mx-${marker}-own`, name: 'Matrix owners', cohort: `mx-${marker}` } });
-  const otherTeam = await createTeam({ ctx, input: { slug: `mx-${marker}-oth`, name: 'Matrix others', cohort: `mx-${marker}` } });
+  const ownerTeam = await createTeam({
+    ctx,
+    input: { slug: `mx-${marker}-own`, name: 'Matrix owners', cohort: `mx-${marker}` },
+  });
+  const otherTeam = await createTeam({
+    ctx,
+    input: { slug: `mx-${marker}-oth`, name: 'Matrix others', cohort: `mx-${marker}` },
+  });
   const people: Record<Exclude<Persona, 'anonymous'>, Actor> = {
     viewer: await makeUser(ctx, { role: 'viewer', teamId: ownerTeam.id }),
     other: await makeUser(ctx, { role: 'researcher', teamId: otherTeam.id }),
@@ -128,61 +161,173 @@ async function createFixtures(ctx: Ctx): Promise<MatrixFixtures> {
   const gpuKind = 'a100-80gb-shared';
   const noCluster = { gpuKinds: async () => null, gpuNodes: async () => [] };
   const submit = async (name: string) =>
-    (await submitJob({
-      ctx: owner,
-      input: {
-        name, kind: 'training', team: ownerTeam.slug, gpu: { kind: gpuKind, count: 1 }, expectedRuntimeSeconds: 600, maxRuntimeSeconds: 1200,
-        spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'] },
+    (await submitJob(
+      {
+        ctx: owner,
+        input: {
+          name,
+          kind: 'training',
+          team: ownerTeam.slug,
+          gpu: { kind: gpuKind, count: 1 },
+          expectedRuntimeSeconds: 600,
+          maxRuntimeSeconds: 1200,
+          spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'] },
+        },
       },
-    }, noCluster)) as JobView;
+      noCluster,
+    )) as JobView;
   const job = await submit(`matrix-job-${marker}`);
   const failed = await submit(`matrix-failed-${marker}`);
   const workflowName = `gantry-${failed.id}`;
   const stepNode = `${workflowName}-1234567890`;
   const now = Date.now();
-  await ctx.db.update(jobs).set({ state: 'failed', workflowName, finishedAt: new Date(now) }).where(eq(jobs.id, Number(failed.id)));
+  await ctx.db
+    .update(jobs)
+    .set({ state: 'failed', workflowName, finishedAt: new Date(now) })
+    .where(eq(jobs.id, Number(failed.id)));
   await ctx.db.insert(workflowSnapshots).values({
-    jobId: Number(failed.id), workflowName, phase: 'Failed',
+    jobId: Number(failed.id),
+    workflowName,
+    phase: 'Failed',
     nodes: {
-      [workflowName]: { id: workflowName, name: workflowName, displayName: workflowName, type: 'Steps', phase: 'Failed', children: [stepNode] },
-      [stepNode]: { id: stepNode, name: `${workflowName}[0].train`, displayName: 'train', type: 'Pod', templateName: 'train', phase: 'Failed', boundaryID: workflowName },
+      [workflowName]: {
+        id: workflowName,
+        name: workflowName,
+        displayName: workflowName,
+        type: 'Steps',
+        phase: 'Failed',
+        children: [stepNode],
+      },
+      [stepNode]: {
+        id: stepNode,
+        name: `${workflowName}[0].train`,
+        displayName: 'train',
+        type: 'Pod',
+        templateName: 'train',
+        phase: 'Failed',
+        boundaryID: workflowName,
+      },
     },
   });
-  await ctx.db.insert(stepLogs).values({ jobId: Number(failed.id), nodeId: stepNode, podName: `${workflowName}-train-1234567890`, text: 'epoch 1\nout of memory\n', complete: true });
+  await ctx.db.insert(stepLogs).values({
+    jobId: Number(failed.id),
+    nodeId: stepNode,
+    podName: `${workflowName}-train-1234567890`,
+    text: 'epoch 1\nout of memory\n',
+    complete: true,
+  });
 
   // The owner's job held one GPU of a pool for ten minutes (what the telemetry loop records).
   const pool = `mx-${marker}-pool`;
-  const [device] = await ctx.db.insert(gpuDevices).values({ key: `mx-${marker}-node/GPU-0`, node: `mx-${marker}-node`, pool, kind: 'a100-80gb' }).returning();
+  const [device] = await ctx.db
+    .insert(gpuDevices)
+    .values({ key: `mx-${marker}-node/GPU-0`, node: `mx-${marker}-node`, pool, kind: 'a100-80gb' })
+    .returning();
   const from = now - 10 * 60_000;
   await ctx.db.insert(gpuAssignments).values({
-    deviceId: device.id, namespace: 'gantry-jobs', pod: `gantry-${job.id}-train`, day: new Date(from).toISOString().slice(0, 10),
-    jobId: job.id, owner: people.owner.email, team: ownerTeam.slug, firstSeenAt: new Date(from), lastSeenAt: new Date(now), samples: 60, utilSamples: 60, utilSum: 60 * 80,
+    deviceId: device.id,
+    namespace: 'gantry-jobs',
+    pod: `gantry-${job.id}-train`,
+    day: new Date(from).toISOString().slice(0, 10),
+    jobId: job.id,
+    owner: people.owner.email,
+    team: ownerTeam.slug,
+    firstSeenAt: new Date(from),
+    lastSeenAt: new Date(now),
+    samples: 60,
+    utilSamples: 60,
+    utilSum: 60 * 80,
   });
-  await ctx.db.insert(gpuSamples).values(Array.from({ length: 60 }, (_, i) => ({ deviceId: device.id, ts: new Date(from + i * 10_000), util: 80, fb: 1000, power: 200 })));
+  await ctx.db.insert(gpuSamples).values(
+    Array.from({ length: 60 }, (_, i) => ({
+      deviceId: device.id,
+      ts: new Date(from + i * 10_000),
+      util: 80,
+      fb: 1000,
+      power: 200,
+    })),
+  );
 
   // Two results posted by a step (not of the sweep's configurations, so running it still has work).
-  const sweep = await createSweepDataset({ ctx: owner, input: { name: `matrix-sweep-${marker}`, definition: SMALL_SWEEP } });
-  for (const n of [1, 2]) await postBenchmarkResult({ ctx, input: { token: sweep.resultsToken, result: makeResult(n, { source: 'sweep' }) } });
+  const sweep = await createSweepDataset({
+    ctx: owner,
+    input: { name: `matrix-sweep-${marker}`, definition: SMALL_SWEEP },
+  });
+  for (const n of [1, 2])
+    await postBenchmarkResult({
+      ctx,
+      input: { token: sweep.resultsToken, result: makeResult(n, { source: 'sweep' }) },
+    });
   const identitySubject = `mx-${marker}-subject`;
-  await ctx.db.insert(userIdentities).values({ issuer: IDENTITY_ISSUER, subject: identitySubject, userId: people.other.id });
-  await ctx.db.insert(teamPolicyExceptions).values({ teamId: ownerTeam.id, rule: 'pss.privileged', reason: 'the route matrix revokes it', createdBy: null });
+  await ctx.db
+    .insert(userIdentities)
+    .values({ issuer: IDENTITY_ISSUER, subject: identitySubject, userId: people.other.id });
+  await ctx.db
+    .insert(teamPolicyExceptions)
+    .values({ teamId: ownerTeam.id, rule: 'pss.privileged', reason: 'the route matrix revokes it', createdBy: null });
   const lockedEmail = `mx-${marker}-locked@test.local`;
-  await ctx.db.insert(authThrottle).values({ scope: 'account', key: lockedEmail, failures: 10, lockedUntil: new Date(now + 15 * 60_000) });
-  const settings: RankingSettings = { criteria: ['tokensPerSecond', 'ttftMeanMs'], weights: [3, 1], directions: ['benefit', 'cost'], normalization: 'vector', constraints: [] };
+  await ctx.db
+    .insert(authThrottle)
+    .values({ scope: 'account', key: lockedEmail, failures: 10, lockedUntil: new Date(now + 15 * 60_000) });
+  const settings: RankingSettings = {
+    criteria: ['tokensPerSecond', 'ttftMeanMs'],
+    weights: [3, 1],
+    directions: ['benefit', 'cost'],
+    normalization: 'vector',
+    constraints: [],
+  };
   const share = await createShare({ ctx: owner, input: { datasetId: sweep.dataset.id, settings } });
   const profile = await saveRankingProfile({ ctx: owner, input: { name: `matrix-${marker}`, settings } });
-  const ownerWebhook = await createWebhook({ ctx: owner, input: { name: `matrix-hook-${marker}`, url: 'https://hooks.example.invalid/own', format: 'json', events: ['job.failed'] } });
-  const teamWebhook = await createWebhook({ ctx, input: { name: `matrix-team-${marker}`, url: 'https://hooks.example.invalid/team', format: 'json', events: ['job.failed'] }, scope: { team: ownerTeam.slug } });
-  const [note] = await ctx.db.insert(notifications).values({ userId: people.owner.id, outboxId: 0, event: 'job.failed', message: `matrix-note-${marker}`, url: '/jobs/1' }).returning();
+  const ownerWebhook = await createWebhook({
+    ctx: owner,
+    input: {
+      name: `matrix-hook-${marker}`,
+      url: 'https://hooks.example.invalid/own',
+      format: 'json',
+      events: ['job.failed'],
+    },
+  });
+  const teamWebhook = await createWebhook({
+    ctx,
+    input: {
+      name: `matrix-team-${marker}`,
+      url: 'https://hooks.example.invalid/team',
+      format: 'json',
+      events: ['job.failed'],
+    },
+    scope: { team: ownerTeam.slug },
+  });
+  const [note] = await ctx.db
+    .insert(notifications)
+    .values({
+      userId: people.owner.id,
+      outboxId: 0,
+      event: 'job.failed',
+      message: `matrix-note-${marker}`,
+      url: '/jobs/1',
+    })
+    .returning();
 
   return {
-    ownerTeam: ownerTeam.slug, otherTeam: otherTeam.slug,
+    ownerTeam: ownerTeam.slug,
+    otherTeam: otherTeam.slug,
     userIds: { viewer: people.viewer.id, other: people.other.id, owner: people.owner.id, admin: people.admin.id },
-    job: job.id, failedJob: failed.id, stepNode,
-    dataset: sweep.dataset.id, resultsToken: sweep.resultsToken,
-    share: share.id, profile: profile.id, ownerTokenId: script.id, identitySubject, lockedEmail,
-    ownerWebhook: ownerWebhook.id, teamWebhook: teamWebhook.id, ownerNotification: note.id,
-    pool, gpuKind, marker,
+    job: job.id,
+    failedJob: failed.id,
+    stepNode,
+    dataset: sweep.dataset.id,
+    resultsToken: sweep.resultsToken,
+    share: share.id,
+    profile: profile.id,
+    ownerTokenId: script.id,
+    identitySubject,
+    lockedEmail,
+    ownerWebhook: ownerWebhook.id,
+    teamWebhook: teamWebhook.id,
+    ownerNotification: note.id,
+    pool,
+    gpuKind,
+    marker,
   };
 }
 
@@ -195,7 +340,11 @@ interface Credentials {
   origin?: string | null;
 }
 
-async function call(target: { pattern: string; method: string; handler: Handler }, c: RouteCase, who: Credentials): Promise<{ status: number; text: string }> {
+async function call(
+  target: { pattern: string; method: string; handler: Handler },
+  c: RouteCase,
+  who: Credentials,
+): Promise<{ status: number; text: string }> {
   const params = c.params?.(f) ?? {};
   const query = c.query?.(f);
   const body = c.body?.(f);
@@ -209,7 +358,11 @@ async function call(target: { pattern: string; method: string; handler: Handler 
   const url = `${ORIGIN}${fillPath(target.pattern, params)}${query ? `?${query}` : ''}`;
   return inSavepoint(async () => {
     const res = await target.handler(
-      new NextRequest(url, { method: target.method, headers, body: body === undefined ? undefined : JSON.stringify(body) }),
+      new NextRequest(url, {
+        method: target.method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
       { params: Promise.resolve(params) },
     );
     return { status: res.status, text: await res.text() };
@@ -251,7 +404,10 @@ describe('role x route matrix', () => {
     const onDisk = new Set(calls.map((c) => c.key));
     const missing = [...onDisk].filter((k) => !(k in ROUTE_MATRIX));
     const stale = Object.keys(ROUTE_MATRIX).filter((k) => !onDisk.has(k));
-    expect({ missing, stale }, 'add a row to tests/route-matrix.expectations.ts for each missing route').toEqual({ missing: [], stale: [] });
+    expect({ missing, stale }, 'add a row to tests/route-matrix.expectations.ts for each missing route').toEqual({
+      missing: [],
+      stale: [],
+    });
   });
 
   it.each(calls.map((c) => [c.key, c] as const))('%s', async (key, target) => {
@@ -278,7 +434,9 @@ describe('role x route matrix', () => {
       }
       if (c.resultsToken !== undefined) {
         const res = await call(target, c, { bearer: f.resultsToken });
-        got.push(`${label} with the results token: ${res.status}${res.status !== c.resultsToken ? ` (${res.text.slice(0, 200)})` : ''}`);
+        got.push(
+          `${label} with the results token: ${res.status}${res.status !== c.resultsToken ? ` (${res.text.slice(0, 200)})` : ''}`,
+        );
         want.push(`${label} with the results token: ${c.resultsToken}`);
       }
     }
@@ -297,7 +455,8 @@ describe('role x route matrix', () => {
         const broken = { ...c, body: () => [] };
         const byRole = c.expect[1] === 403 && c.expect[2] === 403 && c.expect[3] === 403;
         for (const [i, persona] of PERSONAS.entries()) {
-          const refusedByRole = c.expect[i] === 401 || (persona === 'viewer' && c.expect[i] === 403) || (byRole && c.expect[i] === 403);
+          const refusedByRole =
+            c.expect[i] === 401 || (persona === 'viewer' && c.expect[i] === 403) || (byRole && c.expect[i] === 403);
           if (!refusedByRole) continue;
           const res = await call(target, broken, { bearer: bearer[persona] });
           got.push(`${target.key} as ${persona} with a broken body: ${res.status}`);
@@ -319,7 +478,10 @@ describe('role x route matrix', () => {
     const row = casesOf('POST /api/jobs/[id]/cancel')[0];
     expect((await call(cancel, { ...row, body: () => ({}) }, { cookie: ownerCookie })).status).toBe(200);
     // The same cookie from another origin, or with no Origin at all, is refused before the verb runs.
-    expect((await call(cancel, { ...row, body: () => ({}) }, { cookie: ownerCookie, origin: 'http://127.0.0.1:3001' })).status).toBe(403);
+    expect(
+      (await call(cancel, { ...row, body: () => ({}) }, { cookie: ownerCookie, origin: 'http://127.0.0.1:3001' }))
+        .status,
+    ).toBe(403);
     expect((await call(cancel, { ...row, body: () => ({}) }, { cookie: ownerCookie, origin: null })).status).toBe(403);
   });
 });

@@ -17,7 +17,10 @@ let port: number;
 
 beforeAll(async () => {
   port = await freePort();
-  stack = await startStack({ web: port, pg: await freePort(), sim: await freePort() }, { GANTRY_WORKER_METRICS_PORT: '0' });
+  stack = await startStack(
+    { web: port, pg: await freePort(), sim: await freePort() },
+    { GANTRY_WORKER_METRICS_PORT: '0' },
+  );
   token = await stack.tokenFor('ada@gantry.local');
 }, 600_000);
 
@@ -40,12 +43,15 @@ function openProbe(name: string): Promise<Probe> {
   let raw = '';
   let error: NodeJS.ErrnoException | undefined;
   socket.on('error', (e) => (error = e));
-  const result = new Promise<{ raw: string; error?: NodeJS.ErrnoException }>((resolve) => socket.once('close', () => resolve({ raw, error })));
+  const result = new Promise<{ raw: string; error?: NodeJS.ErrnoException }>((resolve) =>
+    socket.once('close', () => resolve({ raw, error })),
+  );
   return new Promise((resolve, reject) => {
     socket.on('data', (chunk: Buffer) => {
       const before = raw;
       raw += chunk.toString('utf8');
-      if (!before.includes('100 Continue') && raw.includes('100 Continue')) resolve({ sendBody: () => socket.write(body), result });
+      if (!before.includes('100 Continue') && raw.includes('100 Continue'))
+        resolve({ sendBody: () => socket.write(body), result });
     });
     socket.once('close', () => reject(new Error(`probe ${name} closed before 100 Continue: ${raw} ${String(error)}`)));
     socket.write(
@@ -104,30 +110,36 @@ function startLoad(clients: number) {
 }
 
 describe('SIGTERM to the launcher', () => {
-  it('drains requests in flight with no 5xx and no reset, then stops worker, PostgreSQL and cluster in order', { timeout: 240_000 }, async () => {
-    const load = startLoad(6);
-    await until('the load to be running', () => (load.statuses.length >= 60 ? true : null));
-    const probes = await Promise.all([1, 2, 3].map((i) => openProbe(`in-flight-${i}`)));
+  it(
+    'drains requests in flight with no 5xx and no reset, then stops worker, PostgreSQL and cluster in order',
+    { timeout: 240_000 },
+    async () => {
+      const load = startLoad(6);
+      await until('the load to be running', () => (load.statuses.length >= 60 ? true : null));
+      const probes = await Promise.all([1, 2, 3].map((i) => openProbe(`in-flight-${i}`)));
 
-    stack.signal('SIGTERM');
-    await until('the web server to stop accepting connections', refused, 60_000);
-    for (const probe of probes) probe.sendBody();
-    const results = await Promise.all(probes.map((p) => p.result));
-    await load.stop();
-    const exit = await stack.exited;
+      stack.signal('SIGTERM');
+      await until('the web server to stop accepting connections', refused, 60_000);
+      for (const probe of probes) probe.sendBody();
+      const results = await Promise.all(probes.map((p) => p.result));
+      await load.stop();
+      const exit = await stack.exited;
 
-    for (const { raw, error } of results) {
-      expect(error?.code, raw).toBeUndefined();
-      const final = raw.slice(raw.lastIndexOf('HTTP/1.1 '));
-      expect(final, raw).toMatch(/^HTTP\/1\.1 201 /);
-      expect(final.toLowerCase()).toContain('connection: close');
-    }
-    expect(load.statuses.filter((s) => s >= 500)).toEqual([]);
-    expect(load.statuses.filter((s) => s === 200 || s === 201).length).toBeGreaterThanOrEqual(60);
+      for (const { raw, error } of results) {
+        expect(error?.code, raw).toBeUndefined();
+        const final = raw.slice(raw.lastIndexOf('HTTP/1.1 '));
+        expect(final, raw).toMatch(/^HTTP\/1\.1 201 /);
+        expect(final.toLowerCase()).toContain('connection: close');
+      }
+      expect(load.statuses.filter((s) => s >= 500)).toEqual([]);
+      expect(load.statuses.filter((s) => s === 200 || s === 201).length).toBeGreaterThanOrEqual(60);
 
-    expect(exit).toEqual({ code: 0, signal: null });
-    const stopped = [...stack.log().matchAll(/\] (web|worker|PostgreSQL|simulated cluster): stopped$/gm)].map((m) => m[1]);
-    expect(stopped).toEqual(['web', 'worker', 'PostgreSQL', 'simulated cluster']);
-    expect(stack.log()).not.toMatch(/exited unexpectedly|database system is shutting down/);
-  });
+      expect(exit).toEqual({ code: 0, signal: null });
+      const stopped = [...stack.log().matchAll(/\] (web|worker|PostgreSQL|simulated cluster): stopped$/gm)].map(
+        (m) => m[1],
+      );
+      expect(stopped).toEqual(['web', 'worker', 'PostgreSQL', 'simulated cluster']);
+      expect(stack.log()).not.toMatch(/exited unexpectedly|database system is shutting down/);
+    },
+  );
 });

@@ -12,7 +12,14 @@ export function useSimCluster(opts: { seed: number; speed: number; argoControlle
   let dir = '';
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-sim-'));
-    sim = await startSimCluster({ port: 0, seed: opts.seed, speed: opts.speed, dataDir: dir, failureRate: 0, argoController: opts.argoController });
+    sim = await startSimCluster({
+      port: 0,
+      seed: opts.seed,
+      speed: opts.speed,
+      dataDir: dir,
+      failureRate: 0,
+      argoController: opts.argoController,
+    });
     configureCluster({ kubeconfigPath: sim.kubeconfigPath, namespace: 'gantry-jobs' });
   });
   afterAll(async () => {

@@ -30,7 +30,12 @@ export function isAlive(pid: number): boolean {
 }
 
 /** Polls check until it returns a value; gives up (throws, naming what) after giveUpMs. */
-export async function until<T>(what: string, check: () => Promise<T | null | undefined> | T | null | undefined, giveUpMs = 120_000, everyMs = 25): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => Promise<T | null | undefined> | T | null | undefined,
+  giveUpMs = 120_000,
+  everyMs = 25,
+): Promise<T> {
   const deadline = Date.now() + giveUpMs;
   for (;;) {
     const value = await check();
@@ -54,14 +59,25 @@ export async function answers200(url: string, headers: Record<string, string> = 
 /** A small job for the demo team vision (ada), long enough to stay running through a test. */
 export function jobBody(name: string): string {
   return JSON.stringify({
-    name, kind: 'training', gpu: { kind: 'a100-80gb-shared', count: 1 },
-    expectedRuntimeSeconds: 600, maxRuntimeSeconds: 3600,
-    spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'], env: { GANTRY_SIM_DURATION_SECONDS: '3600' } },
+    name,
+    kind: 'training',
+    gpu: { kind: 'a100-80gb-shared', count: 1 },
+    expectedRuntimeSeconds: 600,
+    maxRuntimeSeconds: 3600,
+    spec: {
+      image: 'ghcr.io/acme/train:1.4',
+      command: ['python', 'train.py'],
+      env: { GANTRY_SIM_DURATION_SECONDS: '3600' },
+    },
   });
 }
 
 export async function submitJob(stack: Stack, token: string, name: string): Promise<number> {
-  const res = await fetch(`${stack.url}/api/jobs`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: jobBody(name) });
+  const res = await fetch(`${stack.url}/api/jobs`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: jobBody(name),
+  });
   const body = (await res.json()) as { id: string };
   if (res.status !== 201) throw new Error(`POST /api/jobs answered ${res.status}: ${JSON.stringify(body)}`);
   return Number(body.id);

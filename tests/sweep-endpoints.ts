@@ -19,9 +19,16 @@ import { makeTeam, makeUser } from './factories';
 
 /** 2 quantizations x 3 batch sizes x 2 prompt lengths: 12 configurations, all fit one A100. */
 export const SMALL_SWEEP: SweepDefinition = {
-  models: ['llama-3.1-8b'], engines: ['vllm'], quantizations: ['fp16', 'int8'], precisions: ['fp16'],
-  gpuKinds: ['a100-80gb'], gpuCounts: [1], batchSizes: [1, 8, 32], sequenceLengths: [512, 2048],
-  outputTokens: 256, requestsPerConfiguration: 64,
+  models: ['llama-3.1-8b'],
+  engines: ['vllm'],
+  quantizations: ['fp16', 'int8'],
+  precisions: ['fp16'],
+  gpuKinds: ['a100-80gb'],
+  gpuCounts: [1],
+  batchSizes: [1, 8, 32],
+  sequenceLengths: [512, 2048],
+  outputTokens: 256,
+  requestsPerConfiguration: 64,
 };
 
 export interface SweepEndpoints {
@@ -41,7 +48,15 @@ export interface SweepEndpoints {
 }
 
 export function useSweepEndpoints(): SweepEndpoints {
-  const api: SweepEndpoints = { ctx: undefined, url: '', posts: [], fetches: [], holdAfter: undefined, held: [], refused: new Set() };
+  const api: SweepEndpoints = {
+    ctx: undefined,
+    url: '',
+    posts: [],
+    fetches: [],
+    holdAfter: undefined,
+    held: [],
+    refused: new Set(),
+  };
   const reply = (res: http.ServerResponse, status: number, body: unknown) =>
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   const server = http.createServer((req, res) => {
@@ -55,7 +70,11 @@ export function useSweepEndpoints(): SweepEndpoints {
         if (!ctx) throw new Error('no test is running');
         if (url.pathname === '/api/benchmarks/configurations') {
           api.fetches.push(url.search);
-          return reply(res, 200, await listPartConfigurations({ ctx, input: { ...Object.fromEntries(url.searchParams), token } }));
+          return reply(
+            res,
+            200,
+            await listPartConfigurations({ ctx, input: { ...Object.fromEntries(url.searchParams), token } }),
+          );
         }
         if (req.method === 'GET') return reply(res, 200, await listStoredConfigurations({ ctx, input: { token } }));
         if (api.holdAfter !== undefined && api.posts.length >= api.holdAfter) {
@@ -68,7 +87,9 @@ export function useSweepEndpoints(): SweepEndpoints {
         api.posts.push(posted.result.configurationId);
         reply(res, posted.created ? 201 : 200, posted);
       } catch (error) {
-        reply(res, error instanceof AppError ? (error.code === 'UNAUTHENTICATED' ? 401 : 400) : 500, { error: String(error) });
+        reply(res, error instanceof AppError ? (error.code === 'UNAUTHENTICATED' ? 401 : 400) : 500, {
+          error: String(error),
+        });
       }
     });
   });
@@ -100,4 +121,3 @@ export async function runJobToEnd(ctx: Ctx, jobId: string): Promise<string> {
   }
   return state;
 }
-

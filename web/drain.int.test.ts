@@ -32,7 +32,10 @@ async function holdingServer() {
   };
 }
 
-function get(port: number, agent: http.Agent): Promise<{ status: number; connection: string | undefined; body: string }> {
+function get(
+  port: number,
+  agent: http.Agent,
+): Promise<{ status: number; connection: string | undefined; body: string }> {
   return new Promise((resolve, reject) => {
     http
       .get({ host: '127.0.0.1', port, path: '/', agent }, (res) => {

@@ -32,7 +32,9 @@ export function drainable(server: http.Server): Drainer {
       const closed = new Promise<'drained'>((resolve) => server.close(() => resolve('drained')));
       const sweep = setInterval(() => server.closeIdleConnections(), SWEEP_MS);
       let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), deadlineMs)));
+      const deadline = new Promise<'deadline'>(
+        (resolve) => (timer = setTimeout(() => resolve('deadline'), deadlineMs)),
+      );
       const outcome = await Promise.race([closed, deadline]);
       clearInterval(sweep);
       clearTimeout(timer);

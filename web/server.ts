@@ -31,7 +31,13 @@ async function directRoutes(): Promise<Map<string, RouteHandler>> {
 }
 
 async function main() {
-  const { HOST: hostname, PORT: port, GANTRY_TRUSTED_PROXY_HOPS: proxyHops, GANTRY_METRICS_TOKEN: metricsToken, GANTRY_SHUTDOWN_DRAIN_SECONDS: drainSeconds } = env();
+  const {
+    HOST: hostname,
+    PORT: port,
+    GANTRY_TRUSTED_PROXY_HOPS: proxyHops,
+    GANTRY_METRICS_TOKEN: metricsToken,
+    GANTRY_SHUTDOWN_DRAIN_SECONDS: drainSeconds,
+  } = env();
   const log = logger().child({ svc: 'web' });
   process.title = 'gantry-web';
   const app = next({ dev: false, dir: root, hostname, port });
@@ -53,7 +59,10 @@ async function main() {
     const handler = direct.get(`${req.method} ${pathname}`);
     const served =
       pathname === '/metrics'
-        ? serveMetrics(req, res, { token: metricsToken, clientAddress: req.headers[CLIENT_ADDRESS_HEADER] as string | undefined })
+        ? serveMetrics(req, res, {
+            token: metricsToken,
+            clientAddress: req.headers[CLIENT_ADDRESS_HEADER] as string | undefined,
+          })
         : handler
           ? serveRoute(handler, req, res, origin)
           : handle(req, res);
@@ -69,10 +78,14 @@ async function main() {
 
   // SIGTERM (the launcher, Kubernetes): drain, then exit; the launcher stops PostgreSQL only after.
   const shutdown = async (signal: string) => {
-    log.info({ signal, drainSeconds }, 'web server stopping: accepting no more connections, draining requests in flight');
+    log.info(
+      { signal, drainSeconds },
+      'web server stopping: accepting no more connections, draining requests in flight',
+    );
     const { drained, inFlightAtStart, cutOff } = await drainer.drain(drainSeconds * 1000);
     if (drained) log.info({ inFlightAtStart }, 'web server drained');
-    else log.warn({ inFlightAtStart, cutOff, drainSeconds }, 'drain deadline passed; closed the connections still open');
+    else
+      log.warn({ inFlightAtStart, cutOff, drainSeconds }, 'drain deadline passed; closed the connections still open');
     // Bounded: nothing is served any more, and the launcher waits for this process before PostgreSQL.
     await Promise.race([app.close(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
     log.info('web server stopped');

@@ -4,7 +4,13 @@
 import type postgres from 'postgres';
 import { AdvisoryLockSession } from '@/lib/db/advisory-lock';
 import type { Db } from '@/lib/db/client';
-import { classifyDatabaseError, describeDatabaseError, noteDatabaseError, noteDatabaseReachable, waitForDatabase } from '@/lib/db/unavailable';
+import {
+  classifyDatabaseError,
+  describeDatabaseError,
+  noteDatabaseError,
+  noteDatabaseReachable,
+  waitForDatabase,
+} from '@/lib/db/unavailable';
 import type { Logger } from '@/lib/log';
 import { loopRunFinished, loopRunStarted, trackLoop } from '@/lib/metrics/loops';
 import { recordLoopRun } from '@/lib/server/worker/record-loop-run';
@@ -48,7 +54,9 @@ export function nextDelay(
   random = Math.random,
   lastRunMs = 0,
 ): number {
-  const interval = spec.maxDutyCycle ? Math.max(spec.intervalMs, lastRunMs * (1 / spec.maxDutyCycle - 1)) : spec.intervalMs;
+  const interval = spec.maxDutyCycle
+    ? Math.max(spec.intervalMs, lastRunMs * (1 / spec.maxDutyCycle - 1))
+    : spec.intervalMs;
   const base = failures === 0 ? interval : Math.min(interval * 2 ** Math.min(failures, 6), 5 * 60_000);
   const j = spec.jitter ?? 0.1;
   return Math.max(0, Math.round(base * (1 + j * (2 * random() - 1))));
@@ -108,7 +116,13 @@ export function startLoops(
         if (outcome === 'ran') {
           failures = 0;
           noteDatabaseReachable();
-          await recordLoopRun(deps.db, { name: spec.name, holder: deps.holder, startedAt, finishedAt: new Date(), error: null });
+          await recordLoopRun(deps.db, {
+            name: spec.name,
+            holder: deps.holder,
+            startedAt,
+            finishedAt: new Date(),
+            error: null,
+          });
         }
       } catch (error) {
         // During shutdown the database may already be going away (Ctrl-C reaches PostgreSQL too):

@@ -29,7 +29,11 @@ export function workerLoops(): LoopSpec[] {
           await recordClusterHeartbeat(db, { ok: true, version: version.gitVersion, ms: performance.now() - started });
         } catch (error) {
           log.warn({ err: error }, 'cluster did not answer');
-          await recordClusterHeartbeat(db, { ok: false, error: String(error).slice(0, 300), ms: performance.now() - started });
+          await recordClusterHeartbeat(db, {
+            ok: false,
+            error: String(error).slice(0, 300),
+            ms: performance.now() - started,
+          });
         }
       },
     },
@@ -61,9 +65,22 @@ export function workerLoops(): LoopSpec[] {
       async run({ db, log }) {
         // Phases come from the workflow-follow watch and the workflow-sync reconcile below.
         const result = await runSchedulerPass({ ctx: { db, actor: SYSTEM_ACTOR, log } }, { followPhases: false });
-        if (result.admitted.length || result.submitted.length || result.failed.length || result.preempted.length || result.preemptedDone.length) {
+        if (
+          result.admitted.length ||
+          result.submitted.length ||
+          result.failed.length ||
+          result.preempted.length ||
+          result.preemptedDone.length
+        ) {
           log.info(
-            { admitted: result.admitted, submitted: result.submitted, failed: result.failed, preempted: result.preempted, requeued: result.preemptedDone, waiting: result.waiting },
+            {
+              admitted: result.admitted,
+              submitted: result.submitted,
+              failed: result.failed,
+              preempted: result.preempted,
+              requeued: result.preemptedDone,
+              waiting: result.waiting,
+            },
             'scheduler pass',
           );
         }

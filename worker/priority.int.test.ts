@@ -17,7 +17,9 @@ console.log(JSON.stringify({ changed, nice }));
 
 describe('lowerProcessPriority', () => {
   it('sets the nice value of every thread, not only the main one', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
     expect(run.stderr).toBe('');
     const { changed, nice } = JSON.parse(run.stdout) as { changed: number; nice: number[] };
     // Node starts V8's platform threads and more with the process.

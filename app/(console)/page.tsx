@@ -18,9 +18,17 @@ export default async function OverviewPage() {
     <>
       <PageHeader title="Overview" description={`Signed in as ${ctx.actor.name} (${ctx.actor.role}).`} />
       <dl className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-5">
-        <Stat label="Nodes" value={inv ? inv.nodes.length : '—'} hint={inv ? `${inv.pools.length} pools` : 'cluster unreachable'} />
+        <Stat
+          label="Nodes"
+          value={inv ? inv.nodes.length : '—'}
+          hint={inv ? `${inv.pools.length} pools` : 'cluster unreachable'}
+        />
         <Stat label="Physical GPUs" value={inv ? gpus : '—'} />
-        <Stat label="GPU units in use" value={inv ? `${allocated} / ${allocatable}` : '—'} hint="GPUs, MIG instances and time-sliced replicas" />
+        <Stat
+          label="GPU units in use"
+          value={inv ? `${allocated} / ${allocatable}` : '—'}
+          hint="GPUs, MIG instances and time-sliced replicas"
+        />
         <Stat label="Users" value={o.users} />
         <Stat label="Teams" value={o.teams} />
       </dl>
@@ -36,7 +44,9 @@ export default async function OverviewPage() {
           {o.heartbeat && (
             <p className="mt-3 text-xs text-slate-500 dark:text-slate-400">
               Worker last checked the cluster at {o.heartbeat.at.replace('T', ' ').slice(0, 19)} UTC:{' '}
-              {o.heartbeat.ok ? `answered (${o.heartbeat.version}, ${o.heartbeat.ms} ms)` : `no answer (${o.heartbeat.error})`}
+              {o.heartbeat.ok
+                ? `answered (${o.heartbeat.version}, ${o.heartbeat.ms} ms)`
+                : `no answer (${o.heartbeat.error})`}
             </p>
           )}
         </Card>

@@ -32,10 +32,21 @@ export function CreateUserForm() {
   }
 
   return (
-    <form onSubmit={onSubmit} className="mb-6 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-6" aria-label="Create user" noValidate>
+    <form
+      onSubmit={onSubmit}
+      className="mb-6 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-6"
+      aria-label="Create user"
+      noValidate
+    >
       <TextField label="Name" name="name" error={err('name')} />
       <TextField label="Email" name="email" type="email" error={err('email')} />
-      <TextField label="Initial password" name="password" type="password" autoComplete="new-password" error={err('password')} />
+      <TextField
+        label="Initial password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        error={err('password')}
+      />
       <SelectField label="Role" name="role" defaultValue="researcher" error={err('role')}>
         <option value="researcher">researcher</option>
         <option value="viewer">viewer</option>

@@ -25,7 +25,10 @@ const SCOPE_LABEL: Record<LockoutRow['scope'], string> = {
 
 export function LockoutsPanel() {
   const qc = useQueryClient();
-  const lockouts = useQuery({ queryKey: lockoutKeys.list(), queryFn: () => apiFetch<LockoutRow[]>('/api/admin/lockouts') });
+  const lockouts = useQuery({
+    queryKey: lockoutKeys.list(),
+    queryFn: () => apiFetch<LockoutRow[]>('/api/admin/lockouts'),
+  });
   const clear = useMutation({
     mutationFn: (row: Pick<LockoutRow, 'scope' | 'key'>) =>
       apiFetch(`/api/admin/lockouts?${new URLSearchParams({ scope: row.scope, key: row.key })}`, { method: 'DELETE' }),
@@ -34,11 +37,22 @@ export function LockoutsPanel() {
 
   return (
     <Card title="Sign-in lockouts">
-      {clear.isError && clear.error instanceof ApiError && <p role="alert" className="mb-3 text-sm text-red-700">{clear.error.message}</p>}
-      {lockouts.isError && <p role="alert" className="text-sm text-red-700">Could not load lockouts.</p>}
+      {clear.isError && clear.error instanceof ApiError && (
+        <p role="alert" className="mb-3 text-sm text-red-700">
+          {clear.error.message}
+        </p>
+      )}
+      {lockouts.isError && (
+        <p role="alert" className="text-sm text-red-700">
+          Could not load lockouts.
+        </p>
+      )}
       {lockouts.data && lockouts.data.length === 0 && <p className="text-sm">Nobody is locked out.</p>}
       {lockouts.data && lockouts.data.length > 0 && (
-        <Table caption="Locked-out accounts and addresses" head={['Kind', 'Account or address', 'Failures', 'Locked until', '']}>
+        <Table
+          caption="Locked-out accounts and addresses"
+          head={['Kind', 'Account or address', 'Failures', 'Locked until', '']}
+        >
           {lockouts.data.map((l) => (
             <tr key={`${l.scope}:${l.key}`}>
               <Td>{SCOPE_LABEL[l.scope]}</Td>
@@ -48,7 +62,12 @@ export function LockoutsPanel() {
                 <time dateTime={l.lockedUntil}>{new Date(l.lockedUntil).toLocaleString()}</time>
               </Td>
               <Td>
-                <Button variant="secondary" disabled={clear.isPending} onClick={() => clear.mutate(l)} aria-label={`Clear lockout of ${l.key}`}>
+                <Button
+                  variant="secondary"
+                  disabled={clear.isPending}
+                  onClick={() => clear.mutate(l)}
+                  aria-label={`Clear lockout of ${l.key}`}
+                >
                   Clear
                 </Button>
               </Td>

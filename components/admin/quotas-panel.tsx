@@ -12,11 +12,19 @@ import type { QuotaView } from '@/components/jobs/types';
 /** Admins set each team's quota per GPU kind; saving an existing team and kind replaces it. */
 export function QuotasPanel() {
   const qc = useQueryClient();
-  const quotas = useQuery({ queryKey: quotaKeys.admin(), queryFn: () => apiFetch<QuotaView[]>('/api/admin/quotas'), refetchInterval: 5_000 });
+  const quotas = useQuery({
+    queryKey: quotaKeys.admin(),
+    queryFn: () => apiFetch<QuotaView[]>('/api/admin/quotas'),
+    refetchInterval: 5_000,
+  });
   const teams = useQuery({ queryKey: teamKeys.list(), queryFn: () => apiFetch<Array<{ slug: string }>>('/api/teams') });
-  const kinds = useQuery({ queryKey: gpuKindKeys.list(), queryFn: () => apiFetch<Array<{ id: string }>>('/api/cluster/gpu-kinds') });
+  const kinds = useQuery({
+    queryKey: gpuKindKeys.list(),
+    queryFn: () => apiFetch<Array<{ id: string }>>('/api/cluster/gpu-kinds'),
+  });
   const save = useMutation({
-    mutationFn: (input: Record<string, unknown>) => apiFetch<QuotaView>('/api/admin/quotas', { method: 'PUT', json: input }),
+    mutationFn: (input: Record<string, unknown>) =>
+      apiFetch<QuotaView>('/api/admin/quotas', { method: 'PUT', json: input }),
     onSuccess: () => qc.invalidateQueries({ queryKey: quotaKeys.all }),
   });
   const err = (f: string) => (save.error instanceof ApiError ? save.error.fieldMessage(f) : undefined);
@@ -26,12 +34,23 @@ export function QuotasPanel() {
     const f = new FormData(e.currentTarget);
     const n = (k: string) => (String(f.get(k) ?? '').trim() === '' ? undefined : Number(f.get(k)));
     const weekly = n('weeklyGpuHours');
-    save.mutate({ team: f.get('team'), gpuKind: f.get('gpuKind'), guaranteed: n('guaranteed'), borrowingLimit: n('borrowingLimit') ?? 0, weeklyGpuHours: weekly ?? null });
+    save.mutate({
+      team: f.get('team'),
+      gpuKind: f.get('gpuKind'),
+      guaranteed: n('guaranteed'),
+      borrowingLimit: n('borrowingLimit') ?? 0,
+      weeklyGpuHours: weekly ?? null,
+    });
   }
 
   return (
     <Card title="Quotas">
-      <form onSubmit={onSubmit} className="mb-6 grid grid-cols-1 gap-3 sm:grid-cols-6" aria-label="Set quota" noValidate>
+      <form
+        onSubmit={onSubmit}
+        className="mb-6 grid grid-cols-1 gap-3 sm:grid-cols-6"
+        aria-label="Set quota"
+        noValidate
+      >
         <SelectField label="Team" name="team" error={err('team')}>
           {(teams.data ?? []).map((t) => (
             <option key={t.slug}>{t.slug}</option>
@@ -42,9 +61,30 @@ export function QuotasPanel() {
             <option key={k.id}>{k.id}</option>
           ))}
         </SelectField>
-        <TextField label="Guaranteed GPUs" name="guaranteed" type="number" min={0} defaultValue="0" error={err('guaranteed')} />
-        <TextField label="Borrowing limit" name="borrowingLimit" type="number" min={0} defaultValue="0" error={err('borrowingLimit')} />
-        <TextField label="Weekly GPU-hours" name="weeklyGpuHours" type="number" min={0} placeholder="no limit" error={err('weeklyGpuHours')} />
+        <TextField
+          label="Guaranteed GPUs"
+          name="guaranteed"
+          type="number"
+          min={0}
+          defaultValue="0"
+          error={err('guaranteed')}
+        />
+        <TextField
+          label="Borrowing limit"
+          name="borrowingLimit"
+          type="number"
+          min={0}
+          defaultValue="0"
+          error={err('borrowingLimit')}
+        />
+        <TextField
+          label="Weekly GPU-hours"
+          name="weeklyGpuHours"
+          type="number"
+          min={0}
+          placeholder="no limit"
+          error={err('weeklyGpuHours')}
+        />
         <div className="flex items-end">
           <Button type="submit" disabled={save.isPending} className="w-full">
             Save quota
@@ -56,9 +96,23 @@ export function QuotasPanel() {
           </p>
         )}
       </form>
-      {quotas.data && quotas.data.length === 0 && <p className="text-sm">No quotas yet: without one a team’s jobs never run.</p>}
+      {quotas.data && quotas.data.length === 0 && (
+        <p className="text-sm">No quotas yet: without one a team’s jobs never run.</p>
+      )}
       {quotas.data && quotas.data.length > 0 && (
-        <Table caption="Quotas" head={['Team', 'GPU kind', 'Guaranteed', 'Borrowing limit', 'Weekly GPU-hours', 'In use', 'Borrowed', 'Used this week']}>
+        <Table
+          caption="Quotas"
+          head={[
+            'Team',
+            'GPU kind',
+            'Guaranteed',
+            'Borrowing limit',
+            'Weekly GPU-hours',
+            'In use',
+            'Borrowed',
+            'Used this week',
+          ]}
+        >
           {quotas.data.map((q) => (
             <tr key={`${q.team}/${q.gpuKind}`} data-quota={`${q.team}/${q.gpuKind}`}>
               <Td className="font-mono text-xs">{q.team}</Td>

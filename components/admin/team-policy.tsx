@@ -15,19 +15,30 @@ export function TeamPolicy({ slug }: { slug: string }) {
   const base = `/api/admin/teams/${encodeURIComponent(slug)}/policy`;
   const policy = useQuery({ queryKey: teamKeys.policy(slug), queryFn: () => apiFetch<TeamPolicyView>(base) });
   const onSuccess = (view: TeamPolicyView) => qc.setQueryData(teamKeys.policy(slug), view);
-  const update = useMutation({ mutationFn: (patch: Record<string, unknown>) => apiFetch<TeamPolicyView>(base, { method: 'PATCH', json: patch }), onSuccess });
+  const update = useMutation({
+    mutationFn: (patch: Record<string, unknown>) => apiFetch<TeamPolicyView>(base, { method: 'PATCH', json: patch }),
+    onSuccess,
+  });
   const grant = useMutation({
-    mutationFn: (input: { rule: string; reason: string }) => apiFetch<TeamPolicyView>(`${base}/exceptions`, { method: 'POST', json: input }),
+    mutationFn: (input: { rule: string; reason: string }) =>
+      apiFetch<TeamPolicyView>(`${base}/exceptions`, { method: 'POST', json: input }),
     onSuccess,
   });
   const revoke = useMutation({
-    mutationFn: (rule: string) => apiFetch<TeamPolicyView>(`${base}/exceptions/${encodeURIComponent(rule)}`, { method: 'DELETE' }),
+    mutationFn: (rule: string) =>
+      apiFetch<TeamPolicyView>(`${base}/exceptions/${encodeURIComponent(rule)}`, { method: 'DELETE' }),
     onSuccess,
   });
-  if (policy.isError) return <p role="alert" className="text-sm text-red-700">{policy.error.message}</p>;
+  if (policy.isError)
+    return (
+      <p role="alert" className="text-sm text-red-700">
+        {policy.error.message}
+      </p>
+    );
   if (!policy.data) return <p className="text-sm">Loading the policy of {slug}…</p>;
   const view = policy.data;
-  const fieldError = (m: typeof update | typeof grant, f: string) => (m.error instanceof ApiError ? m.error.fieldMessage(f) : undefined);
+  const fieldError = (m: typeof update | typeof grant, f: string) =>
+    m.error instanceof ApiError ? m.error.fieldMessage(f) : undefined;
 
   function onSettings(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -44,15 +55,31 @@ export function TeamPolicy({ slug }: { slug: string }) {
     e.preventDefault();
     const form = e.currentTarget;
     const f = new FormData(form);
-    grant.mutate({ rule: String(f.get('rule')), reason: String(f.get('reason') ?? '') }, { onSuccess: () => form.reset() });
+    grant.mutate(
+      { rule: String(f.get('rule')), reason: String(f.get('reason') ?? '') },
+      { onSuccess: () => form.reset() },
+    );
   }
 
   const granted = new Set(view.exceptions.map((x) => x.rule));
   return (
-    <section aria-label={`Workload policy of ${slug}`} className="mt-4 space-y-4 rounded-md border border-slate-200 p-4 dark:border-slate-700">
+    <section
+      aria-label={`Workload policy of ${slug}`}
+      className="mt-4 space-y-4 rounded-md border border-slate-200 p-4 dark:border-slate-700"
+    >
       <h3 className="text-sm font-semibold">Workload policy of {slug}</h3>
-      <form onSubmit={onSettings} className="grid grid-cols-1 gap-3 sm:grid-cols-4" aria-label="Pod Security and Secrets" noValidate>
-        <SelectField label="Pod Security level" name="podSecurity" defaultValue={view.podSecurity} key={`level-${view.podSecurity}`}>
+      <form
+        onSubmit={onSettings}
+        className="grid grid-cols-1 gap-3 sm:grid-cols-4"
+        aria-label="Pod Security and Secrets"
+        noValidate
+      >
+        <SelectField
+          label="Pod Security level"
+          name="podSecurity"
+          defaultValue={view.podSecurity}
+          key={`level-${view.podSecurity}`}
+        >
           <option value="baseline">baseline</option>
           <option value="restricted">restricted</option>
         </SelectField>
@@ -62,7 +89,11 @@ export function TeamPolicy({ slug }: { slug: string }) {
           defaultValue={view.allowedSecrets.join(', ')}
           key={`secrets-${view.allowedSecrets.join(',')}`}
           placeholder="wandb-api-key, s3-credentials"
-          error={update.error instanceof ApiError ? update.error.fields.find((f) => f.field.startsWith('allowedSecrets'))?.message : undefined}
+          error={
+            update.error instanceof ApiError
+              ? update.error.fields.find((f) => f.field.startsWith('allowedSecrets'))?.message
+              : undefined
+          }
         />
         <TextField
           label="Namespace (empty: gantry-<team>)"
@@ -78,7 +109,9 @@ export function TeamPolicy({ slug }: { slug: string }) {
           </Button>
         </div>
         {update.error instanceof ApiError && update.error.fields.length === 0 && (
-          <p role="alert" className="text-sm text-red-700 sm:col-span-4">{update.error.message}</p>
+          <p role="alert" className="text-sm text-red-700 sm:col-span-4">
+            {update.error.message}
+          </p>
         )}
       </form>
       {view.exceptions.length > 0 && (
@@ -89,7 +122,12 @@ export function TeamPolicy({ slug }: { slug: string }) {
               <Td>{x.reason}</Td>
               <Td>{x.createdBy ?? '—'}</Td>
               <Td>
-                <Button variant="ghost" disabled={revoke.isPending} onClick={() => revoke.mutate(x.rule)} aria-label={`Revoke ${x.rule}`}>
+                <Button
+                  variant="ghost"
+                  disabled={revoke.isPending}
+                  onClick={() => revoke.mutate(x.rule)}
+                  aria-label={`Revoke ${x.rule}`}
+                >
                   Revoke
                 </Button>
               </Td>
@@ -97,7 +135,12 @@ export function TeamPolicy({ slug }: { slug: string }) {
           ))}
         </Table>
       )}
-      <form onSubmit={onGrant} className="grid grid-cols-1 gap-3 sm:grid-cols-3" aria-label="Grant an exception" noValidate>
+      <form
+        onSubmit={onGrant}
+        className="grid grid-cols-1 gap-3 sm:grid-cols-3"
+        aria-label="Grant an exception"
+        noValidate
+      >
         <SelectField label="Rule" name="rule" error={fieldError(grant, 'rule')}>
           {view.rules
             .filter((r) => !granted.has(r.rule))
@@ -107,14 +150,21 @@ export function TeamPolicy({ slug }: { slug: string }) {
               </option>
             ))}
         </SelectField>
-        <TextField label="Why the team needs it" name="reason" placeholder="NCCL over the node network" error={fieldError(grant, 'reason')} />
+        <TextField
+          label="Why the team needs it"
+          name="reason"
+          placeholder="NCCL over the node network"
+          error={fieldError(grant, 'reason')}
+        />
         <div className="flex items-end">
           <Button type="submit" variant="secondary" disabled={grant.isPending} className="w-full">
             Grant exception
           </Button>
         </div>
         {grant.error instanceof ApiError && grant.error.fields.length === 0 && (
-          <p role="alert" className="text-sm text-red-700 sm:col-span-4">{grant.error.message}</p>
+          <p role="alert" className="text-sm text-red-700 sm:col-span-4">
+            {grant.error.message}
+          </p>
         )}
       </form>
     </section>

@@ -32,12 +32,20 @@ export function TeamsPanel() {
     const form = e.currentTarget;
     const f = new FormData(form);
     const cohort = String(f.get('cohort') ?? '').trim();
-    create.mutate({ slug: f.get('slug'), name: f.get('name'), ...(cohort ? { cohort } : {}) }, { onSuccess: () => form.reset() });
+    create.mutate(
+      { slug: f.get('slug'), name: f.get('name'), ...(cohort ? { cohort } : {}) },
+      { onSuccess: () => form.reset() },
+    );
   }
 
   return (
     <Card title="Teams">
-      <form onSubmit={onSubmit} className="mb-6 grid grid-cols-1 gap-3 sm:grid-cols-4" aria-label="Create team" noValidate>
+      <form
+        onSubmit={onSubmit}
+        className="mb-6 grid grid-cols-1 gap-3 sm:grid-cols-4"
+        aria-label="Create team"
+        noValidate
+      >
         <TextField label="Slug" name="slug" placeholder="vision" error={err('slug')} />
         <TextField label="Name" name="name" placeholder="Vision" error={err('name')} />
         <TextField label="Cohort (department)" name="cohort" placeholder="research" error={err('cohort')} />
@@ -47,7 +55,9 @@ export function TeamsPanel() {
           </Button>
         </div>
         {create.isError && create.error instanceof ApiError && create.error.fields.length === 0 && (
-          <p role="alert" className="text-sm text-red-700 sm:col-span-4">{create.error.message}</p>
+          <p role="alert" className="text-sm text-red-700 sm:col-span-4">
+            {create.error.message}
+          </p>
         )}
       </form>
       {teams.data && teams.data.length === 0 && <p className="text-sm">No teams yet. Add the first one above.</p>}
@@ -60,7 +70,11 @@ export function TeamsPanel() {
               <Td>{t.cohort ?? '—'}</Td>
               <Td className="tabular-nums">{t.members}</Td>
               <Td>
-                <Button variant="ghost" aria-expanded={policyOf === t.slug} onClick={() => setPolicyOf(policyOf === t.slug ? null : t.slug)}>
+                <Button
+                  variant="ghost"
+                  aria-expanded={policyOf === t.slug}
+                  onClick={() => setPolicyOf(policyOf === t.slug ? null : t.slug)}
+                >
                   {policyOf === t.slug ? 'Hide policy' : 'Policy'}
                 </Button>
               </Td>

@@ -32,7 +32,10 @@ export function UserIdentities({ userId, email, issuer }: { userId: string; emai
     },
   });
   const unlink = useMutation({
-    mutationFn: (i: Identity) => apiFetch<Identity[]>(`${base}?${new URLSearchParams({ issuer: i.issuer, subject: i.subject })}`, { method: 'DELETE' }),
+    mutationFn: (i: Identity) =>
+      apiFetch<Identity[]>(`${base}?${new URLSearchParams({ issuer: i.issuer, subject: i.subject })}`, {
+        method: 'DELETE',
+      }),
     onSuccess: onDone,
   });
   const fieldError = (f: string) => (link.error instanceof ApiError ? link.error.fieldMessage(f) : undefined);
@@ -46,7 +49,9 @@ export function UserIdentities({ userId, email, issuer }: { userId: string; emai
     <section aria-label={`Sign-in identities of ${email}`} className="space-y-3 py-2 text-sm">
       {identities.isPending && <p>Loading identities…</p>}
       {identities.isError && <p role="alert">Could not load identities: {identities.error.message}</p>}
-      {identities.data?.length === 0 && <p className="text-slate-500">No single sign-on identity: password sign-in only.</p>}
+      {identities.data?.length === 0 && (
+        <p className="text-slate-500">No single sign-on identity: password sign-in only.</p>
+      )}
       {identities.data && identities.data.length > 0 && (
         <ul className="space-y-1">
           {identities.data.map((i) => (
@@ -54,8 +59,15 @@ export function UserIdentities({ userId, email, issuer }: { userId: string; emai
               <code>{i.subject}</code>
               <span className="text-slate-500">at {i.issuer}</span>
               {i.email && <span>({i.email})</span>}
-              <span className="text-slate-500">{i.lastSignInAt ? `last sign-in ${new Date(i.lastSignInAt).toLocaleString()}` : 'never signed in'}</span>
-              <button type="button" className="underline" aria-label={`Unlink ${i.subject} from ${email}`} onClick={() => unlink.mutate(i)}>
+              <span className="text-slate-500">
+                {i.lastSignInAt ? `last sign-in ${new Date(i.lastSignInAt).toLocaleString()}` : 'never signed in'}
+              </span>
+              <button
+                type="button"
+                className="underline"
+                aria-label={`Unlink ${i.subject} from ${email}`}
+                onClick={() => unlink.mutate(i)}
+              >
                 unlink
               </button>
             </li>
@@ -64,8 +76,18 @@ export function UserIdentities({ userId, email, issuer }: { userId: string; emai
       )}
       {unlink.isError && <p role="alert">{unlink.error.message}</p>}
       <form onSubmit={onLink} className="grid gap-2 sm:grid-cols-[1fr_1fr_auto] sm:items-end" noValidate>
-        <TextField label="Issuer" value={linkIssuer} onChange={(e) => setLinkIssuer(e.target.value)} error={fieldError('issuer')} />
-        <TextField label="Subject" value={subject} onChange={(e) => setSubject(e.target.value)} error={fieldError('subject')} />
+        <TextField
+          label="Issuer"
+          value={linkIssuer}
+          onChange={(e) => setLinkIssuer(e.target.value)}
+          error={fieldError('issuer')}
+        />
+        <TextField
+          label="Subject"
+          value={subject}
+          onChange={(e) => setSubject(e.target.value)}
+          error={fieldError('subject')}
+        />
         <Button type="submit" variant="secondary" disabled={link.isPending}>
           Link identity
         </Button>

@@ -9,7 +9,10 @@ export function UserTeams({ teams }: { teams: UserRow['teams'] }) {
         <li key={t.slug}>
           {t.slug}
           {t.source === 'oidc' && (
-            <span className="ml-1 rounded bg-indigo-100 px-1 text-xs text-indigo-800 dark:bg-indigo-900 dark:text-indigo-200" title="Set from the identity provider's groups at sign-in">
+            <span
+              className="ml-1 rounded bg-indigo-100 px-1 text-xs text-indigo-800 dark:bg-indigo-900 dark:text-indigo-200"
+              title="Set from the identity provider's groups at sign-in"
+            >
               SSO
             </span>
           )}

@@ -38,7 +38,11 @@ export function UsersPanel({ selfId, oidcIssuer = null }: { selfId: string; oidc
         </p>
       )}
       {users.isPending && <p className="text-sm">Loading users…</p>}
-      {users.isError && <p role="alert" className="text-sm text-red-700">Could not load users: {users.error.message}</p>}
+      {users.isError && (
+        <p role="alert" className="text-sm text-red-700">
+          Could not load users: {users.error.message}
+        </p>
+      )}
       {users.data && (
         <Table caption="Users" head={['Name', 'Email', 'Teams', 'Role', 'Status', 'Sign-in']}>
           {users.data.map((u) => (
@@ -50,7 +54,9 @@ export function UsersPanel({ selfId, oidcIssuer = null }: { selfId: string; oidc
                   <UserTeams teams={u.teams} />
                 </Td>
                 <Td>
-                  <label className="sr-only" htmlFor={`role-${u.id}`}>Role of {u.email}</label>
+                  <label className="sr-only" htmlFor={`role-${u.id}`}>
+                    Role of {u.email}
+                  </label>
                   <select
                     id={`role-${u.id}`}
                     value={u.role}

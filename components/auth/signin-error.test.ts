@@ -3,7 +3,14 @@ import { signInErrorMessage } from './signin-error';
 
 describe('sign-in error messages', () => {
   it('names each single sign-on failure on its own', () => {
-    const codes = ['OAuthSignin', 'OAuthCallback', 'OidcNoEmail', 'OidcAccountDisabled', 'OidcNoAccess', 'OidcEmailTaken'];
+    const codes = [
+      'OAuthSignin',
+      'OAuthCallback',
+      'OidcNoEmail',
+      'OidcAccountDisabled',
+      'OidcNoAccess',
+      'OidcEmailTaken',
+    ];
     const messages = codes.map((c) => signInErrorMessage(c, 'Keycloak'));
     expect(new Set(messages).size).toBe(codes.length);
     expect(messages).not.toContain('Sign-in failed. Try again.');

@@ -21,7 +21,11 @@ export function SignInForm({ oidcName, passwordSignIn = true }: { oidcName: stri
     const form = new FormData(e.currentTarget);
     setBusy(true);
     setError(null);
-    const res = await signIn('credentials', { email: form.get('email'), password: form.get('password'), redirect: false });
+    const res = await signIn('credentials', {
+      email: form.get('email'),
+      password: form.get('password'),
+      redirect: false,
+    });
     setBusy(false);
     if (res?.ok && !res.error) {
       router.replace(next);
@@ -51,7 +55,12 @@ export function SignInForm({ oidcName, passwordSignIn = true }: { oidcName: stri
         </Button>
       )}
       {oidcName && (
-        <Button type="button" variant={passwordSignIn ? 'secondary' : 'primary'} className="w-full" onClick={() => signIn('oidc', { callbackUrl: next })}>
+        <Button
+          type="button"
+          variant={passwordSignIn ? 'secondary' : 'primary'}
+          className="w-full"
+          onClick={() => signIn('oidc', { callbackUrl: next })}
+        >
           Sign in with {oidcName}
         </Button>
       )}

@@ -39,15 +39,35 @@ export function CompareView({ a, b }: { a: Named; b: Named }) {
   return <CompareTable a={a} b={b} resultsA={ra.data} resultsB={rb.data} />;
 }
 
-function CompareTable({ a, b, resultsA, resultsB }: { a: Named; b: Named; resultsA: ResultRow[]; resultsB: ResultRow[] }) {
+function CompareTable({
+  a,
+  b,
+  resultsA,
+  resultsB,
+}: {
+  a: Named;
+  b: Named;
+  resultsA: ResultRow[];
+  resultsB: ResultRow[];
+}) {
   const metrics = useMemo(() => {
-    const present = new Set(listMetricCoverage([...resultsA, ...resultsB]).filter((c) => c.count > 0).map((c) => c.metric));
+    const present = new Set(
+      listMetricCoverage([...resultsA, ...resultsB])
+        .filter((c) => c.count > 0)
+        .map((c) => c.metric),
+    );
     return METRIC_KEYS.filter((k) => present.has(k));
   }, [resultsA, resultsB]);
-  const [metric, setMetric] = useState<MetricKey>(metrics.includes('tokensPerSecond') ? 'tokensPerSecond' : (metrics[0] ?? 'tokensPerSecond'));
+  const [metric, setMetric] = useState<MetricKey>(
+    metrics.includes('tokensPerSecond') ? 'tokensPerSecond' : (metrics[0] ?? 'tokensPerSecond'),
+  );
   const [thresholdPct, setThresholdPct] = useState(DEFAULT_REGRESSION_THRESHOLD * 100);
-  const threshold = Number.isFinite(thresholdPct) && thresholdPct >= 0 ? thresholdPct / 100 : DEFAULT_REGRESSION_THRESHOLD;
-  const cmp = useMemo(() => compareResults(resultsA, resultsB, metric, threshold), [resultsA, resultsB, metric, threshold]);
+  const threshold =
+    Number.isFinite(thresholdPct) && thresholdPct >= 0 ? thresholdPct / 100 : DEFAULT_REGRESSION_THRESHOLD;
+  const cmp = useMemo(
+    () => compareResults(resultsA, resultsB, metric, threshold),
+    [resultsA, resultsB, metric, threshold],
+  );
   const c = cmp.counts;
   return (
     <div className="space-y-6">
@@ -89,7 +109,10 @@ function CompareTable({ a, b, resultsA, resultsB }: { a: Named; b: Named; result
         {cmp.pairs.length === 0 ? (
           <p className="text-sm">No configuration of A matches one of B on this metric.</p>
         ) : (
-          <Table caption="Matched configurations, worst regression first" head={['Configuration', `A · ${metricHeading(metric)}`, 'B', 'Change']}>
+          <Table
+            caption="Matched configurations, worst regression first"
+            head={['Configuration', `A · ${metricHeading(metric)}`, 'B', 'Change']}
+          >
             {cmp.pairs.slice(0, SHOWN).map((p) => (
               <tr key={p.key} data-testid="compare-row" data-status={p.status} className={STATUS_CLASS[p.status]}>
                 <Td className="font-mono text-xs">
@@ -103,7 +126,11 @@ function CompareTable({ a, b, resultsA, resultsB }: { a: Named; b: Named; result
             ))}
           </Table>
         )}
-        {cmp.pairs.length > SHOWN && <p className="mt-2 text-sm text-slate-500">Showing the first {SHOWN} of {cmp.pairs.length}.</p>}
+        {cmp.pairs.length > SHOWN && (
+          <p className="mt-2 text-sm text-slate-500">
+            Showing the first {SHOWN} of {cmp.pairs.length}.
+          </p>
+        )}
       </Card>
     </div>
   );

@@ -3,7 +3,13 @@ import { useRouter } from 'next/navigation';
 import type { DatasetRow } from './types';
 
 /** On the dataset page: pick another dataset to open the comparison (this one is A, the pick is B). */
-export function CompareWithSelect({ datasetId, datasets }: { datasetId: string; datasets: Pick<DatasetRow, 'id' | 'name'>[] }) {
+export function CompareWithSelect({
+  datasetId,
+  datasets,
+}: {
+  datasetId: string;
+  datasets: Pick<DatasetRow, 'id' | 'name'>[];
+}) {
   const router = useRouter();
   const others = datasets.filter((d) => d.id !== datasetId);
   if (others.length === 0) return null;

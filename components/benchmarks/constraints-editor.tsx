@@ -46,19 +46,31 @@ export function ConstraintsEditor({
 
   return (
     <Card title="Constraints">
-      {live.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No limits: every configuration is ranked.</p>}
+      {live.length === 0 && (
+        <p className="text-sm text-slate-600 dark:text-slate-400">No limits: every configuration is ranked.</p>
+      )}
       <ul className="space-y-2">
         {drafts.map((d, i) =>
           settings.criteria.includes(d.metric) ? (
             <li key={i} className="flex flex-wrap items-center gap-2 text-sm" data-testid="constraint">
-              <select aria-label="Constrained criterion" value={d.metric} onChange={(e) => setAt(i, { metric: e.target.value as MetricKey })} className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900">
+              <select
+                aria-label="Constrained criterion"
+                value={d.metric}
+                onChange={(e) => setAt(i, { metric: e.target.value as MetricKey })}
+                className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900"
+              >
                 {settings.criteria.map((k) => (
                   <option key={k} value={k}>
                     {metricLabel(k)}
                   </option>
                 ))}
               </select>
-              <select aria-label="Bound" value={d.bound} onChange={(e) => setAt(i, { bound: e.target.value as Draft['bound'] })} className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900">
+              <select
+                aria-label="Bound"
+                value={d.bound}
+                onChange={(e) => setAt(i, { bound: e.target.value as Draft['bound'] })}
+                className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900"
+              >
                 <option value="atMost">at most</option>
                 <option value="atLeast">at least</option>
               </select>
@@ -69,7 +81,12 @@ export function ConstraintsEditor({
                 onChange={(e) => setAt(i, { value: e.target.value })}
                 className="w-28 rounded border border-slate-300 bg-white px-2 py-1 tabular-nums dark:border-slate-600 dark:bg-slate-900"
               />
-              <Button type="button" variant="ghost" className="px-2 py-1 text-xs" onClick={() => update(drafts.filter((_, k) => k !== i))}>
+              <Button
+                type="button"
+                variant="ghost"
+                className="px-2 py-1 text-xs"
+                onClick={() => update(drafts.filter((_, k) => k !== i))}
+              >
                 Remove
               </Button>
             </li>
@@ -77,10 +94,16 @@ export function ConstraintsEditor({
         )}
       </ul>
       <div className="mt-3 flex items-center justify-between gap-2">
-        <Button type="button" variant="secondary" onClick={() => update([...drafts, { metric: settings.criteria[0], bound: 'atMost', value: '' }])}>
+        <Button
+          type="button"
+          variant="secondary"
+          onClick={() => update([...drafts, { metric: settings.criteria[0], bound: 'atMost', value: '' }])}
+        >
           Add constraint
         </Button>
-        {excluded > 0 && <span className="text-sm text-amber-700 dark:text-amber-400">{excluded} configurations excluded</span>}
+        {excluded > 0 && (
+          <span className="text-sm text-amber-700 dark:text-amber-400">{excluded} configurations excluded</span>
+        )}
       </div>
     </Card>
   );

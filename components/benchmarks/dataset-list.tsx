@@ -17,8 +17,8 @@ export function DatasetList({ initialData, canImport }: { initialData: DatasetRo
     return (
       <EmptyState title="No benchmark datasets yet">
         <p>
-          Import a published benchmark table to explore rankings, or upload your own results. Then weigh throughput against
-          latency and cost, and share the ranking with a link.
+          Import a published benchmark table to explore rankings, or upload your own results. Then weigh throughput
+          against latency and cost, and share the ranking with a link.
         </p>
         {canImport ? (
           <div className="mt-6 space-y-6 text-left">

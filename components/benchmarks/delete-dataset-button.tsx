@@ -4,7 +4,15 @@ import { Button } from '@/components/ui/button';
 import { useDeleteDataset } from './hooks/use-sweep-jobs';
 
 /** Deletes the dataset and its results after a confirm; share links keep their frozen snapshot. */
-export function DeleteDatasetButton({ datasetId, name, resultCount }: { datasetId: string; name: string; resultCount: number }) {
+export function DeleteDatasetButton({
+  datasetId,
+  name,
+  resultCount,
+}: {
+  datasetId: string;
+  name: string;
+  resultCount: number;
+}) {
   const router = useRouter();
   const remove = useDeleteDataset();
   function onClick() {

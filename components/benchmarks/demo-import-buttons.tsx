@@ -18,7 +18,9 @@ export function DemoImportButtons() {
             variant="secondary"
             disabled={importDemo.isPending}
             title={d.hint}
-            onClick={() => importDemo.mutate(d.source, { onSuccess: (dataset) => router.push(`/benchmarks/${dataset.id}`) })}
+            onClick={() =>
+              importDemo.mutate(d.source, { onSuccess: (dataset) => router.push(`/benchmarks/${dataset.id}`) })
+            }
           >
             {importDemo.isPending && importDemo.variables === d.source ? 'Importing…' : `Import demo data: ${d.label}`}
           </Button>

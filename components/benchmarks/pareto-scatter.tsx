@@ -41,7 +41,13 @@ export function ParetoScatter({
         <ResponsiveContainer width="100%" height="100%">
           <ScatterChart margin={{ top: 10, right: 20, bottom: 30, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.4} />
-            <XAxis type="number" dataKey="x" name={xLabel} tickFormatter={formatNumber} label={{ value: xLabel, position: 'bottom', offset: 10 }} />
+            <XAxis
+              type="number"
+              dataKey="x"
+              name={xLabel}
+              tickFormatter={formatNumber}
+              label={{ value: xLabel, position: 'bottom', offset: 10 }}
+            />
             <YAxis type="number" dataKey="y" name={yLabel} tickFormatter={formatNumber} width={60} />
             <Tooltip
               cursor={{ strokeDasharray: '3 3' }}
@@ -51,9 +57,17 @@ export function ParetoScatter({
                 return (
                   <div className="rounded border border-slate-200 bg-white p-2 text-xs shadow dark:border-slate-700 dark:bg-slate-900">
                     <p className="font-medium">{p.label}</p>
-                    <p>{xLabel}: {formatNumber(p.x)}</p>
-                    <p>{yLabel}: {formatNumber(p.y)}</p>
-                    {cLabel && <p>{cLabel}: {formatNumber(p.c)}</p>}
+                    <p>
+                      {xLabel}: {formatNumber(p.x)}
+                    </p>
+                    <p>
+                      {yLabel}: {formatNumber(p.y)}
+                    </p>
+                    {cLabel && (
+                      <p>
+                        {cLabel}: {formatNumber(p.c)}
+                      </p>
+                    )}
                     {p.front && <p className="text-emerald-700 dark:text-emerald-400">on the Pareto front</p>}
                   </div>
                 );
@@ -64,7 +78,13 @@ export function ParetoScatter({
                 <Cell key={i} fill={colourOf(p.c, min, max)} fillOpacity={0.8} />
               ))}
             </Scatter>
-            <Scatter data={front} line={{ stroke: '#059669', strokeWidth: 2 }} fill="#059669" shape="diamond" isAnimationActive={false} />
+            <Scatter
+              data={front}
+              line={{ stroke: '#059669', strokeWidth: 2 }}
+              fill="#059669"
+              shape="diamond"
+              isAnimationActive={false}
+            />
           </ScatterChart>
         </ResponsiveContainer>
       </div>

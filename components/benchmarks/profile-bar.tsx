@@ -9,7 +9,15 @@ import type { MetricKey } from '@/lib/domain/benchmarks/results';
 import { useDeleteProfile, useProfiles, useSaveProfile } from './hooks/use-profiles';
 
 /** Save the current weights as a named profile, or apply one (if this dataset has its criteria). */
-export function ProfileBar({ settings, metrics, onApply }: { settings: RankingSettings; metrics: MetricKey[]; onApply: (s: RankingSettings) => void }) {
+export function ProfileBar({
+  settings,
+  metrics,
+  onApply,
+}: {
+  settings: RankingSettings;
+  metrics: MetricKey[];
+  onApply: (s: RankingSettings) => void;
+}) {
   const profiles = useProfiles();
   const save = useSaveProfile();
   const remove = useDeleteProfile();
@@ -36,10 +44,18 @@ export function ProfileBar({ settings, metrics, onApply }: { settings: RankingSe
             <Button type="button" variant="secondary" onClick={() => onApply(chosen.settings)}>
               Apply
             </Button>
-            <Button type="button" variant="secondary" onClick={() => save.mutate({ id: chosen.id, name: chosen.name, settings })}>
+            <Button
+              type="button"
+              variant="secondary"
+              onClick={() => save.mutate({ id: chosen.id, name: chosen.name, settings })}
+            >
               Overwrite with current
             </Button>
-            <Button type="button" variant="ghost" onClick={() => remove.mutate(chosen.id, { onSuccess: () => setSelected('') })}>
+            <Button
+              type="button"
+              variant="ghost"
+              onClick={() => remove.mutate(chosen.id, { onSuccess: () => setSelected('') })}
+            >
               Delete
             </Button>
           </div>
@@ -52,13 +68,23 @@ export function ProfileBar({ settings, metrics, onApply }: { settings: RankingSe
           }}
         >
           <div className="flex-1">
-            <TextField label="Save current as" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} error={err ? (err.fieldMessage('name') ?? err.message) : undefined} />
+            <TextField
+              label="Save current as"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              maxLength={80}
+              error={err ? (err.fieldMessage('name') ?? err.message) : undefined}
+            />
           </div>
           <Button type="submit" disabled={save.isPending || !name.trim()}>
             Save profile
           </Button>
         </form>
-        {save.isSuccess && <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">Saved “{save.data.name}”.</p>}
+        {save.isSuccess && (
+          <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+            Saved “{save.data.name}”.
+          </p>
+        )}
       </div>
     </Card>
   );

@@ -7,18 +7,32 @@ import { formatNumber, metricLabel } from './metric-format';
 import type { ResultRow } from './types';
 
 /** The top configurations under the current weights, each with why it ranks there. */
-export function Recommendations({ results, settings, ranking }: { results: ResultRow[]; settings: RankingSettings; ranking: LocalRanking }) {
+export function Recommendations({
+  results,
+  settings,
+  ranking,
+}: {
+  results: ResultRow[];
+  settings: RankingSettings;
+  ranking: LocalRanking;
+}) {
   const recs = ranking.scored.recommendations;
   return (
     <Card title="Top recommendations">
       {recs.length === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-400">No configuration meets every constraint with all chosen criteria measured.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          No configuration meets every constraint with all chosen criteria measured.
+        </p>
       ) : (
         <ol className="space-y-3">
           {recs.map((rec) => {
             const result = results[ranking.prepared.rows[rec.index]];
             return (
-              <li key={result.id} data-testid="recommendation" className="rounded-md border border-slate-200 p-3 dark:border-slate-800">
+              <li
+                key={result.id}
+                data-testid="recommendation"
+                className="rounded-md border border-slate-200 p-3 dark:border-slate-800"
+              >
                 <div className="flex flex-wrap items-baseline justify-between gap-2">
                   <p className="font-medium">
                     <span className="mr-2 tabular-nums text-indigo-700 dark:text-indigo-300">#{rec.rank}</span>

@@ -11,7 +11,15 @@ import type { ResultRow } from './types';
 const PAGE_SIZE = 50;
 
 /** Every result with its live rank: sortable by any column, filterable, 50 rows a page. */
-export function ResultsTable({ results, columns, ranking }: { results: ResultRow[]; columns: MetricKey[]; ranking: LocalRanking }) {
+export function ResultsTable({
+  results,
+  columns,
+  ranking,
+}: {
+  results: ResultRow[];
+  columns: MetricKey[];
+  ranking: LocalRanking;
+}) {
   const [q, setQ] = useState<TableQuery>({ sort: 'rank', descending: false, filter: '', rankedOnly: false });
   const [page, setPage] = useState(0);
   const rows = useTableRows(results, ranking, q);
@@ -42,7 +50,11 @@ export function ResultsTable({ results, columns, ranking }: { results: ResultRow
           className="min-w-64 flex-1 rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-600 dark:bg-slate-900"
         />
         <label className="flex items-center gap-2">
-          <input type="checkbox" checked={q.rankedOnly} onChange={(e) => setQ({ ...q, rankedOnly: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={q.rankedOnly}
+            onChange={(e) => setQ({ ...q, rankedOnly: e.target.checked })}
+          />
           Ranked only
         </label>
       </div>
@@ -52,27 +64,46 @@ export function ResultsTable({ results, columns, ranking }: { results: ResultRow
           <thead>
             <tr>
               {heads.map((h) => (
-                <th key={h.key} scope="col" aria-sort={q.sort === h.key ? (q.descending ? 'descending' : 'ascending') : 'none'} className="px-3 py-2 text-left font-medium text-slate-600 dark:text-slate-400">
+                <th
+                  key={h.key}
+                  scope="col"
+                  aria-sort={q.sort === h.key ? (q.descending ? 'descending' : 'ascending') : 'none'}
+                  className="px-3 py-2 text-left font-medium text-slate-600 dark:text-slate-400"
+                >
                   <button type="button" onClick={() => sortBy(h.key)} className="hover:underline">
                     {h.label}
                     {q.sort === h.key ? (q.descending ? ' ▼' : ' ▲') : ''}
                   </button>
                 </th>
               ))}
-              <th scope="col" className="px-3 py-2 text-left font-medium text-slate-600 dark:text-slate-400">Score</th>
-              <th scope="col" className="px-3 py-2 text-left font-medium text-slate-600 dark:text-slate-400">Pareto</th>
+              <th scope="col" className="px-3 py-2 text-left font-medium text-slate-600 dark:text-slate-400">
+                Score
+              </th>
+              <th scope="col" className="px-3 py-2 text-left font-medium text-slate-600 dark:text-slate-400">
+                Pareto
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
             {rows.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE).map((r) => (
-              <tr key={r.result.id} data-testid="result-row" className={r.rank === null ? 'text-slate-400 dark:text-slate-500' : ''}>
-                <td className="px-3 py-1.5 tabular-nums" title={r.why ?? undefined}>{r.rank ?? '—'}</td>
+              <tr
+                key={r.result.id}
+                data-testid="result-row"
+                className={r.rank === null ? 'text-slate-400 dark:text-slate-500' : ''}
+              >
+                <td className="px-3 py-1.5 tabular-nums" title={r.why ?? undefined}>
+                  {r.rank ?? '—'}
+                </td>
                 <td className="min-w-80 px-3 py-1.5">{r.label}</td>
                 {columns.map((k) => (
-                  <td key={k} className="px-3 py-1.5 tabular-nums">{formatNumber(r.result.metrics[k])}</td>
+                  <td key={k} className="px-3 py-1.5 tabular-nums">
+                    {formatNumber(r.result.metrics[k])}
+                  </td>
                 ))}
                 <td className="px-3 py-1.5 tabular-nums">{r.closeness === null ? '—' : r.closeness.toFixed(3)}</td>
-                <td className="px-3 py-1.5 tabular-nums">{r.paretoRank === null ? '—' : r.paretoRank === 1 ? 'front' : r.paretoRank}</td>
+                <td className="px-3 py-1.5 tabular-nums">
+                  {r.paretoRank === null ? '—' : r.paretoRank === 1 ? 'front' : r.paretoRank}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -86,7 +117,12 @@ export function ResultsTable({ results, columns, ranking }: { results: ResultRow
           <Button type="button" variant="secondary" disabled={current === 0} onClick={() => setPage(current - 1)}>
             Previous
           </Button>
-          <Button type="button" variant="secondary" disabled={current >= pages - 1} onClick={() => setPage(current + 1)}>
+          <Button
+            type="button"
+            variant="secondary"
+            disabled={current >= pages - 1}
+            onClick={() => setPage(current + 1)}
+          >
             Next
           </Button>
         </div>

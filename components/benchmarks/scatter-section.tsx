@@ -26,7 +26,9 @@ export function ScatterSection({
   ranking: LocalRanking;
 }) {
   const [x, setX] = useState<MetricKey>(settings.criteria[0]);
-  const [y, setY] = useState<MetricKey>(settings.criteria[1] ?? metrics.find((m) => m !== settings.criteria[0]) ?? settings.criteria[0]);
+  const [y, setY] = useState<MetricKey>(
+    settings.criteria[1] ?? metrics.find((m) => m !== settings.criteria[0]) ?? settings.criteria[0],
+  );
   const [colour, setColour] = useState<ColourKey>(SCORE);
   const direction = (k: MetricKey) => {
     const j = settings.criteria.indexOf(k);
@@ -40,7 +42,14 @@ export function ScatterSection({
       const vy = r.metrics[y];
       if (vx === undefined || vy === undefined) return;
       const row = ranking.rowOf[i];
-      const c = colour === SCORE ? (row >= 0 ? ranking.scored.closeness[row] : null) : colour ? (r.metrics[colour] ?? null) : null;
+      const c =
+        colour === SCORE
+          ? row >= 0
+            ? ranking.scored.closeness[row]
+            : null
+          : colour
+            ? (r.metrics[colour] ?? null)
+            : null;
       out.push({ x: vx, y: vy, c, label: formatResultLabel(r), front: false });
     });
     for (const i of findParetoFront2d(out, direction(x), direction(y))) out[i].front = true;

@@ -4,7 +4,14 @@ import { useState, type FormEvent } from 'react';
 import { ApiError } from '@/components/api';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
-import { ENGINES, GPU_CATALOG, GPU_KINDS, MODEL_CATALOG, PRECISIONS, QUANTIZATIONS } from '@/lib/domain/benchmarks/catalog';
+import {
+  ENGINES,
+  GPU_CATALOG,
+  GPU_KINDS,
+  MODEL_CATALOG,
+  PRECISIONS,
+  QUANTIZATIONS,
+} from '@/lib/domain/benchmarks/catalog';
 import { DEFAULT_SWEEP, type SweepDefinition } from '@/lib/domain/benchmarks/matrix';
 import { GpuKindSelect, useDefaultGpuKind } from './gpu-kind-select';
 import { useCreateSweep } from './hooks/use-datasets';
@@ -16,10 +23,12 @@ const MAX_SIMULATED = 5_000;
 /** Mirrors MAX_SWEEP_CONFIGURATIONS (lib/server/benchmarks/run-sweep-job.ts): beyond 500 a job runs in parts. */
 const MAX_PER_JOB = 5_000;
 
-type ListKey = 'models' | 'engines' | 'quantizations' | 'precisions' | 'gpuKinds' | 'gpuCounts' | 'batchSizes' | 'sequenceLengths';
+type ListKey =
+  'models' | 'engines' | 'quantizations' | 'precisions' | 'gpuKinds' | 'gpuCounts' | 'batchSizes' | 'sequenceLengths';
 type Option = { value: string | number; label: string };
 
-const withDefaults = (xs: readonly number[], defaults: readonly number[]) => [...new Set([...xs, ...defaults])].sort((a, b) => a - b);
+const withDefaults = (xs: readonly number[], defaults: readonly number[]) =>
+  [...new Set([...xs, ...defaults])].sort((a, b) => a - b);
 const numbers = (xs: number[]): Option[] => xs.map((v) => ({ value: v, label: String(v) }));
 
 const GROUPS: { key: ListKey; legend: string; options: Option[] }[] = [
@@ -29,7 +38,11 @@ const GROUPS: { key: ListKey; legend: string; options: Option[] }[] = [
   { key: 'precisions', legend: 'Precisions', options: PRECISIONS.map((p) => ({ value: p, label: p })) },
   { key: 'gpuKinds', legend: 'GPU kinds', options: GPU_KINDS.map((g) => ({ value: g, label: GPU_CATALOG[g].label })) },
   { key: 'gpuCounts', legend: 'GPU counts', options: numbers(withDefaults([1, 2, 4, 8], DEFAULT_SWEEP.gpuCounts)) },
-  { key: 'batchSizes', legend: 'Batch sizes', options: numbers(withDefaults([1, 2, 4, 8, 16, 32, 64, 128], DEFAULT_SWEEP.batchSizes)) },
+  {
+    key: 'batchSizes',
+    legend: 'Batch sizes',
+    options: numbers(withDefaults([1, 2, 4, 8, 16, 32, 64, 128], DEFAULT_SWEEP.batchSizes)),
+  },
   {
     key: 'sequenceLengths',
     legend: 'Sequence lengths (prompt tokens)',
@@ -57,7 +70,8 @@ export function SweepForm() {
   const limit = then === 'simulate' ? MAX_SIMULATED : then === 'run' ? MAX_PER_JOB : undefined;
   const tooMany = limit !== undefined && plan.status === 'ready' && plan.summary.valid > limit;
   const busy = create.isPending;
-  const canSubmit = plan.status === 'ready' && plan.summary.valid > 0 && !tooMany && !busy && (then !== 'run' || chosenKind !== '');
+  const canSubmit =
+    plan.status === 'ready' && plan.summary.valid > 0 && !tooMany && !busy && (then !== 'run' || chosenKind !== '');
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -68,7 +82,9 @@ export function SweepForm() {
       {
         // A refused run leaves the sweep in place: its page says why and offers the run again.
         onSuccess: ({ created, runError }) =>
-          router.push(`/benchmarks/${created.dataset.id}${runError ? `?runError=${encodeURIComponent(runError)}` : ''}`),
+          router.push(
+            `/benchmarks/${created.dataset.id}${runError ? `?runError=${encodeURIComponent(runError)}` : ''}`,
+          ),
       },
     );
   }
@@ -76,7 +92,13 @@ export function SweepForm() {
   const err = create.error instanceof ApiError ? create.error : null;
   return (
     <form onSubmit={onSubmit} className="space-y-4" aria-label="New sweep">
-      <TextField label="Sweep name" value={name} onChange={(e) => setName(e.target.value)} maxLength={120} error={err?.fieldMessage('name')} />
+      <TextField
+        label="Sweep name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        maxLength={120}
+        error={err?.fieldMessage('name')}
+      />
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         {GROUPS.map((g) => (
           <fieldset key={g.key} className="text-sm">
@@ -94,7 +116,11 @@ export function SweepForm() {
           </fieldset>
         ))}
       </div>
-      <SweepPreview state={plan} limit={limit} limitReason={then === 'run' ? 'One job runs' : 'Simulated results are limited to'} />
+      <SweepPreview
+        state={plan}
+        limit={limit}
+        limitReason={then === 'run' ? 'One job runs' : 'Simulated results are limited to'}
+      />
       <fieldset className="space-y-1 text-sm">
         <legend className="font-medium text-slate-700 dark:text-slate-300">Results</legend>
         {(

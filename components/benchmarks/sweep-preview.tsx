@@ -12,7 +12,15 @@ const REASONS: Record<string, string> = {
 };
 
 /** The live count of a sweep: valid, excluded (grouped by reason, one example each) and GPU-hours. */
-export function SweepPreview({ state, limit, limitReason }: { state: SweepPlanState; limit?: number; limitReason?: string }) {
+export function SweepPreview({
+  state,
+  limit,
+  limitReason,
+}: {
+  state: SweepPlanState;
+  limit?: number;
+  limitReason?: string;
+}) {
   if (state.status === 'computing') {
     return (
       <p role="status" className="text-sm text-slate-500" data-testid="sweep-preview">
@@ -32,8 +40,11 @@ export function SweepPreview({ state, limit, limitReason }: { state: SweepPlanSt
     <div className="space-y-2 text-sm" data-testid="sweep-preview" role="status">
       <p>
         <strong data-testid="sweep-valid">{s.valid.toLocaleString('en-US')}</strong> valid configurations of{' '}
-        {s.totalCombinations.toLocaleString('en-US')} combinations · <strong data-testid="sweep-excluded">{s.excluded.toLocaleString('en-US')}</strong>{' '}
-        excluded · estimated <strong data-testid="sweep-gpu-hours">{s.estimatedGpuHours.toLocaleString('en-US', { maximumFractionDigits: 1 })}</strong>{' '}
+        {s.totalCombinations.toLocaleString('en-US')} combinations ·{' '}
+        <strong data-testid="sweep-excluded">{s.excluded.toLocaleString('en-US')}</strong> excluded · estimated{' '}
+        <strong data-testid="sweep-gpu-hours">
+          {s.estimatedGpuHours.toLocaleString('en-US', { maximumFractionDigits: 1 })}
+        </strong>{' '}
         GPU-hours
       </p>
       {limit !== undefined && s.valid > limit && (
@@ -45,7 +56,8 @@ export function SweepPreview({ state, limit, limitReason }: { state: SweepPlanSt
         <ul className="list-disc space-y-1 pl-5" aria-label="Excluded configurations by reason">
           {s.exclusionGroups.map((g) => (
             <li key={g.code}>
-              <span className="font-medium tabular-nums">{g.count.toLocaleString('en-US')}</span> × {REASONS[g.code] ?? g.code}
+              <span className="font-medium tabular-nums">{g.count.toLocaleString('en-US')}</span> ×{' '}
+              {REASONS[g.code] ?? g.code}
               {g.examples[0] && <span className="text-slate-500"> (e.g. {g.examples[0]})</span>}
             </li>
           ))}

@@ -27,19 +27,43 @@ export function SweepRunPanel({ dataset: initial, initialError }: { dataset: Dat
   return (
     <Card title="Run as a job">
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        Runs the sweep through the queue as a benchmark job: steps of several configurations, each retried up to 3 times. Configurations that
-        already have results are skipped, so running again after a cancel or a lost node resumes the sweep.
+        Runs the sweep through the queue as a benchmark job: steps of several configurations, each retried up to 3
+        times. Configurations that already have results are skipped, so running again after a cancel or a lost node
+        resumes the sweep.
       </p>
       <div className="mt-3 space-y-3">
         <GpuKindSelect value={chosen} onChange={setGpuKind} error={err?.fieldMessage('gpuKind')} />
         <div className="grid grid-cols-2 gap-3">
-          <TextField label="Steps at once" type="number" min={1} max={64} value={parallelism} onChange={(e) => setParallelism(e.target.value)} error={err?.fieldMessage('parallelism')} />
-          <TextField label="Configurations per step" type="number" min={1} max={256} value={perStep} onChange={(e) => setPerStep(e.target.value)} error={err?.fieldMessage('configurationsPerStep')} />
+          <TextField
+            label="Steps at once"
+            type="number"
+            min={1}
+            max={64}
+            value={parallelism}
+            onChange={(e) => setParallelism(e.target.value)}
+            error={err?.fieldMessage('parallelism')}
+          />
+          <TextField
+            label="Configurations per step"
+            type="number"
+            min={1}
+            max={256}
+            value={perStep}
+            onChange={(e) => setPerStep(e.target.value)}
+            error={err?.fieldMessage('configurationsPerStep')}
+          />
         </div>
         <Button
           type="button"
           disabled={run.isPending || !chosen}
-          onClick={() => run.mutate({ datasetId: dataset.id, gpuKind: chosen, parallelism: Number(parallelism), configurationsPerStep: Number(perStep) })}
+          onClick={() =>
+            run.mutate({
+              datasetId: dataset.id,
+              gpuKind: chosen,
+              parallelism: Number(parallelism),
+              configurationsPerStep: Number(perStep),
+            })
+          }
         >
           {run.isPending ? 'Submitting…' : 'Run as job'}
         </Button>

@@ -27,13 +27,25 @@ export function UploadForm() {
   return (
     <form onSubmit={onSubmit} className="flex flex-wrap items-end gap-3">
       <div className="min-w-56 flex-1">
-        <TextField label="Dataset name" name="name" placeholder="defaults to the file name" maxLength={120} error={err?.fieldMessage('name')} />
+        <TextField
+          label="Dataset name"
+          name="name"
+          placeholder="defaults to the file name"
+          maxLength={120}
+          error={err?.fieldMessage('name')}
+        />
       </div>
       <div>
         <label className="block text-sm font-medium text-slate-700 dark:text-slate-300" htmlFor="bench-file">
           Results file (CSV or JSON)
         </label>
-        <input id="bench-file" name="file" type="file" accept=".csv,.json,text/csv,application/json" className="mt-1 block text-sm" />
+        <input
+          id="bench-file"
+          name="file"
+          type="file"
+          accept=".csv,.json,text/csv,application/json"
+          className="mt-1 block text-sm"
+        />
       </div>
       <Button type="submit" disabled={upload.isPending}>
         {upload.isPending ? 'Uploading…' : 'Upload'}

@@ -30,7 +30,12 @@ export function WeightsPanel({
       constraints: settings.constraints.filter((c) => c.metric !== criteria[j]),
     });
   const add = (k: MetricKey) =>
-    onChange({ ...settings, criteria: [...criteria, k], weights: [...weights, 1], directions: [...directions, METRICS[k].direction] });
+    onChange({
+      ...settings,
+      criteria: [...criteria, k],
+      weights: [...weights, 1],
+      directions: [...directions, METRICS[k].direction],
+    });
   const unused = metrics.filter((k) => !criteria.includes(k));
 
   return (
@@ -60,12 +65,23 @@ export function WeightsPanel({
                 variant="ghost"
                 className="px-2 py-1 text-xs"
                 aria-label={`Direction of ${metricLabel(k)}`}
-                onClick={() => onChange({ ...settings, directions: setAt(directions, j, directions[j] === 'benefit' ? 'cost' : 'benefit') })}
+                onClick={() =>
+                  onChange({
+                    ...settings,
+                    directions: setAt(directions, j, directions[j] === 'benefit' ? 'cost' : 'benefit'),
+                  })
+                }
               >
                 {directions[j] === 'benefit' ? '↑ higher is better' : '↓ lower is better'}
               </Button>
               {criteria.length > 1 && (
-                <Button type="button" variant="ghost" className="px-2 py-1 text-xs" onClick={() => remove(j)} aria-label={`Remove ${metricLabel(k)}`}>
+                <Button
+                  type="button"
+                  variant="ghost"
+                  className="px-2 py-1 text-xs"
+                  onClick={() => remove(j)}
+                  aria-label={`Remove ${metricLabel(k)}`}
+                >
                   Remove
                 </Button>
               )}
@@ -80,7 +96,11 @@ export function WeightsPanel({
       )}
       <div className="mt-4 grid grid-cols-1 gap-3">
         {unused.length > 0 && criteria.length < MAX_CRITERIA && (
-          <SelectField label="Add criterion" value="" onChange={(e) => e.target.value && add(e.target.value as MetricKey)}>
+          <SelectField
+            label="Add criterion"
+            value=""
+            onChange={(e) => e.target.value && add(e.target.value as MetricKey)}
+          >
             <option value="">choose a metric…</option>
             {unused.map((k) => (
               <option key={k} value={k}>

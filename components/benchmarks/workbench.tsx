@@ -1,7 +1,11 @@
 'use client';
 import { useMemo, useState } from 'react';
 import { EmptyState } from '@/components/ui/empty-state';
-import { listMetricCoverage, suggestRankingSettings, type RankingSettings } from '@/lib/domain/benchmarks/ranking-settings';
+import {
+  listMetricCoverage,
+  suggestRankingSettings,
+  type RankingSettings,
+} from '@/lib/domain/benchmarks/ranking-settings';
 import type { MetricKey } from '@/lib/domain/benchmarks/results';
 import { ConstraintsEditor } from './constraints-editor';
 import { useDatasetResults } from './hooks/use-datasets';
@@ -18,11 +22,19 @@ import { WeightsPanel } from './weights-panel';
 /** The dataset page: loads the results once, then ranks them in the browser as settings change. */
 export function DatasetWorkbench({ dataset, canShare }: { dataset: DatasetRow; canShare: boolean }) {
   const results = useDatasetResults(dataset.id);
-  if (results.isPending) return <p className="text-sm">Loading {dataset.resultCount.toLocaleString('en-US')} results…</p>;
-  if (results.isError) return <p role="alert" className="text-sm text-red-700">Could not load results: {results.error.message}</p>;
+  if (results.isPending)
+    return <p className="text-sm">Loading {dataset.resultCount.toLocaleString('en-US')} results…</p>;
+  if (results.isError)
+    return (
+      <p role="alert" className="text-sm text-red-700">
+        Could not load results: {results.error.message}
+      </p>
+    );
   const suggested = suggestRankingSettings(results.data);
   if (!suggested) {
-    return <EmptyState title="No results yet">Results appear here as the sweep posts them, or after an import.</EmptyState>;
+    return (
+      <EmptyState title="No results yet">Results appear here as the sweep posts them, or after an import.</EmptyState>
+    );
   }
   return <RankingWorkbench dataset={dataset} results={results.data} suggested={suggested} canShare={canShare} />;
 }
@@ -42,12 +54,24 @@ function RankingWorkbench({
   const [settings, setSettings] = useState<RankingSettings>(suggested);
   // Bumped when a profile is applied, so editors holding drafts start over from the new settings.
   const [revision, setRevision] = useState(0);
-  const metrics = useMemo(() => listMetricCoverage(results).filter((c) => c.count > 0).map((c) => c.metric), [results]);
+  const metrics = useMemo(
+    () =>
+      listMetricCoverage(results)
+        .filter((c) => c.count > 0)
+        .map((c) => c.metric),
+    [results],
+  );
   const allZero = settings.weights.every((w) => w === 0);
-  const ranked = useMemo(() => (allZero ? { ...settings, weights: settings.weights.map(() => 1) } : settings), [settings, allZero]);
+  const ranked = useMemo(
+    () => (allZero ? { ...settings, weights: settings.weights.map(() => 1) } : settings),
+    [settings, allZero],
+  );
   const ranking = useLocalRanking(results, ranked, 5);
   const excluded = ranking.prepared.m.rows - ranking.prepared.prepared.feasibleRows.length;
-  const columns: MetricKey[] = [...settings.criteria, ...metrics.filter((k) => !settings.criteria.includes(k))].slice(0, 6);
+  const columns: MetricKey[] = [...settings.criteria, ...metrics.filter((k) => !settings.criteria.includes(k))].slice(
+    0,
+    6,
+  );
 
   return (
     <div className="grid grid-cols-1 gap-6 xl:grid-cols-[22rem_1fr]">
@@ -67,8 +91,10 @@ function RankingWorkbench({
       </div>
       <div className="min-w-0 space-y-6">
         <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="ranking-summary">
-          Ranking {ranking.prepared.prepared.feasibleRows.length.toLocaleString('en-US')} of {results.length.toLocaleString('en-US')} results
-          {results.length > ranking.prepared.m.rows && ` (${(results.length - ranking.prepared.m.rows).toLocaleString('en-US')} lack a chosen criterion)`}
+          Ranking {ranking.prepared.prepared.feasibleRows.length.toLocaleString('en-US')} of{' '}
+          {results.length.toLocaleString('en-US')} results
+          {results.length > ranking.prepared.m.rows &&
+            ` (${(results.length - ranking.prepared.m.rows).toLocaleString('en-US')} lack a chosen criterion)`}
           {excluded > 0 && `, ${excluded.toLocaleString('en-US')} excluded by constraints`}.
         </p>
         <Recommendations results={results} settings={settings} ranking={ranking} />

@@ -23,7 +23,9 @@ export function NodeTable({ nodes }: { nodes: NodeRow[] }) {
           <Td className="tabular-nums">{n.gpuCount}</Td>
           <Td className="text-xs">
             {Object.keys(n.migInstances).length
-              ? `MIG ${Object.entries(n.migInstances).map(([p, c]) => `${c}×${p}`).join(', ')}`
+              ? `MIG ${Object.entries(n.migInstances)
+                  .map(([p, c]) => `${c}×${p}`)
+                  .join(', ')}`
               : n.replicas > 1
                 ? `time-sliced ×${n.replicas}`
                 : n.gpuCount

@@ -3,7 +3,13 @@
 // elements keep Mermaid's `g.node` class and carry `data-node-id`, so selectors did not change.
 import { memo } from 'react';
 import { HIDDEN_TYPE } from '@/lib/domain/workflow/collapse';
-import { FONT_SIZE, PERCENT_WIDTH, shapePath, type DagLayout, type LaidOutNode } from '@/lib/domain/workflow/dag-layout';
+import {
+  FONT_SIZE,
+  PERCENT_WIDTH,
+  shapePath,
+  type DagLayout,
+  type LaidOutNode,
+} from '@/lib/domain/workflow/dag-layout';
 import type { GraphNode } from '@/lib/domain/workflow/graph-model';
 import { MERMAID_PHASE_STYLES, phaseMeta } from './phase-styles';
 
@@ -18,11 +24,29 @@ export interface DagSvgProps {
 
 export const DagSvg = memo(function DagSvg({ layout, byId, selectedId, zoom, markerId }: DagSvgProps) {
   const { width, height } = layout;
-  const size = zoom === null ? { width: '100%', style: { maxWidth: width, minWidth: Math.min(width, width / 2 + 200) } } : { width: width * zoom, height: height * zoom };
+  const size =
+    zoom === null
+      ? { width: '100%', style: { maxWidth: width, minWidth: Math.min(width, width / 2 + 200) } }
+      : { width: width * zoom, height: height * zoom };
   return (
-    <svg viewBox={`0 0 ${width} ${height}`} {...size} xmlns="http://www.w3.org/2000/svg" className="block select-none" fontSize={FONT_SIZE} fontFamily="ui-sans-serif, system-ui, sans-serif">
+    <svg
+      viewBox={`0 0 ${width} ${height}`}
+      {...size}
+      xmlns="http://www.w3.org/2000/svg"
+      className="block select-none"
+      fontSize={FONT_SIZE}
+      fontFamily="ui-sans-serif, system-ui, sans-serif"
+    >
       <defs>
-        <marker id={markerId} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+        <marker
+          id={markerId}
+          viewBox="0 0 10 10"
+          refX="9"
+          refY="5"
+          markerWidth="7"
+          markerHeight="7"
+          orient="auto-start-reverse"
+        >
           <path d="M0,0L10,5L0,10z" fill="#94a3b8" />
         </marker>
       </defs>
@@ -34,21 +58,33 @@ export const DagSvg = memo(function DagSvg({ layout, byId, selectedId, zoom, mar
       <g className="nodes">
         {layout.nodes.map((placed) => {
           const node = byId.get(placed.id);
-          return node ? <DagNode key={placed.id} placed={placed} node={node} selected={placed.id === selectedId} /> : null;
+          return node ? (
+            <DagNode key={placed.id} placed={placed} node={node} selected={placed.id === selectedId} />
+          ) : null;
         })}
       </g>
     </svg>
   );
 });
 
-const DagNode = memo(function DagNode({ placed, node, selected }: { placed: LaidOutNode; node: GraphNode; selected: boolean }) {
+const DagNode = memo(function DagNode({
+  placed,
+  node,
+  selected,
+}: {
+  placed: LaidOutNode;
+  node: GraphNode;
+  selected: boolean;
+}) {
   const hidden = node.type === HIDDEN_TYPE;
   const style = MERMAID_PHASE_STYLES[hidden ? 'Hidden' : (node.phase ?? 'Pending')] ?? MERMAID_PHASE_STYLES.Pending;
   const meta = phaseMeta(node.phase);
   const outline = shapePath(placed.shape, placed.width, placed.height);
   const running = node.phase === 'Running' && node.estimate ? node.estimate.fraction : null;
   const percent = running === null ? null : `${Math.round(Math.min(running, 9.99) * 100)}%`;
-  const label = hidden ? `${node.label}: expand` : `${node.label}, ${meta.label}${percent ? `, ${percent} of its estimate` : ''}`;
+  const label = hidden
+    ? `${node.label}: expand`
+    : `${node.label}, ${meta.label}${percent ? `, ${percent} of its estimate` : ''}`;
   const textWidth = placed.width - (percent ? PERCENT_WIDTH : 0);
   return (
     <g
@@ -65,14 +101,28 @@ const DagNode = memo(function DagNode({ placed, node, selected }: { placed: Laid
       {selected && <path d={outline} fill="none" stroke="#6366f1" strokeWidth={6} />}
       <path d={outline} fill={style.fill} stroke={style.stroke} strokeWidth={selected ? 2.5 : 1.5} />
       {running !== null && (
-        <rect x={6} y={placed.height - 6} width={Math.max(2, (placed.width - 12) * Math.min(running, 1))} height={3} rx={1.5} fill={style.stroke} />
+        <rect
+          x={6}
+          y={placed.height - 6}
+          width={Math.max(2, (placed.width - 12) * Math.min(running, 1))}
+          height={3}
+          rx={1.5}
+          fill={style.stroke}
+        />
       )}
       {/* Icon and text centred together: the icon's width is reserved by the layout. */}
       <text x={textWidth / 2} y={placed.height / 2} textAnchor="middle" dominantBaseline="central" fill={style.color}>
         <tspan aria-hidden="true">{hidden ? '…' : meta.icon}</tspan> {placed.text}
       </text>
       {percent && (
-        <text x={placed.width - PERCENT_WIDTH / 2 - 6} y={placed.height / 2} textAnchor="middle" dominantBaseline="central" fill={style.color} fontWeight={600}>
+        <text
+          x={placed.width - PERCENT_WIDTH / 2 - 6}
+          y={placed.height / 2}
+          textAnchor="middle"
+          dominantBaseline="central"
+          fill={style.color}
+          fontWeight={600}
+        >
           {percent}
         </text>
       )}

@@ -47,12 +47,22 @@ export function DagToolbar({ graph, direction, zoomed, onZoomIn, onZoomOut, onFi
         <Button variant="secondary" onClick={() => void copyMermaid()}>
           Copy as Mermaid
         </Button>
-        {copied && <span role="status" className="text-xs text-slate-600 dark:text-slate-400">Mermaid source copied</span>}
+        {copied && (
+          <span role="status" className="text-xs text-slate-600 dark:text-slate-400">
+            Mermaid source copied
+          </span>
+        )}
       </div>
       {source !== null && (
         <details open={!copied} className="text-xs">
           <summary className="cursor-pointer text-slate-600 dark:text-slate-400">Mermaid source</summary>
-          <textarea readOnly aria-label="Mermaid source" value={source} rows={8} className="mt-1 w-full rounded border border-slate-300 bg-white p-2 font-mono dark:border-slate-700 dark:bg-slate-900" />
+          <textarea
+            readOnly
+            aria-label="Mermaid source"
+            value={source}
+            rows={8}
+            className="mt-1 w-full rounded border border-slate-300 bg-white p-2 font-mono dark:border-slate-700 dark:bg-slate-900"
+          />
         </details>
       )}
     </div>

@@ -29,7 +29,8 @@ export interface DagViewProps {
   onRendered?: (ms: number) => void;
 }
 
-type Drawn = { layout: DagLayout; error?: undefined; started: number } | { layout?: undefined; error: string; started: number };
+type Drawn =
+  { layout: DagLayout; error?: undefined; started: number } | { layout?: undefined; error: string; started: number };
 
 export function DagView({ graph, onSelect, onExpand, selectedId = null, direction = 'TD', onRendered }: DagViewProps) {
   const container = useRef<HTMLDivElement>(null);
@@ -74,7 +75,14 @@ export function DagView({ graph, onSelect, onExpand, selectedId = null, directio
 
   return (
     <div className="space-y-2">
-      <DagToolbar graph={graph} direction={direction} zoomed={zoom !== null} onZoomIn={() => zoomBy(1.25)} onZoomOut={() => zoomBy(0.8)} onFit={() => setZoom(null)} />
+      <DagToolbar
+        graph={graph}
+        direction={direction}
+        zoomed={zoom !== null}
+        onZoomIn={() => zoomBy(1.25)}
+        onZoomOut={() => zoomBy(0.8)}
+        onFit={() => setZoom(null)}
+      />
       {drawn.error !== undefined && (
         <p role="alert" className="text-sm text-red-700 dark:text-red-400">
           Could not draw the graph: {drawn.error}
@@ -94,7 +102,9 @@ export function DagView({ graph, onSelect, onExpand, selectedId = null, directio
           activate(e.target);
         }}
       >
-        {drawn.layout && <DagSvg layout={drawn.layout} byId={byId} selectedId={selectedId} zoom={zoom} markerId={markerId} />}
+        {drawn.layout && (
+          <DagSvg layout={drawn.layout} byId={byId} selectedId={selectedId} zoom={zoom} markerId={markerId} />
+        )}
       </div>
     </div>
   );

@@ -16,10 +16,14 @@ describe('formatNodeDuration', () => {
     expect(formatNodeDuration({ startedAt: null, finishedAt: null })).toBeNull();
   });
   it('measures a finished node', () => {
-    expect(formatNodeDuration({ startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:30Z' })).toBe('1m 30s');
+    expect(formatNodeDuration({ startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:30Z' })).toBe(
+      '1m 30s',
+    );
   });
   it('runs the clock for a running node', () => {
-    expect(formatNodeDuration({ startedAt: '2026-01-01T00:00:00Z', finishedAt: null }, Date.parse('2026-01-01T00:00:10Z'))).toBe('10s');
+    expect(
+      formatNodeDuration({ startedAt: '2026-01-01T00:00:00Z', finishedAt: null }, Date.parse('2026-01-01T00:00:10Z')),
+    ).toBe('10s');
   });
   it('is null for an unreadable date', () => {
     expect(formatNodeDuration({ startedAt: 'yesterday', finishedAt: null })).toBeNull();
@@ -37,9 +41,9 @@ describe('formatEstimate', () => {
 
 describe('describeNodeKind', () => {
   it('names retries, exit handlers and run-time fan-outs', () => {
-    expect(describeNodeKind(createGraphNode({ id: 'a', label: 'a', type: 'Pod', isRetry: true, isExitHandler: true }))).toBe(
-      'Pod, retry, exit handler',
-    );
+    expect(
+      describeNodeKind(createGraphNode({ id: 'a', label: 'a', type: 'Pod', isRetry: true, isExitHandler: true })),
+    ).toBe('Pod, retry, exit handler');
     expect(describeNodeKind(createGraphNode({ id: 'a', label: 'a', type: 'Retry', isRetry: true }))).toBe('Retry');
     expect(describeNodeKind(createGraphNode({ id: 'a', label: 'a', type: 'Pod', isDynamicFanOut: true }))).toBe(
       'Pod, fan-out known at run time',

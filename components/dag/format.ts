@@ -27,7 +27,9 @@ export function formatEstimate(node: Pick<GraphNode, 'phase' | 'estimate'>): str
 }
 
 /** What kind of node this is, in words, beyond its phase. */
-export function describeNodeKind(node: Pick<GraphNode, 'type' | 'isRetry' | 'isExitHandler' | 'isDynamicFanOut'>): string {
+export function describeNodeKind(
+  node: Pick<GraphNode, 'type' | 'isRetry' | 'isExitHandler' | 'isDynamicFanOut'>,
+): string {
   const parts = [node.type];
   if (node.isRetry && node.type !== 'Retry') parts.push('retry');
   if (node.isExitHandler) parts.push('exit handler');
@@ -36,7 +38,11 @@ export function describeNodeKind(node: Pick<GraphNode, 'type' | 'isRetry' | 'isE
 }
 
 /** The page of a paginated list holding `index`, and the slice for page `page`. */
-export function paginate<T>(items: readonly T[], page: number, pageSize: number): { items: T[]; page: number; pages: number } {
+export function paginate<T>(
+  items: readonly T[],
+  page: number,
+  pageSize: number,
+): { items: T[]; page: number; pages: number } {
   const pages = Math.max(1, Math.ceil(items.length / pageSize));
   const current = Math.min(Math.max(0, page), pages - 1);
   return { items: items.slice(current * pageSize, (current + 1) * pageSize), page: current, pages };

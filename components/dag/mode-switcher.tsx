@@ -4,9 +4,21 @@ import type { ViewMode } from '@/lib/domain/workflow/collapse';
 const LABELS: Record<ViewMode, string> = { graph: 'Graph', grid: 'Grid', list: 'List' };
 
 /** Graph, grid or list; modes the data cannot support are left out by the caller. */
-export function ModeSwitcher({ modes, value, onChange }: { modes: ViewMode[]; value: ViewMode; onChange: (mode: ViewMode) => void }) {
+export function ModeSwitcher({
+  modes,
+  value,
+  onChange,
+}: {
+  modes: ViewMode[];
+  value: ViewMode;
+  onChange: (mode: ViewMode) => void;
+}) {
   return (
-    <div role="group" aria-label="View" className="inline-flex overflow-hidden rounded-md border border-slate-300 text-sm dark:border-slate-600">
+    <div
+      role="group"
+      aria-label="View"
+      className="inline-flex overflow-hidden rounded-md border border-slate-300 text-sm dark:border-slate-600"
+    >
       {modes.map((mode) => (
         <button
           key={mode}

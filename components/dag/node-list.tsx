@@ -8,7 +8,15 @@ import { PhaseBadge } from './phase-badge';
 
 const LIST_PAGE_SIZE = 100;
 
-export function NodeList({ nodes, onSelect, selectedId }: { nodes: GraphNode[]; onSelect?: (nodeId: string) => void; selectedId?: string | null }) {
+export function NodeList({
+  nodes,
+  onSelect,
+  selectedId,
+}: {
+  nodes: GraphNode[];
+  onSelect?: (nodeId: string) => void;
+  selectedId?: string | null;
+}) {
   const [page, setPage] = useState(0);
   const current = paginate(nodes, page, LIST_PAGE_SIZE);
   return (
@@ -36,13 +44,23 @@ export function NodeList({ nodes, onSelect, selectedId }: { nodes: GraphNode[]; 
       </ul>
       {current.pages > 1 && (
         <nav aria-label="Pages" className="mt-3 flex items-center gap-3 text-sm">
-          <button type="button" className="rounded border px-2 py-1 disabled:opacity-50" disabled={current.page === 0} onClick={() => setPage(current.page - 1)}>
+          <button
+            type="button"
+            className="rounded border px-2 py-1 disabled:opacity-50"
+            disabled={current.page === 0}
+            onClick={() => setPage(current.page - 1)}
+          >
             Previous
           </button>
           <span>
             Page {current.page + 1} of {current.pages} ({nodes.length} steps)
           </span>
-          <button type="button" className="rounded border px-2 py-1 disabled:opacity-50" disabled={current.page >= current.pages - 1} onClick={() => setPage(current.page + 1)}>
+          <button
+            type="button"
+            className="rounded border px-2 py-1 disabled:opacity-50"
+            disabled={current.page >= current.pages - 1}
+            onClick={() => setPage(current.page + 1)}
+          >
             Next
           </button>
         </nav>

@@ -24,21 +24,36 @@ export function NodePanel({ node, outputs, podName, logs, onClose, now }: NodePa
   const inputs = Object.entries(node.parameters);
   const outs = Object.entries(outputs ?? {});
   return (
-    <aside aria-label={`Step ${node.label}`} data-testid="node-panel" className="rounded-lg border border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900">
+    <aside
+      aria-label={`Step ${node.label}`}
+      data-testid="node-panel"
+      className="rounded-lg border border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900"
+    >
       <div className="mb-3 flex items-start justify-between gap-2">
         <div>
           <h3 className="font-semibold break-all">{node.label}</h3>
-          <p className="text-xs text-slate-500 dark:text-slate-400">{describeNodeKind(node)}{node.templateName ? ` · template ${node.templateName}` : ''}</p>
+          <p className="text-xs text-slate-500 dark:text-slate-400">
+            {describeNodeKind(node)}
+            {node.templateName ? ` · template ${node.templateName}` : ''}
+          </p>
         </div>
         {onClose && (
-          <button type="button" onClick={onClose} className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800" aria-label="Close step details">
+          <button
+            type="button"
+            onClick={onClose}
+            className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
+            aria-label="Close step details"
+          >
             ✕
           </button>
         )}
       </div>
       <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1">
         <dt className="text-slate-500 dark:text-slate-400">Phase</dt>
-        <dd><PhaseBadge phase={node.phase} />{estimate && <span className="ml-2 text-xs">{estimate}</span>}</dd>
+        <dd>
+          <PhaseBadge phase={node.phase} />
+          {estimate && <span className="ml-2 text-xs">{estimate}</span>}
+        </dd>
         <dt className="text-slate-500 dark:text-slate-400">Duration</dt>
         <dd>{duration ?? '—'}</dd>
         <dt className="text-slate-500 dark:text-slate-400">Pod</dt>

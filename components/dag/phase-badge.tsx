@@ -5,7 +5,9 @@ import { MERMAID_PHASE_STYLES, phaseMeta, type PhaseKey } from './phase-styles';
 export function PhaseBadge({ phase }: { phase: NodePhase | null }) {
   const meta = phaseMeta(phase);
   return (
-    <span className={`inline-flex items-center gap-1 rounded border px-1.5 py-0.5 text-xs font-medium ${meta.className}`}>
+    <span
+      className={`inline-flex items-center gap-1 rounded border px-1.5 py-0.5 text-xs font-medium ${meta.className}`}
+    >
       <span aria-hidden="true">{meta.icon}</span>
       {meta.label}
     </span>
@@ -23,7 +25,11 @@ export function PhaseLegend() {
         const meta = key === 'Hidden' ? { icon: '…', label: 'N hidden: click to expand' } : phaseMeta(key);
         return (
           <li key={key} className="inline-flex items-center gap-1">
-            <span aria-hidden="true" className="inline-block h-3 w-3 rounded-sm border" style={{ background: style.fill, borderColor: style.stroke }} />
+            <span
+              aria-hidden="true"
+              className="inline-block h-3 w-3 rounded-sm border"
+              style={{ background: style.fill, borderColor: style.stroke }}
+            />
             <span aria-hidden="true">{meta.icon}</span>
             {key === 'Pending' ? 'Pending / not started' : meta.label}
           </li>

@@ -29,14 +29,52 @@ export interface PhaseMeta {
 }
 
 const META: Record<PhaseKey, PhaseMeta> = {
-  Pending: { label: 'Pending', icon: '○', className: 'border-slate-400 bg-slate-100 text-slate-800 dark:border-slate-500 dark:bg-slate-800 dark:text-slate-100' },
-  Running: { label: 'Running', icon: '◐', className: 'border-blue-500 bg-blue-50 text-blue-900 dark:border-blue-400 dark:bg-blue-950 dark:text-blue-100' },
-  Succeeded: { label: 'Succeeded', icon: '✓', className: 'border-green-600 bg-green-50 text-green-900 dark:border-green-400 dark:bg-green-950 dark:text-green-100' },
-  Skipped: { label: 'Skipped', icon: '↷', className: 'border-stone-400 bg-stone-100 text-stone-700 dark:border-stone-500 dark:bg-stone-800 dark:text-stone-200' },
-  Omitted: { label: 'Omitted', icon: '–', className: 'border-stone-400 bg-stone-100 text-stone-700 dark:border-stone-500 dark:bg-stone-800 dark:text-stone-200' },
-  Failed: { label: 'Failed', icon: '✕', className: 'border-red-600 bg-red-50 text-red-900 dark:border-red-400 dark:bg-red-950 dark:text-red-100' },
-  Error: { label: 'Error', icon: '!', className: 'border-orange-600 bg-orange-50 text-orange-900 dark:border-orange-400 dark:bg-orange-950 dark:text-orange-100' },
-  Hidden: { label: 'Hidden', icon: '…', className: 'border-indigo-500 bg-indigo-50 text-indigo-900 dark:border-indigo-400 dark:bg-indigo-950 dark:text-indigo-100' },
+  Pending: {
+    label: 'Pending',
+    icon: '○',
+    className:
+      'border-slate-400 bg-slate-100 text-slate-800 dark:border-slate-500 dark:bg-slate-800 dark:text-slate-100',
+  },
+  Running: {
+    label: 'Running',
+    icon: '◐',
+    className: 'border-blue-500 bg-blue-50 text-blue-900 dark:border-blue-400 dark:bg-blue-950 dark:text-blue-100',
+  },
+  Succeeded: {
+    label: 'Succeeded',
+    icon: '✓',
+    className:
+      'border-green-600 bg-green-50 text-green-900 dark:border-green-400 dark:bg-green-950 dark:text-green-100',
+  },
+  Skipped: {
+    label: 'Skipped',
+    icon: '↷',
+    className:
+      'border-stone-400 bg-stone-100 text-stone-700 dark:border-stone-500 dark:bg-stone-800 dark:text-stone-200',
+  },
+  Omitted: {
+    label: 'Omitted',
+    icon: '–',
+    className:
+      'border-stone-400 bg-stone-100 text-stone-700 dark:border-stone-500 dark:bg-stone-800 dark:text-stone-200',
+  },
+  Failed: {
+    label: 'Failed',
+    icon: '✕',
+    className: 'border-red-600 bg-red-50 text-red-900 dark:border-red-400 dark:bg-red-950 dark:text-red-100',
+  },
+  Error: {
+    label: 'Error',
+    icon: '!',
+    className:
+      'border-orange-600 bg-orange-50 text-orange-900 dark:border-orange-400 dark:bg-orange-950 dark:text-orange-100',
+  },
+  Hidden: {
+    label: 'Hidden',
+    icon: '…',
+    className:
+      'border-indigo-500 bg-indigo-50 text-indigo-900 dark:border-indigo-400 dark:bg-indigo-950 dark:text-indigo-100',
+  },
 };
 
 /** A node without a phase (nothing has run: a preview) reads as "Not started". */

@@ -11,7 +11,12 @@ const MAX_TABLE_CELLS = 2_500;
 const CELL_PAGE_SIZE = 200;
 
 function cellLabel(grid: SweepGrid, cell: SweepCell): string {
-  const at = [grid.rowParameter ? `${grid.rowParameter}=${cell.row}` : null, `${grid.colParameter ?? 'step'}=${cell.col}`].filter(Boolean).join(', ');
+  const at = [
+    grid.rowParameter ? `${grid.rowParameter}=${cell.row}` : null,
+    `${grid.colParameter ?? 'step'}=${cell.col}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `${at}: ${phaseMeta(cell.phase).label}${cell.nodes.length > 1 ? `, ${cell.nodes.length} configurations` : ''}`;
 }
 
@@ -29,20 +34,31 @@ export function SweepGridView({ grid, onSelect }: { grid: SweepGrid; onSelect?: 
         <thead>
           <tr>
             <th scope="col" className="px-2 text-left font-medium text-slate-500 dark:text-slate-400">
-              {grid.rowParameter && grid.colParameter ? `${grid.rowParameter} \\ ${grid.colParameter}` : (grid.colParameter ?? 'step')}
+              {grid.rowParameter && grid.colParameter
+                ? `${grid.rowParameter} \\ ${grid.colParameter}`
+                : (grid.colParameter ?? 'step')}
             </th>
             {grid.cols.map((col) => (
-              <th key={col} scope="col" className="px-2 font-mono font-medium">{col}</th>
+              <th key={col} scope="col" className="px-2 font-mono font-medium">
+                {col}
+              </th>
             ))}
           </tr>
         </thead>
         <tbody>
           {grid.rows.map((row) => (
             <tr key={row}>
-              <th scope="row" className="px-2 text-left font-mono font-medium">{row || '—'}</th>
+              <th scope="row" className="px-2 text-left font-mono font-medium">
+                {row || '—'}
+              </th>
               {grid.cols.map((col) => {
                 const cell = cells.get(`${row}\u0000${col}`);
-                if (!cell) return <td key={col} className="text-center text-slate-400">·</td>;
+                if (!cell)
+                  return (
+                    <td key={col} className="text-center text-slate-400">
+                      ·
+                    </td>
+                  );
                 const meta = phaseMeta(cell.phase);
                 const label = cellLabel(grid, cell);
                 return (
@@ -81,7 +97,11 @@ function SweepCellList({ grid, onSelect }: { grid: SweepGrid; onSelect?: (nodeId
           const meta = phaseMeta(cell.phase);
           return (
             <li key={`${cell.row}\u0000${cell.col}`}>
-              <button type="button" onClick={() => onSelect?.(cell.nodes[0].id)} className={`rounded border px-2 py-1 ${meta.className}`}>
+              <button
+                type="button"
+                onClick={() => onSelect?.(cell.nodes[0].id)}
+                className={`rounded border px-2 py-1 ${meta.className}`}
+              >
                 <span aria-hidden="true">{meta.icon} </span>
                 {cellLabel(grid, cell)}
               </button>
@@ -91,11 +111,23 @@ function SweepCellList({ grid, onSelect }: { grid: SweepGrid; onSelect?: (nodeId
       </ul>
       {current.pages > 1 && (
         <nav aria-label="Cell pages" className="mt-3 flex items-center gap-3 text-sm">
-          <button type="button" className="rounded border px-2 py-1 disabled:opacity-50" disabled={current.page === 0} onClick={() => setPage(current.page - 1)}>
+          <button
+            type="button"
+            className="rounded border px-2 py-1 disabled:opacity-50"
+            disabled={current.page === 0}
+            onClick={() => setPage(current.page - 1)}
+          >
             Previous
           </button>
-          <span>Page {current.page + 1} of {current.pages}</span>
-          <button type="button" className="rounded border px-2 py-1 disabled:opacity-50" disabled={current.page >= current.pages - 1} onClick={() => setPage(current.page + 1)}>
+          <span>
+            Page {current.page + 1} of {current.pages}
+          </span>
+          <button
+            type="button"
+            className="rounded border px-2 py-1 disabled:opacity-50"
+            disabled={current.page >= current.pages - 1}
+            onClick={() => setPage(current.page + 1)}
+          >
             Next
           </button>
         </nav>

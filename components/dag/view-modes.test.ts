@@ -8,7 +8,14 @@ function fanOut(n: number, withParameters: boolean): WorkflowGraph {
   const nodes = [createGraphNode({ id: 'root', label: 'root', type: 'DAG' })];
   const edges = [];
   for (let i = 0; i < n; i++) {
-    nodes.push(createGraphNode({ id: `s${i}`, label: `s${i}`, type: 'Pod', parameters: withParameters ? { lr: String(i % 10), bs: String(i % 7) } : {} }));
+    nodes.push(
+      createGraphNode({
+        id: `s${i}`,
+        label: `s${i}`,
+        type: 'Pod',
+        parameters: withParameters ? { lr: String(i % 10), bs: String(i % 7) } : {},
+      }),
+    );
     edges.push({ from: 'root', to: `s${i}` });
   }
   return { nodes, edges };

@@ -28,12 +28,17 @@ export function WorkflowGraphView({ graph, expanded, onExpand, onSelect, selecte
   const modes = availableModes(sweepId !== null);
   const mode = chooseMode(view.mode, chosen, modes);
   const grid = useMemo(() => (mode === 'grid' ? buildSweepGrid(graph, sweepId) : null), [mode, graph, sweepId]);
-  const steps = useMemo(() => (mode === 'list' ? graph.nodes.filter((n) => n.type !== HIDDEN_TYPE) : []), [mode, graph.nodes]);
+  const steps = useMemo(
+    () => (mode === 'list' ? graph.nodes.filter((n) => n.type !== HIDDEN_TYPE) : []),
+    [mode, graph.nodes],
+  );
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <p role="status" className="text-sm text-slate-600 dark:text-slate-400">
-          {view.mode === 'graph' ? view.reason : `Too large to draw expanded (${view.reason}); the graph shows the collapsed overview.`}
+          {view.mode === 'graph'
+            ? view.reason
+            : `Too large to draw expanded (${view.reason}); the graph shows the collapsed overview.`}
         </p>
         <ModeSwitcher modes={modes} value={mode} onChange={setChosen} />
       </div>

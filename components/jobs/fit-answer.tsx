@@ -10,7 +10,9 @@ export function FitAnswer({ answer }: { answer: DryRunView }) {
       : 'border-red-300 bg-red-50 dark:border-red-800 dark:bg-red-950';
   return (
     <div role="status" aria-label="Dry run answer" className={`rounded-md border p-4 text-sm ${tone}`}>
-      <p className="font-semibold">{answer.startsNow ? 'It fits now.' : answer.fits ? 'It fits, after a wait.' : 'It can never run as asked.'}</p>
+      <p className="font-semibold">
+        {answer.startsNow ? 'It fits now.' : answer.fits ? 'It fits, after a wait.' : 'It can never run as asked.'}
+      </p>
       <p className="mt-1">{answer.message}</p>
       <dl className="mt-2 grid grid-cols-2 gap-x-4 gap-y-1 text-xs sm:grid-cols-4">
         <dt className="text-slate-600 dark:text-slate-400">Where</dt>

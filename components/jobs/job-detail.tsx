@@ -13,7 +13,17 @@ import { JobWorkflow } from './job-workflow';
 import { StateBadge } from './state-badge';
 import { useJob } from './use-jobs';
 
-export function JobDetail({ id, actorId, isAdmin, canSubmit }: { id: string; actorId: string; isAdmin: boolean; canSubmit: boolean }) {
+export function JobDetail({
+  id,
+  actorId,
+  isAdmin,
+  canSubmit,
+}: {
+  id: string;
+  actorId: string;
+  isAdmin: boolean;
+  canSubmit: boolean;
+}) {
   const job = useJob(id);
   const qc = useQueryClient();
   const router = useRouter();
@@ -32,7 +42,12 @@ export function JobDetail({ id, actorId, isAdmin, canSubmit }: { id: string; act
     mutationFn: () => apiFetch<JobView>(`/api/jobs/${id}/retry`, { method: 'POST' }),
     onSuccess: () => qc.invalidateQueries({ queryKey: jobKeys.all }),
   });
-  if (job.isError) return <p role="alert">{job.error instanceof ApiError && job.error.status === 404 ? 'No such job.' : job.error.message}</p>;
+  if (job.isError)
+    return (
+      <p role="alert">
+        {job.error instanceof ApiError && job.error.status === 404 ? 'No such job.' : job.error.message}
+      </p>
+    );
   if (!job.data) return <p className="text-sm text-slate-600">Loading…</p>;
   const j = job.data;
   const fail = cancel.error ?? resubmit.error ?? retry.error;
@@ -63,10 +78,18 @@ export function JobDetail({ id, actorId, isAdmin, canSubmit }: { id: string; act
           </div>
         }
       >
-        {fail && <p role="alert" className="mb-3 text-sm text-red-700">{fail.message}</p>}
+        {fail && (
+          <p role="alert" className="mb-3 text-sm text-red-700">
+            {fail.message}
+          </p>
+        )}
         <div className="mb-4 flex flex-wrap items-center gap-3">
           <StateBadge state={j.state} />
-          {j.message && <p className="text-sm" data-testid="job-message">{j.message}</p>}
+          {j.message && (
+            <p className="text-sm" data-testid="job-message">
+              {j.message}
+            </p>
+          )}
         </div>
         <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4">
           <Item label="Team">{j.team}</Item>
@@ -88,7 +111,9 @@ export function JobDetail({ id, actorId, isAdmin, canSubmit }: { id: string; act
       <Card title="Timeline">
         <JobTimeline events={j.events} />
       </Card>
-      {j.workflowName && <JobWorkflow id={j.id} live={j.state === 'submitted' || j.state === 'running'} canReadLogs={j.spec !== null} />}
+      {j.workflowName && (
+        <JobWorkflow id={j.id} live={j.state === 'submitted' || j.state === 'running'} canReadLogs={j.spec !== null} />
+      )}
       {j.spec && (
         <Card title="Spec">
           <pre className="overflow-x-auto text-xs">{JSON.stringify(j.spec, null, 2)}</pre>

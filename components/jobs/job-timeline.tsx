@@ -10,7 +10,9 @@ export function JobTimeline({ events }: { events: JobEventView[] }) {
         <li key={e.id} className="border-l-2 border-slate-200 pl-3 dark:border-slate-700">
           <p className="text-xs text-slate-500">
             {formatDate(e.at)} · <span className="font-mono">{e.cause}</span>
-            {e.toState && e.fromState !== e.toState ? ` · ${e.fromState ? `${STATE_LABEL[e.fromState]} → ` : ''}${STATE_LABEL[e.toState]}` : ''}
+            {e.toState && e.fromState !== e.toState
+              ? ` · ${e.fromState ? `${STATE_LABEL[e.fromState]} → ` : ''}${STATE_LABEL[e.toState]}`
+              : ''}
             {e.actor ? ` · ${e.actor}` : ''}
           </p>
           <p className="text-sm">{e.message}</p>

@@ -17,13 +17,22 @@ export function JobWorkflow({ id, live, canReadLogs }: { id: string; live: boole
   const gpuHours = data ? (data.gpuSeconds / 3600).toFixed(data.gpuSeconds < 360 ? 3 : 1) : null;
   return (
     <Card title="Workflow">
-      {workflow.isError && <p role="alert" className="text-sm text-red-700">{workflow.error.message}</p>}
+      {workflow.isError && (
+        <p role="alert" className="text-sm text-red-700">
+          {workflow.error.message}
+        </p>
+      )}
       {!data && !workflow.isError && <p className="text-sm text-slate-600">Loading…</p>}
-      {data && !data.graph && <p className="text-sm text-slate-600 dark:text-slate-400">No workflow status yet; it appears once the job reaches the cluster.</p>}
+      {data && !data.graph && (
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          No workflow status yet; it appears once the job reaches the cluster.
+        </p>
+      )}
       {data?.graph && (
         <div className="space-y-4">
           <p className="text-sm" data-testid="workflow-summary">
-            {data.workflowName} · <span data-testid="workflow-phase">{data.phase ?? 'Pending'}</span> · {gpuHours} GPU-hours
+            {data.workflowName} · <span data-testid="workflow-phase">{data.phase ?? 'Pending'}</span> · {gpuHours}{' '}
+            GPU-hours
           </p>
           <div className="grid gap-4 lg:grid-cols-[1fr_24rem]">
             <WorkflowGraphView
@@ -39,7 +48,16 @@ export function JobWorkflow({ id, live, canReadLogs }: { id: string; live: boole
                 podName={step?.podName ?? null}
                 outputs={step?.outputs}
                 onClose={() => setSelectedId(null)}
-                logs={step ? <StepLog jobId={id} nodeId={selected.id} running={selected.phase === 'Running' || selected.phase === 'Pending'} allowed={canReadLogs} /> : null}
+                logs={
+                  step ? (
+                    <StepLog
+                      jobId={id}
+                      nodeId={selected.id}
+                      running={selected.phase === 'Running' || selected.phase === 'Pending'}
+                      allowed={canReadLogs}
+                    />
+                  ) : null
+                }
               />
             )}
           </div>
@@ -49,16 +67,46 @@ export function JobWorkflow({ id, live, canReadLogs }: { id: string; live: boole
   );
 }
 
-function StepLog({ jobId, nodeId, running, allowed }: { jobId: string; nodeId: string; running: boolean; allowed: boolean }) {
+function StepLog({
+  jobId,
+  nodeId,
+  running,
+  allowed,
+}: {
+  jobId: string;
+  nodeId: string;
+  running: boolean;
+  allowed: boolean;
+}) {
   const log = useStepLog(jobId, allowed ? nodeId : null, running);
-  if (!allowed) return <p className="text-xs text-slate-600 dark:text-slate-400">Only the job owner, its team and admins can read logs.</p>;
-  if (log.isError) return <p role="alert" className="text-xs text-red-700">{log.error instanceof ApiError && log.error.status === 403 ? 'Only the job owner, its team and admins can read logs.' : log.error.message}</p>;
+  if (!allowed)
+    return (
+      <p className="text-xs text-slate-600 dark:text-slate-400">
+        Only the job owner, its team and admins can read logs.
+      </p>
+    );
+  if (log.isError)
+    return (
+      <p role="alert" className="text-xs text-red-700">
+        {log.error instanceof ApiError && log.error.status === 403
+          ? 'Only the job owner, its team and admins can read logs.'
+          : log.error.message}
+      </p>
+    );
   if (!log.data) return <p className="text-xs text-slate-600">Loading logs…</p>;
-  const source = log.data.source === 'pod' ? 'live from the pod' : log.data.source === 'stored' ? 'stored copy (last 64 KiB)' : 'not started yet';
+  const source =
+    log.data.source === 'pod'
+      ? 'live from the pod'
+      : log.data.source === 'stored'
+        ? 'stored copy (last 64 KiB)'
+        : 'not started yet';
   return (
     <section aria-label="Step logs" className="mt-3">
       <h4 className="mb-1 text-xs font-semibold text-slate-600 dark:text-slate-400">Logs · {source}</h4>
-      <pre data-testid="step-log" className="max-h-96 overflow-auto rounded bg-slate-950 p-2 text-xs whitespace-pre-wrap text-slate-100">
+      <pre
+        data-testid="step-log"
+        className="max-h-96 overflow-auto rounded bg-slate-950 p-2 text-xs whitespace-pre-wrap text-slate-100"
+      >
         {log.data.text || '(empty)'}
       </pre>
     </section>

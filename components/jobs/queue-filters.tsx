@@ -24,7 +24,8 @@ export function QueueFilters({
   kinds: GpuKindOption[];
   canHaveJobs: boolean;
 }) {
-  const set = (k: keyof QueueFilter) => (e: { target: { value: string } }) => onChange({ ...filter, [k]: e.target.value, page: '1' });
+  const set = (k: keyof QueueFilter) => (e: { target: { value: string } }) =>
+    onChange({ ...filter, [k]: e.target.value, page: '1' });
   return (
     <div className="mb-4 grid grid-cols-2 gap-3 sm:grid-cols-5" role="group" aria-label="Filters">
       <SelectField label="State" value={filter.state} onChange={set('state')}>
@@ -66,7 +67,11 @@ export function QueueFilters({
       </div>
       {canHaveJobs && (
         <label className="flex items-end gap-2 pb-2 text-sm">
-          <input type="checkbox" checked={filter.user === 'me'} onChange={(e) => onChange({ ...filter, user: e.target.checked ? 'me' : '', page: '1' })} />
+          <input
+            type="checkbox"
+            checked={filter.user === 'me'}
+            onChange={(e) => onChange({ ...filter, user: e.target.checked ? 'me' : '', page: '1' })}
+          />
           My jobs
         </label>
       )}

@@ -9,8 +9,23 @@ import { QueueFilters, type QueueFilter } from './queue-filters';
 import { QueueTable } from './queue-table';
 import { useGpuKinds, useJobPage } from './use-jobs';
 
-export function QueueView({ isAdmin, canHaveJobs, initial }: { isAdmin: boolean; canHaveJobs: boolean; initial: Partial<QueueFilter> }) {
-  const [filter, setFilter] = useState<QueueFilter>({ team: '', user: '', state: 'queued,admitted,submitted,running', gpuKind: '', page: '1', ...initial });
+export function QueueView({
+  isAdmin,
+  canHaveJobs,
+  initial,
+}: {
+  isAdmin: boolean;
+  canHaveJobs: boolean;
+  initial: Partial<QueueFilter>;
+}) {
+  const [filter, setFilter] = useState<QueueFilter>({
+    team: '',
+    user: '',
+    state: 'queued,admitted,submitted,running',
+    gpuKind: '',
+    page: '1',
+    ...initial,
+  });
   const jobs = useJobPage({ ...filter, pageSize: '50' });
   const teams = useQuery({ queryKey: teamKeys.list(), queryFn: () => apiFetch<Array<{ slug: string }>>('/api/teams') });
   const kinds = useGpuKinds();
@@ -19,9 +34,21 @@ export function QueueView({ isAdmin, canHaveJobs, initial }: { isAdmin: boolean;
   const pages = jobs.data ? Math.max(1, Math.ceil(jobs.data.total / jobs.data.pageSize)) : 1;
   return (
     <Card>
-      <QueueFilters filter={filter} onChange={setFilter} teams={(teams.data ?? []).map((t) => t.slug)} kinds={kinds.data ?? []} canHaveJobs={canHaveJobs} />
-      {jobs.isError && <p role="alert" className="text-sm text-red-700">Could not load the queue: {jobs.error.message}</p>}
-      {jobs.data && jobs.data.items.length === 0 && <p className="py-6 text-center text-sm text-slate-600 dark:text-slate-400">No jobs match these filters.</p>}
+      <QueueFilters
+        filter={filter}
+        onChange={setFilter}
+        teams={(teams.data ?? []).map((t) => t.slug)}
+        kinds={kinds.data ?? []}
+        canHaveJobs={canHaveJobs}
+      />
+      {jobs.isError && (
+        <p role="alert" className="text-sm text-red-700">
+          Could not load the queue: {jobs.error.message}
+        </p>
+      )}
+      {jobs.data && jobs.data.items.length === 0 && (
+        <p className="py-6 text-center text-sm text-slate-600 dark:text-slate-400">No jobs match these filters.</p>
+      )}
       {jobs.data && jobs.data.items.length > 0 && <QueueTable jobs={jobs.data.items} isAdmin={isAdmin} now={now} />}
       {jobs.data && (
         <div className="mt-4 flex items-center justify-between text-sm">
@@ -29,10 +56,18 @@ export function QueueView({ isAdmin, canHaveJobs, initial }: { isAdmin: boolean;
             {jobs.data.total} job{jobs.data.total === 1 ? '' : 's'} · page {page} of {pages}
           </span>
           <div className="flex gap-2">
-            <Button variant="secondary" disabled={page <= 1} onClick={() => setFilter({ ...filter, page: String(page - 1) })}>
+            <Button
+              variant="secondary"
+              disabled={page <= 1}
+              onClick={() => setFilter({ ...filter, page: String(page - 1) })}
+            >
               Previous
             </Button>
-            <Button variant="secondary" disabled={page >= pages} onClick={() => setFilter({ ...filter, page: String(page + 1) })}>
+            <Button
+              variant="secondary"
+              disabled={page >= pages}
+              onClick={() => setFilter({ ...filter, page: String(page + 1) })}
+            >
               Next
             </Button>
           </div>

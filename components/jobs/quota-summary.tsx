@@ -10,9 +10,23 @@ export function QuotaSummary() {
   return (
     <Card title="Your team’s quota">
       {quotas.data.length === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-400">Your teams have no GPU quota yet; an admin sets quotas under Admin.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Your teams have no GPU quota yet; an admin sets quotas under Admin.
+        </p>
       ) : (
-        <Table caption="Your team’s quota" head={['Team', 'GPU kind', 'In use', 'Guaranteed', 'Borrowing limit', 'Borrowed', 'Waiting', 'Weekly GPU-hours left']}>
+        <Table
+          caption="Your team’s quota"
+          head={[
+            'Team',
+            'GPU kind',
+            'In use',
+            'Guaranteed',
+            'Borrowing limit',
+            'Borrowed',
+            'Waiting',
+            'Weekly GPU-hours left',
+          ]}
+        >
           {quotas.data.map((q) => (
             <tr key={`${q.team}/${q.gpuKind}`}>
               <Td className="font-mono text-xs">{q.team}</Td>

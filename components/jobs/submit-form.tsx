@@ -17,9 +17,14 @@ export function SubmitForm() {
   const qc = useQueryClient();
   const params = useSearchParams();
   const [form, setForm] = useState<FormState>(() => ({ ...EMPTY_FORM, ...fromPrefill(params.get('prefill')) }));
-  const me = useQuery({ queryKey: [...userKeys.all, 'me'], queryFn: () => apiFetch<{ teams: Array<{ slug: string }> }>('/api/me') });
+  const me = useQuery({
+    queryKey: [...userKeys.all, 'me'],
+    queryFn: () => apiFetch<{ teams: Array<{ slug: string }> }>('/api/me'),
+  });
   const kinds = useGpuKinds();
-  const dryRun = useMutation({ mutationFn: (body: unknown) => apiFetch<DryRunView>('/api/jobs?dryRun=1', { method: 'POST', json: body }) });
+  const dryRun = useMutation({
+    mutationFn: (body: unknown) => apiFetch<DryRunView>('/api/jobs?dryRun=1', { method: 'POST', json: body }),
+  });
   const submit = useMutation({
     mutationFn: (body: unknown) => apiFetch<JobView>('/api/jobs', { method: 'POST', json: body }),
     onSuccess: (job) => {
@@ -43,7 +48,14 @@ export function SubmitForm() {
   return (
     <Card>
       <form onSubmit={onSubmit} aria-label="Submit a job" noValidate className="grid grid-cols-1 gap-4 sm:grid-cols-3">
-        <TextField label="Name" name="name" value={form.name} onChange={set('name')} error={err('name')} placeholder="resnet50-lr-sweep" />
+        <TextField
+          label="Name"
+          name="name"
+          value={form.name}
+          onChange={set('name')}
+          error={err('name')}
+          placeholder="resnet50-lr-sweep"
+        />
         <SelectField label="Team" value={form.team} onChange={set('team')} error={err('team')}>
           <option value="">{teams[0] ? `${teams[0].slug} (default)` : 'My team'}</option>
           {teams.map((t) => (
@@ -66,27 +78,76 @@ export function SubmitForm() {
           ))}
           {kinds.data?.length === 0 && <option value="">The cluster reports no GPUs</option>}
         </SelectField>
-        <TextField label="GPUs" name="gpuCount" type="number" min={1} value={form.gpuCount} onChange={set('gpuCount')} error={err('gpu.count')} />
+        <TextField
+          label="GPUs"
+          name="gpuCount"
+          type="number"
+          min={1}
+          value={form.gpuCount}
+          onChange={set('gpuCount')}
+          error={err('gpu.count')}
+        />
         <SelectField label="Priority" value={form.priority} onChange={set('priority')} error={err('priority')}>
           {['low', 'normal', 'high', 'critical'].map((p) => (
             <option key={p}>{p}</option>
           ))}
         </SelectField>
-        <TextField label="Expected runtime (seconds)" name="expectedRuntimeSeconds" type="number" value={form.expectedRuntimeSeconds} onChange={set('expectedRuntimeSeconds')} error={err('expectedRuntimeSeconds')} />
-        <TextField label="Maximum runtime (seconds)" name="maxRuntimeSeconds" type="number" value={form.maxRuntimeSeconds} onChange={set('maxRuntimeSeconds')} error={err('maxRuntimeSeconds')} />
+        <TextField
+          label="Expected runtime (seconds)"
+          name="expectedRuntimeSeconds"
+          type="number"
+          value={form.expectedRuntimeSeconds}
+          onChange={set('expectedRuntimeSeconds')}
+          error={err('expectedRuntimeSeconds')}
+        />
+        <TextField
+          label="Maximum runtime (seconds)"
+          name="maxRuntimeSeconds"
+          type="number"
+          value={form.maxRuntimeSeconds}
+          onChange={set('maxRuntimeSeconds')}
+          error={err('maxRuntimeSeconds')}
+        />
         <div />
         {form.kind === 'training' ? (
           <>
-            <TextField label="Image" name="image" value={form.image} onChange={set('image')} error={err('spec.image')} placeholder="ghcr.io/acme/train:1.4" />
-            <TextField label="Command" name="command" value={form.command} onChange={set('command')} error={err('spec.command')} placeholder="python train.py" />
-            <TextField label="Arguments" name="args" value={form.args} onChange={set('args')} error={err('spec.args')} placeholder="--lr 3e-4" />
+            <TextField
+              label="Image"
+              name="image"
+              value={form.image}
+              onChange={set('image')}
+              error={err('spec.image')}
+              placeholder="ghcr.io/acme/train:1.4"
+            />
+            <TextField
+              label="Command"
+              name="command"
+              value={form.command}
+              onChange={set('command')}
+              error={err('spec.command')}
+              placeholder="python train.py"
+            />
+            <TextField
+              label="Arguments"
+              name="args"
+              value={form.args}
+              onChange={set('args')}
+              error={err('spec.args')}
+              placeholder="--lr 3e-4"
+            />
           </>
         ) : (
           <div className="sm:col-span-3">
             <label htmlFor="spec-text" className="block text-sm font-medium text-slate-700 dark:text-slate-300">
               {form.kind === 'workflow' ? 'Workflow YAML' : 'Spec (JSON)'}
             </label>
-            <textarea id="spec-text" rows={10} value={form.specText} onChange={set('specText')} className="mt-1 block w-full rounded-md border border-slate-300 bg-white p-2 font-mono text-xs dark:border-slate-600 dark:bg-slate-900" />
+            <textarea
+              id="spec-text"
+              rows={10}
+              value={form.specText}
+              onChange={set('specText')}
+              className="mt-1 block w-full rounded-md border border-slate-300 bg-white p-2 font-mono text-xs dark:border-slate-600 dark:bg-slate-900"
+            />
           </div>
         )}
         {specErrors.length > 0 && form.kind !== 'training' && (
@@ -104,7 +165,12 @@ export function SubmitForm() {
           </p>
         )}
         <div className="flex gap-3 sm:col-span-3">
-          <Button type="button" variant="secondary" disabled={dryRun.isPending} onClick={() => (submit.reset(), dryRun.mutate(toBody({ ...form, gpuKind })))}>
+          <Button
+            type="button"
+            variant="secondary"
+            disabled={dryRun.isPending}
+            onClick={() => (submit.reset(), dryRun.mutate(toBody({ ...form, gpuKind })))}
+          >
             Will it fit?
           </Button>
           <Button type="submit" disabled={submit.isPending}>

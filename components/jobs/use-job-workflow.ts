@@ -17,7 +17,8 @@ export function useJobWorkflow(id: string, live: boolean) {
   return useQuery({
     queryKey: jobKeys.workflow(id),
     queryFn: () => apiFetch<JobWorkflowView>(`/api/jobs/${id}/workflow`),
-    refetchInterval: (q) => (live || !q.state.data?.phase || !FINAL_PHASES.includes(q.state.data.phase) ? LIVE_MS : false),
+    refetchInterval: (q) =>
+      live || !q.state.data?.phase || !FINAL_PHASES.includes(q.state.data.phase) ? LIVE_MS : false,
   });
 }
 

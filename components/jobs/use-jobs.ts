@@ -18,11 +18,19 @@ export function useJobPage(filter: Record<string, string>) {
 }
 
 export function useJob(id: string) {
-  return useQuery({ queryKey: jobKeys.detail(id), queryFn: () => apiFetch<JobDetailView>(`/api/jobs/${id}`), refetchInterval: LIVE_MS });
+  return useQuery({
+    queryKey: jobKeys.detail(id),
+    queryFn: () => apiFetch<JobDetailView>(`/api/jobs/${id}`),
+    refetchInterval: LIVE_MS,
+  });
 }
 
 export function useMyQuotas() {
-  return useQuery({ queryKey: quotaKeys.mine(), queryFn: () => apiFetch<QuotaView[]>('/api/quotas'), refetchInterval: 5_000 });
+  return useQuery({
+    queryKey: quotaKeys.mine(),
+    queryFn: () => apiFetch<QuotaView[]>('/api/quotas'),
+    refetchInterval: 5_000,
+  });
 }
 
 export interface GpuKindOption {
@@ -32,5 +40,9 @@ export interface GpuKindOption {
 }
 
 export function useGpuKinds() {
-  return useQuery({ queryKey: gpuKindKeys.list(), queryFn: () => apiFetch<GpuKindOption[]>('/api/cluster/gpu-kinds'), staleTime: 60_000 });
+  return useQuery({
+    queryKey: gpuKindKeys.list(),
+    queryFn: () => apiFetch<GpuKindOption[]>('/api/cluster/gpu-kinds'),
+    staleTime: 60_000,
+  });
 }

@@ -25,7 +25,10 @@ export function NotificationBell() {
         <path d="M13.7 21a2 2 0 0 1-3.4 0" />
       </svg>
       {unread > 0 && (
-        <span data-testid="bell-count" className="absolute -right-1 -top-1 min-w-5 rounded-full bg-red-600 px-1 text-center text-xs font-semibold text-white">
+        <span
+          data-testid="bell-count"
+          className="absolute -right-1 -top-1 min-w-5 rounded-full bg-red-600 px-1 text-center text-xs font-semibold text-white"
+        >
           {unread > 99 ? '99+' : unread}
         </span>
       )}

@@ -10,9 +10,14 @@ import { localHref, notificationKeys, type NotificationList } from './keys';
 
 export function NotificationsList() {
   const qc = useQueryClient();
-  const list = useQuery({ queryKey: notificationKeys.list(), queryFn: () => apiFetch<NotificationList>('/api/me/notifications?limit=100'), refetchInterval: 15_000 });
+  const list = useQuery({
+    queryKey: notificationKeys.list(),
+    queryFn: () => apiFetch<NotificationList>('/api/me/notifications?limit=100'),
+    refetchInterval: 15_000,
+  });
   const mark = useMutation({
-    mutationFn: (input: { id: number } | { all: true }) => apiFetch<{ marked: number }>('/api/me/notifications/read', { method: 'POST', json: input }),
+    mutationFn: (input: { id: number } | { all: true }) =>
+      apiFetch<{ marked: number }>('/api/me/notifications/read', { method: 'POST', json: input }),
     onSuccess: () => qc.invalidateQueries({ queryKey: notificationKeys.all }),
   });
   const data = list.data;
@@ -20,26 +25,49 @@ export function NotificationsList() {
     <Card
       title={data ? `${data.unread} unread` : 'Notifications'}
       actions={
-        <Button variant="secondary" disabled={!data?.unread || mark.isPending} onClick={() => mark.mutate({ all: true })}>
+        <Button
+          variant="secondary"
+          disabled={!data?.unread || mark.isPending}
+          onClick={() => mark.mutate({ all: true })}
+        >
           Mark all read
         </Button>
       }
     >
       {list.isPending && <p className="text-sm">Loading notifications…</p>}
-      {list.isError && <p role="alert" className="text-sm text-red-700">Could not load notifications: {list.error.message}</p>}
+      {list.isError && (
+        <p role="alert" className="text-sm text-red-700">
+          Could not load notifications: {list.error.message}
+        </p>
+      )}
       {data && data.items.length === 0 && (
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          Nothing yet. Choose what you hear about under <Link className="underline" href="/settings#notifications">Your account</Link>.
+          Nothing yet. Choose what you hear about under{' '}
+          <Link className="underline" href="/settings#notifications">
+            Your account
+          </Link>
+          .
         </p>
       )}
       {data && data.items.length > 0 && (
         <ul className="divide-y divide-slate-200 dark:divide-slate-800" aria-label="Notifications">
           {data.items.map((n) => (
-            <li key={n.id} className={`flex items-start gap-3 py-3 ${n.read ? 'opacity-70' : ''}`} data-testid="notification">
-              <span aria-hidden="true" className={`mt-1.5 h-2 w-2 shrink-0 rounded-full ${n.read ? 'bg-transparent' : 'bg-indigo-600'}`} />
+            <li
+              key={n.id}
+              className={`flex items-start gap-3 py-3 ${n.read ? 'opacity-70' : ''}`}
+              data-testid="notification"
+            >
+              <span
+                aria-hidden="true"
+                className={`mt-1.5 h-2 w-2 shrink-0 rounded-full ${n.read ? 'bg-transparent' : 'bg-indigo-600'}`}
+              />
               <div className="min-w-0 flex-1">
                 <p className="text-sm font-medium">
-                  <Link href={localHref(n.url)} className="hover:underline" onClick={() => !n.read && mark.mutate({ id: n.id })}>
+                  <Link
+                    href={localHref(n.url)}
+                    className="hover:underline"
+                    onClick={() => !n.read && mark.mutate({ id: n.id })}
+                  >
                     {EVENT_LABELS[n.event as EventType] ?? n.event}
                   </Link>
                   {!n.read && <span className="sr-only"> (unread)</span>}
@@ -48,7 +76,11 @@ export function NotificationsList() {
                 <p className="text-xs text-slate-500">{formatDate(n.createdAt)}</p>
               </div>
               {!n.read && (
-                <Button variant="ghost" onClick={() => mark.mutate({ id: n.id })} aria-label={`Mark read: ${n.message}`}>
+                <Button
+                  variant="ghost"
+                  onClick={() => mark.mutate({ id: n.id })}
+                  aria-label={`Mark read: ${n.message}`}
+                >
                   Mark read
                 </Button>
               )}

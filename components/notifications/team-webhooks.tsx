@@ -9,7 +9,10 @@ import { WebhooksPanel } from './webhooks-panel';
 
 /** Admins set each team's channels: pick a team, then its webhooks (every event of the team's jobs). */
 export function TeamWebhooks() {
-  const teams = useQuery({ queryKey: teamKeys.list(), queryFn: () => apiFetch<Array<{ slug: string; name: string }>>('/api/teams') });
+  const teams = useQuery({
+    queryKey: teamKeys.list(),
+    queryFn: () => apiFetch<Array<{ slug: string; name: string }>>('/api/teams'),
+  });
   const [slug, setSlug] = useState('');
   return (
     <div className="space-y-3">
@@ -18,12 +21,20 @@ export function TeamWebhooks() {
           <SelectField label="Team" value={slug} onChange={(e) => setSlug(e.target.value)}>
             <option value="">Choose a team…</option>
             {teams.data?.map((t) => (
-              <option key={t.slug} value={t.slug}>{t.name} ({t.slug})</option>
+              <option key={t.slug} value={t.slug}>
+                {t.name} ({t.slug})
+              </option>
             ))}
           </SelectField>
         </div>
       </Card>
-      {slug && <WebhooksPanel key={slug} base={`/api/admin/teams/${encodeURIComponent(slug)}/webhooks`} title={`Webhooks of ${slug}`} />}
+      {slug && (
+        <WebhooksPanel
+          key={slug}
+          base={`/api/admin/teams/${encodeURIComponent(slug)}/webhooks`}
+          title={`Webhooks of ${slug}`}
+        />
+      )}
     </div>
   );
 }

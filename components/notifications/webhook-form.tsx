@@ -14,7 +14,15 @@ export interface NewWebhook {
 }
 
 /** Adds a webhook; the server's field errors show next to their fields. */
-export function WebhookForm({ onCreate, pending, error }: { onCreate: (w: NewWebhook, done: () => void) => void; pending: boolean; error: Error | null }) {
+export function WebhookForm({
+  onCreate,
+  pending,
+  error,
+}: {
+  onCreate: (w: NewWebhook, done: () => void) => void;
+  pending: boolean;
+  error: Error | null;
+}) {
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
@@ -31,13 +39,21 @@ export function WebhookForm({ onCreate, pending, error }: { onCreate: (w: NewWeb
       () => form.reset(),
     );
   }
-  const fieldError = (f: string) => (error instanceof ApiError ? error.fields.find((x) => x.field === f || x.field.startsWith(`${f}[`))?.message : undefined);
+  const fieldError = (f: string) =>
+    error instanceof ApiError
+      ? error.fields.find((x) => x.field === f || x.field.startsWith(`${f}[`))?.message
+      : undefined;
   return (
     <form onSubmit={onSubmit} className="mb-6 space-y-3" aria-label="Add a webhook">
       <div className="grid grid-cols-1 gap-3 md:grid-cols-4">
         <TextField label="Name" name="name" maxLength={80} error={fieldError('name')} />
         <div className="md:col-span-2">
-          <TextField label="URL" name="url" placeholder="https://hooks.slack.com/services/…" error={fieldError('url')} />
+          <TextField
+            label="URL"
+            name="url"
+            placeholder="https://hooks.slack.com/services/…"
+            error={fieldError('url')}
+          />
         </div>
         <SelectField label="Format" name="format" defaultValue="json" error={fieldError('format')}>
           <option value="json">JSON</option>
@@ -49,19 +65,36 @@ export function WebhookForm({ onCreate, pending, error }: { onCreate: (w: NewWeb
         <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-sm">
           {EVENT_TYPES.map((t) => (
             <label key={t} className="inline-flex items-center gap-1">
-              <input type="checkbox" name={`event:${t}`} defaultChecked={DEFAULT_EVENTS.includes(t)} /> {EVENT_LABELS[t]}
+              <input type="checkbox" name={`event:${t}`} defaultChecked={DEFAULT_EVENTS.includes(t)} />{' '}
+              {EVENT_LABELS[t]}
             </label>
           ))}
         </div>
-        {fieldError('events') && <p role="alert" className="mt-1 text-sm text-red-700">{fieldError('events')}</p>}
+        {fieldError('events') && (
+          <p role="alert" className="mt-1 text-sm text-red-700">
+            {fieldError('events')}
+          </p>
+        )}
       </fieldset>
       <div className="flex flex-wrap items-end gap-3">
         <div className="min-w-64 flex-1">
-          <TextField label="Signing secret (optional, at least 16 characters; never shown again)" name="secret" type="password" autoComplete="off" error={fieldError('secret')} />
+          <TextField
+            label="Signing secret (optional, at least 16 characters; never shown again)"
+            name="secret"
+            type="password"
+            autoComplete="off"
+            error={fieldError('secret')}
+          />
         </div>
-        <Button type="submit" disabled={pending}>{pending ? 'Adding…' : 'Add webhook'}</Button>
+        <Button type="submit" disabled={pending}>
+          {pending ? 'Adding…' : 'Add webhook'}
+        </Button>
       </div>
-      {error && !(error instanceof ApiError && error.fields.length) && <p role="alert" className="text-sm text-red-700">{error.message}</p>}
+      {error && !(error instanceof ApiError && error.fields.length) && (
+        <p role="alert" className="text-sm text-red-700">
+          {error.message}
+        </p>
+      )}
     </form>
   );
 }

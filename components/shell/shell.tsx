@@ -43,7 +43,10 @@ export function Shell({ user, children }: { user: ShellUser; children: ReactNode
 
   return (
     <div className="min-h-screen md:grid md:grid-cols-[14rem_1fr]">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 dark:focus:bg-slate-900">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 dark:focus:bg-slate-900"
+      >
         Skip to content
       </a>
       <aside className="hidden border-r border-slate-200 bg-white md:block dark:border-slate-800 dark:bg-slate-900">
@@ -72,7 +75,10 @@ export function Shell({ user, children }: { user: ShellUser; children: ReactNode
           </div>
         </header>
         {open && (
-          <div id="mobile-nav" className="border-b border-slate-200 bg-white md:hidden dark:border-slate-800 dark:bg-slate-900">
+          <div
+            id="mobile-nav"
+            className="border-b border-slate-200 bg-white md:hidden dark:border-slate-800 dark:bg-slate-900"
+          >
             {nav}
           </div>
         )}

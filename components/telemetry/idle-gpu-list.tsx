@@ -6,7 +6,12 @@ import { useIdleGpus } from './hooks/use-telemetry';
 export function IdleGpuList() {
   const idle = useIdleGpus(true);
   if (idle.isPending) return <p className="text-sm text-slate-500">Loading idle GPUs…</p>;
-  if (idle.isError) return <p role="alert" className="text-sm text-red-700 dark:text-red-400">{idle.error.message}</p>;
+  if (idle.isError)
+    return (
+      <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+        {idle.error.message}
+      </p>
+    );
   const { gpus, thresholdPercent, windowMinutes } = idle.data;
   return (
     <div data-testid="idle-gpus">
@@ -21,7 +26,10 @@ export function IdleGpuList() {
             <tr key={g.deviceKey} data-testid="idle-gpu-row" title={g.note}>
               <Td className="font-mono text-xs">{g.deviceKey}</Td>
               <Td>{g.pool ?? '—'}</Td>
-              <Td className="font-mono text-xs">{g.jobIds.join(', ') || '—'}{g.attribution === 'shared' ? ' (shared GPU)' : ''}</Td>
+              <Td className="font-mono text-xs">
+                {g.jobIds.join(', ') || '—'}
+                {g.attribution === 'shared' ? ' (shared GPU)' : ''}
+              </Td>
               <Td>{g.owners.join(', ') || '—'}</Td>
               <Td>{g.teams.join(', ') || '—'}</Td>
               <Td className="tabular-nums">{g.avgUtilization.toFixed(1)} %</Td>

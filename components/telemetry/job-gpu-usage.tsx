@@ -9,7 +9,10 @@ export function IdleGpuBadge({ jobId }: { jobId: string }) {
   const idle = usage.data?.idle.length ?? 0;
   if (!idle) return null;
   return (
-    <span data-testid="idle-gpu-badge" className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900 dark:text-amber-200">
+    <span
+      data-testid="idle-gpu-badge"
+      className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900 dark:text-amber-200"
+    >
       {idle} idle GPU{idle === 1 ? '' : 's'}
     </span>
   );
@@ -25,12 +28,19 @@ export function JobGpuUsage({ jobId }: { jobId: string }) {
   const timeSliced = usage.data.gpus.some((g) => g.sharing === 'time-slicing' || g.sharing === 'mps');
   return (
     <>
-      <Table caption="GPUs used by this job" head={['GPU', 'Node', 'Kind', 'Sharing', 'Mean util', 'Peak util', 'Memory', 'Power']}>
+      <Table
+        caption="GPUs used by this job"
+        head={['GPU', 'Node', 'Kind', 'Sharing', 'Mean util', 'Peak util', 'Memory', 'Power']}
+      >
         {usage.data.gpus.map((g) => (
           <tr key={`${g.deviceKey}|${g.pod}`} data-testid="job-gpu-row">
             <Td className="font-mono text-xs">
               {g.deviceKey.split('/').slice(1).join('/')}
-              {idle.has(g.deviceKey) && <span className="ml-2 rounded bg-amber-100 px-1 text-amber-800 dark:bg-amber-900 dark:text-amber-200">idle</span>}
+              {idle.has(g.deviceKey) && (
+                <span className="ml-2 rounded bg-amber-100 px-1 text-amber-800 dark:bg-amber-900 dark:text-amber-200">
+                  idle
+                </span>
+              )}
             </Td>
             <Td className="font-mono text-xs">{g.node}</Td>
             <Td className="font-mono text-xs">{g.kind ?? '—'}</Td>
@@ -44,8 +54,9 @@ export function JobGpuUsage({ jobId }: { jobId: string }) {
       </Table>
       {timeSliced && (
         <p className="mt-2 text-xs text-slate-500">
-          On a time-sliced GPU, DCGM measures only the physical GPU: utilization, memory and power are the whole GPU&apos;s, shared with
-          the other pods on it, and cannot be split per pod. Idle detection judges such a GPU as a whole.
+          On a time-sliced GPU, DCGM measures only the physical GPU: utilization, memory and power are the whole
+          GPU&apos;s, shared with the other pods on it, and cannot be split per pod. Idle detection judges such a GPU as
+          a whole.
         </p>
       )}
     </>

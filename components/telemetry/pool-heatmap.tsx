@@ -11,8 +11,14 @@ import type { ChartRange, Heatmap } from './types';
 export const PoolHeatmap = memo(function PoolHeatmap({ pool, range }: { pool: string; range: ChartRange }) {
   const heat = useHeatmap(pool, range);
   if (heat.isPending) return <p className="text-sm text-slate-500">Loading heatmap…</p>;
-  if (heat.isError) return <p role="alert" className="text-sm text-red-700 dark:text-red-400">{heat.error.message}</p>;
-  if (heat.data.gpus.length === 0) return <p className="text-sm text-slate-500">No GPUs of pool {pool} have reported yet.</p>;
+  if (heat.isError)
+    return (
+      <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+        {heat.error.message}
+      </p>
+    );
+  if (heat.data.gpus.length === 0)
+    return <p className="text-sm text-slate-500">No GPUs of pool {pool} have reported yet.</p>;
   return <HeatGrid data={heat.data} range={range} />;
 });
 
@@ -20,7 +26,10 @@ function HeatGrid({ data, range }: { data: Heatmap; range: ChartRange }) {
   const cols = data.columns.length;
   return (
     <div className="overflow-x-auto" data-testid="pool-heatmap">
-      <div className="grid gap-px text-[10px]" style={{ gridTemplateColumns: `minmax(9rem, max-content) repeat(${cols}, minmax(6px, 1fr))` }}>
+      <div
+        className="grid gap-px text-[10px]"
+        style={{ gridTemplateColumns: `minmax(9rem, max-content) repeat(${cols}, minmax(6px, 1fr))` }}
+      >
         {data.gpus.map((g) => (
           <HeatRow key={g.key} label={shortLabel(g)} cells={g.cells} columns={data.columns} />
         ))}
@@ -31,7 +40,9 @@ function HeatGrid({ data, range }: { data: Heatmap; range: ChartRange }) {
           </span>
         ))}
       </div>
-      <p className="mt-2 text-xs text-slate-500">Colour: mean utilization per GPU per column; grey where nothing was read.</p>
+      <p className="mt-2 text-xs text-slate-500">
+        Colour: mean utilization per GPU per column; grey where nothing was read.
+      </p>
     </div>
   );
 }
@@ -39,7 +50,9 @@ function HeatGrid({ data, range }: { data: Heatmap; range: ChartRange }) {
 function HeatRow({ label, cells, columns }: { label: string; cells: (number | null)[]; columns: number[] }) {
   return (
     <>
-      <span className="truncate pr-2 font-mono text-slate-600 dark:text-slate-300" title={label}>{label}</span>
+      <span className="truncate pr-2 font-mono text-slate-600 dark:text-slate-300" title={label}>
+        {label}
+      </span>
       {/* keyed by position: a range change updates the same cells in place instead of replacing them */}
       {cells.map((v, i) => (
         <span

@@ -3,7 +3,11 @@ import { RANGES, type ChartRange } from './types';
 
 export function RangeSelector({ value, onChange }: { value: ChartRange; onChange: (r: ChartRange) => void }) {
   return (
-    <div role="radiogroup" aria-label="Time range" className="inline-flex rounded-md border border-slate-300 dark:border-slate-600">
+    <div
+      role="radiogroup"
+      aria-label="Time range"
+      className="inline-flex rounded-md border border-slate-300 dark:border-slate-600"
+    >
       {RANGES.map((r) => (
         <button
           key={r}

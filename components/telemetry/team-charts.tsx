@@ -32,8 +32,8 @@ export function TeamCharts({ teams }: { teams: string[] }) {
             </label>
             <SeriesChart target={{ scope: 'team', id: team, label: `Team ${team}` }} range={range} />
             <p className="text-xs text-slate-500">
-              Counts each GPU only while one of the team&apos;s pods held it. A time-sliced GPU counts whole for every team sharing it:
-              its utilization cannot be split between pods.
+              Counts each GPU only while one of the team&apos;s pods held it. A time-sliced GPU counts whole for every
+              team sharing it: its utilization cannot be split between pods.
             </p>
           </div>
         )}

@@ -16,7 +16,10 @@ interface Settings {
 /** `h100-80gb=4.5, t4=0.6` <-> { 'h100-80gb': 4.5, t4: 0.6 }; a bad pair is left for the server to name. */
 function parsePrices(text: string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const part of text.split(/[,\n]/).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(/[,\n]/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [kind, price] = part.split('=').map((s) => s.trim());
     out[kind] = price === undefined || price === '' ? Number.NaN : Number(price);
   }
@@ -26,13 +29,21 @@ function parsePrices(text: string): Record<string, number> {
 /** Admins: idle threshold and window, and the price per GPU-hour per kind. */
 export function TelemetrySettingsForm() {
   const qc = useQueryClient();
-  const settings = useQuery({ queryKey: telemetryKeys.settings(), queryFn: () => apiFetch<Settings>('/api/admin/telemetry-settings') });
+  const settings = useQuery({
+    queryKey: telemetryKeys.settings(),
+    queryFn: () => apiFetch<Settings>('/api/admin/telemetry-settings'),
+  });
   const save = useMutation({
     mutationFn: (json: unknown) => apiFetch<Settings>('/api/admin/telemetry-settings', { method: 'PUT', json }),
     onSuccess: () => qc.invalidateQueries({ queryKey: telemetryKeys.all }),
   });
   if (settings.isPending) return <p className="text-sm text-slate-500">Loading settings…</p>;
-  if (settings.isError) return <p role="alert" className="text-sm text-red-700 dark:text-red-400">{settings.error.message}</p>;
+  if (settings.isError)
+    return (
+      <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+        {settings.error.message}
+      </p>
+    );
   const s = settings.data;
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
@@ -47,20 +58,47 @@ export function TelemetrySettingsForm() {
   const err = save.error instanceof ApiError ? save.error : null;
   const pricesError = err?.fields.find((x) => x.field.startsWith('prices'))?.message;
   return (
-    <form key={s.updatedAt ?? 'default'} onSubmit={onSubmit} aria-label="Telemetry settings" className="grid gap-4 sm:grid-cols-3">
-      <TextField label="Idle threshold (%)" name="threshold" type="number" step="0.1" defaultValue={s.idleThresholdPercent} error={err?.fieldMessage('idleThresholdPercent')} />
-      <TextField label="Idle window (minutes)" name="window" type="number" step="1" defaultValue={s.idleWindowMinutes} error={err?.fieldMessage('idleWindowMinutes')} />
+    <form
+      key={s.updatedAt ?? 'default'}
+      onSubmit={onSubmit}
+      aria-label="Telemetry settings"
+      className="grid gap-4 sm:grid-cols-3"
+    >
+      <TextField
+        label="Idle threshold (%)"
+        name="threshold"
+        type="number"
+        step="0.1"
+        defaultValue={s.idleThresholdPercent}
+        error={err?.fieldMessage('idleThresholdPercent')}
+      />
+      <TextField
+        label="Idle window (minutes)"
+        name="window"
+        type="number"
+        step="1"
+        defaultValue={s.idleWindowMinutes}
+        error={err?.fieldMessage('idleWindowMinutes')}
+      />
       <TextField
         label="Price per GPU-hour (kind=price, …)"
         name="prices"
-        defaultValue={Object.entries(s.prices).map(([k, v]) => `${k}=${v}`).join(', ')}
+        defaultValue={Object.entries(s.prices)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}
         placeholder="h100-80gb=4.5, t4=0.6"
         error={pricesError}
       />
       <div className="sm:col-span-3">
-        <Button type="submit" disabled={save.isPending}>{save.isPending ? 'Saving…' : 'Save settings'}</Button>
+        <Button type="submit" disabled={save.isPending}>
+          {save.isPending ? 'Saving…' : 'Save settings'}
+        </Button>
         {save.isSuccess && <span className="ml-3 text-sm text-emerald-700 dark:text-emerald-400">Saved.</span>}
-        {err && !err.fields.length && <span role="alert" className="ml-3 text-sm text-red-700">{err.message}</span>}
+        {err && !err.fields.length && (
+          <span role="alert" className="ml-3 text-sm text-red-700">
+            {err.message}
+          </span>
+        )}
       </div>
     </form>
   );

@@ -15,7 +15,11 @@ export function UsageTable({ isAdmin }: { isAdmin: boolean }) {
       <div className="mb-3 flex flex-wrap items-center gap-3 text-sm">
         <label className="flex items-center gap-1">
           Period
-          <select value={period} onChange={(e) => setPeriod(e.target.value as 'day' | 'week')} className="rounded border border-slate-300 px-1 py-0.5 dark:border-slate-600 dark:bg-slate-800">
+          <select
+            value={period}
+            onChange={(e) => setPeriod(e.target.value as 'day' | 'week')}
+            className="rounded border border-slate-300 px-1 py-0.5 dark:border-slate-600 dark:bg-slate-800"
+          >
             <option value="day">day</option>
             <option value="week">week</option>
           </select>
@@ -23,20 +27,44 @@ export function UsageTable({ isAdmin }: { isAdmin: boolean }) {
         {isAdmin && (
           <label className="flex items-center gap-1">
             By
-            <select value={groupBy} onChange={(e) => setGroupBy(e.target.value as 'team' | 'user')} className="rounded border border-slate-300 px-1 py-0.5 dark:border-slate-600 dark:bg-slate-800">
+            <select
+              value={groupBy}
+              onChange={(e) => setGroupBy(e.target.value as 'team' | 'user')}
+              className="rounded border border-slate-300 px-1 py-0.5 dark:border-slate-600 dark:bg-slate-800"
+            >
               <option value="team">team</option>
               <option value="user">user</option>
             </select>
           </label>
         )}
-        <a href={csvHref} download className="ml-auto text-indigo-600 hover:underline dark:text-indigo-400">Download CSV</a>
+        <a href={csvHref} download className="ml-auto text-indigo-600 hover:underline dark:text-indigo-400">
+          Download CSV
+        </a>
       </div>
       {usage.isPending && <p className="text-sm text-slate-500">Loading usage…</p>}
-      {usage.isError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{usage.error.message}</p>}
-      {usage.data && usage.data.rows.length === 0 && <p className="text-sm text-slate-500">No GPU was held by a pod in the last 30 days.</p>}
+      {usage.isError && (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+          {usage.error.message}
+        </p>
+      )}
+      {usage.data && usage.data.rows.length === 0 && (
+        <p className="text-sm text-slate-500">No GPU was held by a pod in the last 30 days.</p>
+      )}
       {usage.data && usage.data.rows.length > 0 && (
         <div className="max-h-96 overflow-y-auto">
-          <Table caption="GPU usage" head={[period === 'day' ? 'Day' : 'Week of', 'Team', ...(groupBy === 'user' ? ['User'] : []), 'GPU kind', 'Allocated GPU-h', 'Used GPU-h', 'Utilization', 'Cost']}>
+          <Table
+            caption="GPU usage"
+            head={[
+              period === 'day' ? 'Day' : 'Week of',
+              'Team',
+              ...(groupBy === 'user' ? ['User'] : []),
+              'GPU kind',
+              'Allocated GPU-h',
+              'Used GPU-h',
+              'Utilization',
+              'Cost',
+            ]}
+          >
             {usage.data.rows.map((r) => (
               <tr key={`${r.periodStart}|${r.team}|${r.user ?? ''}|${r.gpuKind}`} data-testid="usage-row">
                 <Td className="tabular-nums">{r.periodStart}</Td>
@@ -45,7 +73,9 @@ export function UsageTable({ isAdmin }: { isAdmin: boolean }) {
                 <Td className="font-mono text-xs">{r.gpuKind}</Td>
                 <Td className="tabular-nums">{r.allocatedGpuHours.toFixed(2)}</Td>
                 <Td className="tabular-nums">{r.usedGpuHours.toFixed(2)}</Td>
-                <Td className="tabular-nums">{r.utilization === null ? '—' : `${(r.utilization * 100).toFixed(0)} %`}</Td>
+                <Td className="tabular-nums">
+                  {r.utilization === null ? '—' : `${(r.utilization * 100).toFixed(0)} %`}
+                </Td>
                 <Td className="tabular-nums">{money(r.cost)}</Td>
               </tr>
             ))}

@@ -6,9 +6,21 @@ import type { TokenView as TokenRow } from '@/lib/server/tokens/token-view';
 
 export type { TokenRow };
 
-export function TokenTable({ tokens, onRevoke, revoking }: { tokens: TokenRow[]; onRevoke: (id: string) => void; revoking?: string }) {
+export function TokenTable({
+  tokens,
+  onRevoke,
+  revoking,
+}: {
+  tokens: TokenRow[];
+  onRevoke: (id: string) => void;
+  revoking?: string;
+}) {
   if (tokens.length === 0) {
-    return <p className="text-sm text-slate-600 dark:text-slate-400">You have no tokens yet. Create one above to use the API from scripts.</p>;
+    return (
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        You have no tokens yet. Create one above to use the API from scripts.
+      </p>
+    );
   }
   return (
     <Table caption="Your API tokens" head={['Name', 'Token', 'Created', 'Last used', 'Status', '']}>
@@ -27,7 +39,13 @@ export function TokenTable({ tokens, onRevoke, revoking }: { tokens: TokenRow[];
           </Td>
           <Td className="text-right">
             {!t.revokedAt && (
-              <Button variant="danger" type="button" onClick={() => onRevoke(t.id)} disabled={revoking === t.id} aria-label={`Revoke token ${t.name}`}>
+              <Button
+                variant="danger"
+                type="button"
+                onClick={() => onRevoke(t.id)}
+                disabled={revoking === t.id}
+                aria-label={`Revoke token ${t.name}`}
+              >
                 Revoke
               </Button>
             )}

@@ -15,7 +15,8 @@ export function TokensPanel() {
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
 
   const create = useMutation({
-    mutationFn: (name: string) => apiFetch<TokenRow & { token: string }>('/api/tokens', { method: 'POST', json: { name } }),
+    mutationFn: (name: string) =>
+      apiFetch<TokenRow & { token: string }>('/api/tokens', { method: 'POST', json: { name } }),
     onSuccess: (row) => {
       setCreated({ name: row.name, token: row.token });
       void qc.invalidateQueries({ queryKey: tokenKeys.all });
@@ -32,12 +33,13 @@ export function TokensPanel() {
     create.mutate(String(new FormData(form).get('name') ?? ''), { onSuccess: () => form.reset() });
   }
 
-  const nameError = create.error instanceof ApiError ? (create.error.fieldMessage('name') ?? create.error.message) : undefined;
+  const nameError =
+    create.error instanceof ApiError ? (create.error.fieldMessage('name') ?? create.error.message) : undefined;
   return (
     <Card title="API tokens">
       <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
-        Scripts call Gantry&apos;s API with <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>. A token
-        acts as you, with your role. It is shown once; Gantry keeps only its hash.
+        Scripts call Gantry&apos;s API with <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>. A
+        token acts as you, with your role. It is shown once; Gantry keeps only its hash.
       </p>
       <form onSubmit={onSubmit} className="mb-6 flex flex-wrap items-end gap-3">
         <div className="min-w-64 flex-1">
@@ -49,9 +51,17 @@ export function TokensPanel() {
       </form>
       {created && <NewTokenNotice {...created} onDismiss={() => setCreated(null)} />}
       {tokens.isPending && <p className="text-sm">Loading tokens…</p>}
-      {tokens.isError && <p role="alert" className="text-sm text-red-700">Could not load tokens: {tokens.error.message}</p>}
+      {tokens.isError && (
+        <p role="alert" className="text-sm text-red-700">
+          Could not load tokens: {tokens.error.message}
+        </p>
+      )}
       {tokens.data && (
-        <TokenTable tokens={tokens.data} onRevoke={(id) => revoke.mutate(id)} revoking={revoke.isPending ? revoke.variables : undefined} />
+        <TokenTable
+          tokens={tokens.data}
+          onRevoke={(id) => revoke.mutate(id)}
+          revoking={revoke.isPending ? revoke.variables : undefined}
+        />
       )}
     </Card>
   );

@@ -2,7 +2,15 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 
 /** What a page shows before there is data: what goes here, and the next step to get some. */
-export function EmptyState({ title, children, action }: { title: string; children: ReactNode; action?: { href: string; label: string } }) {
+export function EmptyState({
+  title,
+  children,
+  action,
+}: {
+  title: string;
+  children: ReactNode;
+  action?: { href: string; label: string };
+}) {
   return (
     <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center dark:border-slate-700 dark:bg-slate-900">
       <h2 className="text-lg font-semibold">{title}</h2>

@@ -60,16 +60,25 @@ export function PreviewResult({ preview, expandedCount, onExpand, onCollapseAll,
             </div>
           </div>
           {preview.mode !== 'graph' && (
-            <p role="status" className="rounded-md border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
-              Expanded, this workflow has more than 250 drawn nodes or 500 edges, which would not be readable; the collapsed
-              overview is shown instead. Collapse some groups to draw them again.
+            <p
+              role="status"
+              className="rounded-md border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+            >
+              Expanded, this workflow has more than 250 drawn nodes or 500 edges, which would not be readable; the
+              collapsed overview is shown instead. Collapse some groups to draw them again.
             </p>
           )}
           <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_20rem]">
             <div className="min-w-0 space-y-3">
               {mode === 'graph' && (
                 <>
-                  <DagView graph={preview} onSelect={setSelectedId} onExpand={onExpand} selectedId={selectedId} onRendered={setRenderMs} />
+                  <DagView
+                    graph={preview}
+                    onSelect={setSelectedId}
+                    onExpand={onExpand}
+                    selectedId={selectedId}
+                    onRendered={setRenderMs}
+                  />
                   <PhaseLegend />
                 </>
               )}

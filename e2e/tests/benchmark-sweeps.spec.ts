@@ -32,10 +32,19 @@ test.describe('benchmark sweeps', () => {
 
     // A second run of the same sweep with another seed (different noise), posted through the API.
     const definition = {
-      models: ['mistral-7b'], engines: ['vllm'], quantizations: ['fp16', 'awq'], precisions: ['fp16'],
-      gpuKinds: ['l40s', 't4'], gpuCounts: [1], batchSizes: [1, 16], sequenceLengths: [512],
+      models: ['mistral-7b'],
+      engines: ['vllm'],
+      quantizations: ['fp16', 'awq'],
+      precisions: ['fp16'],
+      gpuKinds: ['l40s', 't4'],
+      gpuCounts: [1],
+      batchSizes: [1, 16],
+      sequenceLengths: [512],
     };
-    const res = await page.request.post('/api/benchmarks/sweeps', { headers: FROM_GANTRY_PAGE, data: { name: `${name} rerun`, definition, simulate: true, seed: 7 } });
+    const res = await page.request.post('/api/benchmarks/sweeps', {
+      headers: FROM_GANTRY_PAGE,
+      data: { name: `${name} rerun`, definition, simulate: true, seed: 7 },
+    });
     expect(res.status()).toBe(201);
     const b = ((await res.json()) as { dataset: { id: string } }).dataset.id;
 

@@ -3,13 +3,21 @@ import path from 'node:path';
 import { DEMO_PASSWORD, expect, signIn, test, FROM_GANTRY_PAGE } from '../fixtures/test';
 
 // The demo import reads the published tables in place; without them this journey cannot run.
-const referenceDir = path.resolve(process.env.GANTRY_REFERENCE_DIR ?? '../shared/reference', 'benchmarks', 'optimum-benchmark');
+const referenceDir = path.resolve(
+  process.env.GANTRY_REFERENCE_DIR ?? '../shared/reference',
+  'benchmarks',
+  'optimum-benchmark',
+);
 const hasReference = fs.existsSync(referenceDir);
 
 test.describe('benchmark rankings', () => {
   test.skip(!hasReference, `NOT RUN: reference data absent at ${referenceDir} (set GANTRY_REFERENCE_DIR)`);
 
-  test('import a demo dataset, re-rank with weights, share the ranking, revoke the link', async ({ page, browser, baseURL }) => {
+  test('import a demo dataset, re-rank with weights, share the ranking, revoke the link', async ({
+    page,
+    browser,
+    baseURL,
+  }) => {
     await signIn(page, 'ada@gantry.local', DEMO_PASSWORD);
     await page.goto('/benchmarks');
     await page.getByRole('button', { name: 'Import demo data: optimum-benchmark' }).click();
@@ -73,7 +81,10 @@ test.describe('benchmark rankings', () => {
     await anon.close();
   });
 
-  test('a 2,240-row MLPerf table pages, filters and sorts; a viewer can look but not import or share', async ({ page, browser }) => {
+  test('a 2,240-row MLPerf table pages, filters and sorts; a viewer can look but not import or share', async ({
+    page,
+    browser,
+  }) => {
     await signIn(page, 'ada@gantry.local', DEMO_PASSWORD);
     await page.goto('/benchmarks');
     await page.getByRole('button', { name: 'Import demo data: MLPerf Inference v4.1' }).click();
@@ -85,8 +96,11 @@ test.describe('benchmark rankings', () => {
     await expect(page.getByText('Page 2 of 45')).toBeVisible();
 
     await page.getByLabel('Filter results').fill('h200-141gb');
-    await expect(page.getByRole('heading', { name: /^Results \((\d+) of 2,240\)$/ })).not.toHaveText('Results (2,240 of 2,240)');
-    for (const label of await page.getByTestId('result-row').locator('td:nth-child(2)').allTextContents()) expect(label).toContain('h200-141gb');
+    await expect(page.getByRole('heading', { name: /^Results \((\d+) of 2,240\)$/ })).not.toHaveText(
+      'Results (2,240 of 2,240)',
+    );
+    for (const label of await page.getByTestId('result-row').locator('td:nth-child(2)').allTextContents())
+      expect(label).toContain('h200-141gb');
     await page.getByRole('columnheader', { name: /^Rank/ }).getByRole('button').click();
     await expect(page.locator('th[aria-sort="descending"]')).toContainText('Rank');
     const datasetUrl = page.url();
@@ -100,7 +114,10 @@ test.describe('benchmark rankings', () => {
     await viewer.goto(datasetUrl);
     await expect(viewer.getByTestId('recommendation').first()).toBeVisible();
     await expect(viewer.getByRole('button', { name: 'Create share link' })).toHaveCount(0);
-    const denied = await viewerContext.request.post('/api/shares', { headers: FROM_GANTRY_PAGE, data: { datasetId: datasetUrl.split('/').pop(), settings: {} } });
+    const denied = await viewerContext.request.post('/api/shares', {
+      headers: FROM_GANTRY_PAGE,
+      data: { datasetId: datasetUrl.split('/').pop(), settings: {} },
+    });
     expect(denied.status()).toBe(403);
     await viewerContext.close();
   });

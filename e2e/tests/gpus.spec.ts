@@ -75,17 +75,24 @@ test("a researcher charts their own team's GPUs over time, and no other team", a
       gpu: { kind: 'a100-80gb-shared', count: 1 },
       expectedRuntimeSeconds: 1200,
       maxRuntimeSeconds: 7200,
-      spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'], env: { GANTRY_SIM_DURATION_SECONDS: '1200' } },
+      spec: {
+        image: 'ghcr.io/acme/train:1.4',
+        command: ['python', 'train.py'],
+        env: { GANTRY_SIM_DURATION_SECONDS: '1200' },
+      },
     },
   });
   expect(submitted.status(), await submitted.text()).toBe(201);
   const { id } = (await submitted.json()) as { id: string };
   // Two scrapes that saw the job's pod make a line.
   await expect
-    .poll(async () => {
-      const res = await page.request.get('/api/telemetry/series?scope=team&id=vision&range=1h&metric=util');
-      return res.ok() ? ((await res.json()) as { points: unknown[] }).points.length : -1;
-    }, { timeout: 75_000 })
+    .poll(
+      async () => {
+        const res = await page.request.get('/api/telemetry/series?scope=team&id=vision&range=1h&metric=util');
+        return res.ok() ? ((await res.json()) as { points: unknown[] }).points.length : -1;
+      },
+      { timeout: 75_000 },
+    )
     .toBeGreaterThanOrEqual(2);
   const other = await page.request.get('/api/telemetry/series?scope=team&id=nlp&range=1h');
   expect(other.status()).toBe(403);

@@ -15,7 +15,11 @@ test('GET /metrics shows the requests just served and the submitted job in the q
       gpu: { kind: 'a100-80gb-shared', count: 1 },
       expectedRuntimeSeconds: 1200,
       maxRuntimeSeconds: 7200,
-      spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'], env: { GANTRY_SIM_DURATION_SECONDS: '1200' } },
+      spec: {
+        image: 'ghcr.io/acme/train:1.4',
+        command: ['python', 'train.py'],
+        env: { GANTRY_SIM_DURATION_SECONDS: '1200' },
+      },
     },
   });
   expect(submitted.status(), await submitted.text()).toBe(201);
@@ -29,14 +33,23 @@ test('GET /metrics shows the requests just served and the submitted job in the q
     return parseExposition(await res.text());
   };
   const first = await scrape();
-  expect(first.count('gantry_http_request_duration_seconds', { route: '/api/jobs', method: 'POST', status: '201' })).toBeGreaterThanOrEqual(1);
-  expect(first.count('gantry_http_request_duration_seconds', { route: '/api/jobs/[id]', method: 'GET', status: '200' })).toBeGreaterThanOrEqual(1);
+  expect(
+    first.count('gantry_http_request_duration_seconds', { route: '/api/jobs', method: 'POST', status: '201' }),
+  ).toBeGreaterThanOrEqual(1);
+  expect(
+    first.count('gantry_http_request_duration_seconds', { route: '/api/jobs/[id]', method: 'GET', status: '200' }),
+  ).toBeGreaterThanOrEqual(1);
   expect(first.labels('gantry_http_request_duration_seconds_count').some((l) => l.route?.includes(id))).toBe(false);
   expect(first.value('gantry_db_up')).toBe(1);
   expect(first.value('process_resident_memory_bytes', { component: 'web' })).toBeGreaterThan(0);
   // The queue is read at most every 5 s: the job shows up in some unfinished state of its team.
   await expect
-    .poll(async () => (await scrape()).labels('gantry_queue_jobs').filter((l) => l.team === team && l.gpu_kind === 'a100-80gb-shared').length, { timeout: 20_000 })
+    .poll(
+      async () =>
+        (await scrape()).labels('gantry_queue_jobs').filter((l) => l.team === team && l.gpu_kind === 'a100-80gb-shared')
+          .length,
+      { timeout: 20_000 },
+    )
     .toBeGreaterThanOrEqual(1);
 
   expect((await page.request.post(`/api/jobs/${id}/cancel`, { headers: FROM_GANTRY_PAGE })).ok()).toBe(true);

@@ -10,11 +10,19 @@ test('subscribe on the account page, run a job, see the bell count rise and the 
   await prefs.getByRole('button', { name: 'Save notification settings' }).click();
   await expect(prefs.getByRole('status')).toHaveText('Saved.');
 
-  const unreadBefore = ((await (await page.request.get('/api/me/notifications?limit=1')).json()) as { unread: number }).unread;
+  const unreadBefore = ((await (await page.request.get('/api/me/notifications?limit=1')).json()) as { unread: number })
+    .unread;
   const name = `notify-${Date.now().toString(36)}`;
   const submitted = await page.request.post('/api/jobs', {
     headers: FROM_GANTRY_PAGE,
-    data: { name, kind: 'training', gpu: { kind: KIND, count: 1 }, expectedRuntimeSeconds: 60, maxRuntimeSeconds: 600, spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'] } },
+    data: {
+      name,
+      kind: 'training',
+      gpu: { kind: KIND, count: 1 },
+      expectedRuntimeSeconds: 60,
+      maxRuntimeSeconds: 600,
+      spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'] },
+    },
   });
   expect(submitted.status()).toBe(201);
   const { id } = (await submitted.json()) as { id: string };
@@ -23,12 +31,24 @@ test('subscribe on the account page, run a job, see the bell count rise and the 
   await page.goto('/queue');
   const bell = page.getByRole('link', { name: /^Notifications, \d+ unread$/ });
   await expect
-    .poll(async () => Number((await page.getByTestId('bell-count').textContent({ timeout: 1_000 }).catch(() => '0')) ?? 0), { timeout: 60_000 })
+    .poll(
+      async () =>
+        Number(
+          (await page
+            .getByTestId('bell-count')
+            .textContent({ timeout: 1_000 })
+            .catch(() => '0')) ?? 0,
+        ),
+      { timeout: 60_000 },
+    )
     .toBeGreaterThan(unreadBefore);
 
   await bell.click();
   await expect(page).toHaveURL(/\/notifications$/);
-  const item = page.getByTestId('notification').filter({ hasText: `gantry-${id}` }).first();
+  const item = page
+    .getByTestId('notification')
+    .filter({ hasText: `gantry-${id}` })
+    .first();
   await expect(item).toContainText('Job started');
   await expect(item).toContainText('(unread)');
 

@@ -32,7 +32,10 @@ test('a researcher asks whether a job fits, submits it, follows it in the queue'
   const id = page.url().split('/').pop()!;
   await expect(page.getByRole('heading', { name: `${name} #${id}` })).toBeVisible();
   // The worker's scheduler admits it within seconds and hands it to the simulated Argo.
-  await expect(page.locator('[data-state]').first()).toHaveAttribute('data-state', /admitted|submitted|running|succeeded/);
+  await expect(page.locator('[data-state]').first()).toHaveAttribute(
+    'data-state',
+    /admitted|submitted|running|succeeded/,
+  );
   const timeline = page.getByRole('list', { name: 'Job timeline' });
   await expect(timeline).toContainText('SUBMITTED');
   await expect(timeline).toContainText('ADMITTED');
@@ -76,16 +79,28 @@ test('viewers cannot submit; bad submissions name their fields', async ({ page }
   await signIn(page, 'vera@gantry.local', DEMO_PASSWORD);
   const denied = await page.request.post('/api/jobs', {
     headers: FROM_GANTRY_PAGE,
-    data: { name: 'x', kind: 'training', gpu: { kind: KIND, count: 1 }, expectedRuntimeSeconds: 60, maxRuntimeSeconds: 60, spec: { image: 'a', command: ['b'] } },
+    data: {
+      name: 'x',
+      kind: 'training',
+      gpu: { kind: KIND, count: 1 },
+      expectedRuntimeSeconds: 60,
+      maxRuntimeSeconds: 60,
+      spec: { image: 'a', command: ['b'] },
+    },
   });
   expect(denied.status()).toBe(403);
 
   await page.context().clearCookies();
   await signIn(page, 'ada@gantry.local', DEMO_PASSWORD);
-  const bad = await page.request.post('/api/jobs', { headers: FROM_GANTRY_PAGE, data: { name: '', kind: 'training', gpu: { kind: KIND, count: 0 }, spec: {} } });
+  const bad = await page.request.post('/api/jobs', {
+    headers: FROM_GANTRY_PAGE,
+    data: { name: '', kind: 'training', gpu: { kind: KIND, count: 0 }, spec: {} },
+  });
   expect(bad.status()).toBe(400);
   const problem = await bad.json();
-  expect(problem.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['name', 'gpu.count', 'expectedRuntimeSeconds', 'spec.image']));
+  expect(problem.errors.map((e: { field: string }) => e.field)).toEqual(
+    expect.arrayContaining(['name', 'gpu.count', 'expectedRuntimeSeconds', 'spec.image']),
+  );
 });
 
 test('an admin edits a quota and changes a job’s priority', async ({ page }) => {
@@ -106,7 +121,10 @@ test('an admin edits a quota and changes a job’s priority', async ({ page }) =
   await page.goto('/queue');
   await page.getByLabel('State').selectOption('');
   // Pin the row by its job id: raising a priority reorders the queue, so `.first()` would move.
-  const label = await page.getByLabel(/^Priority of job/).first().getAttribute('aria-label');
+  const label = await page
+    .getByLabel(/^Priority of job/)
+    .first()
+    .getAttribute('aria-label');
   const priority = page.getByLabel(label!, { exact: true });
   const target = (await priority.inputValue()) === 'high' ? 'critical' : 'high';
   await priority.selectOption(target);

@@ -10,7 +10,10 @@ test('signing out ends the session: the cookie from before answers 401', async (
   const session = cookies.find((c) => c.name.endsWith('next-auth.session-token'));
   expect(session).toBeDefined();
   // A copy of the cookie, as someone who took it from this browser would replay it.
-  const replay = await apiRequest.newContext({ baseURL: E2E.baseURL, extraHTTPHeaders: { cookie: `${session!.name}=${session!.value}` } });
+  const replay = await apiRequest.newContext({
+    baseURL: E2E.baseURL,
+    extraHTTPHeaders: { cookie: `${session!.name}=${session!.value}` },
+  });
   try {
     expect((await replay.get('/api/me')).status()).toBe(200);
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -63,7 +66,10 @@ test('ten wrong passwords lock the account out; an admin clears the lockout', as
     await expect(page.getByTestId('user-name')).toBeVisible();
   } finally {
     // Whatever happened above, leave no lockout behind for the specs after this one.
-    const lockouts = (await (await admin.request.get('/api/admin/lockouts')).json()) as { scope: string; key: string }[];
+    const lockouts = (await (await admin.request.get('/api/admin/lockouts')).json()) as {
+      scope: string;
+      key: string;
+    }[];
     for (const l of lockouts) await forget(l.scope, l.key);
     await page.close();
     await adminContext.close();

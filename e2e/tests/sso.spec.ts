@@ -28,7 +28,9 @@ test('the provider down shows its own message', async ({ page }) => {
   await page.goto('/signin');
   await ssoButton(page).click();
   await expect(page).toHaveURL(/\/signin\?.*error=OAuthSignin/);
-  await expect(formAlert(page)).toHaveText(`Could not reach ${E2E.oidc.name}: the provider did not answer. Try again in a few minutes.`);
+  await expect(formAlert(page)).toHaveText(
+    `Could not reach ${E2E.oidc.name}: the provider did not answer. Try again in a few minutes.`,
+  );
 });
 
 test.describe('with the provider up', () => {
@@ -43,8 +45,16 @@ test.describe('with the provider up', () => {
   });
   test.afterAll(() => provider?.close());
 
-  test('claims from userinfo create a user; later sign-ins reuse it after email and group changes', async ({ page, browser }) => {
-    provider.accounts.set('e2e-ada', { email: 'Ada.SSO@example.org', email_verified: true, name: 'Ada SSO', groups: ['e2e-vision'] });
+  test('claims from userinfo create a user; later sign-ins reuse it after email and group changes', async ({
+    page,
+    browser,
+  }) => {
+    provider.accounts.set('e2e-ada', {
+      email: 'Ada.SSO@example.org',
+      email_verified: true,
+      name: 'Ada SSO',
+      groups: ['e2e-vision'],
+    });
     await signInAtProvider(page, 'e2e-ada');
     await expect(page.getByTestId('user-name')).toHaveText('Ada SSO');
     await expect(page.getByTestId('user-role')).toHaveText('researcher');
@@ -53,7 +63,9 @@ test.describe('with the provider up', () => {
     await signIn(admin, E2E.adminEmail, E2E.adminPassword);
     await admin.goto('/admin');
     const row = admin.getByTestId('user-row').filter({ hasText: 'ada.sso@example.org' });
-    await expect(row.getByRole('listitem').filter({ hasText: 'vision' }).getByText('SSO', { exact: true })).toBeVisible();
+    await expect(
+      row.getByRole('listitem').filter({ hasText: 'vision' }).getByText('SSO', { exact: true }),
+    ).toBeVisible();
     await row.getByRole('button', { name: 'Identities of ada.sso@example.org' }).click();
     const identity = admin.getByTestId('identity');
     await expect(identity.locator('code')).toHaveText('e2e-ada');
@@ -64,7 +76,12 @@ test.describe('with the provider up', () => {
     await page.getByRole('button', { name: 'Yes, sign me out' }).click();
     await expect(page).toHaveURL(/\/signin$/);
 
-    provider.accounts.set('e2e-ada', { email: 'ada.renamed@example.org', email_verified: true, name: 'Ada SSO', groups: [] });
+    provider.accounts.set('e2e-ada', {
+      email: 'ada.renamed@example.org',
+      email_verified: true,
+      name: 'Ada SSO',
+      groups: [],
+    });
     await signInAtProvider(page, 'e2e-ada');
     await expect(page.getByTestId('user-name')).toHaveText('Ada SSO');
     await expect(page.getByText('ada.renamed@example.org')).toBeVisible();
@@ -77,7 +94,9 @@ test.describe('with the provider up', () => {
     await admin.context().close();
   });
 
-  test('another subject with an existing user\'s email, in any case, verified or not, is refused with its own message', async ({ page }) => {
+  test("another subject with an existing user's email, in any case, verified or not, is refused with its own message", async ({
+    page,
+  }) => {
     provider.accounts.set('e2e-mallory', { email: 'GRACE@Gantry.LOCAL', email_verified: true, name: 'Mallory' });
     await signInAtProvider(page, 'e2e-mallory');
     await expect(page).toHaveURL(/\/signin\?.*error=OidcEmailTaken/);

@@ -2,7 +2,10 @@ import { checkOnly } from '../fixtures/sweep-form';
 import { DEMO_PASSWORD, expect, signIn, test } from '../fixtures/test';
 
 test.describe('a sweep run as a job', () => {
-  test('sweep form -> job through the queue -> results from the runner steps -> ranking -> public share page -> delete', async ({ page, browser }) => {
+  test('sweep form -> job through the queue -> results from the runner steps -> ranking -> public share page -> delete', async ({
+    page,
+    browser,
+  }) => {
     // Simulated steps take 1.5-30 s each at GANTRY_SIM_SPEED=20, plus a scheduler pass or two.
     test.setTimeout(180_000);
     await signIn(page, 'ada@gantry.local', DEMO_PASSWORD);

@@ -14,7 +14,9 @@ async function hostileSite(forms: Record<string, string>): Promise<{ origin: str
   const server = http.createServer((req, res) => {
     const form = forms[req.url ?? ''];
     if (!form) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><body onload="document.forms[0].submit()">${form}</body>`);
+    res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end(`<!doctype html><body onload="document.forms[0].submit()">${form}</body>`);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -39,7 +41,9 @@ async function watchCsp(page: Page): Promise<string[]> {
   await page.exposeFunction('__reportCspViolation', (v: string) => violations.push(v));
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
-      (window as unknown as { __reportCspViolation(v: string): void }).__reportCspViolation(`${e.violatedDirective}: ${e.blockedURI}`);
+      (window as unknown as { __reportCspViolation(v: string): void }).__reportCspViolation(
+        `${e.violatedDirective}: ${e.blockedURI}`,
+      );
     });
   });
   return violations;
@@ -67,8 +71,13 @@ async function expectCsp(page: Page, response: Response | null): Promise<string>
 test('a form posted from another origin of the same host creates and cancels nothing', async ({ page }) => {
   await signIn(page, 'ada@gantry.local', DEMO_PASSWORD);
   const job = {
-    name: `csrf-target-${Date.now().toString(36)}`, kind: 'training', priority: 'low', gpu: { kind: KIND, count: 1 },
-    expectedRuntimeSeconds: 3600, maxRuntimeSeconds: 7200, spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'] },
+    name: `csrf-target-${Date.now().toString(36)}`,
+    kind: 'training',
+    priority: 'low',
+    gpu: { kind: KIND, count: 1 },
+    expectedRuntimeSeconds: 3600,
+    maxRuntimeSeconds: 7200,
+    spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'] },
   };
   const created = await page.request.post('/api/jobs', { headers: FROM_GANTRY_PAGE, data: job });
   expect(created.status()).toBe(201);
@@ -82,7 +91,11 @@ test('a form posted from another origin of the same host creates and cancels not
     '/cancel': `<form method="post" action="${E2E.baseURL}/api/jobs/${id}/cancel"></form>`,
   });
   try {
-    for (const [path, target] of [['/submit', '/api/jobs'], ['/submit-form', '/api/jobs'], ['/cancel', `/api/jobs/${id}/cancel`]]) {
+    for (const [path, target] of [
+      ['/submit', '/api/jobs'],
+      ['/submit-form', '/api/jobs'],
+      ['/cancel', `/api/jobs/${id}/cancel`],
+    ]) {
       const answer = await submitFrom(page, `${site.origin}${path}`, `${E2E.baseURL}${target}`);
       expect(answer.status(), path).toBe(403);
       // 403, not 401: the browser did send the session cookie, and the origin check refused it.
@@ -102,7 +115,7 @@ test('a form posted from another origin of the same host creates and cancels not
   expect((await page.request.post(`/api/jobs/${id}/cancel`, { headers: FROM_GANTRY_PAGE })).status()).toBe(200);
 });
 
-test('signing out takes a POST with next-auth\'s CSRF token: a cross-site GET ends nothing', async ({ page }) => {
+test("signing out takes a POST with next-auth's CSRF token: a cross-site GET ends nothing", async ({ page }) => {
   await signIn(page, 'ada@gantry.local', DEMO_PASSWORD);
   await page.goto('/api/auth/signout');
   expect((await page.request.get('/api/me')).status()).toBe(200);
@@ -171,8 +184,19 @@ spec:
   const sweep = await page.request.post('/api/benchmarks/sweeps', {
     headers: FROM_GANTRY_PAGE,
     data: {
-      name: `CSP sweep ${Date.now()}`, simulate: true, seed: 3,
-      definition: { models: ['mistral-7b'], engines: ['vllm'], quantizations: ['fp16', 'awq'], precisions: ['fp16'], gpuKinds: ['l40s'], gpuCounts: [1], batchSizes: [1, 16], sequenceLengths: [512] },
+      name: `CSP sweep ${Date.now()}`,
+      simulate: true,
+      seed: 3,
+      definition: {
+        models: ['mistral-7b'],
+        engines: ['vllm'],
+        quantizations: ['fp16', 'awq'],
+        precisions: ['fp16'],
+        gpuKinds: ['l40s'],
+        gpuCounts: [1],
+        batchSizes: [1, 16],
+        sequenceLengths: [512],
+      },
     },
   });
   expect(sweep.status()).toBe(201);
@@ -183,7 +207,17 @@ spec:
 
   const share = await page.request.post('/api/shares', {
     headers: FROM_GANTRY_PAGE,
-    data: { datasetId, title: 'CSP share', settings: { criteria: ['tokensPerSecond', 'ttftMeanMs'], weights: [1, 1], directions: ['benefit', 'cost'], normalization: 'vector', constraints: [] } },
+    data: {
+      datasetId,
+      title: 'CSP share',
+      settings: {
+        criteria: ['tokensPerSecond', 'ttftMeanMs'],
+        weights: [1, 1],
+        directions: ['benefit', 'cost'],
+        normalization: 'vector',
+        constraints: [],
+      },
+    },
   });
   expect(share.status()).toBe(201);
   const { path } = (await share.json()) as { path: string };

@@ -63,12 +63,16 @@ test('a training job runs to Succeeded; its page shows the DAG and a finished st
   await step.click();
   const panel = page.getByTestId('node-panel');
   await expect(panel).toContainText(steps[podNodeId].podName);
-  await expect(panel.getByRole('region', { name: 'Step logs' })).toContainText(/Logs · (live from the pod|stored copy)/);
+  await expect(panel.getByRole('region', { name: 'Step logs' })).toContainText(
+    /Logs · (live from the pod|stored copy)/,
+  );
   await expect(panel.getByTestId('step-log')).toContainText(/epoch \d+\/\d+ step \d+ loss=/);
   await expect(panel.getByTestId('step-log')).toContainText('training complete, checkpoint saved');
 });
 
-test('an embedding pipeline submitted in the form runs to Succeeded; its collapsed fan-out expands', async ({ page }) => {
+test('an embedding pipeline submitted in the form runs to Succeeded; its collapsed fan-out expands', async ({
+  page,
+}) => {
   // Chunk durations are seeded draws (GPU steps 30-600 simulated s, 1.5-30 s at speed 20) in three
   // stages; the fan-out runs in one wave (4 chunks, parallelism 4).
   test.setTimeout(240_000);
@@ -83,7 +87,13 @@ test('an embedding pipeline submitted in the form runs to Succeeded; its collaps
   await form.getByLabel('Expected runtime (seconds)').fill('900');
   await form.getByLabel('Maximum runtime (seconds)').fill('7200');
   await form.getByLabel('Spec (JSON)').fill(
-    JSON.stringify({ datasetUri: 's3://corpus/e2e/docs.parquet', outputUri: `s3://corpus/e2e/${name}`, documents: 40_000, chunkSize: 10_000, parallelism: 4 }),
+    JSON.stringify({
+      datasetUri: 's3://corpus/e2e/docs.parquet',
+      outputUri: `s3://corpus/e2e/${name}`,
+      documents: 40_000,
+      chunkSize: 10_000,
+      parallelism: 4,
+    }),
   );
   await form.getByRole('button', { name: 'Submit' }).click();
   await expect(page).toHaveURL(/\/jobs\/\d+$/);
@@ -104,7 +114,8 @@ test('an embedding pipeline submitted in the form runs to Succeeded; its collaps
   await expect(hidden).toHaveCount(1);
   await hidden.click();
   await expect(hidden).toHaveCount(0);
-  for (const chunk of ['embed(1:1)', 'embed(2:2)']) await expect(drawnNode(page, new RegExp(`${chunk.replace(/[()]/g, '\\$&')}.*, Succeeded`)).first()).toBeVisible();
+  for (const chunk of ['embed(1:1)', 'embed(2:2)'])
+    await expect(drawnNode(page, new RegExp(`${chunk.replace(/[()]/g, '\\$&')}.*, Succeeded`)).first()).toBeVisible();
 
   // A chunk's own log says how many documents it embedded.
   const res = await page.request.get(`/api/jobs/${id}/workflow`);
@@ -117,7 +128,9 @@ test('an embedding pipeline submitted in the form runs to Succeeded; its collaps
   await expect(panel.getByTestId('step-log')).toContainText(/embedded \d+\/\d+ documents/);
 });
 
-test('cancelling a running workflow stops it: job Cancelled, workflow and its running step Failed', async ({ page }) => {
+test('cancelling a running workflow stops it: job Cancelled, workflow and its running step Failed', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   await signIn(page, 'ada@gantry.local', DEMO_PASSWORD);
   const name = `wf-cancel-${Date.now().toString(36)}`;
@@ -183,7 +196,9 @@ test('“Retry failed steps” runs a failed step again in the same workflow, an
   const step = page.getByTestId('dag-view').locator(`[data-node-id="${stepId}"]`);
   await expect(step).toHaveAttribute('aria-label', /, Failed\b/);
   await step.click();
-  await expect(page.getByTestId('node-panel').getByRole('definition').filter({ hasText: 'Error (exit code 1)' })).toBeVisible();
+  await expect(
+    page.getByTestId('node-panel').getByRole('definition').filter({ hasText: 'Error (exit code 1)' }),
+  ).toBeVisible();
 
   await page.getByRole('button', { name: 'Retry failed steps' }).click();
   const timeline = page.getByRole('list', { name: 'Job timeline' });
@@ -198,7 +213,13 @@ test('“Retry failed steps” runs a failed step again in the same workflow, an
   // The step keeps its node id: the retried attempt replaced the failed one, and it passed.
   await expect(step).toHaveAttribute('aria-label', /, Succeeded\b/);
   // The timeline keeps both runs, in order: created, failed, retry requested, retried, succeeded.
-  const milestones = ['WORKFLOW_CREATED', 'WORKFLOW_FAILED', 'RETRY_REQUESTED', 'WORKFLOW_RETRIED', 'WORKFLOW_SUCCEEDED'];
+  const milestones = [
+    'WORKFLOW_CREATED',
+    'WORKFLOW_FAILED',
+    'RETRY_REQUESTED',
+    'WORKFLOW_RETRIED',
+    'WORKFLOW_SUCCEEDED',
+  ];
   const causes = await timeline.locator('li .font-mono').allTextContents();
   expect(causes.filter((c) => milestones.includes(c))).toEqual(milestones);
 });

@@ -118,16 +118,19 @@ test('invalid YAML lists the problem with its line', async ({ page }) => {
 
 test('a step named like markup is drawn as text, never run', async ({ page }) => {
   await page.goto('/workflows/preview');
-  const hostile = [
-    '<script>alert(1)</script>',
-    '<img src=x onerror=alert(2)>',
-    '"]; click n0 call alert(3)',
-  ];
-  await preview(page, workflow(hostile.map((name) => `          - name: '${name.replace(/'/g, "''")}'\n            template: echo`).join('\n')));
+  const hostile = ['<script>alert(1)</script>', '<img src=x onerror=alert(2)>', '"]; click n0 call alert(3)'];
+  await preview(
+    page,
+    workflow(
+      hostile.map((name) => `          - name: '${name.replace(/'/g, "''")}'\n            template: echo`).join('\n'),
+    ),
+  );
   await expect(graph(page)).toHaveAttribute('data-state', 'ready');
   for (const name of hostile) await expect(drawnNode(page, `${name}, Not started`)).toBeVisible();
   await expect(graph(page).locator('svg')).toContainText('<script>alert(1)</script>');
-  await expect(page.locator('[data-testid="dag-view"] script, [data-testid="dag-view"] img, [data-testid="dag-view"] [onerror]')).toHaveCount(0);
+  await expect(
+    page.locator('[data-testid="dag-view"] script, [data-testid="dag-view"] img, [data-testid="dag-view"] [onerror]'),
+  ).toHaveCount(0);
   await drawnNode(page, `${hostile[2]}, Not started`).click();
   await expect(page.getByTestId('node-panel')).toContainText(hostile[2]);
 });

@@ -40,7 +40,11 @@ test('an admin sets a team’s workload policy and grants, then revokes, an exce
 
   // Reloaded, the policy is what was saved.
   await page.reload();
-  await page.getByRole('row').filter({ has: page.getByRole('cell', { name: slug, exact: true }) }).getByRole('button', { name: 'Policy' }).click();
+  await page
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell', { name: slug, exact: true }) })
+    .getByRole('button', { name: 'Policy' })
+    .click();
   await expect(section.getByLabel('Pod Security level')).toHaveValue('restricted');
   await section.getByRole('button', { name: 'Revoke pss.hostNamespaces' }).click();
   await expect(section.getByRole('table', { name: `Exceptions of ${slug}` })).toHaveCount(0);

@@ -11,7 +11,16 @@ import { listDcgmExporters, scrapeDcgmExporter } from './metrics';
 import { listNodes } from './nodes';
 import { followPodLog, listPods, readPodLog } from './pods';
 import {
-  createWorkflow, deleteWorkflow, findWorkflow, getWorkflow, jsonPatchWorkflow, listWorkflows, patchWorkflow, terminateWorkflow, watchWorkflows, type Workflow,
+  createWorkflow,
+  deleteWorkflow,
+  findWorkflow,
+  getWorkflow,
+  jsonPatchWorkflow,
+  listWorkflows,
+  patchWorkflow,
+  terminateWorkflow,
+  watchWorkflows,
+  type Workflow,
 } from './workflows';
 import { hasKubectl } from '@/tests/kubectl';
 import { useSimCluster } from '@/tests/sim';
@@ -55,7 +64,16 @@ function example(file: string, name: string, labels: Record<string, string> = {}
 }
 
 /** A one-step GPU workflow shaped like Gantry's builders emit. */
-function gpuWorkflow(name: string, opts: { seconds: number; gpus?: Record<string, string>; selector?: Record<string, string>; taint?: string; idle?: boolean }): Workflow {
+function gpuWorkflow(
+  name: string,
+  opts: {
+    seconds: number;
+    gpus?: Record<string, string>;
+    selector?: Record<string, string>;
+    taint?: string;
+    idle?: boolean;
+  },
+): Workflow {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Workflow',
@@ -65,10 +83,19 @@ function gpuWorkflow(name: string, opts: { seconds: number; gpus?: Record<string
       templates: [
         {
           name: 'train',
-          metadata: { annotations: { 'gantry.dev/sim-duration-seconds': String(opts.seconds), ...(opts.idle ? { 'gantry.dev/sim-gpu-idle': 'true' } : {}) } },
+          metadata: {
+            annotations: {
+              'gantry.dev/sim-duration-seconds': String(opts.seconds),
+              ...(opts.idle ? { 'gantry.dev/sim-gpu-idle': 'true' } : {}),
+            },
+          },
           nodeSelector: opts.selector ?? { 'gantry.dev/pool': 'a100' },
           tolerations: [{ key: 'gpu', operator: 'Equal', value: opts.taint ?? 'true', effect: 'NoSchedule' }],
-          container: { image: 'pytorch/pytorch:2.4.0', command: ['torchrun', 'train.py'], resources: { limits: opts.gpus ?? { 'nvidia.com/gpu': '1' }, requests: { cpu: '4', memory: '32Gi' } } },
+          container: {
+            image: 'pytorch/pytorch:2.4.0',
+            command: ['torchrun', 'train.py'],
+            resources: { limits: opts.gpus ?? { 'nvidia.com/gpu': '1' }, requests: { cpu: '4', memory: '32Gi' } },
+          },
         },
       ],
     },
@@ -81,9 +108,13 @@ describe('lib/cluster against the simulated cluster', () => {
     const nodes = await listNodes();
     expect(nodes).toHaveLength(14);
     const gpus = (sel: (l: Record<string, string>) => boolean, res: string) =>
-      nodes.filter((n) => sel(n.metadata?.labels ?? {})).reduce((a, n) => a + Number(n.status?.capacity?.[res] ?? 0), 0);
+      nodes
+        .filter((n) => sel(n.metadata?.labels ?? {}))
+        .reduce((a, n) => a + Number(n.status?.capacity?.[res] ?? 0), 0);
     expect(gpus((l) => l['nvidia.com/gpu.product'] === 'Tesla-T4', 'nvidia.com/gpu')).toBe(16);
-    expect(gpus((l) => l['nvidia.com/gpu.product'] === 'NVIDIA-A100-SXM4-80GB-SHARED', 'nvidia.com/gpu')).toBe(4 * 8 * 4);
+    expect(gpus((l) => l['nvidia.com/gpu.product'] === 'NVIDIA-A100-SXM4-80GB-SHARED', 'nvidia.com/gpu')).toBe(
+      4 * 8 * 4,
+    );
     expect(gpus((l) => l['nvidia.com/mig.strategy'] === 'mixed', 'nvidia.com/mig-2g.20gb')).toBe(16);
     const h100 = nodes.find((n) => n.metadata?.labels?.['nvidia.com/gpu.product']?.startsWith('NVIDIA-H100'));
     expect(h100?.spec?.taints).toEqual([{ key: 'gpu', value: 'h100', effect: 'NoSchedule' }]);
@@ -122,7 +153,12 @@ describe('lib/cluster against the simulated cluster', () => {
     const err = await createWorkflow(bad).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ClusterError);
     expect(err).toMatchObject({ kind: 'Invalid', status: 422, reason: 'Invalid' });
-    const noSpec = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'x' }, spec: { templates: 'nope' } } as unknown as Workflow;
+    const noSpec = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name: 'x' },
+      spec: { templates: 'nope' },
+    } as unknown as Workflow;
     await expect(createWorkflow(noSpec)).rejects.toMatchObject({ kind: 'Invalid', status: 422 });
   });
 
@@ -132,10 +168,17 @@ describe('lib/cluster against the simulated cluster', () => {
     expect(merged.metadata.labels).toMatchObject({ team: 'nlp', extra: 'yes' });
     const removed = await patchWorkflow('patch-me', { metadata: { labels: { extra: null } } });
     expect(removed.metadata.labels?.extra).toBeUndefined();
-    const jp = await jsonPatchWorkflow('patch-me', [{ op: 'add', path: '/metadata/annotations', value: { note: 'hi' } }]);
+    const jp = await jsonPatchWorkflow('patch-me', [
+      { op: 'add', path: '/metadata/annotations', value: { note: 'hi' } },
+    ]);
     expect(jp.metadata.annotations?.note).toBe('hi');
-    await expect(jsonPatchWorkflow('patch-me', [{ op: 'test', path: '/metadata/labels/team', value: 'vision' }])).rejects.toMatchObject({ kind: 'Invalid' });
-    await expect(patchWorkflow('patch-me', { metadata: { resourceVersion: '1' } })).rejects.toMatchObject({ kind: 'Conflict', status: 409 });
+    await expect(
+      jsonPatchWorkflow('patch-me', [{ op: 'test', path: '/metadata/labels/team', value: 'vision' }]),
+    ).rejects.toMatchObject({ kind: 'Invalid' });
+    await expect(patchWorkflow('patch-me', { metadata: { resourceVersion: '1' } })).rejects.toMatchObject({
+      kind: 'Conflict',
+      status: 409,
+    });
     const nlp = await listWorkflows('team=nlp');
     expect(nlp.items.map((w) => w.metadata.name)).toEqual(['patch-me']);
     expect(Number(nlp.resourceVersion)).toBeGreaterThan(0);
@@ -172,7 +215,9 @@ describe('lib/cluster against the simulated cluster', () => {
 
   it('terminates a running workflow: Failed, "Stopped with strategy \'Terminate\'"', async () => {
     await createWorkflow(gpuWorkflow('long-train', { seconds: 1_000_000 }));
-    await waitForWorkflow('long-train', (w) => Object.values(w.status?.nodes ?? {}).some((n) => n.type === 'Pod' && n.phase === 'Running'));
+    await waitForWorkflow('long-train', (w) =>
+      Object.values(w.status?.nodes ?? {}).some((n) => n.type === 'Pod' && n.phase === 'Running'),
+    );
     await terminateWorkflow('long-train');
     const wf = await waitForWorkflow('long-train', finished);
     expect(wf.status?.phase).toBe('Failed');
@@ -184,25 +229,38 @@ describe('lib/cluster against the simulated cluster', () => {
 
   it('schedules GPU pods with their requests and explains a pending step', async () => {
     await createWorkflow(gpuWorkflow('too-big', { seconds: 10, gpus: { 'nvidia.com/gpu': '64' } }));
-    const wf = await waitForWorkflow('too-big', (w) => Object.values(w.status?.nodes ?? {}).some((n) => n.message?.startsWith('Unschedulable: ')));
+    const wf = await waitForWorkflow('too-big', (w) =>
+      Object.values(w.status?.nodes ?? {}).some((n) => n.message?.startsWith('Unschedulable: ')),
+    );
     const pending = Object.values(wf.status!.nodes!).find((n) => n.type === 'Pod')!;
     expect(pending.phase).toBe('Pending');
     expect(pending.message).toMatch(/^Unschedulable: 0\/14 nodes are available: .*Insufficient nvidia\.com\/gpu/);
     const [pod] = await listPods('workflows.argoproj.io/workflow=too-big', { namespace: 'gantry-jobs' });
-    expect(pod.status?.conditions?.[0]).toMatchObject({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' });
+    expect(pod.status?.conditions?.[0]).toMatchObject({
+      type: 'PodScheduled',
+      status: 'False',
+      reason: 'Unschedulable',
+    });
     await terminateWorkflow('too-big');
     await waitForWorkflow('too-big', finished);
   });
 
   it('streams pod logs (follow) and reads them with tailLines', async () => {
     await createWorkflow(gpuWorkflow('log-train', { seconds: 1500 }));
-    await waitForWorkflow('log-train', (w) => Object.values(w.status?.nodes ?? {}).some((n) => n.type === 'Pod' && n.phase === 'Running'));
+    await waitForWorkflow('log-train', (w) =>
+      Object.values(w.status?.nodes ?? {}).some((n) => n.type === 'Pod' && n.phase === 'Running'),
+    );
     const [pod] = await listPods('workflows.argoproj.io/workflow=log-train');
     expect(pod.spec?.nodeName).toMatch(/^a100-node-/);
     expect(pod.spec?.containers?.find((c) => c.name === 'main')?.resources?.limits).toEqual({ 'nvidia.com/gpu': '1' });
     const lines: string[] = [];
     await new Promise<void>((resolve, reject) => {
-      void followPodLog({ namespace: 'gantry-jobs', name: pod.metadata!.name!, onLine: (l) => lines.push(l), onEnd: (err) => (err ? reject(err) : resolve()) });
+      void followPodLog({
+        namespace: 'gantry-jobs',
+        name: pod.metadata!.name!,
+        onLine: (l) => lines.push(l),
+        onEnd: (err) => (err ? reject(err) : resolve()),
+      });
     });
     expect(lines.length).toBeGreaterThan(10);
     expect(lines[0]).toMatch(/^epoch 1\/10 step \d+ loss=\d/);
@@ -214,31 +272,60 @@ describe('lib/cluster against the simulated cluster', () => {
   });
 
   it('serves dcgm-exporter metrics through the pod proxy that follow the running job', async () => {
-    await createWorkflow(gpuWorkflow('mig-serve', { seconds: 1_000_000, gpus: { 'nvidia.com/mig-2g.20gb': '1' }, selector: { 'nvidia.com/mig.strategy': 'mixed' }, taint: 'mig' }));
-    await createWorkflow(gpuWorkflow('idle-hold', { seconds: 1_000_000, idle: true, selector: { 'gantry.dev/pool': 'h100' }, taint: 'h100' }));
+    await createWorkflow(
+      gpuWorkflow('mig-serve', {
+        seconds: 1_000_000,
+        gpus: { 'nvidia.com/mig-2g.20gb': '1' },
+        selector: { 'nvidia.com/mig.strategy': 'mixed' },
+        taint: 'mig',
+      }),
+    );
+    await createWorkflow(
+      gpuWorkflow('idle-hold', {
+        seconds: 1_000_000,
+        idle: true,
+        selector: { 'gantry.dev/pool': 'h100' },
+        taint: 'h100',
+      }),
+    );
     for (const name of ['mig-serve', 'idle-hold']) {
-      await waitForWorkflow(name, (w) => Object.values(w.status?.nodes ?? {}).some((n) => n.type === 'Pod' && n.phase === 'Running'));
+      await waitForWorkflow(name, (w) =>
+        Object.values(w.status?.nodes ?? {}).some((n) => n.type === 'Pod' && n.phase === 'Running'),
+      );
     }
     const exporters = await listDcgmExporters();
     expect(exporters).toHaveLength(12);
     const podOf = async (wf: string) => (await listPods(`workflows.argoproj.io/workflow=${wf}`))[0];
     const migPod = await podOf('mig-serve');
     const migText = await scrapeDcgmExporter(exporters.find((e) => e.nodeName === migPod.spec!.nodeName)!);
-    const families = parsePrometheusTextFormat(migText) as Array<{ name: string; type: string; metrics: Array<{ value: string; labels: Record<string, string> }> }>;
+    const families = parsePrometheusTextFormat(migText) as Array<{
+      name: string;
+      type: string;
+      metrics: Array<{ value: string; labels: Record<string, string> }>;
+    }>;
     const gr = families.find((f) => f.name === 'DCGM_FI_PROF_GR_ENGINE_ACTIVE')!;
     expect(gr.type).toBe('GAUGE');
     const busy = gr.metrics.find((m) => m.labels.pod === migPod.metadata!.name)!;
-    expect(busy.labels).toMatchObject({ GPU_I_PROFILE: '2g.20gb', namespace: 'gantry-jobs', container: 'main', modelName: 'NVIDIA A100-SXM4-80GB' });
+    expect(busy.labels).toMatchObject({
+      GPU_I_PROFILE: '2g.20gb',
+      namespace: 'gantry-jobs',
+      container: 'main',
+      modelName: 'NVIDIA A100-SXM4-80GB',
+    });
     expect(Number(busy.value)).toBeGreaterThan(0.5);
     expect(gr.metrics.filter((m) => m.labels.pod === '').every((m) => Number(m.value) === 0)).toBe(true);
 
     const idlePod = await podOf('idle-hold');
     const h100Text = await scrapeDcgmExporter(exporters.find((e) => e.nodeName === idlePod.spec!.nodeName)!);
     expect(h100Text).toContain('# TYPE DCGM_FI_DEV_GPU_UTIL gauge');
-    const util = (parsePrometheusTextFormat(h100Text) as typeof families).find((f) => f.name === 'DCGM_FI_DEV_GPU_UTIL')!;
+    const util = (parsePrometheusTextFormat(h100Text) as typeof families).find(
+      (f) => f.name === 'DCGM_FI_DEV_GPU_UTIL',
+    )!;
     const held = util.metrics.find((m) => m.labels.pod === idlePod.metadata!.name)!;
     expect(Number(held.value)).toBeLessThan(5);
-    const fbUsed = (parsePrometheusTextFormat(h100Text) as typeof families).find((f) => f.name === 'DCGM_FI_DEV_FB_USED')!;
+    const fbUsed = (parsePrometheusTextFormat(h100Text) as typeof families).find(
+      (f) => f.name === 'DCGM_FI_DEV_FB_USED',
+    )!;
     expect(Number(fbUsed.metrics.find((m) => m.labels.pod === idlePod.metadata!.name)!.value)).toBeGreaterThan(10_000);
     for (const name of ['mig-serve', 'idle-hold']) await terminateWorkflow(name);
   });
@@ -274,19 +361,23 @@ describe('lib/cluster against the simulated cluster', () => {
 const kubectl = hasKubectl();
 if (!kubectl) console.warn('[kubectl against the simulated cluster] NOT RUN: kubectl is not installed on this machine');
 
-describe.skipIf(!kubectl || !referenceDir())(`kubectl against the simulated cluster${kubectl ? '' : ' - NOT RUN: kubectl is not installed'}`, () => {
-  it('gets nodes, creates an Argo example and lists workflows', async () => {
-    const k = (...args: string[]) => run('kubectl', ['--kubeconfig', sim().kubeconfigPath, ...args], { timeout: 20_000 });
-    const nodes = await k('get', 'nodes');
-    expect(nodes.stdout).toMatch(/^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION/);
-    expect(nodes.stdout).toContain('h100-node-1');
-    const created = await k('-n', 'gantry-jobs', 'create', '-f', referencePath('argo/examples', 'dag-diamond.yaml'));
-    const name = /workflow\.argoproj\.io\/(\S+) created/.exec(created.stdout)?.[1];
-    expect(name).toMatch(/^dag-diamond-/);
-    await waitForWorkflow(name!, finished);
-    const list = await k('-n', 'gantry-jobs', 'get', 'workflows');
-    expect(list.stdout).toMatch(new RegExp(`${name}\\s+Succeeded`));
-    const json = JSON.parse((await k('-n', 'gantry-jobs', 'get', 'workflow', name!, '-o', 'json')).stdout);
-    expect(json.status.progress).toBe('4/4');
-  });
-});
+describe.skipIf(!kubectl || !referenceDir())(
+  `kubectl against the simulated cluster${kubectl ? '' : ' - NOT RUN: kubectl is not installed'}`,
+  () => {
+    it('gets nodes, creates an Argo example and lists workflows', async () => {
+      const k = (...args: string[]) =>
+        run('kubectl', ['--kubeconfig', sim().kubeconfigPath, ...args], { timeout: 20_000 });
+      const nodes = await k('get', 'nodes');
+      expect(nodes.stdout).toMatch(/^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION/);
+      expect(nodes.stdout).toContain('h100-node-1');
+      const created = await k('-n', 'gantry-jobs', 'create', '-f', referencePath('argo/examples', 'dag-diamond.yaml'));
+      const name = /workflow\.argoproj\.io\/(\S+) created/.exec(created.stdout)?.[1];
+      expect(name).toMatch(/^dag-diamond-/);
+      await waitForWorkflow(name!, finished);
+      const list = await k('-n', 'gantry-jobs', 'get', 'workflows');
+      expect(list.stdout).toMatch(new RegExp(`${name}\\s+Succeeded`));
+      const json = JSON.parse((await k('-n', 'gantry-jobs', 'get', 'workflow', name!, '-o', 'json')).stdout);
+      expect(json.status.progress).toBe('4/4');
+    });
+  },
+);

@@ -44,22 +44,42 @@ function parseBody(body: unknown): StatusBody | undefined {
       return { message: body };
     }
   }
-  return typeof body === 'object' ? (body) : undefined;
+  return typeof body === 'object' ? body : undefined;
 }
 
 /** Maps anything thrown by client-node (or fetch) to a ClusterError; ClusterErrors pass through. */
 export function toClusterError(e: unknown): ClusterError {
   if (e instanceof ClusterError) return e;
-  const err = e as { code?: unknown; statusCode?: unknown; body?: unknown; message?: string; cause?: { code?: string; message?: string }; name?: string };
-  const status = typeof err?.code === 'number' ? err.code : typeof err?.statusCode === 'number' ? err.statusCode : undefined;
+  const err = e as {
+    code?: unknown;
+    statusCode?: unknown;
+    body?: unknown;
+    message?: string;
+    cause?: { code?: string; message?: string };
+    name?: string;
+  };
+  const status =
+    typeof err?.code === 'number' ? err.code : typeof err?.statusCode === 'number' ? err.statusCode : undefined;
   if (status !== undefined && status >= 100) {
     const body = parseBody(err.body);
-    return new ClusterError(kindForStatus(status), body?.message ?? `Kubernetes API answered ${status}`, status, body?.reason, { cause: e });
+    return new ClusterError(
+      kindForStatus(status),
+      body?.message ?? `Kubernetes API answered ${status}`,
+      status,
+      body?.reason,
+      { cause: e },
+    );
   }
   // undici: TypeError('fetch failed') with cause ECONNREFUSED/ECONNRESET/ETIMEDOUT, or an abort/timeout
   const code = err?.cause?.code ?? (typeof err?.code === 'string' ? err.code : undefined);
   if (code || err?.name === 'TimeoutError' || /fetch failed|socket|ECONN|other side closed/i.test(err?.message ?? '')) {
-    return new ClusterError('Unavailable', `Kubernetes API unreachable: ${err?.cause?.message ?? err?.message ?? code}`, undefined, undefined, { cause: e });
+    return new ClusterError(
+      'Unavailable',
+      `Kubernetes API unreachable: ${err?.cause?.message ?? err?.message ?? code}`,
+      undefined,
+      undefined,
+      { cause: e },
+    );
   }
   return new ClusterError('Unknown', err?.message ?? String(e), undefined, undefined, { cause: e });
 }

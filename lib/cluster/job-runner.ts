@@ -2,7 +2,16 @@
 // (`gantry-<id>`), so a retry after a crash adopts the existing Workflow instead of duplicating it.
 // A job's Workflow lives in its team's namespace (older jobs' in the shared GANTRY_NAMESPACE): every
 // call that addresses one by name takes `{ namespace }`; left out, it is the shared one.
-import { createWorkflow, deleteWorkflow, findWorkflow, getWorkflow, listWorkflows, replaceWorkflow, terminateWorkflow, type Workflow } from './workflows';
+import {
+  createWorkflow,
+  deleteWorkflow,
+  findWorkflow,
+  getWorkflow,
+  listWorkflows,
+  replaceWorkflow,
+  terminateWorkflow,
+  type Workflow,
+} from './workflows';
 import { ClusterError, isNotFound } from './errors';
 import { deletePod } from './pods';
 import { applyWorkflowTemplate, setWorkflowTemplateOwner, type WorkflowTemplate } from './workflow-templates';
@@ -14,14 +23,19 @@ import { LABEL_JOB_ID } from '@/lib/domain/workflow/builders/common';
  * WorkflowTemplates it refers to (the parts of a large sweep) are applied first, one request each,
  * so no part is ever created before its template exists.
  */
-export async function submitJob(manifest: Workflow, workflowTemplates: WorkflowTemplate[] = []): Promise<{ workflowName: string; adopted: boolean }> {
+export async function submitJob(
+  manifest: Workflow,
+  workflowTemplates: WorkflowTemplate[] = [],
+): Promise<{ workflowName: string; adopted: boolean }> {
   const namespace = manifest.metadata.namespace;
   for (const template of workflowTemplates) await applyWorkflowTemplate(template, { namespace });
   const { workflow, adopted } = await createWorkflow(manifest, { namespace });
   const workflowName = workflow.metadata.name ?? manifest.metadata.name ?? '';
   // The templates live as long as their Workflow: owned by it, they go when it is deleted.
   const uid = workflow.metadata.uid;
-  if (uid) for (const t of workflowTemplates) if (t.metadata.name) await setWorkflowTemplateOwner(t.metadata.name, { name: workflowName, uid }, { namespace });
+  if (uid)
+    for (const t of workflowTemplates)
+      if (t.metadata.name) await setWorkflowTemplateOwner(t.metadata.name, { name: workflowName, uid }, { namespace });
   return { workflowName, adopted };
 }
 
@@ -86,7 +100,8 @@ export async function retryJobWorkflow(
     const uid = current.metadata.uid ?? '';
     // A re-created part reads its template when it starts: it must name the nodes the job holds now.
     const owner = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: workflowName, uid };
-    for (const t of workflowTemplates) await applyWorkflowTemplate({ ...t, metadata: { ...t.metadata, ownerReferences: [owner] } }, { namespace });
+    for (const t of workflowTemplates)
+      await applyWorkflowTemplate({ ...t, metadata: { ...t.metadata, ownerReferences: [owner] } }, { namespace });
     for (const pod of podsToDelete) await deletePod(pod, { namespace });
     for (const name of workflowsToRecreate) await deleteOwnedWorkflow(name, uid, { namespace });
     try {
@@ -114,11 +129,25 @@ async function deleteOwnedWorkflow(name: string, ownerUid: string, opts: { names
     if (!still || still.metadata.uid !== child.metadata.uid) return;
     await new Promise((r) => setTimeout(r, GONE_POLL_MS));
   }
-  throw new ClusterError('Unavailable', `Workflow ${name} is still being deleted; the retry goes on at the next pass`, 503);
+  throw new ClusterError(
+    'Unavailable',
+    `Workflow ${name} is still being deleted; the retry goes on at the next pass`,
+    503,
+  );
 }
 
 /** Phase of every Workflow Gantry created, by job id (label gantry.dev/job-id), in every namespace. */
-export async function listJobPhases(): Promise<Array<{ jobId: string; workflowName: string; namespace: string; phase: string | null; startedAt: string | null; finishedAt: string | null; message: string | null }>> {
+export async function listJobPhases(): Promise<
+  Array<{
+    jobId: string;
+    workflowName: string;
+    namespace: string;
+    phase: string | null;
+    startedAt: string | null;
+    finishedAt: string | null;
+    message: string | null;
+  }>
+> {
   const { items } = await listWorkflows('gantry.dev/job-id', { allNamespaces: true });
   return items.map((w) => ({
     jobId: w.metadata.labels?.['gantry.dev/job-id'] ?? '',

@@ -24,7 +24,8 @@ function loadKubeConfig(opts: { kubeconfigPath?: string } = {}): { kc: KubeConfi
   const e = env();
   const explicit = opts.kubeconfigPath ?? e.KUBECONFIG?.split(path.delimiter).find(Boolean);
   if (explicit) {
-    if (!fs.existsSync(/*turbopackIgnore: true*/ explicit)) throw new ClusterError('Unavailable', `kubeconfig not found at ${explicit}`);
+    if (!fs.existsSync(/*turbopackIgnore: true*/ explicit))
+      throw new ClusterError('Unavailable', `kubeconfig not found at ${explicit}`);
     kc.loadFromFile(/*turbopackIgnore: true*/ explicit);
     return { kc, source: explicit };
   }
@@ -37,7 +38,10 @@ function loadKubeConfig(opts: { kubeconfigPath?: string } = {}): { kc: KubeConfi
     kc.loadFromFile(simConfig);
     return { kc, source: simConfig };
   }
-  throw new ClusterError('Unavailable', `no cluster configured: set KUBECONFIG, run in-cluster, or start the simulated cluster (npm run sim writes ${simConfig})`);
+  throw new ClusterError(
+    'Unavailable',
+    `no cluster configured: set KUBECONFIG, run in-cluster, or start the simulated cluster (npm run sim writes ${simConfig})`,
+  );
 }
 
 /** Points every lib/cluster function at a cluster (tests, the launcher). Returns the client. */

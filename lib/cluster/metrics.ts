@@ -19,11 +19,15 @@ export async function listDcgmExporters(labelSelector = DCGM_EXPORTER_SELECTOR):
       namespace: p.metadata!.namespace!,
       name: p.metadata!.name!,
       nodeName: p.spec!.nodeName!,
-      port: Number(p.metadata?.annotations?.['prometheus.io/port'] ?? p.spec?.containers?.[0]?.ports?.[0]?.containerPort ?? 9400),
+      port: Number(
+        p.metadata?.annotations?.['prometheus.io/port'] ?? p.spec?.containers?.[0]?.ports?.[0]?.containerPort ?? 9400,
+      ),
     }));
 }
 
 /** The exporter's Prometheus text for one node's GPUs. */
 export async function scrapeDcgmExporter(e: DcgmExporter, path = 'metrics'): Promise<string> {
-  return call(() => cluster().core.connectGetNamespacedPodProxyWithPath({ namespace: e.namespace, name: `${e.name}:${e.port}`, path }));
+  return call(() =>
+    cluster().core.connectGetNamespacedPodProxyWithPath({ namespace: e.namespace, name: `${e.name}:${e.port}`, path }),
+  );
 }

@@ -11,7 +11,13 @@ import { cluster } from './kube';
 export type ClusterObject = KubernetesObject & {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; resourceVersion?: string };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    resourceVersion?: string;
+  };
   [field: string]: unknown;
 };
 
@@ -37,7 +43,10 @@ function same(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
   const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  return ka.length === kb.length && ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }
 
 function labelsCover(current: Record<string, string> | undefined, wanted: Record<string, string> | undefined): boolean {
@@ -50,7 +59,10 @@ function labelsCover(current: Record<string, string> | undefined, wanted: Record
  * `labelsOnly`: only the labels are Gantry's (a Namespace: its spec and status are the server's).
  * `create: false`: the object must exist already (a Namespace an admin mapped a team to); NotFound otherwise.
  */
-export async function applyObject(desired: ClusterObject, opts: { labelsOnly?: boolean; create?: boolean } = {}): Promise<ApplyOutcome> {
+export async function applyObject(
+  desired: ClusterObject,
+  opts: { labelsOnly?: boolean; create?: boolean } = {},
+): Promise<ApplyOutcome> {
   const api = objectApi();
   if (opts.create !== false) {
     try {
@@ -61,22 +73,50 @@ export async function applyObject(desired: ClusterObject, opts: { labelsOnly?: b
       if (err.reason !== 'AlreadyExists') throw err;
     }
   }
-  const current = (await call(() => api.read({ apiVersion: desired.apiVersion, kind: desired.kind, metadata: { name: desired.metadata.name, namespace: desired.metadata.namespace } }))) as unknown as ClusterObject;
+  const current = (await call(() =>
+    api.read({
+      apiVersion: desired.apiVersion,
+      kind: desired.kind,
+      metadata: { name: desired.metadata.name, namespace: desired.metadata.namespace },
+    }),
+  )) as unknown as ClusterObject;
   const labelsOk = labelsCover(current.metadata.labels, desired.metadata.labels);
-  const fieldsOk = opts.labelsOnly || same(JSON.parse(JSON.stringify(owned(desired))), JSON.parse(JSON.stringify(owned(current))));
+  const fieldsOk =
+    opts.labelsOnly || same(JSON.parse(JSON.stringify(owned(desired))), JSON.parse(JSON.stringify(owned(current))));
   if (labelsOk && fieldsOk) return 'unchanged';
   const next = {
-    ...(opts.labelsOnly ? current : { ...owned(desired), apiVersion: desired.apiVersion, kind: desired.kind, ...(current.status ? { status: current.status } : {}) }),
-    metadata: { ...current.metadata, labels: { ...(current.metadata.labels ?? {}), ...(desired.metadata.labels ?? {}) } },
+    ...(opts.labelsOnly
+      ? current
+      : {
+          ...owned(desired),
+          apiVersion: desired.apiVersion,
+          kind: desired.kind,
+          ...(current.status ? { status: current.status } : {}),
+        }),
+    metadata: {
+      ...current.metadata,
+      labels: { ...(current.metadata.labels ?? {}), ...(desired.metadata.labels ?? {}) },
+    },
   } as ClusterObject;
   await call(() => api.replace(next));
   return 'updated';
 }
 
 /** null when absent. */
-export async function findObject(ref: { apiVersion: string; kind: string; name: string; namespace?: string }): Promise<ClusterObject | null> {
+export async function findObject(ref: {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}): Promise<ClusterObject | null> {
   try {
-    return (await call(() => objectApi().read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } }))) as unknown as ClusterObject;
+    return (await call(() =>
+      objectApi().read({
+        apiVersion: ref.apiVersion,
+        kind: ref.kind,
+        metadata: { name: ref.name, namespace: ref.namespace },
+      }),
+    )) as unknown as ClusterObject;
   } catch (e) {
     if (isNotFound(e)) return null;
     throw e;

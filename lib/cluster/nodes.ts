@@ -4,8 +4,6 @@ import type { V1Node } from '@kubernetes/client-node';
 import { call } from './errors';
 import { cluster } from './kube';
 
-;
-
 export async function listNodes(opts: { labelSelector?: string } = {}): Promise<V1Node[]> {
   const list = await call(() => cluster().core.listNode({ labelSelector: opts.labelSelector }));
   return list.items;

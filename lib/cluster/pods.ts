@@ -6,19 +6,24 @@ import { Log, type V1Pod } from '@kubernetes/client-node';
 import { call, ClusterError, toClusterError } from './errors';
 import { cluster } from './kube';
 
-;
-
 /** Pods across all namespaces, or in one, filtered by label/field selectors. */
-export async function listPods(labelSelector?: string, opts: { namespace?: string; fieldSelector?: string } = {}): Promise<V1Pod[]> {
+export async function listPods(
+  labelSelector?: string,
+  opts: { namespace?: string; fieldSelector?: string } = {},
+): Promise<V1Pod[]> {
   const c = cluster();
   const q = { labelSelector, fieldSelector: opts.fieldSelector };
-  const list = await call(() => (opts.namespace ? c.core.listNamespacedPod({ namespace: opts.namespace, ...q }) : c.core.listPodForAllNamespaces(q)));
+  const list = await call(() =>
+    opts.namespace ? c.core.listNamespacedPod({ namespace: opts.namespace, ...q }) : c.core.listPodForAllNamespaces(q),
+  );
   return list.items;
 }
 
 /** Names of the pods Argo runs for one workflow (its `workflows.argoproj.io/workflow` label). */
 export async function workflowPodNames(workflowName: string, namespace?: string): Promise<Set<string>> {
-  const pods = await listPods(`workflows.argoproj.io/workflow=${workflowName}`, { namespace: namespace ?? cluster().namespace });
+  const pods = await listPods(`workflows.argoproj.io/workflow=${workflowName}`, {
+    namespace: namespace ?? cluster().namespace,
+  });
   return new Set(pods.map((p) => p.metadata?.name ?? ''));
 }
 
@@ -40,7 +45,12 @@ export type PodLogRequest = { namespace?: string; name: string; container?: stri
 export async function readPodLog(req: PodLogRequest): Promise<string> {
   const c = cluster();
   return call(() =>
-    c.core.readNamespacedPodLog({ namespace: req.namespace ?? c.namespace, name: req.name, container: req.container ?? 'main', tailLines: req.tailLines }),
+    c.core.readNamespacedPodLog({
+      namespace: req.namespace ?? c.namespace,
+      name: req.name,
+      container: req.container ?? 'main',
+      tailLines: req.tailLines,
+    }),
   );
 }
 
@@ -65,7 +75,10 @@ export async function followPodLog(
   lines.on('close', () => end(null));
   let controller: AbortController;
   try {
-    controller = await new Log(c.kc).log(req.namespace ?? c.namespace, req.name, req.container ?? 'main', sink, { follow: true, tailLines: req.tailLines });
+    controller = await new Log(c.kc).log(req.namespace ?? c.namespace, req.name, req.container ?? 'main', sink, {
+      follow: true,
+      tailLines: req.tailLines,
+    });
   } catch (e) {
     sink.end();
     ended = true;
@@ -85,7 +98,10 @@ export async function followPodLog(
  * A step's main-container log, or null when the pod is gone (garbage-collected) or its container
  * has not started yet (the API answers 400 while it waits): the caller falls back to a stored copy.
  */
-export async function findStepLog(name: string, opts: { namespace?: string; tailLines?: number } = {}): Promise<string | null> {
+export async function findStepLog(
+  name: string,
+  opts: { namespace?: string; tailLines?: number } = {},
+): Promise<string | null> {
   try {
     return await readPodLog({ name, namespace: opts.namespace, tailLines: opts.tailLines });
   } catch (e) {

@@ -13,8 +13,11 @@ export async function federateDcgm(prometheusUrl: string, opts: { timeoutMs?: nu
   try {
     res = await fetch(url, { headers: { accept: 'text/plain' }, signal: AbortSignal.timeout(opts.timeoutMs ?? 8_000) });
   } catch (error) {
-    throw new ClusterError('Unavailable', `Prometheus at ${url.origin} did not answer`, undefined, undefined, { cause: error });
+    throw new ClusterError('Unavailable', `Prometheus at ${url.origin} did not answer`, undefined, undefined, {
+      cause: error,
+    });
   }
-  if (!res.ok) throw new ClusterError(kindForStatus(res.status), `Prometheus answered ${res.status} for /federate`, res.status);
+  if (!res.ok)
+    throw new ClusterError(kindForStatus(res.status), `Prometheus answered ${res.status} for /federate`, res.status);
   return res.text();
 }

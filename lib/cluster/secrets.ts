@@ -15,7 +15,13 @@ export interface SecretInput {
 export async function applySecret(input: SecretInput): Promise<void> {
   const c = cluster();
   const namespace = input.namespace ?? c.namespace;
-  const body = { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: input.name, namespace, labels: input.labels }, stringData: input.stringData };
+  const body = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: { name: input.name, namespace, labels: input.labels },
+    stringData: input.stringData,
+  };
   try {
     await c.core.createNamespacedSecret({ namespace, body });
   } catch (e) {

@@ -33,12 +33,18 @@ const base = (namespace: string) => ({ group: GROUP, version: VERSION, namespace
  * annotations and owners whole, so nothing of an earlier version lingers (a merge patch would keep, say, the
  * nodeSelector key of a node the job was admitted to before a preemption).
  */
-export async function applyWorkflowTemplate(manifest: WorkflowTemplate, opts?: Target): Promise<{ template: WorkflowTemplate; adopted: boolean }> {
+export async function applyWorkflowTemplate(
+  manifest: WorkflowTemplate,
+  opts?: Target,
+): Promise<{ template: WorkflowTemplate; adopted: boolean }> {
   const namespace = opts?.namespace ?? manifest.metadata.namespace ?? cluster().namespace;
   const name = manifest.metadata.name;
   if (!name) throw new ClusterError('Invalid', 'a WorkflowTemplate needs metadata.name', 422);
   try {
-    const template = (await cluster().custom.createNamespacedCustomObject({ ...base(namespace), body: manifest })) as WorkflowTemplate;
+    const template = (await cluster().custom.createNamespacedCustomObject({
+      ...base(namespace),
+      body: manifest,
+    })) as WorkflowTemplate;
     return { template, adopted: false };
   } catch (e) {
     const err = toClusterError(e);
@@ -53,7 +59,10 @@ export async function applyWorkflowTemplate(manifest: WorkflowTemplate, opts?: T
     { op: 'add', path: '/metadata/ownerReferences', value: manifest.metadata.ownerReferences ?? [] },
   ];
   const template = (await call(() =>
-    cluster().custom.patchNamespacedCustomObject({ ...base(namespace), name, body: ops }, setHeaderOptions('Content-Type', PatchStrategy.JsonPatch)),
+    cluster().custom.patchNamespacedCustomObject(
+      { ...base(namespace), name, body: ops },
+      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+    ),
   )) as WorkflowTemplate;
   return { template, adopted: true };
 }
@@ -62,8 +71,18 @@ export async function applyWorkflowTemplate(manifest: WorkflowTemplate, opts?: T
  * Makes a Workflow the template's owner, so Kubernetes' garbage collector deletes the template with
  * the Workflow (a template cannot name its owner at creation: it must exist before the Workflow).
  */
-export async function setWorkflowTemplateOwner(name: string, owner: { name: string; uid: string }, opts?: Target): Promise<void> {
-  const ops = [{ op: 'add', path: '/metadata/ownerReferences', value: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: owner.name, uid: owner.uid }] }];
+export async function setWorkflowTemplateOwner(
+  name: string,
+  owner: { name: string; uid: string },
+  opts?: Target,
+): Promise<void> {
+  const ops = [
+    {
+      op: 'add',
+      path: '/metadata/ownerReferences',
+      value: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: owner.name, uid: owner.uid }],
+    },
+  ];
   await call(() =>
     cluster().custom.patchNamespacedCustomObject(
       { ...base(opts?.namespace ?? cluster().namespace), name, body: ops },
@@ -74,18 +93,24 @@ export async function setWorkflowTemplateOwner(name: string, owner: { name: stri
 
 /** Throws ClusterError NotFound when absent. */
 export async function getWorkflowTemplate(name: string, opts?: Target): Promise<WorkflowTemplate> {
-  return (await call(() => cluster().custom.getNamespacedCustomObject({ ...base(opts?.namespace ?? cluster().namespace), name }))) as WorkflowTemplate;
+  return (await call(() =>
+    cluster().custom.getNamespacedCustomObject({ ...base(opts?.namespace ?? cluster().namespace), name }),
+  )) as WorkflowTemplate;
 }
 
 export async function listWorkflowTemplates(labelSelector?: string, opts?: Target): Promise<WorkflowTemplate[]> {
-  const list = (await call(() => cluster().custom.listNamespacedCustomObject({ ...base(opts?.namespace ?? cluster().namespace), labelSelector }))) as { items: WorkflowTemplate[] };
+  const list = (await call(() =>
+    cluster().custom.listNamespacedCustomObject({ ...base(opts?.namespace ?? cluster().namespace), labelSelector }),
+  )) as { items: WorkflowTemplate[] };
   return list.items;
 }
 
 /** Deleting an absent template is not an error (returns false): cleanup is idempotent. */
 export async function deleteWorkflowTemplate(name: string, opts?: Target): Promise<boolean> {
   try {
-    await call(() => cluster().custom.deleteNamespacedCustomObject({ ...base(opts?.namespace ?? cluster().namespace), name }));
+    await call(() =>
+      cluster().custom.deleteNamespacedCustomObject({ ...base(opts?.namespace ?? cluster().namespace), name }),
+    );
     return true;
   } catch (e) {
     if (e instanceof ClusterError && e.kind === 'NotFound') return false;

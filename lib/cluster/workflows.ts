@@ -52,10 +52,16 @@ const base = (o?: Target) => ({ group: GROUP, version: VERSION, namespace: ns(o)
  * Creates a workflow. When the name is taken (409 AlreadyExists) the existing one is returned with
  * adopted=true, so a retried submission never duplicates work.
  */
-export async function createWorkflow(manifest: Workflow, opts?: Target): Promise<{ workflow: Workflow; adopted: boolean }> {
+export async function createWorkflow(
+  manifest: Workflow,
+  opts?: Target,
+): Promise<{ workflow: Workflow; adopted: boolean }> {
   const namespace = opts?.namespace ?? manifest.metadata.namespace ?? cluster().namespace;
   try {
-    const workflow = (await cluster().custom.createNamespacedCustomObject({ ...base({ namespace }), body: manifest })) as Workflow;
+    const workflow = (await cluster().custom.createNamespacedCustomObject({
+      ...base({ namespace }),
+      body: manifest,
+    })) as Workflow;
     return { workflow, adopted: false };
   } catch (e) {
     const err = toClusterError(e);
@@ -85,7 +91,10 @@ export async function findWorkflow(name: string, opts?: Target): Promise<Workflo
  * Workflows of one namespace, or with `allNamespaces` of every namespace (each team's, and the
  * shared GANTRY_NAMESPACE older jobs ran in): one cluster-wide list, as `kubectl get wf -A` does.
  */
-export async function listWorkflows(labelSelector?: string, opts?: Target & { allNamespaces?: boolean }): Promise<{ items: Workflow[]; resourceVersion: string }> {
+export async function listWorkflows(
+  labelSelector?: string,
+  opts?: Target & { allNamespaces?: boolean },
+): Promise<{ items: Workflow[]; resourceVersion: string }> {
   const c = cluster();
   const list = (await call(() =>
     opts?.allNamespaces
@@ -104,22 +113,43 @@ export async function listWorkflows(labelSelector?: string, opts?: Target & { al
  */
 export async function replaceWorkflow(wf: Workflow, opts?: Target): Promise<Workflow> {
   const name = wf.metadata.name ?? '';
-  return (await call(() => cluster().custom.replaceNamespacedCustomObject({ ...base({ namespace: opts?.namespace ?? wf.metadata.namespace }), name, body: wf }))) as Workflow;
-}
-
-/** RFC 7386 merge patch (null deletes a field). */
-export async function patchWorkflow(name: string, mergePatch: Record<string, unknown>, opts?: Target): Promise<Workflow> {
   return (await call(() =>
-    cluster().custom.patchNamespacedCustomObject({ ...base(opts), name, body: mergePatch }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)),
+    cluster().custom.replaceNamespacedCustomObject({
+      ...base({ namespace: opts?.namespace ?? wf.metadata.namespace }),
+      name,
+      body: wf,
+    }),
   )) as Workflow;
 }
 
-export type JsonPatchOp = { op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test'; path: string; value?: unknown; from?: string };
+/** RFC 7386 merge patch (null deletes a field). */
+export async function patchWorkflow(
+  name: string,
+  mergePatch: Record<string, unknown>,
+  opts?: Target,
+): Promise<Workflow> {
+  return (await call(() =>
+    cluster().custom.patchNamespacedCustomObject(
+      { ...base(opts), name, body: mergePatch },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    ),
+  )) as Workflow;
+}
+
+export type JsonPatchOp = {
+  op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
+  path: string;
+  value?: unknown;
+  from?: string;
+};
 
 /** RFC 6902 JSON patch; a failing `test` op is rejected (Invalid) and nothing changes. */
 export async function jsonPatchWorkflow(name: string, ops: JsonPatchOp[], opts?: Target): Promise<Workflow> {
   return (await call(() =>
-    cluster().custom.patchNamespacedCustomObject({ ...base(opts), name, body: ops }, setHeaderOptions('Content-Type', PatchStrategy.JsonPatch)),
+    cluster().custom.patchNamespacedCustomObject(
+      { ...base(opts), name, body: ops },
+      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+    ),
   )) as Workflow;
 }
 
@@ -127,9 +157,18 @@ export async function jsonPatchWorkflow(name: string, ops: JsonPatchOp[], opts?:
  * Deleting an absent workflow is not an error (returns false): cleanup is idempotent. `Foreground`
  * keeps the object (deletionTimestamp set) until the garbage collector has deleted its pods.
  */
-export async function deleteWorkflow(name: string, opts?: Target & { propagationPolicy?: 'Foreground' | 'Background' }): Promise<boolean> {
+export async function deleteWorkflow(
+  name: string,
+  opts?: Target & { propagationPolicy?: 'Foreground' | 'Background' },
+): Promise<boolean> {
   try {
-    await call(() => cluster().custom.deleteNamespacedCustomObject({ ...base(opts), name, propagationPolicy: opts?.propagationPolicy }));
+    await call(() =>
+      cluster().custom.deleteNamespacedCustomObject({
+        ...base(opts),
+        name,
+        propagationPolicy: opts?.propagationPolicy,
+      }),
+    );
     return true;
   } catch (e) {
     if (e instanceof ClusterError && e.kind === 'NotFound') return false;
@@ -142,7 +181,11 @@ export async function terminateWorkflow(name: string, opts?: Target): Promise<Wo
   return patchWorkflow(name, { spec: { shutdown: 'Terminate' } }, opts);
 }
 
-export type WorkflowEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; object: Workflow; resourceVersion: string };
+export type WorkflowEvent = {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+  object: Workflow;
+  resourceVersion: string;
+};
 
 export type WatchHandle = {
   abort(): void;
@@ -180,8 +223,15 @@ export async function watchWorkflows(opts: {
     if (err) opts.onError(err);
     else opts.onEnd?.();
   };
-  const path = opts.allNamespaces ? `/apis/${GROUP}/${VERSION}/${PLURAL}` : `/apis/${GROUP}/${VERSION}/namespaces/${opts.namespace ?? c.namespace}/${PLURAL}`;
-  const params: Record<string, string | boolean | undefined> = { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, resourceVersion: opts.resourceVersion, allowWatchBookmarks: true };
+  const path = opts.allNamespaces
+    ? `/apis/${GROUP}/${VERSION}/${PLURAL}`
+    : `/apis/${GROUP}/${VERSION}/namespaces/${opts.namespace ?? c.namespace}/${PLURAL}`;
+  const params: Record<string, string | boolean | undefined> = {
+    labelSelector: opts.labelSelector,
+    fieldSelector: opts.fieldSelector,
+    resourceVersion: opts.resourceVersion,
+    allowWatchBookmarks: true,
+  };
   if (opts.timeoutSeconds) params.timeoutSeconds = String(opts.timeoutSeconds);
   let controller: AbortController;
   try {
@@ -193,7 +243,14 @@ export async function watchWorkflows(opts: {
         if (type === 'ERROR') {
           const status = object as { code?: number; message?: string; reason?: string };
           const code = status.code ?? 500;
-          finish(new ClusterError(code === 410 ? 'Gone' : toClusterError({ code }).kind, status.message ?? 'watch error', code, status.reason));
+          finish(
+            new ClusterError(
+              code === 410 ? 'Gone' : toClusterError({ code }).kind,
+              status.message ?? 'watch error',
+              code,
+              status.reason,
+            ),
+          );
           return;
         }
         const wf = object as Workflow;

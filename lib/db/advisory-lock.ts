@@ -27,7 +27,10 @@ export class AdvisoryLockSession {
       max_lifetime: 0,
       connection: { application_name: 'gantry-locks' },
       // CONNECTION_CLOSED, as postgres.js names it: a lost lock is a database outage to wait out.
-      onclose: () => this.lostAll(Object.assign(new Error('the database session holding the lock closed'), { code: 'CONNECTION_CLOSED' })),
+      onclose: () =>
+        this.lostAll(
+          Object.assign(new Error('the database session holding the lock closed'), { code: 'CONNECTION_CLOSED' }),
+        ),
     });
   }
 

@@ -33,7 +33,11 @@ describe('perDatabaseBatcher', () => {
       return keys.map((k) => `ok ${k}`);
     });
     const results = await Promise.allSettled([12, 13, 14].map((k) => check(db, k)));
-    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual(['ok 12', 'bad key in 13', 'ok 14']);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
+      'ok 12',
+      'bad key in 13',
+      'ok 14',
+    ]);
     expect(seen[0]).toEqual([12, 13, 14]);
   });
 

@@ -10,7 +10,10 @@ import type { DbOrTx } from './client';
  * `run` answers one value (or an Error) per key, in order. When a whole batch fails, each key is
  * retried alone, so one bad row cannot fail the requests that happened to share its batch.
  */
-export function perDatabaseBatcher<K, V>(run: (db: DbOrTx, keys: readonly K[]) => Promise<Array<V | Error>>, maxBatchSize = 500) {
+export function perDatabaseBatcher<K, V>(
+  run: (db: DbOrTx, keys: readonly K[]) => Promise<Array<V | Error>>,
+  maxBatchSize = 500,
+) {
   const loaders = new WeakMap<DbOrTx, DataLoader<K, V>>();
   function loaderFor(db: DbOrTx): DataLoader<K, V> {
     let loader = loaders.get(db);
@@ -18,7 +21,16 @@ export function perDatabaseBatcher<K, V>(run: (db: DbOrTx, keys: readonly K[]) =
       let inFlight: Promise<unknown> = Promise.resolve();
       loader = new DataLoader<K, V>(
         (keys) => {
-          const batch = run(db, keys).catch(() => Promise.all(keys.map((k) => run(db, [k]).then((r) => r[0], (e: unknown) => toError(e)))));
+          const batch = run(db, keys).catch(() =>
+            Promise.all(
+              keys.map((k) =>
+                run(db, [k]).then(
+                  (r) => r[0],
+                  (e: unknown) => toError(e),
+                ),
+              ),
+            ),
+          );
           inFlight = batch.catch(() => undefined);
           return batch;
         },

@@ -38,7 +38,10 @@ describe('a database session terminated under the driver', () => {
       [{ pid }] = await t<{ pid: number }[]>`select pg_backend_pid() as pid`;
       await t`select pg_sleep(30)`;
     });
-    const failed = tx.then(() => null, (e: unknown) => e);
+    const failed = tx.then(
+      () => null,
+      (e: unknown) => e,
+    );
     while (!pid) await new Promise((r) => setTimeout(r, 20));
     await terminate(pid);
     expect(classifyDatabaseError(await failed)).not.toBeNull();
@@ -51,9 +54,18 @@ describe('a database session terminated under the driver', () => {
     const [{ pid }] = await reserved<{ pid: number }[]>`select pg_backend_pid() as pid`;
     await terminate(pid);
     await gone(pid);
-    const first = await reserved`select 1`.then(() => null, (e: unknown) => e);
-    const second = await reserved`select 1`.then(() => null, (e: unknown) => e);
-    expect([classifyDatabaseError(first), classifyDatabaseError(second)]).toEqual([expect.any(String), expect.any(String)]);
+    const first = await reserved`select 1`.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    const second = await reserved`select 1`.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect([classifyDatabaseError(first), classifyDatabaseError(second)]).toEqual([
+      expect.any(String),
+      expect.any(String),
+    ]);
   });
 
   it('reports an advisory lock lost with its session, and takes it again on a new one', async () => {
@@ -66,7 +78,9 @@ describe('a database session terminated under the driver', () => {
       expect(await other.tryAcquire(key)).toBeNull();
       const [{ pid }] = await killer.sql<{ pid: number }[]>`
         select pid from pg_locks where locktype = 'advisory' and objid = ${key} and granted`;
-      const lost = new Promise<unknown>((resolve) => held!.addEventListener('abort', () => resolve(held!.reason), { once: true }));
+      const lost = new Promise<unknown>((resolve) =>
+        held!.addEventListener('abort', () => resolve(held!.reason), { once: true }),
+      );
       await terminate(pid);
       expect(classifyDatabaseError(await lost)).toBe('lost');
       await gone(pid);

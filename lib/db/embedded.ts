@@ -68,7 +68,12 @@ export function loadCredentials(dir: string): EmbeddedCredentials {
   const file = credentialsFile(dir);
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as EmbeddedCredentials;
   const legacy = fs.existsSync(path.join(dir, 'PG_VERSION'));
-  const creds = { superuser: legacy ? LEGACY_SUPERUSER : 'postgres', superuserPassword: generatePassword(), user: APP_ROLE, password: generatePassword() };
+  const creds = {
+    superuser: legacy ? LEGACY_SUPERUSER : 'postgres',
+    superuserPassword: generatePassword(),
+    user: APP_ROLE,
+    password: generatePassword(),
+  };
   writeCredentials(file, creds);
   return creds;
 }
@@ -153,12 +158,18 @@ async function initdb(opts: { dir: string; superuser: string; password: string }
     chownTo(tmp, user);
     chownTo(pwfile, user);
     const args = [`--pgdata=${opts.dir}`, '--auth=scram-sha-256', `--username=${opts.superuser}`, `--pwfile=${pwfile}`];
-    const child = spawn(bin.initdb, [...args, '--encoding=UTF8', '--locale=C', '--lc-messages=C'], { ...user, env: serverEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(bin.initdb, [...args, '--encoding=UTF8', '--locale=C', '--lc-messages=C'], {
+      ...user,
+      env: serverEnv(),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let errors = '';
     child.stderr?.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString('utf8')).slice(-4000)));
     await new Promise<void>((resolve, reject) => {
       child.once('error', reject);
-      child.once('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`initdb failed (code ${code}, signal ${signal}): ${errors}`))));
+      child.once('close', (code, signal) =>
+        code === 0 ? resolve() : reject(new Error(`initdb failed (code ${code}, signal ${signal}): ${errors}`)),
+      );
     });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -205,7 +216,9 @@ async function startPostgres(opts: { dir: string; port: number; flags: string[];
       opts.onError(error);
       reject(error);
     });
-    child.once('exit', (code, signal) => reject(new Error(`PostgreSQL exited before it was ready (code ${code}, signal ${signal}):\n${log.slice(-3000)}`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`PostgreSQL exited before it was ready (code ${code}, signal ${signal}):\n${log.slice(-3000)}`)),
+    );
   });
   return {
     pid: child.pid!,
@@ -226,7 +239,15 @@ const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
 /** A superuser connection; a legacy folder's fixed password is tried once and then replaced. */
 async function connectSuperuser(port: number, database: string, creds: EmbeddedCredentials): Promise<postgres.Sql> {
   const connect = async (password: string) => {
-    const sql = postgres({ host: '127.0.0.1', port, database, username: creds.superuser, password, max: 1, onnotice: () => {} });
+    const sql = postgres({
+      host: '127.0.0.1',
+      port,
+      database,
+      username: creds.superuser,
+      password,
+      max: 1,
+      onnotice: () => {},
+    });
     try {
       await sql`select 1`;
       return sql;
@@ -259,7 +280,9 @@ async function prepareAppRole(port: number, database: string, creds: EmbeddedCre
     await admin.unsafe(
       `${exists ? 'alter' : 'create'} role ${role} login nosuperuser nocreatedb nocreaterole noreplication nobypassrls password ${quoteLiteral(creds.password)}`,
     );
-    const [db] = await admin<{ owner: string }[]>`select pg_get_userbyid(datdba) as owner from pg_database where datname = ${database}`;
+    const [db] = await admin<
+      { owner: string }[]
+    >`select pg_get_userbyid(datdba) as owner from pg_database where datname = ${database}`;
     if (!db) await admin.unsafe(`create database ${quoteIdent(database)} owner ${role}`);
     else if (db.owner !== creds.user) await admin.unsafe(`alter database ${quoteIdent(database)} owner to ${role}`);
   } finally {

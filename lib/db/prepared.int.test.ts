@@ -11,7 +11,9 @@ describe('executePrepared', () => {
       expect([...prepared]).toEqual([...(await tx.execute(query))]);
       expect(prepared.map((r) => r.label)).toEqual(['x1', 'x2', 'x3']);
       // Inside a transaction the statement ran on the transaction's own connection.
-      const statements = await tx.execute(sql`select name from pg_prepared_statements where statement like ${'%executePrepared test%'}`);
+      const statements = await tx.execute(
+        sql`select name from pg_prepared_statements where statement like ${'%executePrepared test%'}`,
+      );
       expect(statements).toHaveLength(1);
     });
   });

@@ -1,12 +1,21 @@
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@/lib/server/errors';
-import { classifyDatabaseError, databaseState, databaseUnavailableError, describeDatabaseError, isDatabaseUnavailable, noteDatabaseReachable, waitForDatabase } from './unavailable';
+import {
+  classifyDatabaseError,
+  databaseState,
+  databaseUnavailableError,
+  describeDatabaseError,
+  isDatabaseUnavailable,
+  noteDatabaseReachable,
+  waitForDatabase,
+} from './unavailable';
 
 // Shaped as the driver and Node raise them: postgres.js' Errors.connection (src/errors.js) sets
 // `code` on a plain Error, PostgresError carries the SQLSTATE in `code`, Node's socket errors too.
 const withCode = (code: string, message = code) => Object.assign(new Error(message), { code });
-const postgresError = (code: string, message: string) => Object.assign(new Error(message), { name: 'PostgresError', code, severity: 'FATAL' });
+const postgresError = (code: string, message: string) =>
+  Object.assign(new Error(message), { name: 'PostgresError', code, severity: 'FATAL' });
 
 describe('classifyDatabaseError', () => {
   it.each([
@@ -37,11 +46,19 @@ describe('classifyDatabaseError', () => {
   });
 
   it('looks through Drizzle’s wrapper and Node’s AggregateError', () => {
-    const wrapped = new DrizzleQueryError('select 1', [], withCode('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'));
+    const wrapped = new DrizzleQueryError(
+      'select 1',
+      [],
+      withCode('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'),
+    );
     expect(classifyDatabaseError(wrapped)).toBe('refused');
     const aggregate = new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')], 'connect failed');
     expect(classifyDatabaseError(aggregate)).toBe('refused');
-    expect(classifyDatabaseError(new Error('outer', { cause: new Error('middle', { cause: postgresError('57P01', 'bye') }) }))).toBe('shutdown');
+    expect(
+      classifyDatabaseError(
+        new Error('outer', { cause: new Error('middle', { cause: postgresError('57P01', 'bye') }) }),
+      ),
+    ).toBe('shutdown');
   });
 
   it('leaves every other error alone', () => {
@@ -49,7 +66,9 @@ describe('classifyDatabaseError', () => {
     expect(classifyDatabaseError(postgresError('40001', 'could not serialize access'))).toBeNull();
     expect(classifyDatabaseError(postgresError('28P01', 'password authentication failed'))).toBeNull();
     expect(classifyDatabaseError(new TypeError('x is undefined'))).toBeNull();
-    expect(classifyDatabaseError(new DrizzleQueryError('insert ...', [], postgresError('23503', 'violates foreign key')))).toBeNull();
+    expect(
+      classifyDatabaseError(new DrizzleQueryError('insert ...', [], postgresError('23503', 'violates foreign key'))),
+    ).toBeNull();
     expect(classifyDatabaseError('ECONNREFUSED')).toBeNull();
     expect(classifyDatabaseError(null)).toBeNull();
     expect(isDatabaseUnavailable(new AppError('CONFLICT', 'taken'))).toBe(false);
@@ -64,7 +83,11 @@ describe('classifyDatabaseError', () => {
 
 describe('databaseUnavailableError', () => {
   it('turns an outage into DATABASE_UNAVAILABLE with Retry-After, keeping the original as cause', () => {
-    const original = new DrizzleQueryError('select * from users where email = $1', ['a@b.c'], withCode('CONNECTION_CLOSED'));
+    const original = new DrizzleQueryError(
+      'select * from users where email = $1',
+      ['a@b.c'],
+      withCode('CONNECTION_CLOSED'),
+    );
     const error = databaseUnavailableError(original);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: 'DATABASE_UNAVAILABLE', retryAfterSeconds: 5, cause: original });
@@ -73,7 +96,11 @@ describe('databaseUnavailableError', () => {
 
   it('passes other errors and AppErrors through as null', () => {
     expect(databaseUnavailableError(new Error('boom'))).toBeNull();
-    expect(databaseUnavailableError(new AppError('UNAVAILABLE', 'the cluster is down', [], { cause: withCode('ECONNREFUSED') }))).toBeNull();
+    expect(
+      databaseUnavailableError(
+        new AppError('UNAVAILABLE', 'the cluster is down', [], { cause: withCode('ECONNREFUSED') }),
+      ),
+    ).toBeNull();
   });
 
   it('counts outages by kind and marks the database down until it is reachable again', () => {
@@ -95,7 +122,11 @@ describe('waitForDatabase', () => {
       if (calls < 3) throw withCode('ECONNREFUSED');
     };
     const never = new AbortController().signal;
-    await Promise.all([waitForDatabase(probe, never, 1), waitForDatabase(probe, never, 1), waitForDatabase(probe, never, 1)]);
+    await Promise.all([
+      waitForDatabase(probe, never, 1),
+      waitForDatabase(probe, never, 1),
+      waitForDatabase(probe, never, 1),
+    ]);
     expect(calls).toBe(3);
     expect(databaseState().up).toBe(true);
   });
@@ -116,7 +147,11 @@ describe('waitForDatabase', () => {
 
 describe('describeDatabaseError', () => {
   it('says what the driver said, without the SQL or parameters Drizzle wraps it in', () => {
-    const wrapped = new DrizzleQueryError('select * from users where email = $1', ['ada@gantry.local'], withCode('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'));
+    const wrapped = new DrizzleQueryError(
+      'select * from users where email = $1',
+      ['ada@gantry.local'],
+      withCode('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'),
+    );
     expect(describeDatabaseError(wrapped)).toBe('connect ECONNREFUSED 127.0.0.1:5432');
     expect(describeDatabaseError('text')).toBe('text');
   });

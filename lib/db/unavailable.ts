@@ -48,10 +48,11 @@ export function classifyDatabaseError(error: unknown): DatabaseErrorKind | null 
     const inner = visit((e as { cause?: unknown }).cause, depth + 1);
     if (inner) return inner;
     const errors = (e as { errors?: unknown }).errors;
-    if (Array.isArray(errors)) for (const each of errors) {
-      const kind = visit(each, depth + 1);
-      if (kind) return kind;
-    }
+    if (Array.isArray(errors))
+      for (const each of errors) {
+        const kind = visit(each, depth + 1);
+        if (kind) return kind;
+      }
     return null;
   };
   return visit(error, 0);
@@ -152,7 +153,11 @@ const series = new WeakMap<Probe, Series>();
  * waiting on one outage costs the database one query a second, and all resume together. The series
  * stops when its last caller has stopped waiting.
  */
-export async function waitForDatabase(probe: Probe, signal: AbortSignal, intervalMs = DATABASE_PROBE_INTERVAL_MS): Promise<void> {
+export async function waitForDatabase(
+  probe: Probe,
+  signal: AbortSignal,
+  intervalMs = DATABASE_PROBE_INTERVAL_MS,
+): Promise<void> {
   if (signal.aborted) return;
   let current = series.get(probe);
   if (!current) {
@@ -177,7 +182,10 @@ export async function waitForDatabase(probe: Probe, signal: AbortSignal, interva
   mine.waiters += 1;
   let onAbort = () => {};
   try {
-    await Promise.race([mine.done, new Promise<void>((resolve) => signal.addEventListener('abort', (onAbort = () => resolve()), { once: true }))]);
+    await Promise.race([
+      mine.done,
+      new Promise<void>((resolve) => signal.addEventListener('abort', (onAbort = () => resolve()), { once: true })),
+    ]);
   } finally {
     signal.removeEventListener('abort', onAbort);
     mine.waiters -= 1;

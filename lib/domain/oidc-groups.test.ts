@@ -23,11 +23,12 @@ describe('OIDC_GROUP_MAP parsing', () => {
       expect(parsed.errors[1]).toContain('role must be one of viewer, researcher, admin');
     }
   });
-
 });
 
 describe('group access', () => {
-  const map = parseGroupMap('gantry-admins=*:admin,vision-team=vision:researcher,readers=vision:viewer,nlp=nlp:researcher');
+  const map = parseGroupMap(
+    'gantry-admins=*:admin,vision-team=vision:researcher,readers=vision:viewer,nlp=nlp:researcher',
+  );
   const mappings = map.ok ? map.mappings : [];
 
   it('the highest matched role wins and teams are the matched teams', () => {
@@ -36,7 +37,11 @@ describe('group access', () => {
       teams: ['vision'],
       mapped: true,
     });
-    expect(resolveGroupAccess(['gantry-admins', 'nlp'], mappings, 'none')).toEqual({ role: 'admin', teams: ['nlp'], mapped: true });
+    expect(resolveGroupAccess(['gantry-admins', 'nlp'], mappings, 'none')).toEqual({
+      role: 'admin',
+      teams: ['nlp'],
+      mapped: true,
+    });
   });
 
   it('without a match the default role applies, and none means no access', () => {

@@ -4,7 +4,13 @@
 // a ResourceQuota capping nvidia.com/* requests at what Gantry may admit for the team, a LimitRange
 // giving containers default requests, and a NetworkPolicy denying all ingress. Pure: lib/server
 // reads the inputs, lib/cluster writes the objects.
-import { LABEL_MANAGED_TEAM, TEAM_SERVICE_ACCOUNT, teamNamespace, type PodSecurityLevel, type TeamTenancy } from './tenancy';
+import {
+  LABEL_MANAGED_TEAM,
+  TEAM_SERVICE_ACCOUNT,
+  teamNamespace,
+  type PodSecurityLevel,
+  type TeamTenancy,
+} from './tenancy';
 
 export const RESOURCE_QUOTA_NAME = 'gantry-gpus';
 export const LIMIT_RANGE_NAME = 'gantry-defaults';
@@ -90,11 +96,25 @@ export function buildTeamNamespace(input: TeamNamespaceInput): TeamNamespacePlan
         kind: 'Namespace',
         metadata: {
           name: namespace,
-          labels: { ...(ownNamespace ? labels : team), [POD_SECURITY_ENFORCE]: input.podSecurity, [POD_SECURITY_ENFORCE_VERSION]: 'latest' },
+          labels: {
+            ...(ownNamespace ? labels : team),
+            [POD_SECURITY_ENFORCE]: input.podSecurity,
+            [POD_SECURITY_ENFORCE_VERSION]: 'latest',
+          },
         },
       },
-      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(TEAM_SERVICE_ACCOUNT), automountServiceAccountToken: false },
-      { apiVersion: 'v1', kind: 'ResourceQuota', metadata: meta(RESOURCE_QUOTA_NAME), spec: { hard: gpuQuotaHard(input.quotas, input.resources) } },
+      {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: meta(TEAM_SERVICE_ACCOUNT),
+        automountServiceAccountToken: false,
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        metadata: meta(RESOURCE_QUOTA_NAME),
+        spec: { hard: gpuQuotaHard(input.quotas, input.resources) },
+      },
       {
         apiVersion: 'v1',
         kind: 'LimitRange',

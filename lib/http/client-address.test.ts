@@ -26,6 +26,8 @@ describe('the client address throttling counts against', () => {
     expect(req.headers[CLIENT_ADDRESS_HEADER]).toBe('10.1.2.3');
     expect(req.rawHeaders.filter((h, i) => i % 2 === 0 && h.toLowerCase() === CLIENT_ADDRESS_HEADER)).toHaveLength(1);
     expect(req.rawHeaders.at(-1)).toBe('10.1.2.3');
-    expect(clientAddress(new Headers({ [CLIENT_ADDRESS_HEADER]: '10.1.2.3', 'x-forwarded-for': '9.9.9.9' }))).toBe('10.1.2.3');
+    expect(clientAddress(new Headers({ [CLIENT_ADDRESS_HEADER]: '10.1.2.3', 'x-forwarded-for': '9.9.9.9' }))).toBe(
+      '10.1.2.3',
+    );
   });
 });

@@ -16,9 +16,16 @@ function normalize(address: string): string {
  * the hops-th entry from the right of X-Forwarded-For (each proxy appends the address it was
  * reached from). Falls back to the socket when the header is shorter than that.
  */
-export function resolveClientAddress(socketAddress: string | undefined, forwardedFor: string | string[] | undefined, hops: number): string | null {
+export function resolveClientAddress(
+  socketAddress: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  hops: number,
+): string | null {
   if (hops > 0 && forwardedFor) {
-    const entries = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor).split(',').map((e) => e.trim()).filter(Boolean);
+    const entries = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor)
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean);
     const seen = entries[entries.length - hops];
     if (seen) return normalize(seen);
   }

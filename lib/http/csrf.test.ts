@@ -5,9 +5,11 @@ const APP = 'http://127.0.0.1:3000';
 const headers = (h: Record<string, string>) => new Headers(h);
 
 describe('crossSiteRefusal', () => {
-  it('passes JSON from Gantry\'s own origin, by Origin or (without one) by Referer', () => {
+  it("passes JSON from Gantry's own origin, by Origin or (without one) by Referer", () => {
     expect(crossSiteRefusal(headers({ origin: APP, 'content-type': 'application/json' }), APP)).toBeNull();
-    expect(crossSiteRefusal(headers({ origin: APP, 'content-type': 'Application/JSON; charset=utf-8' }), APP)).toBeNull();
+    expect(
+      crossSiteRefusal(headers({ origin: APP, 'content-type': 'Application/JSON; charset=utf-8' }), APP),
+    ).toBeNull();
     expect(crossSiteRefusal(headers({ referer: `${APP}/jobs/1`, 'content-type': 'application/json' }), APP)).toBeNull();
   });
 

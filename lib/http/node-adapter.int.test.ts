@@ -19,13 +19,26 @@ let token = '';
 let teamSlug = '';
 let userId = '';
 
-function post(body: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; json: Record<string, unknown> }> {
+function post(
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; json: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${origin}/api/jobs`, { agent, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.once('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-    });
+    const req = http.request(
+      `${origin}/api/jobs`,
+      { agent, method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.once('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            json: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+          }),
+        );
+      },
+    );
     req.once('error', reject);
     req.end(body);
   });
@@ -33,13 +46,23 @@ function post(body: string, headers: Record<string, string> = {}): Promise<{ sta
 
 const job = (over: Record<string, unknown> = {}) =>
   JSON.stringify({
-    name: `node-adapter-${Math.random().toString(36).slice(2, 8)}`, kind: 'training', team: teamSlug, priority: 'normal',
-    gpu: { kind: 't4', count: 1 }, expectedRuntimeSeconds: 600, maxRuntimeSeconds: 1200,
-    spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'] }, ...over,
+    name: `node-adapter-${Math.random().toString(36).slice(2, 8)}`,
+    kind: 'training',
+    team: teamSlug,
+    priority: 'normal',
+    gpu: { kind: 't4', count: 1 },
+    expectedRuntimeSeconds: 600,
+    maxRuntimeSeconds: 1200,
+    spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'] },
+    ...over,
   });
 
 beforeAll(async () => {
-  const ctx = { db: testDb().db, actor: { id: '', email: '', name: '', role: 'admin' as const, via: 'system' as const }, log: logger() };
+  const ctx = {
+    db: testDb().db,
+    actor: { id: '', email: '', name: '', role: 'admin' as const, via: 'system' as const },
+    log: logger(),
+  };
   const team = await makeTeam(ctx);
   teamSlug = team.slug;
   const user = await makeUser(ctx, { role: 'researcher', teamId: team.id });
@@ -64,13 +87,18 @@ describe('route handlers served from node:http', () => {
     expect(res.headers['x-request-id']).toBe('node-adapter-1');
     expect(res.headers['content-type']).toContain('application/json');
     expect(res.json).toMatchObject({ state: 'queued', team: teamSlug });
-    const [row] = await testDb().db.select().from(jobs).where(eq(jobs.id, Number(res.json.id)));
+    const [row] = await testDb()
+      .db.select()
+      .from(jobs)
+      .where(eq(jobs.id, Number(res.json.id)));
     expect(row).toMatchObject({ state: 'queued', gpuKind: 't4', gpuCount: 1 });
   });
 
   it('answers 400 naming each bad field and stores nothing', async () => {
     const name = `bad-${Math.random().toString(36).slice(2, 8)}`;
-    const res = await post(job({ name, gpu: { kind: 't4', count: 0 }, maxRuntimeSeconds: 'long' }), { authorization: `Bearer ${token}` });
+    const res = await post(job({ name, gpu: { kind: 't4', count: 0 }, maxRuntimeSeconds: 'long' }), {
+      authorization: `Bearer ${token}`,
+    });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toContain('application/problem+json');
     const fields = (res.json.errors as Array<{ field: string }>).map((e) => e.field);
@@ -85,7 +113,9 @@ describe('route handlers served from node:http', () => {
   });
 
   it('answers 413 for a body over the limit, before authenticating', async () => {
-    const res = await post(job({ spec: { image: 'x', command: ['y'], args: ['z'.repeat(MAX_BODY_BYTES)] } }), { authorization: `Bearer ${token}` });
+    const res = await post(job({ spec: { image: 'x', command: ['y'], args: ['z'.repeat(MAX_BODY_BYTES)] } }), {
+      authorization: `Bearer ${token}`,
+    });
     expect(res.status).toBe(413);
     expect(res.json).toMatchObject({ status: 413, title: 'Content Too Large' });
   });

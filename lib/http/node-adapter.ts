@@ -47,21 +47,33 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
  * Answers one request with `handler`; `origin` is the server's own URL (for the request's URL),
  * `params` the route's path parameters (`{ id }` for `/api/jobs/[id]`).
  */
-export async function serveRoute(handler: RouteHandler, req: IncomingMessage, res: ServerResponse, origin: string, params: Record<string, string> = {}): Promise<void> {
+export async function serveRoute(
+  handler: RouteHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  origin: string,
+  params: Record<string, string> = {},
+): Promise<void> {
   let body: Buffer;
   try {
     body = await readBody(req);
   } catch (error) {
     if (!(error instanceof BodyTooLarge)) return void res.destroy();
     const detail = `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`;
-    return writeResponse(res.setHeader('connection', 'close'), problemResponse({ type: 'about:blank', title: 'Content Too Large', status: 413, detail }));
+    return writeResponse(
+      res.setHeader('connection', 'close'),
+      problemResponse({ type: 'about:blank', title: 'Content Too Large', status: 413, detail }),
+    );
   }
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
   const request = new NextRequest(new URL(req.url ?? '/', origin), {
     method: req.method,
     headers,
-    body: body.length && req.method !== 'GET' && req.method !== 'HEAD' ? new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength) : undefined,
+    body:
+      body.length && req.method !== 'GET' && req.method !== 'HEAD'
+        ? new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength)
+        : undefined,
   });
   await writeResponse(res, await handler(request, { params: Promise.resolve(params) }));
 }

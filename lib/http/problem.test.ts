@@ -5,7 +5,12 @@ import { AppError } from '@/lib/server/errors';
 import { errorResponse } from './problem';
 
 const log = pino({ level: 'silent' });
-const refused = () => new DrizzleQueryError('select "id" from "users" where "email" = $1', ['ada@gantry.local'], Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' }));
+const refused = () =>
+  new DrizzleQueryError(
+    'select "id" from "users" where "email" = $1',
+    ['ada@gantry.local'],
+    Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' }),
+  );
 
 describe('errorResponse', () => {
   it('answers a database outage 503 with Retry-After, without the query or the host', async () => {
@@ -25,7 +30,10 @@ describe('errorResponse', () => {
   });
 
   it('answers the server shutting down (57P01) the same way', () => {
-    const shutdown = Object.assign(new Error('terminating connection due to administrator command'), { name: 'PostgresError', code: '57P01' });
+    const shutdown = Object.assign(new Error('terminating connection due to administrator command'), {
+      name: 'PostgresError',
+      code: '57P01',
+    });
     expect(errorResponse(shutdown, 'req-2', log).status).toBe(503);
   });
 

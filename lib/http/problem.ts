@@ -36,11 +36,19 @@ export function problemResponse(problem: Problem, headers: Record<string, string
 }
 
 /** The problem response for a thrown error, with Retry-After when the error says when to come back. */
-export function errorResponse(thrown: unknown, requestId: string, log: Logger, headers: Record<string, string> = {}): NextResponse {
+export function errorResponse(
+  thrown: unknown,
+  requestId: string,
+  log: Logger,
+  headers: Record<string, string> = {},
+): NextResponse {
   const error = databaseUnavailableError(thrown) ?? thrown;
   const problem = toProblem(error, requestId, log);
   const retryAfter = error instanceof AppError ? error.retryAfterSeconds : undefined;
-  return problemResponse(problem, retryAfter === undefined ? headers : { ...headers, 'retry-after': String(Math.max(1, Math.ceil(retryAfter))) });
+  return problemResponse(
+    problem,
+    retryAfter === undefined ? headers : { ...headers, 'retry-after': String(Math.max(1, Math.ceil(retryAfter))) },
+  );
 }
 
 export function toProblem(thrown: unknown, requestId: string, log: Logger): Problem {
@@ -49,7 +57,8 @@ export function toProblem(thrown: unknown, requestId: string, log: Logger): Prob
   if (error instanceof AppError) {
     const status = ErrorCode[error.code];
     // The driver's message is enough for an outage (one per request); its stack and SQL are noise.
-    if (error.code === 'DATABASE_UNAVAILABLE') log.warn({ cause: describeDatabaseError(error.cause), requestId }, error.message);
+    if (error.code === 'DATABASE_UNAVAILABLE')
+      log.warn({ cause: describeDatabaseError(error.cause), requestId }, error.message);
     else if (status >= 500) log.warn({ err: error, cause: error.cause, requestId }, error.message);
     return {
       type: `https://gantry.dev/problems/${error.code.toLowerCase().replace(/_/g, '-')}`,

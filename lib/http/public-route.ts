@@ -13,7 +13,13 @@ import { assertSafeQuery, readBody } from './route';
 import { apiHeaderRecord, withApiSecurityHeaders } from './security-headers';
 
 /** Who acts in a public request: nobody signed in. Verbs authorise by the token they are given. */
-const ANONYMOUS_ACTOR: Actor = { id: '00000000-0000-0000-0000-000000000000', email: 'anonymous', name: 'anonymous', role: 'viewer', via: 'system' };
+const ANONYMOUS_ACTOR: Actor = {
+  id: '00000000-0000-0000-0000-000000000000',
+  email: 'anonymous',
+  name: 'anonymous',
+  role: 'viewer',
+  via: 'system',
+};
 
 export function publicCtx(requestId?: string): Ctx {
   return { db: getDb(), actor: ANONYMOUS_ACTOR, log: logger(), requestId };
@@ -47,7 +53,10 @@ export function publicRoute<P = Record<string, never>>(handler: (args: PublicHan
         return withApiSecurityHeaders(result);
       }
       status = 200;
-      return NextResponse.json(result ?? null, { status, headers: { ...apiHeaderRecord(), 'x-request-id': requestId } });
+      return NextResponse.json(result ?? null, {
+        status,
+        headers: { ...apiHeaderRecord(), 'x-request-id': requestId },
+      });
     } catch (error) {
       const response = errorResponse(error, requestId, log, { 'x-request-id': requestId });
       status = response.status;
@@ -56,7 +65,12 @@ export function publicRoute<P = Record<string, never>>(handler: (args: PublicHan
     } finally {
       const ms = performance.now() - started;
       log.info({ method: req.method, path: req.nextUrl.pathname, status, ms: Math.round(ms) }, 'request');
-      observeRequest(routePattern(req.nextUrl.pathname, await Promise.resolve(context.params).catch(() => null)), req.method, status, ms / 1000);
+      observeRequest(
+        routePattern(req.nextUrl.pathname, await Promise.resolve(context.params).catch(() => null)),
+        req.method,
+        status,
+        ms / 1000,
+      );
     }
   };
 }

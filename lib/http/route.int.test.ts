@@ -59,7 +59,10 @@ describe('API authentication and errors', () => {
 
   it('answers 400 naming the field for bad input and for broken JSON', async () => {
     const { token } = await tokenFor('researcher');
-    const bad = await postToken(req('/api/tokens', { method: 'POST', token, body: JSON.stringify({ name: 42 }) }), noParams);
+    const bad = await postToken(
+      req('/api/tokens', { method: 'POST', token, body: JSON.stringify({ name: 42 }) }),
+      noParams,
+    );
     expect(bad.status).toBe(400);
     expect((await bad.json()).errors).toEqual([{ field: 'name', message: expect.any(String) }]);
     const broken = await postToken(req('/api/tokens', { method: 'POST', token, body: '{"name":' }), noParams);
@@ -69,7 +72,10 @@ describe('API authentication and errors', () => {
 
   it('creates a token with POST /api/tokens and answers it once as { token }', async () => {
     const { token } = await tokenFor('viewer');
-    const res = await postToken(req('/api/tokens', { method: 'POST', token, body: JSON.stringify({ name: 'script' }) }), noParams);
+    const res = await postToken(
+      req('/api/tokens', { method: 'POST', token, body: JSON.stringify({ name: 'script' }) }),
+      noParams,
+    );
     expect(res.status).toBe(201);
     const body = await res.json();
     expect(body.token).toMatch(/^gty_/);

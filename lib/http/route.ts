@@ -51,7 +51,13 @@ export function route<P = Record<string, never>>(
       if (!actor) {
         status = 401;
         return problemResponse(
-          { type: 'about:blank', title: 'Unauthorized', status, detail: 'Sign in or send a valid API token', requestId },
+          {
+            type: 'about:blank',
+            title: 'Unauthorized',
+            status,
+            detail: 'Sign in or send a valid API token',
+            requestId,
+          },
           { 'www-authenticate': 'Bearer realm="gantry"', 'x-request-id': requestId },
         );
       }
@@ -59,7 +65,8 @@ export function route<P = Record<string, never>>(
         const refusal = crossSiteRefusal(req.headers, env().appOrigin);
         if (refusal) throw new AppError('FORBIDDEN', refusal);
       }
-      if (!hasRole(actor, opts.role)) throw new AppError('FORBIDDEN', `This needs the ${opts.role} role; you are ${actor.role}`);
+      if (!hasRole(actor, opts.role))
+        throw new AppError('FORBIDDEN', `This needs the ${opts.role} role; you are ${actor.role}`);
       const query = req.nextUrl.searchParams;
       const params = await context.params;
       assertSafeQuery(query, params);
@@ -79,8 +86,16 @@ export function route<P = Record<string, never>>(
       return response;
     } finally {
       const ms = performance.now() - started;
-      log.info({ method: req.method, path: req.nextUrl.pathname, status, ms: Math.round(ms), user: actor?.email }, 'request');
-      observeRequest(routePattern(req.nextUrl.pathname, await Promise.resolve(context.params).catch(() => null)), req.method, status, ms / 1000);
+      log.info(
+        { method: req.method, path: req.nextUrl.pathname, status, ms: Math.round(ms), user: actor?.email },
+        'request',
+      );
+      observeRequest(
+        routePattern(req.nextUrl.pathname, await Promise.resolve(context.params).catch(() => null)),
+        req.method,
+        status,
+        ms / 1000,
+      );
     }
   };
 }
@@ -91,7 +106,11 @@ const COMPRESS_ABOVE_BYTES = 8 * 1024;
 
 function jsonResponse(value: unknown, status: number, requestId: string): Response {
   const body = JSON.stringify(value);
-  const headers: Record<string, string> = { ...apiHeaderRecord(), 'content-type': 'application/json', 'x-request-id': requestId };
+  const headers: Record<string, string> = {
+    ...apiHeaderRecord(),
+    'content-type': 'application/json',
+    'x-request-id': requestId,
+  };
   if (body.length < COMPRESS_ABOVE_BYTES) headers['cache-control'] = 'no-store, no-transform';
   return new NextResponse(body, { status, headers });
 }
@@ -105,7 +124,9 @@ async function authenticate(req: NextRequest): Promise<Actor | null> {
   }
   const token = await getToken({ req, secret: env().NEXTAUTH_SECRET });
   // The session version in the token must still be the user's (sign-out, password or role change).
-  return typeof token?.uid === 'string' ? findActiveActor(getDb(), token.uid, 'session', typeof token.sv === 'number' ? token.sv : 0) : null;
+  return typeof token?.uid === 'string'
+    ? findActiveActor(getDb(), token.uid, 'session', typeof token.sv === 'number' ? token.sv : 0)
+    : null;
 }
 
 export async function readBody(req: NextRequest): Promise<unknown> {
@@ -116,7 +137,9 @@ export async function readBody(req: NextRequest): Promise<unknown> {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new AppError('INVALID', 'The request body is not valid JSON', [{ field: '(body)', message: 'Expected JSON' }]);
+    throw new AppError('INVALID', 'The request body is not valid JSON', [
+      { field: '(body)', message: 'Expected JSON' },
+    ]);
   }
   // Every text field of every route is checked here, once (NUL, lone surrogates: 400 naming it).
   if (mayHoldUnsafeText(text)) assertSafeText(value);

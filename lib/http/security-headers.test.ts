@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseEnv } from '@/lib/env';
-import { apiSecurityHeaders, contentSecurityPolicy, createNonce, pageSecurityHeaders, securityHeaderOptions } from './security-headers';
+import {
+  apiSecurityHeaders,
+  contentSecurityPolicy,
+  createNonce,
+  pageSecurityHeaders,
+  securityHeaderOptions,
+} from './security-headers';
 
 const local = securityHeaderOptions(parseEnv({ NODE_ENV: 'production' }));
 
@@ -9,7 +15,7 @@ function directives(csp: string): Map<string, string> {
 }
 
 describe('security headers', () => {
-  it('allows scripts only by this response\'s nonce, never inline or eval', () => {
+  it("allows scripts only by this response's nonce, never inline or eval", () => {
     const nonce = createNonce();
     const csp = directives(contentSecurityPolicy(nonce, local));
     expect(csp.get('script-src')).toBe(`'self' 'nonce-${nonce}' 'strict-dynamic'`);
@@ -21,7 +27,7 @@ describe('security headers', () => {
     expect(csp.has('upgrade-insecure-requests')).toBe(false);
   });
 
-  it('allows eval under `next dev` only (React\'s debugging aids need it)', () => {
+  it("allows eval under `next dev` only (React's debugging aids need it)", () => {
     const dev = securityHeaderOptions(parseEnv({ NODE_ENV: 'development' }));
     expect(directives(contentSecurityPolicy('n', dev)).get('script-src')).toMatch(/'unsafe-eval'$/);
   });
@@ -34,7 +40,11 @@ describe('security headers', () => {
 
   it('sends nosniff, the referrer policy and no HSTS on plain http', () => {
     const h = pageSecurityHeaders('n', { ...local, path: '/' });
-    expect(h).toMatchObject({ 'x-content-type-options': 'nosniff', 'referrer-policy': 'strict-origin-when-cross-origin', 'x-frame-options': 'DENY' });
+    expect(h).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'strict-origin-when-cross-origin',
+      'x-frame-options': 'DENY',
+    });
     expect(h['strict-transport-security']).toBeUndefined();
   });
 
@@ -53,11 +63,15 @@ describe('security headers', () => {
     const page = pageSecurityHeaders('n', { ...opts, path: '/jobs' });
     expect(directives(page['content-security-policy']).get('frame-ancestors')).toBe("'none'");
     expect(page['x-frame-options']).toBe('DENY');
-    expect(() => parseEnv({ GANTRY_SHARE_FRAME_ANCESTORS: "https://x.example; script-src 'unsafe-inline'" })).toThrowError(/GANTRY_SHARE_FRAME_ANCESTORS/);
+    expect(() =>
+      parseEnv({ GANTRY_SHARE_FRAME_ANCESTORS: "https://x.example; script-src 'unsafe-inline'" }),
+    ).toThrowError(/GANTRY_SHARE_FRAME_ANCESTORS/);
   });
 
   it('lets the sign-in form lead to the OIDC provider only when one is configured', () => {
-    const opts = securityHeaderOptions(parseEnv({ OIDC_ISSUER: 'https://id.example.com/realms/x', OIDC_CLIENT_ID: 'a', OIDC_CLIENT_SECRET: 'b' }));
+    const opts = securityHeaderOptions(
+      parseEnv({ OIDC_ISSUER: 'https://id.example.com/realms/x', OIDC_CLIENT_ID: 'a', OIDC_CLIENT_SECRET: 'b' }),
+    );
     expect(directives(contentSecurityPolicy('n', opts)).get('form-action')).toBe("'self' https://id.example.com");
     expect(directives(contentSecurityPolicy('n', local)).get('form-action')).toBe("'self'");
   });

@@ -67,11 +67,16 @@ function baseSecurityHeaders(opts: SecurityHeaderOptions, framable: boolean): Re
     // frame-ancestors is the rule; X-Frame-Options covers browsers without CSP level 2.
     ...(framable ? {} : { 'x-frame-options': 'DENY' }),
     // Only when browsers reach Gantry over https: HSTS on plain http is ignored at best.
-    ...(opts.appOrigin.startsWith('https:') ? { 'strict-transport-security': 'max-age=63072000; includeSubDomains' } : {}),
+    ...(opts.appOrigin.startsWith('https:')
+      ? { 'strict-transport-security': 'max-age=63072000; includeSubDomains' }
+      : {}),
   };
 }
 
-export function pageSecurityHeaders(nonce: string, opts: SecurityHeaderOptions & { path?: string }): Record<string, string> {
+export function pageSecurityHeaders(
+  nonce: string,
+  opts: SecurityHeaderOptions & { path?: string },
+): Record<string, string> {
   const framable = Boolean(opts.shareFrameAncestors && opts.path?.startsWith('/share/'));
   return { ...baseSecurityHeaders(opts, framable), 'content-security-policy': contentSecurityPolicy(nonce, opts) };
 }

@@ -27,7 +27,9 @@ export function parseExposition(text: string): Exposition {
     else families.push(family);
   }
   const find = (name: string, labels: Labels = {}) =>
-    families.find((f) => f.name === name)?.metrics.find((m) => Object.entries(labels).every(([k, v]) => (m.labels ?? {})[k] === v));
+    families
+      .find((f) => f.name === name)
+      ?.metrics.find((m) => Object.entries(labels).every(([k, v]) => (m.labels ?? {})[k] === v));
   return {
     families,
     value(name, labels) {

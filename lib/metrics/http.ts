@@ -41,5 +41,8 @@ export function routePattern(pathname: string, params: unknown): string {
 
 /** Called once per request, in the wrappers' finally. */
 export function observeRequest(route: string, method: string, status: number, seconds: number): void {
-  metrics().httpDuration.observe({ route, method: METHODS.has(method) ? method : 'OTHER', status: String(status) }, seconds);
+  metrics().httpDuration.observe(
+    { route, method: METHODS.has(method) ? method : 'OTHER', status: String(status) },
+    seconds,
+  );
 }

@@ -31,7 +31,10 @@ function loops(): Map<string, LoopState> {
 }
 
 /** A loop starts: its first run is due after `startAfterMs`; liveness counts from then. */
-export function trackLoop(spec: { name: string; intervalMs: number; startAfterMs?: number; longLived?: boolean }, now = Date.now()): void {
+export function trackLoop(
+  spec: { name: string; intervalMs: number; startAfterMs?: number; longLived?: boolean },
+  now = Date.now(),
+): void {
   loops().set(spec.name, {
     intervalMs: spec.intervalMs,
     longLived: spec.longLived ?? false,

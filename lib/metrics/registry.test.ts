@@ -12,7 +12,13 @@ describe('the metrics registry', () => {
     first.metrics().httpDuration.observe({ route: '/api/me', method: 'GET', status: '200' }, 0.003);
     const { answerMetrics } = await import('./serve');
     const text = (await answerMetrics({ method: 'GET', access: 'allowed' })).body;
-    expect(parseExposition(text).count('gantry_http_request_duration_seconds', { route: '/api/me', method: 'GET', status: '200' })).toBe(1);
+    expect(
+      parseExposition(text).count('gantry_http_request_duration_seconds', {
+        route: '/api/me',
+        method: 'GET',
+        status: '200',
+      }),
+    ).toBe(1);
   });
 
   it('adds process and Node.js series once, labelled with the component', async () => {

@@ -26,7 +26,14 @@ describe('scheduler metrics from a real pass', () => {
       const team = await makeTeam(ctx, { cohort: `c-${randomUUID().slice(0, 6)}` });
       const owner = await makeUser(ctx, { role: 'researcher', teamId: team.id });
       await upsertQuota({ ctx, input: { team: team.slug, gpuKind: kind, guaranteed: 4, borrowingLimit: 0 } });
-      const body = { name: 'resnet50', kind: 'training', gpu: { kind, count: 2 }, expectedRuntimeSeconds: 3600, maxRuntimeSeconds: 7200, spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'] } };
+      const body = {
+        name: 'resnet50',
+        kind: 'training',
+        gpu: { kind, count: 2 },
+        expectedRuntimeSeconds: 3600,
+        maxRuntimeSeconds: 7200,
+        spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'] },
+      };
       const jobs: JobView[] = [];
       for (let i = 0; i < 3; i++) jobs.push((await submitJob({ ctx: as(ctx, owner), input: body }, deps)) as JobView);
 
@@ -52,7 +59,14 @@ describe('scheduler metrics from a real pass', () => {
 
       // A job whose Workflow failed: counted once, by the reason stored on it.
       const failedBefore = (await scrape()).value('gantry_job_failures_total', { reason: 'WORKFLOW_FAILED' }) ?? 0;
-      const phase = { jobId: jobs[0].id, workflowName: `gantry-${jobs[0].id}`, phase: 'Failed', startedAt: null, finishedAt: null, message: 'OOMKilled' };
+      const phase = {
+        jobId: jobs[0].id,
+        workflowName: `gantry-${jobs[0].id}`,
+        phase: 'Failed',
+        startedAt: null,
+        finishedAt: null,
+        message: 'OOMKilled',
+      };
       expect(await applyWorkflowPhase(ctx, { id: Number(jobs[0].id), state: 'admitted' }, phase)).toBe(true);
       expect(await applyWorkflowPhase(ctx, { id: Number(jobs[0].id), state: 'admitted' }, phase)).toBe(false);
       expect((await scrape()).value('gantry_job_failures_total', { reason: 'WORKFLOW_FAILED' })).toBe(failedBefore + 1);

@@ -33,7 +33,10 @@ describe('scheduler, failure and telemetry metrics', () => {
     expect(m.value('gantry_cluster_gpus', { gpu_kind: 't4', state: 'allocated' })).toBe(1);
 
     // the next pass's snapshot replaces the last: a kind that left the cluster loses its series
-    recordSchedulerPass({ admissions: [], preemptions: [], gpus: [{ gpuKind: 'a100-80gb', allocatable: 8, allocated: 8 }] }, 0.01);
+    recordSchedulerPass(
+      { admissions: [], preemptions: [], gpus: [{ gpuKind: 'a100-80gb', allocatable: 8, allocated: 8 }] },
+      0.01,
+    );
     m = await scrape();
     expect(m.value('gantry_cluster_gpus', { gpu_kind: 'a100-80gb', state: 'allocatable' })).toBe(8);
     expect(m.value('gantry_cluster_gpus', { gpu_kind: 't4' })).toBeUndefined();

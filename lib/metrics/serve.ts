@@ -54,14 +54,24 @@ function problem(status: number, title: string, detail: string, headers: Record<
 }
 
 /** The answer to one request for the metrics: the exposition, or why not. */
-export async function answerMetrics(input: { method: string | undefined; access: MetricsAccess }): Promise<MetricsAnswer> {
+export async function answerMetrics(input: {
+  method: string | undefined;
+  access: MetricsAccess;
+}): Promise<MetricsAnswer> {
   if (input.access === 'hidden') return problem(404, 'Not Found', 'No such resource');
   if (input.access === 'unauthorized') {
-    return problem(401, 'Unauthorized', 'Send the metrics token (GANTRY_METRICS_TOKEN) as a Bearer token', { 'www-authenticate': 'Bearer realm="gantry-metrics"' });
+    return problem(401, 'Unauthorized', 'Send the metrics token (GANTRY_METRICS_TOKEN) as a Bearer token', {
+      'www-authenticate': 'Bearer realm="gantry-metrics"',
+    });
   }
-  if (input.method !== 'GET' && input.method !== 'HEAD') return problem(405, 'Method Not Allowed', 'Use GET', { allow: 'GET, HEAD' });
+  if (input.method !== 'GET' && input.method !== 'HEAD')
+    return problem(405, 'Method Not Allowed', 'Use GET', { allow: 'GET, HEAD' });
   const { registry } = metrics();
-  return { status: 200, headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' }, body: await registry.metrics() };
+  return {
+    status: 200,
+    headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' },
+    body: await registry.metrics(),
+  };
 }
 
 function writeAnswer(res: ServerResponse, method: string | undefined, answer: MetricsAnswer): void {
@@ -70,8 +80,17 @@ function writeAnswer(res: ServerResponse, method: string | undefined, answer: Me
 }
 
 /** Answers GET /metrics on a node:http server; `clientAddress` as the server resolved it. */
-export async function serveMetrics(req: IncomingMessage, res: ServerResponse, opts: { token: string | undefined; clientAddress: string | null | undefined }): Promise<void> {
+export async function serveMetrics(
+  req: IncomingMessage,
+  res: ServerResponse,
+  opts: { token: string | undefined; clientAddress: string | null | undefined },
+): Promise<void> {
   const forwarded = FORWARDING_HEADERS.some((h) => req.headers[h] !== undefined);
-  const access = metricsAccess({ token: opts.token, authorization: req.headers.authorization, clientAddress: opts.clientAddress, forwarded });
+  const access = metricsAccess({
+    token: opts.token,
+    authorization: req.headers.authorization,
+    clientAddress: opts.clientAddress,
+    forwarded,
+  });
   writeAnswer(res, req.method, await answerMetrics({ method: req.method, access }));
 }

@@ -34,7 +34,11 @@ function webServer(metricsToken: string | undefined, proxyHops: number): http.Se
   const server = http.createServer((req, res) => {
     stampClientAddress(req, proxyHops);
     const pathname = (req.url ?? '/').split('?')[0];
-    if (pathname === '/metrics') return void serveMetrics(req, res, { token: metricsToken, clientAddress: req.headers[CLIENT_ADDRESS_HEADER] as string | undefined });
+    if (pathname === '/metrics')
+      return void serveMetrics(req, res, {
+        token: metricsToken,
+        clientAddress: req.headers[CLIENT_ADDRESS_HEADER] as string | undefined,
+      });
     if (req.method === 'POST' && pathname === '/api/jobs') return void serveRoute(submitJobRoute, req, res, origin);
     res.writeHead(404).end();
   });
@@ -48,7 +52,11 @@ async function listen(server: http.Server): Promise<string> {
 }
 
 beforeAll(async () => {
-  const ctx = { db: testDb().db, actor: { id: '', email: '', name: '', role: 'admin' as const, via: 'system' as const }, log: logger() };
+  const ctx = {
+    db: testDb().db,
+    actor: { id: '', email: '', name: '', role: 'admin' as const, via: 'system' as const },
+    log: logger(),
+  };
   const team = await makeTeam(ctx);
   teamSlug = team.slug;
   const user = await makeUser(ctx, { role: 'researcher', teamId: team.id });
@@ -71,14 +79,23 @@ describe('GET /metrics on the web server', () => {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({
-        name: 'metrics-job', kind: 'training', team: teamSlug, priority: 'normal', gpu: { kind: 't4', count: 1 },
-        expectedRuntimeSeconds: 600, maxRuntimeSeconds: 1200, spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'] },
+        name: 'metrics-job',
+        kind: 'training',
+        team: teamSlug,
+        priority: 'normal',
+        gpu: { kind: 't4', count: 1 },
+        expectedRuntimeSeconds: 600,
+        maxRuntimeSeconds: 1200,
+        spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'] },
       }),
     });
     expect(submitted.status).toBe(201);
     const { id } = (await submitted.json()) as { id: string };
     // A route with a path parameter, called as Next calls it: the label is the pattern, not the id.
-    const viewed = await getJobRoute(new NextRequest(`${openUrl}/api/jobs/${id}`, { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({ id }) });
+    const viewed = await getJobRoute(
+      new NextRequest(`${openUrl}/api/jobs/${id}`, { headers: { authorization: `Bearer ${token}` } }),
+      { params: Promise.resolve({ id }) },
+    );
     expect(viewed.status).toBe(200);
 
     const res = await fetch(`${openUrl}/metrics`);
@@ -86,8 +103,12 @@ describe('GET /metrics on the web server', () => {
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const text = await res.text();
     const m = parseExposition(text);
-    expect(m.count('gantry_http_request_duration_seconds', { route: '/api/jobs', method: 'POST', status: '201' })).toBeGreaterThanOrEqual(1);
-    expect(m.count('gantry_http_request_duration_seconds', { route: '/api/jobs/[id]', method: 'GET', status: '200' })).toBeGreaterThanOrEqual(1);
+    expect(
+      m.count('gantry_http_request_duration_seconds', { route: '/api/jobs', method: 'POST', status: '201' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      m.count('gantry_http_request_duration_seconds', { route: '/api/jobs/[id]', method: 'GET', status: '200' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(m.labels('gantry_http_request_duration_seconds_count').some((l) => l.route?.includes(id))).toBe(false);
     expect(m.value('gantry_queue_jobs', { team: teamSlug, gpu_kind: 't4', state: 'queued' })).toBe(1);
     expect(m.value('gantry_db_up')).toBe(1);
@@ -101,7 +122,9 @@ describe('GET /metrics on the web server', () => {
     expect(res.status).toBe(404);
     expect(await res.text()).not.toContain('gantry_');
     // a client's own claim to the stamped header is replaced by what the socket says
-    const spoofed = await fetch(`${openUrl}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.9', [CLIENT_ADDRESS_HEADER]: '127.0.0.1' } });
+    const spoofed = await fetch(`${openUrl}/metrics`, {
+      headers: { 'x-forwarded-for': '203.0.113.9', [CLIENT_ADDRESS_HEADER]: '127.0.0.1' },
+    });
     expect(spoofed.status).toBe(404);
   });
 
@@ -111,7 +134,11 @@ describe('GET /metrics on the web server', () => {
     const local = webServer(undefined, 0);
     const localUrl = await listen(local);
     try {
-      for (const header of [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { 'x-real-ip': '203.0.113.9' }] as Array<Record<string, string>>) {
+      for (const header of [
+        { 'x-forwarded-for': '203.0.113.9' },
+        { forwarded: 'for=203.0.113.9' },
+        { 'x-real-ip': '203.0.113.9' },
+      ] as Array<Record<string, string>>) {
         const res = await fetch(`${localUrl}/metrics`, { headers: header });
         expect(res.status, JSON.stringify(header)).toBe(404);
         expect(await res.text()).not.toContain('gantry_');

@@ -40,4 +40,10 @@ export async function inTransaction<T>(ctx: Ctx, fn: (ctx: Ctx) => Promise<T>): 
   return (ctx.db as import('@/lib/db/client').Db).transaction((tx) => fn({ ...ctx, db: tx }));
 }
 
-export const SYSTEM_ACTOR: Actor = { id: '00000000-0000-0000-0000-000000000000', email: 'system', name: 'Gantry', role: 'admin', via: 'system' };
+export const SYSTEM_ACTOR: Actor = {
+  id: '00000000-0000-0000-0000-000000000000',
+  email: 'system',
+  name: 'Gantry',
+  role: 'admin',
+  via: 'system',
+};

@@ -42,4 +42,5 @@ export const forbidden = (why = 'You do not have permission to do this') => new 
 export const conflict = (why: string, fields: FieldError[] = []) => new AppError('CONFLICT', why, fields);
 export const invalid = (why: string, fields: FieldError[] = []) => new AppError('INVALID', why, fields);
 export const unavailable = (why: string, cause?: unknown) => new AppError('UNAVAILABLE', why, [], { cause });
-export const tooManyRequests = (why: string, retryAfterSeconds?: number) => new AppError('TOO_MANY_REQUESTS', why, [], { retryAfterSeconds });
+export const tooManyRequests = (why: string, retryAfterSeconds?: number) =>
+  new AppError('TOO_MANY_REQUESTS', why, [], { retryAfterSeconds });

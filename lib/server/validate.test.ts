@@ -12,18 +12,31 @@ describe('JobId', () => {
     expect(parseInput(Input, { id: '999999999999999' })).toEqual({ id: 999_999_999_999_999 });
   });
 
-  it.each(['0x10', '0o20', '0b10000', '1e1', ' 16', '16 ', '+16', '016', '16.0', '-1', '0', '', '1_000', '9999999999999999', 'Infinity'])(
-    'refuses %j as a job id, naming the field',
-    (id) => {
-      try {
-        parseInput(Input, { id });
-        expect.unreachable();
-      } catch (e) {
-        expect(e).toBeInstanceOf(AppError);
-        expect((e as AppError).fields).toEqual([{ field: 'id', message: 'Not a job id' }]);
-      }
-    },
-  );
+  it.each([
+    '0x10',
+    '0o20',
+    '0b10000',
+    '1e1',
+    ' 16',
+    '16 ',
+    '+16',
+    '016',
+    '16.0',
+    '-1',
+    '0',
+    '',
+    '1_000',
+    '9999999999999999',
+    'Infinity',
+  ])('refuses %j as a job id, naming the field', (id) => {
+    try {
+      parseInput(Input, { id });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(AppError);
+      expect((e as AppError).fields).toEqual([{ field: 'id', message: 'Not a job id' }]);
+    }
+  });
 
   it('refuses numbers that are not positive integers', () => {
     for (const id of [0, -3, 1.5, Number.NaN, 2 ** 60]) expect(Input.safeParse({ id }).success).toBe(false);
@@ -32,7 +45,12 @@ describe('JobId', () => {
 
 describe('findUnsafeText', () => {
   it('names every string holding NUL or a lone surrogate by its path, keys included', () => {
-    const value = { name: 'ok\u0000', spec: { args: ['fine', 'bad\ud800'], env: { ['K\u0000']: 'v' } }, emoji: '🚀 \ud83d\ude80', n: 3 };
+    const value = {
+      name: 'ok\u0000',
+      spec: { args: ['fine', 'bad\ud800'], env: { ['K\u0000']: 'v' } },
+      emoji: '🚀 \ud83d\ude80',
+      n: 3,
+    };
     expect(findUnsafeText(value)).toEqual([
       { field: 'name', message: 'Text must not contain NUL characters' },
       { field: 'spec.args[1]', message: 'Text must not contain unpaired UTF-16 surrogates' },

@@ -17,7 +17,9 @@ const RESOURCE_QUOTAS = 'resourcequotas';
 const PODS = 'pods';
 const NAMESPACES = 'namespaces';
 
-type Container = { resources?: { requests?: Record<string, string | number>; limits?: Record<string, string | number> } };
+type Container = {
+  resources?: { requests?: Record<string, string | number>; limits?: Record<string, string | number> };
+};
 type PodSpec = { serviceAccountName?: string; containers?: Container[]; initContainers?: Container[] };
 type QuotaSpec = { hard?: Record<string, string | number> };
 
@@ -51,10 +53,14 @@ function formatQuantity(v: number): string {
 
 /** apiserver's quota prettyPrint: `k=v` sorted by key, joined by commas. */
 function prettyPrint(values: Map<string, number>): string {
-  return [...values.keys()].sort().map((k) => `${k}=${formatQuantity(values.get(k)!)}`).join(',');
+  return [...values.keys()]
+    .sort()
+    .map((k) => `${k}=${formatQuantity(values.get(k)!)}`)
+    .join(',');
 }
 
-const terminal = (pod: KObject) => ['Succeeded', 'Failed'].includes(String((pod.status as { phase?: string } | undefined)?.phase ?? ''));
+const terminal = (pod: KObject) =>
+  ['Succeeded', 'Failed'].includes(String((pod.status as { phase?: string } | undefined)?.phase ?? ''));
 
 export class Admission {
   /** Pods that count against quotas now (not finished), by `<namespace>/<name>`. */
@@ -70,7 +76,8 @@ export class Admission {
 
   /** After a restart (objects loaded without events): which pods count now. */
   resync(): void {
-    for (const pod of this.store.list(PODS, { labels: [], fields: [] }).items) if (!terminal(pod)) this.counted.add(`${pod.metadata.namespace}/${pod.metadata.name}`);
+    for (const pod of this.store.list(PODS, { labels: [], fields: [] }).items)
+      if (!terminal(pod)) this.counted.add(`${pod.metadata.namespace}/${pod.metadata.name}`);
   }
 
   /** A pod's requests never change (they are immutable), so usage changes only when a pod starts or stops counting. */
@@ -85,7 +92,11 @@ export class Admission {
 
   private createDefaultServiceAccount(ns: string): void {
     if (this.store.get(SERVICE_ACCOUNTS, ns, 'default')) return;
-    this.store.create(SERVICE_ACCOUNTS, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns } });
+    this.store.create(SERVICE_ACCOUNTS, {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'default', namespace: ns },
+    });
   }
 
   /** Usage of each quota key by the pods of a namespace that count (not finished). */
@@ -124,7 +135,8 @@ export class Admission {
     if (!this.store.get(NAMESPACES, undefined, ns)) {
       return new ApiError(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' });
     }
-    const forbidden = (message: string) => new ApiError(403, 'Forbidden', `pods "${name}" is forbidden: ${message}`, { name, kind: 'pods' });
+    const forbidden = (message: string) =>
+      new ApiError(403, 'Forbidden', `pods "${name}" is forbidden: ${message}`, { name, kind: 'pods' });
     const sa = ((pod.spec ?? {}) as PodSpec).serviceAccountName || 'default';
     if (!this.store.get(SERVICE_ACCOUNTS, ns, sa)) {
       return forbidden(`error looking up service account ${ns}/${sa}: serviceaccount "${sa}" not found`);
@@ -148,7 +160,9 @@ export class Admission {
         limited.set(k, limit);
       }
       if (requested.size > 0) {
-        return forbidden(`exceeded quota: ${quota.metadata.name}, requested: ${prettyPrint(requested)}, used: ${prettyPrint(failedUsed)}, limited: ${prettyPrint(limited)}`);
+        return forbidden(
+          `exceeded quota: ${quota.metadata.name}, requested: ${prettyPrint(requested)}, used: ${prettyPrint(failedUsed)}, limited: ${prettyPrint(limited)}`,
+        );
       }
     }
     return undefined;
@@ -158,5 +172,4 @@ export class Admission {
   static isTransient(err: ApiError): boolean {
     return err.code === 403 && err.message.includes('exceeded quota');
   }
-
 }

@@ -8,7 +8,10 @@ import { simulateBenchmark } from '@/lib/domain/benchmarks/perf-model';
 export type RunnerLog = (msg: string, fields?: object) => void;
 
 /** Runs one step; resolves to the container's exit code (0 when every result was stored). */
-export async function runBenchmarkStep(env: Record<string, string | undefined>, log: RunnerLog = () => undefined): Promise<number> {
+export async function runBenchmarkStep(
+  env: Record<string, string | undefined>,
+  log: RunnerLog = () => undefined,
+): Promise<number> {
   const url = env.GANTRY_RESULTS_URL;
   const token = env.GANTRY_RESULTS_TOKEN;
   if (!url || !token) {
@@ -28,9 +31,18 @@ export async function runBenchmarkStep(env: Record<string, string | undefined>, 
   for (const c of configurations) {
     if (stored.has(c.configurationId)) continue;
     const result = simulateBenchmark(c.configuration, { attempt });
-    const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(result), signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(result),
+      signal: AbortSignal.timeout(30_000),
+    });
     if (res.status !== 200 && res.status !== 201) {
-      log('benchmark runner: result refused', { configurationId: c.configurationId, status: res.status, body: (await res.text()).slice(0, 500) });
+      log('benchmark runner: result refused', {
+        configurationId: c.configurationId,
+        status: res.status,
+        body: (await res.text()).slice(0, 500),
+      });
       return 1;
     }
   }

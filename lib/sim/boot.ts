@@ -20,7 +20,16 @@ function upsert(store: Store, resource: string, obj: KObject): void {
     store.create(resource, obj);
     return;
   }
-  const next = { ...obj, metadata: { ...obj.metadata, uid: cur.metadata.uid, creationTimestamp: cur.metadata.creationTimestamp, resourceVersion: cur.metadata.resourceVersion, generation: cur.metadata.generation } };
+  const next = {
+    ...obj,
+    metadata: {
+      ...obj.metadata,
+      uid: cur.metadata.uid,
+      creationTimestamp: cur.metadata.creationTimestamp,
+      resourceVersion: cur.metadata.resourceVersion,
+      generation: cur.metadata.generation,
+    },
+  };
   if (JSON.stringify(next) !== JSON.stringify(cur)) store.update(resource, next);
 }
 
@@ -28,7 +37,13 @@ function upsert(store: Store, resource: string, obj: KObject): void {
 export function ensureNamespaces(store: Store): void {
   for (const ns of NAMESPACES) {
     if (store.get('namespaces', undefined, ns)) continue;
-    store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+    store.create('namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } },
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Active' },
+    });
   }
 }
 
@@ -46,14 +61,24 @@ export function reconcileNodes(store: Store, configured: Iterable<KObject>): str
     const cur = store.get(NODES, undefined, node.metadata.name);
     const spec = (node.spec ?? {}) as { taints?: Taint[]; unschedulable?: boolean };
     const saved = (cur?.spec ?? {}) as { taints?: Taint[]; unschedulable?: boolean };
-    const taints = [...(spec.taints ?? []), ...(saved.taints ?? []).filter((t) => !(spec.taints ?? []).some((c) => c.key === t.key && c.effect === t.effect))];
+    const taints = [
+      ...(spec.taints ?? []),
+      ...(saved.taints ?? []).filter((t) => !(spec.taints ?? []).some((c) => c.key === t.key && c.effect === t.effect)),
+    ];
     upsert(store, NODES, {
       ...node,
-      metadata: { ...node.metadata, labels: { ...(cur?.metadata.labels ?? {}), ...node.metadata.labels }, annotations: { ...(cur?.metadata.annotations ?? {}), ...node.metadata.annotations } },
+      metadata: {
+        ...node.metadata,
+        labels: { ...(cur?.metadata.labels ?? {}), ...node.metadata.labels },
+        annotations: { ...(cur?.metadata.annotations ?? {}), ...node.metadata.annotations },
+      },
       spec: { ...spec, ...(taints.length ? { taints } : {}), ...(saved.unschedulable ? { unschedulable: true } : {}) },
     });
   }
-  const gone = store.list(NODES, { labels: [], fields: [] }).items.map((n) => n.metadata.name).filter((n) => !names.has(n));
+  const gone = store
+    .list(NODES, { labels: [], fields: [] })
+    .items.map((n) => n.metadata.name)
+    .filter((n) => !names.has(n));
   for (const name of gone) store.delete(NODES, undefined, name);
   return gone;
 }
@@ -67,7 +92,8 @@ export function ensureDcgmPods(store: Store, nodes: KObject[], url: string, boot
     upsert(store, PODS, dcgmPod(node, url, bootMs));
   }
   for (const pod of store.list(PODS, { namespace: DCGM_NS, labels: [], fields: [] }).items) {
-    if (pod.metadata.labels?.app === 'nvidia-dcgm-exporter' && !wanted.has(pod.metadata.name)) store.delete(PODS, DCGM_NS, pod.metadata.name);
+    if (pod.metadata.labels?.app === 'nvidia-dcgm-exporter' && !wanted.has(pod.metadata.name))
+      store.delete(PODS, DCGM_NS, pod.metadata.name);
   }
 }
 
@@ -79,19 +105,42 @@ function dcgmPod(node: KObject, url: string, bootMs: number): KObject {
     metadata: {
       name: `nvidia-dcgm-exporter-${name}`,
       namespace: DCGM_NS,
-      labels: { app: 'nvidia-dcgm-exporter', 'app.kubernetes.io/name': 'dcgm-exporter', 'app.kubernetes.io/managed-by': 'gpu-operator' },
-      annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(DCGM_PORT), 'prometheus.io/path': '/metrics', 'gantry.dev/sim-metrics-url': `${url}/sim/dcgm/nodes/${name}/metrics` },
+      labels: {
+        app: 'nvidia-dcgm-exporter',
+        'app.kubernetes.io/name': 'dcgm-exporter',
+        'app.kubernetes.io/managed-by': 'gpu-operator',
+      },
+      annotations: {
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(DCGM_PORT),
+        'prometheus.io/path': '/metrics',
+        'gantry.dev/sim-metrics-url': `${url}/sim/dcgm/nodes/${name}/metrics`,
+      },
     },
     spec: {
       nodeName: name,
-      containers: [{ name: 'nvidia-dcgm-exporter', image: 'nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-distroless', ports: [{ containerPort: DCGM_PORT, name: 'metrics', protocol: 'TCP' }] }],
+      containers: [
+        {
+          name: 'nvidia-dcgm-exporter',
+          image: 'nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-distroless',
+          ports: [{ containerPort: DCGM_PORT, name: 'metrics', protocol: 'TCP' }],
+        },
+      ],
       tolerations: [{ operator: 'Exists' }],
     },
     status: {
       phase: 'Running',
       hostIP: String(((node.status as { addresses?: Array<{ address: string }> })?.addresses ?? [])[0]?.address ?? ''),
       startTime: ts(bootMs),
-      containerStatuses: [{ name: 'nvidia-dcgm-exporter', ready: true, restartCount: 0, started: true, state: { running: { startedAt: ts(bootMs) } } }],
+      containerStatuses: [
+        {
+          name: 'nvidia-dcgm-exporter',
+          ready: true,
+          restartCount: 0,
+          started: true,
+          state: { running: { startedAt: ts(bootMs) } },
+        },
+      ],
     },
   };
 }
@@ -103,7 +152,9 @@ export function kubeconfigText(url: string): string {
     kind: 'Config',
     clusters: [{ name: 'gantry-sim', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
     users: [{ name: 'gantry-sim', user: { token: 'gantry-sim-token' } }],
-    contexts: [{ name: 'gantry-sim', context: { cluster: 'gantry-sim', user: 'gantry-sim', namespace: 'gantry-jobs' } }],
+    contexts: [
+      { name: 'gantry-sim', context: { cluster: 'gantry-sim', user: 'gantry-sim', namespace: 'gantry-jobs' } },
+    ],
     'current-context': 'gantry-sim',
   });
 }

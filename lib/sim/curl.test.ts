@@ -6,9 +6,30 @@ const FETCH =
 
 describe('the curl steps the sim executes', () => {
   it('splits words as sh does, expanding variables inside double quotes only', () => {
-    const env = { GANTRY_RESULTS_TOKEN: 'gbr_x', GANTRY_CONFIGURATIONS_URL: 'http://g/c', GANTRY_PART: '2', GANTRY_PART_SIZE: '500' };
-    expect(splitShellWords(FETCH, env)).toEqual(['curl', '-fsS', '--retry', '5', '-H', 'Authorization: Bearer gbr_x', 'http://g/c?part=2&partSize=500', '-o', '/tmp/c.json']);
-    expect(splitShellWords(`echo '$HOME "x"' a\\ b ""`, { HOME: '/root' })).toEqual(['echo', '$HOME "x"', 'a\\', 'b', '']);
+    const env = {
+      GANTRY_RESULTS_TOKEN: 'gbr_x',
+      GANTRY_CONFIGURATIONS_URL: 'http://g/c',
+      GANTRY_PART: '2',
+      GANTRY_PART_SIZE: '500',
+    };
+    expect(splitShellWords(FETCH, env)).toEqual([
+      'curl',
+      '-fsS',
+      '--retry',
+      '5',
+      '-H',
+      'Authorization: Bearer gbr_x',
+      'http://g/c?part=2&partSize=500',
+      '-o',
+      '/tmp/c.json',
+    ]);
+    expect(splitShellWords(`echo '$HOME "x"' a\\ b ""`, { HOME: '/root' })).toEqual([
+      'echo',
+      '$HOME "x"',
+      'a\\',
+      'b',
+      '',
+    ]);
   });
 
   it('takes a single GET of known options only; anything else runs on the model', () => {

@@ -62,7 +62,7 @@ export function splitShellWords(script: string, env: Record<string, string | und
     if (!m) return ['$', i + 1];
     return [env[m[1]] ?? '', i + m[0].length];
   };
-  for (let i = 0; i < script.length; ) {
+  for (let i = 0; i < script.length;) {
     const ch = script[i];
     if (quote === "'") {
       if (ch === "'") quote = null;
@@ -99,7 +99,11 @@ export function splitShellWords(script: string, env: Record<string, string | und
 export type CurlResult = { exitCode: number; files: Record<string, string> };
 
 /** Runs the curl command of `script` (see readCurlScript) with `env`: a GET, following redirects. */
-export async function runCurlScript(script: string, env: Record<string, string | undefined>, log: CurlLog = () => undefined): Promise<CurlResult> {
+export async function runCurlScript(
+  script: string,
+  env: Record<string, string | undefined>,
+  log: CurlLog = () => undefined,
+): Promise<CurlResult> {
   const words = splitShellWords(script, env).slice(1);
   const headers = new Headers();
   let url: string | undefined;

@@ -9,12 +9,27 @@ const nodes = buildSimNodes(7);
 const node = (prefix: string) => nodes.find((n) => n.name.startsWith(prefix))!;
 
 /** A source whose placement puts the given pods on the given (node, slot index) pairs. */
-function source(held: Array<{ node: string; slot: number; pod: string; idle?: boolean; phase?: PodRun['phase'] }>): DcgmSource {
+function source(
+  held: Array<{ node: string; slot: number; pod: string; idle?: boolean; phase?: PodRun['phase'] }>,
+): DcgmSource {
   const runs = new Map(
-    held.map((h) => [`gantry-jobs/${h.pod}`, { key: `gantry-jobs/${h.pod}`, ns: 'gantry-jobs', name: h.pod, phase: h.phase ?? 'Running', plan: { gpuIdle: !!h.idle } } as PodRun]),
+    held.map((h) => [
+      `gantry-jobs/${h.pod}`,
+      {
+        key: `gantry-jobs/${h.pod}`,
+        ns: 'gantry-jobs',
+        name: h.pod,
+        phase: h.phase ?? 'Running',
+        plan: { gpuIdle: !!h.idle },
+      } as PodRun,
+    ]),
   );
   const placement = {
-    holders: (n: string) => nodes.find((x) => x.name === n)!.slots.map((_, i) => held.find((h) => h.node === n && h.slot === i)?.pod).map((p) => (p ? `gantry-jobs/${p}` : undefined)),
+    holders: (n: string) =>
+      nodes
+        .find((x) => x.name === n)!
+        .slots.map((_, i) => held.find((h) => h.node === n && h.slot === i)?.pod)
+        .map((p) => (p ? `gantry-jobs/${p}` : undefined)),
   } as unknown as Placement;
   return { nodes, placement, podRun: (k) => runs.get(k), seed: 7, bootMs: 0, now: () => 3_600_000 };
 }
@@ -33,7 +48,8 @@ describe('simulated dcgm-exporter', () => {
     ]),
   );
   const gpus = toGpuSamples(parseDcgmText(text));
-  const gpu = (n: string, index: string, mig = false) => gpus.find((g) => g.hostname === n && g.gpu === index && (g.migInstance !== null) === mig)!;
+  const gpu = (n: string, index: string, mig = false) =>
+    gpus.find((g) => g.hostname === n && g.gpu === index && (g.migInstance !== null) === mig)!;
 
   it('writes a shared time-sliced GPU once per replica in use, with that replica`s pod, as KUBERNETES_VIRTUAL_GPUS does', () => {
     const uuid = a100.devices[0].uuid;
@@ -52,7 +68,9 @@ describe('simulated dcgm-exporter', () => {
     // an unused GPU of the same node: one series set, no pod, no vgpu
     const free = gpu(a100.name, '1');
     expect(free.pods).toEqual([]);
-    expect(text.split('\n').filter((l) => l.startsWith('DCGM_FI_DEV_GPU_UTIL{') && l.includes(a100.devices[1].uuid))).toHaveLength(1);
+    expect(
+      text.split('\n').filter((l) => l.startsWith('DCGM_FI_DEV_GPU_UTIL{') && l.includes(a100.devices[1].uuid)),
+    ).toHaveLength(1);
   });
 
   it('keeps exclusive GPUs and MIG instances to one series set with one pod', () => {
@@ -65,10 +83,12 @@ describe('simulated dcgm-exporter', () => {
   });
 
   it('shows an idle tenant alone on a time-sliced GPU as idle, with its memory', () => {
-    const alone = toGpuSamples(parseDcgmText(renderDcgmMetrics(source([{ node: a100.name, slot: 2, pod: 'notebook-b', idle: true }]))));
+    const alone = toGpuSamples(
+      parseDcgmText(renderDcgmMetrics(source([{ node: a100.name, slot: 2, pod: 'notebook-b', idle: true }]))),
+    );
     const g = alone.find((x) => x.hostname === a100.name && x.gpu === '0')!;
     expect(g.pods.map((p) => p.pod)).toEqual(['notebook-b']);
     expect(g.utilization).toBeLessThan(3);
-    expect(g.fbUsedMiB).toBeGreaterThan(0.3 * 81920 / 4);
+    expect(g.fbUsedMiB).toBeGreaterThan((0.3 * 81920) / 4);
   });
 });

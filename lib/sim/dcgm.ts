@@ -19,16 +19,32 @@ const F = {
   MEMORY_TEMP: { name: 'DCGM_FI_DEV_MEMORY_TEMP', type: 'gauge', help: 'Memory temperature (in C).' },
   GPU_TEMP: { name: 'DCGM_FI_DEV_GPU_TEMP', type: 'gauge', help: 'GPU temperature (in C).' },
   POWER_USAGE: { name: 'DCGM_FI_DEV_POWER_USAGE', type: 'gauge', help: 'Power draw (in W).' },
-  TOTAL_ENERGY: { name: 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION', type: 'counter', help: 'Total energy consumption since boot (in mJ).' },
+  TOTAL_ENERGY: {
+    name: 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION',
+    type: 'counter',
+    help: 'Total energy consumption since boot (in mJ).',
+  },
   PCIE_REPLAY: { name: 'DCGM_FI_DEV_PCIE_REPLAY_COUNTER', type: 'counter', help: 'Total number of PCIe retries.' },
   GPU_UTIL: { name: 'DCGM_FI_DEV_GPU_UTIL', type: 'gauge', help: 'GPU utilization (in %).' },
   MEM_COPY_UTIL: { name: 'DCGM_FI_DEV_MEM_COPY_UTIL', type: 'gauge', help: 'Memory utilization (in %).' },
   XID_ERRORS: { name: 'DCGM_FI_DEV_XID_ERRORS', type: 'gauge', help: 'Value of the last XID error encountered.' },
   FB_FREE: { name: 'DCGM_FI_DEV_FB_FREE', type: 'gauge', help: 'Framebuffer memory free (in MiB).' },
   FB_USED: { name: 'DCGM_FI_DEV_FB_USED', type: 'gauge', help: 'Framebuffer memory used (in MiB).' },
-  GR_ENGINE_ACTIVE: { name: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE', type: 'gauge', help: 'Ratio of time the graphics engine is active.' },
-  PIPE_TENSOR_ACTIVE: { name: 'DCGM_FI_PROF_PIPE_TENSOR_ACTIVE', type: 'gauge', help: 'Ratio of cycles the tensor (HMMA) pipe is active.' },
-  DRAM_ACTIVE: { name: 'DCGM_FI_PROF_DRAM_ACTIVE', type: 'gauge', help: 'Ratio of cycles the device memory interface is active sending or receiving data.' },
+  GR_ENGINE_ACTIVE: {
+    name: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE',
+    type: 'gauge',
+    help: 'Ratio of time the graphics engine is active.',
+  },
+  PIPE_TENSOR_ACTIVE: {
+    name: 'DCGM_FI_PROF_PIPE_TENSOR_ACTIVE',
+    type: 'gauge',
+    help: 'Ratio of cycles the tensor (HMMA) pipe is active.',
+  },
+  DRAM_ACTIVE: {
+    name: 'DCGM_FI_PROF_DRAM_ACTIVE',
+    type: 'gauge',
+    help: 'Ratio of cycles the device memory interface is active sending or receiving data.',
+  },
 } satisfies Record<string, Field>;
 
 const DRIVER = '550.54.15';
@@ -64,7 +80,10 @@ function usage(src: DcgmSource, node: SimNode, slotIdx: number[], key: string, m
   let mem = 0.002;
   for (const { pod } of running) {
     active = Math.max(active, pod.plan.gpuIdle ? noise * 0.02 : 0.82 + 0.17 * noise);
-    mem += (pod.plan.gpuIdle ? 0.35 + 0.3 * draw(src.seed, `${pod.key}:mem`) : 0.55 + 0.35 * draw(src.seed, `${pod.key}:mem`)) / Math.max(1, slotIdx.length);
+    mem +=
+      (pod.plan.gpuIdle
+        ? 0.35 + 0.3 * draw(src.seed, `${pod.key}:mem`)
+        : 0.55 + 0.35 * draw(src.seed, `${pod.key}:mem`)) / Math.max(1, slotIdx.length);
   }
   if (holders.length > running.length) mem += 0.05 / Math.max(1, slotIdx.length); // a container starting: CUDA context only
   const used = Math.round(memMiB * Math.min(0.98, mem));
@@ -91,10 +110,18 @@ export function renderDcgmMetrics(src: DcgmSource, only?: string): string {
       const devSlots = node.slots.map((s, i) => (s.gpu === dev.index ? i : -1)).filter((i) => i >= 0);
       const whole = usage(src, node, devSlots, dev.uuid, m.memoryMiB);
       const base: Array<[string, string]> = [
-        ['gpu', String(dev.index)], ['UUID', dev.uuid], ['device', `nvidia${dev.index}`], ['modelName', m.modelName],
-        ['Hostname', node.name], ['DCGM_FI_DRIVER_VERSION', DRIVER],
+        ['gpu', String(dev.index)],
+        ['UUID', dev.uuid],
+        ['device', `nvidia${dev.index}`],
+        ['modelName', m.modelName],
+        ['Hostname', node.name],
+        ['DCGM_FI_DRIVER_VERSION', DRIVER],
       ];
-      const podLabels = (pr: PodRun | undefined): Array<[string, string]> => [['container', pr ? 'main' : ''], ['namespace', pr?.ns ?? ''], ['pod', pr?.name ?? '']];
+      const podLabels = (pr: PodRun | undefined): Array<[string, string]> => [
+        ['container', pr ? 'main' : ''],
+        ['namespace', pr?.ns ?? ''],
+        ['pod', pr?.name ?? ''],
+      ];
       // Time-sliced: one series set per replica in use. Otherwise one, with the (running) holder if any.
       const shown = whole.holders.find((h) => h.pod.phase === 'Running') ?? whole.holders[0];
       const labelSets =
@@ -108,7 +135,8 @@ export function renderDcgmMetrics(src: DcgmSource, only?: string): string {
       acc.set(dev.uuid, e);
       const temp = Math.round(30 + 45 * whole.active + 3 * draw(src.seed, `${dev.uuid}:t:${Math.floor(now / 5000)}`));
       const push = (field: Field, value: number | string, labels?: string) => {
-        for (const l of labels === undefined ? labelSets : [labels]) samples.push({ field, labels: l, value: String(value) });
+        for (const l of labels === undefined ? labelSets : [labels])
+          samples.push({ field, labels: l, value: String(value) });
       };
       push(F.SM_CLOCK, whole.active > 0.05 ? m.maxSmClockMHz : 210);
       push(F.MEM_CLOCK, m.memClockMHz);
@@ -131,7 +159,12 @@ export function renderDcgmMetrics(src: DcgmSource, only?: string): string {
         for (const inst of dev.instances) {
           const idx = node.slots.findIndex((s) => s.gpu === dev.index && s.instanceId === inst.id);
           const u = usage(src, node, [idx], `${dev.uuid}:${inst.id}`, inst.memoryMiB);
-          const il = labelText([...base, ['GPU_I_PROFILE', inst.profile], ['GPU_I_ID', String(inst.id)], ...podLabels(u.holders[0]?.pod)]);
+          const il = labelText([
+            ...base,
+            ['GPU_I_PROFILE', inst.profile],
+            ['GPU_I_ID', String(inst.id)],
+            ...podLabels(u.holders[0]?.pod),
+          ]);
           push(F.FB_FREE, u.free, il);
           push(F.FB_USED, u.used, il);
           push(F.GR_ENGINE_ACTIVE, u.active.toFixed(6), il);
@@ -143,7 +176,8 @@ export function renderDcgmMetrics(src: DcgmSource, only?: string): string {
   }
   // group by metric with one HELP/TYPE header each, as the exporter writes it
   const byField = new Map<string, Sample[]>();
-  for (const s of samples) (byField.get(s.field.name) ?? (byField.set(s.field.name, []), byField.get(s.field.name)!)).push(s);
+  for (const s of samples)
+    (byField.get(s.field.name) ?? (byField.set(s.field.name, []), byField.get(s.field.name)!)).push(s);
   let out = '';
   for (const field of Object.values(F)) {
     const list = byField.get(field.name);

@@ -6,8 +6,16 @@ import { startSimCluster } from './server';
 
 async function main(): Promise<void> {
   const e = env();
-  const log = (msg: string, fields?: object) => console.log(JSON.stringify({ time: new Date().toISOString(), msg, ...fields }));
-  const sim = await startSimCluster({ port: e.GANTRY_SIM_PORT, seed: e.GANTRY_SIM_SEED, speed: e.GANTRY_SIM_SPEED, failureRate: e.GANTRY_SIM_FAILURE_RATE, dataDir: e.dataDir, log });
+  const log = (msg: string, fields?: object) =>
+    console.log(JSON.stringify({ time: new Date().toISOString(), msg, ...fields }));
+  const sim = await startSimCluster({
+    port: e.GANTRY_SIM_PORT,
+    seed: e.GANTRY_SIM_SEED,
+    speed: e.GANTRY_SIM_SPEED,
+    failureRate: e.GANTRY_SIM_FAILURE_RATE,
+    dataDir: e.dataDir,
+    log,
+  });
   const relative = path.relative(process.cwd(), sim.kubeconfigPath);
   const rel = relative && !relative.startsWith('..') ? relative : sim.kubeconfigPath;
   console.log(`\nSimulated cluster ready at ${sim.url} (seed ${e.GANTRY_SIM_SEED}, speed x${e.GANTRY_SIM_SPEED})`);

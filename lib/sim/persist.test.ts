@@ -7,9 +7,30 @@ import { parseState, StateError, stateChunks, type SimState } from './persist';
 import { Store, StoreError, type KObject } from './store';
 
 const all = { labels: [], fields: [] };
-const obj = (name: string, extra: Partial<KObject> = {}): KObject => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name, namespace: 'gantry-jobs', labels: { 'gantry.dev/job-id': name.slice(1) } }, spec: { entrypoint: 'main' }, ...extra });
+const obj = (name: string, extra: Partial<KObject> = {}): KObject => ({
+  apiVersion: 'argoproj.io/v1alpha1',
+  kind: 'Workflow',
+  metadata: { name, namespace: 'gantry-jobs', labels: { 'gantry.dev/job-id': name.slice(1) } },
+  spec: { entrypoint: 'main' },
+  ...extra,
+});
 const pods: ControllerState = {
-  pods: [{ key: 'gantry-jobs/w1-main-1', ns: 'gantry-jobs', name: 'w1-main-1', wfKey: 'gantry-jobs/w1', nodeId: 'w1', plan: { seconds: 60, exitCode: 0, result: '', gpuIdle: false, kind: 'echo', echo: ['héllo "quoted"\nline'] }, demand: { key: 'gantry-jobs/w1-main-1', requests: { cpu: 1 } }, phase: 'Running', createdAt: 1, startedAt: 2, node: 'sim-cpu-0', slotIdx: [] }],
+  pods: [
+    {
+      key: 'gantry-jobs/w1-main-1',
+      ns: 'gantry-jobs',
+      name: 'w1-main-1',
+      wfKey: 'gantry-jobs/w1',
+      nodeId: 'w1',
+      plan: { seconds: 60, exitCode: 0, result: '', gpuIdle: false, kind: 'echo', echo: ['héllo "quoted"\nline'] },
+      demand: { key: 'gantry-jobs/w1-main-1', requests: { cpu: 1 } },
+      phase: 'Running',
+      createdAt: 1,
+      startedAt: 2,
+      node: 'sim-cpu-0',
+      slotIdx: [],
+    },
+  ],
   runs: [{ key: 'gantry-jobs/w1', attempts: [['w1', 1]], refused: [] }],
 };
 
@@ -33,7 +54,12 @@ describe('simulated cluster snapshots', () => {
     const w1 = s.create('workflows', obj('w1', { status: { phase: 'Running', message: 'ünïcode\n"and quotes"' } }));
     s.create('workflows', obj('w2'));
     s.delete('workflows', 'gantry-jobs', 'w2');
-    s.create('secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'token', namespace: 'gantry-jobs' }, data: { t: 'c2VjcmV0' } });
+    s.create('secrets', {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'token', namespace: 'gantry-jobs' },
+      data: { t: 'c2VjcmV0' },
+    });
     // small chunks: lines are never split across chunk boundaries in a way that changes the text
     const { store, state } = restart(snapshotOf(s), 64);
     expect(store.resourceVersion).toBe(s.resourceVersion);
@@ -57,7 +83,9 @@ describe('simulated cluster snapshots', () => {
     // a watch from the newest version served before the stop resumes: it missed nothing
     const seen: string[] = [];
     ({ store } = restart(snapshotOf(store)));
-    store.watch('workflows', all, b.metadata.resourceVersion, (type, _json, o) => seen.push(`${type}:${o.metadata.name}`));
+    store.watch('workflows', all, b.metadata.resourceVersion, (type, _json, o) =>
+      seen.push(`${type}:${o.metadata.name}`),
+    );
     const c = store.create('workflows', obj('w4'));
     expect(seen).toEqual(['ADDED:w4']);
     expect(Number(c.metadata.resourceVersion)).toBeGreaterThan(Number(b.metadata.resourceVersion));

@@ -24,7 +24,14 @@ const CRASH_COUNTER_GAP = 1_000_000;
 export type SimState = { savedAt: string; clean: boolean; store: StoreState; controller: ControllerState };
 export type SimStateFile = { dir: string; file: string };
 
-type Header = { format: string; version: number; savedAt: string; clean: boolean; resourceVersion: number; uidCounter: number };
+type Header = {
+  format: string;
+  version: number;
+  savedAt: string;
+  clean: boolean;
+  resourceVersion: number;
+  uidCounter: number;
+};
 type Log = (msg: string, fields?: object) => void;
 
 export function stateFile(dataDir: string): SimStateFile {
@@ -34,7 +41,14 @@ export function stateFile(dataDir: string): SimStateFile {
 
 /** One line per object and pod run, then an end line with the count: a cut file never loads. */
 function* stateLines(state: SimState): Generator<string> {
-  const header: Header = { format: STATE_FORMAT, version: STATE_VERSION, savedAt: state.savedAt, clean: state.clean, resourceVersion: state.store.resourceVersion, uidCounter: state.store.uidCounter };
+  const header: Header = {
+    format: STATE_FORMAT,
+    version: STATE_VERSION,
+    savedAt: state.savedAt,
+    clean: state.clean,
+    resourceVersion: state.store.resourceVersion,
+    uidCounter: state.store.uidCounter,
+  };
   yield `${JSON.stringify(header)}\n`;
   let n = 0;
   for (const [resource, object] of state.store.objects) {
@@ -155,8 +169,10 @@ export function parseState(text: string): SimState {
   };
   const header = parse(lines[0] ?? '', 0) as Partial<Header>;
   if (header.format !== STATE_FORMAT) throw new StateError('not a simulated-cluster state file');
-  if (header.version !== STATE_VERSION) throw new StateError(`state version ${header.version}, this version reads ${STATE_VERSION}`);
-  if (!Number.isSafeInteger(header.resourceVersion) || !Number.isSafeInteger(header.uidCounter)) throw new StateError('the header has no counters');
+  if (header.version !== STATE_VERSION)
+    throw new StateError(`state version ${header.version}, this version reads ${STATE_VERSION}`);
+  if (!Number.isSafeInteger(header.resourceVersion) || !Number.isSafeInteger(header.uidCounter))
+    throw new StateError('the header has no counters');
   const state: SimState = {
     savedAt: String(header.savedAt),
     clean: header.clean === true,
@@ -167,7 +183,8 @@ export function parseState(text: string): SimState {
   for (let i = 1; i < lines.length; i++) {
     if (ended) throw new StateError(`line ${i + 1} follows the end line`);
     const v = parse(lines[i], i);
-    if (typeof v.resource === 'string' && v.object && typeof v.object === 'object') state.store.objects.push([v.resource, v.object as KObject]);
+    if (typeof v.resource === 'string' && v.object && typeof v.object === 'object')
+      state.store.objects.push([v.resource, v.object as KObject]);
     else if (v.pod && typeof v.pod === 'object') state.controller.pods.push(v.pod as ControllerState['pods'][number]);
     else if (v.run && typeof v.run === 'object') state.controller.runs.push(v.run as ControllerState['runs'][number]);
     else if (typeof v.end === 'number') {
@@ -213,7 +230,9 @@ function setAside(target: SimStateFile, why: string, log: Log): undefined {
     // unreadable and unmovable: it is overwritten by the next snapshot
   }
   log('sim: saved state is unusable; starting with an empty cluster', { file: target.file, keptAs: aside, error: why });
-  console.error(`[gantry] simulated cluster: saved state ${target.file} is unusable (${why}); kept as ${aside}, starting empty`);
+  console.error(
+    `[gantry] simulated cluster: saved state ${target.file} is unusable (${why}); kept as ${aside}, starting empty`,
+  );
   return undefined;
 }
 
@@ -238,7 +257,16 @@ export type PersistStats = {
  * WORKFLOW_MISSING), on `save()`, and a clean one at `stop()`. One write at a time.
  */
 export class Persister {
-  readonly stats: PersistStats = { snapshots: 0, failures: 0, lastCaptureMs: 0, lastSerializeMs: 0, lastWriteMs: 0, lastBytes: 0, lastResourceVersion: -1, gapMs: 0 };
+  readonly stats: PersistStats = {
+    snapshots: 0,
+    failures: 0,
+    lastCaptureMs: 0,
+    lastSerializeMs: 0,
+    lastWriteMs: 0,
+    lastBytes: 0,
+    lastResourceVersion: -1,
+    gapMs: 0,
+  };
   private timer?: NodeJS.Timeout;
   private writing?: Promise<void>;
   private lastAt = 0;
@@ -291,7 +319,10 @@ export class Persister {
       (bytes) => this.done(state, captureMs, serialize.ms, performance.now() - t1, bytes),
       (e: unknown) => {
         this.stats.failures++;
-        this.opts.log('sim: snapshot failed; the previous one is kept', { file: this.opts.target.file, error: String(e) });
+        this.opts.log('sim: snapshot failed; the previous one is kept', {
+          file: this.opts.target.file,
+          error: String(e),
+        });
       },
     );
     try {
@@ -316,7 +347,10 @@ export class Persister {
       this.done(state, captureMs, serialize.ms, performance.now() - t1, bytes);
     } catch (e) {
       this.stats.failures++;
-      this.opts.log('sim: last snapshot failed; the previous one is kept', { file: this.opts.target.file, error: String(e) });
+      this.opts.log('sim: last snapshot failed; the previous one is kept', {
+        file: this.opts.target.file,
+        error: String(e),
+      });
     }
   }
 

@@ -8,7 +8,7 @@ function setup() {
   const p = new Placement(
     nodes,
     (n) => objs.get(n)!.metadata.labels!,
-    (n) => ((objs.get(n)!.spec as { taints?: Taint[] }).taints ?? []),
+    (n) => (objs.get(n)!.spec as { taints?: Taint[] }).taints ?? [],
   );
   return { nodes, p };
 }
@@ -17,12 +17,21 @@ describe('pod placement on the simulated pools', () => {
   it('advertises device-plugin capacity per pool (time-slicing replicas, MIG profiles)', () => {
     const a100 = POOLS.find((x) => x.name === 'a100')!;
     expect(gpuCapacity(a100)).toEqual({ 'nvidia.com/gpu': 32 });
-    expect(gpuCapacity(POOLS.find((x) => x.name === 'a100-mig')!)).toEqual({ 'nvidia.com/mig-1g.10gb': 16, 'nvidia.com/mig-2g.20gb': 8, 'nvidia.com/mig-3g.40gb': 8 });
+    expect(gpuCapacity(POOLS.find((x) => x.name === 'a100-mig')!)).toEqual({
+      'nvidia.com/mig-1g.10gb': 16,
+      'nvidia.com/mig-2g.20gb': 8,
+      'nvidia.com/mig-3g.40gb': 8,
+    });
   });
 
   it('places a GPU pod only where it tolerates the taint and matches the selector', () => {
     const { p } = setup();
-    const r = p.place({ key: 'ns/a', requests: { 'nvidia.com/gpu': 2 }, nodeSelector: { 'nvidia.com/gpu.product': 'Tesla-T4' }, tolerations: [{ key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }] });
+    const r = p.place({
+      key: 'ns/a',
+      requests: { 'nvidia.com/gpu': 2 },
+      nodeSelector: { 'nvidia.com/gpu.product': 'Tesla-T4' },
+      tolerations: [{ key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }],
+    });
     expect(r.ok && r.node.startsWith('t4-node-')).toBe(true);
     if (r.ok) expect(new Set(r.slots.map((s) => s.gpu)).size).toBe(2);
   });
@@ -40,7 +49,11 @@ describe('pod placement on the simulated pools', () => {
 
   it('fills MIG instances and reports Insufficient when they are used up, then frees them', () => {
     const { p } = setup();
-    const demand = (i: number) => ({ key: `ns/m${i}`, requests: { 'nvidia.com/mig-3g.40gb': 1 }, tolerations: [{ key: 'gpu', operator: 'Exists' as const }] });
+    const demand = (i: number) => ({
+      key: `ns/m${i}`,
+      requests: { 'nvidia.com/mig-3g.40gb': 1 },
+      tolerations: [{ key: 'gpu', operator: 'Exists' as const }],
+    });
     for (let i = 0; i < 16; i++) expect(p.place(demand(i)).ok).toBe(true);
     const full = p.place(demand(99));
     expect(full.ok).toBe(false);

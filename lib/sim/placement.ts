@@ -15,7 +15,13 @@ export type PodDemand = {
 };
 export type PlaceResult = { ok: true; node: string; slots: GpuSlot[] } | { ok: false; message: string };
 
-type Usage = { cpu: number; memory: number; pods: number; extended: Map<string, number>; holders: Array<string | undefined> };
+type Usage = {
+  cpu: number;
+  memory: number;
+  pods: number;
+  extended: Map<string, number>;
+  holders: Array<string | undefined>;
+};
 
 /** Parses a Kubernetes quantity ("500m", "2", "4Gi", "1e3") into a number (cores or bytes). */
 export function parseQuantity(q: string | number | undefined): number {
@@ -25,8 +31,22 @@ export function parseQuantity(q: string | number | undefined): number {
   if (!m) return NaN;
   const n = Number(m[1]);
   const mult: Record<string, number> = {
-    '': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-    Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, Pi: 1024 ** 5, Ei: 1024 ** 6,
+    '': 1,
+    n: 1e-9,
+    u: 1e-6,
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
+    E: 1e18,
+    Ki: 1024,
+    Mi: 1024 ** 2,
+    Gi: 1024 ** 3,
+    Ti: 1024 ** 4,
+    Pi: 1024 ** 5,
+    Ei: 1024 ** 6,
   };
   return m[2] in mult ? n * mult[m[2]] : NaN;
 }
@@ -71,7 +91,14 @@ export class Placement {
     private readonly taintsOf: (node: string) => Taint[],
     private readonly unschedulable: (node: string) => boolean = () => false,
   ) {
-    for (const n of nodes) this.usage.set(n.name, { cpu: 0, memory: 0, pods: 0, extended: new Map(), holders: n.slots.map(() => undefined) });
+    for (const n of nodes)
+      this.usage.set(n.name, {
+        cpu: 0,
+        memory: 0,
+        pods: 0,
+        extended: new Map(),
+        holders: n.slots.map(() => undefined),
+      });
   }
 
   /** Which pod holds each GPU slot of a node (index-aligned with node.slots). */
@@ -189,7 +216,8 @@ export class Placement {
     u.pods += 1;
     u.cpu += d.requests.cpu ?? 0;
     u.memory += d.requests.memory ?? 0;
-    for (const [r, q] of Object.entries(d.requests)) if (r !== 'cpu' && r !== 'memory' && q > 0) u.extended.set(r, (u.extended.get(r) ?? 0) + q);
+    for (const [r, q] of Object.entries(d.requests))
+      if (r !== 'cpu' && r !== 'memory' && q > 0) u.extended.set(r, (u.extended.get(r) ?? 0) + q);
     for (const i of slotIdx) u.holders[i] = d.key;
     this.byPod.set(d.key, { node: nodeName, demand: d, slotIdx });
     return slotIdx.map((i) => node.slots[i]);

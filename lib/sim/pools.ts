@@ -24,7 +24,10 @@ type GpuSharing =
   | { strategy: 'none' }
   | { strategy: 'time-slicing'; replicas: number }
   /** MIG "mixed": every GPU is cut into the same instances, profile -> count per GPU. */
-  | { strategy: 'mig'; layout: Record<string, { count: number; memoryMiB: number; multiprocessors: number; slices: number }> };
+  | {
+      strategy: 'mig';
+      layout: Record<string, { count: number; memoryMiB: number; multiprocessors: number; slices: number }>;
+    };
 
 export type PoolSpec = {
   name: string;
@@ -40,16 +43,40 @@ export type PoolSpec = {
 
 const GPU_MODELS = {
   T4: {
-    product: 'Tesla-T4', modelName: 'Tesla T4', memoryMiB: 15360, family: 'turing', computeMajor: 7, computeMinor: 5,
-    idlePowerW: 9, maxPowerW: 70, maxSmClockMHz: 1590, memClockMHz: 5000,
+    product: 'Tesla-T4',
+    modelName: 'Tesla T4',
+    memoryMiB: 15360,
+    family: 'turing',
+    computeMajor: 7,
+    computeMinor: 5,
+    idlePowerW: 9,
+    maxPowerW: 70,
+    maxSmClockMHz: 1590,
+    memClockMHz: 5000,
   },
   A100: {
-    product: 'NVIDIA-A100-SXM4-80GB', modelName: 'NVIDIA A100-SXM4-80GB', memoryMiB: 81920, family: 'ampere', computeMajor: 8,
-    computeMinor: 0, idlePowerW: 62, maxPowerW: 400, maxSmClockMHz: 1410, memClockMHz: 1593,
+    product: 'NVIDIA-A100-SXM4-80GB',
+    modelName: 'NVIDIA A100-SXM4-80GB',
+    memoryMiB: 81920,
+    family: 'ampere',
+    computeMajor: 8,
+    computeMinor: 0,
+    idlePowerW: 62,
+    maxPowerW: 400,
+    maxSmClockMHz: 1410,
+    memClockMHz: 1593,
   },
   H100: {
-    product: 'NVIDIA-H100-80GB-HBM3', modelName: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559, family: 'hopper', computeMajor: 9,
-    computeMinor: 0, idlePowerW: 72, maxPowerW: 700, maxSmClockMHz: 1980, memClockMHz: 2619,
+    product: 'NVIDIA-H100-80GB-HBM3',
+    modelName: 'NVIDIA H100 80GB HBM3',
+    memoryMiB: 81559,
+    family: 'hopper',
+    computeMajor: 9,
+    computeMinor: 0,
+    idlePowerW: 72,
+    maxPowerW: 700,
+    maxSmClockMHz: 1980,
+    memClockMHz: 2619,
   },
 } satisfies Record<string, GpuModel>;
 
@@ -62,28 +89,73 @@ const A100_MIG_BALANCED = {
 
 export const POOLS: PoolSpec[] = [
   {
-    name: 'cpu', nodeCount: 2, instanceType: 'm6i.8xlarge', cpu: 32, memoryGi: 128, maxPods: 110,
-    labels: { 'workload-type': 'control', 'node-role.kubernetes.io/worker': '' }, taints: [],
+    name: 'cpu',
+    nodeCount: 2,
+    instanceType: 'm6i.8xlarge',
+    cpu: 32,
+    memoryGi: 128,
+    maxPods: 110,
+    labels: { 'workload-type': 'control', 'node-role.kubernetes.io/worker': '' },
+    taints: [],
   },
   {
-    name: 't4', nodeCount: 4, instanceType: 'g4dn.12xlarge', cpu: 48, memoryGi: 192, maxPods: 110,
-    labels: { 'workload-type': 'batch-embedding' }, taints: [{ key: 'gpu', value: 'true', effect: 'NoSchedule' }],
+    name: 't4',
+    nodeCount: 4,
+    instanceType: 'g4dn.12xlarge',
+    cpu: 48,
+    memoryGi: 192,
+    maxPods: 110,
+    labels: { 'workload-type': 'batch-embedding' },
+    taints: [{ key: 'gpu', value: 'true', effect: 'NoSchedule' }],
     gpu: { model: GPU_MODELS.T4, count: 4, sharing: { strategy: 'none' }, machine: 'g4dn.12xlarge' },
   },
   {
-    name: 'a100', nodeCount: 4, instanceType: 'p4de.24xlarge', cpu: 96, memoryGi: 1152, maxPods: 110,
-    labels: { 'workload-type': 'training' }, taints: [{ key: 'gpu', value: 'true', effect: 'NoSchedule' }],
-    gpu: { model: GPU_MODELS.A100, count: 8, sharing: { strategy: 'time-slicing', replicas: 4 }, machine: 'p4de.24xlarge' },
+    name: 'a100',
+    nodeCount: 4,
+    instanceType: 'p4de.24xlarge',
+    cpu: 96,
+    memoryGi: 1152,
+    maxPods: 110,
+    labels: { 'workload-type': 'training' },
+    taints: [{ key: 'gpu', value: 'true', effect: 'NoSchedule' }],
+    gpu: {
+      model: GPU_MODELS.A100,
+      count: 8,
+      sharing: { strategy: 'time-slicing', replicas: 4 },
+      machine: 'p4de.24xlarge',
+    },
   },
   {
-    name: 'a100-mig', nodeCount: 2, instanceType: 'p4de.24xlarge', cpu: 96, memoryGi: 1152, maxPods: 110,
-    labels: { 'workload-type': 'inference' }, taints: [{ key: 'gpu', value: 'mig', effect: 'NoSchedule' }],
-    gpu: { model: GPU_MODELS.A100, count: 8, sharing: { strategy: 'mig', layout: A100_MIG_BALANCED }, machine: 'p4de.24xlarge' },
+    name: 'a100-mig',
+    nodeCount: 2,
+    instanceType: 'p4de.24xlarge',
+    cpu: 96,
+    memoryGi: 1152,
+    maxPods: 110,
+    labels: { 'workload-type': 'inference' },
+    taints: [{ key: 'gpu', value: 'mig', effect: 'NoSchedule' }],
+    gpu: {
+      model: GPU_MODELS.A100,
+      count: 8,
+      sharing: { strategy: 'mig', layout: A100_MIG_BALANCED },
+      machine: 'p4de.24xlarge',
+    },
   },
   {
-    name: 'h100', nodeCount: 2, instanceType: 'p5.48xlarge', cpu: 192, memoryGi: 2048, maxPods: 110,
-    labels: { 'workload-type': 'large-training' }, taints: [{ key: 'gpu', value: 'h100', effect: 'NoSchedule' }],
-    gpu: { model: GPU_MODELS.H100, count: 8, sharing: { strategy: 'time-slicing', replicas: 2 }, machine: 'p5.48xlarge' },
+    name: 'h100',
+    nodeCount: 2,
+    instanceType: 'p5.48xlarge',
+    cpu: 192,
+    memoryGi: 2048,
+    maxPods: 110,
+    labels: { 'workload-type': 'large-training' },
+    taints: [{ key: 'gpu', value: 'h100', effect: 'NoSchedule' }],
+    gpu: {
+      model: GPU_MODELS.H100,
+      count: 8,
+      sharing: { strategy: 'time-slicing', replicas: 2 },
+      machine: 'p5.48xlarge',
+    },
   },
 ];
 
@@ -94,14 +166,22 @@ export type GpuSlot = { resource: string; gpu: number; instanceId?: number; prof
 
 type GpuDevice = { index: number; uuid: string; instances: Array<{ id: number; profile: string; memoryMiB: number }> };
 
-export type SimNode = { name: string; pool: PoolSpec; devices: GpuDevice[]; slots: GpuSlot[]; capacity: Record<string, string> };
+export type SimNode = {
+  name: string;
+  pool: PoolSpec;
+  devices: GpuDevice[];
+  slots: GpuSlot[];
+  capacity: Record<string, string>;
+};
 
 /** Extended resources a pool advertises, as the NVIDIA device plugin would. */
 export function gpuCapacity(pool: PoolSpec): Record<string, number> {
   const g = pool.gpu;
   if (!g) return {};
   if (g.sharing.strategy === 'mig') {
-    return Object.fromEntries(Object.entries(g.sharing.layout).map(([p, l]) => [`nvidia.com/mig-${p}`, l.count * g.count]));
+    return Object.fromEntries(
+      Object.entries(g.sharing.layout).map(([p, l]) => [`nvidia.com/mig-${p}`, l.count * g.count]),
+    );
   }
   return { 'nvidia.com/gpu': g.count * (g.sharing.strategy === 'time-slicing' ? g.sharing.replicas : 1) };
 }
@@ -184,9 +264,13 @@ function gpuLabels(pool: PoolSpec): Record<string, string> {
     'nvidia.com/gpu.memory': String(g.model.memoryMiB),
     'nvidia.com/gpu.present': 'true',
     'nvidia.com/gpu.product': shared ? `${g.model.product}-SHARED` : g.model.product,
-    'nvidia.com/gpu.replicas': String(sharing.strategy === 'time-slicing' ? sharing.replicas : sharing.strategy === 'mig' ? 0 : 1),
+    'nvidia.com/gpu.replicas': String(
+      sharing.strategy === 'time-slicing' ? sharing.replicas : sharing.strategy === 'mig' ? 0 : 1,
+    ),
     'nvidia.com/gpu.sharing-strategy': shared ? 'time-slicing' : 'none',
-    'nvidia.com/mig.capable': String(g.model.computeMajor >= 8 && g.model.family !== 'turing' && g.model.memoryMiB > 40000),
+    'nvidia.com/mig.capable': String(
+      g.model.computeMajor >= 8 && g.model.family !== 'turing' && g.model.memoryMiB > 40000,
+    ),
     'nvidia.com/mig.strategy': g.sharing.strategy === 'mig' ? 'mixed' : 'single',
     'nvidia.com/mps.capable': 'false',
   };
@@ -264,7 +348,12 @@ export function nodeObject(n: SimNode, seed: number, bootMs: number, index: numb
         ['PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'],
         ['Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'],
       ].map(([type, status, reason, message]) => ({
-        type, status, reason, message, lastHeartbeatTime: ts(bootMs), lastTransitionTime: ts(bootMs),
+        type,
+        status,
+        reason,
+        message,
+        lastHeartbeatTime: ts(bootMs),
+        lastTransitionTime: ts(bootMs),
       })),
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
       nodeInfo: {

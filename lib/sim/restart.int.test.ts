@@ -19,7 +19,14 @@ let running: SimCluster | undefined;
 
 async function start(dataDir: string): Promise<SimCluster> {
   const messages: string[] = [];
-  running = await startSimCluster({ port: 0, seed: 3, speed: 100, dataDir, failureRate: 0, log: (msg) => messages.push(msg) });
+  running = await startSimCluster({
+    port: 0,
+    seed: 3,
+    speed: 100,
+    dataDir,
+    failureRate: 0,
+    log: (msg) => messages.push(msg),
+  });
   configureCluster({ kubeconfigPath: running.kubeconfigPath, namespace: 'gantry-jobs' });
   return Object.assign(running, { messages });
 }
@@ -50,7 +57,10 @@ async function until(name: string, ok: (wf: Workflow) => boolean): Promise<Workf
   return wf;
 }
 const finished = (wf: Workflow) => ['Succeeded', 'Failed', 'Error'].includes(wf.status?.phase ?? '');
-const stepRunning = (step: string) => (wf: Workflow) => Object.values(wf.status?.nodes ?? {}).some((n) => n.displayName === step && n.type === 'Pod' && n.phase === 'Running');
+const stepRunning = (step: string) => (wf: Workflow) =>
+  Object.values(wf.status?.nodes ?? {}).some(
+    (n) => n.displayName === step && n.type === 'Pod' && n.phase === 'Running',
+  );
 
 /** Two steps: `train` runs 600 simulated seconds (6 s at speed 100), then `report` echoes. */
 const twoSteps = (name: string): Workflow => ({
@@ -61,13 +71,23 @@ const twoSteps = (name: string): Workflow => ({
     entrypoint: 'main',
     templates: [
       { name: 'main', steps: [[{ name: 'train', template: 'train' }], [{ name: 'report', template: 'report' }]] },
-      { name: 'train', container: { image: 'ghcr.io/acme/train:1', command: ['python', 'train.py'], env: [{ name: 'GANTRY_SIM_DURATION_SECONDS', value: '600' }] } },
+      {
+        name: 'train',
+        container: {
+          image: 'ghcr.io/acme/train:1',
+          command: ['python', 'train.py'],
+          env: [{ name: 'GANTRY_SIM_DURATION_SECONDS', value: '600' }],
+        },
+      },
       { name: 'report', container: { image: 'busybox', command: ['sh', '-c', 'echo report written'] } },
     ],
   },
 });
 
-const podOf = async (wf: string, step: string) => (await listPods(`workflows.argoproj.io/workflow=${wf}`, { namespace: 'gantry-jobs' })).find((p) => p.metadata?.annotations?.['workflows.argoproj.io/node-name']?.endsWith(`.${step}`));
+const podOf = async (wf: string, step: string) =>
+  (await listPods(`workflows.argoproj.io/workflow=${wf}`, { namespace: 'gantry-jobs' })).find((p) =>
+    p.metadata?.annotations?.['workflows.argoproj.io/node-name']?.endsWith(`.${step}`),
+  );
 
 /** A watch from this version: refused with 410 Gone, or its first event arrives (nothing missed). */
 function watchOutcome(resourceVersion: string): Promise<'gone' | 'watching'> {
@@ -102,7 +122,9 @@ describe('a restart of the simulated cluster', () => {
     await stop();
 
     const sim = await start(dir);
-    expect(sim.sim.store.get('pods', 'gantry-jobs', trainPod.metadata!.name!)?.metadata.uid).toBe(trainPod.metadata?.uid);
+    expect(sim.sim.store.get('pods', 'gantry-jobs', trainPod.metadata!.name!)?.metadata.uid).toBe(
+      trainPod.metadata?.uid,
+    );
     const list = await listWorkflows();
     expect(Number(list.resourceVersion)).toBeGreaterThanOrEqual(Number(rvBefore));
     // the newest version served before the stop resumes; an older one was compacted away
@@ -115,9 +137,13 @@ describe('a restart of the simulated cluster', () => {
     expect(Number(done.metadata.resourceVersion)).toBeGreaterThan(Number(rvBefore));
     const train = Object.values(done.status?.nodes ?? {}).find((n) => n.displayName === 'train')!;
     // the step kept its start: it ran 6 s in all, not 6 s again after the restart
-    expect(train.startedAt).toBe(Object.values(before.status?.nodes ?? {}).find((n) => n.displayName === 'train')?.startedAt);
+    expect(train.startedAt).toBe(
+      Object.values(before.status?.nodes ?? {}).find((n) => n.displayName === 'train')?.startedAt,
+    );
     expect(await readPodLog({ name: trainPod.metadata!.name! })).toMatch(/epoch/i);
-    expect(await readPodLog({ name: (await podOf('restart-me', 'report'))!.metadata!.name! })).toContain('report written');
+    expect(await readPodLog({ name: (await podOf('restart-me', 'report'))!.metadata!.name! })).toContain(
+      'report written',
+    );
   });
 
   it('loads what a kill -9 leaves (the last timer snapshot): versions from before are 410 Gone, the work goes on', async () => {
@@ -150,8 +176,14 @@ describe('a restart of the simulated cluster', () => {
     const { file } = stateFile(dir);
     const node = pod.spec!.nodeName!;
     const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
-    const retired = lines.find((l) => l.startsWith('{"resource":"nodes"') && l.includes(`"name":"${node}"`))!.replaceAll(node, 'sim-retired-0');
-    const edited = lines.map((l) => (l.startsWith('{"pod":') && l.includes(pod.metadata!.name!) ? l.replace(`"node":"${node}"`, '"node":"sim-retired-0"') : l));
+    const retired = lines
+      .find((l) => l.startsWith('{"resource":"nodes"') && l.includes(`"name":"${node}"`))!
+      .replaceAll(node, 'sim-retired-0');
+    const edited = lines.map((l) =>
+      l.startsWith('{"pod":') && l.includes(pod.metadata!.name!)
+        ? l.replace(`"node":"${node}"`, '"node":"sim-retired-0"')
+        : l,
+    );
     edited.splice(-1, 1, retired, `{"end":${edited.length - 1}}`);
     fs.writeFileSync(file, `${edited.join('\n')}\n`);
 
@@ -160,14 +192,20 @@ describe('a restart of the simulated cluster', () => {
     expect(sim.sim.store.get('nodes', undefined, node)).toBeDefined();
     const done = await until('lost-node', finished);
     expect(done.status?.phase).toBe('Failed');
-    expect(Object.values(done.status?.nodes ?? {}).find((n) => n.displayName === 'train')).toMatchObject({ phase: 'Failed', message: 'PodGC: node no longer exists' });
+    expect(Object.values(done.status?.nodes ?? {}).find((n) => n.displayName === 'train')).toMatchObject({
+      phase: 'Failed',
+      message: 'PodGC: node no longer exists',
+    });
   });
 
   it('keeps a corrupt state file aside and starts with an empty cluster', async () => {
     const dir = tempDir();
     const { file, dir: simDir } = stateFile(dir);
     fs.mkdirSync(simDir, { recursive: true });
-    fs.writeFileSync(file, '{"format":"gantry-sim-state","version":1,"resourceVersion":5000,"uidCounter":1}\n{"resource":"workflows","object":{"metad');
+    fs.writeFileSync(
+      file,
+      '{"format":"gantry-sim-state","version":1,"resourceVersion":5000,"uidCounter":1}\n{"resource":"workflows","object":{"metad',
+    );
     const sim = (await start(dir)) as SimCluster & { messages: string[] };
     expect(sim.messages).toContain('sim: saved state is unusable; starting with an empty cluster');
     expect(fs.readdirSync(simDir).filter((f) => f.startsWith('state.ndjson.corrupt-'))).toHaveLength(1);

@@ -33,15 +33,26 @@ describe('label selectors (apimachinery syntax)', () => {
 
   it('x=v and x!=v partition every label set', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.constantFrom('1', '2')), fc.constantFrom('a', 'b', 'c'), fc.constantFrom('1', '2'), (l, k, v) => {
-        expect(matchesLabels(parseLabelSelector(`${k}=${v}`), l)).toBe(!matchesLabels(parseLabelSelector(`${k}!=${v}`), l));
-      }),
+      fc.property(
+        fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.constantFrom('1', '2')),
+        fc.constantFrom('a', 'b', 'c'),
+        fc.constantFrom('1', '2'),
+        (l, k, v) => {
+          expect(matchesLabels(parseLabelSelector(`${k}=${v}`), l)).toBe(
+            !matchesLabels(parseLabelSelector(`${k}!=${v}`), l),
+          );
+        },
+      ),
     );
   });
 });
 
 describe('field selectors', () => {
-  const pod = { metadata: { name: 'p1', namespace: 'ns' }, spec: { nodeName: 'a100-node-0' }, status: { phase: 'Running' } };
+  const pod = {
+    metadata: { name: 'p1', namespace: 'ns' },
+    spec: { nodeName: 'a100-node-0' },
+    status: { phase: 'Running' },
+  };
   it('matches dotted paths with = and !=', () => {
     expect(matchesFields(parseFieldSelector('spec.nodeName=a100-node-0,status.phase!=Pending'), pod)).toBe(true);
     expect(matchesFields(parseFieldSelector('metadata.name=p2'), pod)).toBe(false);

@@ -2,8 +2,7 @@
 // `a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a`, joined by commas (AND).
 
 export type Requirement =
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | '!exists' };
+  { key: string; op: 'in' | 'notin'; values: string[] } | { key: string; op: 'exists' | '!exists' };
 
 export class SelectorError extends Error {}
 
@@ -88,7 +87,8 @@ export function parseFieldSelector(text: string | undefined | null): FieldRequir
 export function matchesFields(reqs: FieldRequirement[], obj: unknown): boolean {
   return reqs.every((r) => {
     let cur: unknown = obj;
-    for (const seg of r.path.split('.')) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
+    for (const seg of r.path.split('.'))
+      cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
     const actual = cur === undefined || cur === null ? '' : String(cur);
     return (actual === r.value) === r.equal;
   });

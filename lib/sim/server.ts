@@ -7,7 +7,23 @@ import path from 'node:path';
 import jsonPatch, { type Operation } from 'fast-json-patch';
 import YAML from 'yaml';
 import {
-  alreadyExists, apiGroup, mergePatch, openApiV3Doc, openApiV3Root, apiGroupList, ApiError, apiVersionOf, badRequest, conflict, invalid, notFound, RESOURCES, resourceList, toTable, validate, type ResourceDef,
+  alreadyExists,
+  apiGroup,
+  mergePatch,
+  openApiV3Doc,
+  openApiV3Root,
+  apiGroupList,
+  ApiError,
+  apiVersionOf,
+  badRequest,
+  conflict,
+  invalid,
+  notFound,
+  RESOURCES,
+  resourceList,
+  toTable,
+  validate,
+  type ResourceDef,
 } from './api';
 import { Admission } from './admission';
 import { DCGM_NS, DCGM_PORT, ensureDcgmPods, ensureNamespaces, kubeconfigText, reconcileNodes } from './boot';
@@ -21,7 +37,13 @@ import { renderDcgmMetrics, type DcgmSource } from './dcgm';
 import { Placement } from './placement';
 import { buildSimNodes, nodeObject, POOLS, type Taint } from './pools';
 import { nameSuffix } from './rand';
-import { parseFieldSelector, parseLabelSelector, SelectorError, type FieldRequirement, type Requirement } from './selectors';
+import {
+  parseFieldSelector,
+  parseLabelSelector,
+  SelectorError,
+  type FieldRequirement,
+  type Requirement,
+} from './selectors';
 import { Store, StoreError, type KObject } from './store';
 
 export type SimClusterOptions = {
@@ -69,14 +91,15 @@ export type SimCluster = {
   };
 };
 
-;
-;
-
 type Req = { method: string; url: URL; headers: http.IncomingHttpHeaders; body: string };
 
 function send(res: http.ServerResponse, code: number, body: unknown, type = 'application/json'): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  res.writeHead(code, {
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, private',
+  });
   res.end(text);
 }
 
@@ -100,7 +123,9 @@ function parseObject(body: string, contentType: string | undefined): KObject {
     if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('not an object');
     return v as KObject;
   } catch (e) {
-    throw badRequest(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (${(e as Error).message})`);
+    throw badRequest(
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (${(e as Error).message})`,
+    );
   }
 }
 
@@ -125,7 +150,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   const placement = new Placement(
     simNodes,
     (n) => store.get('nodes', undefined, n)?.metadata.labels ?? {},
-    (n) => ((store.get('nodes', undefined, n)?.spec as { taints?: Taint[] } | undefined)?.taints ?? []),
+    (n) => (store.get('nodes', undefined, n)?.spec as { taints?: Taint[] } | undefined)?.taints ?? [],
     (n) => Boolean((store.get('nodes', undefined, n)?.spec as { unschedulable?: boolean } | undefined)?.unschedulable),
   );
   // The kubelet's part of starting a container: env values and secretKeyRefs resolved from the pod's namespace.
@@ -150,7 +175,8 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
         env[e.name] = e.value ?? '';
         continue;
       }
-      const data = (store.get('secrets', pod.namespace, ref.name) as { data?: Record<string, string> } | undefined)?.data;
+      const data = (store.get('secrets', pod.namespace, ref.name) as { data?: Record<string, string> } | undefined)
+        ?.data;
       if (data?.[ref.key] === undefined) {
         log('sim: secret key not found', { pod: pod.name, secret: ref.name, key: ref.key });
         return Promise.resolve(1);
@@ -164,8 +190,24 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     const refused = admission.admitPod(pod);
     return refused && { message: refused.message, transient: Admission.isTransient(refused) };
   };
-  const controller = new ArgoController(store, placement, timers, { seed: opts.seed, speed: opts.speed, failureRate: opts.failureRate ?? 0.02, now, log, execute, workflows: opts.argoController ?? true, admitPod });
-  const dcgm: DcgmSource = { nodes: simNodes, placement, podRun: (k) => controller.podRun(k), seed: opts.seed, bootMs, now };
+  const controller = new ArgoController(store, placement, timers, {
+    seed: opts.seed,
+    speed: opts.speed,
+    failureRate: opts.failureRate ?? 0.02,
+    now,
+    log,
+    execute,
+    workflows: opts.argoController ?? true,
+    admitPod,
+  });
+  const dcgm: DcgmSource = {
+    nodes: simNodes,
+    placement,
+    podRun: (k) => controller.podRun(k),
+    seed: opts.seed,
+    bootMs,
+    now,
+  };
 
   const target = stateFile(opts.dataDir);
   const saved = opts.persist === false ? undefined : loadState(target, log);
@@ -175,7 +217,15 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   if (saved) {
     admission.resync();
     const restored = controller.restoreState(saved.controller);
-    log('simulated cluster restored', { file: target.file, savedAt: saved.savedAt, cleanStop: saved.clean, resourceVersion: store.resourceVersion, objects: saved.store.objects.length, ...restored, lostNodes });
+    log('simulated cluster restored', {
+      file: target.file,
+      savedAt: saved.savedAt,
+      cleanStop: saved.clean,
+      resourceVersion: store.resourceVersion,
+      objects: saved.store.objects.length,
+      ...restored,
+      lostNodes,
+    });
   }
 
   const followers = new Set<() => void>();
@@ -239,29 +289,54 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     const { labels, fields } = selectors(q);
     if (q.get('watch') === 'true' || q.get('watch') === '1') return handleWatch(req, res, def, ns, labels, fields);
     const list = store.list(def.resource, { namespace: ns, labels, fields });
-    if (wantsTable(req)) return send(res, 200, toTable(def, list.items, list.resourceVersion, now(), q.get('includeObject') ?? 'Metadata'));
+    if (wantsTable(req))
+      return send(
+        res,
+        200,
+        toTable(def, list.items, list.resourceVersion, now(), q.get('includeObject') ?? 'Metadata'),
+      );
     const body = `{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":{"resourceVersion":"${list.resourceVersion}"},"items":[${list.json.map((j) => withKind(j, def)).join(',')}]}`;
     send(res, 200, body);
   }
 
   /** Objects are stored with apiVersion/kind; older writers may have left them out. */
   function withKind(json: string, def: ResourceDef): string {
-    return json.startsWith('{"apiVersion"') ? json : `{"apiVersion":"${apiVersionOf(def)}","kind":"${def.kind}",${json.slice(1)}`;
+    return json.startsWith('{"apiVersion"')
+      ? json
+      : `{"apiVersion":"${apiVersionOf(def)}","kind":"${def.kind}",${json.slice(1)}`;
   }
 
-  function handleWatch(req: Req, res: http.ServerResponse, def: ResourceDef, ns: string | undefined, labels: Requirement[], fields: FieldRequirement[]): void {
+  function handleWatch(
+    req: Req,
+    res: http.ServerResponse,
+    def: ResourceDef,
+    ns: string | undefined,
+    labels: Requirement[],
+    fields: FieldRequirement[],
+  ): void {
     const q = req.url.searchParams;
     const table = wantsTable(req);
     const includeObject = q.get('includeObject') ?? 'Metadata';
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+      'Cache-Control': 'no-cache, private',
+    });
     res.flushHeaders();
     const write = (type: string, json: string, obj: KObject) => {
-      const object = table ? JSON.stringify(toTable(def, [obj], obj.metadata.resourceVersion ?? '', now(), includeObject)) : withKind(json, def);
+      const object = table
+        ? JSON.stringify(toTable(def, [obj], obj.metadata.resourceVersion ?? '', now(), includeObject))
+        : withKind(json, def);
       res.write(`{"type":"${type}","object":${object}}\n`);
     };
     let unsubscribe: () => void = () => undefined;
     try {
-      unsubscribe = store.watch(def.resource, { namespace: ns, labels, fields }, q.get('resourceVersion') ?? undefined, write);
+      unsubscribe = store.watch(
+        def.resource,
+        { namespace: ns, labels, fields },
+        q.get('resourceVersion') ?? undefined,
+        write,
+      );
     } catch (e) {
       if (e instanceof StoreError && e.reason === 'Gone') {
         // like the API server: a 200 stream carrying one ERROR event with a 410 Status
@@ -278,7 +353,15 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     };
     if (q.get('allowWatchBookmarks') === 'true') {
       const every = (opts.bookmarkSeconds ?? 5) * 1000;
-      timers.push(setInterval(() => res.write(`{"type":"BOOKMARK","object":{"kind":"${def.kind}","apiVersion":"${apiVersionOf(def)}","metadata":{"resourceVersion":"${store.resourceVersion}"}}}\n`), every));
+      timers.push(
+        setInterval(
+          () =>
+            res.write(
+              `{"type":"BOOKMARK","object":{"kind":"${def.kind}","apiVersion":"${apiVersionOf(def)}","metadata":{"resourceVersion":"${store.resourceVersion}"}}}\n`,
+            ),
+          every,
+        ),
+      );
     }
     const timeout = Number(q.get('timeoutSeconds') ?? 0);
     if (timeout > 0) timers.push(setTimeout(close, timeout * 1000));
@@ -294,12 +377,18 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     if (!first.ok) {
       if (first.code === 404 && store.get(PODS, ns, name)) {
         // a pod the simulation does not run (e.g. the dcgm-exporter DaemonSet pods)
-        return send(res, 200, `level=info msg="Starting dcgm-exporter"\nlevel=info msg="Starting webserver" address=:${DCGM_PORT}\n`, 'text/plain');
+        return send(
+          res,
+          200,
+          `level=info msg="Starting dcgm-exporter"\nlevel=info msg="Starting webserver" address=:${DCGM_PORT}\n`,
+          'text/plain',
+        );
       }
       throw first.code === 404 ? notFound(RESOURCES[2], name) : badRequest(first.message);
     }
     const stamp = q.get('timestamps') === 'true';
-    const fmt = (l: { at: number; text: string }) => (stamp ? `${new Date(l.at).toISOString()} ${l.text}\n` : `${l.text}\n`);
+    const fmt = (l: { at: number; text: string }) =>
+      stamp ? `${new Date(l.at).toISOString()} ${l.text}\n` : `${l.text}\n`;
     const tail = q.has('tailLines') ? Number(q.get('tailLines')) : undefined;
     const since = q.has('sinceSeconds') ? now() - Number(q.get('sinceSeconds')) * 1000 : undefined;
     let lines = first.lines.filter((l) => since === undefined || l.at >= since);
@@ -308,7 +397,11 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     const text = lines.map(fmt).join('');
     const follow = q.get('follow') === 'true';
     if (!follow || first.done) return send(res, 200, limit ? text.slice(0, limit) : text, 'text/plain');
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    res.writeHead(200, {
+      'Content-Type': 'text/plain',
+      'Transfer-Encoding': 'chunked',
+      'Cache-Control': 'no-cache, private',
+    });
     res.write(text);
     let written = first.lines.length;
     const poll = () => {
@@ -327,16 +420,24 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   }
 
   function handleCreate(req: Req, res: http.ServerResponse, def: ResourceDef, ns: string | undefined): void {
-    if (!def.verbs.includes('create')) throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (post ${def.resource})`);
+    if (!def.verbs.includes('create'))
+      throw new ApiError(
+        405,
+        'MethodNotAllowed',
+        `the server does not allow this method on the requested resource (post ${def.resource})`,
+      );
     const obj = parseObject(req.body, req.headers['content-type']);
     if ((obj.apiVersion && obj.apiVersion !== apiVersionOf(def)) || (obj.kind && obj.kind !== def.kind)) {
-      throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersionOf(def)})`);
+      throw badRequest(
+        `the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersionOf(def)})`,
+      );
     }
     obj.apiVersion = apiVersionOf(def);
     obj.kind = def.kind;
     obj.metadata ??= { name: '' };
     if (def.namespaced) {
-      if (obj.metadata.namespace && obj.metadata.namespace !== ns) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      if (obj.metadata.namespace && obj.metadata.namespace !== ns)
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       obj.metadata.namespace = ns;
       requireNamespace(ns);
     }
@@ -367,8 +468,17 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     send(res, 201, store.getJson(def.resource, ns, saved.metadata.name) ?? saved);
   }
 
-  function writeUpdate(req: Req, res: http.ServerResponse, def: ResourceDef, ns: string | undefined, name: string, next: KObject, expectRv?: string): void {
-    if (next.metadata?.name !== name) throw badRequest(`the name of the object (${next.metadata?.name}) does not match the name on the URL (${name})`);
+  function writeUpdate(
+    req: Req,
+    res: http.ServerResponse,
+    def: ResourceDef,
+    ns: string | undefined,
+    name: string,
+    next: KObject,
+    expectRv?: string,
+  ): void {
+    if (next.metadata?.name !== name)
+      throw badRequest(`the name of the object (${next.metadata?.name}) does not match the name on the URL (${name})`);
     next.apiVersion = apiVersionOf(def);
     next.kind = def.kind;
     if (def.namespaced) next.metadata.namespace = ns;
@@ -380,7 +490,13 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     send(res, 200, store.getJson(def.resource, ns, name)!);
   }
 
-  function handlePatch(req: Req, res: http.ServerResponse, def: ResourceDef, ns: string | undefined, name: string): void {
+  function handlePatch(
+    req: Req,
+    res: http.ServerResponse,
+    def: ResourceDef,
+    ns: string | undefined,
+    name: string,
+  ): void {
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim();
     const current = store.getCopy(def.resource, ns, name);
     if (!current) throw notFound(def, name);
@@ -392,36 +508,64 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
       throw badRequest('error decoding patch: invalid JSON');
     }
     if (type === 'application/json-patch+json') {
-      if (!Array.isArray(patchBody)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+      if (!Array.isArray(patchBody))
+        throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
       try {
         patched = jsonPatch.applyPatch(current, patchBody as Operation[], true, false).newDocument;
       } catch (e) {
         const err = e as { name?: string; message: string };
         // a failed "test" operation or a missing path is unprocessable, as in the API server
-        throw new ApiError(422, 'Invalid', `the server rejected our request due to an error in our request: ${err.message.split('\n')[0]}`);
+        throw new ApiError(
+          422,
+          'Invalid',
+          `the server rejected our request due to an error in our request: ${err.message.split('\n')[0]}`,
+        );
       }
-    } else if (type === 'application/merge-patch+json' || (type === 'application/strategic-merge-patch+json' && !def.group)) {
+    } else if (
+      type === 'application/merge-patch+json' ||
+      (type === 'application/strategic-merge-patch+json' && !def.group)
+    ) {
       patched = mergePatch(current, patchBody) as KObject;
     } else {
-      throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+      );
     }
     // a resourceVersion inside the patch is a precondition (optimistic concurrency)
     const pv = (patchBody as { metadata?: { resourceVersion?: string } })?.metadata?.resourceVersion;
     writeUpdate(req, res, def, ns, name, patched, Array.isArray(patchBody) ? undefined : pv);
   }
 
-  function handleDelete(req: Req, res: http.ServerResponse, def: ResourceDef, ns: string | undefined, name: string | undefined): void {
-    if (!def.verbs.includes('delete')) throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+  function handleDelete(
+    req: Req,
+    res: http.ServerResponse,
+    def: ResourceDef,
+    ns: string | undefined,
+    name: string | undefined,
+  ): void {
+    if (!def.verbs.includes('delete'))
+      throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
     if (!name) {
       const { labels, fields } = selectors(req.url.searchParams);
-      for (const o of store.list(def.resource, { namespace: ns, labels, fields }).items) store.delete(def.resource, o.metadata.namespace, o.metadata.name);
+      for (const o of store.list(def.resource, { namespace: ns, labels, fields }).items)
+        store.delete(def.resource, o.metadata.namespace, o.metadata.name);
       return send(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' });
     }
     const gone = storeCall(def, name, () => store.delete(def.resource, ns, name));
     if (def.resource === 'namespaces') {
-      for (const r of RESOURCES.filter((x) => x.namespaced)) for (const o of store.list(r.resource, { namespace: name, labels: [], fields: [] }).items) store.delete(r.resource, name, o.metadata.name);
+      for (const r of RESOURCES.filter((x) => x.namespaced))
+        for (const o of store.list(r.resource, { namespace: name, labels: [], fields: [] }).items)
+          store.delete(r.resource, name, o.metadata.name);
     }
-    send(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, ...(def.group ? { group: def.group } : {}), kind: def.resource, uid: gone.metadata.uid } });
+    send(res, 200, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      details: { name, ...(def.group ? { group: def.group } : {}), kind: def.resource, uid: gone.metadata.uid },
+    });
   }
 
   // API requests served, by verb and resource (`list workflows`, `log pods` ...): how many calls
@@ -432,8 +576,17 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     const verb = sub.length
       ? sub[0]
       : req.method === 'GET'
-        ? watch === 'true' || watch === '1' ? 'watch' : name ? 'get' : 'list'
-        : ({ POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: name ? 'delete' : 'deletecollection' } as Record<string, string>)[req.method] ?? req.method;
+        ? watch === 'true' || watch === '1'
+          ? 'watch'
+          : name
+            ? 'get'
+            : 'list'
+        : ((
+            { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: name ? 'delete' : 'deletecollection' } as Record<
+              string,
+              string
+            >
+          )[req.method] ?? req.method);
     const key = `${verb} ${resource}`;
     requestCounts.set(key, (requestCounts.get(key) ?? 0) + 1);
   }
@@ -441,17 +594,36 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   async function route(req: Req, res: http.ServerResponse): Promise<void> {
     const p = req.url.pathname.replace(/\/+$/, '') || '/';
     if (req.method === 'GET') {
-      if (p === '/version') return send(res, 200, { major: '1', minor: '31', gitVersion: 'v1.31.6-gantry-sim', gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean', buildDate: '2025-03-01T00:00:00Z', goVersion: 'go1.22.12', compiler: 'gc', platform: 'linux/amd64' });
+      if (p === '/version')
+        return send(res, 200, {
+          major: '1',
+          minor: '31',
+          gitVersion: 'v1.31.6-gantry-sim',
+          gitCommit: '0000000000000000000000000000000000000000',
+          gitTreeState: 'clean',
+          buildDate: '2025-03-01T00:00:00Z',
+          goVersion: 'go1.22.12',
+          compiler: 'gc',
+          platform: 'linux/amd64',
+        });
       if (p === '/healthz' || p === '/readyz' || p === '/livez') return send(res, 200, 'ok', 'text/plain');
-      if (p === '/api') return send(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: req.url.host }] });
+      if (p === '/api')
+        return send(res, 200, {
+          kind: 'APIVersions',
+          versions: ['v1'],
+          serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: req.url.host }],
+        });
       if (p === '/apis') return send(res, 200, apiGroupList());
       if (p === '/api/v1') return send(res, 200, resourceList('', 'v1'));
       const g = /^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(p);
-      if (g && RESOURCES.some((r) => r.group === g[1] && (!g[2] || r.version === g[2]))) return send(res, 200, g[2] ? resourceList(g[1], g[2]) : apiGroup(g[1]));
-      if (p === '/sim/dcgm/metrics') return send(res, 200, renderDcgmMetrics(dcgm), 'text/plain; version=0.0.4; charset=utf-8');
+      if (g && RESOURCES.some((r) => r.group === g[1] && (!g[2] || r.version === g[2])))
+        return send(res, 200, g[2] ? resourceList(g[1], g[2]) : apiGroup(g[1]));
+      if (p === '/sim/dcgm/metrics')
+        return send(res, 200, renderDcgmMetrics(dcgm), 'text/plain; version=0.0.4; charset=utf-8');
       const m = /^\/sim\/dcgm\/nodes\/([^/]+)\/metrics$/.exec(p);
       if (m) {
-        if (!simNodes.some((n) => n.name === m[1] && n.pool.gpu)) throw new ApiError(404, 'NotFound', `no GPU node "${m[1]}"`);
+        if (!simNodes.some((n) => n.name === m[1] && n.pool.gpu))
+          throw new ApiError(404, 'NotFound', `no GPU node "${m[1]}"`);
         return send(res, 200, renderDcgmMetrics(dcgm, m[1]), 'text/plain; version=0.0.4; charset=utf-8');
       }
       if (p === '/openapi/v3') return send(res, 200, openApiV3Root());
@@ -459,7 +631,14 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
         const doc = openApiV3Doc(p.slice('/openapi/v3/'.length));
         if (doc) return send(res, 200, doc);
       }
-      if (p === '/sim/status') return send(res, 200, { ...controller.stats, timers: timers.size, resourceVersion: store.resourceVersion, requests: Object.fromEntries(requestCounts), persist: persister?.stats });
+      if (p === '/sim/status')
+        return send(res, 200, {
+          ...controller.stats,
+          timers: timers.size,
+          resourceVersion: store.resourceVersion,
+          requests: Object.fromEntries(requestCounts),
+          persist: persister?.stats,
+        });
     }
     if (req.method === 'POST' && p === '/sim/snapshot') {
       await persister?.save();
@@ -476,8 +655,13 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
         const pod = store.get(PODS, ns, podName);
         if (!pod) throw notFound(def, podName);
         const nodeName = (pod.spec as { nodeName?: string }).nodeName;
-        if (ns === DCGM_NS && nodeName && sub.slice(1).join('/') === 'metrics') return send(res, 200, renderDcgmMetrics(dcgm, nodeName), 'text/plain; version=0.0.4; charset=utf-8');
-        throw new ApiError(503, 'ServiceUnavailable', `error trying to reach service: dial tcp ${podName}: connect: connection refused`);
+        if (ns === DCGM_NS && nodeName && sub.slice(1).join('/') === 'metrics')
+          return send(res, 200, renderDcgmMetrics(dcgm, nodeName), 'text/plain; version=0.0.4; charset=utf-8');
+        throw new ApiError(
+          503,
+          'ServiceUnavailable',
+          `error trying to reach service: dial tcp ${podName}: connect: connection refused`,
+        );
       }
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     }
@@ -487,20 +671,55 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
         if (wantsTable(req)) {
           const o = store.get(def.resource, ns, name);
           if (!o) throw notFound(def, name);
-          return send(res, 200, toTable(def, [o], o.metadata.resourceVersion ?? '', now(), req.url.searchParams.get('includeObject') ?? 'Metadata'));
+          return send(
+            res,
+            200,
+            toTable(
+              def,
+              [o],
+              o.metadata.resourceVersion ?? '',
+              now(),
+              req.url.searchParams.get('includeObject') ?? 'Metadata',
+            ),
+          );
         }
-        return send(res, 200, withKind(store.getJson(def.resource, ns, name) ?? (() => { throw notFound(def, name); })(), def));
+        return send(
+          res,
+          200,
+          withKind(
+            store.getJson(def.resource, ns, name) ??
+              (() => {
+                throw notFound(def, name);
+              })(),
+            def,
+          ),
+        );
       case 'POST':
-        if (name) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        if (name)
+          throw new ApiError(
+            405,
+            'MethodNotAllowed',
+            'the server does not allow this method on the requested resource',
+          );
         return handleCreate(req, res, def, ns);
       case 'PUT': {
-        if (!name) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        if (!name)
+          throw new ApiError(
+            405,
+            'MethodNotAllowed',
+            'the server does not allow this method on the requested resource',
+          );
         const obj = parseObject(req.body, req.headers['content-type']);
         if (!store.get(def.resource, ns, name)) throw notFound(def, name);
         return writeUpdate(req, res, def, ns, name, obj, obj.metadata?.resourceVersion);
       }
       case 'PATCH':
-        if (!name) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        if (!name)
+          throw new ApiError(
+            405,
+            'MethodNotAllowed',
+            'the server does not allow this method on the requested resource',
+          );
         return handlePatch(req, res, def, ns, name);
       case 'DELETE':
         return handleDelete(req, res, def, ns, name);
@@ -513,7 +732,12 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     void (async () => {
       try {
         const body = raw.method === 'POST' || raw.method === 'PUT' || raw.method === 'PATCH' ? await readBody(raw) : '';
-        const req: Req = { method: raw.method ?? 'GET', url: new URL(raw.url ?? '/', `http://${raw.headers.host ?? 'localhost'}`), headers: raw.headers, body };
+        const req: Req = {
+          method: raw.method ?? 'GET',
+          url: new URL(raw.url ?? '/', `http://${raw.headers.host ?? 'localhost'}`),
+          headers: raw.headers,
+          body,
+        };
         await route(req, res);
       } catch (e) {
         if (res.headersSent) {
@@ -523,7 +747,11 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
         if (e instanceof ApiError) send(res, e.code, e.toStatus());
         else {
           log('sim: internal error', { err: (e as Error).stack ?? String(e) });
-          send(res, 500, new ApiError(500, 'InternalError', `Internal error occurred: ${(e as Error).message}`).toStatus());
+          send(
+            res,
+            500,
+            new ApiError(500, 'InternalError', `Internal error occurred: ${(e as Error).message}`).toStatus(),
+          );
         }
       }
     })();
@@ -535,7 +763,12 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   });
   const addr = server.address() as { port: number };
   url = `http://${host}:${addr.port}`;
-  ensureDcgmPods(store, simNodes.filter((n) => n.pool.gpu).map((n) => nodeObjs.get(n.name)!), url, bootMs);
+  ensureDcgmPods(
+    store,
+    simNodes.filter((n) => n.pool.gpu).map((n) => nodeObjs.get(n.name)!),
+    url,
+    bootMs,
+  );
 
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const kubeconfigPath = path.join(opts.dataDir, 'kubeconfig');
@@ -552,21 +785,35 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     }
   }, opts.tickMs ?? 50);
 
-  const persister = opts.persist === false ? undefined : new Persister({
-    target,
-    capture: (clean) => {
-      controller.flush();
-      return { savedAt: new Date(now()).toISOString(), clean, store: store.captureState(), controller: controller.captureState() };
-    },
-    resourceVersion: () => Number(store.resourceVersion),
-    intervalMs: opts.persist?.intervalMs ?? 1000,
-    soonMs: opts.persist?.soonMs ?? 100,
-    log,
-  });
+  const persister =
+    opts.persist === false
+      ? undefined
+      : new Persister({
+          target,
+          capture: (clean) => {
+            controller.flush();
+            return {
+              savedAt: new Date(now()).toISOString(),
+              clean,
+              store: store.captureState(),
+              controller: controller.captureState(),
+            };
+          },
+          resourceVersion: () => Number(store.resourceVersion),
+          intervalMs: opts.persist?.intervalMs ?? 1000,
+          soonMs: opts.persist?.soonMs ?? 100,
+          log,
+        });
   // a Workflow created or deleted and then lost to a crash would fail its job as WORKFLOW_MISSING
   store.onChange((type, resource) => resource === WF && type !== 'MODIFIED' && persister?.soon());
   persister?.start();
-  log('simulated cluster listening', { url, kubeconfig: kubeconfigPath, nodes: simNodes.length, seed: opts.seed, speed: opts.speed });
+  log('simulated cluster listening', {
+    url,
+    kubeconfig: kubeconfigPath,
+    nodes: simNodes.length,
+    seed: opts.seed,
+    speed: opts.speed,
+  });
 
   return {
     url,

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseLabelSelector } from './selectors';
 import { Store, StoreError, type KObject } from './store';
 
-const obj = (name: string, labels: Record<string, string> = {}): KObject => ({ metadata: { name, namespace: 'ns', labels }, spec: { n: 1 } });
+const obj = (name: string, labels: Record<string, string> = {}): KObject => ({
+  metadata: { name, namespace: 'ns', labels },
+  spec: { n: 1 },
+});
 const all = { labels: [], fields: [] };
 
 describe('Store resourceVersion and watch semantics', () => {
@@ -42,7 +45,9 @@ describe('Store resourceVersion and watch semantics', () => {
     const s = new Store({ seed: 1, maxEvents: 3 });
     const first = s.create('workflows', obj('a'));
     for (let i = 0; i < 5; i++) s.update('workflows', { ...obj('a'), spec: { n: i } });
-    expect(() => s.watch('workflows', all, first.metadata.resourceVersion, () => undefined)).toThrow(/too old resource version/);
+    expect(() => s.watch('workflows', all, first.metadata.resourceVersion, () => undefined)).toThrow(
+      /too old resource version/,
+    );
     // the newest retained version still resumes
     expect(() => s.watch('workflows', all, s.resourceVersion, () => undefined)).not.toThrow();
   });

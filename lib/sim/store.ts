@@ -28,7 +28,15 @@ export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 type Entry = { obj: KObject; json: string };
 /** History entries keep only what selectors read (full objects would pin every old version in memory). */
-type LogEvent = { type: EventType; rv: number; resource: string; obj: KObject; prev?: KObject; json: string; live?: KObject };
+type LogEvent = {
+  type: EventType;
+  rv: number;
+  resource: string;
+  obj: KObject;
+  prev?: KObject;
+  json: string;
+  live?: KObject;
+};
 
 /** The fields label and field selectors may use (as the API server supports for these kinds). */
 function slim(o: KObject): KObject {
@@ -58,7 +66,11 @@ export class StoreError extends Error {
  * as, the resourceVersion counter and the uid counter. The event history is not kept: after a
  * restart every older resourceVersion is compacted (410 Gone), as after an etcd compaction.
  */
-export type StoreState = { resourceVersion: number; uidCounter: number; objects: Array<[resource: string, object: string | KObject]> };
+export type StoreState = {
+  resourceVersion: number;
+  uidCounter: number;
+  objects: Array<[resource: string, object: string | KObject]>;
+};
 
 export type StoreOptions = { seed: number; maxEvents?: number; maxEventBytes?: number; now?: () => number };
 
@@ -155,7 +167,8 @@ export class Store {
     }
     obj.metadata.uid = cur.obj.metadata.uid;
     obj.metadata.creationTimestamp = cur.obj.metadata.creationTimestamp;
-    if (JSON.stringify(obj.spec) !== JSON.stringify(cur.obj.spec)) obj.metadata.generation = (cur.obj.metadata.generation ?? 1) + 1;
+    if (JSON.stringify(obj.spec) !== JSON.stringify(cur.obj.spec))
+      obj.metadata.generation = (cur.obj.metadata.generation ?? 1) + 1;
     else obj.metadata.generation = cur.obj.metadata.generation;
     return this.write('MODIFIED', resource, obj, cur.obj);
   }
@@ -188,7 +201,10 @@ export class Store {
   private append(ev: LogEvent): void {
     this.log.push(ev);
     this.logBytes += ev.json.length;
-    while (this.log.length - this.logStart > this.maxEvents || (this.logBytes > this.maxEventBytes && this.log.length - this.logStart > 1)) {
+    while (
+      this.log.length - this.logStart > this.maxEvents ||
+      (this.logBytes > this.maxEventBytes && this.log.length - this.logStart > 1)
+    ) {
       const old = this.log[this.logStart];
       this.logBytes -= old.json.length;
       this.compactedRv = old.rv;
@@ -228,7 +244,8 @@ export class Store {
     if (fromRv && fromRv !== '0') {
       const from = Number(fromRv);
       if (!Number.isInteger(from)) throw new StoreError('Gone', `invalid resource version: ${fromRv}`);
-      if (from < this.compactedRv) throw new StoreError('Gone', `too old resource version: ${from} (${this.compactedRv + 1})`);
+      if (from < this.compactedRv)
+        throw new StoreError('Gone', `too old resource version: ${from} (${this.compactedRv + 1})`);
       for (let i = this.logStart; i < this.log.length; i++) {
         const ev = this.log[i];
         if (ev.rv > from && ev.resource === resource) this.deliver(filter, sink, ev);
@@ -259,7 +276,10 @@ export class Store {
     if (this.rv !== 1000 || this.maps.size) throw new Error('restoreState needs an empty store');
     for (const [resource, saved] of state.objects) {
       const obj = typeof saved === 'string' ? (JSON.parse(saved) as KObject) : saved;
-      this.map(resource).set(key(obj.metadata.namespace, obj.metadata.name), { obj, json: typeof saved === 'string' ? saved : JSON.stringify(obj) });
+      this.map(resource).set(key(obj.metadata.namespace, obj.metadata.name), {
+        obj,
+        json: typeof saved === 'string' ? saved : JSON.stringify(obj),
+      });
     }
     this.rv = Math.max(this.rv, state.resourceVersion);
     this.uidCounter = Math.max(this.uidCounter, state.uidCounter);

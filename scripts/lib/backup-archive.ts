@@ -9,7 +9,14 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { credentialsFile, loadCredentials, startEmbeddedPostgres, type EmbeddedDatabase } from '@/lib/db/embedded';
 import { migrateDatabase } from '@/lib/db/migrate';
-import { baseBackup, embeddedPostgresMajor, ownForPostgres, packFolder, runningPostmaster, unpackArchive } from './backup-pg';
+import {
+  baseBackup,
+  embeddedPostgresMajor,
+  ownForPostgres,
+  packFolder,
+  runningPostmaster,
+  unpackArchive,
+} from './backup-pg';
 
 /** The database Gantry keeps its data in on the embedded server (scripts/gantry.ts). */
 const DATABASE = 'gantry';
@@ -32,7 +39,10 @@ type Log = (msg: string) => void;
 
 /** 20261207T004417Z: sorts by time and needs no quoting in a file name. */
 function timestamp(now = new Date()): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -46,12 +56,16 @@ function portFree(port: number): Promise<boolean> {
 /** Starts the embedded server on a data folder for a moment, saying plainly why it could not. */
 async function startBriefly(pgDir: string, port: number): Promise<EmbeddedDatabase> {
   if (!(await portFree(port))) {
-    throw new BackupError(`port ${port} (GANTRY_PG_PORT) is in use, so PostgreSQL cannot be started on ${pgDir}: free it or set GANTRY_PG_PORT`);
+    throw new BackupError(
+      `port ${port} (GANTRY_PG_PORT) is in use, so PostgreSQL cannot be started on ${pgDir}: free it or set GANTRY_PG_PORT`,
+    );
   }
   try {
     return await startEmbeddedPostgres({ dir: pgDir, port, database: DATABASE });
   } catch (error) {
-    throw new BackupError(`PostgreSQL did not start on ${pgDir}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new BackupError(
+      `PostgreSQL did not start on ${pgDir}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -73,7 +87,8 @@ async function countMigrations(url: string): Promise<number> {
  */
 export async function createBackup(opts: { dataDir: string; port: number; out?: string; log: Log }): Promise<string> {
   const pgDir = path.join(opts.dataDir, 'pg');
-  if (!fs.existsSync(path.join(pgDir, 'PG_VERSION'))) throw new BackupError(`there is no embedded database in ${pgDir} to back up (GANTRY_DATA_DIR)`);
+  if (!fs.existsSync(path.join(pgDir, 'PG_VERSION')))
+    throw new BackupError(`there is no embedded database in ${pgDir} to back up (GANTRY_DATA_DIR)`);
   const out = path.resolve(opts.out ?? path.join(opts.dataDir, 'backups', `gantry-${timestamp()}.tar.gz`));
   if (fs.existsSync(out)) throw new BackupError(`${out} already exists: choose another --out`);
   fs.mkdirSync(path.dirname(out), { recursive: true, mode: 0o700 });
@@ -123,8 +138,12 @@ function readManifest(folder: string): Manifest {
   } catch {
     throw new BackupError(`this is not a backup made by npm run db:backup (no ${MANIFEST} in it)`);
   }
-  if (manifest.format !== FORMAT || manifest.version !== 1) throw new BackupError(`unknown backup format ${manifest.format} v${manifest.version}`);
-  if (!fs.existsSync(path.join(folder, 'pg', 'backup_label')) || !fs.existsSync(path.join(folder, 'pg-credentials.json'))) {
+  if (manifest.format !== FORMAT || manifest.version !== 1)
+    throw new BackupError(`unknown backup format ${manifest.format} v${manifest.version}`);
+  if (
+    !fs.existsSync(path.join(folder, 'pg', 'backup_label')) ||
+    !fs.existsSync(path.join(folder, 'pg-credentials.json'))
+  ) {
     throw new BackupError('the backup is incomplete (no pg/backup_label or pg-credentials.json)');
   }
   return manifest as Manifest;
@@ -143,7 +162,13 @@ export interface RestoreResult {
  * the target first, so a failure leaves the existing data untouched; the replaced folder is kept
  * as `pg.before-restore-<time>`.
  */
-export async function restoreBackup(opts: { dataDir: string; port: number; file: string; migrations: string; log: Log }): Promise<RestoreResult> {
+export async function restoreBackup(opts: {
+  dataDir: string;
+  port: number;
+  file: string;
+  migrations: string;
+  log: Log;
+}): Promise<RestoreResult> {
   const file = path.resolve(opts.file);
   if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) throw new BackupError(`no backup file at ${file}`);
   const pgDir = path.join(opts.dataDir, 'pg');
@@ -174,7 +199,9 @@ export async function restoreBackup(opts: { dataDir: string; port: number; file:
     const major = await embeddedPostgresMajor();
     const backupMajor = fs.readFileSync(path.join(restored, 'PG_VERSION'), 'utf8').trim();
     if (backupMajor !== major) {
-      throw new BackupError(`the backup holds PostgreSQL ${backupMajor} data and this Gantry's embedded PostgreSQL is ${major}: restore it with the Gantry release that made it`);
+      throw new BackupError(
+        `the backup holds PostgreSQL ${backupMajor} data and this Gantry's embedded PostgreSQL is ${major}: restore it with the Gantry release that made it`,
+      );
     }
     fs.chmodSync(restored, 0o700);
     fs.chmodSync(credentialsFile(restored), 0o600);

@@ -65,11 +65,28 @@ export function runningPostmaster(pgDir: string): Postmaster | null {
 }
 
 function superuserSql(port: number, creds: EmbeddedCredentials): postgres.Sql {
-  return postgres({ host: '127.0.0.1', port, database: 'postgres', username: creds.superuser, password: creds.superuserPassword, max: 1, onnotice: () => {} });
+  return postgres({
+    host: '127.0.0.1',
+    port,
+    database: 'postgres',
+    username: creds.superuser,
+    password: creds.superuserPassword,
+    max: 1,
+    onnotice: () => {},
+  });
 }
 
 // Left out of a base backup (the manual's list): recreated by the server, or only valid while it runs.
-const SKIP_CONTENTS = new Set(['pg_wal', 'pg_replslot', 'pg_dynshmem', 'pg_notify', 'pg_serial', 'pg_snapshots', 'pg_stat_tmp', 'pg_subtrans']);
+const SKIP_CONTENTS = new Set([
+  'pg_wal',
+  'pg_replslot',
+  'pg_dynshmem',
+  'pg_notify',
+  'pg_serial',
+  'pg_snapshots',
+  'pg_stat_tmp',
+  'pg_subtrans',
+]);
 const SKIP_FILES = new Set(['postmaster.pid', 'postmaster.opts', 'pg_internal.init', 'backup_label', 'tablespace_map']);
 
 /** Copies a live data folder; files the server removes while we copy are skipped, as they should be. */
@@ -107,25 +124,35 @@ function copyLiveTree(from: string, to: string, top: boolean): void {
  * exist): the data files, backup_label and the WAL from the backup's start to its end. A temporary
  * replication slot keeps the server from recycling that WAL while the files are copied.
  */
-export async function baseBackup(opts: { pgDir: string; port: number; creds: EmbeddedCredentials; targetDir: string }): Promise<void> {
+export async function baseBackup(opts: {
+  pgDir: string;
+  port: number;
+  creds: EmbeddedCredentials;
+  targetDir: string;
+}): Promise<void> {
   const sql = superuserSql(opts.port, opts.creds);
   try {
     // One session: the backup and the temporary slot belong to it, and end with it on any failure.
     const session = await sql.reserve();
     try {
       await session`select pg_create_physical_replication_slot(${`gantry_backup_${process.pid}`}, true, true)`;
-      const [start] = await session<{ wal: string }[]>`select pg_walfile_name(pg_backup_start(${'gantry db:backup'}, true)) as wal`;
+      const [start] = await session<
+        { wal: string }[]
+      >`select pg_walfile_name(pg_backup_start(${'gantry db:backup'}, true)) as wal`;
       copyLiveTree(opts.pgDir, opts.targetDir, true);
       const [stop] = await session<{ wal: string; labelfile: string; spcmapfile: string | null }[]>`
         select pg_walfile_name(lsn) as wal, labelfile, spcmapfile from pg_backup_stop(false)`;
       fs.writeFileSync(path.join(opts.targetDir, 'backup_label'), stop.labelfile, { mode: 0o600 });
-      if (stop.spcmapfile) fs.writeFileSync(path.join(opts.targetDir, 'tablespace_map'), stop.spcmapfile, { mode: 0o600 });
+      if (stop.spcmapfile)
+        fs.writeFileSync(path.join(opts.targetDir, 'tablespace_map'), stop.spcmapfile, { mode: 0o600 });
       // WAL file names sort in write order within a timeline (TTTTTTTT + segment number); the
       // backup's segments are those from its start to the one holding its end record.
       const timeline = start.wal.slice(0, 8);
       for (const name of fs.readdirSync(path.join(opts.pgDir, 'pg_wal'))) {
-        const segment = /^[0-9A-F]{24}$/.test(name) && name.startsWith(timeline) && name >= start.wal && name <= stop.wal;
-        if (segment || name.endsWith('.history')) fs.copyFileSync(path.join(opts.pgDir, 'pg_wal', name), path.join(opts.targetDir, 'pg_wal', name));
+        const segment =
+          /^[0-9A-F]{24}$/.test(name) && name.startsWith(timeline) && name >= start.wal && name <= stop.wal;
+        if (segment || name.endsWith('.history'))
+          fs.copyFileSync(path.join(opts.pgDir, 'pg_wal', name), path.join(opts.targetDir, 'pg_wal', name));
       }
     } finally {
       session.release();
@@ -141,7 +168,9 @@ function run(command: string, args: string[], stdout: 'ignore' | number): Promis
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} failed (${code}): ${stderr.trim()}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} failed (${code}): ${stderr.trim()}`)),
+    );
   });
 }
 
@@ -167,7 +196,8 @@ export function ownForPostgres(folder: string): void {
   if (os.userInfo().uid !== 0) return;
   const id = (flag: string) => {
     const out = spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
-    if (out.status !== 0 || !/^\d+$/.test(out.stdout.trim())) throw new Error('running as root, but there is no postgres user to own the restored data');
+    if (out.status !== 0 || !/^\d+$/.test(out.stdout.trim()))
+      throw new Error('running as root, but there is no postgres user to own the restored data');
     return Number(out.stdout.trim());
   };
   const uid = id('-u');

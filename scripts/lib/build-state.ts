@@ -3,7 +3,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-const SOURCES = ['app', 'components', 'lib', 'public', 'next.config.js', 'postcss.config.mjs', 'package.json', 'tsconfig.json', 'proxy.ts'];
+const SOURCES = [
+  'app',
+  'components',
+  'lib',
+  'public',
+  'next.config.js',
+  'postcss.config.mjs',
+  'package.json',
+  'tsconfig.json',
+  'proxy.ts',
+];
 
 /** The newest modification time of a file, or of anything below a folder (0 when absent). */
 export function newestMtime(p: string): number {

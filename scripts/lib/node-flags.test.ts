@@ -9,7 +9,9 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 
 describe("the launcher's V8 flags", () => {
   it('npm start and npm run sim start it with the small young generation', () => {
-    const { scripts } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const { scripts } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
     for (const name of ['start', 'sim']) expect(scripts[name].split(' '), name).toContain(SMALL_YOUNG_GENERATION);
   });
 

@@ -30,7 +30,11 @@ export interface RestartPlan {
 }
 
 /** The plan after a child exited unexpectedly, given the crashes in a row before it and its uptime. */
-export function planRestart(previousCrashes: number, uptimeMs: number, policy: RestartPolicy = DEFAULT_RESTART_POLICY): RestartPlan {
+export function planRestart(
+  previousCrashes: number,
+  uptimeMs: number,
+  policy: RestartPolicy = DEFAULT_RESTART_POLICY,
+): RestartPlan {
   const crashes = uptimeMs >= policy.healthyAfterMs ? 1 : previousCrashes + 1;
   const crashLoop = crashes >= policy.crashLoopAfter;
   const doubled = policy.initialDelayMs * 2 ** Math.min(crashes - 1, 30);

@@ -32,9 +32,19 @@ describe('supervise', () => {
     await child.start();
     const first = child.pid()!;
     process.kill(first, 'SIGKILL');
-    const second = await until('a restart', () => (child.pid() !== undefined && child.pid() !== first ? child.pid() : null), 30_000);
+    const second = await until(
+      'a restart',
+      () => (child.pid() !== undefined && child.pid() !== first ? child.pid() : null),
+      30_000,
+    );
     expect(lines).toContain(`child: started (pid ${first})`);
-    expect(lines.some((l) => /^child exited unexpectedly \(signal SIGKILL\) after [\d.]+s; restarting in 0\.0s \(crash 1 in a row\)$/.test(l))).toBe(true);
+    expect(
+      lines.some((l) =>
+        /^child exited unexpectedly \(signal SIGKILL\) after [\d.]+s; restarting in 0\.0s \(crash 1 in a row\)$/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
     expect(lines).toContain(`child: restarted (pid ${second})`);
     await child.stop();
   });

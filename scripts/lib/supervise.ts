@@ -66,7 +66,10 @@ export function supervise(spec: ChildSpec, deps: SuperviseDeps): Supervised {
     crashes = plan.crashes;
     const what = `${spec.name} exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}) after ${seconds(uptimeMs)}`;
     const next = `restarting in ${seconds(plan.delayMs)} (crash ${plan.crashes} in a row)`;
-    if (plan.crashLoop) deps.warn(`${what}; CRASH LOOP: ${next}, and every ${seconds(policy.maxDelayMs)} until it stays up; see its log above`);
+    if (plan.crashLoop)
+      deps.warn(
+        `${what}; CRASH LOOP: ${next}, and every ${seconds(policy.maxDelayMs)} until it stays up; see its log above`,
+      );
     else deps.log(`${what}; ${next}`);
     pending = setTimeout(() => {
       pending = undefined;
@@ -76,7 +79,8 @@ export function supervise(spec: ChildSpec, deps: SuperviseDeps): Supervised {
       spec.ready?.(child).then(
         () => deps.log(`${spec.name}: ready again ${seconds(Date.now() - crashedAt)} after the crash`),
         // Its exit (restarted above) or a readiness timeout: the exit handler has it covered.
-        (error: unknown) => isRunning(child) && deps.warn(`${spec.name}: not ready after the restart: ${String(error)}`),
+        (error: unknown) =>
+          isRunning(child) && deps.warn(`${spec.name}: not ready after the restart: ${String(error)}`),
       );
     }, plan.delayMs);
   }
@@ -88,7 +92,9 @@ export function supervise(spec: ChildSpec, deps: SuperviseDeps): Supervised {
       const { child, exited } = run();
       deps.log(`${spec.name}: started (pid ${child.pid})`);
       const died = exited.then(() => {
-        throw new Error(`${spec.name} exited (${child.signalCode ? `signal ${child.signalCode}` : `exit code ${child.exitCode}`}) before it was ready`);
+        throw new Error(
+          `${spec.name} exited (${child.signalCode ? `signal ${child.signalCode}` : `exit code ${child.exitCode}`}) before it was ready`,
+        );
       });
       await Promise.race([spec.ready?.(child) ?? Promise.resolve(), died]);
       died.catch(() => {});

@@ -15,7 +15,10 @@ export default async function AdminPage() {
   const { actor } = await requirePageCtx('admin');
   return (
     <>
-      <PageHeader title="Admin" description="Users, roles, teams and quotas. Every change is recorded in the audit log." />
+      <PageHeader
+        title="Admin"
+        description="Users, roles, teams and quotas. Every change is recorded in the audit log."
+      />
       <div className="space-y-6">
         <UsersPanel selfId={actor.id} oidcIssuer={oidcEnabled() ? (env().OIDC_ISSUER ?? null) : null} />
         <TeamsPanel />

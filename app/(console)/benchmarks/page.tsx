@@ -12,7 +12,10 @@ export default async function BenchmarksPage() {
   const datasets = await listDatasets({ ctx });
   return (
     <>
-      <PageHeader title="Benchmarks" description="Inference benchmark results, rankings with your own weights, and shareable links." />
+      <PageHeader
+        title="Benchmarks"
+        description="Inference benchmark results, rankings with your own weights, and shareable links."
+      />
       <DatasetList initialData={datasets} canImport={hasRole(ctx.actor, 'researcher')} />
     </>
   );

@@ -19,15 +19,24 @@ export default async function GpusPage() {
   ]);
   return (
     <>
-      <PageHeader title="GPUs" description="Pools, nodes and GPUs, read live from the cluster's Node objects; utilization from dcgm-exporter." />
+      <PageHeader
+        title="GPUs"
+        description="Pools, nodes and GPUs, read live from the cluster's Node objects; utilization from dcgm-exporter."
+      />
       {inventory instanceof AppError ? (
-        <p role="alert" className="text-red-700 dark:text-red-400">{inventory.message}. Check the cluster connection.</p>
+        <p role="alert" className="text-red-700 dark:text-red-400">
+          {inventory.message}. Check the cluster connection.
+        </p>
       ) : (
         <div className="space-y-6">
           <Card title="Pools">
             <PoolTable pools={inventory.pools} />
           </Card>
-          <TelemetryPanel pools={inventory.pools.filter((p) => p.gpuCount > 0).map((p) => p.name)} teams={teams} isAdmin={hasRole(ctx.actor, 'admin')} />
+          <TelemetryPanel
+            pools={inventory.pools.filter((p) => p.gpuCount > 0).map((p) => p.name)}
+            teams={teams}
+            isAdmin={hasRole(ctx.actor, 'admin')}
+          />
           <Card title="Nodes">
             <NodeTable nodes={inventory.nodes} />
           </Card>

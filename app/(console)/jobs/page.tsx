@@ -16,13 +16,20 @@ export default async function JobsPage() {
         description="Your teams’ jobs (every team’s for admins) with their state and history. Scripts submit through POST /api/jobs with a personal token."
         actions={
           canSubmit ? (
-            <Link href="/jobs/new" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">
+            <Link
+              href="/jobs/new"
+              className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500"
+            >
               Submit a job
             </Link>
           ) : undefined
         }
       />
-      <QueueView isAdmin={actor.role === 'admin'} canHaveJobs={canSubmit} initial={{ state: '', ...(canSubmit ? { user: 'me' } : {}) }} />
+      <QueueView
+        isAdmin={actor.role === 'admin'}
+        canHaveJobs={canSubmit}
+        initial={{ state: '', ...(canSubmit ? { user: 'me' } : {}) }}
+      />
     </>
   );
 }

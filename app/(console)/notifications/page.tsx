@@ -14,7 +14,10 @@ export default async function NotificationsPage() {
         title="Notifications"
         description="What happened to your jobs, GPUs and team budgets, newest first."
         actions={
-          <Link href="/settings#notifications" className="text-sm font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+          <Link
+            href="/settings#notifications"
+            className="text-sm font-medium text-indigo-700 hover:underline dark:text-indigo-300"
+          >
             Choose what you hear about
           </Link>
         }

@@ -23,8 +23,8 @@ export default async function WorkflowsPage() {
         }
       />
       <EmptyState title="No workflows yet">
-        When a job is admitted, Gantry creates its Argo Workflow (named gantry-&lt;job id&gt;) and follows it here
-        step by step.
+        When a job is admitted, Gantry creates its Argo Workflow (named gantry-&lt;job id&gt;) and follows it here step
+        by step.
       </EmptyState>
     </>
   );

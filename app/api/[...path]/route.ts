@@ -6,7 +6,13 @@ import { problemResponse } from '@/lib/http/problem';
 function notFound(req: NextRequest): Response {
   const requestId = req.headers.get('x-request-id')?.slice(0, 100) || randomUUID();
   return problemResponse(
-    { type: 'about:blank', title: 'Not Found', status: 404, detail: 'No API route here; see the README for the API', requestId },
+    {
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: 'No API route here; see the README for the API',
+      requestId,
+    },
     { 'x-request-id': requestId },
   );
 }

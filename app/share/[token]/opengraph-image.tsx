@@ -15,28 +15,38 @@ export default async function Image({ params }: { params: Promise<{ token: strin
   if (!shared) return new Response('Not found', { status: 404 });
   const { settings, rows, recommendations } = shared.snapshot;
   return new ImageResponse(
-    (
-      <div style={{ display: 'flex', flexDirection: 'column', width: '100%', height: '100%', padding: 60, background: '#0f172a', color: '#f8fafc' }}>
-        <div style={{ fontSize: 28, color: '#a5b4fc' }}>Gantry · benchmark ranking</div>
-        <div style={{ fontSize: 56, fontWeight: 700, marginTop: 16 }}>{clip(shared.title, 80)}</div>
-        <div style={{ display: 'flex', flexWrap: 'wrap', marginTop: 28, fontSize: 28, color: '#cbd5e1' }}>
-          {settings.criteria.map((k, j) => (
-            <div key={k} style={{ marginRight: 32 }}>
-              {`${metricLabel(k)} ${formatWeightShare(settings.weights, j)}`}
-            </div>
-          ))}
-        </div>
-        <div style={{ display: 'flex', flexDirection: 'column', marginTop: 36, fontSize: 30 }}>
-          {recommendations.slice(0, 3).map((r) => (
-            <div key={r.index} style={{ display: 'flex', marginTop: 10 }}>
-              <div style={{ color: '#34d399', width: 70 }}>{`#${r.rank}`}</div>
-              <div>{clip(rows[r.index].label, 56)}</div>
-            </div>
-          ))}
-        </div>
-        <div style={{ marginTop: 'auto', fontSize: 24, color: '#94a3b8' }}>{clip(`${rows.length} configurations · ${shared.snapshot.datasetName}`, 100)}</div>
+    <div
+      style={{
+        display: 'flex',
+        flexDirection: 'column',
+        width: '100%',
+        height: '100%',
+        padding: 60,
+        background: '#0f172a',
+        color: '#f8fafc',
+      }}
+    >
+      <div style={{ fontSize: 28, color: '#a5b4fc' }}>Gantry · benchmark ranking</div>
+      <div style={{ fontSize: 56, fontWeight: 700, marginTop: 16 }}>{clip(shared.title, 80)}</div>
+      <div style={{ display: 'flex', flexWrap: 'wrap', marginTop: 28, fontSize: 28, color: '#cbd5e1' }}>
+        {settings.criteria.map((k, j) => (
+          <div key={k} style={{ marginRight: 32 }}>
+            {`${metricLabel(k)} ${formatWeightShare(settings.weights, j)}`}
+          </div>
+        ))}
       </div>
-    ),
+      <div style={{ display: 'flex', flexDirection: 'column', marginTop: 36, fontSize: 30 }}>
+        {recommendations.slice(0, 3).map((r) => (
+          <div key={r.index} style={{ display: 'flex', marginTop: 10 }}>
+            <div style={{ color: '#34d399', width: 70 }}>{`#${r.rank}`}</div>
+            <div>{clip(rows[r.index].label, 56)}</div>
+          </div>
+        ))}
+      </div>
+      <div style={{ marginTop: 'auto', fontSize: 24, color: '#94a3b8' }}>
+        {clip(`${rows.length} configurations · ${shared.snapshot.datasetName}`, 100)}
+      </div>
+    </div>,
     size,
   );
 }

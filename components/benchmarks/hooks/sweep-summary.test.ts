@@ -11,7 +11,13 @@ describe('summarizeSweep (what the preview worker answers)', () => {
   });
 
   it('names the empty factor, and explains an invalid definition', () => {
-    expect(summarizeSweep({ ...DEFAULT_SWEEP, engines: [] })).toEqual({ status: 'invalid', message: 'Choose at least one value for every factor (engines is empty)' });
-    expect(summarizeSweep({ ...DEFAULT_SWEEP, models: ['no-such-model'] })).toMatchObject({ status: 'invalid', message: expect.stringContaining('model catalogue') });
+    expect(summarizeSweep({ ...DEFAULT_SWEEP, engines: [] })).toEqual({
+      status: 'invalid',
+      message: 'Choose at least one value for every factor (engines is empty)',
+    });
+    expect(summarizeSweep({ ...DEFAULT_SWEEP, models: ['no-such-model'] })).toMatchObject({
+      status: 'invalid',
+      message: expect.stringContaining('model catalogue'),
+    });
   });
 });

@@ -9,7 +9,8 @@ interface SweepSummary {
   estimatedGpuHours: number;
 }
 
-export type SweepPlanState = { status: 'computing' } | { status: 'ready'; summary: SweepSummary } | { status: 'invalid'; message: string };
+export type SweepPlanState =
+  { status: 'computing' } | { status: 'ready'; summary: SweepSummary } | { status: 'invalid'; message: string };
 
 export function summarizeSweep(def: SweepDefinition): Exclude<SweepPlanState, { status: 'computing' }> {
   const empty = Object.entries(def).find(([, v]) => Array.isArray(v) && v.length === 0);

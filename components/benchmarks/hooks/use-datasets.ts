@@ -6,11 +6,19 @@ import type { SweepDefinition } from '@/lib/domain/benchmarks/matrix';
 import type { DatasetRow, DemoSource, ResultRow } from '../types';
 
 export function useDatasets(initialData?: DatasetRow[]) {
-  return useQuery({ queryKey: benchmarkKeys.datasets(), queryFn: () => apiFetch<DatasetRow[]>('/api/benchmarks/datasets'), initialData });
+  return useQuery({
+    queryKey: benchmarkKeys.datasets(),
+    queryFn: () => apiFetch<DatasetRow[]>('/api/benchmarks/datasets'),
+    initialData,
+  });
 }
 
 export function useDataset(id: string, initialData?: DatasetRow) {
-  return useQuery({ queryKey: benchmarkKeys.dataset(id), queryFn: () => apiFetch<DatasetRow>(`/api/benchmarks/datasets/${id}`), initialData });
+  return useQuery({
+    queryKey: benchmarkKeys.dataset(id),
+    queryFn: () => apiFetch<DatasetRow>(`/api/benchmarks/datasets/${id}`),
+    initialData,
+  });
 }
 
 export function useDatasetResults(id: string) {
@@ -24,7 +32,8 @@ export function useDatasetResults(id: string) {
 export function useImportDemo() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (source: DemoSource) => apiFetch<DatasetRow>('/api/benchmarks/datasets/import-demo', { method: 'POST', json: { source } }),
+    mutationFn: (source: DemoSource) =>
+      apiFetch<DatasetRow>('/api/benchmarks/datasets/import-demo', { method: 'POST', json: { source } }),
     onSuccess: () => qc.invalidateQueries({ queryKey: benchmarkKeys.datasets() }),
   });
 }
@@ -41,7 +50,10 @@ export function useUploadDataset() {
 export function useIssueResultsToken(datasetId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => apiFetch<{ datasetId: string; token: string }>(`/api/benchmarks/datasets/${datasetId}/results-token`, { method: 'POST' }),
+    mutationFn: () =>
+      apiFetch<{ datasetId: string; token: string }>(`/api/benchmarks/datasets/${datasetId}/results-token`, {
+        method: 'POST',
+      }),
     onSuccess: () => qc.invalidateQueries({ queryKey: benchmarkKeys.dataset(datasetId) }),
   });
 }
@@ -74,7 +86,10 @@ export function useCreateSweep() {
       const created = await apiFetch<CreatedSweepRow>('/api/benchmarks/sweeps', { method: 'POST', json: input });
       if (!runOn) return { created, runError: null };
       try {
-        await apiFetch(`/api/benchmarks/datasets/${created.dataset.id}/run`, { method: 'POST', json: { gpuKind: runOn } });
+        await apiFetch(`/api/benchmarks/datasets/${created.dataset.id}/run`, {
+          method: 'POST',
+          json: { gpuKind: runOn },
+        });
         return { created, runError: null };
       } catch (e) {
         return { created, runError: e instanceof Error ? e.message : 'The sweep could not run' };

@@ -17,7 +17,10 @@ export function useCreateShare(datasetId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: { title?: string; settings: RankingSettings }) =>
-      apiFetch<ShareRow & { token: string; path: string }>('/api/shares', { method: 'POST', json: { datasetId, ...input } }),
+      apiFetch<ShareRow & { token: string; path: string }>('/api/shares', {
+        method: 'POST',
+        json: { datasetId, ...input },
+      }),
     onSuccess: () => qc.invalidateQueries({ queryKey: benchmarkKeys.shares(datasetId) }),
   });
 }

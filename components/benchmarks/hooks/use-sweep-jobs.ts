@@ -23,7 +23,8 @@ export function useRunSweep() {
 export function useDeleteDataset() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (datasetId: string) => apiFetch<{ id: string; deleted: true }>(`/api/benchmarks/datasets/${datasetId}`, { method: 'DELETE' }),
+    mutationFn: (datasetId: string) =>
+      apiFetch<{ id: string; deleted: true }>(`/api/benchmarks/datasets/${datasetId}`, { method: 'DELETE' }),
     onSuccess: (_, datasetId) => {
       qc.removeQueries({ queryKey: benchmarkKeys.dataset(datasetId) });
       return qc.invalidateQueries({ queryKey: benchmarkKeys.datasets() });

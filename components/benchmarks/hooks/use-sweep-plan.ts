@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { SweepPlanState } from './sweep-summary';
 
-export type { SweepPlanState,  } from './sweep-summary';
+export type { SweepPlanState } from './sweep-summary';
 
 type Answer = { key: string; state: SweepPlanState };
 
@@ -35,7 +35,10 @@ export function useSweepPlan(definition: unknown, delayMs = 150): SweepPlanState
         };
         w.onerror = (event) => {
           slot.busy = false;
-          setComputed({ key: lastKey.current, state: { status: 'invalid', message: `Could not compute the preview: ${event.message}` } });
+          setComputed({
+            key: lastKey.current,
+            state: { status: 'invalid', message: `Could not compute the preview: ${event.message}` },
+          });
         };
         worker.current = slot;
       }

@@ -37,14 +37,21 @@ export function useTableRows(results: readonly ResultRow[], ranking: LocalRankin
           rank,
           closeness: row >= 0 ? ranking.scored.closeness[row] : null,
           paretoRank: row >= 0 ? ranking.scored.paretoRank[row] : null,
-          why: row < 0 ? 'lacks a chosen criterion' : rank === null ? explainExclusion(ranking.prepared, row).join('; ') : null,
+          why:
+            row < 0
+              ? 'lacks a chosen criterion'
+              : rank === null
+                ? explainExclusion(ranking.prepared, row).join('; ')
+                : null,
         };
       }),
     [results, ranking],
   );
   return useMemo(() => {
     const needle = q.filter.trim().toLowerCase();
-    const kept = all.filter((r) => (!q.rankedOnly || r.rank !== null) && (!needle || r.label.toLowerCase().includes(needle)));
+    const kept = all.filter(
+      (r) => (!q.rankedOnly || r.rank !== null) && (!needle || r.label.toLowerCase().includes(needle)),
+    );
     const value = (r: TableRow): number | string | undefined =>
       q.sort === 'rank' ? (r.rank ?? undefined) : q.sort === 'label' ? r.label : r.result.metrics[q.sort];
     const sign = q.descending ? -1 : 1;

@@ -3,7 +3,17 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { useEffect } from 'react';
 import { apiFetch } from '@/components/api';
 import { telemetryKeys } from '@/components/query-keys';
-import { RANGES, type ChartRange, type GpuDevice, type Heatmap, type IdleGpus, type Metric, type Series, type SeriesScope, type UsageReport } from '../types';
+import {
+  RANGES,
+  type ChartRange,
+  type GpuDevice,
+  type Heatmap,
+  type IdleGpus,
+  type Metric,
+  type Series,
+  type SeriesScope,
+  type UsageReport,
+} from '../types';
 
 const REFRESH_MS = 15_000;
 
@@ -14,7 +24,11 @@ const seriesQuery = (scope: SeriesScope, id: string, range: ChartRange, metric: 
 
 // A range change keeps the previous series on screen until the new one arrives (no flash to empty).
 export function useSeries(scope: SeriesScope, id: string, range: ChartRange, metric: Metric) {
-  return useQuery({ ...seriesQuery(scope, id, range, metric), placeholderData: keepPreviousData, refetchInterval: REFRESH_MS });
+  return useQuery({
+    ...seriesQuery(scope, id, range, metric),
+    placeholderData: keepPreviousData,
+    refetchInterval: REFRESH_MS,
+  });
 }
 
 /**

@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { teams, users } from './users';
 
 // A job's life: Queued -> Admitted -> Submitted -> Running -> Succeeded | Failed, Cancelled from any
@@ -71,7 +85,9 @@ export const jobs = pgTable(
     index('jobs_queue_order_idx').on(sql`(${t.state} <> 'queued')`, t.overallPosition, t.id.desc()),
     // The per-user cap on queued jobs counts a user's queued jobs on each submission: only queued
     // rows, so the count never wades through a user's finished history.
-    index('jobs_user_queued_idx').on(t.userId).where(sql`${t.state} = 'queued'`),
+    index('jobs_user_queued_idx')
+      .on(t.userId)
+      .where(sql`${t.state} = 'queued'`),
   ],
 );
 

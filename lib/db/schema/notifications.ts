@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { jobEvents, jobs } from './jobs';
 import { teams, users } from './users';
 
@@ -22,7 +33,9 @@ export const notificationOutbox = pgTable(
   },
   (t) => [
     uniqueIndex('notification_outbox_dedupe_idx').on(t.dedupeKey),
-    index('notification_outbox_pending_idx').on(t.id).where(sql`${t.dispatchedAt} is null`),
+    index('notification_outbox_pending_idx')
+      .on(t.id)
+      .where(sql`${t.dispatchedAt} is null`),
   ],
 );
 
@@ -45,7 +58,9 @@ export const notifications = pgTable(
   (t) => [
     uniqueIndex('notifications_user_outbox_idx').on(t.userId, t.outboxId),
     index('notifications_user_idx').on(t.userId, t.id),
-    index('notifications_unread_idx').on(t.userId).where(sql`${t.readAt} is null`),
+    index('notifications_unread_idx')
+      .on(t.userId)
+      .where(sql`${t.readAt} is null`),
   ],
 );
 
@@ -80,8 +95,12 @@ export const webhooks = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('webhooks_user_name_idx').on(t.userId, t.name).where(sql`${t.userId} is not null`),
-    uniqueIndex('webhooks_team_name_idx').on(t.teamId, t.name).where(sql`${t.teamId} is not null`),
+    uniqueIndex('webhooks_user_name_idx')
+      .on(t.userId, t.name)
+      .where(sql`${t.userId} is not null`),
+    uniqueIndex('webhooks_team_name_idx')
+      .on(t.teamId, t.name)
+      .where(sql`${t.teamId} is not null`),
   ],
 );
 
@@ -110,7 +129,9 @@ export const notificationDeliveries = pgTable(
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
   },
   (t) => [
-    index('notification_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('notification_deliveries_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
     index('notification_deliveries_target_idx').on(t.target, t.createdAt),
     index('notification_deliveries_webhook_idx').on(t.webhookId, t.createdAt),
   ],

@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, real, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 // GPU telemetry. Devices are named by dcgm-exporter's identity (`host/uuid[/mig-<id>]`) and get a
 // small integer id so the sample tables stay compact: one row per device per scrape, real columns.
@@ -16,7 +29,11 @@ export const gpuDevices = pgTable(
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('gpu_devices_key_idx').on(t.key), index('gpu_devices_pool_idx').on(t.pool), index('gpu_devices_node_idx').on(t.node)],
+  (t) => [
+    uniqueIndex('gpu_devices_key_idx').on(t.key),
+    index('gpu_devices_pool_idx').on(t.pool),
+    index('gpu_devices_node_idx').on(t.node),
+  ],
 );
 
 // Raw readings, kept 24 h (RETENTION_POLICY). util in %, fb in MiB, power in W; null = not reported.
@@ -75,7 +92,10 @@ export const gpuPoolRollups = pgTable(
     fbSum: real('fb_sum'),
     powerSum: real('power_sum'),
   },
-  (t) => [primaryKey({ columns: [t.pool, t.tier, t.bucket] }), index('gpu_pool_rollups_bucket_idx').on(t.tier, t.bucket)],
+  (t) => [
+    primaryKey({ columns: [t.pool, t.tier, t.bucket] }),
+    index('gpu_pool_rollups_bucket_idx').on(t.tier, t.bucket),
+  ],
 );
 
 // Who held a device, from dcgm-exporter's pod labels plus the pod's gantry.dev/* labels: one row per
@@ -87,7 +107,9 @@ export const gpuAssignments = pgTable(
     deviceId: integer('device_id').notNull(),
     namespace: text('namespace').notNull(),
     pod: text('pod').notNull(),
-    day: date('day', { mode: 'string' }).notNull().default(sql`current_date`),
+    day: date('day', { mode: 'string' })
+      .notNull()
+      .default(sql`current_date`),
     jobId: text('job_id'),
     owner: text('owner'),
     team: text('team'),

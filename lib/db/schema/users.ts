@@ -34,7 +34,10 @@ export const teams = pgTable('teams', {
   namespace: text('namespace'),
   podSecurity: podSecurityLevelEnum('pod_security').notNull().default('baseline'),
   // Secrets in the team's namespace its workloads may reference, besides the ones Gantry creates.
-  allowedSecrets: text('allowed_secrets').array().notNull().default(sql`'{}'::text[]`),
+  allowedSecrets: text('allowed_secrets')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
 });
 
 export const memberships = pgTable(

@@ -29,7 +29,14 @@ export interface Comparison<R extends ComparableResult = ComparableResult> {
   threshold: number;
   /** worst regression first, best improvement last */
   pairs: ComparedPair<R>[];
-  counts: { regressions: number; improvements: number; unchanged: number; unmatchedA: number; unmatchedB: number; missingMetric: number };
+  counts: {
+    regressions: number;
+    improvements: number;
+    unchanged: number;
+    unmatchedA: number;
+    unmatchedB: number;
+    missingMetric: number;
+  };
 }
 
 export const DEFAULT_REGRESSION_THRESHOLD = 0.05;
@@ -114,11 +121,21 @@ export function compareResults<R extends ComparableResult>(
     if (status === 'regression') counts.regressions++;
     else if (status === 'improvement') counts.improvements++;
     else counts.unchanged++;
-    pairs.push({ key: m.a.configurationId, matchedBy: m.matchedBy, a: m.a, b: m.b, valueA, valueB, relativeChange: change, status });
+    pairs.push({
+      key: m.a.configurationId,
+      matchedBy: m.matchedBy,
+      a: m.a,
+      b: m.b,
+      valueA,
+      valueB,
+      relativeChange: change,
+      status,
+    });
   }
   pairs.sort(
     (x, y) =>
-      signedImprovement(metric, x.relativeChange) - signedImprovement(metric, y.relativeChange) || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0),
+      signedImprovement(metric, x.relativeChange) - signedImprovement(metric, y.relativeChange) ||
+      (x.key < y.key ? -1 : x.key > y.key ? 1 : 0),
   );
   return { metric, threshold, pairs, counts };
 }

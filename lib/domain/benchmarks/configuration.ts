@@ -1,7 +1,16 @@
 // One benchmark configuration (a point of a sweep) and its memory footprint. The id is derived from
 // the fields, so the same configuration always has the same id and a re-run collides with itself.
 import { z } from 'zod';
-import { ENGINES, GPU_KINDS, KV_BYTES, PRECISIONS, QUANTIZATIONS, WEIGHT_BYTES, type GpuSpec, type ModelSpec } from './catalog';
+import {
+  ENGINES,
+  GPU_KINDS,
+  KV_BYTES,
+  PRECISIONS,
+  QUANTIZATIONS,
+  WEIGHT_BYTES,
+  type GpuSpec,
+  type ModelSpec,
+} from './catalog';
 
 export const BenchmarkConfiguration = z.object({
   model: z.string().min(1),

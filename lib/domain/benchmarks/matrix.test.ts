@@ -4,30 +4,47 @@ import { estimateMemory, formatConfigurationId, type BenchmarkConfiguration } fr
 import { checkConfiguration, DEFAULT_SWEEP, expandSweep, orderByPriority, SweepDefinition } from './matrix';
 
 const base: BenchmarkConfiguration = {
-  model: 'llama-3.1-8b', engine: 'vllm', quantization: 'fp16', precision: 'fp16', gpuKind: 'a100-80gb',
-  gpuCount: 1, batchSize: 8, sequenceLength: 2048, outputTokens: 256,
+  model: 'llama-3.1-8b',
+  engine: 'vllm',
+  quantization: 'fp16',
+  precision: 'fp16',
+  gpuKind: 'a100-80gb',
+  gpuCount: 1,
+  batchSize: 8,
+  sequenceLength: 2048,
+  outputTokens: 256,
 };
-const codes = (c: Partial<BenchmarkConfiguration>) => checkConfiguration({ ...base, ...c }, findModel(c.model ?? base.model)!).map((e) => e.code);
+const codes = (c: Partial<BenchmarkConfiguration>) =>
+  checkConfiguration({ ...base, ...c }, findModel(c.model ?? base.model)!).map((e) => e.code);
 
 describe('compatibility rules', () => {
   it('accepts a plain configuration', () => expect(codes({})).toEqual([]));
-  it('rejects a weight format the engine lacks', () => expect(codes({ engine: 'vllm', quantization: 'int4' })).toEqual(['engine-quantization']));
+  it('rejects a weight format the engine lacks', () =>
+    expect(codes({ engine: 'vllm', quantization: 'int4' })).toEqual(['engine-quantization']));
   it('rejects FP8 on LMDeploy and on GPUs without FP8', () => {
     expect(codes({ engine: 'lmdeploy', precision: 'fp8', gpuKind: 'h100-80gb' })).toEqual(['engine-precision']);
     expect(codes({ precision: 'fp8', gpuKind: 'a100-80gb' })).toEqual(['gpu-precision']);
     expect(codes({ precision: 'bf16', gpuKind: 't4', quantization: 'awq' })).toEqual(['gpu-precision']);
   });
-  it('rejects more GPUs than a node holds', () => expect(codes({ gpuKind: 't4', gpuCount: 8, quantization: 'awq' })).toContain('gpu-count'));
-  it('rejects heads that do not split over the GPUs', () => expect(codes({ gpuCount: 3 })).toEqual(['tensor-parallel']));
-  it('rejects prompts beyond the context window', () => expect(codes({ model: 'llama-2-13b', sequenceLength: 8192 })).toContain('context-length'));
+  it('rejects more GPUs than a node holds', () =>
+    expect(codes({ gpuKind: 't4', gpuCount: 8, quantization: 'awq' })).toContain('gpu-count'));
+  it('rejects heads that do not split over the GPUs', () =>
+    expect(codes({ gpuCount: 3 })).toEqual(['tensor-parallel']));
+  it('rejects prompts beyond the context window', () =>
+    expect(codes({ model: 'llama-2-13b', sequenceLength: 8192 })).toContain('context-length'));
   it('rejects a model that does not fit and says by how much', () => {
     const reasons = checkConfiguration({ ...base, model: 'llama-3.1-70b' }, findModel('llama-3.1-70b')!);
     expect(reasons.map((r) => r.code)).toEqual(['memory']);
-    expect(reasons[0].message).toMatch(/needs 1\d\d\.\d GB per GPU \(weights 141\.2, KV cache .*\) but 1 x NVIDIA A100-SXM4-80GB leave 72\.0 GB each/);
+    expect(reasons[0].message).toMatch(
+      /needs 1\d\d\.\d GB per GPU \(weights 141\.2, KV cache .*\) but 1 x NVIDIA A100-SXM4-80GB leave 72\.0 GB each/,
+    );
   });
   it('lists every failing rule, not just the first', () => {
     expect(codes({ engine: 'lmdeploy', quantization: 'int4', precision: 'fp8', gpuKind: 't4', gpuCount: 8 })).toEqual([
-      'engine-quantization', 'engine-precision', 'gpu-precision', 'gpu-count',
+      'engine-quantization',
+      'engine-precision',
+      'gpu-precision',
+      'gpu-count',
     ]);
   });
 });
@@ -59,7 +76,12 @@ describe('the default sweep', () => {
     const perCode = new Map<string, number>();
     for (const e of plan.excluded) for (const r of e.reasons) perCode.set(r.code, (perCode.get(r.code) ?? 0) + 1);
     expect(Object.fromEntries(plan.exclusionGroups.map((g) => [g.code, g.count]))).toEqual(Object.fromEntries(perCode));
-    expect(plan.exclusionGroups.map((g) => g.code).sort()).toEqual(['context-length', 'engine-quantization', 'gpu-count', 'memory']);
+    expect(plan.exclusionGroups.map((g) => g.code).sort()).toEqual([
+      'context-length',
+      'engine-quantization',
+      'gpu-count',
+      'memory',
+    ]);
     for (const g of plan.exclusionGroups) expect(g.examples.length).toBeGreaterThan(0);
   });
 
@@ -67,14 +89,26 @@ describe('the default sweep', () => {
     expect(new Set(plan.valid.map((c) => c.id)).size).toBe(plan.valid.length);
     expect(plan.valid.map((c) => c.priority)).toEqual(plan.valid.map((_, i) => i));
     expect(plan.valid.every((c) => c.estimatedGpuHours > 0)).toBe(true);
-    expect(plan.estimatedGpuHours).toBeCloseTo(plan.valid.reduce((s, c) => s + c.estimatedGpuHours, 0), 6);
+    expect(plan.estimatedGpuHours).toBeCloseTo(
+      plan.valid.reduce((s, c) => s + c.estimatedGpuHours, 0),
+      6,
+    );
     expect(plan.estimatedGpuHours).toBeGreaterThan(1_000);
   });
 
   it('starts with the baseline, then its one-factor neighbours', () => {
     const [first, ...rest] = plan.valid;
     expect(first.id).toBe('llama-3.1-8b/vllm/fp16/fp16/a100-80gbx2/b8/s2048/o256');
-    const keys = ['model', 'engine', 'quantization', 'precision', 'gpuKind', 'gpuCount', 'batchSize', 'sequenceLength'] as const;
+    const keys = [
+      'model',
+      'engine',
+      'quantization',
+      'precision',
+      'gpuKind',
+      'gpuCount',
+      'batchSize',
+      'sequenceLength',
+    ] as const;
     const differing = (c: BenchmarkConfiguration) => keys.filter((k) => c[k] !== first[k]).length;
     const neighbours = plan.valid.filter((c) => differing(c) === 1).length;
     expect(rest.slice(0, neighbours).every((c) => differing(c) === 1)).toBe(true);
@@ -92,7 +126,12 @@ describe('sweep definition', () => {
   });
 
   it('orders a small sweep deterministically and completely', () => {
-    const def = SweepDefinition.parse({ ...DEFAULT_SWEEP, models: ['phi-3-mini'], engines: ['vllm'], quantizations: ['fp16', 'awq'] });
+    const def = SweepDefinition.parse({
+      ...DEFAULT_SWEEP,
+      models: ['phi-3-mini'],
+      engines: ['vllm'],
+      quantizations: ['fp16', 'awq'],
+    });
     const { valid } = expandSweep(def);
     const order = orderByPriority(valid, def);
     expect([...order].sort((a, b) => a - b)).toEqual(valid.map((_, i) => i));

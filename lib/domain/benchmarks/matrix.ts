@@ -3,7 +3,16 @@
 // grouped with counts for the sweep form. Valid configurations come in priority order and with an
 // estimated GPU-hour cost.
 import { z } from 'zod';
-import { ENGINE_CATALOG, ENGINES, GPU_CATALOG, GPU_KINDS, PRECISIONS, QUANTIZATIONS, findModel, type ModelSpec } from './catalog';
+import {
+  ENGINE_CATALOG,
+  ENGINES,
+  GPU_CATALOG,
+  GPU_KINDS,
+  PRECISIONS,
+  QUANTIZATIONS,
+  findModel,
+  type ModelSpec,
+} from './catalog';
 import { estimateMemory, formatConfigurationId, type BenchmarkConfiguration } from './configuration';
 import { estimatePerformance } from './perf-model';
 
@@ -37,7 +46,16 @@ export type SweepDefinition = z.infer<typeof SweepDefinition>;
  * three prompt lengths: 34,560 combinations, 20,254 valid (the test pins the numbers).
  */
 export const DEFAULT_SWEEP: SweepDefinition = {
-  models: ['llama-3.1-8b', 'phi-3-mini', 'mistral-7b', 'gemma-2-9b', 'llama-2-13b', 'qwen2.5-32b', 'mixtral-8x7b', 'llama-3.1-70b'],
+  models: [
+    'llama-3.1-8b',
+    'phi-3-mini',
+    'mistral-7b',
+    'gemma-2-9b',
+    'llama-2-13b',
+    'qwen2.5-32b',
+    'mixtral-8x7b',
+    'llama-3.1-70b',
+  ],
   engines: ['vllm', 'tgi', 'lmdeploy'],
   quantizations: ['fp16', 'int8', 'int4', 'awq', 'gptq'],
   precisions: ['fp16'],
@@ -72,7 +90,10 @@ export function checkConfiguration(c: BenchmarkConfiguration, model: ModelSpec):
     out.push({ code: 'engine-quantization', message: `${engine.label} does not support ${c.quantization} weights` });
   }
   if (!engine.precisions.includes(c.precision)) {
-    out.push({ code: 'engine-precision', message: `${engine.label} does not support ${c.precision} activations/KV cache` });
+    out.push({
+      code: 'engine-precision',
+      message: `${engine.label} does not support ${c.precision} activations/KV cache`,
+    });
   }
   if ((c.precision === 'bf16' && !gpu.supportsBf16) || (c.precision === 'fp8' && !gpu.supportsFp8)) {
     out.push({ code: 'gpu-precision', message: `${gpu.label} has no ${c.precision} support` });
@@ -81,7 +102,10 @@ export function checkConfiguration(c: BenchmarkConfiguration, model: ModelSpec):
     out.push({ code: 'gpu-count', message: `${gpu.label} nodes hold at most ${gpu.maxPerNode} GPUs` });
   }
   if (model.heads % c.gpuCount !== 0) {
-    out.push({ code: 'tensor-parallel', message: `${model.heads} attention heads do not split over ${c.gpuCount} GPUs` });
+    out.push({
+      code: 'tensor-parallel',
+      message: `${model.heads} attention heads do not split over ${c.gpuCount} GPUs`,
+    });
   }
   if (c.sequenceLength + c.outputTokens > model.maxContext) {
     out.push({
@@ -160,7 +184,14 @@ export function expandSweep(input: z.input<typeof SweepDefinition>): SweepPlan {
                 for (const sequenceLength of def.sequenceLengths) {
                   total++;
                   const c: BenchmarkConfiguration = {
-                    model: modelId, engine, quantization, precision, gpuKind, gpuCount, batchSize, sequenceLength,
+                    model: modelId,
+                    engine,
+                    quantization,
+                    precision,
+                    gpuKind,
+                    gpuCount,
+                    batchSize,
+                    sequenceLength,
                     outputTokens: def.outputTokens,
                   };
                   const reasons = checkConfiguration(c, model);
@@ -180,7 +211,12 @@ export function expandSweep(input: z.input<typeof SweepDefinition>): SweepPlan {
   const order = orderByPriority(valid, def);
   const planned: PlannedConfiguration[] = order.map((i, priority) => {
     const c = valid[i];
-    return { ...c, id: formatConfigurationId(c), priority, estimatedGpuHours: estimateGpuHours(c, def.requestsPerConfiguration) };
+    return {
+      ...c,
+      id: formatConfigurationId(c),
+      priority,
+      estimatedGpuHours: estimateGpuHours(c, def.requestsPerConfiguration),
+    };
   });
   return {
     totalCombinations: total,
@@ -254,7 +290,10 @@ export function orderByPriority(configs: readonly BenchmarkConfiguration[], def:
     for (let j = 0; j < n; j++) if (scratch[j] < minDist[j]) minDist[j] = scratch[j];
   };
 
-  measureDistances(columns.map((c) => c.baseline), scratch);
+  measureDistances(
+    columns.map((c) => c.baseline),
+    scratch,
+  );
   let baseline = 0;
   for (let i = 1; i < n; i++) if (scratch[i] < scratch[baseline]) baseline = i;
   choose(baseline);
@@ -262,7 +301,8 @@ export function orderByPriority(configs: readonly BenchmarkConfiguration[], def:
   for (let i = 0; i < n; i++) {
     if (chosen[i]) continue;
     let differing = 0;
-    for (let k = 0; k < columns.length && differing < 2; k++) if (columns[k].col[i] !== columns[k].col[baseline]) differing++;
+    for (let k = 0; k < columns.length && differing < 2; k++)
+      if (columns[k].col[i] !== columns[k].col[baseline]) differing++;
     if (differing === 1) choose(i);
   }
 

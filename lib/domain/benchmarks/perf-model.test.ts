@@ -6,20 +6,33 @@ import { estimatePerformance, simulateBenchmark } from './perf-model';
 import { BenchmarkResult } from './results';
 
 const base: BenchmarkConfiguration = {
-  model: 'llama-3.1-8b', engine: 'vllm', quantization: 'fp16', precision: 'fp16', gpuKind: 'a100-80gb',
-  gpuCount: 1, batchSize: 8, sequenceLength: 2048, outputTokens: 256,
+  model: 'llama-3.1-8b',
+  engine: 'vllm',
+  quantization: 'fp16',
+  precision: 'fp16',
+  gpuKind: 'a100-80gb',
+  gpuCount: 1,
+  batchSize: 8,
+  sequenceLength: 2048,
+  outputTokens: 256,
 };
 
 describe('performance model', () => {
   it('is deterministic per configuration, seed and attempt, and differs across attempts', () => {
     expect(simulateBenchmark(base, { seed: 1 })).toEqual(simulateBenchmark(base, { seed: 1 }));
-    expect(simulateBenchmark(base, { seed: 1, attempt: 2 }).metrics).not.toEqual(simulateBenchmark(base, { seed: 1 }).metrics);
+    expect(simulateBenchmark(base, { seed: 1, attempt: 2 }).metrics).not.toEqual(
+      simulateBenchmark(base, { seed: 1 }).metrics,
+    );
   });
 
   it('produces schema-valid results with ordered percentiles', () => {
     const r = BenchmarkResult.parse(simulateBenchmark(base));
     const m = r.metrics;
-    for (const [p50, p95, p99] of [[m.ttftP50Ms, m.ttftP95Ms, m.ttftP99Ms], [m.itlP50Ms, m.itlP95Ms, m.itlP99Ms], [m.e2eP50Ms, m.e2eP95Ms, m.e2eP99Ms]]) {
+    for (const [p50, p95, p99] of [
+      [m.ttftP50Ms, m.ttftP95Ms, m.ttftP99Ms],
+      [m.itlP50Ms, m.itlP95Ms, m.itlP99Ms],
+      [m.e2eP50Ms, m.e2eP95Ms, m.e2eP99Ms],
+    ]) {
       expect(p50!).toBeLessThan(p95!);
       expect(p95!).toBeLessThan(p99!);
     }
@@ -54,16 +67,25 @@ describeWithReference('performance model against optimum-benchmark on A100-80GB'
     ['running-vicunas_artifacts_A100-80GB_full_report.csv', 'llama-2-7b'],
   ];
   const rows = files.flatMap(([file, model]) =>
-    importOptimumBenchmarkCsv(readReference('benchmarks/optimum-benchmark', file), { sourceName: file }).map((r) => ({ r, model })),
+    importOptimumBenchmarkCsv(readReference('benchmarks/optimum-benchmark', file), { sourceName: file }).map((r) => ({
+      r,
+      model,
+    })),
   );
   const pairs = rows
     .filter(({ r }) => !/bnb/.test(r.configurationId))
     .map(({ r, model }) => ({
       measured: r,
       estimate: estimatePerformance({
-        model, engine: 'tgi', precision: 'fp16', gpuKind: 'a100-80gb', gpuCount: 1,
+        model,
+        engine: 'tgi',
+        precision: 'fp16',
+        gpuKind: 'a100-80gb',
+        gpuCount: 1,
         quantization: (['fp16', 'int8', 'int4', 'awq', 'gptq'] as const).find((q) => q === r.quantization) ?? 'fp16',
-        batchSize: r.batchSize!, sequenceLength: r.inputTokens!, outputTokens: r.outputTokens!,
+        batchSize: r.batchSize!,
+        sequenceLength: r.inputTokens!,
+        outputTokens: r.outputTokens!,
       }),
     }));
 

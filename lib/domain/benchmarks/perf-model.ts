@@ -3,7 +3,12 @@
 // each scaled by an engine efficiency and a tensor-parallel penalty. Good for plausible demo
 // numbers and GPU-hour estimates, not for procurement decisions.
 import { ENGINE_CATALOG, GPU_CATALOG, QUANT_ACCURACY_DROP, WEIGHT_BYTES, findModel } from './catalog';
-import { estimateMemory, formatConfigurationId, measureKvBytesPerToken, type BenchmarkConfiguration } from './configuration';
+import {
+  estimateMemory,
+  formatConfigurationId,
+  measureKvBytesPerToken,
+  type BenchmarkConfiguration,
+} from './configuration';
 import { createRandom, hashString, sampleNormal } from './random';
 import type { BenchmarkMetrics, BenchmarkResult } from './results';
 
@@ -48,7 +53,7 @@ export function estimatePerformance(c: BenchmarkConfiguration): PerformanceEstim
   const weightBytes = model.paramsB * 1e9 * WEIGHT_BYTES[c.quantization];
   // Mixture of experts: a larger batch touches more experts, up to all of them.
   const expertShare = Math.min(1, (model.activeParamsB / model.paramsB) * (1 + Math.log2(c.batchSize)));
-  const ttftMs = (Math.max(prefillFlops / flopsRate, weightBytes / byteRate) * 1000) + 2 + commMsPerStep;
+  const ttftMs = Math.max(prefillFlops / flopsRate, weightBytes / byteRate) * 1000 + 2 + commMsPerStep;
 
   const kvBytes = c.batchSize * (c.sequenceLength + c.outputTokens / 2) * measureKvBytesPerToken(model, c.precision, 1);
   const memorySec = (weightBytes * expertShare + kvBytes) / byteRate;
@@ -60,14 +65,22 @@ export function estimatePerformance(c: BenchmarkConfiguration): PerformanceEstim
   const requestsPerSecond = c.batchSize / (e2eMs / 1000);
   const memory = estimateMemory(c, model, gpu);
   const memoryBoundShare = memorySec / (memorySec + computeSec);
-  const utilization = Math.min(1, 0.45 + 0.5 * (1 - memoryBoundShare) + 0.05 * Math.log2(c.batchSize) / 6);
+  const utilization = Math.min(1, 0.45 + 0.5 * (1 - memoryBoundShare) + (0.05 * Math.log2(c.batchSize)) / 6);
   const powerWatts = n * (gpu.idleWatts + (gpu.tdpWatts - gpu.idleWatts) * utilization);
   const costPerMillionTokens = ((gpu.pricePerHour * n) / 3600 / tokensPerSecond) * 1e6;
   const accuracy = model.mmlu - QUANT_ACCURACY_DROP[c.quantization] - (c.precision === 'fp8' ? 0.002 : 0);
   return {
-    ttftMs, itlMs, e2eMs, tokensPerSecond, requestsPerSecond,
-    memoryPerGpuGb: memory.perGpuGb, memoryGb: memory.perGpuGb * n,
-    powerWatts, costPerMillionTokens, accuracy, memoryBoundShare,
+    ttftMs,
+    itlMs,
+    e2eMs,
+    tokensPerSecond,
+    requestsPerSecond,
+    memoryPerGpuGb: memory.perGpuGb,
+    memoryGb: memory.perGpuGb * n,
+    powerWatts,
+    costPerMillionTokens,
+    accuracy,
+    memoryBoundShare,
   };
 }
 
@@ -98,9 +111,18 @@ export function simulateBenchmark(c: BenchmarkConfiguration, options: Simulation
   const e2e = spread(e.e2eMs, tail, random);
   const speed = e.e2eMs / e2e.p50;
   const metrics: BenchmarkMetrics = {
-    ttftMeanMs: e.ttftMs, ttftP50Ms: ttft.p50, ttftP95Ms: ttft.p95, ttftP99Ms: ttft.p99,
-    itlMeanMs: e.itlMs, itlP50Ms: itl.p50, itlP95Ms: itl.p95, itlP99Ms: itl.p99,
-    e2eMeanMs: e.e2eMs, e2eP50Ms: e2e.p50, e2eP95Ms: e2e.p95, e2eP99Ms: e2e.p99,
+    ttftMeanMs: e.ttftMs,
+    ttftP50Ms: ttft.p50,
+    ttftP95Ms: ttft.p95,
+    ttftP99Ms: ttft.p99,
+    itlMeanMs: e.itlMs,
+    itlP50Ms: itl.p50,
+    itlP95Ms: itl.p95,
+    itlP99Ms: itl.p99,
+    e2eMeanMs: e.e2eMs,
+    e2eP50Ms: e2e.p50,
+    e2eP95Ms: e2e.p95,
+    e2eP99Ms: e2e.p99,
     tokensPerSecond: e.tokensPerSecond * speed,
     requestsPerSecond: e.requestsPerSecond * speed,
     memoryGb: e.memoryGb,

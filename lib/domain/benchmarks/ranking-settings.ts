@@ -33,8 +33,10 @@ export const RankingSettings = z
   })
   .superRefine((s, ctx) => {
     const n = s.criteria.length;
-    if (new Set(s.criteria).size !== n) ctx.addIssue({ code: 'custom', path: ['criteria'], message: 'criteria must be distinct' });
-    if (s.weights.length !== n) ctx.addIssue({ code: 'custom', path: ['weights'], message: `expected ${n} weights (one per criterion)` });
+    if (new Set(s.criteria).size !== n)
+      ctx.addIssue({ code: 'custom', path: ['criteria'], message: 'criteria must be distinct' });
+    if (s.weights.length !== n)
+      ctx.addIssue({ code: 'custom', path: ['weights'], message: `expected ${n} weights (one per criterion)` });
     if (s.directions.length !== n) {
       ctx.addIssue({ code: 'custom', path: ['directions'], message: `expected ${n} directions (one per criterion)` });
     }
@@ -43,7 +45,11 @@ export const RankingSettings = z
     }
     s.constraints.forEach((c, k) => {
       if (!s.criteria.includes(c.metric)) {
-        ctx.addIssue({ code: 'custom', path: ['constraints', k, 'metric'], message: `${c.metric} is not one of the criteria` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['constraints', k, 'metric'],
+          message: `${c.metric} is not one of the criteria`,
+        });
       }
     });
   });
@@ -56,7 +62,10 @@ export function suggestRankingSettings(results: readonly Pick<BenchmarkResult, '
   if (coverage.length === 0) return null;
   const best = coverage[0].count;
   // Prefer metrics nearly every row has, so the default ranking does not drop most of the table.
-  const criteria = coverage.filter((c) => c.count >= best * 0.8).slice(0, 3).map((c) => c.metric);
+  const criteria = coverage
+    .filter((c) => c.count >= best * 0.8)
+    .slice(0, 3)
+    .map((c) => c.metric);
   return {
     criteria,
     weights: criteria.map(() => 1),
@@ -67,10 +76,13 @@ export function suggestRankingSettings(results: readonly Pick<BenchmarkResult, '
 }
 
 /** How many results carry each metric, most common first (ties in METRICS order). */
-export function listMetricCoverage(results: readonly Pick<BenchmarkResult, 'metrics'>[]): { metric: MetricKey; count: number }[] {
-  return METRIC_KEYS.map((metric) => ({ metric, count: results.filter((r) => r.metrics[metric] !== undefined).length })).sort(
-    (a, b) => b.count - a.count || METRIC_KEYS.indexOf(a.metric) - METRIC_KEYS.indexOf(b.metric),
-  );
+export function listMetricCoverage(
+  results: readonly Pick<BenchmarkResult, 'metrics'>[],
+): { metric: MetricKey; count: number }[] {
+  return METRIC_KEYS.map((metric) => ({
+    metric,
+    count: results.filter((r) => r.metrics[metric] !== undefined).length,
+  })).sort((a, b) => b.count - a.count || METRIC_KEYS.indexOf(a.metric) - METRIC_KEYS.indexOf(b.metric));
 }
 
 export interface PreparedResultRanking {
@@ -89,8 +101,14 @@ export function prepareResultRanking(
   settings: Omit<RankingSettings, 'weights'>,
 ): PreparedResultRanking {
   const { matrix, rows } = toResultMatrix(results as BenchmarkResult[], settings.criteria);
-  const flat: FlatMatrix = matrix.length ? toFlatMatrix(matrix) : { data: new Float64Array(0), rows: 0, cols: settings.criteria.length };
-  const bounds = settings.constraints.map((c) => ({ column: settings.criteria.indexOf(c.metric), atMost: c.atMost, atLeast: c.atLeast }));
+  const flat: FlatMatrix = matrix.length
+    ? toFlatMatrix(matrix)
+    : { data: new Float64Array(0), rows: 0, cols: settings.criteria.length };
+  const bounds = settings.constraints.map((c) => ({
+    column: settings.criteria.indexOf(c.metric),
+    atMost: c.atMost,
+    atLeast: c.atLeast,
+  }));
   const prepared = prepareRanking(flat, {
     directions: settings.directions,
     normalization: settings.normalization,
@@ -113,7 +131,11 @@ export interface ScoredResultRanking {
 }
 
 /** The part that reruns when a weight moves: TOPSIS scores, ranks and reasons for the top rows. */
-export function scoreResultRanking(p: PreparedResultRanking, rawWeights: readonly number[], top = 5): ScoredResultRanking {
+export function scoreResultRanking(
+  p: PreparedResultRanking,
+  rawWeights: readonly number[],
+  top = 5,
+): ScoredResultRanking {
   const sum = rawWeights.reduce((a, b) => a + b, 0);
   const weights = rawWeights.map((w) => (sum > 0 ? w / sum : 0));
   const { prepared, m } = p;
@@ -124,7 +146,12 @@ export function scoreResultRanking(p: PreparedResultRanking, rawWeights: readonl
     (a, b) => scored.rank[a] - scored.rank[b] || scored.closeness[b] - scored.closeness[a] || a - b,
   );
   const recommendations = order.slice(0, top).map((row) => {
-    const r = { index: row, rank: scored.rank[row], closeness: scored.closeness[row], paretoRank: paretoRank[row] ?? 0 };
+    const r = {
+      index: row,
+      rank: scored.rank[row],
+      closeness: scored.closeness[row],
+      paretoRank: paretoRank[row] ?? 0,
+    };
     return { ...r, reason: explainRecommendation({ ...r, m, row, weights, names: p.names, extremes: p.extremes }) };
   });
   return {
@@ -143,7 +170,12 @@ export function explainExclusion(p: PreparedResultRanking, row: number): string[
 }
 
 /** "meta-llama/Llama-2-7b-hf · pytorch · a100-80gb×1 · gptq · b16" */
-export function formatResultLabel(r: Pick<BenchmarkResult, 'model' | 'engine' | 'gpuKind' | 'gpuCount' | 'quantization' | 'batchSize' | 'concurrency' | 'scenario'>): string {
+export function formatResultLabel(
+  r: Pick<
+    BenchmarkResult,
+    'model' | 'engine' | 'gpuKind' | 'gpuCount' | 'quantization' | 'batchSize' | 'concurrency' | 'scenario'
+  >,
+): string {
   return [
     r.model,
     r.engine,
@@ -164,7 +196,12 @@ export function formatResultLabel(r: Pick<BenchmarkResult, 'model' | 'engine' | 
  * suffix; the form lets the researcher pick before submitting.
  */
 function buildDeployPrefill(r: BenchmarkResult): Record<string, unknown> {
-  const id = `${r.configurationId}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 50) || 'config';
+  const id =
+    `${r.configurationId}`
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 50) || 'config';
   const parameters = Object.fromEntries(
     Object.entries({
       model: r.model,
@@ -244,5 +281,12 @@ export function buildShareSnapshot(
       excludedBy: s.closeness[i] === null ? explainExclusion(p, i) : [],
     };
   });
-  return { version: 1, datasetName, settings, missingCriteria: results.length - p.rows.length, rows, recommendations: s.recommendations };
+  return {
+    version: 1,
+    datasetName,
+    settings,
+    missingCriteria: results.length - p.rows.length,
+    rows,
+    recommendations: s.recommendations,
+  };
 }

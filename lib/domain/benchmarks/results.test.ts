@@ -5,8 +5,15 @@ import { BenchmarkResult, mergeResults, toResultMatrix } from './results';
 import { rankAlternatives } from '@/lib/domain/ranking/rank';
 
 const config = {
-  model: 'mistral-7b', engine: 'vllm', quantization: 'awq', precision: 'fp16', gpuKind: 'l40s',
-  gpuCount: 1, batchSize: 16, sequenceLength: 512, outputTokens: 256,
+  model: 'mistral-7b',
+  engine: 'vllm',
+  quantization: 'awq',
+  precision: 'fp16',
+  gpuKind: 'l40s',
+  gpuCount: 1,
+  batchSize: 16,
+  sequenceLength: 512,
+  outputTokens: 256,
 } as const;
 
 describe('BenchmarkResult', () => {
@@ -54,7 +61,11 @@ describe('generic CSV and JSON import', () => {
 
   it('reads JSON arrays of results and of flat rows', () => {
     expect(importResultsJson(JSON.stringify(results)).results).toEqual(results);
-    const flat = importResultsJson(JSON.stringify([{ model: 'llama-3.1-8b', gpuKind: 'h100-80gb', gpuCount: 2, tokensPerSecond: 1500, ttftP95Ms: 180 }]));
+    const flat = importResultsJson(
+      JSON.stringify([
+        { model: 'llama-3.1-8b', gpuKind: 'h100-80gb', gpuCount: 2, tokensPerSecond: 1500, ttftP95Ms: 180 },
+      ]),
+    );
     expect(flat.issues).toEqual([]);
     expect(flat.results[0]).toMatchObject({
       configurationId: 'import:llama-3.1-8b/-/-/-/h100-80gb/2/-/-/-',
@@ -67,7 +78,9 @@ describe('generic CSV and JSON import', () => {
     const csv = 'model,gpuCount,tokensPerSecond,memoryGb\nllama-3.1-8b,1,900,20\n,2,abc,\nmistral-7b,-1,50,10\n';
     const out = importResultsCsv(csv);
     expect(out.results).toHaveLength(1);
-    expect(out.issues.map((i) => `${i.row}:${i.field}`)).toEqual(expect.arrayContaining(['2:model', '2:metrics.tokensPerSecond', '3:gpuCount']));
+    expect(out.issues.map((i) => `${i.row}:${i.field}`)).toEqual(
+      expect.arrayContaining(['2:model', '2:metrics.tokensPerSecond', '3:gpuCount']),
+    );
   });
 
   it('rejects JSON that is not an array of objects', () => {

@@ -32,10 +32,18 @@ export const METRIC_KEYS = Object.keys(METRICS) as MetricKey[];
 
 const metricValue = z.number().nonnegative();
 export const BenchmarkMetrics = z
-  .object(Object.fromEntries(METRIC_KEYS.map((k) => [k, metricValue.optional()])) as Record<MetricKey, z.ZodOptional<typeof metricValue>>)
+  .object(
+    Object.fromEntries(METRIC_KEYS.map((k) => [k, metricValue.optional()])) as Record<
+      MetricKey,
+      z.ZodOptional<typeof metricValue>
+    >,
+  )
   .strict()
   .refine((m) => Object.values(m).some((v) => v !== undefined), { message: 'give at least one metric' })
-  .refine((m) => m.accuracy === undefined || m.accuracy <= 1, { message: 'accuracy is a fraction in [0, 1]', path: ['accuracy'] });
+  .refine((m) => m.accuracy === undefined || m.accuracy <= 1, {
+    message: 'accuracy is a fraction in [0, 1]',
+    path: ['accuracy'],
+  });
 export type BenchmarkMetrics = z.infer<typeof BenchmarkMetrics>;
 
 const positiveInt = z.number().int().positive();

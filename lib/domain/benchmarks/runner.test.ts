@@ -3,8 +3,15 @@ import { formatConfigurationId, type BenchmarkConfiguration } from './configurat
 import { isBenchmarkRunnerImage, readStepAttempt, readStepConfigurations } from './runner';
 
 const c: BenchmarkConfiguration = {
-  model: 'llama-3.1-8b', engine: 'vllm', quantization: 'fp16', precision: 'fp16', gpuKind: 'a100-80gb',
-  gpuCount: 1, batchSize: 8, sequenceLength: 512, outputTokens: 256,
+  model: 'llama-3.1-8b',
+  engine: 'vllm',
+  quantization: 'fp16',
+  precision: 'fp16',
+  gpuKind: 'a100-80gb',
+  gpuCount: 1,
+  batchSize: 8,
+  sequenceLength: 512,
+  outputTokens: 256,
 };
 
 describe('benchmark runner step env', () => {
@@ -12,7 +19,10 @@ describe('benchmark runner step env', () => {
     expect(readStepConfigurations({ GANTRY_CONFIG_ID: 'c4', GANTRY_CONFIG: JSON.stringify(c) })).toEqual([
       { stepId: 'c4', configurationId: formatConfigurationId(c), configuration: c },
     ]);
-    const chunk = [{ id: 'c0', parameters: c }, { id: 'c1', parameters: { ...c, batchSize: 32 } }];
+    const chunk = [
+      { id: 'c0', parameters: c },
+      { id: 'c1', parameters: { ...c, batchSize: 32 } },
+    ];
     const read = readStepConfigurations({ GANTRY_CONFIG_ID: 'chunk-0', GANTRY_CONFIG: JSON.stringify(chunk) });
     expect(read.map((r) => r.stepId)).toEqual(['c0', 'c1']);
     expect(read[1].configurationId).toBe('llama-3.1-8b/vllm/fp16/fp16/a100-80gbx1/b32/s512/o256');

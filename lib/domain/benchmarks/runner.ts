@@ -28,8 +28,14 @@ export interface StepConfiguration {
  */
 export function readStepConfigurations(env: Record<string, string | undefined>): StepConfiguration[] {
   const raw: unknown = JSON.parse(env.GANTRY_CONFIG ?? 'null');
-  const items = Array.isArray(raw) ? z.array(StepItem).parse(raw) : [StepItem.parse({ id: env.GANTRY_CONFIG_ID ?? '', parameters: raw })];
-  return items.map((i) => ({ stepId: i.id, configurationId: formatConfigurationId(i.parameters), configuration: i.parameters }));
+  const items = Array.isArray(raw)
+    ? z.array(StepItem).parse(raw)
+    : [StepItem.parse({ id: env.GANTRY_CONFIG_ID ?? '', parameters: raw })];
+  return items.map((i) => ({
+    stepId: i.id,
+    configurationId: formatConfigurationId(i.parameters),
+    configuration: i.parameters,
+  }));
 }
 
 /** Argo's `{{retries}}` counts from 0; stored attempts count from 1. */

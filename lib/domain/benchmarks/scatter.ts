@@ -3,7 +3,11 @@ import { computeParetoRanking } from '../ranking/pareto';
 import type { Direction } from '../ranking/topsis';
 
 /** Indices of the points no other point beats on both axes, ordered by x (for drawing the front line). */
-export function findParetoFront2d(points: readonly { x: number; y: number }[], dirX: Direction, dirY: Direction): number[] {
+export function findParetoFront2d(
+  points: readonly { x: number; y: number }[],
+  dirX: Direction,
+  dirY: Direction,
+): number[] {
   if (points.length === 0) return [];
   const data = new Float64Array(points.length * 2);
   const sx = dirX === 'benefit' ? -1 : 1;

@@ -13,7 +13,14 @@ const METADATA_NAMES = new Set(['metadata.google.internal', 'metadata.goog', 'me
  * address space, so not link-local); Oracle Cloud Classic's; Azure's WireServer (host agent
  * configuration). None is ever a webhook receiver; an allow-list CIDR must not open them either.
  */
-const METADATA_ADDRESSES = ['169.254.169.254', 'fd00:ec2::254', 'fd20:ce::254', '100.100.100.200', '192.0.0.192', '168.63.129.16'];
+const METADATA_ADDRESSES = [
+  '169.254.169.254',
+  'fd00:ec2::254',
+  'fd20:ce::254',
+  '100.100.100.200',
+  '192.0.0.192',
+  '168.63.129.16',
+];
 const METADATA = new BlockList();
 for (const a of METADATA_ADDRESSES) METADATA.addAddress(a, isIP(a) === 6 ? 'ipv6' : 'ipv4');
 
@@ -50,7 +57,8 @@ export function parseAllowList(text: string | undefined): AllowList | null {
     if (family && extra === undefined) {
       const max = family === 4 ? 32 : 128;
       const prefix = bits === undefined ? max : Number(bits);
-      if (!Number.isInteger(prefix) || prefix < 0 || prefix > max || (bits !== undefined && !/^\d+$/.test(bits))) throw new Error(`bad CIDR "${entry}"`);
+      if (!Number.isInteger(prefix) || prefix < 0 || prefix > max || (bits !== undefined && !/^\d+$/.test(bits)))
+        throw new Error(`bad CIDR "${entry}"`);
       cidrs.addSubnet(addr, prefix, family === 4 ? 'ipv4' : 'ipv6');
     } else if (/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(entry)) {
       hosts.push(entry.toLowerCase());
@@ -89,7 +97,8 @@ export function checkAddress(rawAddress: string, host: string, allow: AllowList 
   if (METADATA.check(address, family)) return `${address} is a cloud metadata address`;
   if (ALWAYS_REFUSED.check(address, family)) return `${address} is a link-local, unspecified or multicast address`;
   const listed = allow?.cidrs.check(address, family) ?? false;
-  if (LOOPBACK.check(address, family) && !listed) return `${address} is a loopback address (an admin may allow it with GANTRY_WEBHOOK_ALLOW)`;
+  if (LOOPBACK.check(address, family) && !listed)
+    return `${address} is a loopback address (an admin may allow it with GANTRY_WEBHOOK_ALLOW)`;
   if (allow && !listed && !hostAllowed(host, allow)) return `${host} (${address}) is not in the webhook allow-list`;
   return null;
 }
@@ -102,16 +111,25 @@ export function checkWebhookUrl(raw: string, allow: AllowList | null): { url: UR
   } catch {
     return { field: 'url', message: 'Not a URL' };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { field: 'url', message: 'Only http and https URLs' };
-  if (url.username || url.password) return { field: 'url', message: 'Put credentials in the secret or the path, not in the URL' };
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { field: 'url', message: 'Only http and https URLs' };
+  if (url.username || url.password)
+    return { field: 'url', message: 'Put credentials in the secret or the path, not in the URL' };
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.$/, '');
   if (!host) return { field: 'url', message: 'The URL has no host' };
   if (METADATA_NAMES.has(host)) return { field: 'url', message: `${host} is a cloud metadata service` };
   if (isIP(unmapAddress(host))) {
     const why = checkAddress(host, host, allow);
     if (why) return { field: 'url', message: why };
   } else if (host === 'localhost' || host.endsWith('.localhost')) {
-    if (!allow || !(hostAllowed(host, allow) || allow.cidrs.check('127.0.0.1', 'ipv4'))) return { field: 'url', message: 'localhost is a loopback address (an admin may allow it with GANTRY_WEBHOOK_ALLOW)' };
+    if (!allow || !(hostAllowed(host, allow) || allow.cidrs.check('127.0.0.1', 'ipv4')))
+      return {
+        field: 'url',
+        message: 'localhost is a loopback address (an admin may allow it with GANTRY_WEBHOOK_ALLOW)',
+      };
   } else if (allow && !hostAllowed(host, allow) && allow.hosts.length && !allowsAnyCidr(allow)) {
     return { field: 'url', message: `${host} is not in the webhook allow-list (${allow.entries.join(', ')})` };
   }

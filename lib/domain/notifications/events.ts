@@ -27,7 +27,13 @@ export const EVENT_LABELS: Record<EventType, string> = {
 };
 
 /** What a user gets without choosing (issue 16): failures, preemptions, long successes, idle GPUs, budgets. */
-export const DEFAULT_EVENTS: readonly EventType[] = ['job.failed', 'job.preempted', 'job.succeeded', 'gpu.idle', 'quota.budget'];
+export const DEFAULT_EVENTS: readonly EventType[] = [
+  'job.failed',
+  'job.preempted',
+  'job.succeeded',
+  'gpu.idle',
+  'quota.budget',
+];
 
 const CHANNELS = ['console', 'email'] as const;
 type Channel = (typeof CHANNELS)[number];
@@ -69,7 +75,10 @@ export function eventOfTimeline(row: TimelineEvent, ownerId: string): EventType 
 
 /** The step a failed workflow failed at: the first Pod node to fail (Argo's status.nodes), or null. */
 export function failedStepOf(
-  nodes: Record<string, { type?: string; phase?: string; displayName?: string; name: string; message?: string; finishedAt?: string | null }>,
+  nodes: Record<
+    string,
+    { type?: string; phase?: string; displayName?: string; name: string; message?: string; finishedAt?: string | null }
+  >,
 ): { name: string; message: string | null } | null {
   const failed = Object.values(nodes)
     .filter((n) => n.type === 'Pod' && (n.phase === 'Failed' || n.phase === 'Error'))

@@ -86,7 +86,9 @@ export function slackBody(events: NotificationEvent[]): { text: string; blocks: 
     // Escaped like the blocks: `text` is mrkdwn too (the notification and fallback), and a job name or
     // step message is anyone's text: `<!channel>` or `<https://evil|Sign in>` must stay literal.
     const text = `${labelOf(e.event)}${e.job ? ` (${slackEscape(e.job.name)}, #${e.job.id})` : ''}: ${slackEscape(e.message)} ${e.url}`;
-    const fields = e.job ? [`Team ${slackEscape(e.job.team)}`, `Owner ${slackEscape(e.job.owner)}`, `State ${e.job.state}`] : [];
+    const fields = e.job
+      ? [`Team ${slackEscape(e.job.team)}`, `Owner ${slackEscape(e.job.owner)}`, `State ${e.job.state}`]
+      : [];
     return {
       text,
       blocks: [
@@ -113,6 +115,8 @@ export function emailMessage(events: NotificationEvent[]): { subject: string; te
     events.length === 1
       ? `[Gantry] ${labelOf(events[0].event)}${events[0].job ? `: ${events[0].job.name}` : ''}`
       : `[Gantry] ${digestSummary(events)}`;
-  const text = events.map((e) => `${labelOf(e.event)}${e.job ? `: ${e.job.name} (#${e.job.id})` : ''}\n${e.message}\n${e.url}\n`).join('\n');
+  const text = events
+    .map((e) => `${labelOf(e.event)}${e.job ? `: ${e.job.name} (#${e.job.id})` : ''}\n${e.message}\n${e.url}\n`)
+    .join('\n');
   return { subject, text };
 }

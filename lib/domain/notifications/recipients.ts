@@ -25,7 +25,11 @@ export interface EventFacts {
 }
 
 /** A user's own channel (console, e-mail): their event list, and the long-job rule for successes. */
-export function userWants(events: readonly EventType[], prefs: Pick<Preferences, 'longJobMinutes'>, facts: EventFacts): boolean {
+export function userWants(
+  events: readonly EventType[],
+  prefs: Pick<Preferences, 'longJobMinutes'>,
+  facts: EventFacts,
+): boolean {
   if (!events.includes(facts.event)) return false;
   if (facts.event === 'job.succeeded') return (facts.runtimeSeconds ?? 0) >= prefs.longJobMinutes * 60;
   return true;

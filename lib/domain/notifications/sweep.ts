@@ -1,6 +1,11 @@
 // sweep.finished: the best configuration of a finished sweep under the weights it is ranked with.
 import type { BenchmarkResult } from '@/lib/domain/benchmarks/results';
-import { formatResultLabel, prepareResultRanking, scoreResultRanking, type RankingSettings } from '@/lib/domain/benchmarks/ranking-settings';
+import {
+  formatResultLabel,
+  prepareResultRanking,
+  scoreResultRanking,
+  type RankingSettings,
+} from '@/lib/domain/benchmarks/ranking-settings';
 
 export interface TopConfiguration {
   label: string;
@@ -17,6 +22,13 @@ export function topConfiguration(results: BenchmarkResult[], settings: RankingSe
   const best = scored.order[0];
   if (best === undefined) return null;
   const r = results[prepared.rows[best]];
-  const metrics = Object.fromEntries(settings.criteria.flatMap((k) => (r.metrics[k] === undefined ? [] : [[k, r.metrics[k]]])));
-  return { label: formatResultLabel(r), configurationId: r.configurationId, closeness: Number((scored.closeness[best] ?? 0).toFixed(4)), metrics };
+  const metrics = Object.fromEntries(
+    settings.criteria.flatMap((k) => (r.metrics[k] === undefined ? [] : [[k, r.metrics[k]]])),
+  );
+  return {
+    label: formatResultLabel(r),
+    configurationId: r.configurationId,
+    closeness: Number((scored.closeness[best] ?? 0).toFixed(4)),
+    metrics,
+  };
 }

@@ -25,7 +25,11 @@ export interface PolicyContext {
    */
   gpu: { count: number; resourceName?: string };
   /** What Gantry sets for placement; before admission, empty selectors (nothing else may be set). */
-  placement: { nodeSelector: Readonly<Record<string, string>>; tolerations: readonly PolicyToleration[]; priorityClassName?: string };
+  placement: {
+    nodeSelector: Readonly<Record<string, string>>;
+    tolerations: readonly PolicyToleration[];
+    priorityClassName?: string;
+  };
   /** Names of the WorkflowTemplates Gantry creates for this job (a sweep's part template). */
   templateRefs: readonly string[];
   /**

@@ -5,7 +5,14 @@ import type { PodContainer } from './pod-security';
 
 // The device plugin's GPU resources; any other nvidia.com/* name is refused outright.
 const GPU_RESOURCE = /^nvidia\.com\/(gpu|mig-.+)$/;
-const GANTRY_VOLUMES = new Set(['emptyDir', 'configMap', 'downwardAPI', 'persistentVolumeClaim', 'secret', 'projected']);
+const GANTRY_VOLUMES = new Set([
+  'emptyDir',
+  'configMap',
+  'downwardAPI',
+  'persistentVolumeClaim',
+  'secret',
+  'projected',
+]);
 const PROJECTED_SOURCES = new Set(['configMap', 'downwardAPI', 'secret', 'serviceAccountToken']);
 // What a sweep's parent may say when it creates a part: run the part template, with arguments.
 const PART_SPEC_FIELDS = new Set(['workflowTemplateRef', 'arguments']);
@@ -17,18 +24,31 @@ const GPU_ENV = new Set(['NVIDIA_VISIBLE_DEVICES', 'NVIDIA_MIG_CONFIG_DEVICES', 
 const NO_GPUS = new Set(['', 'void', 'none']);
 
 /** nodeSelector, affinity, tolerations, schedulerName and priority class of a spec or template. */
-export function checkPlacement(owner: Obj, at: string, r: Reporter, priorityField: 'podPriorityClassName' | 'priorityClassName'): void {
+export function checkPlacement(
+  owner: Obj,
+  at: string,
+  r: Reporter,
+  priorityField: 'podPriorityClassName' | 'priorityClassName',
+): void {
   const { placement } = r.context;
   const selector = asObj(owner.nodeSelector);
   for (const name in selector ?? {}) {
     if (placement.nodeSelector[name] !== selector![name]) {
-      r.report('gantry.placement', `${at}.nodeSelector${key(name)}`, 'Gantry sets the node selector of the pool the job was admitted to');
+      r.report(
+        'gantry.placement',
+        `${at}.nodeSelector${key(name)}`,
+        'Gantry sets the node selector of the pool the job was admitted to',
+      );
     }
   }
   const tolerations = asArray(owner.tolerations);
   for (let i = 0; i < tolerations.length; i++) {
     if (!placement.tolerations.some((t) => sameToleration(t, tolerations[i]))) {
-      r.report('gantry.placement', `${at}.tolerations[${i}]`, 'Gantry sets the tolerations of the pool the job was admitted to');
+      r.report(
+        'gantry.placement',
+        `${at}.tolerations[${i}]`,
+        'Gantry sets the tolerations of the pool the job was admitted to',
+      );
     }
   }
   if (owner.affinity !== undefined && owner.affinity !== null) {
@@ -44,7 +64,11 @@ export function checkPlacement(owner: Obj, at: string, r: Reporter, priorityFiel
   }
   const priority = owner[priorityField];
   if (typeof priority === 'string' && priority !== placement.priorityClassName) {
-    r.report('gantry.placement', `${at}.${priorityField}`, `the job's priority class is ${placement.priorityClassName ?? 'set by Gantry'}`);
+    r.report(
+      'gantry.placement',
+      `${at}.${priorityField}`,
+      `the job's priority class is ${placement.priorityClassName ?? 'set by Gantry'}`,
+    );
   }
 }
 
@@ -52,7 +76,13 @@ export function checkPlacement(owner: Obj, at: string, r: Reporter, priorityFiel
  * The GPUs of one pod: per container, and in total, at most the grant, under the admitted name.
  * `inherited`: what templateDefaults add to the pod (countInheritedGpus), checked there on its own.
  */
-export function checkPodGpus(containers: PodContainer[], initContainers: PodContainer[], at: string, r: Reporter, inherited = 0): void {
+export function checkPodGpus(
+  containers: PodContainer[],
+  initContainers: PodContainer[],
+  at: string,
+  r: Reporter,
+  inherited = 0,
+): void {
   // Init containers run one at a time, before the others: each is checked on its own. A native
   // sidecar (an init container with restartPolicy: Always) keeps running, so it counts in the sum.
   let total = inherited;
@@ -85,11 +115,20 @@ export function checkGantryVolume(volume: Obj, at: string, r: Reporter): void {
   for (const type in volume) {
     // hostPath is Pod Security's (pss.hostPathVolumes), so one exception covers it.
     if (type === 'name' || type === 'hostPath' || GANTRY_VOLUMES.has(type)) continue;
-    r.report('gantry.volumeTypes', `${at}.${type}`, `volume type ${type} is not allowed; use emptyDir, configMap, downwardAPI or a PersistentVolumeClaim`);
+    r.report(
+      'gantry.volumeTypes',
+      `${at}.${type}`,
+      `volume type ${type} is not allowed; use emptyDir, configMap, downwardAPI or a PersistentVolumeClaim`,
+    );
   }
   for (const [i, source] of asArray(asObj(volume.projected)?.sources).entries()) {
     for (const type in asObj(source) ?? {}) {
-      if (!PROJECTED_SOURCES.has(type)) r.report('gantry.volumeTypes', `${at}.projected.sources[${i}].${type}`, `projected source ${type} is not allowed`);
+      if (!PROJECTED_SOURCES.has(type))
+        r.report(
+          'gantry.volumeTypes',
+          `${at}.projected.sources[${i}].${type}`,
+          `projected source ${type} is not allowed`,
+        );
     }
   }
 }
@@ -109,7 +148,11 @@ export function checkVolumeClaimTemplate(claim: Obj, at: string, r: Reporter): v
   }
   const source = asObj(spec?.dataSourceRef);
   if (typeof source?.namespace === 'string' && source.namespace !== '') {
-    r.report('gantry.volumeTypes', `${at}.spec.dataSourceRef.namespace`, 'a claim may only be filled from the team’s own namespace');
+    r.report(
+      'gantry.volumeTypes',
+      `${at}.spec.dataSourceRef.namespace`,
+      'a claim may only be filled from the team’s own namespace',
+    );
   }
 }
 
@@ -138,12 +181,20 @@ export function checkLabels(labels: Obj | undefined, at: string, r: Reporter, co
   const own = r.context.jobLabels ?? {};
   for (const name in labels) {
     if (name === EXPORTER_LABEL && labels[name] === EXPORTER_LABEL_VALUE) {
-      r.report('gantry.labels', `${at}${key(name)}`, 'a pod with this label is read as a node’s GPU telemetry exporter');
+      r.report(
+        'gantry.labels',
+        `${at}${key(name)}`,
+        'a pod with this label is read as a node’s GPU telemetry exporter',
+      );
       continue;
     }
     if (!isReservedLabel(name)) continue;
     if (!computed && typeof labels[name] === 'string' && own[name] === labels[name]) continue;
-    r.report('gantry.labels', `${at}${key(name)}`, `label ${name} is Gantry’s or Argo’s to set; it tells jobs, teams and workflows apart`);
+    r.report(
+      'gantry.labels',
+      `${at}${key(name)}`,
+      `label ${name} is Gantry’s or Argo’s to set; it tells jobs, teams and workflows apart`,
+    );
   }
 }
 
@@ -191,7 +242,11 @@ function countGpus(resources: Obj | undefined, over?: Obj): number {
 export function checkTemplateType(template: Obj, at: string, r: Reporter): void {
   const resource = asObj(template.resource);
   if (resource && !isPartCreation(resource, r.context.templateRefs)) {
-    r.report('gantry.resourceTemplate', `${at}.resource`, 'resource templates create Kubernetes objects that bypass this policy');
+    r.report(
+      'gantry.resourceTemplate',
+      `${at}.resource`,
+      'resource templates create Kubernetes objects that bypass this policy',
+    );
   }
   if (template.http !== undefined) {
     r.report('gantry.httpTemplate', `${at}.http`, 'http templates send requests from Argo’s agent inside the cluster');
@@ -206,7 +261,8 @@ export function checkTemplateType(template: Obj, at: string, r: Reporter): void 
  * only runs a WorkflowTemplate Gantry created for the job. Gantry writes the manifest as JSON.
  */
 function isPartCreation(resource: Obj, templateRefs: readonly string[]): boolean {
-  if (resource.action !== 'create' || typeof resource.manifest !== 'string' || resource.manifestFrom !== undefined) return false;
+  if (resource.action !== 'create' || typeof resource.manifest !== 'string' || resource.manifestFrom !== undefined)
+    return false;
   let manifest: unknown;
   try {
     manifest = JSON.parse(resource.manifest);
@@ -226,7 +282,11 @@ function checkContainerGpus({ container, at }: PodContainer, r: Reporter): numbe
     const variable = asObj(env[i]);
     if (typeof variable?.name !== 'string' || !GPU_ENV.has(variable.name)) continue;
     if (variable.valueFrom === undefined && NO_GPUS.has(String(variable.value ?? ''))) continue;
-    r.report('gantry.gpu', `${at}.env[${i}].name`, `${variable.name} makes the NVIDIA runtime hand the container GPUs the device plugin did not allocate`);
+    r.report(
+      'gantry.gpu',
+      `${at}.env[${i}].name`,
+      `${variable.name} makes the NVIDIA runtime hand the container GPUs the device plugin did not allocate`,
+    );
   }
   const resources = asObj(container.resources);
   return resources ? checkResourceBuckets(resources, `${at}.resources`, r) : 0;
@@ -242,7 +302,11 @@ function checkResourceBuckets(resources: Obj, at: string, r: Reporter): number {
       if (!name.startsWith('nvidia.com/')) continue;
       const wanted = Number(values![name]);
       if (resourceName ? name !== resourceName : !GPU_RESOURCE.test(name)) {
-        r.report('gantry.gpu', `${at}.${bucket}${key(name)}`, `only ${resourceName ?? 'nvidia.com/gpu or a MIG profile'} may be asked for; Gantry sets it from the admitted pool`);
+        r.report(
+          'gantry.gpu',
+          `${at}.${bucket}${key(name)}`,
+          `only ${resourceName ?? 'nvidia.com/gpu or a MIG profile'} may be asked for; Gantry sets it from the admitted pool`,
+        );
         most = -Infinity;
       } else if (!Number.isInteger(wanted) || wanted < 0) {
         r.report('gantry.gpu', `${at}.${bucket}${key(name)}`, `${String(values![name])} is not a whole number of GPUs`);

@@ -6,8 +6,8 @@ import { Reporter, type PolicyContext, type PolicyViolation } from './context';
 import type { PolicyRule } from './rules';
 import { checkWorkloadObject } from './walk';
 
-export type { PolicyContext,  PolicyViolation } from './context';
-export {   POLICY_RULES, PolicyRule,  RULE_DESCRIPTIONS } from './rules';
+export type { PolicyContext, PolicyViolation } from './context';
+export { POLICY_RULES, PolicyRule, RULE_DESCRIPTIONS } from './rules';
 
 /** What a job makes: its Workflow and the WorkflowTemplates it refers to (BuildResult's shape). */
 export interface Workloads {
@@ -22,7 +22,9 @@ export interface Workloads {
 export function checkWorkloads(objects: Workloads, context: PolicyContext): PolicyViolation[] {
   const reporter = new Reporter(context);
   checkWorkloadObject(objects.workflow, reporter, '');
-  (objects.workflowTemplates ?? []).forEach((template, i) => checkWorkloadObject(template, reporter, `workflowTemplates[${i}].`));
+  (objects.workflowTemplates ?? []).forEach((template, i) =>
+    checkWorkloadObject(template, reporter, `workflowTemplates[${i}].`),
+  );
   return reporter.violations;
 }
 
@@ -40,7 +42,13 @@ export function describePolicyContext(
   team: TeamPolicy,
   job: Omit<PolicyContext, 'level' | 'allowedSecrets' | 'exceptions' | 'serviceAccountName'>,
 ): PolicyContext {
-  return { ...job, level: team.level, allowedSecrets: team.allowedSecrets, exceptions: team.exceptions, serviceAccountName: TEAM_SERVICE_ACCOUNT };
+  return {
+    ...job,
+    level: team.level,
+    allowedSecrets: team.allowedSecrets,
+    exceptions: team.exceptions,
+    serviceAccountName: TEAM_SERVICE_ACCOUNT,
+  };
 }
 
 /** One line for a job's failure message or a log: the first violations, by path and rule. */

@@ -9,7 +9,12 @@ import type { PolicyContext, PolicyViolation } from './context';
  * Where a job is built before it is admitted: no pool chosen, so no selector or toleration, and
  * the GPU resource name left to the admission (the builders rename it then).
  */
-export const UNPLACED: Placement = { pool: 'unplaced', nodeSelector: {}, tolerations: [], resourceName: 'nvidia.com/gpu' };
+export const UNPLACED: Placement = {
+  pool: 'unplaced',
+  nodeSelector: {},
+  tolerations: [],
+  resourceName: 'nvidia.com/gpu',
+};
 
 /** `placed`: the job's placement is the admitted one (launch), so the GPU resource name is known too. */
 function describeJobPolicyContext(job: Job, built: BuildResult, team: TeamPolicy, placed: boolean): PolicyContext {

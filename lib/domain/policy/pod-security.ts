@@ -6,20 +6,51 @@ import { asArray, asObj, key, type Obj, type Reporter } from './context';
 
 // check_capabilities_baseline.go
 const BASELINE_CAPABILITIES = new Set([
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
-  'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ]);
 // check_sysctls.go, sysctlsAllowedV1Dot37
 const SAFE_SYSCTLS = new Set([
-  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range',
-  'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time',
-  'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes', 'net.ipv4.tcp_rmem',
-  'net.ipv4.tcp_wmem', 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat',
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+  'net.ipv4.tcp_rmem',
+  'net.ipv4.tcp_wmem',
+  'net.ipv4.tcp_slow_start_after_idle',
+  'net.ipv4.tcp_notsent_lowat',
 ]);
 // check_seLinuxOptions.go, selinuxAllowedTypes1_31
 const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
 // check_restrictedVolumes.go
-const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret']);
+const RESTRICTED_VOLUMES = new Set([
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'image',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+]);
 const APPARMOR_ANNOTATION = 'container.apparmor.security.beta.kubernetes.io/';
 const GOOD_PROFILE_TYPES = new Set(['RuntimeDefault', 'Localhost']);
 const HOOKS = ['postStart', 'preStop'] as const;
@@ -42,7 +73,8 @@ export interface Pod {
 
 export function checkHostNamespaces(spec: Obj, at: string, r: Reporter): void {
   for (const field of HOST_NAMESPACES) {
-    if (spec[field] === true) r.report('pss.hostNamespaces', `${at}.${field}`, `${field}: true shares the node's namespace with the pod`);
+    if (spec[field] === true)
+      r.report('pss.hostNamespaces', `${at}.${field}`, `${field}: true shares the node's namespace with the pod`);
   }
 }
 
@@ -73,7 +105,11 @@ export function checkContainer(container: Obj, at: string, r: Reporter): void {
         for (let i = 0; i < ports.length; i++) {
           const hostPort = asObj(ports[i])?.hostPort;
           if (hostPort !== undefined && hostPort !== 0 && hostPort !== null) {
-            r.report('pss.hostPorts', `${at}.ports[${i}].hostPort`, `hostPort ${String(hostPort)} binds a port on the node`);
+            r.report(
+              'pss.hostPorts',
+              `${at}.ports[${i}].hostPort`,
+              `hostPort ${String(hostPort)} binds a port on the node`,
+            );
           }
         }
         break;
@@ -108,10 +144,18 @@ function checkContainerSecurityContext(sc: Obj, scAt: string, r: Reporter): void
     const cap = add[i];
     if (typeof cap !== 'string') continue;
     if (!BASELINE_CAPABILITIES.has(cap)) {
-      r.report('pss.capabilities', `${scAt}.capabilities.add[${i}]`, `capability ${cap} is beyond the runtime's default set`);
+      r.report(
+        'pss.capabilities',
+        `${scAt}.capabilities.add[${i}]`,
+        `capability ${cap} is beyond the runtime's default set`,
+      );
     }
     if (r.restricted && cap !== 'NET_BIND_SERVICE') {
-      r.report('pss.capabilitiesRestricted', `${scAt}.capabilities.add[${i}]`, `only NET_BIND_SERVICE may be added, not ${cap}`);
+      r.report(
+        'pss.capabilitiesRestricted',
+        `${scAt}.capabilities.add[${i}]`,
+        `only NET_BIND_SERVICE may be added, not ${cap}`,
+      );
     }
   }
   if (r.restricted && sc.allowPrivilegeEscalation === true) {
@@ -160,7 +204,11 @@ export function checkRestrictedPod(pod: Pod, r: Reporter): void {
       r.report('pss.runAsNonRoot', `${scAt}.runAsNonRoot`, 'must be true here or in the pod’s securityContext');
     }
     if (effective(own, defaults, 'seccompProfile') === undefined && !podSeccomp) {
-      r.report('pss.seccompRestricted', `${scAt}.seccompProfile.type`, 'must be RuntimeDefault or Localhost here or in the pod’s securityContext');
+      r.report(
+        'pss.seccompRestricted',
+        `${scAt}.seccompProfile.type`,
+        'must be RuntimeDefault or Localhost here or in the pod’s securityContext',
+      );
     }
     const drop = asArray(asObj(effective(own, defaults, 'capabilities'))?.drop);
     if (!drop.includes('ALL')) r.report('pss.capabilitiesRestricted', `${scAt}.capabilities.drop`, 'must include ALL');
@@ -178,7 +226,11 @@ function checkCommonSecurityContext(sc: Obj, at: string, r: Reporter): void {
   }
   const appArmor = asObj(sc.appArmorProfile);
   if (appArmor && !GOOD_PROFILE_TYPES.has(String(appArmor.type))) {
-    r.report('pss.appArmor', `${at}.appArmorProfile.type`, `AppArmor profile type must be RuntimeDefault or Localhost, not ${String(appArmor.type)}`);
+    r.report(
+      'pss.appArmor',
+      `${at}.appArmorProfile.type`,
+      `AppArmor profile type must be RuntimeDefault or Localhost, not ${String(appArmor.type)}`,
+    );
   }
   const seLinux = asObj(sc.seLinuxOptions);
   if (seLinux) {
@@ -186,13 +238,18 @@ function checkCommonSecurityContext(sc: Obj, at: string, r: Reporter): void {
       r.report('pss.seLinux', `${at}.seLinuxOptions.type`, `SELinux type ${String(seLinux.type)} is not allowed`);
     }
     for (const field of ['user', 'role']) {
-      if (typeof seLinux[field] === 'string' && seLinux[field] !== '') r.report('pss.seLinux', `${at}.seLinuxOptions.${field}`, `SELinux ${field} may not be set`);
+      if (typeof seLinux[field] === 'string' && seLinux[field] !== '')
+        r.report('pss.seLinux', `${at}.seLinuxOptions.${field}`, `SELinux ${field} may not be set`);
     }
   }
   const seccomp = asObj(sc.seccompProfile);
   if (seccomp && !GOOD_PROFILE_TYPES.has(String(seccomp.type))) {
     // At restricted, the restricted check replaces the baseline one (OverrideCheckIDs upstream).
-    r.report(r.restricted ? 'pss.seccompRestricted' : 'pss.seccomp', `${at}.seccompProfile.type`, `seccomp profile ${String(seccomp.type)} is not allowed`);
+    r.report(
+      r.restricted ? 'pss.seccompRestricted' : 'pss.seccomp',
+      `${at}.seccompProfile.type`,
+      `seccomp profile ${String(seccomp.type)} is not allowed`,
+    );
   }
   if (r.restricted) {
     if (sc.runAsNonRoot === false) r.report('pss.runAsNonRoot', `${at}.runAsNonRoot`, 'must be true');
@@ -203,6 +260,7 @@ function checkCommonSecurityContext(sc: Obj, at: string, r: Reporter): void {
 function checkHandlerHost(handler: Obj, at: string, r: Reporter): void {
   for (const kind of HANDLER_KINDS) {
     const host = asObj(handler[kind])?.host;
-    if (typeof host === 'string' && host !== '') r.report('pss.hostProbes', `${at}.${kind}.host`, `${kind} may not target another host (${host})`);
+    if (typeof host === 'string' && host !== '')
+      r.report('pss.hostProbes', `${at}.${kind}.host`, `${kind} may not target another host (${host})`);
   }
 }

@@ -55,11 +55,25 @@ interface Example {
 function listExamples(): Example[] {
   const examples: Example[] = [];
   for (const file of listReferenceFiles('argo/examples')) {
-    const documents = readReferenceDocuments('argo/examples', file) as Array<{ kind?: string; metadata?: Workflow['metadata']; spec?: Record<string, unknown> }>;
+    const documents = readReferenceDocuments('argo/examples', file) as Array<{
+      kind?: string;
+      metadata?: Workflow['metadata'];
+      spec?: Record<string, unknown>;
+    }>;
     documents.forEach((doc, i) => {
-      const spec = doc?.kind === 'CronWorkflow' ? doc.spec?.workflowSpec : doc?.kind?.endsWith('Workflow') || doc?.kind?.endsWith('WorkflowTemplate') ? doc.spec : undefined;
+      const spec =
+        doc?.kind === 'CronWorkflow'
+          ? doc.spec?.workflowSpec
+          : doc?.kind?.endsWith('Workflow') || doc?.kind?.endsWith('WorkflowTemplate')
+            ? doc.spec
+            : undefined;
       if (!spec) return;
-      const workflow = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: doc.metadata ?? {}, spec } as Workflow;
+      const workflow = {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Workflow',
+        metadata: doc.metadata ?? {},
+        spec,
+      } as Workflow;
       examples.push({ name: documents.length > 1 ? `${file}#${i}` : file, workflow });
     });
   }
@@ -68,7 +82,11 @@ function listExamples(): Example[] {
 
 describeWithReference('Argo examples through the raw-workflow merge and the workload policy', () => {
   // One GPU granted, not yet placed: as a submission sees it.
-  const job = makeRawWorkflowJob('kind: Workflow', { gpu: { kind: 'a100-80gb-shared', count: 1 }, placement: UNPLACED, priority: 'normal' });
+  const job = makeRawWorkflowJob('kind: Workflow', {
+    gpu: { kind: 'a100-80gb-shared', count: 1 },
+    placement: UNPLACED,
+    priority: 'normal',
+  });
   if (job.kind !== 'workflow') throw new Error('unreachable');
   const examples = listExamples();
 

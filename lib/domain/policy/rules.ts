@@ -70,7 +70,8 @@ export const RULE_DESCRIPTIONS: Record<PolicyRule, string> = {
   'pss.runAsNonRoot': 'pods that do not set runAsNonRoot: true (restricted level)',
   'pss.runAsUser': 'runAsUser: 0 (restricted level)',
   'pss.seccompRestricted': 'pods without a RuntimeDefault or Localhost seccomp profile (restricted level)',
-  'pss.capabilitiesRestricted': 'containers that do not drop ALL capabilities, or add any but NET_BIND_SERVICE (restricted level)',
+  'pss.capabilitiesRestricted':
+    'containers that do not drop ALL capabilities, or add any but NET_BIND_SERVICE (restricted level)',
   'gantry.serviceAccount': 'a ServiceAccount other than the team’s',
   'gantry.secret': 'a Secret other than the team’s allowed ones and those Gantry creates for the job',
   'gantry.podSpecPatch': 'podSpecPatch, which can change any field of the pod after every check',
@@ -78,11 +79,14 @@ export const RULE_DESCRIPTIONS: Record<PolicyRule, string> = {
   'gantry.placement': 'node selectors, affinity, tolerations, scheduler or priority class other than Gantry’s',
   'gantry.resourceTemplate': 'resource templates (Kubernetes objects created by the workflow)',
   'gantry.templateRef': 'templateRef and workflowTemplateRef to templates Gantry did not create for the job',
-  'gantry.volumeTypes': 'volumes other than emptyDir, configMap, downwardAPI, persistentVolumeClaim, secret and projected',
+  'gantry.volumeTypes':
+    'volumes other than emptyDir, configMap, downwardAPI, persistentVolumeClaim, secret and projected',
   'gantry.httpTemplate': 'http templates (requests sent by Argo’s agent from inside the cluster)',
   'gantry.pluginTemplate': 'executor plugin templates (code installed by the cluster operator)',
-  'gantry.labels': 'gantry.dev/* labels other than Gantry’s own (telemetry and the workflow sync trust them), Argo’s controller-instanceid, the GPU exporter’s app label',
-  'gantry.placeholderKey': 'Argo {{...}} placeholders in keys, which Argo fills in after every check (a key could become nvidia.com/gpu)',
+  'gantry.labels':
+    'gantry.dev/* labels other than Gantry’s own (telemetry and the workflow sync trust them), Argo’s controller-instanceid, the GPU exporter’s app label',
+  'gantry.placeholderKey':
+    'Argo {{...}} placeholders in keys, which Argo fills in after every check (a key could become nvidia.com/gpu)',
 };
 
 function isBaselineRule(rule: PolicyRule): boolean {

@@ -105,11 +105,13 @@ function checkTemplate(template: Obj, at: string, r: Reporter, scope: Scope, isD
       case 'hostNetwork':
       case 'hostPID':
       case 'hostIPC':
-        if (value === true) r.report('pss.hostNamespaces', `${at}.${name}`, `${name}: true shares the node's namespace with the pod`);
+        if (value === true)
+          r.report('pss.hostNamespaces', `${at}.${name}`, `${name}: true shares the node's namespace with the pod`);
         break;
       case 'container':
       case 'script':
-        if (isObj(value)) (main ??= []).push({ container: value, at: `${at}.${name}`, defaults: defaultsFor(defaults, name) });
+        if (isObj(value))
+          (main ??= []).push({ container: value, at: `${at}.${name}`, defaults: defaultsFor(defaults, name) });
         break;
       case 'containerSet':
         collect(asObj(value)?.containers, `${at}.containerSet.containers`, (main ??= []));
@@ -138,7 +140,8 @@ function checkTemplate(template: Obj, at: string, r: Reporter, scope: Scope, isD
     const added: PodContainer[] = [];
     collect(template.sidecars, `${at}.sidecars`, added);
     collect(template.initContainers, `${at}.initContainers`, added);
-    if (added.length > 0) checkRestrictedPod({ securityContext: podSc ?? scope.specSecurityContext, containers: added }, r);
+    if (added.length > 0)
+      checkRestrictedPod({ securityContext: podSc ?? scope.specSecurityContext, containers: added }, r);
     return;
   }
   const defaultsSc = asObj(defaults?.securityContext);
@@ -214,7 +217,12 @@ class FieldWalk {
       const child = value[name];
       if (typeof child !== 'object' || child === null) {
         if (name === 'serviceAccountName') this.checkServiceAccount(child);
-        else if (name === 'podSpecPatch') this.r.report('gantry.podSpecPatch', this.here(name), 'podSpecPatch can change any field of the pod after every check');
+        else if (name === 'podSpecPatch')
+          this.r.report(
+            'gantry.podSpecPatch',
+            this.here(name),
+            'podSpecPatch can change any field of the pod after every check',
+          );
         continue;
       }
       switch (name) {
@@ -235,7 +243,11 @@ class FieldWalk {
           this.checkMapKeys(name, child as Obj);
           break;
         case 'podSpecPatch':
-          this.r.report('gantry.podSpecPatch', this.here(name), 'podSpecPatch can change any field of the pod after every check');
+          this.r.report(
+            'gantry.podSpecPatch',
+            this.here(name),
+            'podSpecPatch can change any field of the pod after every check',
+          );
           continue;
         case 'templateRef':
         case 'workflowTemplateRef':
@@ -284,14 +296,23 @@ class FieldWalk {
 
   private checkMapKeys(field: string, map: Obj): void {
     for (const name in map) {
-      if (name.includes('{{')) this.r.report('gantry.placeholderKey', this.here(field) + key(name), `Argo fills in ${name} after every check; write the key itself`);
+      if (name.includes('{{'))
+        this.r.report(
+          'gantry.placeholderKey',
+          this.here(field) + key(name),
+          `Argo fills in ${name} after every check; write the key itself`,
+        );
     }
   }
 
   private checkServiceAccount(name: unknown): void {
     // Left empty, the workflow's (Gantry's) applies.
     if (name === this.r.context.serviceAccountName || name === null || name === undefined || name === '') return;
-    this.r.report('gantry.serviceAccount', this.here('serviceAccountName'), `pods run as the team's ServiceAccount ${this.r.context.serviceAccountName}, not ${String(name)}`);
+    this.r.report(
+      'gantry.serviceAccount',
+      this.here('serviceAccountName'),
+      `pods run as the team's ServiceAccount ${this.r.context.serviceAccountName}, not ${String(name)}`,
+    );
   }
 
   private isAllowedSecret(name: unknown): boolean {
@@ -303,15 +324,27 @@ class FieldWalk {
   }
 
   private reportSecret(name: unknown, at: string): void {
-    this.r.report('gantry.secret', at, `Secret ${String(name)} is not one the team may use; an admin can allow it for the team`);
+    this.r.report(
+      'gantry.secret',
+      at,
+      `Secret ${String(name)} is not one the team may use; an admin can allow it for the team`,
+    );
   }
 
   private checkTemplateRef(ref: Obj, field: string): void {
     const name = ref.name;
     if (ref.clusterScope === true) {
-      this.r.report('gantry.templateRef', `${this.here(field)}.clusterScope`, 'ClusterWorkflowTemplates are not allowed');
+      this.r.report(
+        'gantry.templateRef',
+        `${this.here(field)}.clusterScope`,
+        'ClusterWorkflowTemplates are not allowed',
+      );
     } else if (typeof name !== 'string' || !this.r.context.templateRefs.includes(name)) {
-      this.r.report('gantry.templateRef', `${this.here(field)}.name`, `WorkflowTemplate ${String(name)} was not created by Gantry for this job; put the templates in the workflow`);
+      this.r.report(
+        'gantry.templateRef',
+        `${this.here(field)}.name`,
+        `WorkflowTemplate ${String(name)} was not created by Gantry for this job; put the templates in the workflow`,
+      );
     }
   }
 }

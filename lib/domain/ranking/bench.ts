@@ -61,9 +61,19 @@ function benchRerankAfterWeightChange(rows = 10_000, cols = 4, budgetMs = 100, r
   let step = 0;
   const t = measure(() => {
     step++;
-    scorePreparedRanking(prepared, Array.from({ length: cols }, (_, j) => 1 + ((j + step) % cols)));
+    scorePreparedRanking(
+      prepared,
+      Array.from({ length: cols }, (_, j) => 1 + ((j + step) % cols)),
+    );
   }, runs);
-  return { name: `re-rank ${rows} x ${cols} after a weight change`, rows, cols, budgetMs, ...t, withinBudget: t.medianMs < budgetMs };
+  return {
+    name: `re-rank ${rows} x ${cols} after a weight change`,
+    rows,
+    cols,
+    budgetMs,
+    ...t,
+    withinBudget: t.medianMs < budgetMs,
+  };
 }
 
 export function runRankingBenchmarks(): BenchCase[] {

@@ -60,8 +60,10 @@ export function explainViolations(
   for (const b of bounds) {
     const v = m.data[i * m.cols + b.column];
     const name = names[b.column];
-    if (b.atMost !== undefined && v > b.atMost) out.push(`${name} ${formatValue(v)} > ${formatValue(b.atMost)} (at most)`);
-    if (b.atLeast !== undefined && v < b.atLeast) out.push(`${name} ${formatValue(v)} < ${formatValue(b.atLeast)} (at least)`);
+    if (b.atMost !== undefined && v > b.atMost)
+      out.push(`${name} ${formatValue(v)} > ${formatValue(b.atMost)} (at most)`);
+    if (b.atLeast !== undefined && v < b.atLeast)
+      out.push(`${name} ${formatValue(v)} < ${formatValue(b.atLeast)} (at least)`);
   }
   return out;
 }

@@ -71,7 +71,12 @@ describeWithReference('Pareto ranking against pagmo2 tests/multi_objective.cpp',
   it('computes crowding distances (extremes are infinite)', () => {
     for (const c of v.crowding_distance) {
       const m = toFlatMatrix(c.points);
-      const got = Array.from(computeCrowdingDistance(m, c.points.map((_, i) => i)));
+      const got = Array.from(
+        computeCrowdingDistance(
+          m,
+          c.points.map((_, i) => i),
+        ),
+      );
       got.forEach((d, i) => {
         const e = c.expected[i];
         if (e === 'inf') expect(d).toBe(Infinity);
@@ -106,13 +111,16 @@ function debRanks(m: FlatMatrix): number[] {
 
 const points = (maxCols: number) =>
   fc.integer({ min: 1, max: maxCols }).chain((cols) =>
-    fc.array(fc.array(fc.integer({ min: 0, max: 6 }), { minLength: cols, maxLength: cols }), { minLength: 1, maxLength: 60 }),
+    fc.array(fc.array(fc.integer({ min: 0, max: 6 }), { minLength: cols, maxLength: cols }), {
+      minLength: 1,
+      maxLength: 60,
+    }),
   );
 
 const row = (m: FlatMatrix, i: number) => m.data.subarray(i * m.cols, (i + 1) * m.cols);
 
 describe('non-dominated sorting properties', () => {
-  it('agrees with Deb\'s O(n^2) sort for 1 to 5 criteria, duplicates included', () => {
+  it("agrees with Deb's O(n^2) sort for 1 to 5 criteria, duplicates included", () => {
     fc.assert(
       fc.property(points(5), (pts) => {
         const m = toFlatMatrix(pts);
@@ -148,7 +156,15 @@ describe('non-dominated sorting properties', () => {
   });
 
   it('gives 1-based ranks and crowding per front in computeParetoRanking', () => {
-    const r = computeParetoRanking(toFlatMatrix([[0, 7], [1, 5], [2, 3], [2, 6], [6, 6]]));
+    const r = computeParetoRanking(
+      toFlatMatrix([
+        [0, 7],
+        [1, 5],
+        [2, 3],
+        [2, 6],
+        [6, 6],
+      ]),
+    );
     expect(Array.from(r.rank)).toEqual([1, 1, 1, 2, 3]);
     expect(r.crowding[0]).toBe(Infinity);
     expect(r.crowding[1]).toBeCloseTo(2 / 2 + 4 / 4, 12);

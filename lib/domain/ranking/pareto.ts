@@ -54,7 +54,7 @@ function sortLexicographically(m: FlatMatrix): Uint32Array {
     }
     return a - b;
   };
-  for (let start = 0; start < rows; ) {
+  for (let start = 0; start < rows;) {
     let end = start + 1;
     while (end < rows && first[order[end]] === first[order[start]]) end++;
     if (end - start > 1) order.subarray(start, end).sort(compareRest);
@@ -69,7 +69,11 @@ export function sortNonDominated(m: FlatMatrix): NonDominatedSorting {
   if (rows === 0) return { fronts: [], rank };
   const order = sortLexicographically(m);
   const fronts: number[][] =
-    cols === 2 ? sortFronts2d(m.data, order) : cols === 1 ? sortFronts2d(padToTwoColumns(m), order) : sortFrontsEns(m, order);
+    cols === 2
+      ? sortFronts2d(m.data, order)
+      : cols === 1
+        ? sortFronts2d(padToTwoColumns(m), order)
+        : sortFrontsEns(m, order);
   for (let f = 0; f < fronts.length; f++) {
     const front = fronts[f];
     for (let k = 0; k < front.length; k++) rank[front[k]] = f;

@@ -9,7 +9,12 @@ import { describeRankingIssues, prepareRanking, rankAlternatives, RankingRequest
 describeWithReference('POST /api/rankings shape against the published vectors', () => {
   it('returns pymcdm closeness and ranks for the min-max request', () => {
     const v = JSON.parse(readReference('ranking/topsis/pymcdm_opricovic_tzeng_2004.json'));
-    const r = rankAlternatives({ matrix: v.matrix, weights: v.weights, directions: v.directions, normalization: 'minmax' });
+    const r = rankAlternatives({
+      matrix: v.matrix,
+      weights: v.weights,
+      directions: v.directions,
+      normalization: 'minmax',
+    });
     r.closeness.forEach((c, i) => expect(c!).toBeCloseTo(v.expected_closeness[i], 3));
     expect(r.rank).toEqual([2, 1, 2]);
     expect(r.paretoRank).toEqual([1, 1, 1]);
@@ -21,7 +26,11 @@ describeWithReference('POST /api/rankings shape against the published vectors', 
     const r = rankAlternatives({ matrix: c.points, weights: [1, 1], directions: ['cost', 'cost'] });
     expect(r.paretoRank).toEqual(c.expected_non_dom_rank.map((x: number) => x + 1));
     // Benefit directions mirror the points: the same fronts come out of the negated matrix.
-    const mirrored = rankAlternatives({ matrix: c.points.map((p: number[]) => p.map((x) => -x)), weights: [1, 1], directions: ['benefit', 'benefit'] });
+    const mirrored = rankAlternatives({
+      matrix: c.points.map((p: number[]) => p.map((x) => -x)),
+      weights: [1, 1],
+      directions: ['benefit', 'benefit'],
+    });
     expect(mirrored.paretoRank).toEqual(r.paretoRank);
   });
 });
@@ -40,7 +49,13 @@ const request = {
 
 describe('rankAlternatives', () => {
   it('filters with constraints first and leaves infeasible rows null with a reason', () => {
-    const r = rankAlternatives({ ...request, constraints: [{ criterion: 'p95 latency', atMost: 200 }, { criterion: 2, atMost: 65 }] });
+    const r = rankAlternatives({
+      ...request,
+      constraints: [
+        { criterion: 'p95 latency', atMost: 200 },
+        { criterion: 2, atMost: 65 },
+      ],
+    });
     expect(r.feasible).toEqual([true, false, true, false]);
     expect(r.rank[1]).toBeNull();
     expect(r.closeness[3]).toBeNull();
@@ -56,7 +71,8 @@ describe('rankAlternatives', () => {
     const r = rankAlternatives(request);
     const best = r.recommendations[0];
     expect(best.rank).toBe(1);
-    for (const rec of r.recommendations) expect(rec.reason).toMatch(/^#\d+ \(closeness 0\.\d{3}\): .+; (Pareto-optimal|Pareto front \d+)$/);
+    for (const rec of r.recommendations)
+      expect(rec.reason).toMatch(/^#\d+ \(closeness 0\.\d{3}\): .+; (Pareto-optimal|Pareto front \d+)$/);
     const fastest = r.recommendations.find((x) => x.index === 1)!;
     expect(fastest.reason).toContain('best on throughput (weight 0.40)');
     expect(fastest.reason).toMatch(/trails on p95 latency \(133% from best\)/);
@@ -75,7 +91,16 @@ describe('rankAlternatives', () => {
   });
 
   it('reports crowding as null at the extremes of a front', () => {
-    const r = rankAlternatives({ matrix: [[1, 5], [2, 3], [3, 2], [5, 1]], weights: [1, 1], directions: ['cost', 'cost'] });
+    const r = rankAlternatives({
+      matrix: [
+        [1, 5],
+        [2, 3],
+        [3, 2],
+        [5, 1],
+      ],
+      weights: [1, 1],
+      directions: ['cost', 'cost'],
+    });
     expect(r.crowding[0]).toBeNull();
     expect(r.crowding[1]).toBeGreaterThan(0);
   });
@@ -90,12 +115,24 @@ describe('RankingRequest validation', () => {
 
   it('names the field: weights[2], matrix[1], directions, constraints[0].criterion', () => {
     expect(issues({ ...request, weights: [0.4, 0.4, -1] })).toEqual(['weights[2]: must be a number >= 0']);
-    expect(issues({ ...request, matrix: [[1, 2, 3], [1, 2]] })).toEqual(['matrix[1] has 2 values, expected 3 (one per weight)']);
-    expect(issues({ ...request, directions: ['benefit'] })).toEqual(['directions has 1 entries, expected 3 (one per weight)']);
+    expect(
+      issues({
+        ...request,
+        matrix: [
+          [1, 2, 3],
+          [1, 2],
+        ],
+      }),
+    ).toEqual(['matrix[1] has 2 values, expected 3 (one per weight)']);
+    expect(issues({ ...request, directions: ['benefit'] })).toEqual([
+      'directions has 1 entries, expected 3 (one per weight)',
+    ]);
     expect(issues({ ...request, constraints: [{ criterion: 'power', atMost: 1 }] })).toEqual([
       'constraints[0].criterion "power" names no criterion',
     ]);
-    expect(issues({ ...request, constraints: [{ criterion: 1 }] })[0]).toMatch(/^constraints\[0\]: give atMost, atLeast or both/);
+    expect(issues({ ...request, constraints: [{ criterion: 1 }] })[0]).toMatch(
+      /^constraints\[0\]: give atMost, atLeast or both/,
+    );
   });
 
   it('rejects non-finite numbers and all-zero weights', () => {
@@ -107,9 +144,15 @@ describe('RankingRequest validation', () => {
 describe('ranking properties', () => {
   const problem = fc.integer({ min: 1, max: 4 }).chain((cols) =>
     fc.record({
-      matrix: fc.array(fc.array(fc.integer({ min: 0, max: 20 }), { minLength: cols, maxLength: cols }), { minLength: 1, maxLength: 40 }),
+      matrix: fc.array(fc.array(fc.integer({ min: 0, max: 20 }), { minLength: cols, maxLength: cols }), {
+        minLength: 1,
+        maxLength: 40,
+      }),
       weights: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: cols, maxLength: cols }),
-      directions: fc.array(fc.constantFrom<'benefit' | 'cost'>('benefit', 'cost'), { minLength: cols, maxLength: cols }),
+      directions: fc.array(fc.constantFrom<'benefit' | 'cost'>('benefit', 'cost'), {
+        minLength: cols,
+        maxLength: cols,
+      }),
       bound: fc.integer({ min: 0, max: 20 }),
     }),
   );
@@ -138,7 +181,10 @@ describe('ranking properties', () => {
     fc.assert(
       fc.property(problem, fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 4, maxLength: 4 }), (p, w2) => {
         const weights = w2.slice(0, p.weights.length);
-        const prepared = prepareRanking(toFlatMatrix(p.matrix), { directions: p.directions, paretoColumns: p.weights.map((_, j) => j) });
+        const prepared = prepareRanking(toFlatMatrix(p.matrix), {
+          directions: p.directions,
+          paretoColumns: p.weights.map((_, j) => j),
+        });
         const fresh = rankAlternatives({ ...p, weights });
         expect(Array.from(scorePreparedRanking(prepared, weights).rank)).toEqual(fresh.rank);
       }),

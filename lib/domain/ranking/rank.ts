@@ -7,7 +7,14 @@ import { applyConstraints, explainViolations, RankingConstraint, type ColumnBoun
 import { selectFromMatrix, toFlatMatrix, type FlatMatrix } from './flat-matrix';
 import { computeParetoRanking, type ParetoRanking } from './pareto';
 import { explainRecommendation, findColumnExtremes } from './reasons';
-import { prepareTopsis, rankByScore, scoreTopsis, type Direction, type Normalization, type PreparedTopsis } from './topsis';
+import {
+  prepareTopsis,
+  rankByScore,
+  scoreTopsis,
+  type Direction,
+  type Normalization,
+  type PreparedTopsis,
+} from './topsis';
 
 export const RankingRequest = z
   .object({
@@ -53,8 +60,7 @@ export const RankingRequest = z
       });
     }
     req.constraints.forEach((c, k) => {
-      const ok =
-        typeof c.criterion === 'number' ? c.criterion < cols : (req.criteria ?? []).includes(c.criterion);
+      const ok = typeof c.criterion === 'number' ? c.criterion < cols : (req.criteria ?? []).includes(c.criterion);
       if (!ok) {
         ctx.addIssue({
           code: 'custom',

@@ -48,8 +48,12 @@ function topsisOracle(x: number[][], w: number[], dirs: Direction[], norm: 'vect
     }),
   );
   const vw = r.map((row) => row.map((v, j) => v * w[j]));
-  const ideal = Array.from({ length: m }, (_, j) => (dirs[j] === 'benefit' ? Math.max : Math.min)(...vw.map((row) => row[j])));
-  const anti = Array.from({ length: m }, (_, j) => (dirs[j] === 'benefit' ? Math.min : Math.max)(...vw.map((row) => row[j])));
+  const ideal = Array.from({ length: m }, (_, j) =>
+    (dirs[j] === 'benefit' ? Math.max : Math.min)(...vw.map((row) => row[j])),
+  );
+  const anti = Array.from({ length: m }, (_, j) =>
+    (dirs[j] === 'benefit' ? Math.min : Math.max)(...vw.map((row) => row[j])),
+  );
   return vw.map((row) => {
     const dp = Math.hypot(...row.map((v, j) => v - ideal[j]));
     const dm = Math.hypot(...row.map((v, j) => v - anti[j]));
@@ -99,7 +103,9 @@ describe('TOPSIS properties', () => {
         const scaled = p.matrix.map((row) => row.map((v, j) => (j === p.column ? v * 2 ** k : v)));
         const before = computeTopsis(p.matrix, p.weights, p.directions, 'vector');
         const after = computeTopsis(scaled, p.weights, p.directions, 'vector');
-        expect(Array.from(rankByScore(Float64Array.from(after)))).toEqual(Array.from(rankByScore(Float64Array.from(before))));
+        expect(Array.from(rankByScore(Float64Array.from(after)))).toEqual(
+          Array.from(rankByScore(Float64Array.from(before))),
+        );
       }),
     );
   });
@@ -131,7 +137,10 @@ describe('TOPSIS properties', () => {
       fc.property(problem, (p) => {
         const prepared = prepareTopsis(toFlatMatrix(p.matrix), p.directions);
         const a = scoreTopsis(prepared, p.weights);
-        const b = scoreTopsis(prepared, p.weights.map((w) => w * 7.5));
+        const b = scoreTopsis(
+          prepared,
+          p.weights.map((w) => w * 7.5),
+        );
         a.forEach((c, i) => expect(b[i]).toBeCloseTo(c, 12));
       }),
     );

@@ -12,14 +12,33 @@ const admitOf = (ds: Decision[], id: string) => admits(ds).find((d) => d.jobId =
 
 describe('decideAdmissions: placement', () => {
   it('admits a job that fits, on one node', () => {
-    const s = snapshot({ nodes: [gpuNode('n1', { 'a100-80gb': 8 })], quotas: [quota('vision', 8, 0)], teams: [team('vision')], queued: [queuedJob('j1', 'vision', 4)] });
+    const s = snapshot({
+      nodes: [gpuNode('n1', { 'a100-80gb': 8 })],
+      quotas: [quota('vision', 8, 0)],
+      teams: [team('vision')],
+      queued: [queuedJob('j1', 'vision', 4)],
+    });
     const ds = decideAdmissions(s);
-    expect(admits(ds)).toEqual([{ type: 'admit', jobId: 'j1', team: 'vision', gpuKind: 'a100-80gb', placements: [{ node: 'n1', count: 4 }], borrowed: 0, backfill: false }]);
+    expect(admits(ds)).toEqual([
+      {
+        type: 'admit',
+        jobId: 'j1',
+        team: 'vision',
+        gpuKind: 'a100-80gb',
+        placements: [{ node: 'n1', count: 4 }],
+        borrowed: 0,
+        backfill: false,
+      },
+    ]);
   });
 
   it('best-fits onto the fullest node that still holds the job, keeping whole nodes free', () => {
     const s = snapshot({
-      nodes: [gpuNode('n1', { 'a100-80gb': 8 }), gpuNode('n2', { 'a100-80gb': [8, 3] }), gpuNode('n3', { 'a100-80gb': [8, 2] })],
+      nodes: [
+        gpuNode('n1', { 'a100-80gb': 8 }),
+        gpuNode('n2', { 'a100-80gb': [8, 3] }),
+        gpuNode('n3', { 'a100-80gb': [8, 2] }),
+      ],
       quotas: [quota('vision', 16, 0)],
       teams: [team('vision')],
       queued: [queuedJob('j1', 'vision', 2)],
@@ -41,7 +60,11 @@ describe('decideAdmissions: placement', () => {
 
   it('spreads a multi-node job over the fewest nodes', () => {
     const s = snapshot({
-      nodes: [gpuNode('n1', { 'a100-80gb': 8 }), gpuNode('n2', { 'a100-80gb': 8 }), gpuNode('n3', { 'a100-80gb': [8, 3] })],
+      nodes: [
+        gpuNode('n1', { 'a100-80gb': 8 }),
+        gpuNode('n2', { 'a100-80gb': 8 }),
+        gpuNode('n3', { 'a100-80gb': [8, 3] }),
+      ],
       quotas: [quota('vision', 24, 0)],
       teams: [team('vision')],
       queued: [queuedJob('j1', 'vision', 11, { singleNode: false })],
@@ -54,8 +77,14 @@ describe('decideAdmissions: placement', () => {
 
   it('treats MIG profiles and time-sliced shares as their own kinds', () => {
     const s = snapshot({
-      nodes: [gpuNode('mig1', { 'a100-80gb-mig-1g.10gb': 7, 'a100-80gb-mig-3g.40gb': 2 }), gpuNode('ts1', { 'a100-80gb-shared': 16 })],
-      quotas: [quota('infer', 4, 0, { gpuKind: 'a100-80gb-mig-1g.10gb' }), quota('infer', 2, 0, { gpuKind: 'a100-80gb-shared' })],
+      nodes: [
+        gpuNode('mig1', { 'a100-80gb-mig-1g.10gb': 7, 'a100-80gb-mig-3g.40gb': 2 }),
+        gpuNode('ts1', { 'a100-80gb-shared': 16 }),
+      ],
+      quotas: [
+        quota('infer', 4, 0, { gpuKind: 'a100-80gb-mig-1g.10gb' }),
+        quota('infer', 2, 0, { gpuKind: 'a100-80gb-shared' }),
+      ],
       teams: [team('infer')],
       queued: [
         queuedJob('m', 'infer', 3, { gpu: { kind: 'a100-80gb-mig-1g.10gb', count: 3 } }),
@@ -161,7 +190,10 @@ describe('decideAdmissions: order', () => {
       nodes,
       teams,
       quotas,
-      queued: [queuedJob('low', 'vision', 8, { priority: 'low', submittedAt: T0 - HOUR }), queuedJob('crit', 'nlp', 8, { priority: 'critical' })],
+      queued: [
+        queuedJob('low', 'vision', 8, { priority: 'low', submittedAt: T0 - HOUR }),
+        queuedJob('crit', 'nlp', 8, { priority: 'critical' }),
+      ],
     });
     const ds = decideAdmissions(s);
     expect(admitOf(ds, 'crit')).toBeDefined();
@@ -195,7 +227,10 @@ describe('decideAdmissions: order', () => {
       nodes,
       teams,
       quotas,
-      queued: [queuedJob('old-low', 'vision', 8, { priority: 'low', submittedAt: T0 - 13 * HOUR }), queuedJob('new-high', 'nlp', 8, { priority: 'high' })],
+      queued: [
+        queuedJob('old-low', 'vision', 8, { priority: 'low', submittedAt: T0 - 13 * HOUR }),
+        queuedJob('new-high', 'nlp', 8, { priority: 'high' }),
+      ],
     });
     expect(admitOf(decideAdmissions(s), 'old-low')).toBeDefined();
     expect(admitOf(decideAdmissions(s, { agingSeconds: null }), 'new-high')).toBeDefined();
@@ -214,17 +249,27 @@ describe('decideAdmissions: EASY backfill', () => {
   it('backfills a short job that ends before the head’s reserved start', () => {
     const s = snapshot({
       ...base,
-      queued: [queuedJob('head', 'vision', 8, { priority: 'high' }), queuedJob('short', 'vision', 2, { maxRuntimeSeconds: 1800 })],
+      queued: [
+        queuedJob('head', 'vision', 8, { priority: 'high' }),
+        queuedJob('short', 'vision', 2, { maxRuntimeSeconds: 1800 }),
+      ],
     });
     const ds = decideAdmissions(s);
-    expect(waitOf(ds, 'head')).toMatchObject({ reason: 'CAPACITY', eta: T0 + HOUR, reservation: { startAt: T0 + HOUR } });
+    expect(waitOf(ds, 'head')).toMatchObject({
+      reason: 'CAPACITY',
+      eta: T0 + HOUR,
+      reservation: { startAt: T0 + HOUR },
+    });
     expect(admitOf(ds, 'short')).toMatchObject({ backfill: true });
   });
 
   it('holds GPUs for the head against a job that would outlive its start', () => {
     const s = snapshot({
       ...base,
-      queued: [queuedJob('head', 'vision', 8, { priority: 'high' }), queuedJob('long', 'nlp', 2, { maxRuntimeSeconds: 4 * 3600 })],
+      queued: [
+        queuedJob('head', 'vision', 8, { priority: 'high' }),
+        queuedJob('long', 'nlp', 2, { maxRuntimeSeconds: 4 * 3600 }),
+      ],
     });
     const w = waitOf(decideAdmissions(s), 'long');
     expect(w.reason).toBe('PRIORITY');
@@ -238,7 +283,10 @@ describe('decideAdmissions: EASY backfill', () => {
       quotas: [quota('vision', 8, 0), quota('nlp', 12, 0)],
       queued: [queuedJob('head', 'vision', 8, { priority: 'high' }), queuedJob('long', 'nlp', 4)],
     });
-    expect(admitOf(decideAdmissions(s), 'long')).toMatchObject({ placements: [{ node: 'n2', count: 4 }], backfill: true });
+    expect(admitOf(decideAdmissions(s), 'long')).toMatchObject({
+      placements: [{ node: 'n2', count: 4 }],
+      backfill: true,
+    });
   });
 });
 
@@ -261,19 +309,39 @@ describe('decideAdmissions: reclaiming guarantees', () => {
     });
     const ds = decideAdmissions(s, { graceSeconds: 300 });
     expect(preempts(ds)).toHaveLength(1);
-    expect(preempts(ds)[0]).toMatchObject({ jobId: 'nlp-new', forJobId: 'v', forTeam: 'vision', graceDeadline: T0 + 300_000 });
+    expect(preempts(ds)[0]).toMatchObject({
+      jobId: 'nlp-new',
+      forJobId: 'v',
+      forTeam: 'vision',
+      graceDeadline: T0 + 300_000,
+    });
     expect(preempts(ds)[0].message).toContain('Team vision needs 4 A100-80GB GPUs of its guarantee back');
     expect(preempts(ds)[0].message).toContain('team nlp was borrowing them (using 16 of 8 guaranteed)');
     expect(waitOf(ds, 'v')).toMatchObject({ reason: 'RECLAIMING', eta: T0 + 300_000 });
   });
 
   it('does not preempt again while the victim is in its grace period, and admits once it is gone', () => {
-    const stopping = runningJob('nlp-new', 'nlp', [['n2', 8]], { priority: 'low', preemption: { graceDeadline: T0 + 2 * MIN, forJobId: 'v' } });
-    const s = snapshot({ nodes, teams, quotas, running: [runningJob('nlp-own', 'nlp', [['n1', 8]]), stopping], queued: [queuedJob('v', 'vision', 8)] });
+    const stopping = runningJob('nlp-new', 'nlp', [['n2', 8]], {
+      priority: 'low',
+      preemption: { graceDeadline: T0 + 2 * MIN, forJobId: 'v' },
+    });
+    const s = snapshot({
+      nodes,
+      teams,
+      quotas,
+      running: [runningJob('nlp-own', 'nlp', [['n1', 8]]), stopping],
+      queued: [queuedJob('v', 'vision', 8)],
+    });
     const ds = decideAdmissions(s);
     expect(preempts(ds)).toHaveLength(0);
     expect(waitOf(ds, 'v')).toMatchObject({ reason: 'RECLAIMING', eta: T0 + 2 * MIN });
-    const after = snapshot({ nodes, teams, quotas, running: [runningJob('nlp-own', 'nlp', [['n1', 8]])], queued: [queuedJob('v', 'vision', 8)] });
+    const after = snapshot({
+      nodes,
+      teams,
+      quotas,
+      running: [runningJob('nlp-own', 'nlp', [['n1', 8]])],
+      queued: [queuedJob('v', 'vision', 8)],
+    });
     expect(admitOf(decideAdmissions(after), 'v')).toBeDefined();
   });
 
@@ -312,7 +380,10 @@ describe('decideAdmissions: ETA and determinism', () => {
       teams: [team('vision')],
       quotas: [quota('vision', 8, 0)],
       running: [runningJob('r', 'vision', [['n1', 8]], { expectedEndAt: T0 + HOUR })],
-      queued: [queuedJob('a', 'vision', 8, { submittedAt: T0 - 2 * MIN, expectedRuntimeSeconds: 1800 }), queuedJob('b', 'vision', 8)],
+      queued: [
+        queuedJob('a', 'vision', 8, { submittedAt: T0 - 2 * MIN, expectedRuntimeSeconds: 1800 }),
+        queuedJob('b', 'vision', 8),
+      ],
     });
     const ds = decideAdmissions(s);
     expect(waitOf(ds, 'a').eta).toBe(T0 + HOUR);
@@ -325,7 +396,9 @@ describe('decideAdmissions: ETA and determinism', () => {
       nodes: [gpuNode('n1', { 'a100-80gb': 8 }), gpuNode('n2', { 'a100-80gb': 8 })],
       teams: [team('vision'), team('nlp')],
       quotas: [quota('vision', 8, 4), quota('nlp', 8, 4)],
-      queued: ['a', 'b', 'c', 'd', 'e'].map((id, i) => queuedJob(id, i % 2 ? 'nlp' : 'vision', 3 + i, { submittedAt: T0 - i * MIN })),
+      queued: ['a', 'b', 'c', 'd', 'e'].map((id, i) =>
+        queuedJob(id, i % 2 ? 'nlp' : 'vision', 3 + i, { submittedAt: T0 - i * MIN }),
+      ),
     });
     const reversed = { ...s, queued: [...s.queued].reverse(), nodes: [...s.nodes].reverse() };
     expect(decideAdmissions(reversed)).toEqual(decideAdmissions(s));

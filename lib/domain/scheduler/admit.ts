@@ -105,7 +105,14 @@ function buildPassState(snapshot: Snapshot, options: SchedulerOptions): PassStat
     }
     const acc = accountOf(ledger, r.team, kind);
     const rank = rankOf(r.priority);
-    const release: Release = { at: expectedRelease(r, snapshot.now), nodes, counts, account: acc, count: r.gpu.count, cancelled: false };
+    const release: Release = {
+      at: expectedRelease(r, snapshot.now),
+      nodes,
+      counts,
+      account: acc,
+      count: r.gpu.count,
+      cancelled: false,
+    };
     listFor(state.releases, kind).push(release);
     const view: RunningView = {
       job: r,
@@ -150,7 +157,13 @@ export function expectedRelease(r: RunningJob, now: number): number {
   return end;
 }
 
-function considerJob(state: PassState, job: QueuedJob, rank: number, account: TeamAccount | undefined, decisions: Decision[]): WaitDraft | null {
+function considerJob(
+  state: PassState,
+  job: QueuedJob,
+  rank: number,
+  account: TeamAccount | undefined,
+  decisions: Decision[],
+): WaitDraft | null {
   const { ledger, now } = state;
   const kind = job.gpu.kind;
   const n = job.gpu.count;
@@ -162,16 +175,25 @@ function considerJob(state: PassState, job: QueuedJob, rank: number, account: Te
   const q = acc.quota;
   if (n > q.guaranteed + q.borrowingLimit) return never(job, say.aboveTeamLimit(job.team, kind, n, q));
   // The most a team could ever hold by borrowing: its cohort's guarantees plus capacity nobody is guaranteed.
-  const reachable = Math.max(q.guaranteed, Math.min(q.guaranteed + q.borrowingLimit, acc.cohort.guarantee + acc.totals.spare));
+  const reachable = Math.max(
+    q.guaranteed,
+    Math.min(q.guaranteed + q.borrowingLimit, acc.cohort.guarantee + acc.totals.spare),
+  );
   if (n > reachable) return never(job, say.aboveCohortReach(job.team, acc.cohort.name, kind, n, reachable));
 
   const needHours = (n * job.expectedRuntimeSeconds) / 3600;
   const left = budgetLeftOf(acc);
   if (left !== null && q.weeklyGpuHours !== null) {
-    if (needHours > q.weeklyGpuHours) return never(job, say.aboveWeeklyBudget(job.team, kind, needHours, q.weeklyGpuHours));
+    if (needHours > q.weeklyGpuHours)
+      return never(job, say.aboveWeeklyBudget(job.team, kind, needHours, q.weeklyGpuHours));
     if (needHours > left) {
       const used = q.weeklyGpuHours - left;
-      return { job, fixedEta: undefined, account: acc, detail: { reason: 'BUDGET_EXHAUSTED', team: job.team, kind, used, weekly: q.weeklyGpuHours, need: needHours } };
+      return {
+        job,
+        fixedEta: undefined,
+        account: acc,
+        detail: { reason: 'BUDGET_EXHAUSTED', team: job.team, kind, used, weekly: q.weeklyGpuHours, need: needHours },
+      };
     }
   }
 
@@ -180,10 +202,29 @@ function considerJob(state: PassState, job: QueuedJob, rank: number, account: Te
   if (!quota.ok && !reclaimable) {
     const used = acc.usage[4];
     if (quota.reason === 'QUOTA_EXHAUSTED') {
-      return { job, fixedEta: null, account: acc, detail: { reason: 'QUOTA_EXHAUSTED', team: job.team, kind, used, quota: q, count: n } };
+      return {
+        job,
+        fixedEta: null,
+        account: acc,
+        detail: { reason: 'QUOTA_EXHAUSTED', team: job.team, kind, used, quota: q, count: n },
+      };
     }
     const cohort = acc.cohort.name;
-    return { job, fixedEta: null, account: acc, detail: { reason: 'COHORT_EXHAUSTED', team: job.team, cohort, kind, used, quota: q, lendable: quota.lendable, count: n } };
+    return {
+      job,
+      fixedEta: null,
+      account: acc,
+      detail: {
+        reason: 'COHORT_EXHAUSTED',
+        team: job.team,
+        cohort,
+        kind,
+        used,
+        quota: q,
+        lendable: quota.lendable,
+        count: n,
+      },
+    };
   }
 
   const head = state.heads.get(kind);
@@ -211,11 +252,21 @@ function considerJob(state: PassState, job: QueuedJob, rank: number, account: Te
   if (!quota.ok) {
     // Allowed only by stopping its own lower-priority jobs, and that was not possible now.
     const used = acc.usage[4];
-    return { job, fixedEta: null, account: acc, detail: { reason: 'QUOTA_EXHAUSTED', team: job.team, kind, used, quota: q, count: n } };
+    return {
+      job,
+      fixedEta: null,
+      account: acc,
+      detail: { reason: 'QUOTA_EXHAUSTED', team: job.team, kind, used, quota: q, count: n },
+    };
   }
   if (head) {
     if (placeJob(pool.free, n, job.singleNode)) {
-      return { job, fixedEta: null, account: acc, detail: { reason: head.rank > rank ? 'PRIORITY' : 'RESERVED_FOR_HEAD', head: head.job, startAt: head.startAt } };
+      return {
+        job,
+        fixedEta: null,
+        account: acc,
+        detail: { reason: head.rank > rank ? 'PRIORITY' : 'RESERVED_FOR_HEAD', head: head.job, startAt: head.startAt },
+      };
     }
     return blockedByCapacity(job, acc, pool, undefined);
   }
@@ -223,7 +274,15 @@ function considerJob(state: PassState, job: QueuedJob, rank: number, account: Te
   let reservation: Reservation | undefined;
   if (earliest) {
     const extra = earliest.freeAt.map((f, i) => f - (earliest.alloc.get(i) ?? 0));
-    state.heads.set(kind, { job, rank, startAt: earliest.startAt, alloc: earliest.alloc, extra, scratch: extra.slice(), scratchAt: -1 });
+    state.heads.set(kind, {
+      job,
+      rank,
+      startAt: earliest.startAt,
+      alloc: earliest.alloc,
+      extra,
+      scratch: extra.slice(),
+      scratchAt: -1,
+    });
     reservation = { startAt: earliest.startAt, placements: toPlacements(pool, earliest.alloc) };
   } else {
     // Nothing running will ever free enough (e.g. GPUs held outside Gantry): block nobody.
@@ -248,7 +307,12 @@ function never(job: QueuedJob, text: string): WaitDraft {
   return { job, fixedEta: undefined, detail: { reason: 'NEVER_FITS', text } };
 }
 
-function blockedByCapacity(job: QueuedJob, account: TeamAccount, pool: KindPool, reservation: Reservation | undefined): WaitDraft {
+function blockedByCapacity(
+  job: QueuedJob,
+  account: TeamAccount,
+  pool: KindPool,
+  reservation: Reservation | undefined,
+): WaitDraft {
   const free = sumFree(pool.free);
   const n = job.gpu.count;
   const kind = job.gpu.kind;
@@ -258,7 +322,13 @@ function blockedByCapacity(job: QueuedJob, account: TeamAccount, pool: KindPool,
     for (let i = 0; i < pool.free.length; i++) if (pool.free[i] > maxOnNode) maxOnNode = pool.free[i];
     return { job, fixedEta, reservation, account, detail: { reason: 'FRAGMENTED', kind, free, maxOnNode, count: n } };
   }
-  return { job, fixedEta, reservation, account, detail: { reason: 'CAPACITY', kind, free, total: pool.totalCapacity, count: n } };
+  return {
+    job,
+    fixedEta,
+    reservation,
+    account,
+    detail: { reason: 'CAPACITY', kind, free, total: pool.totalCapacity, count: n },
+  };
 }
 
 /**
@@ -270,15 +340,33 @@ function mayReclaim(state: PassState, job: QueuedJob, acc: TeamAccount): boolean
   return heldFrom(acc, minRank) + job.gpu.count <= acc.quota.guaranteed;
 }
 
-function admit(state: PassState, job: QueuedJob, acc: TeamAccount, pool: KindPool, alloc: Allocation, borrowed: number, backfill: boolean): AdmitDecision {
+function admit(
+  state: PassState,
+  job: QueuedJob,
+  acc: TeamAccount,
+  pool: KindPool,
+  alloc: Allocation,
+  borrowed: number,
+  backfill: boolean,
+): AdmitDecision {
   const rank = rankOf(job.priority);
   // Map.forEach rather than for-of here and below: no iterator and entry arrays per job.
   alloc.forEach((c, i) => (pool.free[i] -= c));
   pool.version++;
   chargeAccount(acc, rank, job.gpu.count);
   acc.budgetUsed += (job.gpu.count * job.expectedRuntimeSeconds) / 3600;
-  listFor(state.releases, job.gpu.kind).push(releaseOf(state.now + job.expectedRuntimeSeconds * 1000, alloc, job.gpu.count, acc));
-  return { type: 'admit', jobId: job.id, team: job.team, gpuKind: job.gpu.kind, placements: toPlacements(pool, alloc), borrowed, backfill };
+  listFor(state.releases, job.gpu.kind).push(
+    releaseOf(state.now + job.expectedRuntimeSeconds * 1000, alloc, job.gpu.count, acc),
+  );
+  return {
+    type: 'admit',
+    jobId: job.id,
+    team: job.team,
+    gpuKind: job.gpu.kind,
+    placements: toPlacements(pool, alloc),
+    borrowed,
+    backfill,
+  };
 }
 
 /**
@@ -307,7 +395,14 @@ function mayTake(v: RunningView, taken: number): boolean {
   return ta.borrows;
 }
 
-function reclaim(state: PassState, job: QueuedJob, acc: TeamAccount, pool: KindPool, quotaOk: boolean, decisions: Decision[]): WaitDraft | null {
+function reclaim(
+  state: PassState,
+  job: QueuedJob,
+  acc: TeamAccount,
+  pool: KindPool,
+  quotaOk: boolean,
+  decisions: Decision[],
+): WaitDraft | null {
   const { now, options } = state;
   const kind = job.gpu.kind;
   const n = job.gpu.count;
@@ -319,7 +414,14 @@ function reclaim(state: PassState, job: QueuedJob, acc: TeamAccount, pool: KindP
   asking.rank = rankOf(job.priority);
   asking.inTeam = options.preemptLowerPriorityInTeam;
   asking.number++;
-  const plan = selectVictims(pool, state.views.get(kind) ?? [], n, job.singleNode, mayTake, ownExcess > 0 ? { account: acc, gpus: ownExcess } : null);
+  const plan = selectVictims(
+    pool,
+    state.views.get(kind) ?? [],
+    n,
+    job.singleNode,
+    mayTake,
+    ownExcess > 0 ? { account: acc, gpus: ownExcess } : null,
+  );
   asking.account = null;
   if (!plan) return null;
   const graceDeadline = now + options.graceSeconds * 1000;
@@ -338,7 +440,11 @@ function reclaim(state: PassState, job: QueuedJob, acc: TeamAccount, pool: KindP
   }
   holdForReclaim(state, job, pool, plan.alloc, plan.victims, deadline);
   const teams = [...fromTeams].sort();
-  return { job, fixedEta: deadline, detail: { reason: 'RECLAIMING', team: job.team, kind, count: n, fromTeams: teams, deadline } };
+  return {
+    job,
+    fixedEta: deadline,
+    detail: { reason: 'RECLAIMING', team: job.team, kind, count: n, fromTeams: teams, deadline },
+  };
 }
 
 /**
@@ -346,7 +452,14 @@ function reclaim(state: PassState, job: QueuedJob, acc: TeamAccount, pool: KindP
  * and victims' ones are re-promised, so the forward simulation sees them busy until the
  * reclaiming job is expected to end.
  */
-function holdForReclaim(state: PassState, job: QueuedJob, pool: KindPool, alloc: Allocation, victims: RunningView[], deadline: number): void {
+function holdForReclaim(
+  state: PassState,
+  job: QueuedJob,
+  pool: KindPool,
+  alloc: Allocation,
+  victims: RunningView[],
+  deadline: number,
+): void {
   const releases = listFor(state.releases, job.gpu.kind);
   const fromVictims = new Map<number, number>();
   alloc.forEach((c, i) => {
@@ -380,8 +493,26 @@ function preempt(state: PassState, victim: RunningView, forJob: QueuedJob, grace
   const vq = victim.account.quota;
   const used = victim.account.usage[4];
   const message = ownTeam
-    ? say.preemptLowerPriority(forJob.team, kind, victim.count, vq.guaranteed, forJob.id, forJob.priority, graceDeadline)
-    : say.preemptBorrower(victim.job.team, kind, victim.count, used, vq.guaranteed, forJob.team, forJob.id, forJob.priority, graceDeadline);
+    ? say.preemptLowerPriority(
+        forJob.team,
+        kind,
+        victim.count,
+        vq.guaranteed,
+        forJob.id,
+        forJob.priority,
+        graceDeadline,
+      )
+    : say.preemptBorrower(
+        victim.job.team,
+        kind,
+        victim.count,
+        used,
+        vq.guaranteed,
+        forJob.team,
+        forJob.id,
+        forJob.priority,
+        graceDeadline,
+      );
   return {
     type: 'preempt',
     jobId: victim.job.id,
@@ -430,4 +561,3 @@ function listFor<T>(map: Map<string, T[]>, k: string): T[] {
   if (!list) map.set(k, (list = []));
   return list;
 }
-

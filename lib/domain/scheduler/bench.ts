@@ -49,13 +49,28 @@ function buildSnapshot(queuedCount: number, runningCount: number, seed: number, 
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
   const now = Date.UTC(2025, 0, 6, 9);
   const nodes: GpuNode[] = SHAPES.flatMap((s) =>
-    Array.from({ length: s.nodes }, (_, i) => ({ name: `${s.pool}-${s.kind}-${i}`, pool: s.pool, gpus: { [s.kind]: { capacity: s.perNode, free: s.perNode } } })),
+    Array.from({ length: s.nodes }, (_, i) => ({
+      name: `${s.pool}-${s.kind}-${i}`,
+      pool: s.pool,
+      gpus: { [s.kind]: { capacity: s.perNode, free: s.perNode } },
+    })),
   );
-  const teams: Team[] = Array.from({ length: 40 }, (_, i) => ({ name: `team-${i}`, cohort: `dept-${i % 8}`, weight: 1 + (i % 3) }));
+  const teams: Team[] = Array.from({ length: 40 }, (_, i) => ({
+    name: `team-${i}`,
+    cohort: `dept-${i % 8}`,
+    weight: 1 + (i % 3),
+  }));
   const quotas: Quota[] = teams.flatMap((t) =>
     SHAPES.map((s) => {
       const share = Math.floor((s.perNode * s.nodes) / teams.length);
-      return { team: t.name, gpuKind: s.kind, guaranteed: share, borrowingLimit: share * 4, weeklyGpuHours: null, usedGpuHoursThisWeek: 0 };
+      return {
+        team: t.name,
+        gpuKind: s.kind,
+        guaranteed: share,
+        borrowingLimit: share * 4,
+        weeklyGpuHours: null,
+        usedGpuHoursThisWeek: 0,
+      };
     }),
   );
   const running: RunningJob[] = [];
@@ -67,7 +82,9 @@ function buildSnapshot(queuedCount: number, runningCount: number, seed: number, 
     const team = pick(teams).name;
     const q = quotas.find((x) => x.team === team && x.gpuKind === s.kind)!;
     // Steady state: within the guarantee, except about one job in twenty that borrows a little.
-    const limit = steady ? q.guaranteed + (rnd() < 0.05 ? Math.ceil(q.guaranteed / 4) : 0) : q.guaranteed + q.borrowingLimit;
+    const limit = steady
+      ? q.guaranteed + (rnd() < 0.05 ? Math.ceil(q.guaranteed / 4) : 0)
+      : q.guaranteed + q.borrowingLimit;
     if ((used.get(`${team}/${s.kind}`) ?? 0) + count > limit) continue;
     const candidates = nodes.filter((n) => (n.gpus[s.kind]?.free ?? 0) >= count);
     if (candidates.length === 0) continue;
@@ -96,7 +113,7 @@ function buildSnapshot(queuedCount: number, runningCount: number, seed: number, 
       id: `job-${i}`,
       team: pick(teams).name,
       user: 'u',
-      priority: (steady ? steadyPriority(rnd()) : pick(PRIORITY_CLASSES)),
+      priority: steady ? steadyPriority(rnd()) : pick(PRIORITY_CLASSES),
       gpu: { kind: s.kind, count },
       singleNode: count <= s.perNode ? rnd() < 0.8 : false,
       expectedRuntimeSeconds: runtime,
@@ -104,7 +121,15 @@ function buildSnapshot(queuedCount: number, runningCount: number, seed: number, 
       submittedAt: now - Math.floor(rnd() * 48 * 3600_000),
     };
   });
-  return { now, nodes, teams, quotas, running, queued, usage: teams.map((t, i) => ({ team: t.name, gpuKind: 'h100-80gb', gpuHours: i * 50, asOf: now - 3600_000 })) };
+  return {
+    now,
+    nodes,
+    teams,
+    quotas,
+    running,
+    queued,
+    usage: teams.map((t, i) => ({ team: t.name, gpuKind: 'h100-80gb', gpuHours: i * 50, asOf: now - 3600_000 })),
+  };
 }
 
 function timeMs(fn: () => void): number {
@@ -128,7 +153,10 @@ export interface PassBench {
 }
 
 /** One full admission pass (ETAs and sentences included): 10,000 queued, 1,000 running, ~2,000 GPUs. Target < 100 ms. */
-export function benchAdmissionPass(runs = 7, build: (queued: number, running: number) => Snapshot = buildBenchSnapshot): PassBench {
+export function benchAdmissionPass(
+  runs = 7,
+  build: (queued: number, running: number) => Snapshot = buildBenchSnapshot,
+): PassBench {
   const s = build(10_000, 1_000);
   decideAdmissions(s); // warm-up: JIT
   const times: number[] = [];

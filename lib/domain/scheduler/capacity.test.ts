@@ -23,10 +23,7 @@ describe('placeJob', () => {
 
 describe('findEarliestStart', () => {
   it('walks releases in time order until the job fits', () => {
-    const releases = [
-      releaseOf(300, new Map([[0, 2]])),
-      releaseOf(100, new Map([[1, 4]])),
-    ];
+    const releases = [releaseOf(300, new Map([[0, 2]])), releaseOf(100, new Map([[1, 4]]))];
     expect(findEarliestStart([2, 2], releases, 6, true, 0)).toMatchObject({ startAt: 100, freeAt: [2, 6] });
     expect(findEarliestStart([2, 2], releases, 11, false, 0)).toBeNull();
   });

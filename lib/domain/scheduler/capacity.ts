@@ -191,7 +191,7 @@ export function findEarliestStart(
   const now0 = placeJob(avail, count, singleNode);
   if (now0) return { startAt: now, alloc: now0, freeAt: avail };
   const live = releases.filter(isLive).sort(byTime);
-  for (let i = 0; i < live.length; ) {
+  for (let i = 0; i < live.length;) {
     const at = live[i].at;
     for (; i < live.length && live[i].at === at; i++) {
       const { nodes, counts } = live[i];

@@ -93,7 +93,14 @@ class EventQueue {
     return this.size > 0 ? this.heapAt[0] : Infinity;
   }
 
-  add(at: number, parts: NodeCounts | null, node: number, gpus: number, account: TeamAccount | undefined, count: number): void {
+  add(
+    at: number,
+    parts: NodeCounts | null,
+    node: number,
+    gpus: number,
+    account: TeamAccount | undefined,
+    count: number,
+  ): void {
     const id = this.used++;
     this.parts[id] = parts;
     this.node[id] = node;
@@ -155,7 +162,11 @@ export function estimateStarts(state: PassState, drafts: WaitDraft[]): Float64Ar
   // come in queue order, so each lane's jobs do too.
   const laneOf: (Lane | undefined)[] = [];
   const lanesByKind = new Map<string, Lane[]>();
-  const waiting: Waiting = { drafts, need: new Array<number>(drafts.length).fill(0), after: new Int32Array(drafts.length).fill(-1) };
+  const waiting: Waiting = {
+    drafts,
+    need: new Array<number>(drafts.length).fill(0),
+    after: new Int32Array(drafts.length).fill(-1),
+  };
   const pendingByKind = new Map<string, number>();
   for (let position = 0; position < drafts.length; position++) {
     const d = drafts[position];
@@ -181,7 +192,8 @@ export function estimateStarts(state: PassState, drafts: WaitDraft[]): Float64Ar
   // The event queue is sized for the kind with the most events (each release, and at most one
   // start per job).
   let capacity = 0;
-  for (const [kind, pending] of pendingByKind) capacity = Math.max(capacity, (state.releases.get(kind)?.length ?? 0) + pending);
+  for (const [kind, pending] of pendingByKind)
+    capacity = Math.max(capacity, (state.releases.get(kind)?.length ?? 0) + pending);
   const teams = ledger.accounts;
   const cohorts = ledger.cohortAccounts;
   const book: SimBook = {
@@ -234,7 +246,15 @@ function charge(book: SimBook, a: TeamAccount, delta: number): void {
   book.overflow += after - before;
 }
 
-function simulateKind(free: number[], events: EventQueue, lanes: Lane[], waiting: Waiting, book: SimBook, now: number, etas: Float64Array): void {
+function simulateKind(
+  free: number[],
+  events: EventQueue,
+  lanes: Lane[],
+  waiting: Waiting,
+  book: SimBook,
+  now: number,
+  etas: Float64Array,
+): void {
   const { drafts, need, after } = waiting;
   const byHead = new MinHeap<Lane>(lessLane);
   for (const lane of lanes) byHead.push(lane);
@@ -311,7 +331,8 @@ function simulateKind(free: number[], events: EventQueue, lanes: Lane[], waiting
     for (let i = blocked.length - 1; i >= 0; i--) {
       const lane = blocked[i];
       const a = lane.account;
-      const touched = book.teamMark[a.id] === batch || (!lane.hardLimit && (spareFreed || book.cohortMark[a.cohort.id] === batch));
+      const touched =
+        book.teamMark[a.id] === batch || (!lane.hardLimit && (spareFreed || book.cohortMark[a.cohort.id] === batch));
       if (!touched) continue;
       // Quota can only tighten until the next release, so a lane still blocked now stays out
       // until then (checked here rather than by queueing it again only to block it again).

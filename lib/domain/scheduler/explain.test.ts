@@ -18,7 +18,13 @@ describe('explainFit (dryRun)', () => {
 
   it('says when a job that fits the quota would start, from running jobs’ expected ends', () => {
     const fit = explainFit(base, queuedJob('new', 'vision', 8, { submittedAt: T0 }));
-    expect(fit).toMatchObject({ fits: true, startsNow: false, reason: 'QUOTA_EXHAUSTED', eta: T0 + HOUR, teamPosition: 1 });
+    expect(fit).toMatchObject({
+      fits: true,
+      startsNow: false,
+      reason: 'QUOTA_EXHAUSTED',
+      eta: T0 + HOUR,
+      teamPosition: 1,
+    });
   });
 
   it('says a job can never run under the team quota', () => {
@@ -28,7 +34,13 @@ describe('explainFit (dryRun)', () => {
   });
 
   it('names the borrowers a job within its guarantee would stop', () => {
-    const s = snapshot({ ...base, running: [runningJob('b1', 'nlp', [['n1', 8]], { borrowed: 8 }), runningJob('b2', 'nlp', [['n2', 8]], { borrowed: 0, startedAt: T0 - 10 * 60_000 })] });
+    const s = snapshot({
+      ...base,
+      running: [
+        runningJob('b1', 'nlp', [['n1', 8]], { borrowed: 8 }),
+        runningJob('b2', 'nlp', [['n2', 8]], { borrowed: 0, startedAt: T0 - 10 * 60_000 }),
+      ],
+    });
     const fit = explainFit(s, queuedJob('new', 'vision', 8, { submittedAt: T0 }));
     expect(fit).toMatchObject({ fits: true, reason: 'RECLAIMING', wouldPreempt: ['b2'] });
   });

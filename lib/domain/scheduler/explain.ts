@@ -20,7 +20,11 @@ export interface FitExplanation {
   wouldPreempt: string[];
 }
 
-export function explainFit(snapshot: Snapshot, job: QueuedJob, options: Partial<SchedulerOptions> = {}): FitExplanation {
+export function explainFit(
+  snapshot: Snapshot,
+  job: QueuedJob,
+  options: Partial<SchedulerOptions> = {},
+): FitExplanation {
   const queued = snapshot.queued.filter((j) => j.id !== job.id);
   const decisions = decideAdmissions({ ...snapshot, queued: [...queued, job] }, options);
   const wouldPreempt = decisions.filter((d) => d.type === 'preempt' && d.forJobId === job.id).map((d) => d.jobId);

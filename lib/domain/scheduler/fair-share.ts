@@ -17,7 +17,13 @@ export function decayUsage(gpuHours: number, asOf: number, now: number, halfLife
  * history current). Integrates the decay exactly, so accruing in many small steps or one big one
  * gives the same number.
  */
-export function accrueUsage(record: UsageRecord, gpus: number, from: number, to: number, halfLifeSeconds: number): UsageRecord {
+export function accrueUsage(
+  record: UsageRecord,
+  gpus: number,
+  from: number,
+  to: number,
+  halfLifeSeconds: number,
+): UsageRecord {
   const decayed = decayUsage(record.gpuHours, record.asOf, to, halfLifeSeconds);
   const lambda = Math.LN2 / (halfLifeSeconds * 1000);
   const start = Math.max(from, record.asOf);
@@ -50,7 +56,11 @@ export interface ShareCell {
  * Recent usage becomes an average number of GPUs: decayed GPU-hours divided by the mean life
  * (half-life / ln 2), which is exactly the GPUs held if a team held a constant number forever.
  */
-export function buildShareBook(snapshot: Snapshot, capacity: (kind: string) => number, halfLifeSeconds: number): ShareBook {
+export function buildShareBook(
+  snapshot: Snapshot,
+  capacity: (kind: string) => number,
+  halfLifeSeconds: number,
+): ShareBook {
   const book: ShareBook = {
     held: new Table(),
     capacity,
@@ -78,7 +88,12 @@ export function teamShare(book: ShareBook, team: string): TeamShare {
 /** The team's cell for a kind (created holding nothing), to be kept and used with addHeldTo. */
 export function shareCell(book: ShareBook, team: string, kind: string): ShareCell {
   let cell = book.held.get(team, kind);
-  if (!cell) book.held.set(team, kind, (cell = { held: 0, cap: book.capacity(kind), weight: book.weight.get(team) ?? 1, team: teamShare(book, team) }));
+  if (!cell)
+    book.held.set(
+      team,
+      kind,
+      (cell = { held: 0, cap: book.capacity(kind), weight: book.weight.get(team) ?? 1, team: teamShare(book, team) }),
+    );
   return cell;
 }
 

@@ -5,12 +5,19 @@ export const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
 export const MIN = 60_000;
 export const HOUR = 3_600_000;
 
-export function gpuNode(name: string, gpus: Record<string, number | [capacity: number, free: number]>, pool = 'a100'): GpuNode {
+export function gpuNode(
+  name: string,
+  gpus: Record<string, number | [capacity: number, free: number]>,
+  pool = 'a100',
+): GpuNode {
   return {
     name,
     pool,
     gpus: Object.fromEntries(
-      Object.entries(gpus).map(([kind, v]) => [kind, Array.isArray(v) ? { capacity: v[0], free: v[1] } : { capacity: v, free: v }]),
+      Object.entries(gpus).map(([kind, v]) => [
+        kind,
+        Array.isArray(v) ? { capacity: v[0], free: v[1] } : { capacity: v, free: v },
+      ]),
     ),
   };
 }
@@ -53,7 +60,15 @@ export function runningJob(
 }
 
 export function quota(team: string, guaranteed: number, borrowingLimit: number, over: Partial<Quota> = {}): Quota {
-  return { team, gpuKind: 'a100-80gb', guaranteed, borrowingLimit, weeklyGpuHours: null, usedGpuHoursThisWeek: 0, ...over };
+  return {
+    team,
+    gpuKind: 'a100-80gb',
+    guaranteed,
+    borrowingLimit,
+    weeklyGpuHours: null,
+    usedGpuHoursThisWeek: 0,
+    ...over,
+  };
 }
 
 export function team(name: string, cohort = 'research', weight = 1): Team {

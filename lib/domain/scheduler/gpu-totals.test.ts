@@ -7,9 +7,25 @@ describe('gpuTotals', () => {
   it('sums capacity and counts outside pods, running jobs and this pass admissions as allocated', () => {
     const totals = gpuTotals(
       {
-        nodes: [node('a', { a100: { capacity: 8, free: 7 } }), node('b', { a100: { capacity: 8, free: 8 }, t4: { capacity: 4, free: 4 } })],
+        nodes: [
+          node('a', { a100: { capacity: 8, free: 7 } }),
+          node('b', { a100: { capacity: 8, free: 8 }, t4: { capacity: 4, free: 4 } }),
+        ],
         running: [
-          { id: '1', team: 't', user: 'u', priority: 'normal', gpu: { kind: 'a100', count: 4 }, placements: [{ node: 'a', count: 2 }, { node: 'b', count: 2 }], startedAt: 0, expectedEndAt: 1, borrowed: 0 },
+          {
+            id: '1',
+            team: 't',
+            user: 'u',
+            priority: 'normal',
+            gpu: { kind: 'a100', count: 4 },
+            placements: [
+              { node: 'a', count: 2 },
+              { node: 'b', count: 2 },
+            ],
+            startedAt: 0,
+            expectedEndAt: 1,
+            borrowed: 0,
+          },
         ],
       },
       [{ gpuKind: 't4', placements: [{ node: 'b', count: 3 }] }],
@@ -23,7 +39,19 @@ describe('gpuTotals', () => {
   it('reports a kind a running job holds even when no node advertises it any more', () => {
     const totals = gpuTotals({
       nodes: [],
-      running: [{ id: '1', team: 't', user: 'u', priority: 'low', gpu: { kind: 'v100', count: 1 }, placements: [{ node: 'gone', count: 1 }], startedAt: 0, expectedEndAt: 1, borrowed: 0 }],
+      running: [
+        {
+          id: '1',
+          team: 't',
+          user: 'u',
+          priority: 'low',
+          gpu: { kind: 'v100', count: 1 },
+          placements: [{ node: 'gone', count: 1 }],
+          startedAt: 0,
+          expectedEndAt: 1,
+          borrowed: 0,
+        },
+      ],
     });
     expect(totals).toEqual([{ gpuKind: 'v100', allocatable: 0, allocated: 1 }]);
   });

@@ -11,7 +11,10 @@ export interface GpuTotals {
   allocated: number;
 }
 
-export function gpuTotals(snapshot: Pick<Snapshot, 'nodes' | 'running'>, admitted: ReadonlyArray<Pick<AdmitDecision, 'gpuKind' | 'placements'>> = []): GpuTotals[] {
+export function gpuTotals(
+  snapshot: Pick<Snapshot, 'nodes' | 'running'>,
+  admitted: ReadonlyArray<Pick<AdmitDecision, 'gpuKind' | 'placements'>> = [],
+): GpuTotals[] {
   const totals = new Map<string, GpuTotals>();
   const of = (kind: string) => {
     let t = totals.get(kind);
@@ -25,7 +28,10 @@ export function gpuTotals(snapshot: Pick<Snapshot, 'nodes' | 'running'>, admitte
       t.allocated += g.capacity - g.free;
     }
   }
-  for (const job of [...snapshot.running.map((r) => ({ gpuKind: r.gpu.kind, placements: r.placements })), ...admitted]) {
+  for (const job of [
+    ...snapshot.running.map((r) => ({ gpuKind: r.gpu.kind, placements: r.placements })),
+    ...admitted,
+  ]) {
     of(job.gpuKind).allocated += job.placements.reduce((sum, p) => sum + p.count, 0);
   }
   return [...totals.values()].sort((a, b) => a.gpuKind.localeCompare(b.gpuKind));

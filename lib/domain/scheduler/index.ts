@@ -3,6 +3,3 @@ export * from './schema';
 export * from './decisions';
 export { decideAdmissions } from './admit';
 export { explainFit, type FitExplanation } from './explain';
-;
-;
-;

@@ -25,7 +25,12 @@ export const KueueGenerator = z.object({
               count: z.number().int().positive(),
               creationIntervalMs: z.number().nonnegative(),
               workloads: z.array(
-                z.object({ className: z.string(), runtimeMs: z.number().positive(), priority: z.number(), request: z.number().int().positive() }),
+                z.object({
+                  className: z.string(),
+                  runtimeMs: z.number().positive(),
+                  priority: z.number(),
+                  request: z.number().int().positive(),
+                }),
               ),
             }),
           ),
@@ -49,7 +54,13 @@ export interface KueueReplayResult {
 }
 
 export function replayKueue(generator: KueueGenerator, options: Partial<SchedulerOptions> = {}): KueueReplayResult {
-  const priorities = [...new Set(generator.cohorts.flatMap((c) => c.queuesSets.flatMap((q) => q.workloadsSets.flatMap((w) => w.workloads.map((x) => x.priority)))))].sort((a, b) => a - b);
+  const priorities = [
+    ...new Set(
+      generator.cohorts.flatMap((c) =>
+        c.queuesSets.flatMap((q) => q.workloadsSets.flatMap((w) => w.workloads.map((x) => x.priority))),
+      ),
+    ),
+  ].sort((a, b) => a - b);
   // Lowest Kueue priority -> low, next -> normal, ... capped at critical.
   const classOf = (p: number) => PRIORITY_CLASSES[Math.max(0, PRIORITY_CLASSES.length - 1 - priorities.indexOf(p))];
   const nodes = [];
@@ -66,9 +77,20 @@ export function replayKueue(generator: KueueGenerator, options: Partial<Schedule
         for (let q = 0; q < qs.count; q++) {
           const teamName = `${cohort}-${qs.className}-${q}`;
           teams.push({ name: teamName, cohort, weight: 1 });
-          quotas.push({ team: teamName, gpuKind: kind, guaranteed: qs.nominalQuota, borrowingLimit: qs.borrowingLimit, weeklyGpuHours: null, usedGpuHoursThisWeek: 0 });
+          quotas.push({
+            team: teamName,
+            gpuKind: kind,
+            guaranteed: qs.nominalQuota,
+            borrowingLimit: qs.borrowingLimit,
+            weeklyGpuHours: null,
+            usedGpuHoursThisWeek: 0,
+          });
           nominalOf.set(teamName, qs.nominalQuota);
-          nodes.push({ name: `${teamName}-node`, pool: cohort, gpus: { [kind]: { capacity: qs.nominalQuota, free: qs.nominalQuota } } });
+          nodes.push({
+            name: `${teamName}-node`,
+            pool: cohort,
+            gpus: { [kind]: { capacity: qs.nominalQuota, free: qs.nominalQuota } },
+          });
           for (const ws of qs.workloadsSets) {
             for (let i = 0; i < ws.count; i++) {
               for (const w of ws.workloads) {
@@ -94,7 +116,13 @@ export function replayKueue(generator: KueueGenerator, options: Partial<Schedule
     }
   }
   // Kueue evicts at once; its workloads do not checkpoint.
-  const result = simulateCluster({ nodes, quotas, teams, jobs, options: { graceSeconds: 0, explain: false, ...options } });
+  const result = simulateCluster({
+    nodes,
+    quotas,
+    teams,
+    jobs,
+    options: { graceSeconds: 0, explain: false, ...options },
+  });
   const sums = new Map<string, { total: number; n: number }>();
   let preemptions = 0;
   let end = 0;

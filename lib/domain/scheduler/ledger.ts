@@ -220,7 +220,11 @@ export function checkAccount(acc: TeamAccount, count: number): QuotaCheck {
   if (acc.totals.overflow + grow > acc.totals.spare) {
     return { ok: false, reason: 'COHORT_EXHAUSTED', lendable: lendableFor(acc) };
   }
-  return { ok: true, borrowed: Math.max(0, used + count - q.guaranteed) - Math.max(0, used - q.guaranteed), withinGuarantee: false };
+  return {
+    ok: true,
+    borrowed: Math.max(0, used + count - q.guaranteed) - Math.max(0, used - q.guaranteed),
+    withinGuarantee: false,
+  };
 }
 
 function checkQuota(ledger: Ledger, team: string, kind: string, count: number): QuotaCheck {

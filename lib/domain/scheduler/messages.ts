@@ -9,7 +9,16 @@ export type WaitDetail =
   | { reason: 'NEVER_FITS'; text: string }
   | { reason: 'BUDGET_EXHAUSTED'; team: string; kind: string; used: number; weekly: number; need: number }
   | { reason: 'QUOTA_EXHAUSTED'; team: string; kind: string; used: number; quota: TeamQuota; count: number }
-  | { reason: 'COHORT_EXHAUSTED'; team: string; cohort: string; kind: string; used: number; quota: TeamQuota; lendable: number; count: number }
+  | {
+      reason: 'COHORT_EXHAUSTED';
+      team: string;
+      cohort: string;
+      kind: string;
+      used: number;
+      quota: TeamQuota;
+      lendable: number;
+      count: number;
+    }
   | { reason: 'RESERVED_FOR_HEAD' | 'PRIORITY'; head: QueuedJob; startAt: number }
   | { reason: 'FRAGMENTED'; kind: string; free: number; maxOnNode: number; count: number }
   | { reason: 'CAPACITY'; kind: string; free: number; total: number; count: number }
@@ -74,14 +83,33 @@ function budgetExhausted(team: string, kind: string, used: number, weekly: numbe
   return `Team ${team} has used ${hours(used)} of its ${hours(weekly)} ${describeKind(kind).name} GPU-hours this week and this job needs about ${hours(need)} more; it waits for the weekly budget to reset.`;
 }
 
-function quotaExhausted(team: string, kind: string, used: number, q: TeamQuota, count: number, eta: number | null): string {
+function quotaExhausted(
+  team: string,
+  kind: string,
+  used: number,
+  q: TeamQuota,
+  count: number,
+  eta: number | null,
+): string {
   return `Team ${team} uses ${used} of its ${q.guaranteed + q.borrowingLimit} ${describeKind(kind).name} limit (${q.guaranteed} guaranteed + ${q.borrowingLimit} borrowable) and this job needs ${count} more; it starts when the team's own jobs finish. ${whenText(eta)}`;
 }
 
-function cohortExhausted(team: string, cohort: string, kind: string, used: number, q: TeamQuota, lendable: number, count: number, eta: number | null): string {
+function cohortExhausted(
+  team: string,
+  cohort: string,
+  kind: string,
+  used: number,
+  q: TeamQuota,
+  lendable: number,
+  count: number,
+  eta: number | null,
+): string {
   const name = describeKind(kind).name;
   const lend = lendable === 0 ? 'none to lend' : `only ${lendable} to lend`;
-  const uses = used >= q.guaranteed ? `uses ${used} of ${q.guaranteed} guaranteed ${name}` : `uses ${used} of ${q.guaranteed} guaranteed ${name}, and this job needs ${count}`;
+  const uses =
+    used >= q.guaranteed
+      ? `uses ${used} of ${q.guaranteed} guaranteed ${name}`
+      : `uses ${used} of ${q.guaranteed} guaranteed ${name}, and this job needs ${count}`;
   return `Team ${team} ${uses} and its cohort ${cohort} has ${lend}. ${whenText(eta)}`;
 }
 
@@ -93,8 +121,17 @@ function fragmented(kind: string, free: number, maxOnNode: number, count: number
   return `${free} ${describeKind(kind).name} ${describeKind(kind).unit}s are free in total, but no single node has ${count} free (at most ${maxOnNode}); this job asked for one node. ${whenText(eta)}`;
 }
 
-function reservedForHead(headId: string, headTeam: string, headPriority: string, higher: boolean, startAt: number, eta: number | null): string {
-  const who = higher ? `a ${headPriority}-priority job (${headId}, team ${headTeam})` : `job ${headId} of team ${headTeam}, which is ahead in line`;
+function reservedForHead(
+  headId: string,
+  headTeam: string,
+  headPriority: string,
+  higher: boolean,
+  startAt: number,
+  eta: number | null,
+): string {
+  const who = higher
+    ? `a ${headPriority}-priority job (${headId}, team ${headTeam})`
+    : `job ${headId} of team ${headTeam}, which is ahead in line`;
   return `The free GPUs are held for ${who} that starts around ${formatInstant(startAt)}; starting this job now would delay it. ${whenText(eta)}`;
 }
 
@@ -103,10 +140,28 @@ function reclaiming(team: string, kind: string, count: number, fromTeams: string
   return `Team ${team} is guaranteed these ${formatGpus(count, kind)}; ${from} were asked to give them back and stop by ${formatInstant(deadline)}.`;
 }
 
-export function preemptBorrower(victimTeam: string, kind: string, gpus: number, used: number, guaranteed: number, forTeam: string, forJob: string, forPriority: string, deadline: number): string {
+export function preemptBorrower(
+  victimTeam: string,
+  kind: string,
+  gpus: number,
+  used: number,
+  guaranteed: number,
+  forTeam: string,
+  forJob: string,
+  forPriority: string,
+  deadline: number,
+): string {
   return `Team ${forTeam} needs ${formatGpus(gpus, kind)} of its guarantee back for ${forPriority}-priority job ${forJob}; team ${victimTeam} was borrowing them (using ${used} of ${guaranteed} guaranteed). This job stops at ${formatInstant(deadline)} unless it finishes first; checkpoint before then.`;
 }
 
-export function preemptLowerPriority(team: string, kind: string, gpus: number, guaranteed: number, forJob: string, forPriority: string, deadline: number): string {
+export function preemptLowerPriority(
+  team: string,
+  kind: string,
+  gpus: number,
+  guaranteed: number,
+  forJob: string,
+  forPriority: string,
+  deadline: number,
+): string {
   return `A ${forPriority}-priority job of team ${team} (${forJob}) needs ${formatGpus(gpus, kind)} within the team's ${guaranteed} guaranteed; this lower-priority job gives them up and stops at ${formatInstant(deadline)} unless it finishes first.`;
 }

@@ -97,7 +97,7 @@ export function inLaneOrder(items: Ranked[]): Int32Array {
   keys.sort();
   for (let i = 0; i < n; i++) order[i] = keys[i] % n;
   // Runs with the same class and submission time: order by id (stable, so input order breaks ties).
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     // Exact integer arithmetic (keys are safe integers); a division could round up.
     const group = keys[i] - (keys[i] % n);
     let j = i + 1;
@@ -278,7 +278,8 @@ export class QueueOrder {
     while (lane.next < lane.jobs.length) {
       const job = lane.jobs[lane.next];
       // Same notion as reclaiming: within the guarantee counting the team's jobs of this priority or higher.
-      const borrow = heldFrom(acc, inTeam ? lane.baseRanks[lane.next] : 0) + job.gpu.count > acc.quota.guaranteed ? 1 : 0;
+      const borrow =
+        heldFrom(acc, inTeam ? lane.baseRanks[lane.next] : 0) + job.gpu.count > acc.quota.guaranteed ? 1 : 0;
       if (!borrow || !this.deferred) {
         lane.version = lane.clock.version;
         lane.borrow = borrow;

@@ -27,27 +27,45 @@ describe('job id order', () => {
 describe('packed-key sorts', () => {
   it('inLaneOrder is the stable order by class, submission time and id', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ rank: fc.nat(3), at: instant, id: fc.constantFrom('a', 'b', 'c', 'aa') }), { maxLength: 40 }), (xs) => {
-        const items: Ranked[] = xs.map((x) => ({ rank: x.rank, job: { id: x.id, submittedAt: x.at } as QueuedJob }));
-        const expected = items
-          .map((_, i) => i)
-          .sort((a, b) => items[b].rank - items[a].rank || items[a].job.submittedAt - items[b].job.submittedAt || cmp(items[a].job.id, items[b].job.id));
-        expect([...inLaneOrder(items)]).toEqual(expected);
-      }),
+      fc.property(
+        fc.array(fc.record({ rank: fc.nat(3), at: instant, id: fc.constantFrom('a', 'b', 'c', 'aa') }), {
+          maxLength: 40,
+        }),
+        (xs) => {
+          const items: Ranked[] = xs.map((x) => ({ rank: x.rank, job: { id: x.id, submittedAt: x.at } as QueuedJob }));
+          const expected = items
+            .map((_, i) => i)
+            .sort(
+              (a, b) =>
+                items[b].rank - items[a].rank ||
+                items[a].job.submittedAt - items[b].job.submittedAt ||
+                cmp(items[a].job.id, items[b].job.id),
+            );
+          expect([...inLaneOrder(items)]).toEqual(expected);
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it('sortVictims is the stable sort by compareVictims', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ rank: fc.nat(3), at: instant, id: fc.constantFrom('r1', 'r2', 'r10') }), { maxLength: 40 }), (xs) => {
-        const views = xs.map((x, i) => ({ rank: x.rank, count: i, job: { id: x.id, startedAt: x.at } as RunningJob }) as unknown as RunningView);
-        const expected = views.slice().sort(compareVictims);
-        const got = views.slice();
-        sortVictims(got);
-        expect(got).toEqual(expected);
-        got.forEach((v, i) => expect(v).toBe(expected[i]));
-      }),
+      fc.property(
+        fc.array(fc.record({ rank: fc.nat(3), at: instant, id: fc.constantFrom('r1', 'r2', 'r10') }), {
+          maxLength: 40,
+        }),
+        (xs) => {
+          const views = xs.map(
+            (x, i) =>
+              ({ rank: x.rank, count: i, job: { id: x.id, startedAt: x.at } as RunningJob }) as unknown as RunningView,
+          );
+          const expected = views.slice().sort(compareVictims);
+          const got = views.slice();
+          sortVictims(got);
+          expect(got).toEqual(expected);
+          got.forEach((v, i) => expect(v).toBe(expected[i]));
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -56,11 +74,14 @@ describe('packed-key sorts', () => {
 describe('small helpers', () => {
   it('formatInstant (cached by minute) renders like the plain formula', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.integer({ min: -1e12, max: 4e12 }), fc.double({ min: -1e6, max: 1e6, noNaN: true })), (ms) => {
-        const plain = `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-        expect(formatInstant(ms)).toBe(plain);
-        expect(formatInstant(ms)).toBe(plain);
-      }),
+      fc.property(
+        fc.oneof(fc.integer({ min: -1e12, max: 4e12 }), fc.double({ min: -1e6, max: 1e6, noNaN: true })),
+        (ms) => {
+          const plain = `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+          expect(formatInstant(ms)).toBe(plain);
+          expect(formatInstant(ms)).toBe(plain);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -16,37 +16,86 @@ interface Shape {
   nodes: { kind: number; capacity: number }[];
   cohorts: number[];
   quotas: { guaranteed: number; borrowing: number }[][];
-  running: { team: number; kind: number; count: number; priority: PriorityClass; age: number; left: number; stopping: boolean }[];
-  queued: { team: number; kind: number; count: number; priority: PriorityClass; singleNode: boolean; runMin: number; waited: number }[];
+  running: {
+    team: number;
+    kind: number;
+    count: number;
+    priority: PriorityClass;
+    age: number;
+    left: number;
+    stopping: boolean;
+  }[];
+  queued: {
+    team: number;
+    kind: number;
+    count: number;
+    priority: PriorityClass;
+    singleNode: boolean;
+    runMin: number;
+    waited: number;
+  }[];
 }
 
 const priority = fc.constantFrom(...PRIORITY_CLASSES);
 const shape = (opts: { borrowing?: boolean; guarantees?: boolean } = {}) =>
   fc.record<Shape>({
-    nodes: fc.array(fc.record({ kind: fc.nat(2), capacity: fc.constantFrom(1, 2, 4, 8) }), { minLength: 1, maxLength: 6 }),
+    nodes: fc.array(fc.record({ kind: fc.nat(2), capacity: fc.constantFrom(1, 2, 4, 8) }), {
+      minLength: 1,
+      maxLength: 6,
+    }),
     cohorts: fc.array(fc.nat(1), { minLength: 4, maxLength: 4 }),
     quotas: fc.array(
       fc.array(
-        fc.record({ guaranteed: opts.guarantees === false ? fc.constant(0) : fc.nat(10), borrowing: opts.borrowing === false ? fc.constant(0) : fc.nat(10) }),
+        fc.record({
+          guaranteed: opts.guarantees === false ? fc.constant(0) : fc.nat(10),
+          borrowing: opts.borrowing === false ? fc.constant(0) : fc.nat(10),
+        }),
         { minLength: 3, maxLength: 3 },
       ),
       { minLength: 4, maxLength: 4 },
     ),
     running: fc.array(
-      fc.record({ team: fc.nat(3), kind: fc.nat(2), count: fc.integer({ min: 1, max: 8 }), priority, age: fc.nat(300), left: fc.integer({ min: -30, max: 300 }), stopping: fc.boolean() }),
+      fc.record({
+        team: fc.nat(3),
+        kind: fc.nat(2),
+        count: fc.integer({ min: 1, max: 8 }),
+        priority,
+        age: fc.nat(300),
+        left: fc.integer({ min: -30, max: 300 }),
+        stopping: fc.boolean(),
+      }),
       { maxLength: 12 },
     ),
     queued: fc.array(
-      fc.record({ team: fc.nat(3), kind: fc.nat(2), count: fc.integer({ min: 1, max: 12 }), priority, singleNode: fc.boolean(), runMin: fc.integer({ min: 1, max: 240 }), waited: fc.nat(600) }),
+      fc.record({
+        team: fc.nat(3),
+        kind: fc.nat(2),
+        count: fc.integer({ min: 1, max: 12 }),
+        priority,
+        singleNode: fc.boolean(),
+        runMin: fc.integer({ min: 1, max: 240 }),
+        waited: fc.nat(600),
+      }),
       { maxLength: 25 },
     ),
   });
 
 /** Builds a consistent snapshot: running jobs are placed only where they fit, within their team's limits. */
 function toSnapshot(s: Shape): Snapshot {
-  const nodes: GpuNode[] = s.nodes.map((n, i) => ({ name: `node-${i}`, pool: KINDS[n.kind], gpus: { [KINDS[n.kind]]: { capacity: n.capacity, free: n.capacity } } }));
+  const nodes: GpuNode[] = s.nodes.map((n, i) => ({
+    name: `node-${i}`,
+    pool: KINDS[n.kind],
+    gpus: { [KINDS[n.kind]]: { capacity: n.capacity, free: n.capacity } },
+  }));
   const quotas: Quota[] = TEAMS.flatMap((team, t) =>
-    KINDS.map((gpuKind, k) => ({ team, gpuKind, guaranteed: s.quotas[t][k].guaranteed, borrowingLimit: s.quotas[t][k].borrowing, weeklyGpuHours: null, usedGpuHoursThisWeek: 0 })),
+    KINDS.map((gpuKind, k) => ({
+      team,
+      gpuKind,
+      guaranteed: s.quotas[t][k].guaranteed,
+      borrowingLimit: s.quotas[t][k].borrowing,
+      weeklyGpuHours: null,
+      usedGpuHoursThisWeek: 0,
+    })),
   );
   const used = new Map<string, number>();
   const running: RunningJob[] = [];
@@ -84,7 +133,15 @@ function toSnapshot(s: Shape): Snapshot {
     maxRuntimeSeconds: q.runMin * 90,
     submittedAt: T0 - q.waited * MIN,
   }));
-  return { now: T0, nodes, quotas, running, queued, teams: TEAMS.map((name, t) => ({ name, cohort: `c${s.cohorts[t]}`, weight: 1 + t })), usage: [] };
+  return {
+    now: T0,
+    nodes,
+    quotas,
+    running,
+    queued,
+    teams: TEAMS.map((name, t) => ({ name, cohort: `c${s.cohorts[t]}`, weight: 1 + t })),
+    usage: [],
+  };
 }
 
 const admitted = (ds: Decision[]) => ds.filter((d): d is AdmitDecision => d.type === 'admit');
@@ -94,7 +151,9 @@ describe('admission invariants', () => {
     fc.assert(
       fc.property(shape(), (sh) => {
         const s = toSnapshot(sh);
-        const free = new Map(s.nodes.flatMap((n) => Object.entries(n.gpus).map(([k, g]) => [`${n.name}/${k}`, g.free])));
+        const free = new Map(
+          s.nodes.flatMap((n) => Object.entries(n.gpus).map(([k, g]) => [`${n.name}/${k}`, g.free])),
+        );
         for (const d of admitted(decideAdmissions(s))) {
           const job = s.queued.find((j) => j.id === d.jobId)!;
           expect(d.placements.reduce((sum, p) => sum + p.count, 0)).toBe(job.gpu.count);
@@ -115,12 +174,14 @@ describe('admission invariants', () => {
       fc.property(shape(), (sh) => {
         const s = toSnapshot(sh);
         const use = new Map<string, number>();
-        for (const r of s.running) use.set(`${r.team}/${r.gpu.kind}`, (use.get(`${r.team}/${r.gpu.kind}`) ?? 0) + r.gpu.count);
+        for (const r of s.running)
+          use.set(`${r.team}/${r.gpu.kind}`, (use.get(`${r.team}/${r.gpu.kind}`) ?? 0) + r.gpu.count);
         for (const d of admitted(decideAdmissions(s))) {
           const k = `${d.team}/${d.gpuKind}`;
           use.set(k, (use.get(k) ?? 0) + s.queued.find((j) => j.id === d.jobId)!.gpu.count);
         }
-        for (const q of s.quotas) expect(use.get(`${q.team}/${q.gpuKind}`) ?? 0).toBeLessThanOrEqual(q.guaranteed + q.borrowingLimit);
+        for (const q of s.quotas)
+          expect(use.get(`${q.team}/${q.gpuKind}`) ?? 0).toBeLessThanOrEqual(q.guaranteed + q.borrowingLimit);
       }),
       { numRuns: 300 },
     );
@@ -153,8 +214,19 @@ describe('admission invariants', () => {
     fc.assert(
       fc.property(shape(), fc.integer(), (sh, seed) => {
         const s = toSnapshot(sh);
-        const shuffle = <T>(xs: T[]) => xs.map((x, i) => ({ x, k: Math.sin(seed + i) })).sort((a, b) => a.k - b.k).map((p) => p.x);
-        const t = { ...s, queued: shuffle(s.queued), running: shuffle(s.running), nodes: shuffle(s.nodes), quotas: shuffle(s.quotas), teams: shuffle(s.teams) };
+        const shuffle = <T>(xs: T[]) =>
+          xs
+            .map((x, i) => ({ x, k: Math.sin(seed + i) }))
+            .sort((a, b) => a.k - b.k)
+            .map((p) => p.x);
+        const t = {
+          ...s,
+          queued: shuffle(s.queued),
+          running: shuffle(s.running),
+          nodes: shuffle(s.nodes),
+          quotas: shuffle(s.quotas),
+          teams: shuffle(s.teams),
+        };
         expect(decideAdmissions(t)).toEqual(decideAdmissions(s));
       }),
       { numRuns: 150 },
@@ -169,11 +241,19 @@ describe('admission invariants', () => {
         const outcome = (ds: Decision[], keep: Set<string>) =>
           ds
             .filter((d) => (d.type === 'preempt' ? keep.has(d.forJobId) : keep.has(d.jobId)))
-            .map((d) => (d.type === 'admit' ? [d.jobId, d.placements] : d.type === 'wait' ? [d.jobId, d.reason] : [d.jobId, 'preempted', d.forJobId]))
+            .map((d) =>
+              d.type === 'admit'
+                ? [d.jobId, d.placements]
+                : d.type === 'wait'
+                  ? [d.jobId, d.reason]
+                  : [d.jobId, 'preempted', d.forJobId],
+            )
             .sort((a, b) => String(a[0]).localeCompare(String(b[0])) || String(a[2]).localeCompare(String(b[2])));
         const high = s.queued.filter((j) => rankOf(j.priority) >= minRank);
         const keep = new Set(high.map((j) => j.id));
-        expect(outcome(decideAdmissions({ ...s, queued: high }, opts), keep)).toEqual(outcome(decideAdmissions(s, opts), keep));
+        expect(outcome(decideAdmissions({ ...s, queued: high }, opts), keep)).toEqual(
+          outcome(decideAdmissions(s, opts), keep),
+        );
       }),
       { numRuns: 200 },
     );
@@ -192,13 +272,20 @@ describe('admission invariants', () => {
           const free = [...pool.free];
           const releases: Release[] = s.running
             .filter((r) => r.gpu.kind === job.gpu.kind)
-            .map((r) => releaseOf(expectedRelease(r, s.now), new Map(r.placements.map((p) => [pool.index.get(p.node)!, p.count]))));
+            .map((r) =>
+              releaseOf(
+                expectedRelease(r, s.now),
+                new Map(r.placements.map((p) => [pool.index.get(p.node)!, p.count])),
+              ),
+            );
           for (const a of admitted(ds).filter((d) => d.gpuKind === job.gpu.kind)) {
             const aj = s.queued.find((j) => j.id === a.jobId)!;
             const parts = new Map(a.placements.map((p) => [pool.index.get(p.node)!, p.count]));
             for (const [i, c] of parts) free[i] -= c;
             // Backfilled jobs are trusted only up to their hard stop.
-            releases.push(releaseOf(s.now + (a.backfill ? aj.maxRuntimeSeconds : aj.expectedRuntimeSeconds) * 1000, parts));
+            releases.push(
+              releaseOf(s.now + (a.backfill ? aj.maxRuntimeSeconds : aj.expectedRuntimeSeconds) * 1000, parts),
+            );
           }
           const start = findEarliestStart(free, releases, job.gpu.count, job.singleNode, s.now);
           expect(start).not.toBeNull();
@@ -211,37 +298,87 @@ describe('admission invariants', () => {
 
   it('reclaims a guarantee from borrowers: the job gets its GPUs once the victims are gone', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4 }), fc.constantFrom(4, 8), fc.integer({ min: 1, max: 8 }), fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 16 }), (nodeCount, cap, want, sizes) => {
-        const nodes: GpuNode[] = Array.from({ length: nodeCount }, (_, i) => ({ name: `n${i}`, pool: 'a100', gpus: { 'a100-80gb': { capacity: cap, free: cap } } }));
-        const running: RunningJob[] = [];
-        sizes.forEach((size, i) => {
-          const node = nodes.find((n) => n.gpus['a100-80gb'].free >= size);
-          if (!node) return;
-          node.gpus['a100-80gb'].free -= size;
-          running.push({ id: `b${i}`, team: 'nlp', user: 'u', priority: 'critical', gpu: { kind: 'a100-80gb', count: size }, placements: [{ node: node.name, count: size }], startedAt: T0 - i * MIN, expectedEndAt: T0 + 10 * HOUR, borrowed: size });
-        });
-        const count = Math.min(want, cap);
-        const s: Snapshot = {
-          now: T0,
-          nodes,
-          running,
-          quotas: [
-            { team: 'vision', gpuKind: 'a100-80gb', guaranteed: nodeCount * cap, borrowingLimit: 0, weeklyGpuHours: null, usedGpuHoursThisWeek: 0 },
-            { team: 'nlp', gpuKind: 'a100-80gb', guaranteed: 0, borrowingLimit: nodeCount * cap, weeklyGpuHours: null, usedGpuHoursThisWeek: 0 },
-          ],
-          teams: [{ name: 'vision', cohort: 'r', weight: 1 }, { name: 'nlp', cohort: 'r', weight: 1 }],
-          usage: [],
-          queued: [{ id: 'mine', team: 'vision', user: 'u', priority: 'low', gpu: { kind: 'a100-80gb', count }, singleNode: true, expectedRuntimeSeconds: 600, maxRuntimeSeconds: 900, submittedAt: T0 }],
-        };
-        const ds = decideAdmissions(s);
-        const mine = ds.find((d) => d.type !== 'preempt' && d.jobId === 'mine')!;
-        if (mine.type === 'admit') return;
-        expect(mine).toMatchObject({ type: 'wait', reason: 'RECLAIMING' });
-        const gone = new Set(ds.filter((d) => d.type === 'preempt').map((d) => d.jobId));
-        const after = { ...s, running: running.filter((r) => !gone.has(r.id)), nodes: structuredClone(nodes) };
-        for (const r of running.filter((x) => gone.has(x.id))) after.nodes.find((n) => n.name === r.placements[0].node)!.gpus['a100-80gb'].free += r.gpu.count;
-        expect(decideAdmissions(after).find((d) => d.jobId === 'mine')).toMatchObject({ type: 'admit' });
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.constantFrom(4, 8),
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 16 }),
+        (nodeCount, cap, want, sizes) => {
+          const nodes: GpuNode[] = Array.from({ length: nodeCount }, (_, i) => ({
+            name: `n${i}`,
+            pool: 'a100',
+            gpus: { 'a100-80gb': { capacity: cap, free: cap } },
+          }));
+          const running: RunningJob[] = [];
+          sizes.forEach((size, i) => {
+            const node = nodes.find((n) => n.gpus['a100-80gb'].free >= size);
+            if (!node) return;
+            node.gpus['a100-80gb'].free -= size;
+            running.push({
+              id: `b${i}`,
+              team: 'nlp',
+              user: 'u',
+              priority: 'critical',
+              gpu: { kind: 'a100-80gb', count: size },
+              placements: [{ node: node.name, count: size }],
+              startedAt: T0 - i * MIN,
+              expectedEndAt: T0 + 10 * HOUR,
+              borrowed: size,
+            });
+          });
+          const count = Math.min(want, cap);
+          const s: Snapshot = {
+            now: T0,
+            nodes,
+            running,
+            quotas: [
+              {
+                team: 'vision',
+                gpuKind: 'a100-80gb',
+                guaranteed: nodeCount * cap,
+                borrowingLimit: 0,
+                weeklyGpuHours: null,
+                usedGpuHoursThisWeek: 0,
+              },
+              {
+                team: 'nlp',
+                gpuKind: 'a100-80gb',
+                guaranteed: 0,
+                borrowingLimit: nodeCount * cap,
+                weeklyGpuHours: null,
+                usedGpuHoursThisWeek: 0,
+              },
+            ],
+            teams: [
+              { name: 'vision', cohort: 'r', weight: 1 },
+              { name: 'nlp', cohort: 'r', weight: 1 },
+            ],
+            usage: [],
+            queued: [
+              {
+                id: 'mine',
+                team: 'vision',
+                user: 'u',
+                priority: 'low',
+                gpu: { kind: 'a100-80gb', count },
+                singleNode: true,
+                expectedRuntimeSeconds: 600,
+                maxRuntimeSeconds: 900,
+                submittedAt: T0,
+              },
+            ],
+          };
+          const ds = decideAdmissions(s);
+          const mine = ds.find((d) => d.type !== 'preempt' && d.jobId === 'mine')!;
+          if (mine.type === 'admit') return;
+          expect(mine).toMatchObject({ type: 'wait', reason: 'RECLAIMING' });
+          const gone = new Set(ds.filter((d) => d.type === 'preempt').map((d) => d.jobId));
+          const after = { ...s, running: running.filter((r) => !gone.has(r.id)), nodes: structuredClone(nodes) };
+          for (const r of running.filter((x) => gone.has(x.id)))
+            after.nodes.find((n) => n.name === r.placements[0].node)!.gpus['a100-80gb'].free += r.gpu.count;
+          expect(decideAdmissions(after).find((d) => d.jobId === 'mine')).toMatchObject({ type: 'admit' });
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -10,7 +10,10 @@ export type PriorityClass = z.infer<typeof PriorityClass>;
 /** Whole model (`a100-80gb`), MIG profile (`a100-80gb-mig-1g.10gb`) or time-sliced share (`a100-80gb-shared`). */
 export const GpuKind = z
   .string()
-  .regex(/^[a-z0-9]+(?:[-.][a-z0-9]+)*$/, 'expected a GPU kind such as a100-80gb, a100-80gb-mig-1g.10gb or a100-80gb-shared');
+  .regex(
+    /^[a-z0-9]+(?:[-.][a-z0-9]+)*$/,
+    'expected a GPU kind such as a100-80gb, a100-80gb-mig-1g.10gb or a100-80gb-shared',
+  );
 export type GpuKind = z.infer<typeof GpuKind>;
 
 const Instant = z.number().int().nonnegative();

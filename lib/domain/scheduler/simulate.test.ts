@@ -9,8 +9,10 @@ import { simulateCluster } from './simulate';
 /** Team usage per kind never exceeds guarantee plus borrowing limit, at any pass. */
 function checkQuotas(s: Snapshot): void {
   const use = new Map<string, number>();
-  for (const r of s.running) use.set(`${r.team}/${r.gpu.kind}`, (use.get(`${r.team}/${r.gpu.kind}`) ?? 0) + r.gpu.count);
-  for (const q of s.quotas) expect(use.get(`${q.team}/${q.gpuKind}`) ?? 0).toBeLessThanOrEqual(q.guaranteed + q.borrowingLimit);
+  for (const r of s.running)
+    use.set(`${r.team}/${r.gpu.kind}`, (use.get(`${r.team}/${r.gpu.kind}`) ?? 0) + r.gpu.count);
+  for (const q of s.quotas)
+    expect(use.get(`${q.team}/${q.gpuKind}`) ?? 0).toBeLessThanOrEqual(q.guaranteed + q.borrowingLimit);
 }
 
 describe('simulateCluster', () => {
@@ -34,9 +36,20 @@ describe('simulateCluster', () => {
         (nodeShapes, quotaShapes, jobShapes, graceSeconds) => {
           const kinds = ['a100-80gb', 'h100-80gb'];
           const teams = ['vision', 'nlp', 'speech', 'infra'];
-          const nodes: GpuNode[] = nodeShapes.map((n, i) => ({ name: `n${i}`, pool: kinds[n.kind], gpus: { [kinds[n.kind]]: { capacity: n.capacity, free: n.capacity } } }));
+          const nodes: GpuNode[] = nodeShapes.map((n, i) => ({
+            name: `n${i}`,
+            pool: kinds[n.kind],
+            gpus: { [kinds[n.kind]]: { capacity: n.capacity, free: n.capacity } },
+          }));
           const quotas: Quota[] = teams.flatMap((team, t) =>
-            kinds.map((gpuKind, k) => ({ team, gpuKind, guaranteed: quotaShapes[t * 2 + k].guaranteed, borrowingLimit: quotaShapes[t * 2 + k].borrowing, weeklyGpuHours: null, usedGpuHoursThisWeek: 0 })),
+            kinds.map((gpuKind, k) => ({
+              team,
+              gpuKind,
+              guaranteed: quotaShapes[t * 2 + k].guaranteed,
+              borrowingLimit: quotaShapes[t * 2 + k].borrowing,
+              weeklyGpuHours: null,
+              usedGpuHoursThisWeek: 0,
+            })),
           );
           const jobs: SimJob[] = jobShapes.map((j, i) => ({
             id: `j${i}`,
@@ -86,15 +99,39 @@ describe('simulateCluster', () => {
       actualRuntimeSeconds: 1800,
       submittedAt: T0 + i * 5 * MIN,
     }));
-    const big: SimJob = { ...stream[0], id: 'big-low', team: 'vision', priority: 'low', gpu: { kind: 'a100-80gb', count: 8 }, submittedAt: T0 + MIN };
+    const big: SimJob = {
+      ...stream[0],
+      id: 'big-low',
+      team: 'vision',
+      priority: 'low',
+      gpu: { kind: 'a100-80gb', count: 8 },
+      submittedAt: T0 + MIN,
+    };
     const run = (agingSeconds: number | null) =>
       simulateCluster({
         nodes,
         quotas: [
-          { team: 'nlp', gpuKind: 'a100-80gb', guaranteed: 8, borrowingLimit: 0, weeklyGpuHours: null, usedGpuHoursThisWeek: 0 },
-          { team: 'vision', gpuKind: 'a100-80gb', guaranteed: 8, borrowingLimit: 0, weeklyGpuHours: null, usedGpuHoursThisWeek: 0 },
+          {
+            team: 'nlp',
+            gpuKind: 'a100-80gb',
+            guaranteed: 8,
+            borrowingLimit: 0,
+            weeklyGpuHours: null,
+            usedGpuHoursThisWeek: 0,
+          },
+          {
+            team: 'vision',
+            gpuKind: 'a100-80gb',
+            guaranteed: 8,
+            borrowingLimit: 0,
+            weeklyGpuHours: null,
+            usedGpuHoursThisWeek: 0,
+          },
         ],
-        teams: [{ name: 'nlp', cohort: 'x', weight: 1 }, { name: 'vision', cohort: 'x', weight: 1 }],
+        teams: [
+          { name: 'nlp', cohort: 'x', weight: 1 },
+          { name: 'vision', cohort: 'x', weight: 1 },
+        ],
         jobs: [...stream, big],
         options: { agingSeconds, preemptLowerPriorityInTeam: false },
       }).jobs.get('big-low')!;
@@ -108,14 +145,38 @@ describe('simulateCluster', () => {
 
   it('reclaims with a grace period: the borrower is stopped at its deadline and requeued', () => {
     const nodes: GpuNode[] = [{ name: 'n1', pool: 'a100', gpus: { 'a100-80gb': { capacity: 8, free: 8 } } }];
-    const base = { user: 'u', priority: 'normal' as const, singleNode: true, expectedRuntimeSeconds: 3 * 3600, maxRuntimeSeconds: 4 * 3600, actualRuntimeSeconds: 3 * 3600 };
+    const base = {
+      user: 'u',
+      priority: 'normal' as const,
+      singleNode: true,
+      expectedRuntimeSeconds: 3 * 3600,
+      maxRuntimeSeconds: 4 * 3600,
+      actualRuntimeSeconds: 3 * 3600,
+    };
     const result = simulateCluster({
       nodes,
       quotas: [
-        { team: 'nlp', gpuKind: 'a100-80gb', guaranteed: 0, borrowingLimit: 8, weeklyGpuHours: null, usedGpuHoursThisWeek: 0 },
-        { team: 'vision', gpuKind: 'a100-80gb', guaranteed: 8, borrowingLimit: 0, weeklyGpuHours: null, usedGpuHoursThisWeek: 0 },
+        {
+          team: 'nlp',
+          gpuKind: 'a100-80gb',
+          guaranteed: 0,
+          borrowingLimit: 8,
+          weeklyGpuHours: null,
+          usedGpuHoursThisWeek: 0,
+        },
+        {
+          team: 'vision',
+          gpuKind: 'a100-80gb',
+          guaranteed: 8,
+          borrowingLimit: 0,
+          weeklyGpuHours: null,
+          usedGpuHoursThisWeek: 0,
+        },
       ],
-      teams: [{ name: 'nlp', cohort: 'x', weight: 1 }, { name: 'vision', cohort: 'x', weight: 1 }],
+      teams: [
+        { name: 'nlp', cohort: 'x', weight: 1 },
+        { name: 'vision', cohort: 'x', weight: 1 },
+      ],
       jobs: [
         { ...base, id: 'borrower', team: 'nlp', gpu: { kind: 'a100-80gb', count: 8 }, submittedAt: T0 },
         { ...base, id: 'owner', team: 'vision', gpu: { kind: 'a100-80gb', count: 4 }, submittedAt: T0 + HOUR },

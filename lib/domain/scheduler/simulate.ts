@@ -7,7 +7,17 @@ import type { Decision } from './decisions';
 import { accrueUsage } from './fair-share';
 import { MinHeap } from './heap';
 import { key } from './ledger';
-import type { GpuNode, NodePlacement, QueuedJob, Quota, RunningJob, SchedulerOptions, Snapshot, Team, UsageRecord } from './schema';
+import type {
+  GpuNode,
+  NodePlacement,
+  QueuedJob,
+  Quota,
+  RunningJob,
+  SchedulerOptions,
+  Snapshot,
+  Team,
+  UsageRecord,
+} from './schema';
 import { resolveOptions } from './schema';
 
 export interface SimJob extends QueuedJob {
@@ -59,13 +69,18 @@ export function simulateCluster(config: SimConfig): SimResult {
   const maxPasses = config.maxPasses ?? 1_000_000;
   const arrivals = [...config.jobs].sort((a, b) => a.submittedAt - b.submittedAt || (a.id < b.id ? -1 : 1));
   const results = new Map<string, SimJobResult>(
-    arrivals.map((j) => [j.id, { submittedAt: j.submittedAt, firstAdmittedAt: null, admittedAt: null, finishedAt: null, preemptions: 0 }]),
+    arrivals.map((j) => [
+      j.id,
+      { submittedAt: j.submittedAt, firstAdmittedAt: null, admittedAt: null, finishedAt: null, preemptions: 0 },
+    ]),
   );
   const free = new Map<string, number>();
   for (const n of config.nodes) for (const [kind, g] of Object.entries(n.gpus)) free.set(key(n.name, kind), g.capacity);
   const queued = new Map<string, SimJob>();
   const running = new Map<string, Live>();
-  const ends = new MinHeap<{ at: number; id: string; stop: boolean }>((a, b) => a.at < b.at || (a.at === b.at && a.id < b.id));
+  const ends = new MinHeap<{ at: number; id: string; stop: boolean }>(
+    (a, b) => a.at < b.at || (a.at === b.at && a.id < b.id),
+  );
   const usage = new Map<string, UsageRecord>();
   const gpuMsByTeam = new Map<string, number>();
   let next = 0;
@@ -75,7 +90,8 @@ export function simulateCluster(config: SimConfig): SimResult {
   let rerunsAtT = 0;
 
   const release = (live: Live) => {
-    for (const p of live.placements) free.set(key(p.node, live.job.gpu.kind), free.get(key(p.node, live.job.gpu.kind))! + p.count);
+    for (const p of live.placements)
+      free.set(key(p.node, live.job.gpu.kind), free.get(key(p.node, live.job.gpu.kind))! + p.count);
     running.delete(live.job.id);
   };
 
@@ -87,7 +103,8 @@ export function simulateCluster(config: SimConfig): SimResult {
       const e = ends.pop()!;
       const live = running.get(e.id);
       // Stale entries: the job already ended, or this is a finish for a job stopped earlier.
-      if (!live || (e.stop ? !live.preemption || live.preemption.graceDeadline !== e.at : live.endAt !== e.at)) continue;
+      if (!live || (e.stop ? !live.preemption || live.preemption.graceDeadline !== e.at : live.endAt !== e.at))
+        continue;
       release(live);
       if (e.stop && live.endAt > e.at) {
         results.get(e.id)!.preemptions++;
@@ -128,7 +145,10 @@ export function simulateCluster(config: SimConfig): SimResult {
     // Zero grace: stop them and decide again at the same instant (a few times at most).
     if (stoppedNow && rerunsAtT++ < 8) continue;
     rerunsAtT = 0;
-    const candidates = [next < arrivals.length ? arrivals[next].submittedAt : Infinity, ends.size ? ends.peek()!.at : Infinity];
+    const candidates = [
+      next < arrivals.length ? arrivals[next].submittedAt : Infinity,
+      ends.size ? ends.peek()!.at : Infinity,
+    ];
     const upcoming = Math.min(...candidates);
     if (upcoming === Infinity) break;
     t = Math.max(t, upcoming);
@@ -148,24 +168,27 @@ function buildSnapshot(
   return {
     now,
     queued: [...queued.values()],
-    running: [...running.values()].map(
-      (l): RunningJob => ({
-        id: l.job.id,
-        team: l.job.team,
-        user: l.job.user,
-        priority: l.job.priority,
-        gpu: l.job.gpu,
-        placements: l.placements,
-        startedAt: l.startedAt,
-        expectedEndAt: l.startedAt + l.job.expectedRuntimeSeconds * 1000,
-        maxRuntimeSeconds: l.job.maxRuntimeSeconds,
-        borrowed: l.borrowed,
-        preemption: l.preemption,
-      }),
-    ),
+    running: [...running.values()].map((l): RunningJob => ({
+      id: l.job.id,
+      team: l.job.team,
+      user: l.job.user,
+      priority: l.job.priority,
+      gpu: l.job.gpu,
+      placements: l.placements,
+      startedAt: l.startedAt,
+      expectedEndAt: l.startedAt + l.job.expectedRuntimeSeconds * 1000,
+      maxRuntimeSeconds: l.job.maxRuntimeSeconds,
+      borrowed: l.borrowed,
+      preemption: l.preemption,
+    })),
     nodes: config.nodes.map((n) => ({
       ...n,
-      gpus: Object.fromEntries(Object.entries(n.gpus).map(([kind, g]) => [kind, { capacity: g.capacity, free: free.get(key(n.name, kind)) ?? 0 }])),
+      gpus: Object.fromEntries(
+        Object.entries(n.gpus).map(([kind, g]) => [
+          kind,
+          { capacity: g.capacity, free: free.get(key(n.name, kind)) ?? 0 },
+        ]),
+      ),
     })),
     quotas: config.quotas,
     teams: config.teams,

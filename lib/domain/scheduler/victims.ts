@@ -67,7 +67,7 @@ export function sortVictims(views: RunningView[]): void {
   keys.sort();
   const copy = views.slice();
   for (let i = 0; i < n; i++) views[i] = copy[keys[i] % n];
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     // Exact integer arithmetic (keys are safe integers); a division could round up.
     const group = keys[i] - (keys[i] % n);
     let j = i + 1;
@@ -285,7 +285,8 @@ function planOnOneNode(
     const better =
       bestNode < 0 ||
       fresh < bestFresh ||
-      (fresh === bestFresh && (last < bestLast || (last === bestLast && (spare < bestSpare || (spare === bestSpare && i < bestNode)))));
+      (fresh === bestFresh &&
+        (last < bestLast || (last === bestLast && (spare < bestSpare || (spare === bestSpare && i < bestNode)))));
     if (better) {
       const won = walk;
       walk = best;
@@ -308,7 +309,14 @@ function planOnOneNode(
   return { victims, alloc: new Map([[node, count]]) };
 }
 
-function planAcross(pool: KindPool, ordered: RunningView[], n: number, count: number, eligible: Eligible, own: OwnShare | null): VictimPlan | null {
+function planAcross(
+  pool: KindPool,
+  ordered: RunningView[],
+  n: number,
+  count: number,
+  eligible: Eligible,
+  own: OwnShare | null,
+): VictimPlan | null {
   const base = sumFree(pool.free);
   const enough = (taken: RunningView[]) => {
     let gpus = base;
@@ -325,7 +333,12 @@ function planAcross(pool: KindPool, ordered: RunningView[], n: number, count: nu
 }
 
 /** The first `n` of `ordered`, taken in order while eligible until `done`. */
-function takeUntil(ordered: RunningView[], n: number, eligible: Eligible, done: (taken: RunningView[]) => boolean): RunningView[] | null {
+function takeUntil(
+  ordered: RunningView[],
+  n: number,
+  eligible: Eligible,
+  done: (taken: RunningView[]) => boolean,
+): RunningView[] | null {
   const taken: RunningView[] = [];
   if (done(taken)) return taken;
   let result: RunningView[] | null = null;

@@ -44,9 +44,14 @@ export function runTelemetryBenchmarks(): BenchResult[] {
   const results: BenchResult[] = [];
   let samples = toGpuSamples(parseDcgmText(scrape));
   results.push(
-    time('dcgm parse + normalise, 2,000 GPUs', 10, `${(scrape.length / 1e6).toFixed(1)} MB text, 12,000 samples; budget: one scrape per 10 s`, () => {
-      samples = toGpuSamples(parseDcgmText(scrape));
-    }),
+    time(
+      'dcgm parse + normalise, 2,000 GPUs',
+      10,
+      `${(scrape.length / 1e6).toFixed(1)} MB text, 12,000 samples; budget: one scrape per 10 s`,
+      () => {
+        samples = toGpuSamples(parseDcgmText(scrape));
+      },
+    ),
   );
 
   // One minute at a 10 s interval: 6 scrapes x 2,000 GPUs x 3 stored series.
@@ -58,15 +63,39 @@ export function runTelemetryBenchmarks(): BenchResult[] {
       minute.push({ key: `${g.key}|power`, t: i * 10_000, v: g.powerW });
     }
   }
-  results.push(time('rollup raw -> 1m, 2,000 GPUs x 3 series', 20, `${minute.length} points -> 6,000 buckets`, () => void rollupPoints(minute, 60_000)));
+  results.push(
+    time(
+      'rollup raw -> 1m, 2,000 GPUs x 3 series',
+      20,
+      `${minute.length} points -> 6,000 buckets`,
+      () => void rollupPoints(minute, 60_000),
+    ),
+  );
 
   const minuteBuckets: RollupBucket[] = [];
   for (let m = 0; m < 60; m++) {
     for (const b of rollupPoints(minute.slice(0, 6000), 60_000)) minuteBuckets.push({ ...b, start: m * 60_000 });
   }
-  results.push(time('rollup 1m -> 1h, 6,000 series x 60 min', 20, `${minuteBuckets.length} buckets`, () => void rollupBuckets(minuteBuckets, 3_600_000)));
+  results.push(
+    time(
+      'rollup 1m -> 1h, 6,000 series x 60 min',
+      20,
+      `${minuteBuckets.length} buckets`,
+      () => void rollupBuckets(minuteBuckets, 3_600_000),
+    ),
+  );
 
-  const year = Array.from({ length: 365 * 24 * 60 }, (_, i) => ({ t: i * 60_000, v: 50 + 40 * Math.sin(i / 500) + ((i * 7919) % 13) }));
-  results.push(time('LTTB a year of 1-minute points to 1,000', 10, `${year.length} points`, () => void downsampleLttb(year, MAX_CHART_POINTS)));
+  const year = Array.from({ length: 365 * 24 * 60 }, (_, i) => ({
+    t: i * 60_000,
+    v: 50 + 40 * Math.sin(i / 500) + ((i * 7919) % 13),
+  }));
+  results.push(
+    time(
+      'LTTB a year of 1-minute points to 1,000',
+      10,
+      `${year.length} points`,
+      () => void downsampleLttb(year, MAX_CHART_POINTS),
+    ),
+  );
   return results;
 }

@@ -12,7 +12,10 @@ describeWithReference('dcgm-exporter reference outputs', () => {
 
   it('parses every Prometheus-text file in the dcgm-exporter folder, one sample per sample line', () => {
     const files = [
-      ...fs.readdirSync(dir()).filter((f) => f.endsWith('.prom')).map((f) => path.join(dir(), f)),
+      ...fs
+        .readdirSync(dir())
+        .filter((f) => f.endsWith('.prom'))
+        .map((f) => path.join(dir(), f)),
       ...fs
         .readdirSync(path.join(dir(), 'datadog-integrations-core'))
         .map((f) => path.join(dir(), 'datadog-integrations-core', f)),
@@ -22,12 +25,17 @@ describeWithReference('dcgm-exporter reference outputs', () => {
       const text = fs.readFileSync(file, 'utf8');
       const samples = parseDcgmText(text);
       expect(samples.length, file).toBe(sampleLines(text).length);
-      expect(samples.every((s) => s.metric.startsWith('DCGM_FI_')), file).toBe(true);
+      expect(
+        samples.every((s) => s.metric.startsWith('DCGM_FI_')),
+        file,
+      ).toBe(true);
     }
   });
 
   it('reads the MIG sample: instance labels, GR_ENGINE_ACTIVE as utilization', () => {
-    const samples = parseDcgmText(readReference('gpu', 'dcgm-exporter', 'sample-metrics-mig-a100.cloud-native-docs.prom'));
+    const samples = parseDcgmText(
+      readReference('gpu', 'dcgm-exporter', 'sample-metrics-mig-a100.cloud-native-docs.prom'),
+    );
     const mig = samples.filter((s) => s.migProfile !== null);
     expect(mig).toHaveLength(4);
     expect(new Set(mig.map((s) => `${s.migProfile}#${s.migInstance}`))).toEqual(new Set(['1g.5gb#13']));
@@ -72,7 +80,12 @@ describeWithReference('dcgm-exporter reference outputs', () => {
   });
 
   it('attributes the label-remap sample to pod, namespace and job', () => {
-    const text = readReference('gpu', 'dcgm-exporter', 'datadog-integrations-core', 'dcgm-tests-fixtures-label_remap.txt');
+    const text = readReference(
+      'gpu',
+      'dcgm-exporter',
+      'datadog-integrations-core',
+      'dcgm-tests-fixtures-label_remap.txt',
+    );
     const [gpu] = toGpuSamples(parseDcgmText(text));
     expect(gpu.pods).toEqual([{ pod: 'bar', namespace: 'foo', container: 'baz' }]);
     const [tagged] = attributeToJobs([gpu], new Map([['foo/bar', 'job-42']]));
@@ -127,7 +140,13 @@ describe('dcgm normalisation', () => {
     const samples = toGpuSamples(parseDcgmText(text));
     expect(samples).toHaveLength(1);
     expect(samples[0].pods.map((p) => p.pod)).toEqual(['a', 'b']);
-    const [tagged] = attributeToJobs(samples, new Map([['ns/a', 'j1'], ['ns/b', 'j2']]));
+    const [tagged] = attributeToJobs(
+      samples,
+      new Map([
+        ['ns/a', 'j1'],
+        ['ns/b', 'j2'],
+      ]),
+    );
     expect(tagged.jobIds).toEqual(['j1', 'j2']);
   });
 

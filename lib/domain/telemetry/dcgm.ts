@@ -86,7 +86,8 @@ export function parsePrometheusText(text: string): { name: string; labels: Recor
     for (const m of family.metrics) {
       // Gauges/counters/untyped only: DCGM exports nothing else, and the agent's own
       // histograms, if any, are not GPU samples.
-      if ('value' in m && typeof m.value === 'string') out.push({ name: family.name, labels: m.labels ?? {}, value: m.value });
+      if ('value' in m && typeof m.value === 'string')
+        out.push({ name: family.name, labels: m.labels ?? {}, value: m.value });
     }
   }
   return out;
@@ -158,7 +159,11 @@ export function toGpuSamples(samples: readonly DcgmSample[]): GpuSample[] {
     const s = entry.s;
     s.modelName ??= d.modelName;
     s.migProfile ??= d.migProfile;
-    if (d.pod && d.namespace && !s.pods.some((p) => p.pod === d.pod && p.namespace === d.namespace && p.container === d.container)) {
+    if (
+      d.pod &&
+      d.namespace &&
+      !s.pods.some((p) => p.pod === d.pod && p.namespace === d.namespace && p.container === d.container)
+    ) {
       s.pods.push({ pod: d.pod, namespace: d.namespace, container: d.container });
     }
     if (d.value === null) continue;
@@ -186,7 +191,8 @@ export function toGpuSamples(samples: readonly DcgmSample[]): GpuSample[] {
   return [...byKey.values()].map(({ s, util, gr }) => {
     // A MIG instance's GPU_UTIL (if any exporter ever emitted one) would describe the parent GPU.
     const preferGr = s.migInstance !== null || util === null;
-    if (preferGr && gr !== null) return { ...s, utilization: clampPercent(gr * 100), utilizationSource: 'GR_ENGINE_ACTIVE' as const };
+    if (preferGr && gr !== null)
+      return { ...s, utilization: clampPercent(gr * 100), utilizationSource: 'GR_ENGINE_ACTIVE' as const };
     if (util !== null) return { ...s, utilization: clampPercent(util), utilizationSource: 'GPU_UTIL' as const };
     return s;
   });
@@ -202,7 +208,9 @@ export function attributeToJobs(
   jobByPod: ReadonlyMap<string, string>,
 ): (GpuSample & { jobIds: string[] })[] {
   return samples.map((s) => {
-    const jobIds = [...new Set(s.pods.map((p) => jobByPod.get(`${p.namespace}/${p.pod}`)).filter((j): j is string => !!j))];
+    const jobIds = [
+      ...new Set(s.pods.map((p) => jobByPod.get(`${p.namespace}/${p.pod}`)).filter((j): j is string => !!j)),
+    ];
     return { ...s, jobIds };
   });
 }

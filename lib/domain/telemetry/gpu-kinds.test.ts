@@ -39,16 +39,26 @@ describeWithReference('GPU kinds from the reference label sets', () => {
   });
 
   it('the real vGPU node (NVIDIA-A16-4Q) gets a kind of its own', () => {
-    const nodes = JSON.parse(readReference('k8s-nodes', 'edgexr__cluster_test__gpuNodesSampleOutput.kubectl-get-nodes.json'));
+    const nodes = JSON.parse(
+      readReference('k8s-nodes', 'edgexr__cluster_test__gpuNodesSampleOutput.kubectl-get-nodes.json'),
+    );
     const l = nodes.items[0].metadata.labels;
-    expect(deriveGpuKind({ product: l['nvidia.com/gpu.product'], replicas: 1, sharingStrategy: 'none' }).id).toBe('a16');
+    expect(deriveGpuKind({ product: l['nvidia.com/gpu.product'], replicas: 1, sharingStrategy: 'none' }).id).toBe(
+      'a16',
+    );
   });
 
   it('the time-slicing doc examples: -SHARED product, `.shared` resource, MIG + SHARED', () => {
     const doc = readReference('gpu', 'nvidia-cloud-native-docs', 'excerpt_gpu-sharing.rst.txt');
     expect(doc).toContain('nvidia.com/gpu.product=Tesla-T4-SHARED');
-    expect(deriveGpuKind({ product: 'Tesla-T4-SHARED', replicas: 4 })).toMatchObject({ id: 't4-shared', sharing: 'time-slicing', replicas: 4 });
-    expect(deriveGpuKind({ product: 'Tesla-T4', resourceName: 'nvidia.com/gpu.shared', replicas: 4 }).id).toBe('t4-shared');
+    expect(deriveGpuKind({ product: 'Tesla-T4-SHARED', replicas: 4 })).toMatchObject({
+      id: 't4-shared',
+      sharing: 'time-slicing',
+      replicas: 4,
+    });
+    expect(deriveGpuKind({ product: 'Tesla-T4', resourceName: 'nvidia.com/gpu.shared', replicas: 4 }).id).toBe(
+      't4-shared',
+    );
     expect(doc).toContain('A100-SXM4-40GB-MIG-1g.5gb-SHARED');
     expect(deriveGpuKind({ product: 'A100-SXM4-40GB-MIG-1g.5gb-SHARED', replicas: 2 })).toMatchObject({
       id: 'a100-40gb-mig-1g.5gb-shared',
@@ -92,11 +102,15 @@ describe('deriveGpuKind', () => {
   });
 
   it('time-slicing by replicas or strategy, MPS separately, MIG from the resource', () => {
-    expect(deriveGpuKind({ product: 'NVIDIA-A100-SXM4-80GB', replicas: 4, sharingStrategy: 'time-slicing' })).toMatchObject({
+    expect(
+      deriveGpuKind({ product: 'NVIDIA-A100-SXM4-80GB', replicas: 4, sharingStrategy: 'time-slicing' }),
+    ).toMatchObject({
       id: 'a100-80gb-shared',
       description: 'NVIDIA A100 80GB, time-sliced x4',
     });
-    expect(deriveGpuKind({ product: 'NVIDIA-A100-SXM4-80GB', replicas: 2, sharingStrategy: 'mps' }).id).toBe('a100-80gb-mps');
+    expect(deriveGpuKind({ product: 'NVIDIA-A100-SXM4-80GB', replicas: 2, sharingStrategy: 'mps' }).id).toBe(
+      'a100-80gb-mps',
+    );
     expect(deriveGpuKind({ product: 'NVIDIA-A100-SXM4-80GB', resourceName: 'nvidia.com/mig-1g.10gb' })).toMatchObject({
       id: 'a100-80gb-mig-1g.10gb',
       description: 'NVIDIA A100 80GB MIG 1g.10gb',
@@ -106,6 +120,10 @@ describe('deriveGpuKind', () => {
   });
 
   it('splits products', () => {
-    expect(splitProduct('A100-SXM4-40GB-MIG-1g.5gb-SHARED')).toEqual({ model: 'A100-SXM4-40GB', migProfile: '1g.5gb', shared: true });
+    expect(splitProduct('A100-SXM4-40GB-MIG-1g.5gb-SHARED')).toEqual({
+      model: 'A100-SXM4-40GB',
+      migProfile: '1g.5gb',
+      shared: true,
+    });
   });
 });

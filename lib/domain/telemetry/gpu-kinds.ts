@@ -71,7 +71,10 @@ export function splitProduct(product: string): { model: string; migProfile: stri
 
 /** Maps a model (`NVIDIA-A100-SXM4-80GB`, `Tesla T4`) to its base kind id and a readable name. */
 export function identifyModel(model: string, memoryMiB?: number): { baseId: string; name: string } {
-  const words = model.toUpperCase().replace(/[_\s]+/g, '-').replace(/-/g, ' ');
+  const words = model
+    .toUpperCase()
+    .replace(/[_\s]+/g, '-')
+    .replace(/-/g, ' ');
   const family = FAMILIES.find((f) => f.pattern.test(words));
   if (!family) {
     const slug = model
@@ -106,11 +109,9 @@ export function deriveGpuKind(input: GpuKindInput): GpuKind {
   const n = replicas ?? 1;
   // renameByDefault=true advertises `<resource>.shared`; renameByDefault=false suffixes the product.
   const timeSliced =
-    strategy === 'time-slicing' ||
-    split.shared ||
-    resourceName.endsWith('.shared') ||
-    (strategy !== 'mps' && n > 1);
-  const sharing: GpuSharing = strategy === 'mps' ? 'mps' : timeSliced ? 'time-slicing' : migProfile ? 'mig' : 'exclusive';
+    strategy === 'time-slicing' || split.shared || resourceName.endsWith('.shared') || (strategy !== 'mps' && n > 1);
+  const sharing: GpuSharing =
+    strategy === 'mps' ? 'mps' : timeSliced ? 'time-slicing' : migProfile ? 'mig' : 'exclusive';
 
   const { baseId, name } = identifyModel(split.model, migProfile ? undefined : memoryMiB);
   let id = baseId;

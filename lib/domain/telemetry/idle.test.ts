@@ -28,7 +28,13 @@ describe('detectIdleGpus', () => {
   it('flags an exclusive GPU below 5 % for 30 min and says since when', () => {
     const [f, ...rest] = run([alloc('n1/GPU-a')], { 'n1/GPU-a': series(90, (ago) => (ago > 45 ? 80 : 2)) });
     expect(rest).toEqual([]);
-    expect(f).toMatchObject({ deviceKey: 'n1/GPU-a', jobIds: ['j1'], attribution: 'device', maxUtilization: 2, avgUtilization: 2 });
+    expect(f).toMatchObject({
+      deviceKey: 'n1/GPU-a',
+      jobIds: ['j1'],
+      attribution: 'device',
+      maxUtilization: 2,
+      avgUtilization: 2,
+    });
     expect(f.idleSince).toBe(now - 45 * MIN); // ago == 45 already reads 2
   });
 
@@ -63,14 +69,24 @@ describe('detectIdleGpus', () => {
       { 'n1/GPU-a/mig-1': series(40, () => 0.4), 'n1/GPU-a/mig-2': series(40, () => 97) },
     );
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ deviceKey: 'n1/GPU-a/mig-1', migProfile: '1g.10gb', jobIds: ['idle-job'], attribution: 'device' });
+    expect(findings[0]).toMatchObject({
+      deviceKey: 'n1/GPU-a/mig-1',
+      migProfile: '1g.10gb',
+      jobIds: ['idle-job'],
+      attribution: 'device',
+    });
     expect(findings[0].note).toMatch(/GR_ENGINE_ACTIVE/);
   });
 
   it('time-sliced: an idle GPU is reported with every pod sharing it; a busy one hides idle tenants', () => {
     const shared = (key: string, jobId: string, pod: string) => alloc(key, { sharing: 'time-slicing', jobId, pod });
     const findings = run(
-      [shared('n1/GPU-t', 'j1', 'a'), shared('n1/GPU-t', 'j2', 'b'), shared('n1/GPU-u', 'j3', 'c'), shared('n1/GPU-u', 'j4', 'd')],
+      [
+        shared('n1/GPU-t', 'j1', 'a'),
+        shared('n1/GPU-t', 'j2', 'b'),
+        shared('n1/GPU-u', 'j3', 'c'),
+        shared('n1/GPU-u', 'j4', 'd'),
+      ],
       { 'n1/GPU-t': series(40, () => 1), 'n1/GPU-u': series(40, () => 60) },
     );
     expect(findings).toHaveLength(1);
@@ -78,14 +94,20 @@ describe('detectIdleGpus', () => {
       deviceKey: 'n1/GPU-t',
       attribution: 'shared',
       jobIds: ['j1', 'j2'],
-      pods: [{ pod: 'a', namespace: 'ns' }, { pod: 'b', namespace: 'ns' }],
+      pods: [
+        { pod: 'a', namespace: 'ns' },
+        { pod: 'b', namespace: 'ns' },
+      ],
     });
     expect(findings[0].note).toMatch(/cannot be split per pod/);
   });
 
   it('time-sliced: a tenant that arrived inside the window holds off the flag', () => {
     const findings = run(
-      [alloc('g', { sharing: 'time-slicing' }), alloc('g', { sharing: 'time-slicing', pod: 'new', since: now - 5 * MIN })],
+      [
+        alloc('g', { sharing: 'time-slicing' }),
+        alloc('g', { sharing: 'time-slicing', pod: 'new', since: now - 5 * MIN }),
+      ],
       { g: series(60, () => 0) },
     );
     expect(findings).toEqual([]);

@@ -15,9 +15,17 @@ import type { GpuSharing } from './gpu-kinds';
 
 export const IdleSettings = z.object({
   thresholdPercent: z.number().min(0).max(100).default(5),
-  windowMs: z.number().int().positive().default(30 * 60_000),
+  windowMs: z
+    .number()
+    .int()
+    .positive()
+    .default(30 * 60_000),
   /** a gap between samples longer than this means "no data", which is never called idle */
-  maxGapMs: z.number().int().positive().default(2 * 60_000),
+  maxGapMs: z
+    .number()
+    .int()
+    .positive()
+    .default(2 * 60_000),
 });
 export type IdleSettings = z.infer<typeof IdleSettings>;
 
@@ -53,11 +61,11 @@ export type IdleFinding = z.infer<typeof IdleFinding>;
 export type UtilizationPoint = { t: number; v: number | null };
 
 const NOTES: Record<GpuSharing, string> = {
-  exclusive: 'Whole GPU held by one pod; utilization is that pod\'s.',
-  mig: 'MIG instance; utilization is this instance\'s GR_ENGINE_ACTIVE.',
+  exclusive: "Whole GPU held by one pod; utilization is that pod's.",
+  mig: "MIG instance; utilization is this instance's GR_ENGINE_ACTIVE.",
   'time-slicing':
-    'Time-sliced GPU: utilization is the physical GPU\'s and cannot be split per pod; every pod sharing it is listed.',
-  mps: 'MPS-shared GPU: utilization is the physical GPU\'s and cannot be split per client; every pod sharing it is listed.',
+    "Time-sliced GPU: utilization is the physical GPU's and cannot be split per pod; every pod sharing it is listed.",
+  mps: "MPS-shared GPU: utilization is the physical GPU's and cannot be split per client; every pod sharing it is listed.",
 };
 
 /**

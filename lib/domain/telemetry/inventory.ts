@@ -27,9 +27,7 @@ export const NodeObject = z.looseObject({
   }),
   spec: z
     .looseObject({
-      taints: z
-        .array(z.object({ key: z.string(), value: z.string().optional(), effect: z.string() }))
-        .default([]),
+      taints: z.array(z.object({ key: z.string(), value: z.string().optional(), effect: z.string() })).default([]),
       unschedulable: z.boolean().optional(),
     })
     .default({ taints: [] }),
@@ -44,9 +42,7 @@ export type NodeObject = z.input<typeof NodeObject>;
 
 const Container = z.looseObject({
   name: z.string().default(''),
-  resources: z
-    .looseObject({ requests: Quantities.optional(), limits: Quantities.optional() })
-    .default({}),
+  resources: z.looseObject({ requests: Quantities.optional(), limits: Quantities.optional() }).default({}),
 });
 
 export const PodObject = z.looseObject({
@@ -185,7 +181,8 @@ export function describeNode(
   const sharingStrategy = labels['nvidia.com/gpu.sharing-strategy'];
   const memoryMiB = intLabel(labels, 'nvidia.com/gpu.memory') ?? undefined;
   const rawStrategy = labels['nvidia.com/mig.strategy'];
-  const migStrategy = rawStrategy === 'none' || rawStrategy === 'single' || rawStrategy === 'mixed' ? rawStrategy : null;
+  const migStrategy =
+    rawStrategy === 'none' || rawStrategy === 'single' || rawStrategy === 'mixed' ? rawStrategy : null;
 
   const migInstances: Record<string, number> = {};
   for (const [key, value] of Object.entries(labels)) {
@@ -195,7 +192,9 @@ export function describeNode(
 
   const capacity = mapQuantities(node.status.capacity);
   const allocatable = mapQuantities(node.status.allocatable);
-  const resourceNames = new Set([...Object.keys(capacity), ...Object.keys(allocatable)].filter((r) => GPU_RESOURCE.test(r)));
+  const resourceNames = new Set(
+    [...Object.keys(capacity), ...Object.keys(allocatable)].filter((r) => GPU_RESOURCE.test(r)),
+  );
   // Label-only inputs (GFD label sets without a status): derive the advertised resources from labels.
   if (resourceNames.size === 0 && product) {
     if (Object.keys(migInstances).length > 0) {
@@ -268,8 +267,7 @@ export function describeNode(
 
   const countLabel = intLabel(labels, 'nvidia.com/gpu.count');
   const plainGpu = visible.find((g) => g.resource.startsWith('nvidia.com/gpu'));
-  const gpuCount =
-    countLabel ?? (plainGpu ? Math.round(plainGpu.capacity / Math.max(1, plainGpu.kind.replicas)) : 0);
+  const gpuCount = countLabel ?? (plainGpu ? Math.round(plainGpu.capacity / Math.max(1, plainGpu.kind.replicas)) : 0);
   const model = product ? kindFor('nvidia.com/gpu') : null;
   const sharing: GpuSharing | null = visible.length
     ? visible.some((g) => g.kind.sharing === 'time-slicing')
@@ -283,7 +281,11 @@ export function describeNode(
 
   return {
     name: node.metadata.name,
-    pool: choosePool(labels, model?.baseId ?? (visible.length ? 'gpu' : null), options.poolLabels ?? DEFAULT_POOL_LABELS),
+    pool: choosePool(
+      labels,
+      model?.baseId ?? (visible.length ? 'gpu' : null),
+      options.poolLabels ?? DEFAULT_POOL_LABELS,
+    ),
     gpuProduct: product,
     gpuModel: model?.baseId ?? null,
     gpuCount,
@@ -326,7 +328,14 @@ export function buildInventory(
   const rows = nodes.map((n) => describeNode(n, byNode.get(n.metadata.name) ?? [], options));
   const pools = new Map<string, PoolInventory>();
   for (const n of rows) {
-    const pool = pools.get(n.pool) ?? { name: n.pool, nodes: [], gpuKinds: [], gpuCount: 0, allocatable: 0, allocated: 0 };
+    const pool = pools.get(n.pool) ?? {
+      name: n.pool,
+      nodes: [],
+      gpuKinds: [],
+      gpuCount: 0,
+      allocatable: 0,
+      allocated: 0,
+    };
     pool.nodes.push(n.name);
     for (const g of n.gpuResources) if (!pool.gpuKinds.includes(g.kind.id)) pool.gpuKinds.push(g.kind.id);
     pool.gpuCount += n.gpuCount;

@@ -41,7 +41,11 @@ describe('downsampleLttb', () => {
   });
 
   it('handles tiny thresholds and inputs', () => {
-    const p = [{ t: 0, v: 1 }, { t: 1, v: 2 }, { t: 2, v: 3 }];
+    const p = [
+      { t: 0, v: 1 },
+      { t: 1, v: 2 },
+      { t: 2, v: 3 },
+    ];
     expect(downsampleLttb(p, 0)).toEqual([]);
     expect(downsampleLttb(p, 1)).toEqual([p[0]]);
     expect(downsampleLttb(p, 2)).toEqual([p[0], p[2]]);

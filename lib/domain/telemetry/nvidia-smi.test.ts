@@ -3,7 +3,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeWithReference, readReference, referencePath } from '@/lib/testing/reference';
 import { parsePrometheusText } from './dcgm';
-import { AGENT_QUERY_FIELDS, NvidiaSmiParseError, buildQueryGpuArgs, parseQueryGpuCsv, parseSmiNumber } from './nvidia-smi';
+import {
+  AGENT_QUERY_FIELDS,
+  NvidiaSmiParseError,
+  buildQueryGpuArgs,
+  parseQueryGpuCsv,
+  parseSmiNumber,
+} from './nvidia-smi';
 
 const csvDir = () => referencePath('gpu', 'nvidia-smi', 'query-gpu-csv');
 const queryGpuFiles = () => fs.readdirSync(csvDir()).filter((f) => f.endsWith('__query-gpu.csv'));
@@ -46,7 +52,9 @@ describeWithReference('nvidia-smi --query-gpu reference captures', () => {
       const metricsFile = path.join(metricsDir, f.replace('__query-gpu.csv', '.metrics'));
       if (!fs.existsSync(metricsFile)) continue;
       const [gpu] = parseQueryGpuCsv(fs.readFileSync(path.join(csvDir(), f), 'utf8'));
-      const m = new Map(parsePrometheusText(fs.readFileSync(metricsFile, 'utf8')).map((s) => [s.name, Number(s.value)]));
+      const m = new Map(
+        parsePrometheusText(fs.readFileSync(metricsFile, 'utf8')).map((s) => [s.name, Number(s.value)]),
+      );
       expect(gpu.memoryUsedMiB! * 2 ** 20, f).toBe(m.get('nvidia_smi_memory_used_bytes'));
       expect(gpu.memoryTotalMiB! * 2 ** 20, f).toBe(m.get('nvidia_smi_memory_total_bytes'));
       expect(gpu.memoryFreeMiB! * 2 ** 20, f).toBe(m.get('nvidia_smi_memory_free_bytes'));
@@ -82,7 +90,10 @@ describeWithReference('nvidia-smi --query-gpu reference captures', () => {
       migEnabled: true,
     });
     // The L40S "idle" capture really reads 100 %: a real quirk, kept as reported.
-    expect(read('linux-x86_64__nvidia-l40s__595.80__idle__query-gpu.csv')).toMatchObject({ utilizationPercent: 100, migEnabled: null });
+    expect(read('linux-x86_64__nvidia-l40s__595.80__idle__query-gpu.csv')).toMatchObject({
+      utilizationPercent: 100,
+      migEnabled: null,
+    });
   });
 
   it('parses the noheader,nounits form the agent requests, equal to the header form', () => {
@@ -103,7 +114,14 @@ describeWithReference('nvidia-smi --query-gpu reference captures', () => {
 
 describe('nvidia-smi value handling', () => {
   it('maps every "no value" marker to null and strips units', () => {
-    for (const v of ['[N/A]', '[Not Supported]', '[Unknown Error]', 'N/A', '', '[Requested functionality has been deprecated]']) {
+    for (const v of [
+      '[N/A]',
+      '[Not Supported]',
+      '[Unknown Error]',
+      'N/A',
+      '',
+      '[Requested functionality has been deprecated]',
+    ]) {
       expect(parseSmiNumber(v), v).toBeNull();
     }
     expect(parseSmiNumber('81559 MiB')).toBe(81559);
@@ -113,7 +131,8 @@ describe('nvidia-smi value handling', () => {
   });
 
   it('parses several GPUs in noheader form and rejects short rows', () => {
-    const text = '0, GPU-a, NVIDIA H100 80GB HBM3, 3, 100, 81559, 81000, 70.1, 40, Disabled\n1, GPU-b, NVIDIA H100 80GB HBM3, [N/A], 200, 81559, 80900, [Not Supported], 41, Enabled\n';
+    const text =
+      '0, GPU-a, NVIDIA H100 80GB HBM3, 3, 100, 81559, 81000, 70.1, 40, Disabled\n1, GPU-b, NVIDIA H100 80GB HBM3, [N/A], 200, 81559, 80900, [Not Supported], 41, Enabled\n';
     const gpus = parseQueryGpuCsv(text);
     expect(gpus.map((g) => [g.uuid, g.utilizationPercent, g.powerDrawW, g.migEnabled])).toEqual([
       ['GPU-a', 3, 70.1, false],
@@ -123,6 +142,9 @@ describe('nvidia-smi value handling', () => {
   });
 
   it('builds the query the parser expects', () => {
-    expect(buildQueryGpuArgs()).toEqual([`--query-gpu=${AGENT_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits']);
+    expect(buildQueryGpuArgs()).toEqual([
+      `--query-gpu=${AGENT_QUERY_FIELDS.join(',')}`,
+      '--format=csv,noheader,nounits',
+    ]);
   });
 });

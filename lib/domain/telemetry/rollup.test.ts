@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isBucketClosed, planSeriesQuery, RETENTION_POLICY, rollupBuckets, rollupPoints, computeRetentionCutoff } from './rollup';
+import {
+  isBucketClosed,
+  planSeriesQuery,
+  RETENTION_POLICY,
+  rollupBuckets,
+  rollupPoints,
+  computeRetentionCutoff,
+} from './rollup';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -20,7 +27,9 @@ describe('rollupPoints', () => {
     fc.assert(
       fc.property(points, (pts) => {
         for (const b of rollupPoints(pts, MIN)) {
-          const raw = pts.filter((p) => p.key === b.key && p.v !== null && Math.floor(p.t / MIN) * MIN === b.start).map((p) => p.v as number);
+          const raw = pts
+            .filter((p) => p.key === b.key && p.v !== null && Math.floor(p.t / MIN) * MIN === b.start)
+            .map((p) => p.v as number);
           expect(b.count).toBe(raw.length);
           expect(b.avg).toBeCloseTo(raw.reduce((s, v) => s + v, 0) / raw.length, 9);
           expect(b.min).toBe(Math.min(...raw));
@@ -38,7 +47,9 @@ describe('rollupPoints', () => {
       fc.property(points, (pts) => {
         const viaMinutes = rollupBuckets(rollupPoints(pts, MIN), HOUR);
         const direct = rollupPoints(pts, HOUR);
-        expect(viaMinutes.map((b) => [b.key, b.start, b.count, b.min, b.max])).toEqual(direct.map((b) => [b.key, b.start, b.count, b.min, b.max]));
+        expect(viaMinutes.map((b) => [b.key, b.start, b.count, b.min, b.max])).toEqual(
+          direct.map((b) => [b.key, b.start, b.count, b.min, b.max]),
+        );
         viaMinutes.forEach((b, i) => expect(b.avg).toBeCloseTo(direct[i].avg, 9));
       }),
       { numRuns: 100 },
@@ -83,6 +94,8 @@ describe('retention policy and chart planning', () => {
     expect(year.tier.name).toBe('1h');
     expect(year.downsample).toBe(true); // 8,761 hourly points: LTTB caps them
     // Older than raw retention: raw is not a candidate even for a short span.
-    expect(planSeriesQuery({ from: now - 2 * DAY, to: now - 2 * DAY + HOUR, now, rawIntervalMs: 10_000 }).tier.name).toBe('1m');
+    expect(
+      planSeriesQuery({ from: now - 2 * DAY, to: now - 2 * DAY + HOUR, now, rawIntervalMs: 10_000 }).tier.name,
+    ).toBe('1m');
   });
 });

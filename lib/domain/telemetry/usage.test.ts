@@ -21,7 +21,15 @@ describe('summarizeUsage', () => {
   it('allocated vs utilization-weighted GPU-hours and cost for one day', () => {
     const start = t('2025-03-03T10:00:00Z');
     const [row] = summarizeUsage(
-      [rec({ utilization: [{ t: start, v: 50 }, { t: start + HOUR, v: 100 }, { t: start + 2 * HOUR, v: 0 }] })],
+      [
+        rec({
+          utilization: [
+            { t: start, v: 50 },
+            { t: start + HOUR, v: 100 },
+            { t: start + 2 * HOUR, v: 0 },
+          ],
+        }),
+      ],
       { period: 'day', groupBy: 'user', prices: { 'a100-80gb': 2.5 } },
     );
     // 2 GPUs x 3 h = 6 allocated; used = 2 x (0.5 + 1 + 0) = 3.
@@ -42,11 +50,15 @@ describe('summarizeUsage', () => {
 
   it('splits at midnight UTC and at ISO week boundaries (Monday)', () => {
     const r = rec({ start: t('2025-03-09T22:00:00Z'), end: t('2025-03-10T02:00:00Z'), gpuCount: 1 }); // Sunday -> Monday
-    expect(summarizeUsage([r], { period: 'day', groupBy: 'team' }).map((x) => [x.periodStart, x.allocatedGpuHours])).toEqual([
+    expect(
+      summarizeUsage([r], { period: 'day', groupBy: 'team' }).map((x) => [x.periodStart, x.allocatedGpuHours]),
+    ).toEqual([
       ['2025-03-09', 2],
       ['2025-03-10', 2],
     ]);
-    expect(summarizeUsage([r], { period: 'week', groupBy: 'team' }).map((x) => [x.periodStart, x.allocatedGpuHours])).toEqual([
+    expect(
+      summarizeUsage([r], { period: 'week', groupBy: 'team' }).map((x) => [x.periodStart, x.allocatedGpuHours]),
+    ).toEqual([
       ['2025-03-03', 2],
       ['2025-03-10', 2],
     ]);
@@ -66,7 +78,10 @@ describe('summarizeUsage', () => {
 
   it('time before the first reading is unmeasured, not idle', () => {
     const start = t('2025-03-03T10:00:00Z');
-    const [row] = summarizeUsage([rec({ gpuCount: 1, utilization: [{ t: start + 2 * HOUR, v: 80 }] })], { period: 'day', groupBy: 'user' });
+    const [row] = summarizeUsage([rec({ gpuCount: 1, utilization: [{ t: start + 2 * HOUR, v: 80 }] })], {
+      period: 'day',
+      groupBy: 'user',
+    });
     expect(row).toMatchObject({ allocatedGpuHours: 3, measuredGpuHours: 1, usedGpuHours: 0.8, utilization: 0.8 });
   });
 
@@ -95,7 +110,11 @@ describe('summarizeUsage', () => {
 
 describe('toCsv', () => {
   it('writes a header and one line per row, readable back by a CSV parser', () => {
-    const rows = summarizeUsage([rec({ team: 'team, with comma' })], { period: 'week', groupBy: 'user', prices: { 'a100-80gb': 3 } });
+    const rows = summarizeUsage([rec({ team: 'team, with comma' })], {
+      period: 'week',
+      groupBy: 'user',
+      prices: { 'a100-80gb': 3 },
+    });
     const csv = toCsv(rows);
     const back = parse(csv, { columns: true });
     expect(back).toEqual([

@@ -81,7 +81,8 @@ function benchLayout(): number {
   for (let l = 0; l < 25; l++) {
     for (let w = 0; w < 10; w++) {
       nodes.push({ ...generateGraph(1).nodes[0], id: `${l}-${w}`, label: `step-${l}-${w}`, parentId: null });
-      if (l > 0) edges.push({ from: `${l - 1}-${w}`, to: `${l}-${w}` }, { from: `${l - 1}-${(w + 1) % 10}`, to: `${l}-${w}` });
+      if (l > 0)
+        edges.push({ from: `${l - 1}-${w}`, to: `${l}-${w}` }, { from: `${l - 1}-${(w + 1) % 10}`, to: `${l}-${w}` });
     }
   }
   return layoutDag({ nodes, edges }).nodes.length;

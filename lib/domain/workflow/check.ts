@@ -27,9 +27,13 @@ export function checkWorkflowReferences(workflow: Workflow): WorkflowProblem[] {
     if (!spec.entrypoint) add(['spec', 'entrypoint'], 'is required (or use workflowTemplateRef)');
     else if (!names.has(spec.entrypoint)) add(['spec', 'entrypoint'], `names no template: "${spec.entrypoint}"`);
   }
-  if (spec.onExit && !usesRef && !names.has(spec.onExit)) add(['spec', 'onExit'], `names no template: "${spec.onExit}"`);
+  if (spec.onExit && !usesRef && !names.has(spec.onExit))
+    add(['spec', 'onExit'], `names no template: "${spec.onExit}"`);
 
-  const checkCall = (call: { template?: string; templateRef?: unknown; inline?: unknown }, path: Array<string | number>) => {
+  const checkCall = (
+    call: { template?: string; templateRef?: unknown; inline?: unknown },
+    path: Array<string | number>,
+  ) => {
     if (call.template !== undefined && !usesRef && !names.has(call.template)) {
       add([...path, 'template'], `names no template: "${call.template}"`);
     }

@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeWithReference, readReference } from '@/lib/testing/reference';
 import { generateFanOutWorkflow } from './bench';
-import { buildView, collapseGraph, DEFAULT_VIEW_MAX_NODES, GRAPH_MAX_EDGES, GRAPH_MAX_NODES, HIDDEN_TYPE } from './collapse';
+import {
+  buildView,
+  collapseGraph,
+  DEFAULT_VIEW_MAX_NODES,
+  GRAPH_MAX_EDGES,
+  GRAPH_MAX_NODES,
+  HIDDEN_TYPE,
+} from './collapse';
 import { decodeCompressedNodes } from './decode-nodes';
 import { createGraphNode, type GraphEdge, type WorkflowGraph } from './graph-model';
 import { buildLiveGraph } from './live-graph';
@@ -81,7 +88,9 @@ describe('collapseGraph', () => {
 
 describeWithReference('collapse on real status trees', () => {
   it('folds the 400-task chain into a short drawing, and expands it back', () => {
-    const workflow = JSON.parse(readReference('argo/status-fixtures/kubeflow-pipelines-mock-runtimes/large-graph-runtime.json')) as Workflow;
+    const workflow = JSON.parse(
+      readReference('argo/status-fixtures/kubeflow-pipelines-mock-runtimes/large-graph-runtime.json'),
+    ) as Workflow;
     const { graph } = buildLiveGraph(workflow, { decodeNodes: decodeCompressedNodes });
     const view = buildView(graph);
     expect(view.nodes.length).toBeLessThanOrEqual(DEFAULT_VIEW_MAX_NODES);

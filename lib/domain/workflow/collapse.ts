@@ -47,7 +47,9 @@ export function collapseGraph(graph: WorkflowGraph, options: CollapseOptions = {
       const hidden = kids.slice(1, -1);
       const placeholderId = `${id}::hidden`;
       placeholders[placeholderId] = { expandKey: id, hiddenIds: hidden };
-      extraNodes.push(createGraphNode({ id: placeholderId, label: `${hidden.length} hidden`, type: HIDDEN_TYPE, parentId: id }));
+      extraNodes.push(
+        createGraphNode({ id: placeholderId, label: `${hidden.length} hidden`, type: HIDDEN_TYPE, parentId: id }),
+      );
       extraEdges.push({ from: id, to: placeholderId });
       kids = [kids[0], kids[kids.length - 1]];
     }
@@ -106,7 +108,9 @@ function collapseChains(view: GraphView, expanded: ReadonlySet<string>, maxChain
     const placeholderId = `${run[0]}::chain`;
     for (const id of inner) hidden.add(id);
     placeholders[placeholderId] = { expandKey: `chain:${run[0]}`, hiddenIds: inner };
-    nodes.push(createGraphNode({ id: placeholderId, label: `${inner.length} hidden`, type: HIDDEN_TYPE, parentId: run[0] }));
+    nodes.push(
+      createGraphNode({ id: placeholderId, label: `${inner.length} hidden`, type: HIDDEN_TYPE, parentId: run[0] }),
+    );
     replaced.push({ from: run[0], to: placeholderId }, { from: placeholderId, to: run[run.length - 1] });
   }
   if (hidden.size === 0) return view;

@@ -74,7 +74,15 @@ describe('layoutDag', () => {
   });
 
   it('puts a short branch right under its parent instead of at the bottom', () => {
-    const graph = { nodes: [pod('A'), pod('leaf'), pod('B'), pod('C'), pod('D')], edges: [{ from: 'A', to: 'leaf' }, { from: 'A', to: 'B' }, { from: 'B', to: 'C' }, { from: 'C', to: 'D' }] };
+    const graph = {
+      nodes: [pod('A'), pod('leaf'), pod('B'), pod('C'), pod('D')],
+      edges: [
+        { from: 'A', to: 'leaf' },
+        { from: 'A', to: 'B' },
+        { from: 'B', to: 'C' },
+        { from: 'C', to: 'D' },
+      ],
+    };
     const at = Object.fromEntries(layoutDag(graph).nodes.map((n) => [n.id, n]));
     expect(at.leaf.y).toBe(at.B.y);
   });
@@ -82,7 +90,13 @@ describe('layoutDag', () => {
   it('draws a cycle, a self-loop, a duplicate edge and an edge to a missing node without failing', () => {
     const graph = {
       nodes: [pod('a'), pod('b')],
-      edges: [{ from: 'a', to: 'b' }, { from: 'b', to: 'a' }, { from: 'a', to: 'a' }, { from: 'a', to: 'b' }, { from: 'a', to: 'ghost' }],
+      edges: [
+        { from: 'a', to: 'b' },
+        { from: 'b', to: 'a' },
+        { from: 'a', to: 'a' },
+        { from: 'a', to: 'b' },
+        { from: 'a', to: 'ghost' },
+      ],
     };
     const layout = layoutDag(graph);
     expect(layout.nodes).toHaveLength(2);
@@ -95,7 +109,10 @@ describe('layoutDag', () => {
 
   it('lays out the collapsed view of a 10,000-step fan-out as a handful of nodes', () => {
     const nodes = [pod('root'), pod('merge'), ...Array.from({ length: 10_000 }, (_, i) => pod(`s${i}`))];
-    const edges = Array.from({ length: 10_000 }, (_, i) => [{ from: 'root', to: `s${i}` }, { from: `s${i}`, to: 'merge' }]).flat();
+    const edges = Array.from({ length: 10_000 }, (_, i) => [
+      { from: 'root', to: `s${i}` },
+      { from: `s${i}`, to: 'merge' },
+    ]).flat();
     const layout = layoutDag(buildView({ nodes, edges }));
     expect(layout.nodes.map((n) => n.id)).toContain('root::hidden');
     expect(layout.nodes.length).toBeLessThanOrEqual(6);
@@ -103,7 +120,10 @@ describe('layoutDag', () => {
 
   it('draws a collapsed fan-out as first, "N hidden", last from left to right', () => {
     const nodes = [pod('root'), ...Array.from({ length: 6 }, (_, i) => pod(`s${i}`)), pod('merge')];
-    const edges = Array.from({ length: 6 }, (_, i) => [{ from: 'root', to: `s${i}` }, { from: `s${i}`, to: 'merge' }]).flat();
+    const edges = Array.from({ length: 6 }, (_, i) => [
+      { from: 'root', to: `s${i}` },
+      { from: `s${i}`, to: 'merge' },
+    ]).flat();
     const at = Object.fromEntries(layoutDag(buildView({ nodes, edges })).nodes.map((n) => [n.id, n]));
     expect(at.s0.x).toBeLessThan(at['root::hidden'].x);
     expect(at['root::hidden'].x).toBeLessThan(at.s5.x);
@@ -111,21 +131,35 @@ describe('layoutDag', () => {
 
   it('still removes crossings where the first order has them', () => {
     // Depth-first, the lower layer starts x, z, y: a>z crosses b>x. z, x, y has no crossing.
-    const graph = { nodes: [pod('a'), pod('b'), pod('x'), pod('y'), pod('z')], edges: [{ from: 'a', to: 'x' }, { from: 'a', to: 'z' }, { from: 'b', to: 'y' }, { from: 'b', to: 'x' }] };
+    const graph = {
+      nodes: [pod('a'), pod('b'), pod('x'), pod('y'), pod('z')],
+      edges: [
+        { from: 'a', to: 'x' },
+        { from: 'a', to: 'z' },
+        { from: 'b', to: 'y' },
+        { from: 'b', to: 'x' },
+      ],
+    };
     const at = Object.fromEntries(layoutDag(graph).nodes.map((n) => [n.id, n.x]));
-    const crossing = graph.edges.some((p) => graph.edges.some((q) => (at[p.from] - at[q.from]) * (at[p.to] - at[q.to]) < 0));
+    const crossing = graph.edges.some((p) =>
+      graph.edges.some((q) => (at[p.from] - at[q.from]) * (at[p.to] - at[q.to]) < 0),
+    );
     expect(crossing).toBe(false);
   });
 
   it('never overlaps nodes, for any small DAG', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 14 }), fc.array(fc.tuple(fc.nat(13), fc.nat(13)), { maxLength: 30 }), (count, pairs) => {
-        const nodes = Array.from({ length: count }, (_, i) => pod(`n${i}`, { label: 'x'.repeat(i * 3 + 1) }));
-        const edges = pairs.filter(([a, b]) => a < b && b < count).map(([a, b]) => ({ from: `n${a}`, to: `n${b}` }));
-        const layout = layoutDag({ nodes, edges });
-        expect(layout.nodes).toHaveLength(count);
-        for (const a of layout.nodes) for (const b of layout.nodes) if (a !== b) expect(overlaps(a, b)).toBe(false);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 14 }),
+        fc.array(fc.tuple(fc.nat(13), fc.nat(13)), { maxLength: 30 }),
+        (count, pairs) => {
+          const nodes = Array.from({ length: count }, (_, i) => pod(`n${i}`, { label: 'x'.repeat(i * 3 + 1) }));
+          const edges = pairs.filter(([a, b]) => a < b && b < count).map(([a, b]) => ({ from: `n${a}`, to: `n${b}` }));
+          const layout = layoutDag({ nodes, edges });
+          expect(layout.nodes).toHaveLength(count);
+          for (const a of layout.nodes) for (const b of layout.nodes) if (a !== b) expect(overlaps(a, b)).toBe(false);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -140,19 +174,47 @@ describe('hasCrossings', () => {
   };
 
   it('sees two edges between the same layers that swap sides', () => {
-    expect(hasCrossings(layered({ a: [0, 0], b: [0, 1], x: [1, 0], y: [1, 1] }, [['a', 'y'], ['b', 'x']]))).toBe(true);
+    expect(
+      hasCrossings(
+        layered({ a: [0, 0], b: [0, 1], x: [1, 0], y: [1, 1] }, [
+          ['a', 'y'],
+          ['b', 'x'],
+        ]),
+      ),
+    ).toBe(true);
   });
 
   it('accepts parallel edges, a fan-out and a fan-in', () => {
-    expect(hasCrossings(layered({ a: [0, 0], b: [0, 1], x: [1, 0], y: [1, 1] }, [['a', 'x'], ['b', 'y']]))).toBe(false);
-    expect(hasCrossings(layered({ r: [0, 0], x: [1, 0], y: [1, 1], z: [1, 2], m: [2, 0] }, [['r', 'x'], ['r', 'y'], ['r', 'z'], ['x', 'm'], ['y', 'm'], ['z', 'm']]))).toBe(false);
+    expect(
+      hasCrossings(
+        layered({ a: [0, 0], b: [0, 1], x: [1, 0], y: [1, 1] }, [
+          ['a', 'x'],
+          ['b', 'y'],
+        ]),
+      ),
+    ).toBe(false);
+    expect(
+      hasCrossings(
+        layered({ r: [0, 0], x: [1, 0], y: [1, 1], z: [1, 2], m: [2, 0] }, [
+          ['r', 'x'],
+          ['r', 'y'],
+          ['r', 'z'],
+          ['x', 'm'],
+          ['y', 'm'],
+          ['z', 'm'],
+        ]),
+      ),
+    ).toBe(false);
   });
 });
 
 describe('layoutKey', () => {
   it('ignores phases, so a live update that only changes phases keeps the geometry', () => {
     const before = diamond();
-    const after = { ...before, nodes: before.nodes.map((n) => ({ ...n, phase: 'Succeeded' as const, finishedAt: '2026-01-01T00:00:00Z' })) };
+    const after = {
+      ...before,
+      nodes: before.nodes.map((n) => ({ ...n, phase: 'Succeeded' as const, finishedAt: '2026-01-01T00:00:00Z' })),
+    };
     expect(layoutKey(after)).toBe(layoutKey(before));
   });
 
@@ -160,13 +222,25 @@ describe('layoutKey', () => {
     const base = layoutKey(diamond());
     const g = diamond();
     expect(layoutKey({ ...g, edges: g.edges.slice(1) })).not.toBe(base);
-    expect(layoutKey({ ...g, nodes: g.nodes.map((n, i) => (i === 0 ? { ...n, label: 'renamed' } : n)) })).not.toBe(base);
+    expect(layoutKey({ ...g, nodes: g.nodes.map((n, i) => (i === 0 ? { ...n, label: 'renamed' } : n)) })).not.toBe(
+      base,
+    );
     expect(layoutKey(g, { direction: 'LR' })).not.toBe(base);
-    expect(layoutKey({ ...g, nodes: g.nodes.map((n, i) => (i === 0 ? { ...n, phase: 'Running' as const, estimate: { seconds: 60, fraction: 0.2 } } : n)) })).not.toBe(base);
+    expect(
+      layoutKey({
+        ...g,
+        nodes: g.nodes.map((n, i) =>
+          i === 0 ? { ...n, phase: 'Running' as const, estimate: { seconds: 60, fraction: 0.2 } } : n,
+        ),
+      }),
+    ).not.toBe(base);
   });
 
   it('does not change as a running node moves from 9% to 10%', () => {
-    const at = (fraction: number) => ({ ...diamond(), nodes: diamond().nodes.map((n) => ({ ...n, phase: 'Running' as const, estimate: { seconds: 60, fraction } })) });
+    const at = (fraction: number) => ({
+      ...diamond(),
+      nodes: diamond().nodes.map((n) => ({ ...n, phase: 'Running' as const, estimate: { seconds: 60, fraction } })),
+    });
     expect(layoutKey(at(0.09))).toBe(layoutKey(at(0.1)));
   });
 });
@@ -224,8 +298,17 @@ describe('node size and shape', () => {
 describe('edgePath', () => {
   it('draws a straight line between two points and a B-spline through more', () => {
     expect(edgePath([])).toBe('');
-    expect(edgePath([{ x: 0, y: 0 }, { x: 10, y: 20 }])).toBe('M0,0L10,20');
-    const curve = edgePath([{ x: 0, y: 0 }, { x: 0, y: 30 }, { x: 30, y: 60 }]);
+    expect(
+      edgePath([
+        { x: 0, y: 0 },
+        { x: 10, y: 20 },
+      ]),
+    ).toBe('M0,0L10,20');
+    const curve = edgePath([
+      { x: 0, y: 0 },
+      { x: 0, y: 30 },
+      { x: 30, y: 60 },
+    ]);
     expect(curve).toMatch(/^M0,0L0,5C/);
     expect(lastPoint(curve)).toEqual({ x: 30, y: 60 });
   });

@@ -89,7 +89,8 @@ export function measureNode(node: GraphNode): { width: number; height: number; s
   // Slanted and pointed outlines give up some of their box at the sides.
   if (shape === 'hexagon' || shape === 'parallelogram' || shape === 'flag') width += NODE_HEIGHT / 2;
   if (shape === 'subroutine') width += 16;
-  if (shape === 'circle') return { width: Math.max(width, NODE_HEIGHT), height: Math.max(width, NODE_HEIGHT), shape, text };
+  if (shape === 'circle')
+    return { width: Math.max(width, NODE_HEIGHT), height: Math.max(width, NODE_HEIGHT), shape, text };
   return { width, height: NODE_HEIGHT, shape, text };
 }
 
@@ -97,7 +98,10 @@ export function measureNode(node: GraphNode): { width: number; height: number; s
  * What the layout depends on: ids, edges, texts and whether a node shows a percentage. Two views
  * with the same key lay out identically, so the view reuses the geometry across live updates.
  */
-export function layoutKey(view: { nodes: readonly GraphNode[]; edges: readonly GraphEdge[] }, options: LayoutOptions = {}): string {
+export function layoutKey(
+  view: { nodes: readonly GraphNode[]; edges: readonly GraphEdge[] },
+  options: LayoutOptions = {},
+): string {
   const parts: string[] = [options.direction ?? 'TD'];
   for (const n of view.nodes) parts.push(`${n.id}\u0000${n.type}\u0000${displayText(n)}\u0000${n.estimate ? 1 : 0}`);
   parts.push('');
@@ -105,9 +109,19 @@ export function layoutKey(view: { nodes: readonly GraphNode[]; edges: readonly G
   return parts.join('\u0001');
 }
 
-export function layoutDag(view: { nodes: readonly GraphNode[]; edges: readonly GraphEdge[] }, options: LayoutOptions = {}): DagLayout {
+export function layoutDag(
+  view: { nodes: readonly GraphNode[]; edges: readonly GraphEdge[] },
+  options: LayoutOptions = {},
+): DagLayout {
   const g = new dagre.graphlib.Graph({ multigraph: false });
-  g.setGraph({ rankdir: options.direction === 'LR' ? 'LR' : 'TB', nodesep: 24, ranksep: 36, marginx: MARGIN, marginy: MARGIN, ranker: rankByDepth });
+  g.setGraph({
+    rankdir: options.direction === 'LR' ? 'LR' : 'TB',
+    nodesep: 24,
+    ranksep: 36,
+    marginx: MARGIN,
+    marginy: MARGIN,
+    ranker: rankByDepth,
+  });
   g.setDefaultEdgeLabel(() => ({}));
   const measured = new Map<string, ReturnType<typeof measureNode>>();
   for (const node of view.nodes) {
@@ -131,7 +145,15 @@ export function layoutDag(view: { nodes: readonly GraphNode[]; edges: readonly G
   const nodes: LaidOutNode[] = [];
   for (const [id, m] of measured) {
     const placed = g.node(id);
-    nodes.push({ id, x: round(placed.x! - m.width / 2), y: round(placed.y! - m.height / 2), width: m.width, height: m.height, shape: m.shape, text: m.text });
+    nodes.push({
+      id,
+      x: round(placed.x! - m.width / 2),
+      y: round(placed.y! - m.height / 2),
+      width: m.width,
+      height: m.height,
+      shape: m.shape,
+      text: m.text,
+    });
   }
   return {
     width: Math.ceil(graph.width ?? 0),
@@ -203,7 +225,8 @@ export function hasCrossings(g: Graph<unknown, { rank?: number; order?: number }
   const byRank = new Map<number, Array<[number, number]>>();
   for (const e of g.edges()) {
     const [from, to] = [g.node(e.v), g.node(e.w)];
-    if (from.rank === undefined || to.rank === undefined || from.order === undefined || to.order === undefined) continue;
+    if (from.rank === undefined || to.rank === undefined || from.order === undefined || to.order === undefined)
+      continue;
     const [upper, lower] = from.rank <= to.rank ? [from, to] : [to, from];
     const list = byRank.get(upper.rank!) ?? [];
     list.push([upper.order!, lower.order!]);
@@ -229,7 +252,11 @@ export function edgePath(points: readonly { x: number; y: number }[]): string {
   return parts.join('');
 }
 
-function basisSegment(p0: { x: number; y: number }, p1: { x: number; y: number }, p2: { x: number; y: number }): string {
+function basisSegment(
+  p0: { x: number; y: number },
+  p1: { x: number; y: number },
+  p2: { x: number; y: number },
+): string {
   const c = (a: number, b: number, w: number) => round((w * a + (3 - w) * b) / 3);
   return `C${c(p0.x, p1.x, 2)},${c(p0.y, p1.y, 2)} ${c(p0.x, p1.x, 1)},${c(p0.y, p1.y, 1)} ${round((p0.x + 4 * p1.x + p2.x) / 6)},${round((p0.y + 4 * p1.y + p2.y) / 6)}`;
 }

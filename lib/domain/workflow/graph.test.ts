@@ -63,7 +63,6 @@ function readSpecDocuments(text: string): Workflow[] {
     .map((o) => (o!.kind === 'CronWorkflow' ? { ...o, spec: o!.spec?.workflowSpec } : o) as Workflow);
 }
 
-
 describeWithReference('preview graph node counts checked by hand', () => {
   const cases: Array<[string, number, Record<string, number>]> = [
     // DAG + A, B, C, D
@@ -85,7 +84,9 @@ describeWithReference('preview graph node counts checked by hand', () => {
   });
 
   it('dag-diamond edges follow dependencies', () => {
-    const { graph } = buildPreviewGraph(parseWorkflowText(readReference('argo/examples', 'dag-diamond.yaml')).workflow!);
+    const { graph } = buildPreviewGraph(
+      parseWorkflowText(readReference('argo/examples', 'dag-diamond.yaml')).workflow!,
+    );
     const label = (id: string) => graph.nodes.find((n) => n.id === id)!.label;
     expect(graph.edges.map((e) => `${label(e.from)}->${label(e.to)}`).sort()).toEqual(
       ['A->B', 'A->C', 'B->D', 'C->D', 'dag-diamond->A'].sort(),
@@ -93,9 +94,13 @@ describeWithReference('preview graph node counts checked by hand', () => {
   });
 
   it('marks exit handlers and retries', () => {
-    const exit = buildPreviewGraph(parseWorkflowText(readReference('argo/examples', 'exit-handlers.yaml')).workflow!).graph;
+    const exit = buildPreviewGraph(
+      parseWorkflowText(readReference('argo/examples', 'exit-handlers.yaml')).workflow!,
+    ).graph;
     expect(exit.nodes.filter((n) => n.isExitHandler).map((n) => n.templateName)).toEqual(['exit-handler']);
-    const retry = buildPreviewGraph(parseWorkflowText(readReference('argo/examples', 'retry-backoff.yaml')).workflow!).graph;
+    const retry = buildPreviewGraph(
+      parseWorkflowText(readReference('argo/examples', 'retry-backoff.yaml')).workflow!,
+    ).graph;
     expect(retry.nodes.some((n) => n.isRetry)).toBe(true);
   });
 
@@ -117,7 +122,10 @@ describeWithReference('live graph of every status fixture', () => {
 
   it.each(files)('%s: one drawn node per status node', (file) => {
     const workflow = readFixture(file);
-    const { graph } = buildLiveGraph(workflow, { decodeNodes: decodeCompressedNodes, now: Date.parse('2030-01-01T00:00:00Z') });
+    const { graph } = buildLiveGraph(workflow, {
+      decodeNodes: decodeCompressedNodes,
+      now: Date.parse('2030-01-01T00:00:00Z'),
+    });
     graphs.set(file, graph);
     const source = workflow.status?.compressedNodes
       ? decodeCompressedNodes(workflow.status.compressedNodes)
@@ -128,9 +136,16 @@ describeWithReference('live graph of every status fixture', () => {
   });
 
   it('decodes the 400-task chain from compressedNodes to the same 401 nodes as the decoded copy', () => {
-    const compressed = JSON.parse(readReference('argo/status-fixtures/kubeflow-pipelines-mock-runtimes/large-graph-runtime.json')) as Workflow;
+    const compressed = JSON.parse(
+      readReference('argo/status-fixtures/kubeflow-pipelines-mock-runtimes/large-graph-runtime.json'),
+    ) as Workflow;
     const decoded = JSON.parse(
-      fs.readFileSync(referencePath('argo/status-fixtures/kubeflow-pipelines-mock-runtimes/large-graph-runtime.nodes-decompressed.json'), 'utf8'),
+      fs.readFileSync(
+        referencePath(
+          'argo/status-fixtures/kubeflow-pipelines-mock-runtimes/large-graph-runtime.nodes-decompressed.json',
+        ),
+        'utf8',
+      ),
     ) as Workflow;
     const { graph } = buildLiveGraph(compressed, { decodeNodes: decodeCompressedNodes });
     expect(graph.nodes).toHaveLength(401);
@@ -145,21 +160,41 @@ describeWithReference('live graph of every status fixture', () => {
     expect(nodes.some((n) => n.type === 'Retry' && n.isRetry)).toBe(true);
     expect(nodes.some((n) => n.isExitHandler)).toBe(true);
     const phases = new Set(nodes.map((n) => n.phase));
-    for (const phase of ['Succeeded', 'Failed', 'Error', 'Omitted', 'Skipped', 'Running', 'Pending']) expect(phases).toContain(phase);
+    for (const phase of ['Succeeded', 'Failed', 'Error', 'Omitted', 'Skipped', 'Running', 'Pending'])
+      expect(phases).toContain(phase);
     expect(nodes.some((n) => n.type === 'StepGroup')).toBe(true);
     expect(nodes.some((n) => n.type === 'DAG' && n.boundaryId)).toBe(true); // nested DAGs
   });
 });
 
 describe('live graph', () => {
-  const node = (id: string, extra: Partial<NodeStatus> = {}): NodeStatus => ({ id, name: id, displayName: id, type: 'Pod', phase: 'Succeeded', ...extra });
+  const node = (id: string, extra: Partial<NodeStatus> = {}): NodeStatus => ({
+    id,
+    name: id,
+    displayName: id,
+    type: 'Pod',
+    phase: 'Succeeded',
+    ...extra,
+  });
   const workflow = (nodes: Record<string, NodeStatus>): Workflow => ({
-    apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'wf' }, spec: {}, status: { nodes },
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: { name: 'wf' },
+    spec: {},
+    status: { nodes },
   });
 
   it('reports progress of running steps against their estimate', () => {
     const { graph } = buildLiveGraph(
-      workflow({ wf: node('wf', { type: 'Pod', phase: 'Running', startedAt: '2025-01-01T00:00:00Z', estimatedDuration: 200, progress: '0/1' }) }),
+      workflow({
+        wf: node('wf', {
+          type: 'Pod',
+          phase: 'Running',
+          startedAt: '2025-01-01T00:00:00Z',
+          estimatedDuration: 200,
+          progress: '0/1',
+        }),
+      }),
       { now: Date.parse('2025-01-01T00:01:40Z') },
     );
     expect(graph.nodes[0].estimate).toEqual({ seconds: 200, fraction: 0.5 });

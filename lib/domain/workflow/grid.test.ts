@@ -22,7 +22,15 @@ describe('sweep grid', () => {
     const edges: GraphEdge[] = [];
     const phases = ['Succeeded', 'Failed', 'Succeeded', 'Running', 'Succeeded'] as const;
     phases.forEach((phase, i) => {
-      nodes.push(createGraphNode({ id: `c${i}`, label: `c${i}`, type: 'Pod', phase, parameters: { lr: i < 2 ? '0.1' : '0.2', seed: String(i % 2) } }));
+      nodes.push(
+        createGraphNode({
+          id: `c${i}`,
+          label: `c${i}`,
+          type: 'Pod',
+          phase,
+          parameters: { lr: i < 2 ? '0.1' : '0.2', seed: String(i % 2) },
+        }),
+      );
       edges.push({ from: 'p', to: `c${i}` });
     });
     const grid = buildSweepGrid({ nodes, edges })!;

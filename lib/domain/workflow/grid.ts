@@ -22,7 +22,16 @@ export interface SweepGrid {
 }
 
 // Worst first: a cell with one failure among successes shows the failure.
-const PHASE_ORDER: Array<NodePhase | null> = ['Error', 'Failed', 'Running', 'Pending', 'Omitted', 'Skipped', 'Succeeded', null];
+const PHASE_ORDER: Array<NodePhase | null> = [
+  'Error',
+  'Failed',
+  'Running',
+  'Pending',
+  'Omitted',
+  'Skipped',
+  'Succeeded',
+  null,
+];
 
 /** The widest fan-out whose children carry parameters: the node a sweep grid is built from. */
 export function findSweepFanOut(graph: WorkflowGraph, minChildren = 4): string | null {
@@ -41,11 +50,18 @@ export function findSweepFanOut(graph: WorkflowGraph, minChildren = 4): string |
   return best;
 }
 
-export function buildSweepGrid(graph: WorkflowGraph, parentId: string | null = findSweepFanOut(graph)): SweepGrid | null {
+export function buildSweepGrid(
+  graph: WorkflowGraph,
+  parentId: string | null = findSweepFanOut(graph),
+): SweepGrid | null {
   if (!parentId) return null;
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const kids = (indexChildren(graph).get(parentId) ?? []).map((id) => byId.get(id)).filter((n): n is GraphNode => !!n);
-  const entries = kids.map((node) => ({ id: node.id, phase: node.phase, parameters: flattenParameters(node.parameters) }));
+  const entries = kids.map((node) => ({
+    id: node.id,
+    phase: node.phase,
+    parameters: flattenParameters(node.parameters),
+  }));
   const distinct = new Map<string, Set<string>>();
   for (const entry of entries) {
     for (const [name, value] of Object.entries(entry.parameters)) {
@@ -56,7 +72,10 @@ export function buildSweepGrid(graph: WorkflowGraph, parentId: string | null = f
   // Ids and whole-config strings vary with every configuration; they make poor axes.
   const varying = [...distinct.entries()]
     .filter(([, values]) => values.size > 1)
-    .sort(([a, va], [b, vb]) => axisScore(vb.size, entries.length) - axisScore(va.size, entries.length) || a.localeCompare(b))
+    .sort(
+      ([a, va], [b, vb]) =>
+        axisScore(vb.size, entries.length) - axisScore(va.size, entries.length) || a.localeCompare(b),
+    )
     .map(([name]) => name);
   const colParameter = varying[0] ?? null;
   const rowParameter = varying[1] ?? null;

@@ -90,34 +90,40 @@ function readLegacyDatasetId(spec: unknown): unknown {
   return match ? { ...rest, datasetId: match[1] } : rest;
 }
 
-export const BenchmarkSpec = z.preprocess(readLegacyDatasetId, z.object({
-  image: z.string().min(1),
-  command: z.array(z.string()).min(1),
-  args: z.array(z.string()).default([]),
-  env: EnvMap,
-  memory: Quantity.default('32Gi'),
-  configurations: z.array(BenchmarkConfiguration).min(1).max(100_000),
-  // Results are POSTed here; a resumed part fetches its still-pending configurations from here.
-  resultsUrl: z.string().min(1),
-  configurationsUrl: z.string().min(1).optional(),
-  // The sweep dataset this job runs: its results token is referenced from the Secret Gantry names
-  // after the dataset (builders/benchmark.ts), so the token never appears in the Workflow object
-  // and no input can point a job at another Secret.
-  datasetId: z.string().uuid().optional(),
-  completedConfigurationIds: z.array(z.string()).default([]),
-  // A sweep with more configurations than this runs as a workflow of workflows, one part each.
-  chunkSize: z.number().int().positive().max(5_000).default(500),
-  // Configurations one step (one pod) runs in turn: a model loaded once serves several, and a
-  // sweep of thousands does not become thousands of pods. 1 keeps a step per configuration.
-  configurationsPerStep: z.number().int().positive().max(256).default(1),
-  parallelism: z.number().int().positive().default(4),
-  gpusPerRun: z.number().int().min(0).max(64).default(1),
-  curlImage: z.string().min(1).default('curlimages/curl:8.11.1'),
-}));
+export const BenchmarkSpec = z.preprocess(
+  readLegacyDatasetId,
+  z.object({
+    image: z.string().min(1),
+    command: z.array(z.string()).min(1),
+    args: z.array(z.string()).default([]),
+    env: EnvMap,
+    memory: Quantity.default('32Gi'),
+    configurations: z.array(BenchmarkConfiguration).min(1).max(100_000),
+    // Results are POSTed here; a resumed part fetches its still-pending configurations from here.
+    resultsUrl: z.string().min(1),
+    configurationsUrl: z.string().min(1).optional(),
+    // The sweep dataset this job runs: its results token is referenced from the Secret Gantry names
+    // after the dataset (builders/benchmark.ts), so the token never appears in the Workflow object
+    // and no input can point a job at another Secret.
+    datasetId: z.string().uuid().optional(),
+    completedConfigurationIds: z.array(z.string()).default([]),
+    // A sweep with more configurations than this runs as a workflow of workflows, one part each.
+    chunkSize: z.number().int().positive().max(5_000).default(500),
+    // Configurations one step (one pod) runs in turn: a model loaded once serves several, and a
+    // sweep of thousands does not become thousands of pods. 1 keeps a step per configuration.
+    configurationsPerStep: z.number().int().positive().max(256).default(1),
+    parallelism: z.number().int().positive().default(4),
+    gpusPerRun: z.number().int().min(0).max(64).default(1),
+    curlImage: z.string().min(1).default('curlimages/curl:8.11.1'),
+  }),
+);
 export type BenchmarkSpec = z.infer<typeof BenchmarkSpec>;
 
 export const RawWorkflowSpec = z.object({
-  yaml: z.string().min(1).max(1024 * 1024),
+  yaml: z
+    .string()
+    .min(1)
+    .max(1024 * 1024),
 });
 export type RawWorkflowSpec = z.infer<typeof RawWorkflowSpec>;
 
@@ -129,7 +135,11 @@ const jobBase = {
   priority: JobPriority.default('normal'),
   gpu: GpuRequest,
   placement: Placement,
-  maxRuntimeSeconds: z.number().int().positive().max(30 * 24 * 3600),
+  maxRuntimeSeconds: z
+    .number()
+    .int()
+    .positive()
+    .max(30 * 24 * 3600),
 };
 
 export const TrainingJob = z.object({ ...jobBase, kind: z.literal('training'), spec: TrainingSpec });

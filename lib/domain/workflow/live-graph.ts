@@ -26,12 +26,18 @@ function readStatusNodes(
   if (status.nodes && Object.keys(status.nodes).length > 0) return { nodes: status.nodes, problems: [] };
   if (status.compressedNodes) {
     if (!decodeNodes) {
-      return { nodes: {}, problems: [{ path: 'status.compressedNodes', message: 'is compressed and no decoder was given' }] };
+      return {
+        nodes: {},
+        problems: [{ path: 'status.compressedNodes', message: 'is compressed and no decoder was given' }],
+      };
     }
     try {
       return { nodes: decodeNodes(status.compressedNodes), problems: [] };
     } catch (error) {
-      return { nodes: {}, problems: [{ path: 'status.compressedNodes', message: `cannot be decoded: ${String(error)}` }] };
+      return {
+        nodes: {},
+        problems: [{ path: 'status.compressedNodes', message: `cannot be decoded: ${String(error)}` }],
+      };
     }
   }
   if (status.offloadNodeStatusVersion) {
@@ -43,7 +49,10 @@ function readStatusNodes(
   return { nodes: status.nodes ?? {}, problems: [] };
 }
 
-export function buildLiveGraph(workflow: Pick<Workflow, 'status' | 'metadata'>, options: LiveGraphOptions = {}): LiveGraph {
+export function buildLiveGraph(
+  workflow: Pick<Workflow, 'status' | 'metadata'>,
+  options: LiveGraphOptions = {},
+): LiveGraph {
   const { nodes: statusNodes, problems } = readStatusNodes(workflow, options.decodeNodes);
   const entries = Object.entries(statusNodes);
   const parentOf = new Map<string, string>();
@@ -72,7 +81,8 @@ export function buildLiveGraph(workflow: Pick<Workflow, 'status' | 'metadata'>, 
         estimate: estimateRunning(status, options.now),
         message: status.message ?? null,
         exitCode: parseExitCode(status.outputs?.exitCode),
-        isRetry: status.type === 'Retry' || Boolean(status.nodeFlag?.retried) || statusNodes[parentId ?? '']?.type === 'Retry',
+        isRetry:
+          status.type === 'Retry' || Boolean(status.nodeFlag?.retried) || statusNodes[parentId ?? '']?.type === 'Retry',
         isExitHandler: isExitHandlerNode(status),
         parameters: Object.fromEntries((status.inputs?.parameters ?? []).map((p) => [p.name, String(p.value ?? '')])),
       }),

@@ -23,7 +23,9 @@ describe('escapeMermaidLabel', () => {
 
   it('round-trips through entity decoding', () => {
     for (const label of HOSTILE) {
-      const decoded = escapeMermaidLabel(label, 1_000).replace(/#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+      const decoded = escapeMermaidLabel(label, 1_000).replace(/#(\d+);/g, (_, code: string) =>
+        String.fromCharCode(Number(code)),
+      );
       expect(decoded).toBe(label.replace(/[\r\n]+/g, ' '));
     }
   });
@@ -40,7 +42,10 @@ describe('renderMermaid', () => {
   const edges = nodes.slice(1).map((n) => ({ from: nodes[0].id, to: n.id }));
 
   it('draws one well-formed line per node and edge, with generated ids', () => {
-    const text = renderMermaid({ nodes, edges }, { styles: { Succeeded: { fill: '#16a34a', color: 'white' }, Failed: { fill: 'rgb(220, 38, 38)' } } });
+    const text = renderMermaid(
+      { nodes, edges },
+      { styles: { Succeeded: { fill: '#16a34a', color: 'white' }, Failed: { fill: 'rgb(220, 38, 38)' } } },
+    );
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toBe('flowchart TD');
     const nodeLines = lines.filter((l) => /^ {2}n\d+[[({>]/.test(l));
@@ -53,6 +58,8 @@ describe('renderMermaid', () => {
   });
 
   it('refuses a colour that could inject syntax', () => {
-    expect(() => renderMermaid({ nodes, edges }, { styles: { Failed: { fill: 'red;} click n0 call x()' } } })).toThrow(/invalid colour/);
+    expect(() => renderMermaid({ nodes, edges }, { styles: { Failed: { fill: 'red;} click n0 call x()' } } })).toThrow(
+      /invalid colour/,
+    );
   });
 });

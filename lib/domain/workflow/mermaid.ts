@@ -57,7 +57,8 @@ export function renderMermaid(view: { nodes: GraphNode[]; edges: GraphEdge[] }, 
         if (!COLOUR.test(value)) throw new Error(`invalid colour for ${name}.${key}: ${JSON.stringify(value)}`);
         return `${key}:${value}`;
       });
-    if (declarations.length > 0 && /^[A-Za-z]+$/.test(name)) lines.push(`  classDef ${toClassName(name)} ${declarations.join(',')}`);
+    if (declarations.length > 0 && /^[A-Za-z]+$/.test(name))
+      lines.push(`  classDef ${toClassName(name)} ${declarations.join(',')}`);
   }
   for (const [className, members] of byClass) lines.push(`  class ${members.join(',')} ${className}`);
   return lines.join('\n') + '\n';
@@ -65,7 +66,8 @@ export function renderMermaid(view: { nodes: GraphNode[]; edges: GraphEdge[] }, 
 
 function describeLabel(node: GraphNode): string {
   let label = node.label;
-  if (node.estimate && node.phase === 'Running') label += ` ${Math.round(Math.min(node.estimate.fraction, 9.99) * 100)}%`;
+  if (node.estimate && node.phase === 'Running')
+    label += ` ${Math.round(Math.min(node.estimate.fraction, 9.99) * 100)}%`;
   if (node.isExitHandler && !/onExit/.test(label)) label += ' (exit handler)';
   return label;
 }

@@ -25,7 +25,10 @@ export function parseWorkflowText(text: string, validator?: WorkflowValidator): 
   const nonEmpty = documents.filter((d) => d.contents !== null || d.errors.length > 0);
   if (nonEmpty.length === 0) return { workflow: null, problems: [{ path: '(root)', message: 'is empty' }] };
   if (nonEmpty.length > 1) {
-    return { workflow: null, problems: [{ path: '(root)', message: `holds ${nonEmpty.length} documents; submit one Workflow` }] };
+    return {
+      workflow: null,
+      problems: [{ path: '(root)', message: `holds ${nonEmpty.length} documents; submit one Workflow` }],
+    };
   }
   const [document] = nonEmpty;
   if (document.errors.length > 0) {
@@ -43,7 +46,10 @@ export function parseWorkflowText(text: string, validator?: WorkflowValidator): 
   }
   const kind = (value as { kind?: unknown }).kind;
   if (kind !== 'Workflow') {
-    return { workflow: null, problems: [{ path: 'kind', message: `must be "Workflow", got ${JSON.stringify(kind ?? null)}` }] };
+    return {
+      workflow: null,
+      problems: [{ path: 'kind', message: `must be "Workflow", got ${JSON.stringify(kind ?? null)}` }],
+    };
   }
   const problems = validateWorkflow(value, validator);
   return { workflow: value as Workflow, problems };

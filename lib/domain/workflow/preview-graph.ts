@@ -42,14 +42,19 @@ class PreviewBuilder {
     private readonly workflow: Workflow,
     private readonly maxNodes: number,
   ) {
-    for (const template of workflow.spec?.templates ?? []) if (template.name) this.templates.set(template.name, template);
+    for (const template of workflow.spec?.templates ?? [])
+      if (template.name) this.templates.set(template.name, template);
   }
 
   build(): PreviewGraph {
     const spec = this.workflow.spec ?? {};
-    const rootId = this.workflow.metadata?.name ?? this.workflow.metadata?.generateName?.replace(/-$/, '') ?? 'workflow';
+    const rootId =
+      this.workflow.metadata?.name ?? this.workflow.metadata?.generateName?.replace(/-$/, '') ?? 'workflow';
     if (spec.workflowTemplateRef && !spec.entrypoint) {
-      this.addNode({ id: rootId, label: rootId, type: 'TemplateRef', templateName: spec.workflowTemplateRef.name ?? null }, null);
+      this.addNode(
+        { id: rootId, label: rootId, type: 'TemplateRef', templateName: spec.workflowTemplateRef.name ?? null },
+        null,
+      );
       return this.finish();
     }
     if (!spec.entrypoint) {
@@ -59,16 +64,16 @@ class PreviewBuilder {
       }
       return this.finish();
     }
-    const root = this.expandCall(
-      { name: rootId, template: spec.entrypoint },
-      rootId,
-      rootId,
-      null,
-      null,
-      [],
-    );
+    const root = this.expandCall({ name: rootId, template: spec.entrypoint }, rootId, rootId, null, null, []);
     if (spec.onExit) {
-      const exit = this.expandCall({ name: 'onExit', template: spec.onExit }, `${rootId}.onExit`, `${rootId}.onExit`, null, null, []);
+      const exit = this.expandCall(
+        { name: 'onExit', template: spec.onExit },
+        `${rootId}.onExit`,
+        `${rootId}.onExit`,
+        null,
+        null,
+        [],
+      );
       this.markExitHandler(exit.id);
       for (const tail of root.outbound) this.edge(tail, exit.id);
     }
@@ -82,7 +87,10 @@ class PreviewBuilder {
     return { graph: { nodes: this.nodes, edges: this.edges }, problems: this.problems };
   }
 
-  private addNode(fields: Partial<GraphNode> & Pick<GraphNode, 'id' | 'label' | 'type'>, parentId: string | null): GraphNode {
+  private addNode(
+    fields: Partial<GraphNode> & Pick<GraphNode, 'id' | 'label' | 'type'>,
+    parentId: string | null,
+  ): GraphNode {
     const node = createGraphNode({ ...fields, parentId });
     this.nodes.push(node);
     this.byId.set(node.id, node);
@@ -144,14 +152,24 @@ class PreviewBuilder {
       this.addNode({ id, label, type: leafType(template), templateName, boundaryId, isRetry, parameters }, parentId);
       for (const [i, container] of (template.containerSet?.containers ?? []).entries()) {
         const childId = `${id}.${container.name ?? i}`;
-        this.addNode({ id: childId, label: container.name ?? String(i), type: 'Container', templateName, boundaryId: id }, id);
+        this.addNode(
+          { id: childId, label: container.name ?? String(i), type: 'Container', templateName, boundaryId: id },
+          id,
+        );
         this.edge(id, childId);
       }
       expansion = { id, outbound: [id] };
     }
     const exitTemplate = call.onExit ?? call.hooks?.exit?.template;
     if (exitTemplate) {
-      const exit = this.expandCall({ name: 'onExit', template: exitTemplate }, `${id}.onExit`, `${label}.onExit`, id, boundaryId, inner);
+      const exit = this.expandCall(
+        { name: 'onExit', template: exitTemplate },
+        `${id}.onExit`,
+        `${label}.onExit`,
+        id,
+        boundaryId,
+        inner,
+      );
       this.markExitHandler(exit.id);
       this.edge(id, exit.id);
     }
@@ -226,7 +244,14 @@ class PreviewBuilder {
     const items = listLiteralItems(call);
     if (items === null) {
       const dynamic = Boolean(call.withParam || call.withItems || call.withSequence);
-      const expansion = this.expandCall(call, dynamic ? `${id}(*)` : id, dynamic ? `${label}(*)` : label, parentId, boundaryId, stack);
+      const expansion = this.expandCall(
+        call,
+        dynamic ? `${id}(*)` : id,
+        dynamic ? `${label}(*)` : label,
+        parentId,
+        boundaryId,
+        stack,
+      );
       if (dynamic) {
         const node = this.byId.get(expansion.id);
         if (node) node.isDynamicFanOut = true;
@@ -234,7 +259,11 @@ class PreviewBuilder {
       return { id: expansion.id, heads: [expansion.id], outbound: expansion.outbound };
     }
     const groupId = grouped ? id : null;
-    if (groupId) this.addNode({ id: groupId, label, type: 'TaskGroup', templateName: call.template ?? null, boundaryId }, parentId);
+    if (groupId)
+      this.addNode(
+        { id: groupId, label, type: 'TaskGroup', templateName: call.template ?? null, boundaryId },
+        parentId,
+      );
     const heads: string[] = [];
     const outbound: string[] = [];
     for (const [index, item] of items.entries()) {
@@ -290,7 +319,9 @@ export function listLiteralItems(call: TemplateCall): unknown[] | null {
     if (count !== null) return Array.from({ length: count }, (_, i) => formatSequence(start + i, sequence.format));
     if (end !== null) {
       const step = end >= start ? 1 : -1;
-      return Array.from({ length: Math.abs(end - start) + 1 }, (_, i) => formatSequence(start + i * step, sequence.format));
+      return Array.from({ length: Math.abs(end - start) + 1 }, (_, i) =>
+        formatSequence(start + i * step, sequence.format),
+      );
     }
   }
   return null;
@@ -337,7 +368,8 @@ function substituteItem(call: TemplateCall, item: unknown): TemplateCall {
   const fill = (text: string) =>
     text.replace(/\{\{\s*item(?:\.([\w-]+))?\s*\}\}/g, (whole, key?: string) => {
       if (!key) return formatValue(item);
-      if (item !== null && typeof item === 'object' && key in item) return formatValue((item as Record<string, unknown>)[key]);
+      if (item !== null && typeof item === 'object' && key in item)
+        return formatValue((item as Record<string, unknown>)[key]);
       return whole;
     });
   return {

@@ -24,7 +24,15 @@ export function previewWorkflow(
 ): WorkflowPreview {
   const parsed = parseWorkflowText(text, options.validator);
   if (!parsed.workflow) {
-    return { nodes: [], edges: [], problems: parsed.problems, mode: 'graph', totalNodes: 0, totalEdges: 0, placeholders: {} };
+    return {
+      nodes: [],
+      edges: [],
+      problems: parsed.problems,
+      mode: 'graph',
+      totalNodes: 0,
+      totalEdges: 0,
+      placeholders: {},
+    };
   }
   // Draw even a workflow with schema problems: seeing the shape helps fix them.
   const { graph, problems } = buildPreviewGraph(parsed.workflow);

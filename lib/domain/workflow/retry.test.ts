@@ -7,7 +7,8 @@ import { makeBenchmarkJob } from './test-jobs';
 import { stepPodName } from './step-status';
 
 const NOW = '2026-01-02T03:04:05Z';
-const fixture = (file: string): RetryableWorkflow => YAML.parse(readReference('argo/status-fixtures', file)) as RetryableWorkflow;
+const fixture = (file: string): RetryableWorkflow =>
+  YAML.parse(readReference('argo/status-fixtures', file)) as RetryableWorkflow;
 
 describeWithReference('formulateRetry on Argo status fixtures', () => {
   it('removes a failed steps pod and resets its StepGroup and the Steps root (util__deepDeleteOfNodes)', () => {
@@ -40,7 +41,8 @@ describeWithReference('formulateRetry on Argo status fixtures', () => {
     expect(plan.resetNodeIds).toEqual([n, `${n}-3961991537`]);
     const nodes = plan.workflow.status!.nodes!;
     expect(nodes[`${n}-3961991537`]).toMatchObject({ type: 'Retry', phase: 'Running', children: [] });
-    for (const ok of ['3928436299', '3945213918', '3978769156', '3995546775', '4286504589']) expect(nodes[`${n}-${ok}`].phase).toBe('Succeeded');
+    for (const ok of ['3928436299', '3945213918', '3978769156', '3995546775', '4286504589'])
+      expect(nodes[`${n}-${ok}`].phase).toBe('Succeeded');
     expect(plan.podsToDelete).toHaveLength(2);
   });
 
@@ -51,10 +53,20 @@ describeWithReference('formulateRetry on Argo status fixtures', () => {
     for (const id of [n, `${n}-1937121996`]) wf.status!.nodes![id].phase = 'Failed';
     wf.status!.nodes![`${n}-903321510`].phase = 'Failed'; // C.D
     // what depends on C.D never ran
-    for (const id of ['1920344377', '644277987', '694610844', '728166082', '744943701']) wf.status!.nodes![`${n}-${id}`].phase = 'Omitted';
+    for (const id of ['1920344377', '644277987', '694610844', '728166082', '744943701'])
+      wf.status!.nodes![`${n}-${id}`].phase = 'Omitted';
     const plan = formulateRetry(wf, NOW);
     // C.D and what ran after it: the D DAG and its four steps
-    expect(plan.removedNodeIds).toEqual([`${n}-1920344377`, `${n}-644277987`, `${n}-694610844`, `${n}-728166082`, `${n}-744943701`, `${n}-903321510`].sort());
+    expect(plan.removedNodeIds).toEqual(
+      [
+        `${n}-1920344377`,
+        `${n}-644277987`,
+        `${n}-694610844`,
+        `${n}-728166082`,
+        `${n}-744943701`,
+        `${n}-903321510`,
+      ].sort(),
+    );
     expect(plan.resetNodeIds).toEqual([n, `${n}-1937121996`]);
     expect(plan.workflow.status!.nodes![`${n}-953654367`].children).toEqual([]);
     expect(plan.podsToDelete).toHaveLength(5);
@@ -82,9 +94,32 @@ it('clears a Terminate shutdown and a zero deadline, and keeps a failed step who
       message: 'Stopped with strategy Terminate',
       nodes: {
         w: { id: 'w', name: 'w', type: 'DAG', phase: 'Failed', children: ['w-1', 'w-2'] },
-        'w-1': { id: 'w-1', name: 'w.a', type: 'Retry', phase: 'Succeeded', boundaryID: 'w', children: ['w-10', 'w-11'] },
-        'w-10': { id: 'w-10', name: 'w.a(0)', type: 'Pod', phase: 'Failed', boundaryID: 'w', templateName: 't', nodeFlag: { retried: true } },
-        'w-11': { id: 'w-11', name: 'w.a(1)', type: 'Pod', phase: 'Succeeded', boundaryID: 'w', templateName: 't', nodeFlag: { retried: true } },
+        'w-1': {
+          id: 'w-1',
+          name: 'w.a',
+          type: 'Retry',
+          phase: 'Succeeded',
+          boundaryID: 'w',
+          children: ['w-10', 'w-11'],
+        },
+        'w-10': {
+          id: 'w-10',
+          name: 'w.a(0)',
+          type: 'Pod',
+          phase: 'Failed',
+          boundaryID: 'w',
+          templateName: 't',
+          nodeFlag: { retried: true },
+        },
+        'w-11': {
+          id: 'w-11',
+          name: 'w.a(1)',
+          type: 'Pod',
+          phase: 'Succeeded',
+          boundaryID: 'w',
+          templateName: 't',
+          nodeFlag: { retried: true },
+        },
         'w-2': { id: 'w-2', name: 'w.b', type: 'Pod', phase: 'Error', boundaryID: 'w', templateName: 't' },
       },
     },
@@ -100,7 +135,9 @@ it('clears a Terminate shutdown and a zero deadline, and keeps a failed step who
 });
 
 it('refuses a succeeded workflow with a sentence naming its phase', () => {
-  expect(() => formulateRetry({ metadata: { name: 'x' }, spec: {}, status: { phase: 'Succeeded' } }, NOW)).toThrow('Only a Failed or Error workflow can be retried; this one is Succeeded');
+  expect(() => formulateRetry({ metadata: { name: 'x' }, spec: {}, status: { phase: 'Succeeded' } }, NOW)).toThrow(
+    'Only a Failed or Error workflow can be retried; this one is Succeeded',
+  );
 });
 
 describe('listWorkflowsToRecreate', () => {
@@ -108,7 +145,13 @@ describe('listWorkflowsToRecreate', () => {
   const partedSweep = (): RetryableWorkflow => {
     const { workflow } = buildWorkflow(makeBenchmarkJob(3_000));
     const part = (id: string, n: number, phase: string) => ({
-      id, name: `gantry-44.part(${n}:${n})`, displayName: `part(${n}:${n})`, type: 'Pod', templateName: 'run-part', phase, boundaryID: 'gantry-44',
+      id,
+      name: `gantry-44.part(${n}:${n})`,
+      displayName: `part(${n}:${n})`,
+      type: 'Pod',
+      templateName: 'run-part',
+      phase,
+      boundaryID: 'gantry-44',
       inputs: { parameters: [{ name: 'part', value: String(n) }] },
     });
     return {
@@ -116,7 +159,14 @@ describe('listWorkflowsToRecreate', () => {
       status: {
         phase: 'Failed',
         nodes: {
-          'gantry-44': { id: 'gantry-44', name: 'gantry-44', type: 'DAG', templateName: 'sweep', phase: 'Failed', children: ['p0', 'p1'] },
+          'gantry-44': {
+            id: 'gantry-44',
+            name: 'gantry-44',
+            type: 'DAG',
+            templateName: 'sweep',
+            phase: 'Failed',
+            children: ['p0', 'p1'],
+          },
           p0: part('p0', 0, 'Succeeded'),
           p1: part('p1', 1, 'Failed'),
         },
@@ -142,7 +192,16 @@ describe('listWorkflowsToRecreate', () => {
       status: {
         phase: 'Failed',
         storedWorkflowTemplateSpec: {
-          templates: [{ name: 'make', resource: { action: 'create', manifest: 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: { name: "{{workflow.name}}-child" }\n' } }],
+          templates: [
+            {
+              name: 'make',
+              resource: {
+                action: 'create',
+                manifest:
+                  'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: { name: "{{workflow.name}}-child" }\n',
+              },
+            },
+          ],
         },
         nodes: { a: { id: 'a', name: 'w.a', type: 'Pod', templateName: 'make', phase: 'Failed' } },
       },
@@ -154,14 +213,19 @@ describe('listWorkflowsToRecreate', () => {
     const step = (manifest: string, action = 'create'): RetryableWorkflow => ({
       metadata: { name: 'w' },
       spec: { templates: [{ name: 'make', resource: { action, manifest } }] },
-      status: { phase: 'Failed', nodes: { a: { id: 'a', name: 'w.a', type: 'Pod', templateName: 'make', phase: 'Failed' } } },
+      status: {
+        phase: 'Failed',
+        nodes: { a: { id: 'a', name: 'w.a', type: 'Pod', templateName: 'make', phase: 'Failed' } },
+      },
     });
     const wf = (name: string) => `{"apiVersion":"argoproj.io/v1alpha1","kind":"Workflow","metadata":{${name}}}`;
     expect(listWorkflowsToRecreate(step(wf('"name":"c"')), ['a'])).toEqual(['c']);
     expect(listWorkflowsToRecreate(step(wf('"name":"c"'), 'apply'), ['a'])).toEqual([]);
     expect(listWorkflowsToRecreate(step(wf('"generateName":"c-"')), ['a'])).toEqual([]);
     expect(listWorkflowsToRecreate(step(wf('"name":"c-{{inputs.parameters.part}}"')), ['a'])).toEqual([]);
-    expect(listWorkflowsToRecreate(step('{"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"c"}}'), ['a'])).toEqual([]);
+    expect(
+      listWorkflowsToRecreate(step('{"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"c"}}'), ['a']),
+    ).toEqual([]);
     expect(listWorkflowsToRecreate(step('kind: [unclosed'), ['a'])).toEqual([]);
   });
 });

@@ -36,7 +36,8 @@ const failedOrError = (n: NodeStatus | undefined) => n?.phase === 'Failed' || n?
  */
 export function formulateRetry<W extends RetryableWorkflow>(wf: W, now: string): RetryPlan<W> {
   const phase = wf.status?.phase;
-  if (phase !== 'Failed' && phase !== 'Error') throw new RetryError(`Only a Failed or Error workflow can be retried; this one is ${phase || 'not started'}`);
+  if (phase !== 'Failed' && phase !== 'Error')
+    throw new RetryError(`Only a Failed or Error workflow can be retried; this one is ${phase || 'not started'}`);
   const name = wf.metadata.name ?? '';
   const nodes = wf.status?.nodes ?? {};
   const onExitName = `${name}.onExit`;
@@ -57,7 +58,8 @@ export function formulateRetry<W extends RetryableWorkflow>(wf: W, now: string):
   for (const [id, n] of Object.entries(nodes)) {
     if (!failedOrError(n) || !EXECUTION_TYPES.has(n.type ?? '')) continue;
     // An attempt under a Retry node counts as done when a later attempt succeeded.
-    const owner = n.nodeFlag?.retried && parent.has(id) && nodes[parent.get(id)!]?.type === 'Retry' ? parent.get(id)! : id;
+    const owner =
+      n.nodeFlag?.retried && parent.has(id) && nodes[parent.get(id)!]?.type === 'Retry' ? parent.get(id)! : id;
     if (!hasSucceededBelow(owner)) failed.add(id);
   }
 
@@ -160,7 +162,9 @@ export function formulateRetry<W extends RetryableWorkflow>(wf: W, now: string):
   status.startedAt = now;
   status.finishedAt = null;
   delete status.message;
-  const conditions = ((status.conditions as Array<{ type: string; status: string }> | undefined) ?? []).filter((c) => c.type !== 'Completed');
+  const conditions = ((status.conditions as Array<{ type: string; status: string }> | undefined) ?? []).filter(
+    (c) => c.type !== 'Completed',
+  );
   status.conditions = [...conditions, { type: 'Completed', status: 'False' }];
   status.nodes = newNodes;
   out.status = status;
@@ -202,7 +206,14 @@ export function listWorkflowsToRecreate(wf: RetryableWorkflow, removedNodeIds: r
       continue; // the step fails on it again, as it did before
     }
     const name = child?.metadata?.name;
-    if (child?.kind !== 'Workflow' || String(child.apiVersion).split('/')[0] !== 'argoproj.io' || typeof name !== 'string' || !name || name.includes('{{')) continue;
+    if (
+      child?.kind !== 'Workflow' ||
+      String(child.apiVersion).split('/')[0] !== 'argoproj.io' ||
+      typeof name !== 'string' ||
+      !name ||
+      name.includes('{{')
+    )
+      continue;
     names.add(name);
   }
   return [...names].sort();

@@ -32,7 +32,10 @@ describeWithReference('committed schema subset', () => {
     // The full schema types IntOrString as string only; Kubernetes and Argo accept `port: 80`.
     expect(disagreements.length).toBeLessThanOrEqual(7);
     for (const [file, w] of workflows.filter(([f]) => disagreements.includes(f))) {
-      expect(strict(w).every((p) => /port$/.test(p.path)), file).toBe(true);
+      expect(
+        strict(w).every((p) => /port$/.test(p.path)),
+        file,
+      ).toBe(true);
     }
   });
 });
@@ -87,13 +90,26 @@ describe('parseWorkflowText and previewWorkflow', () => {
   });
 
   it('accepts JSON, refuses other kinds and multiple documents', () => {
-    expect(parseWorkflowText(JSON.stringify({ kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1', metadata: {}, spec: { entrypoint: 'a', templates: [{ name: 'a', suspend: {} }] } })).problems).toEqual([]);
-    expect(parseWorkflowText('kind: Pod').problems[0]).toEqual({ path: 'kind', message: 'must be "Workflow", got "Pod"' });
+    expect(
+      parseWorkflowText(
+        JSON.stringify({
+          kind: 'Workflow',
+          apiVersion: 'argoproj.io/v1alpha1',
+          metadata: {},
+          spec: { entrypoint: 'a', templates: [{ name: 'a', suspend: {} }] },
+        }),
+      ).problems,
+    ).toEqual([]);
+    expect(parseWorkflowText('kind: Pod').problems[0]).toEqual({
+      path: 'kind',
+      message: 'must be "Workflow", got "Pod"',
+    });
     expect(parseWorkflowText('kind: Workflow\n---\nkind: Workflow').problems[0].message).toMatch(/2 documents/);
   });
 
   it('accepts the flow-indentation Go tolerates (Argo examples/ci.yaml style)', () => {
-    const text = 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: x}\nspec:\n  entrypoint: a\n  templates:\n  - name: a\n    container:\n      image: busybox\n      args: ["\n        echo hi\n      "]\n';
+    const text =
+      'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: x}\nspec:\n  entrypoint: a\n  templates:\n  - name: a\n    container:\n      image: busybox\n      args: ["\n        echo hi\n      "]\n';
     const { workflow, problems } = parseWorkflowText(text);
     expect(problems).toEqual([]);
     expect(workflow!.spec.templates![0].container!.args).toEqual([' echo hi ']);

@@ -13,8 +13,9 @@ import type { WorkflowProblem } from './types';
 export type WorkflowValidator = (value: unknown) => WorkflowProblem[];
 
 // ajv-formats is CommonJS; under some loaders the plugin sits on `.default`.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as (ajv: Ajv2020) => void;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv2020,
+) => void;
 const MAX_PROBLEMS = 50;
 
 /**
@@ -50,7 +51,10 @@ function validateWorkflowSchema(value: unknown): WorkflowProblem[] {
  * Everything Gantry checks before submission: the Argo schema, then references the schema
  * cannot express (entrypoint, template names, DAG dependencies) and the size limit.
  */
-export function validateWorkflow(value: unknown, validator: WorkflowValidator = validateWorkflowSchema): WorkflowProblem[] {
+export function validateWorkflow(
+  value: unknown,
+  validator: WorkflowValidator = validateWorkflowSchema,
+): WorkflowProblem[] {
   const problems = validator(value);
   if (problems.length > 0) return problems;
   return checkWorkflowReferences(value as Parameters<typeof checkWorkflowReferences>[0]);

@@ -33,7 +33,10 @@ export function detectStall({ workflow, maxRuntimeSeconds, now }: StallInput, po
   if (phase === '' || phase === 'Pending') {
     const created = time(workflow.metadata?.creationTimestamp);
     if (created !== null && now - created >= policy.pendingMs) {
-      return { kind: 'NOT_STARTED', message: `No workflow controller has started the workflow in ${duration(now - created)}; is Argo Workflows running and watching its namespace?` };
+      return {
+        kind: 'NOT_STARTED',
+        message: `No workflow controller has started the workflow in ${duration(now - created)}; is Argo Workflows running and watching its namespace?`,
+      };
     }
     return null;
   }
@@ -48,7 +51,10 @@ export function detectStall({ workflow, maxRuntimeSeconds, now }: StallInput, po
     if (waited >= policy.pendingMs) {
       const why = oldest.message!.replace(/^Unschedulable:\s*/, '');
       const others = waiting.length > 1 ? ` (and ${waiting.length - 1} more step${waiting.length > 2 ? 's' : ''})` : '';
-      return { kind: 'UNSCHEDULABLE', message: `Step ${oldest.displayName ?? oldest.name}${others} has waited ${duration(waited)} for a node with no step running: ${why}` };
+      return {
+        kind: 'UNSCHEDULABLE',
+        message: `Step ${oldest.displayName ?? oldest.name}${others} has waited ${duration(waited)} for a node with no step running: ${why}`,
+      };
     }
   }
 

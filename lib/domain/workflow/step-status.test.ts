@@ -8,14 +8,21 @@ describeWithReference('stepPodName', () => {
   it('matches the pod name in the dag-diamond fixture log artifact key', () => {
     const fixture = YAML.parse(readReference('argo/status-fixtures/from-go-tests', 'util__dagDiamondRetry.yaml'));
     const wfName = fixture.metadata.name as string;
-    const d = Object.values(fixture.status.nodes).find((n) => (n as { displayName: string }).displayName === 'D') as { name: string; outputs: { artifacts: Array<{ s3: { key: string } }> } };
+    const d = Object.values(fixture.status.nodes).find((n) => (n as { displayName: string }).displayName === 'D') as {
+      name: string;
+      outputs: { artifacts: Array<{ s3: { key: string } }> };
+    };
     expect(d.outputs.artifacts[0].s3.key).toContain(stepPodName(wfName, d.name, 'echo'));
   });
 });
 
 describe('step status helpers', () => {
   it('names pods as the simulated cluster does', () => {
-    for (const [wf, node, tpl] of [['gantry-42', 'gantry-42.train', 'train'], ['gantry-7', 'gantry-7[0].step(1:a)', 'x'.repeat(300)], ['gantry-7', 'gantry-7', 'main']]) {
+    for (const [wf, node, tpl] of [
+      ['gantry-42', 'gantry-42.train', 'train'],
+      ['gantry-7', 'gantry-7[0].step(1:a)', 'x'.repeat(300)],
+      ['gantry-7', 'gantry-7', 'main'],
+    ]) {
       expect(stepPodName(wf, node, tpl)).toBe(simPodName(wf, node, tpl));
     }
   });
@@ -35,7 +42,15 @@ describe('step status helpers', () => {
   });
 
   it('drops fields the graph never reads', () => {
-    const nodes = compactNodes({ a: { id: 'a', name: 'wf.a', phase: 'Succeeded', outputs: { exitCode: '0', artifacts: [{ name: 'main-logs' }] }, memoizationStatus: { hit: true } } });
+    const nodes = compactNodes({
+      a: {
+        id: 'a',
+        name: 'wf.a',
+        phase: 'Succeeded',
+        outputs: { exitCode: '0', artifacts: [{ name: 'main-logs' }] },
+        memoizationStatus: { hit: true },
+      },
+    });
     expect(nodes).toEqual({ a: { id: 'a', name: 'wf.a', phase: 'Succeeded', outputs: { exitCode: '0' } } });
   });
 });

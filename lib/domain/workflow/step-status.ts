@@ -37,13 +37,41 @@ type ParameterValue = Pick<Parameter, 'name' | 'value'>;
 /** The fields of Argo's NodeStatus that the graph, the step panel and the sync read; nothing else is stored. */
 export type CompactNode = Pick<
   NodeStatus,
-  'id' | 'name' | 'displayName' | 'type' | 'templateName' | 'phase' | 'boundaryID' | 'children' | 'outboundNodes' | 'startedAt' | 'finishedAt' | 'message' | 'progress' | 'hostNodeName' | 'resourcesDuration'
+  | 'id'
+  | 'name'
+  | 'displayName'
+  | 'type'
+  | 'templateName'
+  | 'phase'
+  | 'boundaryID'
+  | 'children'
+  | 'outboundNodes'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'message'
+  | 'progress'
+  | 'hostNodeName'
+  | 'resourcesDuration'
 > & {
   inputs?: { parameters?: ParameterValue[] };
   outputs?: { exitCode?: string; parameters?: ParameterValue[] };
 };
 
-const KEYS = ['displayName', 'type', 'templateName', 'phase', 'boundaryID', 'children', 'outboundNodes', 'startedAt', 'finishedAt', 'message', 'progress', 'hostNodeName', 'resourcesDuration'] as const;
+const KEYS = [
+  'displayName',
+  'type',
+  'templateName',
+  'phase',
+  'boundaryID',
+  'children',
+  'outboundNodes',
+  'startedAt',
+  'finishedAt',
+  'message',
+  'progress',
+  'hostNodeName',
+  'resourcesDuration',
+] as const;
 
 /** status.nodes without what the graph and panel never read (artifacts, results, memoization ...). */
 export function compactNodes(nodes: Record<string, NodeStatus> | undefined): Record<string, CompactNode> {
@@ -55,7 +83,10 @@ export function compactNodes(nodes: Record<string, NodeStatus> | undefined): Rec
     if (params?.length) c.inputs = { parameters: params };
     const outParams = n.outputs?.parameters?.map((p) => ({ name: p.name, value: p.value }));
     if (outParams?.length || n.outputs?.exitCode !== undefined) {
-      c.outputs = { ...(n.outputs?.exitCode !== undefined ? { exitCode: n.outputs.exitCode } : {}), ...(outParams?.length ? { parameters: outParams } : {}) };
+      c.outputs = {
+        ...(n.outputs?.exitCode !== undefined ? { exitCode: n.outputs.exitCode } : {}),
+        ...(outParams?.length ? { parameters: outParams } : {}),
+      };
     }
     out[key] = c;
   }
@@ -71,4 +102,10 @@ export function tailBytes(text: string, maxBytes = 64 * 1024): string {
   return nl >= 0 && nl < cut.length - 1 ? cut.slice(nl + 1) : cut;
 }
 
-export const FINISHED_NODE_PHASES: ReadonlySet<string> = new Set(['Succeeded', 'Failed', 'Error', 'Skipped', 'Omitted']);
+export const FINISHED_NODE_PHASES: ReadonlySet<string> = new Set([
+  'Succeeded',
+  'Failed',
+  'Error',
+  'Skipped',
+  'Omitted',
+]);

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countGpusForDeadline, EMBEDDING_THROUGHPUT, estimateEmbeddingRun, MAX_SHORT_TEXT_SPEEDUP, scaleThroughput } from './throughput';
+import {
+  countGpusForDeadline,
+  EMBEDDING_THROUGHPUT,
+  estimateEmbeddingRun,
+  MAX_SHORT_TEXT_SPEEDUP,
+  scaleThroughput,
+} from './throughput';
 
 const DAY = 24 * 3600;
 
@@ -21,7 +27,14 @@ describe('embedding throughput model', () => {
   });
 
   it('100M documents at 384 tokens: 555.6 T4 GPU-hours, 24 T4s for 24 hours without overheads', () => {
-    const input = { documents: 100_000_000, seqLength: 384, gpuKind: 'T4', chunkSize: 10_000, podStartupSeconds: 0, fixedSeconds: 0 };
+    const input = {
+      documents: 100_000_000,
+      seqLength: 384,
+      gpuKind: 'T4',
+      chunkSize: 10_000,
+      podStartupSeconds: 0,
+      fixedSeconds: 0,
+    };
     const estimate = estimateEmbeddingRun({ ...input, gpus: 24, pricePerGpuHour: 0.35 });
     expect(estimate.gpuHours).toBeCloseTo(555.56, 1);
     expect(estimate.costUsd).toBeCloseTo(194.44, 1);
@@ -38,7 +51,9 @@ describe('embedding throughput model', () => {
   });
 
   it('says when no number of GPUs meets the deadline', () => {
-    expect(countGpusForDeadline({ documents: 1_000, seqLength: 384, gpuKind: 'T4', chunkSize: 1_000, deadlineSeconds: 60 })).toBeNull();
+    expect(
+      countGpusForDeadline({ documents: 1_000, seqLength: 384, gpuKind: 'T4', chunkSize: 1_000, deadlineSeconds: 60 }),
+    ).toBeNull();
   });
 
   it('finds the smallest GPU count that fits (property)', () => {
@@ -52,13 +67,16 @@ describe('embedding throughput model', () => {
           const gpus = countGpusForDeadline({ ...input, deadlineSeconds });
           if (gpus === null) return;
           expect(estimateEmbeddingRun({ ...input, gpus }).durationSeconds).toBeLessThanOrEqual(deadlineSeconds);
-          if (gpus > 1) expect(estimateEmbeddingRun({ ...input, gpus: gpus - 1 }).durationSeconds).toBeGreaterThan(deadlineSeconds);
+          if (gpus > 1)
+            expect(estimateEmbeddingRun({ ...input, gpus: gpus - 1 }).durationSeconds).toBeGreaterThan(deadlineSeconds);
         },
       ),
     );
   });
 
   it('rejects unknown GPU kinds', () => {
-    expect(() => estimateEmbeddingRun({ documents: 1, seqLength: 1, gpuKind: 'TPU', gpus: 1, chunkSize: 1 })).toThrow(/TPU/);
+    expect(() => estimateEmbeddingRun({ documents: 1, seqLength: 1, gpuKind: 'TPU', gpus: 1, chunkSize: 1 })).toThrow(
+      /TPU/,
+    );
   });
 });

@@ -12,5 +12,7 @@ export async function endSessions(db: DbOrTx, userId: string, ifVersion?: number
   await db
     .update(users)
     .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
-    .where(ifVersion === undefined ? eq(users.id, userId) : and(eq(users.id, userId), eq(users.sessionVersion, ifVersion)));
+    .where(
+      ifVersion === undefined ? eq(users.id, userId) : and(eq(users.id, userId), eq(users.sessionVersion, ifVersion)),
+    );
 }

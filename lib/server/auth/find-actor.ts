@@ -13,7 +13,12 @@ import type { Actor } from '../context';
  * A token without a version (issued before versions existed) counts as version 0, the column's
  * default, so sessions survive the upgrade until the first bump.
  */
-export async function findActiveActor(db: DbOrTx, userId: string, via: Actor['via'], sessionVersion = 0): Promise<Actor | null> {
+export async function findActiveActor(
+  db: DbOrTx,
+  userId: string,
+  via: Actor['via'],
+  sessionVersion = 0,
+): Promise<Actor | null> {
   const [user] = await db
     .select({ id: users.id, email: users.email, name: users.name, role: users.role })
     .from(users)

@@ -15,7 +15,14 @@ export interface LockoutView {
 /** Accounts and client addresses locked out now (admins only), the longest lock first. */
 export async function listLockouts({ ctx }: { ctx: Ctx }): Promise<LockoutView[]> {
   requireRole(ctx, 'admin');
-  const rows = await ctx.db.execute<{ scope: ThrottleScope; key: string; failures: number; last_failure_at: string; locked_until: string; retry: number }>(sql`
+  const rows = await ctx.db.execute<{
+    scope: ThrottleScope;
+    key: string;
+    failures: number;
+    last_failure_at: string;
+    locked_until: string;
+    retry: number;
+  }>(sql`
     select scope, key, failures, last_failure_at, locked_until, ceil(extract(epoch from locked_until - now()))::int as retry
     from auth_throttle where locked_until > now()
     order by locked_until desc, scope, key

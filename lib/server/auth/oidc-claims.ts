@@ -17,7 +17,13 @@ interface ClientLike {
  * so reading the ID token alone loses them. openid-client checks that userinfo's `sub` equals the
  * ID token's; `iss` and `sub` are kept from the verified ID token whatever userinfo says.
  */
-export async function readOidcClaims({ tokens, client }: { tokens: TokenSetLike; client: ClientLike }): Promise<Record<string, unknown>> {
+export async function readOidcClaims({
+  tokens,
+  client,
+}: {
+  tokens: TokenSetLike;
+  client: ClientLike;
+}): Promise<Record<string, unknown>> {
   // next-auth hands over openid-client's TokenSet (its type says only the parameters).
   if (typeof tokens.claims !== 'function') throw new TypeError('Expected a TokenSet with a verified ID token');
   const idClaims = tokens.claims();
@@ -34,7 +40,10 @@ export function toOidcSignInInput(claims: Record<string, unknown>, groupsClaim: 
     subject: String(claims.sub ?? ''),
     email: str(claims.email),
     emailVerified: claims.email_verified === true || claims.email_verified === 'true',
-    name: str(claims.name) ?? str([claims.given_name, claims.family_name].filter(Boolean).join(' ')) ?? str(claims.preferred_username),
+    name:
+      str(claims.name) ??
+      str([claims.given_name, claims.family_name].filter(Boolean).join(' ')) ??
+      str(claims.preferred_username),
     groups: readGroupsClaim(claims[groupsClaim]),
   };
 }

@@ -8,7 +8,15 @@ import type { Logger } from '@/lib/log';
  * sends the browser back to Gantry's sign-in page, which must be registered there as a
  * post-logout redirect URI.
  */
-export async function oidcEndSessionUrl({ idToken, origin, log }: { idToken: unknown; origin: string; log: Logger }): Promise<string | null> {
+export async function oidcEndSessionUrl({
+  idToken,
+  origin,
+  log,
+}: {
+  idToken: unknown;
+  origin: string;
+  log: Logger;
+}): Promise<string | null> {
   const e = env();
   if (e.OIDC_LOGOUT !== 'provider' || !e.OIDC_ISSUER || !e.OIDC_CLIENT_ID || typeof idToken !== 'string') return null;
   const wellKnown = `${e.OIDC_ISSUER.replace(/\/+$/, '')}/.well-known/openid-configuration`;
@@ -19,7 +27,10 @@ export async function oidcEndSessionUrl({ idToken, origin, log }: { idToken: unk
     endpoint = ((await res.json()) as { end_session_endpoint?: unknown }).end_session_endpoint;
   } catch (err) {
     // Gantry's session still ends; only the provider's stays, which the log says.
-    log.warn({ event: 'oidc.end-session', err, wellKnown }, 'could not read the provider discovery document; signing out of Gantry only');
+    log.warn(
+      { event: 'oidc.end-session', err, wellKnown },
+      'could not read the provider discovery document; signing out of Gantry only',
+    );
     return null;
   }
   if (typeof endpoint !== 'string') return null;

@@ -20,7 +20,15 @@ const ISSUER = 'https://id.test.local';
 const DEFAULTS: OidcPolicy = { linkExisting: 'never', groupMap: [], defaultRole: 'viewer' };
 
 function claims(subject: string, more: Partial<OidcSignInInput> = {}): OidcSignInInput {
-  return { issuer: ISSUER, subject, email: `${subject}@idp.local`, emailVerified: true, name: subject, groups: [], ...more };
+  return {
+    issuer: ISSUER,
+    subject,
+    email: `${subject}@idp.local`,
+    emailVerified: true,
+    name: subject,
+    groups: [],
+    ...more,
+  };
 }
 
 async function signIn(ctx: Ctx, input: OidcSignInInput, policy: OidcPolicy = DEFAULTS) {
@@ -34,7 +42,10 @@ function groupMap(text: string) {
 }
 
 async function teamsOf(ctx: Ctx, userId: string) {
-  const rows = await ctx.db.select({ teamId: memberships.teamId, source: memberships.source }).from(memberships).where(eq(memberships.userId, userId));
+  const rows = await ctx.db
+    .select({ teamId: memberships.teamId, source: memberships.source })
+    .from(memberships)
+    .where(eq(memberships.userId, userId));
   return rows;
 }
 
@@ -48,11 +59,20 @@ describe('sign-in against oidc-provider on its default settings', () => {
   afterAll(() => provider?.close());
 
   it('reads email, name and groups from userinfo when the ID token has only the subject', async () => {
-    provider.accounts.set('ada-sub', { email: 'Ada.L@Example.org', email_verified: true, name: 'Ada L', groups: ['vision-team'] });
+    provider.accounts.set('ada-sub', {
+      email: 'Ada.L@Example.org',
+      email_verified: true,
+      name: 'Ada L',
+      groups: ['vision-team'],
+    });
     // The same openid-client next-auth uses, so this is the code path of a real sign-in.
     const { Issuer, generators } = createRequire(import.meta.resolve('next-auth'))('openid-client');
     const issuer = await Issuer.discover(provider.issuer);
-    const client = new issuer.Client({ client_id: TEST_CLIENT.id, client_secret: TEST_CLIENT.secret, redirect_uris: [redirectUri] });
+    const client = new issuer.Client({
+      client_id: TEST_CLIENT.id,
+      client_secret: TEST_CLIENT.secret,
+      redirect_uris: [redirectUri],
+    });
     const checks = { state: generators.state(), nonce: generators.nonce(), code_verifier: generators.codeVerifier() };
     const url = client.authorizationUrl({
       scope: 'openid email profile groups',
@@ -78,7 +98,11 @@ describe('sign-in against oidc-provider on its default settings', () => {
 
     await withRollback(async (ctx) => {
       const first = await signIn(ctx, input);
-      expect(first).toMatchObject({ ok: true, outcome: 'created', actor: { email: 'ada.l@example.org', name: 'Ada L', role: 'viewer' } });
+      expect(first).toMatchObject({
+        ok: true,
+        outcome: 'created',
+        actor: { email: 'ada.l@example.org', name: 'Ada L', role: 'viewer' },
+      });
     });
   });
 });
@@ -107,11 +131,14 @@ describe('identity is (issuer, subject)', () => {
       if (first.ok) expect(first.actor.id).not.toBe(other.id);
     }));
 
-  it('another subject with an existing user\'s email, in any case, does not become that user by default', () =>
+  it("another subject with an existing user's email, in any case, does not become that user by default", () =>
     withRollback(async (ctx) => {
       const ada = await makeUser(ctx, { email: 'ada@gantry.test', role: 'admin' });
       for (const email of ['ada@gantry.test', 'ADA@Gantry.TEST']) {
-        expect(await signIn(ctx, claims('mallory', { email, emailVerified: true }))).toEqual({ ok: false, refusal: 'EmailTaken' });
+        expect(await signIn(ctx, claims('mallory', { email, emailVerified: true }))).toEqual({
+          ok: false,
+          refusal: 'EmailTaken',
+        });
       }
       expect(await ctx.db.select().from(userIdentities).where(eq(userIdentities.userId, ada.id))).toEqual([]);
     }));
@@ -120,11 +147,17 @@ describe('identity is (issuer, subject)', () => {
     withRollback(async (ctx) => {
       const grace = await makeUser(ctx, { email: 'grace@gantry.test' });
       const policy: OidcPolicy = { ...DEFAULTS, linkExisting: 'verified-email' };
-      expect(await signIn(ctx, claims('g-unverified', { email: 'Grace@gantry.test', emailVerified: false }), policy)).toEqual({
+      expect(
+        await signIn(ctx, claims('g-unverified', { email: 'Grace@gantry.test', emailVerified: false }), policy),
+      ).toEqual({
         ok: false,
         refusal: 'EmailTaken',
       });
-      const linked = await signIn(ctx, claims('g-verified', { email: 'GRACE@gantry.test', emailVerified: true }), policy);
+      const linked = await signIn(
+        ctx,
+        claims('g-verified', { email: 'GRACE@gantry.test', emailVerified: true }),
+        policy,
+      );
       expect(linked).toMatchObject({ ok: true, outcome: 'linked', actor: { id: grace.id, role: grace.role } });
       const audit = await ctx.db.select().from(auditLog).where(eq(auditLog.action, 'user.identity.link'));
       expect(audit.some((a) => a.target === 'user:grace@gantry.test')).toBe(true);
@@ -138,9 +171,15 @@ describe('identity is (issuer, subject)', () => {
       await ctx.db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, created.actor.id));
       expect(await signIn(ctx, claims('will-be-disabled'))).toEqual({ ok: false, refusal: 'AccountDisabled' });
       const strict: OidcPolicy = { ...DEFAULTS, groupMap: groupMap('ml=*:researcher'), defaultRole: 'none' };
-      expect(await signIn(ctx, claims('outsider', { groups: ['other'] }), strict)).toEqual({ ok: false, refusal: 'NoAccess' });
+      expect(await signIn(ctx, claims('outsider', { groups: ['other'] }), strict)).toEqual({
+        ok: false,
+        refusal: 'NoAccess',
+      });
       expect(await ctx.db.select().from(users).where(eq(users.email, 'outsider@idp.local'))).toEqual([]);
-      expect(await signIn(ctx, claims('insider', { groups: ['ml'] }), strict)).toMatchObject({ ok: true, actor: { role: 'researcher' } });
+      expect(await signIn(ctx, claims('insider', { groups: ['ml'] }), strict)).toMatchObject({
+        ok: true,
+        actor: { role: 'researcher' },
+      });
     }));
 });
 
@@ -150,7 +189,10 @@ describe('groups become teams and roles', () => {
       await makeUser(ctx, { role: 'admin' }); // so leaving the admins group may demote gm
       const vision = await makeTeam(ctx, { slug: 'vision-t' });
       const nlp = await makeTeam(ctx, { slug: 'nlp-t' });
-      const policy: OidcPolicy = { ...DEFAULTS, groupMap: groupMap('cv=vision-t:researcher,admins=*:admin,ghost=no-such-team:viewer') };
+      const policy: OidcPolicy = {
+        ...DEFAULTS,
+        groupMap: groupMap('cv=vision-t:researcher,admins=*:admin,ghost=no-such-team:viewer'),
+      };
 
       const first = await signIn(ctx, claims('gm', { groups: ['cv', 'ghost'] }), policy);
       if (!first.ok) throw new Error('expected sign-in');
@@ -164,7 +206,10 @@ describe('groups become teams and roles', () => {
       const left = await signIn(ctx, claims('gm', { groups: [] }), policy);
       expect(left).toMatchObject({ ok: true, actor: { role: 'viewer' } });
       expect(await teamsOf(ctx, first.actor.id)).toEqual([{ teamId: nlp.id, source: 'manual' }]);
-      const audit = await ctx.db.select().from(auditLog).where(and(eq(auditLog.action, 'user.oidc-groups'), eq(auditLog.target, 'user:gm@idp.local')));
+      const audit = await ctx.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, 'user.oidc-groups'), eq(auditLog.target, 'user:gm@idp.local')));
       expect(audit.length).toBe(3);
     }));
 
@@ -174,12 +219,18 @@ describe('groups become teams and roles', () => {
       const policy: OidcPolicy = { ...DEFAULTS, groupMap: groupMap('admins=*:admin') };
       const first = await signIn(ctx, claims('sole-admin', { groups: ['admins'] }), policy);
       expect(first).toMatchObject({ ok: true, actor: { role: 'admin' } });
-      expect(await signIn(ctx, claims('sole-admin', { groups: [] }), policy)).toMatchObject({ ok: true, actor: { role: 'admin' } });
+      expect(await signIn(ctx, claims('sole-admin', { groups: [] }), policy)).toMatchObject({
+        ok: true,
+        actor: { role: 'admin' },
+      });
       await makeUser(ctx, { role: 'admin' });
-      expect(await signIn(ctx, claims('sole-admin', { groups: [] }), policy)).toMatchObject({ ok: true, actor: { role: 'viewer' } });
+      expect(await signIn(ctx, claims('sole-admin', { groups: [] }), policy)).toMatchObject({
+        ok: true,
+        actor: { role: 'viewer' },
+      });
     }));
 
-  it('an admin editing the team list keeps provider memberships the provider\'s', () =>
+  it("an admin editing the team list keeps provider memberships the provider's", () =>
     withRollback(async (ctx) => {
       const admin = await makeUser(ctx, { role: 'admin' });
       const vision = await makeTeam(ctx);
@@ -187,7 +238,10 @@ describe('groups become teams and roles', () => {
       const policy: OidcPolicy = { ...DEFAULTS, groupMap: groupMap(`cv=${vision.slug}:researcher`) };
       const first = await signIn(ctx, claims('edited', { groups: ['cv'] }), policy);
       if (!first.ok) throw new Error('expected sign-in');
-      const view = await updateUser({ ctx: as(ctx, admin), input: { id: first.actor.id, teams: [vision.slug, nlp.slug] } });
+      const view = await updateUser({
+        ctx: as(ctx, admin),
+        input: { id: first.actor.id, teams: [vision.slug, nlp.slug] },
+      });
       expect(view.teams).toEqual(
         expect.arrayContaining([
           { slug: vision.slug, name: vision.name, source: 'oidc' },
@@ -198,7 +252,7 @@ describe('groups become teams and roles', () => {
       expect(await teamsOf(ctx, first.actor.id)).toEqual([{ teamId: nlp.id, source: 'manual' }]);
     }));
 
-  it('without a group map, the default role applies to new users only and later sign-ins keep an admin\'s changes', () =>
+  it("without a group map, the default role applies to new users only and later sign-ins keep an admin's changes", () =>
     withRollback(async (ctx) => {
       const first = await signIn(ctx, claims('plain'), { ...DEFAULTS, defaultRole: 'researcher' });
       if (!first.ok) throw new Error('expected sign-in');
@@ -213,9 +267,14 @@ describe('admins link and unlink identities', () => {
     withRollback(async (ctx) => {
       const admin = await makeUser(ctx, { role: 'admin' });
       const linus = await makeUser(ctx, { email: 'linus@gantry.test' });
-      const linked = await linkUserIdentity({ ctx: as(ctx, admin), input: { userId: linus.id, issuer: `${ISSUER}/`, subject: 'linus-sub' } });
+      const linked = await linkUserIdentity({
+        ctx: as(ctx, admin),
+        input: { userId: linus.id, issuer: `${ISSUER}/`, subject: 'linus-sub' },
+      });
       expect(linked).toMatchObject([{ issuer: ISSUER, subject: 'linus-sub', lastSignInAt: null }]);
-      expect(await signIn(ctx, claims('linus-sub', { email: 'linus@gantry.test', emailVerified: false }))).toMatchObject({
+      expect(
+        await signIn(ctx, claims('linus-sub', { email: 'linus@gantry.test', emailVerified: false })),
+      ).toMatchObject({
         ok: true,
         outcome: 'returning',
         actor: { id: linus.id },
@@ -223,20 +282,30 @@ describe('admins link and unlink identities', () => {
       await expect(
         linkUserIdentity({ ctx: as(ctx, admin), input: { userId: admin.id, issuer: ISSUER, subject: 'linus-sub' } }),
       ).rejects.toMatchObject({ code: 'CONFLICT', fields: [{ field: 'subject' }] });
-      await expect(linkUserIdentity({ ctx: as(ctx, admin), input: { userId: linus.id, issuer: 'not a url', subject: '' } })).rejects.toMatchObject({
+      await expect(
+        linkUserIdentity({ ctx: as(ctx, admin), input: { userId: linus.id, issuer: 'not a url', subject: '' } }),
+      ).rejects.toMatchObject({
         code: 'INVALID',
         fields: [{ field: 'issuer' }, { field: 'subject' }],
       });
 
       const [{ sessionVersion: before }] = await ctx.db.select().from(users).where(eq(users.id, linus.id));
-      expect(await unlinkUserIdentity({ ctx: as(ctx, admin), input: { userId: linus.id, issuer: ISSUER, subject: 'linus-sub' } })).toEqual([]);
+      expect(
+        await unlinkUserIdentity({
+          ctx: as(ctx, admin),
+          input: { userId: linus.id, issuer: ISSUER, subject: 'linus-sub' },
+        }),
+      ).toEqual([]);
       const [{ sessionVersion: after }] = await ctx.db.select().from(users).where(eq(users.id, linus.id));
       expect(after).toBe(before + 1);
       await expect(
         unlinkUserIdentity({ ctx: as(ctx, admin), input: { userId: linus.id, issuer: ISSUER, subject: 'linus-sub' } }),
       ).rejects.toMatchObject({ code: 'NOT_FOUND' });
       // The subject is new again: with linus's email it is refused, not given linus's account.
-      expect(await signIn(ctx, claims('linus-sub', { email: 'linus@gantry.test' }))).toEqual({ ok: false, refusal: 'EmailTaken' });
+      expect(await signIn(ctx, claims('linus-sub', { email: 'linus@gantry.test' }))).toEqual({
+        ok: false,
+        refusal: 'EmailTaken',
+      });
 
       const actions = (await ctx.db.select().from(auditLog).where(eq(auditLog.actorId, admin.id))).map((a) => a.action);
       expect(actions).toEqual(expect.arrayContaining(['user.identity.link', 'user.identity.unlink']));
@@ -245,7 +314,9 @@ describe('admins link and unlink identities', () => {
   it('is for admins only', () =>
     withRollback(async (ctx) => {
       const researcher = await makeUser(ctx, { role: 'researcher' });
-      await expect(listUserIdentities({ ctx: as(ctx, researcher), input: { userId: researcher.id } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(
+        listUserIdentities({ ctx: as(ctx, researcher), input: { userId: researcher.id } }),
+      ).rejects.toMatchObject({ code: 'FORBIDDEN' });
       await expect(
         linkUserIdentity({ ctx: as(ctx, researcher), input: { userId: researcher.id, issuer: ISSUER, subject: 'x' } }),
       ).rejects.toMatchObject({ code: 'FORBIDDEN' });

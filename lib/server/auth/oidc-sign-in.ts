@@ -13,7 +13,13 @@ export const OidcSignInInput = z.object({
   issuer: z.string().min(1).transform(normalizeIssuer),
   subject: z.string().min(1).max(255),
   // Loosely checked: providers vouch for their own addresses, some without a dot in the domain.
-  email: z.string().trim().toLowerCase().max(320).regex(/^[^\s@]+@[^\s@]+$/, 'Not an email address').nullable(),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(320)
+    .regex(/^[^\s@]+@[^\s@]+$/, 'Not an email address')
+    .nullable(),
   emailVerified: z.boolean(),
   name: z.string().trim().max(120).nullable(),
   groups: z.array(z.string()),
@@ -33,8 +39,7 @@ export const OidcRefusal = {
 export type OidcRefusal = keyof typeof OidcRefusal;
 
 export type OidcSignInResult =
-  | { ok: true; actor: Actor; outcome: 'returning' | 'created' | 'linked' }
-  | { ok: false; refusal: OidcRefusal };
+  { ok: true; actor: Actor; outcome: 'returning' | 'created' | 'linked' } | { ok: false; refusal: OidcRefusal };
 
 /**
  * Signs in an identity-provider subject. The (issuer, subject) pair is the identity: a known pair
@@ -72,7 +77,8 @@ export async function signInWithOidc({
         .update(userIdentities)
         .set({ email: claims.email ?? undefined, lastSignInAt: new Date() })
         .where(and(eq(userIdentities.issuer, claims.issuer), eq(userIdentities.subject, claims.subject)));
-      if (claims.email && claims.email !== user.email.toLowerCase()) await followEmail(tx, user.id, user.email, claims.email);
+      if (claims.email && claims.email !== user.email.toLowerCase())
+        await followEmail(tx, user.id, user.email, claims.email);
       outcome = 'returning';
       userId = user.id;
     } else {
@@ -83,7 +89,8 @@ export async function signInWithOidc({
         .where(sql`lower(${users.email}) = ${claims.email}`)
         .for('update');
       if (owner) {
-        if (policy.linkExisting !== 'verified-email' || !claims.emailVerified) return { ok: false, refusal: 'EmailTaken' };
+        if (policy.linkExisting !== 'verified-email' || !claims.emailVerified)
+          return { ok: false, refusal: 'EmailTaken' };
         if (owner.disabledAt) return { ok: false, refusal: 'AccountDisabled' };
         if (groupsRule && access.role === null) return { ok: false, refusal: 'NoAccess' };
         userId = owner.id;
@@ -134,7 +141,10 @@ async function followEmail(ctx: Ctx, userId: string, oldEmail: string, email: st
     .from(users)
     .where(and(sql`lower(${users.email}) = ${email}`, ne(users.id, userId)));
   if (taken) {
-    ctx.log.warn({ event: 'oidc.email-collision', userId, email }, 'provider email belongs to another account; kept the old one');
+    ctx.log.warn(
+      { event: 'oidc.email-collision', userId, email },
+      'provider email belongs to another account; kept the old one',
+    );
     return;
   }
   await ctx.db.update(users).set({ email }).where(eq(users.id, userId));

@@ -11,12 +11,18 @@ import { hasOtherActiveAdmin, lockAdminChanges } from '../users/last-admin';
  * is both stays manual. Mapped teams that do not exist are skipped with a warning rather than
  * refusing the sign-in, since a typo in OIDC_GROUP_MAP should not lock people out.
  */
-export async function syncOidcGroups(ctx: Ctx, userId: string, email: string, access: GroupAccess & { role: NonNullable<GroupAccess['role']> }) {
+export async function syncOidcGroups(
+  ctx: Ctx,
+  userId: string,
+  email: string,
+  access: GroupAccess & { role: NonNullable<GroupAccess['role']> },
+) {
   const found = access.teams.length
     ? await ctx.db.select({ id: teams.id, slug: teams.slug }).from(teams).where(inArray(teams.slug, access.teams))
     : [];
   const missing = access.teams.filter((slug) => !found.some((t) => t.slug === slug));
-  if (missing.length) ctx.log.warn({ event: 'oidc.group-map', missingTeams: missing }, 'OIDC_GROUP_MAP names teams that do not exist');
+  if (missing.length)
+    ctx.log.warn({ event: 'oidc.group-map', missingTeams: missing }, 'OIDC_GROUP_MAP names teams that do not exist');
 
   const current = await ctx.db
     .select({ teamId: memberships.teamId, source: memberships.source, slug: teams.slug })
@@ -37,7 +43,8 @@ export async function syncOidcGroups(ctx: Ctx, userId: string, email: string, ac
       ),
     );
   }
-  if (added.length) await ctx.db.insert(memberships).values(added.map((t) => ({ userId, teamId: t.id, source: 'oidc' })));
+  if (added.length)
+    await ctx.db.insert(memberships).values(added.map((t) => ({ userId, teamId: t.id, source: 'oidc' })));
 
   const [before] = await ctx.db.select({ role: users.role }).from(users).where(eq(users.id, userId));
   let role = access.role;
@@ -46,7 +53,10 @@ export async function syncOidcGroups(ctx: Ctx, userId: string, email: string, ac
   // The provider's groups must not leave Gantry without an admin (a group renamed at the provider
   // would otherwise demote everyone): the last active admin stays one, and the log says why.
   if (demotes && !(await hasOtherActiveAdmin(ctx, userId))) {
-    ctx.log.warn({ event: 'oidc.group-map', user: email }, 'groups would demote the last active admin; keeping the admin role');
+    ctx.log.warn(
+      { event: 'oidc.group-map', user: email },
+      'groups would demote the last active admin; keeping the admin role',
+    );
     role = 'admin';
   }
   const roleChanged = before.role !== role;

@@ -18,7 +18,11 @@ const noParams = { params: Promise.resolve({}) as Promise<Record<string, never>>
 
 // Users here are committed: the route wrapper reads through its own pool, not a test transaction.
 function committed(actor?: Actor): Ctx {
-  return { db: testDb().db, actor: actor ?? { id: '', email: 'system', name: 'system', role: 'admin', via: 'system' }, log: logger() };
+  return {
+    db: testDb().db,
+    actor: actor ?? { id: '', email: 'system', name: 'system', role: 'admin', via: 'system' },
+    log: logger(),
+  };
 }
 
 /** A session cookie as next-auth issues it: the jwt callback's token, signed with the app's secret. */
@@ -26,7 +30,12 @@ async function signIn(email: string): Promise<string> {
   const actor = await signInWithPassword(testDb().db, { email, password: FACTORY_PASSWORD, address: null });
   expect(actor).not.toBeNull();
   const jwt = authOptions().callbacks!.jwt!;
-  const token = await jwt({ token: {}, user: { id: actor!.id, sessionVersion: actor!.sessionVersion } as never, account: null, trigger: 'signIn' } as never);
+  const token = await jwt({
+    token: {},
+    user: { id: actor!.id, sessionVersion: actor!.sessionVersion } as never,
+    account: null,
+    trigger: 'signIn',
+  } as never);
   return `next-auth.session-token=${await encode({ token, secret: env().NEXTAUTH_SECRET! })}`;
 }
 

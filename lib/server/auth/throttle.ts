@@ -33,11 +33,14 @@ export function accountKey(email: string): ThrottleKey {
 /** Seconds until the longest lock among `keys` ends; null when none is locked. */
 export async function findLockout(db: DbOrTx, keys: ThrottleKey[]): Promise<number | null> {
   if (!keys.length) return null;
-  const [row] = await executePrepared<{ retry: number | null }>(db, sql`
+  const [row] = await executePrepared<{ retry: number | null }>(
+    db,
+    sql`
     select ceil(extract(epoch from max(t.locked_until) - now()))::int as retry
     from auth_throttle t
     join jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(scope text, key text) on k.scope = t.scope and k.key = t.key
-    where t.locked_until > now()`);
+    where t.locked_until > now()`,
+  );
   return row?.retry && row.retry > 0 ? row.retry : null;
 }
 
@@ -53,12 +56,18 @@ export interface FailureCount {
  * one; reaching the limit locks the key for one window from now; a lock in force stays as it is
  * (more failures do not extend it, so a locked-out client cannot keep itself locked forever).
  */
-export async function recordFailures(db: DbOrTx, keys: ThrottleKey[], settings = throttleSettings()): Promise<FailureCount> {
+export async function recordFailures(
+  db: DbOrTx,
+  keys: ThrottleKey[],
+  settings = throttleSettings(),
+): Promise<FailureCount> {
   if (!keys.length) return { retryAfterSeconds: null, wasLocked: false };
   const window = sql`make_interval(secs => ${settings.windowSeconds}::int)`;
   const expired = sql`auth_throttle.window_started_at <= now() - ${window}`;
   const counted = sql`(case when ${expired} then 1 else auth_throttle.failures + 1 end)`;
-  const rows = await executePrepared<{ retry: number | null; failures: number }>(db, sql`
+  const rows = await executePrepared<{ retry: number | null; failures: number }>(
+    db,
+    sql`
     insert into auth_throttle (scope, key, failures, window_started_at, last_failure_at, locked_until)
     select k.scope, k.key, 1, now(), now(), case when 1 >= ${settings.maxFailures}::int then now() + ${window} end
     from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(scope text, key text)
@@ -70,13 +79,19 @@ export async function recordFailures(db: DbOrTx, keys: ThrottleKey[], settings =
         when auth_throttle.locked_until > now() then auth_throttle.locked_until
         when ${counted} >= ${settings.maxFailures}::int then now() + ${window}
       end
-    returning ceil(extract(epoch from locked_until - now()))::int as retry, failures`);
+    returning ceil(extract(epoch from locked_until - now()))::int as retry, failures`,
+  );
   const retry = Math.max(0, ...rows.map((r) => r.retry ?? 0));
-  return { retryAfterSeconds: retry > 0 ? retry : null, wasLocked: rows.some((r) => (r.retry ?? 0) > 0 && r.failures > settings.maxFailures) };
+  return {
+    retryAfterSeconds: retry > 0 ? retry : null,
+    wasLocked: rows.some((r) => (r.retry ?? 0) > 0 && r.failures > settings.maxFailures),
+  };
 }
 
 /** Forgets a key's failures (a successful sign-in resets its account's counter). */
 export async function clearFailures(db: DbOrTx, key: ThrottleKey): Promise<boolean> {
-  const rows = await db.execute(sql`delete from auth_throttle where scope = ${key.scope} and key = ${key.key} returning 1`);
+  const rows = await db.execute(
+    sql`delete from auth_throttle where scope = ${key.scope} and key = ${key.key} returning 1`,
+  );
   return rows.length > 0;
 }

@@ -21,5 +21,12 @@ export async function verifyCredentials(db: DbOrTx, email: string, password: str
     .limit(1);
   const ok = !passwordTooLong(password) && (await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH));
   if (!user || !ok || !user.passwordHash || user.disabledAt) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role, via: 'session', sessionVersion: user.sessionVersion };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    via: 'session',
+    sessionVersion: user.sessionVersion,
+  };
 }

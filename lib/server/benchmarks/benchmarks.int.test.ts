@@ -23,16 +23,29 @@ describe('benchmark datasets', () => {
       const team = await makeTeam(ctx);
       const ada = await makeUser(ctx, { role: 'researcher', teamId: team.id });
       const view = await uploadDataset({ ctx: as(ctx, ada), input: upload(makeResults(4)) });
-      expect(view).toMatchObject({ name: 'lab runs', source: 'import', origin: 'upload', resultCount: 4, team: { id: team.id }, createdBy: { id: ada.id } });
+      expect(view).toMatchObject({
+        name: 'lab runs',
+        source: 'import',
+        origin: 'upload',
+        resultCount: 4,
+        team: { id: team.id },
+        createdBy: { id: ada.id },
+      });
       // The dataset belongs to ada's team: its viewers see it, a researcher of another team does not.
       const viewer = await makeUser(ctx, { role: 'viewer', teamId: team.id });
       const listed = await listDatasets({ ctx: as(ctx, viewer) });
       expect(listed.map((d) => d.id)).toContain(view.id);
       const outsider = await makeUser(ctx, { role: 'researcher', teamId: (await makeTeam(ctx)).id });
       expect((await listDatasets({ ctx: as(ctx, outsider) })).map((d) => d.id)).not.toContain(view.id);
-      await expect(listDatasetResults({ ctx: as(ctx, outsider), input: { id: view.id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(listDatasetResults({ ctx: as(ctx, outsider), input: { id: view.id } })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
       const results = await listDatasetResults({ ctx: as(ctx, viewer), input: { id: view.id } });
-      expect(results.map((r) => r.configurationId).sort()).toEqual(makeResults(4).map((r) => r.configurationId).sort());
+      expect(results.map((r) => r.configurationId).sort()).toEqual(
+        makeResults(4)
+          .map((r) => r.configurationId)
+          .sort(),
+      );
       expect(results[0].id).toMatch(/^[0-9a-f-]{36}$/);
     }));
 
@@ -50,14 +63,20 @@ describe('benchmark datasets', () => {
     withRollback(async (ctx) => {
       const ada = await makeUser(ctx, { role: 'researcher' });
       const rows = [makeResult(1), { ...makeResult(1), metrics: { tokensPerSecond: 1 } }];
-      await expect(uploadDataset({ ctx: as(ctx, ada), input: upload(rows) })).rejects.toMatchObject({ code: 'INVALID' });
+      await expect(uploadDataset({ ctx: as(ctx, ada), input: upload(rows) })).rejects.toMatchObject({
+        code: 'INVALID',
+      });
     }));
 
   it('keeps viewers from importing or uploading', () =>
     withRollback(async (ctx) => {
       const vera = await makeUser(ctx, { role: 'viewer' });
-      await expect(uploadDataset({ ctx: as(ctx, vera), input: upload(makeResults(1)) })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-      await expect(importDemoDataset({ ctx: as(ctx, vera), input: { source: 'optimum' } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(uploadDataset({ ctx: as(ctx, vera), input: upload(makeResults(1)) })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+      });
+      await expect(importDemoDataset({ ctx: as(ctx, vera), input: { source: 'optimum' } })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+      });
     }));
 });
 
@@ -75,12 +94,18 @@ describe('posting results with a results token', () => {
       expect(token).toMatch(/^gbr_[A-Za-z0-9_-]{43}$/);
       const result = makeResult(10);
       const first = await postBenchmarkResult({ ctx, input: { token, result } });
-      expect(first).toMatchObject({ created: true, datasetId: dataset.id, result: { configurationId: 'test/config-10', attempt: 1 } });
+      expect(first).toMatchObject({
+        created: true,
+        datasetId: dataset.id,
+        result: { configurationId: 'test/config-10', attempt: 1 },
+      });
       const replay = await postBenchmarkResult({ ctx, input: { token, result: structuredClone(result) } });
       expect(replay.created).toBe(false);
       expect(replay.result.id).toBe(first.result.id);
       const changed = { ...result, metrics: { ...result.metrics, tokensPerSecond: 1 } };
-      await expect(postBenchmarkResult({ ctx, input: { token, result: changed } })).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(postBenchmarkResult({ ctx, input: { token, result: changed } })).rejects.toMatchObject({
+        code: 'CONFLICT',
+      });
       const second = await postBenchmarkResult({ ctx, input: { token, result: { ...changed, attempt: 2 } } });
       expect(second.created).toBe(true);
       expect(await listDatasetResults({ ctx, input: { id: dataset.id } })).toHaveLength(4);
@@ -90,13 +115,19 @@ describe('posting results with a results token', () => {
     withRollback(async (ctx) => {
       const { ada, dataset, token } = await setup(ctx);
       for (const bad of [null, 'gty_personal', 'gbr_unknown']) {
-        await expect(postBenchmarkResult({ ctx, input: { token: bad, result: makeResult(5) } })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+        await expect(postBenchmarkResult({ ctx, input: { token: bad, result: makeResult(5) } })).rejects.toMatchObject({
+          code: 'UNAUTHENTICATED',
+        });
       }
-      const err = await postBenchmarkResult({ ctx, input: { token, result: { ...makeResult(5), attempt: 0 } } }).catch((e) => e);
+      const err = await postBenchmarkResult({ ctx, input: { token, result: { ...makeResult(5), attempt: 0 } } }).catch(
+        (e) => e,
+      );
       expect(err.code).toBe('INVALID');
       expect(err.fields.map((f: { field: string }) => f.field)).toContain('attempt');
       await issueResultsToken({ ctx: as(ctx, ada), input: { id: dataset.id } });
-      await expect(postBenchmarkResult({ ctx, input: { token, result: makeResult(5) } })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+      await expect(postBenchmarkResult({ ctx, input: { token, result: makeResult(5) } })).rejects.toMatchObject({
+        code: 'UNAUTHENTICATED',
+      });
     }));
 
   it("lets only the dataset's creator or an admin issue its token", () =>
@@ -104,18 +135,28 @@ describe('posting results with a results token', () => {
       const { dataset } = await setup(ctx);
       // Another researcher does not see ada's dataset at all; a teammate sees it but may not issue its token.
       const grace = await makeUser(ctx, { role: 'researcher' });
-      await expect(issueResultsToken({ ctx: as(ctx, grace), input: { id: dataset.id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(issueResultsToken({ ctx: as(ctx, grace), input: { id: dataset.id } })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
       const team = await makeTeam(ctx);
       await ctx.db.update(benchmarkDatasets).set({ teamId: team.id }).where(eq(benchmarkDatasets.id, dataset.id));
       const mate = await makeUser(ctx, { role: 'researcher', teamId: team.id });
-      await expect(issueResultsToken({ ctx: as(ctx, mate), input: { id: dataset.id } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(issueResultsToken({ ctx: as(ctx, mate), input: { id: dataset.id } })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+      });
       const admin = await makeUser(ctx, { role: 'admin' });
-      await expect(issueResultsToken({ ctx: as(ctx, admin), input: { id: dataset.id } })).resolves.toMatchObject({ datasetId: dataset.id });
+      await expect(issueResultsToken({ ctx: as(ctx, admin), input: { id: dataset.id } })).resolves.toMatchObject({
+        datasetId: dataset.id,
+      });
     }));
 
   it('answers 401 problem JSON over HTTP without a results token', async () => {
     const res = await postResultRoute(
-      new NextRequest('http://127.0.0.1:3000/api/benchmarks/results', { method: 'POST', body: JSON.stringify(makeResult(1)), headers: { 'content-type': 'application/json' } }),
+      new NextRequest('http://127.0.0.1:3000/api/benchmarks/results', {
+        method: 'POST',
+        body: JSON.stringify(makeResult(1)),
+        headers: { 'content-type': 'application/json' },
+      }),
       { params: Promise.resolve({}) },
     );
     expect(res.status).toBe(401);
@@ -156,10 +197,16 @@ describe('sweep datasets', () => {
     withRollback(async (ctx) => {
       const ada = await makeUser(ctx, { role: 'researcher' });
       const empty = await createSweepDataset({ ctx: as(ctx, ada), input: { name: 'llama sweep', definition: small } });
-      expect(empty).toMatchObject({ dataset: { source: 'sweep', resultCount: 0, hasResultsToken: true }, excluded: expect.any(Number) });
+      expect(empty).toMatchObject({
+        dataset: { source: 'sweep', resultCount: 0, hasResultsToken: true },
+        excluded: expect.any(Number),
+      });
       expect(empty.planned).toBeGreaterThan(0);
       // Its steps post with the token; a simulated result of a planned configuration is accepted.
-      const simulated = await createSweepDataset({ ctx: as(ctx, ada), input: { name: 'sim', definition: small, simulate: true } });
+      const simulated = await createSweepDataset({
+        ctx: as(ctx, ada),
+        input: { name: 'sim', definition: small, simulate: true },
+      });
       expect(simulated.dataset.resultCount).toBe(simulated.planned);
       const [one] = await listDatasetResults({ ctx, input: { id: simulated.dataset.id } });
       const posted = await postBenchmarkResult({ ctx, input: { token: empty.resultsToken, result: one } });
@@ -170,7 +217,9 @@ describe('sweep datasets', () => {
     withRollback(async (ctx) => {
       const ada = await makeUser(ctx, { role: 'researcher' });
       const impossible = { ...small, models: ['llama-3.1-70b'], gpuKinds: ['t4'], quantizations: ['fp16'] };
-      const err = await createSweepDataset({ ctx: as(ctx, ada), input: { name: 'x', definition: impossible } }).catch((e) => e);
+      const err = await createSweepDataset({ ctx: as(ctx, ada), input: { name: 'x', definition: impossible } }).catch(
+        (e) => e,
+      );
       expect(err).toMatchObject({ code: 'INVALID', fields: [{ field: 'definition', message: expect.any(String) }] });
     }));
 });

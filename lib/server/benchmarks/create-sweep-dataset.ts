@@ -41,7 +41,10 @@ export async function createSweepDataset({ ctx, input }: { ctx: Ctx; input: unkn
   const plan = expandSweep(data.definition);
   if (plan.valid.length === 0) {
     throw invalid('No configuration of this sweep can run', [
-      { field: 'definition', message: plan.exclusionGroups.map((g) => `${g.count} × ${g.examples[0]}`).join('; ') || 'empty matrix' },
+      {
+        field: 'definition',
+        message: plan.exclusionGroups.map((g) => `${g.count} × ${g.examples[0]}`).join('; ') || 'empty matrix',
+      },
     ]);
   }
   if (data.simulate && plan.valid.length > MAX_SIMULATED) {
@@ -59,7 +62,16 @@ export async function createSweepDataset({ ctx, input }: { ctx: Ctx; input: unkn
   };
   const id = await storeDataset(ctx, { name: data.name, source: 'sweep', definition }, results);
   const resultsToken = generateResultsToken();
-  await ctx.db.update(benchmarkDatasets).set({ resultsTokenHash: hashSecret(resultsToken) }).where(eq(benchmarkDatasets.id, id));
+  await ctx.db
+    .update(benchmarkDatasets)
+    .set({ resultsTokenHash: hashSecret(resultsToken) })
+    .where(eq(benchmarkDatasets.id, id));
   const [dataset] = await loadDatasetViews(ctx, eq(benchmarkDatasets.id, id));
-  return { dataset, resultsToken, planned: plan.valid.length, excluded: plan.excluded.length, estimatedGpuHours: plan.estimatedGpuHours };
+  return {
+    dataset,
+    resultsToken,
+    planned: plan.valid.length,
+    excluded: plan.excluded.length,
+    estimatedGpuHours: plan.estimatedGpuHours,
+  };
 }

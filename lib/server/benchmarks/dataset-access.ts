@@ -14,8 +14,14 @@ export function visibleDatasetsFilter(ctx: Ctx): SQL | undefined {
   if (hasRole(ctx.actor, 'admin')) return undefined;
   return or(
     eq(benchmarkDatasets.createdBy, ctx.actor.id),
-    inArray(benchmarkDatasets.teamId, ctx.db.select({ id: memberships.teamId }).from(memberships).where(eq(memberships.userId, ctx.actor.id))),
-    and(eq(benchmarkDatasets.source, 'import'), inArray(sql`${benchmarkDatasets.definition}->>'origin'`, [...DEMO_SOURCES])),
+    inArray(
+      benchmarkDatasets.teamId,
+      ctx.db.select({ id: memberships.teamId }).from(memberships).where(eq(memberships.userId, ctx.actor.id)),
+    ),
+    and(
+      eq(benchmarkDatasets.source, 'import'),
+      inArray(sql`${benchmarkDatasets.definition}->>'origin'`, [...DEMO_SOURCES]),
+    ),
   );
 }
 
@@ -34,6 +40,9 @@ export function mayChangeDataset(ctx: Ctx, dataset: { createdBy: string | null }
 
 /** Throws NOT_FOUND unless the dataset exists and the actor may see it. */
 async function requireVisibleDataset(ctx: Ctx, id: string): Promise<void> {
-  const [row] = await ctx.db.select({ id: benchmarkDatasets.id }).from(benchmarkDatasets).where(visibleDataset(ctx, id));
+  const [row] = await ctx.db
+    .select({ id: benchmarkDatasets.id })
+    .from(benchmarkDatasets)
+    .where(visibleDataset(ctx, id));
   if (!row) throw notFound('Benchmark dataset');
 }

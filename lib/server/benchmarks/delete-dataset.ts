@@ -16,18 +16,30 @@ type DeleteDatasetInput = z.infer<typeof DeleteDatasetInput>;
  * results token dies with the dataset; the sweep's Secret is removed from the cluster too. A sweep
  * whose job is still queued or running is refused: its steps would lose the dataset they post to.
  */
-export async function deleteDataset({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ id: string; deleted: true }> {
+export async function deleteDataset({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: unknown;
+}): Promise<{ id: string; deleted: true }> {
   requireRole(ctx, 'researcher');
   const { id } = parseInput(DeleteDatasetInput, input);
   const [dataset] = await ctx.db
-    .select({ createdBy: benchmarkDatasets.createdBy, source: benchmarkDatasets.source, definition: benchmarkDatasets.definition })
+    .select({
+      createdBy: benchmarkDatasets.createdBy,
+      source: benchmarkDatasets.source,
+      definition: benchmarkDatasets.definition,
+    })
     .from(benchmarkDatasets)
     .where(visibleDataset(ctx, id));
   if (!dataset) throw notFound('Benchmark dataset');
   if (!mayChangeDataset(ctx, dataset)) {
     throw forbidden('Only the creator of a dataset or an admin can delete it');
   }
-  const jobIds = (Array.isArray(dataset.definition.jobIds) ? dataset.definition.jobIds : []).map(Number).filter(Number.isInteger);
+  const jobIds = (Array.isArray(dataset.definition.jobIds) ? dataset.definition.jobIds : [])
+    .map(Number)
+    .filter(Number.isInteger);
   if (jobIds.length > 0) {
     const [active] = await ctx.db
       .select({ id: jobs.id, state: jobs.state })

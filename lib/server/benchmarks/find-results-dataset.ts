@@ -11,14 +11,20 @@ import { RESULTS_TOKEN_PREFIX, hashSecret } from './results-token';
  * a missing one is a mistake, not a guess, and does not.
  */
 export async function findResultsDataset(ctx: Ctx, token: string | null): Promise<{ id: string }> {
-  if (!token) throw new AppError('UNAUTHENTICATED', "Send the dataset's results token as 'Authorization: Bearer gbr_...'");
+  if (!token)
+    throw new AppError('UNAUTHENTICATED', "Send the dataset's results token as 'Authorization: Bearer gbr_...'");
   const [dataset] = token.startsWith(RESULTS_TOKEN_PREFIX)
-    ? await ctx.db.select({ id: benchmarkDatasets.id }).from(benchmarkDatasets).where(eq(benchmarkDatasets.resultsTokenHash, hashSecret(token)))
+    ? await ctx.db
+        .select({ id: benchmarkDatasets.id })
+        .from(benchmarkDatasets)
+        .where(eq(benchmarkDatasets.resultsTokenHash, hashSecret(token)))
     : [];
   if (dataset) return dataset;
   await countInvalidCredential(ctx.db, ctx.clientAddress);
   throw new AppError(
     'UNAUTHENTICATED',
-    token.startsWith(RESULTS_TOKEN_PREFIX) ? 'Unknown or replaced results token' : "Send the dataset's results token as 'Authorization: Bearer gbr_...'",
+    token.startsWith(RESULTS_TOKEN_PREFIX)
+      ? 'Unknown or replaced results token'
+      : "Send the dataset's results token as 'Authorization: Bearer gbr_...'",
   );
 }

@@ -38,9 +38,15 @@ const DEMO_TABLES: Record<ImportDemoDatasetInput['source'], DemoTable> = {
     name: 'optimum-benchmark: Llama, Mistral, Vicuna on A100-80GB',
     folder: 'optimum-benchmark',
     read: (dir) => {
-      const files = fs.readdirSync(dir).filter((f) => f.endsWith('A100-80GB_full_report.csv')).sort();
+      const files = fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('A100-80GB_full_report.csv'))
+        .sort();
       const results = files.flatMap((f) =>
-        importOptimumBenchmarkCsv(fs.readFileSync(path.join(dir, f), 'utf8'), { sourceName: f.replace(/_full_report\.csv$/, ''), gpuKind: 'a100-80gb' }),
+        importOptimumBenchmarkCsv(fs.readFileSync(path.join(dir, f), 'utf8'), {
+          sourceName: f.replace(/_full_report\.csv$/, ''),
+          gpuKind: 'a100-80gb',
+        }),
       );
       return { files, results };
     },
@@ -49,8 +55,14 @@ const DEMO_TABLES: Record<ImportDemoDatasetInput['source'], DemoTable> = {
     name: 'Ray LLMPerf leaderboard (hosted providers)',
     folder: 'ray-llmperf-leaderboard',
     read: (dir) => {
-      const files = fs.readdirSync(path.join(dir, 'summary')).filter((f) => f.endsWith('.json')).sort();
-      return { files: files.map((f) => `summary/${f}`), results: files.map((f) => importLlmperfSummaryJson(fs.readFileSync(path.join(dir, 'summary', f), 'utf8'))) };
+      const files = fs
+        .readdirSync(path.join(dir, 'summary'))
+        .filter((f) => f.endsWith('.json'))
+        .sort();
+      return {
+        files: files.map((f) => `summary/${f}`),
+        results: files.map((f) => importLlmperfSummaryJson(fs.readFileSync(path.join(dir, 'summary', f), 'utf8'))),
+      };
     },
   },
 };
@@ -59,7 +71,13 @@ const DEMO_TABLES: Record<ImportDemoDatasetInput['source'], DemoTable> = {
  * Imports a published benchmark table from the reference folder as a demo dataset. Importing the
  * same source again answers the dataset already there instead of a copy.
  */
-export async function importDemoDataset({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<DatasetView & { created: boolean }> {
+export async function importDemoDataset({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: unknown;
+}): Promise<DatasetView & { created: boolean }> {
   requireRole(ctx, 'researcher');
   const { source } = parseInput(ImportDemoDatasetInput, input);
   const existing = await loadDatasetViews(
@@ -71,7 +89,9 @@ export async function importDemoDataset({ ctx, input }: { ctx: Ctx; input: unkno
   const table = DEMO_TABLES[source];
   const dir = path.join(env().referenceDir, 'benchmarks', table.folder);
   if (!fs.existsSync(dir)) {
-    throw unavailable(`Demo data is not available: the reference folder ${dir} is absent (set GANTRY_REFERENCE_DIR to the folder holding benchmarks/)`);
+    throw unavailable(
+      `Demo data is not available: the reference folder ${dir} is absent (set GANTRY_REFERENCE_DIR to the folder holding benchmarks/)`,
+    );
   }
   let read: ReturnType<DemoTable['read']>;
   try {
@@ -79,7 +99,11 @@ export async function importDemoDataset({ ctx, input }: { ctx: Ctx; input: unkno
   } catch (e) {
     throw unavailable(`Could not read the demo table in ${dir}: ${(e as Error).message.split('\n')[0]}`, e);
   }
-  const id = await storeDataset(ctx, { name: table.name, source: 'import', definition: { origin: source, folder: table.folder, files: read.files } }, read.results);
+  const id = await storeDataset(
+    ctx,
+    { name: table.name, source: 'import', definition: { origin: source, folder: table.folder, files: read.files } },
+    read.results,
+  );
   const [view] = await loadDatasetViews(ctx, eq(benchmarkDatasets.id, id));
   return { ...view, created: true };
 }

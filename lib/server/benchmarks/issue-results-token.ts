@@ -14,7 +14,13 @@ type IssueResultsTokenInput = z.infer<typeof IssueResultsTokenInput>;
  * Issues the token a sweep's steps post results with (answered once; only its hash is kept).
  * Issuing again replaces the old token, which stops working at once.
  */
-export async function issueResultsToken({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ datasetId: string; token: string }> {
+export async function issueResultsToken({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: unknown;
+}): Promise<{ datasetId: string; token: string }> {
   requireRole(ctx, 'researcher');
   const { id } = parseInput(IssueResultsTokenInput, input);
   const [dataset] = await ctx.db.select().from(benchmarkDatasets).where(visibleDataset(ctx, id));
@@ -23,6 +29,9 @@ export async function issueResultsToken({ ctx, input }: { ctx: Ctx; input: unkno
     throw forbidden('Only the creator of a dataset or an admin can issue its results token');
   }
   const token = generateResultsToken();
-  await ctx.db.update(benchmarkDatasets).set({ resultsTokenHash: hashSecret(token) }).where(eq(benchmarkDatasets.id, id));
+  await ctx.db
+    .update(benchmarkDatasets)
+    .set({ resultsTokenHash: hashSecret(token) })
+    .where(eq(benchmarkDatasets.id, id));
   return { datasetId: id, token };
 }

@@ -16,7 +16,10 @@ export type ResultView = BenchmarkResult & { id: string; createdAt: string };
 export async function listDatasetResults({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<ResultView[]> {
   requireRole(ctx, 'viewer');
   const { id } = parseInput(ListDatasetResultsInput, input);
-  const [dataset] = await ctx.db.select({ id: benchmarkDatasets.id }).from(benchmarkDatasets).where(visibleDataset(ctx, id));
+  const [dataset] = await ctx.db
+    .select({ id: benchmarkDatasets.id })
+    .from(benchmarkDatasets)
+    .where(visibleDataset(ctx, id));
   if (!dataset) throw notFound('Benchmark dataset');
   return loadResults(ctx, id);
 }

@@ -41,16 +41,23 @@ export async function listPartConfigurations({ ctx, input }: { ctx: Ctx; input: 
   // The token first: nothing about a sweep is answered to a caller without it, not even field errors.
   const { id } = await findResultsDataset(ctx, typeof token === 'string' ? token : null);
   const data = parseInput(ListPartConfigurationsInput, input);
-  const [dataset] = await ctx.db.select({ definition: benchmarkDatasets.definition, source: benchmarkDatasets.source }).from(benchmarkDatasets).where(eq(benchmarkDatasets.id, id));
+  const [dataset] = await ctx.db
+    .select({ definition: benchmarkDatasets.definition, source: benchmarkDatasets.source })
+    .from(benchmarkDatasets)
+    .where(eq(benchmarkDatasets.id, id));
   const definition = SweepDefinition.safeParse(dataset?.definition.sweep);
   if (dataset?.source !== 'sweep' || !definition.success) {
-    throw invalid('Only a sweep dataset has configurations to run', [{ field: 'token', message: 'belongs to an imported dataset' }]);
+    throw invalid('Only a sweep dataset has configurations to run', [
+      { field: 'token', message: 'belongs to an imported dataset' },
+    ]);
   }
   const valid = expandSweep(definition.data).valid;
   const first = data.part * data.partSize;
   if (first >= valid.length) {
     const parts = Math.ceil(valid.length / data.partSize);
-    throw invalid(`This sweep has ${parts} parts of ${data.partSize}`, [{ field: 'part', message: `must be less than ${parts}` }]);
+    throw invalid(`This sweep has ${parts} parts of ${data.partSize}`, [
+      { field: 'part', message: `must be less than ${parts}` },
+    ]);
   }
   const slice = toJobConfigurations(valid).slice(first, first + data.partSize);
   if (data.pending === 'false') return toSweepItems(slice, data.perStep);

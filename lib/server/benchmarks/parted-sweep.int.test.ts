@@ -24,7 +24,15 @@ const sim = useSimCluster({ seed: 23, speed: 2000 });
 
 const api = useSweepEndpoints();
 
-type Child = { metadata: { name: string; ownerReferences?: Array<{ name: string }>; labels: Record<string, string> }; status: { phase: string; startedAt: string; finishedAt: string; nodes: Record<string, { templateName?: string; type: string; phase: string }> } };
+type Child = {
+  metadata: { name: string; ownerReferences?: Array<{ name: string }>; labels: Record<string, string> };
+  status: {
+    phase: string;
+    startedAt: string;
+    finishedAt: string;
+    nodes: Record<string, { templateName?: string; type: string; phase: string }>;
+  };
+};
 
 describe('a sweep run in parts', () => {
   it('runs every part from the WorkflowTemplate to Succeeded, each fetching only what is pending', () =>
@@ -33,10 +41,14 @@ describe('a sweep run in parts', () => {
       const valid = expandSweep(SMALL_SWEEP).valid;
       // An earlier run stored c1 and all of part 1 (c4-c7): that part has nothing left to run.
       const stored = [1, 4, 5, 6, 7].map((i) => valid[i].id);
-      for (const i of [1, 4, 5, 6, 7]) await postBenchmarkResult({ ctx, input: { token: sweep.resultsToken, result: simulateBenchmark(valid[i]) } });
+      for (const i of [1, 4, 5, 6, 7])
+        await postBenchmarkResult({ ctx, input: { token: sweep.resultsToken, result: simulateBenchmark(valid[i]) } });
 
       const run = await runSweepJob(
-        { ctx: as(ctx, owner), input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared', parallelism: 2, configurationsPerStep: 2 } },
+        {
+          ctx: as(ctx, owner),
+          input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared', parallelism: 2, configurationsPerStep: 2 },
+        },
         { publicUrl: () => api.url, partSize: 4 },
       );
       expect(run).toMatchObject({ pending: 7, skipped: 5, parts: 3, steps: 4 });
@@ -51,7 +63,9 @@ describe('a sweep run in parts', () => {
       expect(await runJobToEnd(ctx, run.job.id)).toBe('succeeded');
       const parent = await getWorkflow(name, inTeamNamespace(run.job));
       expect(parent.status?.phase).toBe('Succeeded');
-      const children = (await listWorkflows(`gantry.dev/job-id=${run.job.id},gantry.dev/part`, inTeamNamespace(run.job))).items as unknown as Child[];
+      const children = (
+        await listWorkflows(`gantry.dev/job-id=${run.job.id},gantry.dev/part`, inTeamNamespace(run.job))
+      ).items as unknown as Child[];
       expect(children.map((c) => c.metadata.name).sort()).toEqual([0, 1, 2].map((p) => `${name}-part-${p}`));
       for (const child of children) {
         expect(child.status.phase).toBe('Succeeded');
@@ -59,12 +73,22 @@ describe('a sweep run in parts', () => {
       }
       // One part at a time: each uses every GPU the job was granted.
       const byPart = [...children].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-      for (let p = 1; p < byPart.length; p++) expect(Date.parse(byPart[p].status.startedAt)).toBeGreaterThanOrEqual(Date.parse(byPart[p - 1].status.finishedAt));
+      for (let p = 1; p < byPart.length; p++)
+        expect(Date.parse(byPart[p].status.startedAt)).toBeGreaterThanOrEqual(
+          Date.parse(byPart[p - 1].status.finishedAt),
+        );
       // Each part asked for its own slice; part 1 got an empty list and ran no runner step.
       expect(api.fetches.map((q) => new URLSearchParams(q).get('part')).sort()).toEqual(['0', '1', '2']);
-      expect(api.fetches.every((q) => q.includes('partSize=4') && q.includes('perStep=2') && q.includes('pending=true'))).toBe(true);
-      const runners = (c: Child) => Object.values(c.status.nodes).filter((n) => n.type === 'Pod' && n.templateName === 'run-configuration');
-      expect(children.map((c) => [c.metadata.labels['gantry.dev/part'], runners(c).length]).sort()).toEqual([['0', 2], ['1', 0], ['2', 2]]);
+      expect(
+        api.fetches.every((q) => q.includes('partSize=4') && q.includes('perStep=2') && q.includes('pending=true')),
+      ).toBe(true);
+      const runners = (c: Child) =>
+        Object.values(c.status.nodes).filter((n) => n.type === 'Pod' && n.templateName === 'run-configuration');
+      expect(children.map((c) => [c.metadata.labels['gantry.dev/part'], runners(c).length]).sort()).toEqual([
+        ['0', 2],
+        ['1', 0],
+        ['2', 2],
+      ]);
 
       const results = await listDatasetResults({ ctx, input: { id: sweep.dataset.id } });
       expect(new Set(results.map((r) => r.configurationId))).toEqual(new Set(valid.map((c) => c.id)));
@@ -75,7 +99,9 @@ describe('a sweep run in parts', () => {
       // Deleting the parent takes its parts and its template with it (their owner references).
       await sim().sim.store.delete('workflows', inTeamNamespace(run.job).namespace, name);
       expect((await listWorkflows(`gantry.dev/job-id=${run.job.id}`, inTeamNamespace(run.job))).items).toEqual([]);
-      await expect(getWorkflowTemplate(`${name}-part`, inTeamNamespace(run.job))).rejects.toMatchObject({ kind: 'NotFound' });
+      await expect(getWorkflowTemplate(`${name}-part`, inTeamNamespace(run.job))).rejects.toMatchObject({
+        kind: 'NotFound',
+      });
     }));
 
   it('stops the running part with its parent when the job is cancelled', () =>
@@ -84,7 +110,10 @@ describe('a sweep run in parts', () => {
       api.holdAfter = 0;
       api.held = [];
       const run = await runSweepJob(
-        { ctx: as(ctx, owner), input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared', parallelism: 1, configurationsPerStep: 4 } },
+        {
+          ctx: as(ctx, owner),
+          input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared', parallelism: 1, configurationsPerStep: 4 },
+        },
         { publicUrl: () => api.url, partSize: 4 },
       );
       for (let i = 0; i < 300 && api.held.length === 0; i++) {
@@ -107,6 +136,10 @@ describe('a sweep run in parts', () => {
       expect(part0.status).toMatchObject({ phase: 'Failed', message: "Stopped with strategy 'Terminate'" });
       expect((await getWorkflow(name, inTeamNamespace(run.job))).status?.phase).toBe('Failed');
       // The later parts were never created.
-      expect((await listWorkflows(`gantry.dev/job-id=${run.job.id},gantry.dev/part`, inTeamNamespace(run.job))).items.map((w) => w.metadata.name)).toEqual([`${name}-part-0`]);
+      expect(
+        (await listWorkflows(`gantry.dev/job-id=${run.job.id},gantry.dev/part`, inTeamNamespace(run.job))).items.map(
+          (w) => w.metadata.name,
+        ),
+      ).toEqual([`${name}-part-0`]);
     }));
 });

@@ -34,7 +34,12 @@ export async function postBenchmarkResult({ ctx, input }: { ctx: Ctx; input: unk
     .values({ datasetId: dataset.id, configurationId: result.configurationId, attempt: result.attempt, result })
     .onConflictDoNothing()
     .returning();
-  if (inserted) return { created: true, datasetId: dataset.id, result: { ...inserted.result, id: inserted.id, createdAt: inserted.createdAt.toISOString() } };
+  if (inserted)
+    return {
+      created: true,
+      datasetId: dataset.id,
+      result: { ...inserted.result, id: inserted.id, createdAt: inserted.createdAt.toISOString() },
+    };
 
   const [prior] = await ctx.db
     .select()
@@ -47,9 +52,14 @@ export async function postBenchmarkResult({ ctx, input }: { ctx: Ctx; input: unk
       ),
     );
   if (mergeResults([prior.result], [result]).conflicts.length > 0) {
-    throw conflict(`Configuration ${result.configurationId} attempt ${result.attempt} already has a different result; post a new attempt instead`, [
-      { field: 'attempt', message: `attempt ${result.attempt} is taken` },
-    ]);
+    throw conflict(
+      `Configuration ${result.configurationId} attempt ${result.attempt} already has a different result; post a new attempt instead`,
+      [{ field: 'attempt', message: `attempt ${result.attempt} is taken` }],
+    );
   }
-  return { created: false, datasetId: dataset.id, result: { ...prior.result, id: prior.id, createdAt: prior.createdAt.toISOString() } };
+  return {
+    created: false,
+    datasetId: dataset.id,
+    result: { ...prior.result, id: prior.id, createdAt: prior.createdAt.toISOString() },
+  };
 }

@@ -22,7 +22,8 @@ useSimCluster({ seed: 29, speed: 2000 });
 const api = useSweepEndpoints();
 
 const partOf = (query: string) => new URLSearchParams(query).get('part');
-const runners = (wf: Workflow) => Object.values(wf.status?.nodes ?? {}).filter((n) => n.type === 'Pod' && n.templateName === 'run-configuration');
+const runners = (wf: Workflow) =>
+  Object.values(wf.status?.nodes ?? {}).filter((n) => n.type === 'Pod' && n.templateName === 'run-configuration');
 
 describe('retrying a sweep run in parts', () => {
   it('re-runs only the failed part, only its pending configurations, and the job succeeds', () =>
@@ -32,7 +33,10 @@ describe('retrying a sweep run in parts', () => {
       // Part 1 holds configurations 4-7; Gantry refuses 5's result, so its step fails every attempt.
       api.refused = new Set([valid[5].id]);
       const run = await runSweepJob(
-        { ctx: as(ctx, owner), input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared', parallelism: 2, configurationsPerStep: 2 } },
+        {
+          ctx: as(ctx, owner),
+          input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared', parallelism: 2, configurationsPerStep: 2 },
+        },
         { publicUrl: () => api.url, partSize: 4 },
       );
       expect(run).toMatchObject({ pending: 12, parts: 3 });
@@ -48,20 +52,33 @@ describe('retrying a sweep run in parts', () => {
       const part2 = await getWorkflow(`${name}-part-2`, inTeamNamespace(run.job));
       expect(part2.status?.phase).toBe('Succeeded');
       const postedBefore = [...api.posts];
-      expect(postedBefore.sort()).toEqual(valid.filter((_, i) => i !== 5).map((c) => c.id).sort());
+      expect(postedBefore.sort()).toEqual(
+        valid
+          .filter((_, i) => i !== 5)
+          .map((c) => c.id)
+          .sort(),
+      );
       expect(api.fetches.map(partOf).sort()).toEqual(['0', '1', '2']);
 
       // Gantry answers again; the owner retries the failed steps.
       api.refused = new Set();
       await retryJob({ ctx: as(ctx, owner), input: { id: run.job.id } });
       expect(await runJobToEnd(ctx, run.job.id)).toBe('succeeded');
-      expect((await getJob({ ctx, input: { id: run.job.id } })).events.some((e) => e.cause === 'WORKFLOW_RETRIED')).toBe(true);
+      expect(
+        (await getJob({ ctx, input: { id: run.job.id } })).events.some((e) => e.cause === 'WORKFLOW_RETRIED'),
+      ).toBe(true);
 
       expect((await getWorkflow(name, inTeamNamespace(run.job))).status?.phase).toBe('Succeeded');
       // The part template was rewritten for the new admission and still goes with its parent.
-      expect((await getWorkflowTemplate(`${name}-part`, inTeamNamespace(run.job))).metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Workflow', name, uid: part0.metadata.ownerReferences?.[0].uid })]);
-      const children = (await listWorkflows(`gantry.dev/job-id=${run.job.id},gantry.dev/part`, inTeamNamespace(run.job))).items;
-      expect(children.map((c) => [c.metadata.name, c.status?.phase]).sort()).toEqual([0, 1, 2].map((p) => [`${name}-part-${p}`, 'Succeeded']));
+      expect((await getWorkflowTemplate(`${name}-part`, inTeamNamespace(run.job))).metadata.ownerReferences).toEqual([
+        expect.objectContaining({ kind: 'Workflow', name, uid: part0.metadata.ownerReferences?.[0].uid }),
+      ]);
+      const children = (
+        await listWorkflows(`gantry.dev/job-id=${run.job.id},gantry.dev/part`, inTeamNamespace(run.job))
+      ).items;
+      expect(children.map((c) => [c.metadata.name, c.status?.phase]).sort()).toEqual(
+        [0, 1, 2].map((p) => [`${name}-part-${p}`, 'Succeeded']),
+      );
       // The parts that succeeded are the same objects, untouched; the failed one was created afresh.
       const byName = new Map(children.map((c) => [c.metadata.name, c]));
       for (const before of [part0, part2]) {

@@ -66,7 +66,10 @@ export interface RunSweepDeps {
 
 const defaultRunSweepDeps: RunSweepDeps = { publicUrl: () => env().publicUrl };
 
-export async function runSweepJob({ ctx, input }: { ctx: Ctx; input: unknown }, deps: RunSweepDeps = defaultRunSweepDeps): Promise<SweepJobRun> {
+export async function runSweepJob(
+  { ctx, input }: { ctx: Ctx; input: unknown },
+  deps: RunSweepDeps = defaultRunSweepDeps,
+): Promise<SweepJobRun> {
   requireRole(ctx, 'researcher');
   const data = parseInput(RunSweepJobInput, input);
   const [dataset] = await ctx.db.select().from(benchmarkDatasets).where(visibleDataset(ctx, data.id));
@@ -76,20 +79,25 @@ export async function runSweepJob({ ctx, input }: { ctx: Ctx; input: unknown }, 
   }
   const definition = SweepDefinition.safeParse(dataset.definition.sweep);
   if (dataset.source !== 'sweep' || !definition.success) {
-    throw invalid('Only a sweep dataset can run as a job', [{ field: 'id', message: 'this dataset was imported, not defined as a sweep' }]);
+    throw invalid('Only a sweep dataset can run as a job', [
+      { field: 'id', message: 'this dataset was imported, not defined as a sweep' },
+    ]);
   }
   const plan = expandSweep(definition.data);
   if (plan.valid.length > MAX_SWEEP_CONFIGURATIONS) {
-    throw invalid(`A sweep job is limited to ${MAX_SWEEP_CONFIGURATIONS} configurations; this sweep has ${plan.valid.length}`, [
-      { field: 'id', message: `narrow the sweep to at most ${MAX_SWEEP_CONFIGURATIONS} configurations` },
-    ]);
+    throw invalid(
+      `A sweep job is limited to ${MAX_SWEEP_CONFIGURATIONS} configurations; this sweep has ${plan.valid.length}`,
+      [{ field: 'id', message: `narrow the sweep to at most ${MAX_SWEEP_CONFIGURATIONS} configurations` }],
+    );
   }
   const stored = await storedConfigurationIds(ctx, data.id);
   const configurations = toJobConfigurations(plan.valid);
   const completed = configurations.filter((_, i) => stored.has(formatConfigurationId(plan.valid[i]))).map((c) => c.id);
   const pending = plan.valid.filter((c) => !stored.has(formatConfigurationId(c)));
   if (pending.length === 0) {
-    throw invalid('Every configuration of this sweep already has a result', [{ field: 'id', message: 'nothing left to run' }]);
+    throw invalid('Every configuration of this sweep already has a result', [
+      { field: 'id', message: 'nothing left to run' },
+    ]);
   }
   const gpusPerRun = Math.max(...pending.map((c) => c.gpuCount));
   const gpuCount = Math.min(512, gpusPerRun * data.parallelism);
@@ -103,7 +111,10 @@ export async function runSweepJob({ ctx, input }: { ctx: Ctx; input: unknown }, 
   return inTransaction(ctx, async (tx) => {
     // A new token for every run: the Secret is rewritten, and an older run's pods stop posting.
     const token = generateResultsToken();
-    await tx.db.update(benchmarkDatasets).set({ resultsTokenHash: hashSecret(token) }).where(eq(benchmarkDatasets.id, data.id));
+    await tx.db
+      .update(benchmarkDatasets)
+      .set({ resultsTokenHash: hashSecret(token) })
+      .where(eq(benchmarkDatasets.id, data.id));
     const job = (await submitJob({
       ctx: tx,
       input: {
@@ -136,19 +147,34 @@ export async function runSweepJob({ ctx, input }: { ctx: Ctx; input: unknown }, 
       await writeSweepSecret(tx, { datasetId: data.id, team: job.team, token });
     } catch (error) {
       // Thrown inside the transaction: the job and the new token are rolled back with it.
-      throw new AppError('UNAVAILABLE', `The cluster did not take the sweep's Secret: ${toClusterError(error).message}`, [], { cause: error });
+      throw new AppError(
+        'UNAVAILABLE',
+        `The cluster did not take the sweep's Secret: ${toClusterError(error).message}`,
+        [],
+        { cause: error },
+      );
     }
     const runs = Array.isArray(dataset.definition.jobIds) ? (dataset.definition.jobIds as string[]) : [];
     await tx.db
       .update(benchmarkDatasets)
       .set({ definition: { ...dataset.definition, jobIds: [...runs, job.id] } })
       .where(eq(benchmarkDatasets.id, data.id));
-    return { job, pending: pending.length, skipped: completed.length, ...countSteps(configurations, new Set(completed), data.configurationsPerStep, partSize) };
+    return {
+      job,
+      pending: pending.length,
+      skipped: completed.length,
+      ...countSteps(configurations, new Set(completed), data.configurationsPerStep, partSize),
+    };
   });
 }
 
 /** Steps (pods) and parts as the builder splits them: a part chunks only its own pending configurations. */
-function countSteps(configurations: Array<{ id: string }>, completed: Set<string>, perStep: number, partSize: number): { steps: number; parts: number } {
+function countSteps(
+  configurations: Array<{ id: string }>,
+  completed: Set<string>,
+  perStep: number,
+  partSize: number,
+): { steps: number; parts: number } {
   const pending = configurations.filter((c) => !completed.has(c.id)).length;
   if (pending <= partSize) return { steps: Math.ceil(pending / perStep), parts: 1 };
   let steps = 0;

@@ -8,7 +8,11 @@ const CHUNK = 500;
 
 /** The caller's first team, recorded on what they create (null for users without a team). */
 async function findActorTeamId(ctx: Ctx): Promise<string | null> {
-  const [row] = await ctx.db.select({ teamId: memberships.teamId }).from(memberships).where(eq(memberships.userId, ctx.actor.id)).limit(1);
+  const [row] = await ctx.db
+    .select({ teamId: memberships.teamId })
+    .from(memberships)
+    .where(eq(memberships.userId, ctx.actor.id))
+    .limit(1);
   return row?.teamId ?? null;
 }
 
@@ -33,9 +37,13 @@ export async function storeDataset(
       .values({ ...dataset, teamId: await findActorTeamId(tx), createdBy: ctx.actor.id })
       .returning({ id: benchmarkDatasets.id });
     for (let i = 0; i < merged.results.length; i += CHUNK) {
-      await tx.db.insert(benchmarkResults).values(
-        merged.results.slice(i, i + CHUNK).map((r) => ({ datasetId: row.id, configurationId: r.configurationId, attempt: r.attempt, result: r })),
-      );
+      await tx.db
+        .insert(benchmarkResults)
+        .values(
+          merged.results
+            .slice(i, i + CHUNK)
+            .map((r) => ({ datasetId: row.id, configurationId: r.configurationId, attempt: r.attempt, result: r })),
+        );
     }
     return row.id;
   });

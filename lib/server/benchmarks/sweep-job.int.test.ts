@@ -37,22 +37,38 @@ describe('a sweep run as a job', () => {
       const valid = expandSweep(SMALL_SWEEP).valid;
       expect(valid).toHaveLength(12);
       // An earlier, interrupted run stored three results with the old token.
-      for (const c of valid.slice(0, 3)) await postBenchmarkResult({ ctx, input: { token: sweep.resultsToken, result: simulateBenchmark(c) } });
+      for (const c of valid.slice(0, 3))
+        await postBenchmarkResult({ ctx, input: { token: sweep.resultsToken, result: simulateBenchmark(c) } });
 
       const run = await runSweepJob(
-        { ctx: as(ctx, owner), input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared', parallelism: 2, configurationsPerStep: 4 } },
+        {
+          ctx: as(ctx, owner),
+          input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared', parallelism: 2, configurationsPerStep: 4 },
+        },
         { publicUrl: () => api.url },
       );
       expect(run).toMatchObject({ pending: 9, skipped: 3, steps: 3 });
-      expect(run.job).toMatchObject({ kind: 'benchmark', state: 'queued', gpu: { kind: 'a100-80gb-shared', count: 2 } });
+      expect(run.job).toMatchObject({
+        kind: 'benchmark',
+        state: 'queued',
+        gpu: { kind: 'a100-80gb-shared', count: 2 },
+      });
       // The old token was replaced; the new one sits in the sweep's Secret, not in the Workflow.
-      await expect(listStoredConfigurations({ ctx, input: { token: sweep.resultsToken } })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
-      const secret = sim().sim.store.get('secrets', inTeamNamespace(run.job).namespace, nameSweepSecret(sweep.dataset.id)) as unknown as { data: { token: string } };
+      await expect(listStoredConfigurations({ ctx, input: { token: sweep.resultsToken } })).rejects.toMatchObject({
+        code: 'UNAUTHENTICATED',
+      });
+      const secret = sim().sim.store.get(
+        'secrets',
+        inTeamNamespace(run.job).namespace,
+        nameSweepSecret(sweep.dataset.id),
+      ) as unknown as { data: { token: string } };
       expect(Buffer.from(secret.data.token, 'base64').toString()).toMatch(/^gbr_/);
 
       await runSchedulerPass({ ctx });
       const wf = await getWorkflow(`gantry-${run.job.id}`, inTeamNamespace(run.job));
-      const fanOut = (wf.spec.templates as Array<{ dag?: { tasks: Array<{ withItems?: Array<{ id: string; config: string }> }> } }>)[0].dag!.tasks[0];
+      const fanOut = (
+        wf.spec.templates as Array<{ dag?: { tasks: Array<{ withItems?: Array<{ id: string; config: string }> }> } }>
+      )[0].dag!.tasks[0];
       expect(fanOut.withItems!.map((i) => i.id)).toEqual(['chunk-0', 'chunk-1', 'chunk-2']);
       expect(fanOut.withItems!.flatMap((i) => JSON.parse(i.config) as unknown[])).toHaveLength(9);
       expect(JSON.stringify(wf)).not.toContain('gbr_');
@@ -66,7 +82,10 @@ describe('a sweep run as a job', () => {
       expect(api.posts.filter((id) => valid.slice(0, 3).some((c) => c.id === id))).toEqual([]);
 
       // Resubmitting a finished sweep has nothing left to run.
-      const again = await runSweepJob({ ctx: as(ctx, owner), input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared' } }, { publicUrl: () => api.url }).catch((e) => e);
+      const again = await runSweepJob(
+        { ctx: as(ctx, owner), input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared' } },
+        { publicUrl: () => api.url },
+      ).catch((e) => e);
       expect(again).toMatchObject({ code: 'INVALID', fields: [{ field: 'id', message: 'nothing left to run' }] });
     }));
 
@@ -103,7 +122,10 @@ describe('a sweep run as a job', () => {
       api.holdAfter = before + 2;
       api.held = [];
       const run = await runSweepJob(
-        { ctx: as(ctx, owner), input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared', parallelism: 1, configurationsPerStep: 4 } },
+        {
+          ctx: as(ctx, owner),
+          input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared', parallelism: 1, configurationsPerStep: 4 },
+        },
         { publicUrl: () => api.url },
       );
       for (let i = 0; i < 300 && api.held.length === 0; i++) {
@@ -112,7 +134,9 @@ describe('a sweep run as a job', () => {
       }
       expect(api.held.length).toBe(1);
       // The node goes away mid-step: its pod is deleted, and what the step sent last never lands.
-      const running = (await listPods(`workflows.argoproj.io/workflow=gantry-${run.job.id}`, inTeamNamespace(run.job))).filter((p) => p.status?.phase === 'Running');
+      const running = (
+        await listPods(`workflows.argoproj.io/workflow=gantry-${run.job.id}`, inTeamNamespace(run.job))
+      ).filter((p) => p.status?.phase === 'Running');
       expect(running).toHaveLength(1);
       await deletePod(running[0].metadata!.name!, inTeamNamespace(run.job));
       const waiting = api.held;
@@ -132,7 +156,9 @@ describe('a sweep run as a job', () => {
     withRollback(async (ctx) => {
       const { team, sweep } = await setUpSweep(api, ctx, 'llama 8b on a100');
       const other = await makeUser(ctx, { teamId: team.id });
-      await expect(runSweepJob({ ctx: as(ctx, other), input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared' } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(
+        runSweepJob({ ctx: as(ctx, other), input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared' } }),
+      ).rejects.toMatchObject({ code: 'FORBIDDEN' });
       const bad = await runSweepJob({ ctx, input: { id: sweep.dataset.id, gpuKind: 'A100!' } }).catch((e) => e);
       expect(bad).toMatchObject({ code: 'INVALID' });
       expect(bad.fields.map((f: { field: string }) => f.field)).toContain('gpuKind');
@@ -143,30 +169,52 @@ describe('deleting a dataset', () => {
   it('removes it with its results and Secret once no job of it runs; shares keep their snapshot', () =>
     withRollback(async (ctx) => {
       const { team, owner, sweep } = await setUpSweep(api, ctx, 'llama 8b on a100');
-      for (const c of expandSweep(SMALL_SWEEP).valid.slice(0, 4)) await postBenchmarkResult({ ctx, input: { token: sweep.resultsToken, result: simulateBenchmark(c) } });
-      const run = await runSweepJob({ ctx: as(ctx, owner), input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared' } }, { publicUrl: () => api.url });
+      for (const c of expandSweep(SMALL_SWEEP).valid.slice(0, 4))
+        await postBenchmarkResult({ ctx, input: { token: sweep.resultsToken, result: simulateBenchmark(c) } });
+      const run = await runSweepJob(
+        { ctx: as(ctx, owner), input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared' } },
+        { publicUrl: () => api.url },
+      );
       const secretName = nameSweepSecret(sweep.dataset.id);
       expect(sim().sim.store.get('secrets', inTeamNamespace(run.job).namespace, secretName)).toBeTruthy();
-      const settings = { criteria: ['tokensPerSecond', 'ttftMeanMs'] as Array<'tokensPerSecond' | 'ttftMeanMs'>, weights: [0.5, 0.5], directions: ['benefit', 'cost'] as const, normalization: 'vector' as const, constraints: [] };
+      const settings = {
+        criteria: ['tokensPerSecond', 'ttftMeanMs'] as Array<'tokensPerSecond' | 'ttftMeanMs'>,
+        weights: [0.5, 0.5],
+        directions: ['benefit', 'cost'] as const,
+        normalization: 'vector' as const,
+        constraints: [],
+      };
       const share = await createShare({ ctx: as(ctx, owner), input: { datasetId: sweep.dataset.id, settings } });
 
       const stranger = await makeUser(ctx, { teamId: team.id });
-      await expect(deleteDataset({ ctx: as(ctx, stranger), input: { id: sweep.dataset.id } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(deleteDataset({ ctx: as(ctx, stranger), input: { id: sweep.dataset.id } })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+      });
       const viewer = await makeUser(ctx, { teamId: team.id, role: 'viewer' });
-      await expect(deleteDataset({ ctx: as(ctx, viewer), input: { id: sweep.dataset.id } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(deleteDataset({ ctx: as(ctx, viewer), input: { id: sweep.dataset.id } })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+      });
 
       // Its job is still queued: its steps would post into nothing.
       await expect(deleteDataset({ ctx: as(ctx, owner), input: { id: sweep.dataset.id } })).rejects.toMatchObject({
-        code: 'CONFLICT', fields: [{ field: 'id', message: `job ${run.job.id} is queued` }],
+        code: 'CONFLICT',
+        fields: [{ field: 'id', message: `job ${run.job.id} is queued` }],
       });
       await cancelJob({ ctx: as(ctx, owner), input: { id: run.job.id } });
-      expect(await deleteDataset({ ctx: as(ctx, owner), input: { id: sweep.dataset.id } })).toEqual({ id: sweep.dataset.id, deleted: true });
+      expect(await deleteDataset({ ctx: as(ctx, owner), input: { id: sweep.dataset.id } })).toEqual({
+        id: sweep.dataset.id,
+        deleted: true,
+      });
       await expect(getDataset({ ctx, input: { id: sweep.dataset.id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-      await expect(listDatasetResults({ ctx, input: { id: sweep.dataset.id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(listDatasetResults({ ctx, input: { id: sweep.dataset.id } })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
       expect(sim().sim.store.get('secrets', inTeamNamespace(run.job).namespace, secretName)).toBeFalsy();
       const shared = await findSharedRanking({ ctx, input: { token: share.token } });
       expect(shared?.snapshot.rows).toHaveLength(4);
-      await expect(deleteDataset({ ctx: as(ctx, owner), input: { id: sweep.dataset.id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(deleteDataset({ ctx: as(ctx, owner), input: { id: sweep.dataset.id } })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
       const bad = await deleteDataset({ ctx: as(ctx, owner), input: { id: 'nope' } }).catch((e) => e);
       expect(bad).toMatchObject({ code: 'INVALID', fields: [{ field: 'id', message: 'Not a dataset id' }] });
     }));

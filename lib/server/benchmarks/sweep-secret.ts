@@ -23,10 +23,21 @@ export function nameSweepSecret(datasetId: string): string {
  * team older than team namespaces, before the worker's first pass) is reconciled first, then the
  * write is tried once more.
  */
-export async function writeSweepSecret(ctx: Ctx, input: { datasetId: string; team: string; token: string }): Promise<void> {
-  const [team] = await ctx.db.select({ slug: teams.slug, namespace: teams.namespace }).from(teams).where(eq(teams.slug, input.team));
+export async function writeSweepSecret(
+  ctx: Ctx,
+  input: { datasetId: string; team: string; token: string },
+): Promise<void> {
+  const [team] = await ctx.db
+    .select({ slug: teams.slug, namespace: teams.namespace })
+    .from(teams)
+    .where(eq(teams.slug, input.team));
   const namespace = teamNamespace({ slug: input.team, namespace: team?.namespace });
-  const secret = { name: nameSweepSecret(input.datasetId), namespace, labels: { 'gantry.dev/dataset-id': input.datasetId, 'gantry.dev/team': input.team }, stringData: { [SWEEP_SECRET_KEY]: input.token } };
+  const secret = {
+    name: nameSweepSecret(input.datasetId),
+    namespace,
+    labels: { 'gantry.dev/dataset-id': input.datasetId, 'gantry.dev/team': input.team },
+    stringData: { [SWEEP_SECRET_KEY]: input.token },
+  };
   try {
     await applySecret(secret);
   } catch (error) {

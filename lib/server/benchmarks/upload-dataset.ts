@@ -28,16 +28,25 @@ export async function uploadDataset({ ctx, input }: { ctx: Ctx; input: unknown }
   try {
     outcome = data.format === 'csv' ? importResultsCsv(data.text) : importResultsJson(data.text);
   } catch (e) {
-    throw invalid(`The ${data.format.toUpperCase()} could not be read`, [{ field: 'text', message: (e as Error).message.split('\n')[0] }]);
+    throw invalid(`The ${data.format.toUpperCase()} could not be read`, [
+      { field: 'text', message: (e as Error).message.split('\n')[0] },
+    ]);
   }
   if (outcome.issues.length > 0) {
     throw invalid(
       `${outcome.issues.length} problems in the file; nothing was imported`,
-      outcome.issues.slice(0, MAX_REPORTED).map((i) => ({ field: `text.rows[${i.row}].${i.field}`, message: i.message })),
+      outcome.issues
+        .slice(0, MAX_REPORTED)
+        .map((i) => ({ field: `text.rows[${i.row}].${i.field}`, message: i.message })),
     );
   }
-  if (outcome.results.length === 0) throw invalid('The file has no rows', [{ field: 'text', message: 'expected at least one result' }]);
-  const id = await storeDataset(ctx, { name: data.name, source: 'import', definition: { origin: 'upload', format: data.format } }, outcome.results);
+  if (outcome.results.length === 0)
+    throw invalid('The file has no rows', [{ field: 'text', message: 'expected at least one result' }]);
+  const id = await storeDataset(
+    ctx,
+    { name: data.name, source: 'import', definition: { origin: 'upload', format: data.format } },
+    outcome.results,
+  );
   const [view] = await loadDatasetViews(ctx, eq(benchmarkDatasets.id, id));
   return view;
 }

@@ -1,6 +1,13 @@
 import { listNodes } from '@/lib/cluster/nodes';
 import { listPods } from '@/lib/cluster/pods';
-import { buildInventory, summarizeNode, type ClusterInventory, type ClusterNodeSummary, type NodeObject, type PodObject } from '@/lib/domain/telemetry/inventory';
+import {
+  buildInventory,
+  summarizeNode,
+  type ClusterInventory,
+  type ClusterNodeSummary,
+  type NodeObject,
+  type PodObject,
+} from '@/lib/domain/telemetry/inventory';
 import { requireRole, type Ctx } from '../context';
 import { unavailable } from '../errors';
 

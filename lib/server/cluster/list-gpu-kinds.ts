@@ -24,7 +24,14 @@ export async function listGpuKinds({ ctx }: { ctx: Ctx }): Promise<GpuKindView[]
   const kinds = new Map<string, GpuKindView>();
   for (const node of buildInventory(nodes as unknown as NodeObject[]).nodes) {
     for (const r of node.gpuResources) {
-      const k = kinds.get(r.kind.id) ?? { id: r.kind.id, description: r.kind.description, sharing: r.kind.sharing, pools: [], capacity: 0, allocatable: 0 };
+      const k = kinds.get(r.kind.id) ?? {
+        id: r.kind.id,
+        description: r.kind.description,
+        sharing: r.kind.sharing,
+        pools: [],
+        capacity: 0,
+        allocatable: 0,
+      };
       k.capacity += r.capacity;
       k.allocatable += r.allocatable;
       if (!k.pools.includes(node.pool)) k.pools.push(node.pool);

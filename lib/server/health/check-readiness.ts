@@ -1,6 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { classifyDatabaseError, noteDatabaseError, noteDatabaseReachable, type DatabaseErrorKind } from '@/lib/db/unavailable';
+import {
+  classifyDatabaseError,
+  noteDatabaseError,
+  noteDatabaseReachable,
+  type DatabaseErrorKind,
+} from '@/lib/db/unavailable';
 import { pingCluster } from '@/lib/cluster/health';
 import { ClusterError } from '@/lib/cluster/errors';
 

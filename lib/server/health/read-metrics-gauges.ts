@@ -15,7 +15,10 @@ export interface MetricsGauges {
 }
 
 export async function readMetricsGauges(db: Db): Promise<MetricsGauges> {
-  const states = sql.join(UNFINISHED_STATES.map((s) => sql`${s}`), sql`, `);
+  const states = sql.join(
+    UNFINISHED_STATES.map((s) => sql`${s}`),
+    sql`, `,
+  );
   // One after the other, so the second sees exactly one of its own statements active.
   const queue = await db.execute<{ team: string; gpu_kind: string; state: string; jobs: number }>(sql`
     select ${teams.slug} as team, ${jobs.gpuKind} as gpu_kind, ${jobs.state}::text as state, count(*)::int as jobs

@@ -20,7 +20,10 @@ export interface CancelDeps {
  * Owners and admins cancel a job in any live state. The row changes first (so the scheduler stops
  * counting it); a Workflow already created is then terminated, best effort: the sync loop sees it end.
  */
-export async function cancelJob({ ctx, input }: { ctx: Ctx; input: unknown }, deps: CancelDeps = { stop: (name, namespace) => stopJob(name, { namespace }) }): Promise<JobView> {
+export async function cancelJob(
+  { ctx, input }: { ctx: Ctx; input: unknown },
+  deps: CancelDeps = { stop: (name, namespace) => stopJob(name, { namespace }) },
+): Promise<JobView> {
   requireRole(ctx, 'researcher');
   const { id } = parseInput(CancelJobInput, input);
   await requireVisibleJob(ctx, id); // another team's job: 404, not 403
@@ -34,7 +37,18 @@ export async function cancelJob({ ctx, input }: { ctx: Ctx; input: unknown }, de
     const message = `Cancelled by ${ctx.actor.email}.`;
     await tx.db
       .update(jobs)
-      .set({ state: 'cancelled', reason: 'CANCELLED', message, finishedAt: at, placements: null, preemptDeadline: null, teamPosition: null, overallPosition: null, eta: null, updatedAt: at })
+      .set({
+        state: 'cancelled',
+        reason: 'CANCELLED',
+        message,
+        finishedAt: at,
+        placements: null,
+        preemptDeadline: null,
+        teamPosition: null,
+        overallPosition: null,
+        eta: null,
+        updatedAt: at,
+      })
       .where(eq(jobs.id, id));
     await tx.db.insert(jobEvents).values({
       jobId: id,
@@ -50,7 +64,11 @@ export async function cancelJob({ ctx, input }: { ctx: Ctx; input: unknown }, de
     return { view, workflowName: row.workflowName, workflowNamespace: workflowNamespaceOf(row) };
   });
   if (workflowName) {
-    await deps.stop(workflowName, workflowNamespace).catch((error) => ctx.log.warn({ err: error, workflowName }, 'could not terminate the workflow of a cancelled job'));
+    await deps
+      .stop(workflowName, workflowNamespace)
+      .catch((error) =>
+        ctx.log.warn({ err: error, workflowName }, 'could not terminate the workflow of a cancelled job'),
+      );
   }
   return view;
 }

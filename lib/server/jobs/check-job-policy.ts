@@ -24,7 +24,10 @@ import { resolveSubmitTeam } from './job-teams';
  */
 export async function checkJobPolicy(ctx: Ctx, data: SubmitJobInput): Promise<void> {
   if (data.kind === 'benchmark' && data.spec.datasetId) await checkDatasetAccess(ctx, data.spec.datasetId);
-  const team = data.kind === 'workflow' ? await readTeamPolicy(ctx, (await resolveSubmitTeam(ctx, data.team)).id) : DEFAULT_TEAM_POLICY;
+  const team =
+    data.kind === 'workflow'
+      ? await readTeamPolicy(ctx, (await resolveSubmitTeam(ctx, data.team)).id)
+      : DEFAULT_TEAM_POLICY;
   const violations = findJobViolations(ctx, data, team);
   if (violations.length > 0) throw policyRefusal(violations);
 }
@@ -50,20 +53,32 @@ export function findJobViolations(ctx: Ctx, data: SubmitJobInput, team: TeamPoli
     return checkJobWorkloads(parsed.data, built, team, false);
   } catch (error) {
     if (!(error instanceof WorkflowBuildError)) throw error;
-    throw invalid(`The workflow is invalid: ${error.problems.length} problem(s)`, error.problems.map((p) => ({ field: p.path, message: p.message })));
+    throw invalid(
+      `The workflow is invalid: ${error.problems.length} problem(s)`,
+      error.problems.map((p) => ({ field: p.path, message: p.message })),
+    );
   }
 }
 
 /** 400 problem JSON: each error names the field path and the rule, the message says what to do. */
 function policyRefusal(violations: readonly PolicyViolation[]) {
-  const fields: FieldError[] = violations.map((v) => ({ field: v.path, message: `${v.message} (${v.rule})`, rule: v.rule }));
+  const fields: FieldError[] = violations.map((v) => ({
+    field: v.path,
+    message: `${v.message} (${v.rule})`,
+    rule: v.rule,
+  }));
   return invalid(`The workflow breaks the workload policy: ${violations.length} violation(s)`, fields);
 }
 
 /** A sweep job reads its dataset's results-token Secret, so only who may run the sweep may name it. */
 async function checkDatasetAccess(ctx: Ctx, datasetId: string): Promise<void> {
-  const [dataset] = await ctx.db.select({ createdBy: benchmarkDatasets.createdBy }).from(benchmarkDatasets).where(eq(benchmarkDatasets.id, datasetId));
+  const [dataset] = await ctx.db
+    .select({ createdBy: benchmarkDatasets.createdBy })
+    .from(benchmarkDatasets)
+    .where(eq(benchmarkDatasets.id, datasetId));
   if (!dataset || !mayChangeDataset(ctx, dataset)) {
-    throw invalid('The request has invalid fields', [{ field: 'spec.datasetId', message: 'Not a sweep dataset you may run' }]);
+    throw invalid('The request has invalid fields', [
+      { field: 'spec.datasetId', message: 'Not a sweep dataset you may run' },
+    ]);
   }
 }

@@ -12,7 +12,10 @@ export function visibleJobsFilter(ctx: Ctx): SQL | undefined {
   if (hasRole(ctx.actor, 'admin')) return undefined;
   return or(
     eq(jobs.userId, ctx.actor.id),
-    inArray(jobs.teamId, ctx.db.select({ id: memberships.teamId }).from(memberships).where(eq(memberships.userId, ctx.actor.id))),
+    inArray(
+      jobs.teamId,
+      ctx.db.select({ id: memberships.teamId }).from(memberships).where(eq(memberships.userId, ctx.actor.id)),
+    ),
   );
 }
 

@@ -13,7 +13,11 @@ const base = {
   priority: PriorityClass.default('normal'),
   gpu: z.object({
     kind: GpuKind,
-    count: z.number({ error: 'expected a whole number of GPUs' }).int('expected a whole number of GPUs').min(1, 'at least 1').max(512, 'at most 512'),
+    count: z
+      .number({ error: 'expected a whole number of GPUs' })
+      .int('expected a whole number of GPUs')
+      .min(1, 'at least 1')
+      .max(512, 'at most 512'),
   }),
   /** All GPUs on one node; defaults to true except for embedding and benchmark fan-outs. */
   singleNode: z.boolean().optional(),
@@ -37,7 +41,11 @@ export const SubmitJobInput = z
   )
   .superRefine((job, check) => {
     if (job.maxRuntimeSeconds < job.expectedRuntimeSeconds) {
-      check.addIssue({ code: 'custom', path: ['maxRuntimeSeconds'], message: 'must be at least expectedRuntimeSeconds' });
+      check.addIssue({
+        code: 'custom',
+        path: ['maxRuntimeSeconds'],
+        message: 'must be at least expectedRuntimeSeconds',
+      });
     }
   });
 export type SubmitJobInput = z.infer<typeof SubmitJobInput>;

@@ -19,15 +19,26 @@ export async function resolveSubmitTeam(ctx: Ctx, slug: string | undefined): Pro
     const own = mine.find((t) => t.slug === slug);
     if (own) return own;
     if (ctx.actor.role === 'admin') {
-      const [any] = await ctx.db.select({ id: teams.id, slug: teams.slug }).from(teams).where(and(eq(teams.slug, slug)));
+      const [any] = await ctx.db
+        .select({ id: teams.id, slug: teams.slug })
+        .from(teams)
+        .where(and(eq(teams.slug, slug)));
       if (any) return any;
       throw invalid('The request has invalid fields', [{ field: 'team', message: `No team named ${slug}` }]);
     }
     // Team names are public; submitting for one you are not in is a permission problem, not bad input.
     throw new AppError('FORBIDDEN', `You are not in team ${slug}`, [
-      { field: 'team', message: mine.length ? `You are not in team ${slug}; yours: ${mine.map((t) => t.slug).join(', ')}` : `You are not in team ${slug}` },
+      {
+        field: 'team',
+        message: mine.length
+          ? `You are not in team ${slug}; yours: ${mine.map((t) => t.slug).join(', ')}`
+          : `You are not in team ${slug}`,
+      },
     ]);
   }
-  if (mine.length === 0) throw new AppError('FORBIDDEN', 'You are in no team; ask an admin to add you to one', [{ field: 'team', message: 'You are in no team' }]);
+  if (mine.length === 0)
+    throw new AppError('FORBIDDEN', 'You are in no team; ask an admin to add you to one', [
+      { field: 'team', message: 'You are in no team' },
+    ]);
   return mine[0];
 }

@@ -8,12 +8,30 @@ import { listJobs } from './list-jobs';
 
 type State = (typeof jobs.$inferInsert)['state'];
 
-async function insertJob(ctx: Ctx, teamId: string, userId: string, gpuKind: string, name: string, state: State, overallPosition: number | null) {
+async function insertJob(
+  ctx: Ctx,
+  teamId: string,
+  userId: string,
+  gpuKind: string,
+  name: string,
+  state: State,
+  overallPosition: number | null,
+) {
   const [row] = await ctx.db
     .insert(jobs)
     .values({
-      name, kind: 'training', teamId, userId, priority: 'normal', gpuKind, gpuCount: 1,
-      expectedRuntimeSeconds: 60, maxRuntimeSeconds: 600, spec: { image: 'ghcr.io/acme/train:1.4', command: ['python'] }, state, overallPosition,
+      name,
+      kind: 'training',
+      teamId,
+      userId,
+      priority: 'normal',
+      gpuKind,
+      gpuCount: 1,
+      expectedRuntimeSeconds: 60,
+      maxRuntimeSeconds: 600,
+      spec: { image: 'ghcr.io/acme/train:1.4', command: ['python'] },
+      state,
+      overallPosition,
     })
     .returning({ id: jobs.id });
   return row.id;
@@ -37,7 +55,12 @@ describe('listing the queue', () => {
       const all = await listJobs({ ctx: as(ctx, owner), input: { team: team.slug, gpuKind: kind } });
       expect(all.total).toBe(5);
       expect(all.items.map((j) => j.name)).toEqual(['first', 'second', 'unseen', 'done', 'running']);
-      expect(all.items[0]).toMatchObject({ team: team.slug, user: { id: mate.id, email: mate.email }, position: 1, gpu: { kind, count: 1 } });
+      expect(all.items[0]).toMatchObject({
+        team: team.slug,
+        user: { id: mate.id, email: mate.email },
+        position: 1,
+        gpu: { kind, count: 1 },
+      });
 
       const live = await listJobs({ ctx: as(ctx, owner), input: { gpuKind: kind, state: 'queued,running' } });
       expect(live.items.map((j) => j.name)).toEqual(['elsewhere', 'first', 'second', 'unseen', 'running']);
@@ -49,10 +72,16 @@ describe('listing the queue', () => {
       const byId = await listJobs({ ctx: as(ctx, owner), input: { gpuKind: kind, user: mate.id } });
       expect(byId.total).toBe(2);
 
-      const page2 = await listJobs({ ctx: as(ctx, owner), input: { team: team.slug, gpuKind: kind, page: '2', pageSize: '2' } });
+      const page2 = await listJobs({
+        ctx: as(ctx, owner),
+        input: { team: team.slug, gpuKind: kind, page: '2', pageSize: '2' },
+      });
       expect(page2).toMatchObject({ total: 5, page: 2, pageSize: 2 });
       expect(page2.items.map((j) => j.name)).toEqual(['unseen', 'done']);
-      const beyond = await listJobs({ ctx: as(ctx, owner), input: { team: team.slug, gpuKind: kind, page: '9', pageSize: '2' } });
+      const beyond = await listJobs({
+        ctx: as(ctx, owner),
+        input: { team: team.slug, gpuKind: kind, page: '9', pageSize: '2' },
+      });
       expect(beyond).toMatchObject({ total: 5, items: [] });
     }));
 });

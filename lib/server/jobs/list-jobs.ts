@@ -8,7 +8,18 @@ import { loadJobViews, type JobView } from './job-view';
 
 const STATES = ['queued', 'admitted', 'submitted', 'running', 'succeeded', 'failed', 'cancelled', 'preempted'] as const;
 const csv = <T extends z.ZodType>(item: T) =>
-  z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item)).optional();
+  z
+    .preprocess(
+      (v) =>
+        typeof v === 'string'
+          ? v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : v,
+      z.array(item),
+    )
+    .optional();
 
 const ListJobsInput = z.object({
   team: csv(z.string().min(1)),
@@ -41,7 +52,8 @@ export async function listJobs({ ctx, input }: { ctx: Ctx; input: unknown }): Pr
   // Only the jobs the actor may see (their own and their teams'; all for admins): docs/security.md.
   const visible = visibleJobsFilter(ctx);
   const where: SQL[] = visible ? [visible] : [];
-  if (f.team?.length) where.push(inArray(jobs.teamId, ctx.db.select({ id: teams.id }).from(teams).where(inArray(teams.slug, f.team))));
+  if (f.team?.length)
+    where.push(inArray(jobs.teamId, ctx.db.select({ id: teams.id }).from(teams).where(inArray(teams.slug, f.team))));
   if (f.state?.length) where.push(inArray(jobs.state, f.state));
   if (f.gpuKind?.length) where.push(inArray(jobs.gpuKind, f.gpuKind));
   if (f.user) {
@@ -49,7 +61,13 @@ export async function listJobs({ ctx, input }: { ctx: Ctx; input: unknown }): Pr
     where.push(
       /^[0-9a-f-]{36}$/i.test(who)
         ? eq(jobs.userId, who)
-        : inArray(jobs.userId, ctx.db.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, who.toLowerCase()))),
+        : inArray(
+            jobs.userId,
+            ctx.db
+              .select({ id: users.id })
+              .from(users)
+              .where(eq(sql`lower(${users.email})`, who.toLowerCase())),
+          ),
     );
   }
   const filter = where.length ? and(...where) : undefined;
@@ -65,6 +83,9 @@ export async function listJobs({ ctx, input }: { ctx: Ctx; input: unknown }): Pr
       .offset((f.page - 1) * f.pageSize),
     ctx.db.select({ total: count() }).from(jobs).where(filter),
   ]);
-  const items = await loadJobViews(ctx, page.map((r) => r.id));
+  const items = await loadJobViews(
+    ctx,
+    page.map((r) => r.id),
+  );
   return { items, total, page: f.page, pageSize: f.pageSize };
 }

@@ -10,7 +10,10 @@ const HOUR_MS = 3_600_000;
  * "retry failed steps"; each caller adds its own reason and message.
  */
 export function requeueFields(row: { gpuCount: number; admittedAt: Date | null }, at: Date, heldUntil: Date | null) {
-  const heldHours = row.admittedAt && heldUntil ? (row.gpuCount * Math.max(0, heldUntil.getTime() - row.admittedAt.getTime())) / HOUR_MS : 0;
+  const heldHours =
+    row.admittedAt && heldUntil
+      ? (row.gpuCount * Math.max(0, heldUntil.getTime() - row.admittedAt.getTime())) / HOUR_MS
+      : 0;
   return {
     state: 'queued' as const,
     placements: null,

@@ -50,7 +50,15 @@ async function setUp(ctx: Ctx, name: string) {
   const owner = await makeUser(ctx, { teamId: team.id });
   const teammate = await makeUser(ctx, { teamId: team.id });
   await upsertQuota({ ctx, input: { team: team.slug, gpuKind: 'a100-80gb-shared', guaranteed: 2, borrowingLimit: 0 } });
-  const input = { name, kind: 'workflow', team: team.slug, gpu: { kind: 'a100-80gb-shared', count: 1 }, expectedRuntimeSeconds: 600, maxRuntimeSeconds: 3600, spec: { yaml: DAG } };
+  const input = {
+    name,
+    kind: 'workflow',
+    team: team.slug,
+    gpu: { kind: 'a100-80gb-shared', count: 1 },
+    expectedRuntimeSeconds: 600,
+    maxRuntimeSeconds: 3600,
+    spec: { yaml: DAG },
+  };
   const job = (await submitJob({ ctx: as(ctx, owner), input })) as JobView;
   return { job, owner, teammate };
 }
@@ -68,7 +76,10 @@ async function runUntil(ctx: Ctx, id: string, done: (state: string) => boolean):
 }
 
 const nodesOf = async (ctx: Ctx, id: string) => {
-  const [snap] = await ctx.db.select().from(workflowSnapshots).where(eq(workflowSnapshots.jobId, Number(id)));
+  const [snap] = await ctx.db
+    .select()
+    .from(workflowSnapshots)
+    .where(eq(workflowSnapshots.jobId, Number(id)));
   return Object.values(snap.nodes);
 };
 
@@ -83,14 +94,28 @@ describe('retry failed steps on the simulated cluster', () => {
       expect(before.find((n) => n.displayName === 'b')?.phase).toBe('Failed');
       expect(before.some((n) => n.displayName === 'c')).toBe(false);
 
-      await expect(retryJob({ ctx: as(ctx, teammate), input: { id: job.id } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(retryJob({ ctx: as(ctx, teammate), input: { id: job.id } })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+      });
       const queued = await retryJob({ ctx: as(ctx, owner), input: { id: job.id } });
-      expect(queued).toMatchObject({ state: 'queued', reason: 'RETRY_QUEUED', workflowName: `gantry-${job.id}`, placements: null });
+      expect(queued).toMatchObject({
+        state: 'queued',
+        reason: 'RETRY_QUEUED',
+        workflowName: `gantry-${job.id}`,
+        placements: null,
+      });
       const [requested] = await ctx.db.select().from(jobEvents).where(eq(jobEvents.cause, 'RETRY_REQUESTED'));
-      expect(requested).toMatchObject({ jobId: Number(job.id), fromState: 'failed', toState: 'queued', actorId: owner.id });
+      expect(requested).toMatchObject({
+        jobId: Number(job.id),
+        fromState: 'failed',
+        toState: 'queued',
+        actorId: owner.id,
+      });
       expect(requested.message).toContain(owner.email);
       // twice is refused: the job is no longer failed
-      await expect(retryJob({ ctx: as(ctx, owner), input: { id: job.id } })).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(retryJob({ ctx: as(ctx, owner), input: { id: job.id } })).rejects.toMatchObject({
+        code: 'CONFLICT',
+      });
 
       // Admission gives it GPUs again; the launch retries the same Workflow instead of creating one.
       await runSchedulerPass({ ctx });
@@ -103,11 +128,26 @@ describe('retry failed steps on the simulated cluster', () => {
       expect(await runUntil(ctx, job.id, (s) => s === 'failed' || s === 'succeeded')).toBe('succeeded');
       const after = await nodesOf(ctx, job.id);
       // a was kept as it was (not run again); b ran a second time and passed; c ran
-      expect(after.find((n) => n.id === a.id)).toMatchObject({ phase: 'Succeeded', startedAt: a.startedAt, finishedAt: a.finishedAt });
+      expect(after.find((n) => n.id === a.id)).toMatchObject({
+        phase: 'Succeeded',
+        startedAt: a.startedAt,
+        finishedAt: a.finishedAt,
+      });
       expect(after.find((n) => n.displayName === 'b')?.phase).toBe('Succeeded');
       expect(after.find((n) => n.displayName === 'c')?.phase).toBe('Succeeded');
       const view = await getJob({ ctx, input: { id: job.id } });
-      expect(view.events.map((e) => e.toState)).toEqual(['queued', 'admitted', 'submitted', 'running', 'failed', 'queued', 'admitted', 'submitted', 'running', 'succeeded']);
+      expect(view.events.map((e) => e.toState)).toEqual([
+        'queued',
+        'admitted',
+        'submitted',
+        'running',
+        'failed',
+        'queued',
+        'admitted',
+        'submitted',
+        'running',
+        'succeeded',
+      ]);
       expect(view.attempts).toBe(2);
       expect(view.placements).toBeNull();
 
@@ -119,7 +159,10 @@ describe('retry failed steps on the simulated cluster', () => {
       const { job, owner } = await setUp(ctx, 'retry-gone');
       expect(await runUntil(ctx, job.id, (s) => s === 'failed' || s === 'succeeded')).toBe('failed');
       await deleteWorkflow(`gantry-${job.id}`, inTeamNamespace(job));
-      await expect(retryJob({ ctx: as(ctx, owner), input: { id: job.id } })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/no longer exists/) });
+      await expect(retryJob({ ctx: as(ctx, owner), input: { id: job.id } })).rejects.toMatchObject({
+        code: 'CONFLICT',
+        message: expect.stringMatching(/no longer exists/),
+      });
       await expect(retryJob({ ctx: as(ctx, owner), input: { id: 'x' } })).rejects.toMatchObject({ code: 'INVALID' });
       expect((await getJob({ ctx, input: { id: job.id } })).state).toBe('failed');
     }));

@@ -28,15 +28,31 @@ export interface RetryJobDeps {
 
 const clusterDeps: RetryJobDeps = { findWorkflow: (name, namespace) => findWorkflow(name, { namespace }) };
 
-export async function retryJob({ ctx, input }: { ctx: Ctx; input: unknown }, deps: RetryJobDeps = clusterDeps): Promise<JobView> {
+export async function retryJob(
+  { ctx, input }: { ctx: Ctx; input: unknown },
+  deps: RetryJobDeps = clusterDeps,
+): Promise<JobView> {
   requireRole(ctx, 'researcher');
   const { id } = parseInput(RetryJobInput, input);
   await requireVisibleJob(ctx, id); // another team's job: 404, not 403
-  const [peek] = await ctx.db.select({ userId: jobs.userId, state: jobs.state, workflowName: jobs.workflowName, workflowNamespace: jobs.workflowNamespace }).from(jobs).where(eq(jobs.id, id));
+  const [peek] = await ctx.db
+    .select({
+      userId: jobs.userId,
+      state: jobs.state,
+      workflowName: jobs.workflowName,
+      workflowNamespace: jobs.workflowNamespace,
+    })
+    .from(jobs)
+    .where(eq(jobs.id, id));
   if (!peek) throw notFound('Job');
-  if (peek.userId !== ctx.actor.id && ctx.actor.role !== 'admin') throw forbidden('Only the job’s owner or an admin can retry its failed steps');
-  if (peek.state !== 'failed') throw conflict(`Only a failed job can have its failed steps retried; this one is ${peek.state}`);
-  if (!peek.workflowName) throw conflict('This job failed before its workflow was created, so there are no steps to retry; resubmit it instead');
+  if (peek.userId !== ctx.actor.id && ctx.actor.role !== 'admin')
+    throw forbidden('Only the job’s owner or an admin can retry its failed steps');
+  if (peek.state !== 'failed')
+    throw conflict(`Only a failed job can have its failed steps retried; this one is ${peek.state}`);
+  if (!peek.workflowName)
+    throw conflict(
+      'This job failed before its workflow was created, so there are no steps to retry; resubmit it instead',
+    );
 
   let wf: Workflow | null;
   try {
@@ -44,17 +60,22 @@ export async function retryJob({ ctx, input }: { ctx: Ctx; input: unknown }, dep
   } catch (error) {
     throw unavailable('The cluster did not answer; try again', error);
   }
-  if (!wf) throw conflict(`Workflow ${peek.workflowName} no longer exists in the cluster (deleted or expired), so its steps cannot be retried; resubmit the job instead`);
+  if (!wf)
+    throw conflict(
+      `Workflow ${peek.workflowName} no longer exists in the cluster (deleted or expired), so its steps cannot be retried; resubmit the job instead`,
+    );
   try {
     formulateRetry(wf, new Date().toISOString()); // the same check the launch makes, answered now
   } catch (error) {
-    if (error instanceof RetryError) throw conflict(`Workflow ${peek.workflowName} cannot be retried: ${error.message}`);
+    if (error instanceof RetryError)
+      throw conflict(`Workflow ${peek.workflowName} cannot be retried: ${error.message}`);
     throw error;
   }
 
   return inTransaction(ctx, async (tx) => {
     const [row] = await tx.db.select().from(jobs).where(eq(jobs.id, id)).for('update');
-    if (!row || row.state !== 'failed' || row.workflowName !== peek.workflowName) throw conflict('The job changed meanwhile; reload it and try again');
+    if (!row || row.state !== 'failed' || row.workflowName !== peek.workflowName)
+      throw conflict('The job changed meanwhile; reload it and try again');
     const at = new Date();
     const message = `Retry of the failed steps of ${row.workflowName} requested by ${ctx.actor.email}; waiting for GPUs.`;
     await tx.db
@@ -72,7 +93,8 @@ export async function retryJob({ ctx, input }: { ctx: Ctx; input: unknown }, dep
       actorId: ctx.actor.via === 'system' ? null : ctx.actor.id,
       details: { workflowName: row.workflowName },
     });
-    if (row.userId !== ctx.actor.id) await recordAudit(tx, 'job.retry', `job:${id}`, { workflowName: row.workflowName });
+    if (row.userId !== ctx.actor.id)
+      await recordAudit(tx, 'job.retry', `job:${id}`, { workflowName: row.workflowName });
     const [view] = await loadJobViews(tx, [id]);
     return view;
   });

@@ -18,11 +18,18 @@ export async function setJobPriority({ ctx, input }: { ctx: Ctx; input: unknown 
   requireRole(ctx, 'admin');
   const { id, priority } = parseInput(SetJobPriorityInput, input);
   return inTransaction(ctx, async (tx) => {
-    const [row] = await tx.db.select({ priority: jobs.priority, state: jobs.state }).from(jobs).where(eq(jobs.id, id)).for('update');
+    const [row] = await tx.db
+      .select({ priority: jobs.priority, state: jobs.state })
+      .from(jobs)
+      .where(eq(jobs.id, id))
+      .for('update');
     if (!row) throw notFound('Job');
     if (row.priority !== priority) {
       const at = new Date();
-      await tx.db.update(jobs).set({ priority, updatedAt: at }).where(and(eq(jobs.id, id)));
+      await tx.db
+        .update(jobs)
+        .set({ priority, updatedAt: at })
+        .where(and(eq(jobs.id, id)));
       await tx.db.insert(jobEvents).values({
         jobId: id,
         at,

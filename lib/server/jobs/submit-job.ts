@@ -94,8 +94,11 @@ export async function submitJob(
  * it itself, in its one statement). No Retry-After: waiting frees no room, admissions or cancellations do.
  */
 async function assertQueueRoom(ctx: Ctx, maxQueued: number): Promise<void> {
-  const [{ n }] = await executePrepared<{ n: number }>(ctx.db, sql`
-    select count(*)::int as n from (select 1 from ${jobs} where ${jobs.userId} = ${ctx.actor.id} and ${jobs.state} = 'queued' limit ${maxQueued}) q`);
+  const [{ n }] = await executePrepared<{ n: number }>(
+    ctx.db,
+    sql`
+    select count(*)::int as n from (select 1 from ${jobs} where ${jobs.userId} = ${ctx.actor.id} and ${jobs.state} = 'queued' limit ${maxQueued}) q`,
+  );
   if (n >= maxQueued) {
     throw tooManyRequests(
       `You have ${maxQueued.toLocaleString('en-US')} queued jobs, the most one user may have waiting; submit more once some are admitted, or cancel some`,
@@ -103,7 +106,12 @@ async function assertQueueRoom(ctx: Ctx, maxQueued: number): Promise<void> {
   }
 }
 
-async function insertQueuedJob(ctx: Ctx, data: SubmitJobInput, singleNode: boolean, maxQueued: number): Promise<JobView | null> {
+async function insertQueuedJob(
+  ctx: Ctx,
+  data: SubmitJobInput,
+  singleNode: boolean,
+  maxQueued: number,
+): Promise<JobView | null> {
   const { actor } = ctx;
   return insertBatched(ctx.db, {
     max_queued: maxQueued,
@@ -166,7 +174,11 @@ const QUEUED_MESSAGE = 'Waiting for the scheduler to look at it.';
  */
 const insertBatched = perDatabaseBatcher<PendingJob, JobView | null>(async (db, pending) => {
   const input = pending.map((p, ord) => ({ ...p, ord }));
-  const rows = await executePrepared<Record<string, unknown> & { ord: number; team_slug: string; room: number | null; nth: number }>(db, sql`
+  const rows = await executePrepared<
+    Record<string, unknown> & { ord: number; team_slug: string; room: number | null; nth: number }
+  >(
+    db,
+    sql`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(ord int, max_queued int, check_queue boolean, user_id uuid, actor_id uuid, team text,
         any_team boolean, name text, kind text, priority text, gpu_kind text, gpu_count int, single_node boolean,
@@ -206,7 +218,8 @@ const insertBatched = perDatabaseBatcher<PendingJob, JobView | null>(async (db, 
       select job.id, 'queued', 'SUBMITTED', placed.event_message || placed.team_slug || '.', placed.actor_id
       from job join placed using (id)
     )
-    select placed.ord, placed.team_slug, placed.room, placed.nth, job.* from job join placed using (id)`);
+    select placed.ord, placed.team_slug, placed.room, placed.nth, job.* from job join placed using (id)`,
+  );
   const byOrd = new Map(rows.map((r) => [Number(r.ord), r]));
   for (const r of rows) {
     const p = input[Number(r.ord)];
@@ -214,11 +227,24 @@ const insertBatched = perDatabaseBatcher<PendingJob, JobView | null>(async (db, 
   }
   return input.map((p) => {
     const r = byOrd.get(p.ord);
-    return r ? toJobView({ row: fromDriverRow(jobs, r), teamSlug: r.team_slug, userEmail: p.user_email, userName: p.user_name }) : null;
+    return r
+      ? toJobView({
+          row: fromDriverRow(jobs, r),
+          teamSlug: r.team_slug,
+          userEmail: p.user_email,
+          userName: p.user_name,
+        })
+      : null;
   });
 });
 
-async function explainSubmission(ctx: Ctx, data: SubmitJobInput, team: string, singleNode: boolean, deps: SubmitDeps): Promise<DryRunView> {
+async function explainSubmission(
+  ctx: Ctx,
+  data: SubmitJobInput,
+  team: string,
+  singleNode: boolean,
+  deps: SubmitDeps,
+): Promise<DryRunView> {
   let nodes: GpuNode[];
   try {
     nodes = await deps.gpuNodes();
@@ -240,5 +266,12 @@ async function explainSubmission(ctx: Ctx, data: SubmitJobInput, team: string, s
     submittedAt: now,
   });
   const { eta, overallPosition, ...rest } = fit;
-  return { dryRun: true, team, gpu: data.gpu, ...rest, eta: eta === null ? null : new Date(eta).toISOString(), position: overallPosition };
+  return {
+    dryRun: true,
+    team,
+    gpu: data.gpu,
+    ...rest,
+    eta: eta === null ? null : new Date(eta).toISOString(),
+    position: overallPosition,
+  };
 }

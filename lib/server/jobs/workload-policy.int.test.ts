@@ -29,7 +29,16 @@ function world() {
   const nodes: GpuNode[] = [{ name: `node-${kind}`, pool: 'training', gpus: { [kind]: { capacity: 8, free: 8 } } }];
   const deps: SubmitDeps = { gpuKinds: async () => [kind], gpuNodes: async () => nodes };
   const details = new Map<string, NodeDetail>([
-    [nodes[0].name, { name: nodes[0].name, pool: 'training', gpuProduct: 'NVIDIA-A100-SXM4-80GB', taints: [{ key: 'gpu', value: 'true', effect: 'NoSchedule' }], resources: { [kind]: 'nvidia.com/gpu' } }],
+    [
+      nodes[0].name,
+      {
+        name: nodes[0].name,
+        pool: 'training',
+        gpuProduct: 'NVIDIA-A100-SXM4-80GB',
+        taints: [{ key: 'gpu', value: 'true', effect: 'NoSchedule' }],
+        resources: { [kind]: 'nvidia.com/gpu' },
+      },
+    ],
   ]);
   return { kind, nodes, deps, details };
 }
@@ -82,7 +91,15 @@ spec:
 `;
 
 function workflowBody(kind: string, yaml: string, team?: string) {
-  return { name: 'policy', kind: 'workflow', team, gpu: { kind, count: 1 }, expectedRuntimeSeconds: 600, maxRuntimeSeconds: 3600, spec: { yaml } };
+  return {
+    name: 'policy',
+    kind: 'workflow',
+    team,
+    gpu: { kind, count: 1 },
+    expectedRuntimeSeconds: 600,
+    maxRuntimeSeconds: 3600,
+    spec: { yaml },
+  };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<AppError> {
@@ -100,11 +117,13 @@ async function setup(ctx: Ctx, kind: string) {
   const owner = await makeUser(ctx, { role: 'researcher', teamId: team.id });
   const outsider = await makeUser(ctx, { role: 'researcher', teamId: other.id });
   const admin = await makeUser(ctx, { role: 'admin' });
-  for (const t of [team, other]) await upsertQuota({ ctx, input: { team: t.slug, gpuKind: kind, guaranteed: 4, borrowingLimit: 0 } });
+  for (const t of [team, other])
+    await upsertQuota({ ctx, input: { team: t.slug, gpuKind: kind, guaranteed: 4, borrowingLimit: 0 } });
   return { team, other, owner, outsider, admin };
 }
 
-const countJobs = async (ctx: Ctx, userId: string) => (await ctx.db.select({ id: jobs.id }).from(jobs).where(eq(jobs.userId, userId))).length;
+const countJobs = async (ctx: Ctx, userId: string) =>
+  (await ctx.db.select({ id: jobs.id }).from(jobs).where(eq(jobs.userId, userId))).length;
 
 describe('workload policy at submission', () => {
   it('refuses the attacker’s raw workflow naming every violation, stores nothing, and the dry run and preview say the same', () =>
@@ -120,10 +139,15 @@ describe('workload policy at submission', () => {
       for (const f of submitted.fields) expect(f.message).toContain(`(${f.rule})`);
       expect(await countJobs(ctx, owner.id)).toBe(0);
 
-      const dryRun = await refusal(submitJob({ ctx: as(ctx, owner), input: workflowBody(kind, yaml), dryRun: true }, deps));
+      const dryRun = await refusal(
+        submitJob({ ctx: as(ctx, owner), input: workflowBody(kind, yaml), dryRun: true }, deps),
+      );
       expect(dryRun.fields).toEqual(submitted.fields);
 
-      const preview = await previewWorkflow({ ctx: as(ctx, owner), input: { yaml, team: team.slug, gpu: { kind, count: 1 } } });
+      const preview = await previewWorkflow({
+        ctx: as(ctx, owner),
+        input: { yaml, team: team.slug, gpu: { kind, count: 1 } },
+      });
       expect(preview.problems).toEqual([]);
       expect(preview.violations.map((v) => ({ field: v.path, rule: v.rule }))).toEqual(EXPECTED);
       expect(await countJobs(ctx, owner.id)).toBe(0);
@@ -133,10 +157,17 @@ describe('workload policy at submission', () => {
     withRollback(async (ctx) => {
       const { kind, deps } = world();
       const { owner } = await setup(ctx, kind);
-      const yaml = HOST_NETWORK_ONLY.replace('  hostNetwork: true\n', '').replace('nvidia.com/gpu: 1', 'nvidia.com/gpu: 8');
+      const yaml = HOST_NETWORK_ONLY.replace('  hostNetwork: true\n', '').replace(
+        'nvidia.com/gpu: 1',
+        'nvidia.com/gpu: 8',
+      );
       const error = await refusal(submitJob({ ctx: as(ctx, owner), input: workflowBody(kind, yaml) }, deps));
       expect(error.fields).toEqual([
-        { field: 'spec.templates[0].container.resources.limits["nvidia.com/gpu"]', rule: 'gantry.gpu', message: 'asks for 8 GPUs; the job was admitted 1 (gantry.gpu)' },
+        {
+          field: 'spec.templates[0].container.resources.limits["nvidia.com/gpu"]',
+          rule: 'gantry.gpu',
+          message: 'asks for 8 GPUs; the job was admitted 1 (gantry.gpu)',
+        },
       ]);
     }));
 
@@ -144,33 +175,55 @@ describe('workload policy at submission', () => {
     withRollback(async (ctx) => {
       const { kind, deps } = world();
       const { team, other, owner, outsider, admin } = await setup(ctx, kind);
-      const refused = await refusal(submitJob({ ctx: as(ctx, owner), input: workflowBody(kind, HOST_NETWORK_ONLY) }, deps));
+      const refused = await refusal(
+        submitJob({ ctx: as(ctx, owner), input: workflowBody(kind, HOST_NETWORK_ONLY) }, deps),
+      );
       expect(refused.fields.map((f) => f.rule)).toEqual(['pss.hostNamespaces']);
 
       const granted = await grantPolicyException({
         ctx: as(ctx, admin),
-        input: { slug: team.slug, rule: 'pss.hostNamespaces', reason: 'NCCL over the node network for multi-node training' },
+        input: {
+          slug: team.slug,
+          rule: 'pss.hostNamespaces',
+          reason: 'NCCL over the node network for multi-node training',
+        },
       });
       expect(granted.exceptions).toMatchObject([{ rule: 'pss.hostNamespaces', createdBy: admin.email }]);
       const [audit] = await ctx.db
         .select()
         .from(auditLog)
         .where(and(eq(auditLog.action, 'team.policy_exception.grant'), eq(auditLog.target, `team:${team.slug}`)));
-      expect(audit).toMatchObject({ actorId: admin.id, details: { rule: 'pss.hostNamespaces', reason: expect.stringContaining('NCCL') } });
+      expect(audit).toMatchObject({
+        actorId: admin.id,
+        details: { rule: 'pss.hostNamespaces', reason: expect.stringContaining('NCCL') },
+      });
 
-      const job = (await submitJob({ ctx: as(ctx, owner), input: workflowBody(kind, HOST_NETWORK_ONLY) }, deps)) as JobView;
+      const job = (await submitJob(
+        { ctx: as(ctx, owner), input: workflowBody(kind, HOST_NETWORK_ONLY) },
+        deps,
+      )) as JobView;
       expect(job.state).toBe('queued');
       // The exception is the team's: the attacker's other violations, and other teams, are still refused.
-      const stillRefused = await refusal(submitJob({ ctx: as(ctx, owner), input: workflowBody(kind, ATTACK('x')) }, deps));
+      const stillRefused = await refusal(
+        submitJob({ ctx: as(ctx, owner), input: workflowBody(kind, ATTACK('x')) }, deps),
+      );
       expect(stillRefused.fields.map((f) => f.rule)).not.toContain('pss.hostNamespaces');
       expect(stillRefused.fields).toHaveLength(EXPECTED.length - 1);
-      const elsewhere = await refusal(submitJob({ ctx: as(ctx, outsider), input: workflowBody(kind, HOST_NETWORK_ONLY, other.slug) }, deps));
+      const elsewhere = await refusal(
+        submitJob({ ctx: as(ctx, outsider), input: workflowBody(kind, HOST_NETWORK_ONLY, other.slug) }, deps),
+      );
       expect(elsewhere.fields.map((f) => f.rule)).toEqual(['pss.hostNamespaces']);
 
       await revokePolicyException({ ctx: as(ctx, admin), input: { slug: team.slug, rule: 'pss.hostNamespaces' } });
       await refusal(submitJob({ ctx: as(ctx, owner), input: workflowBody(kind, HOST_NETWORK_ONLY) }, deps));
-      const actions = await ctx.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.target, `team:${team.slug}`));
-      expect(actions.map((a) => a.action).sort()).toEqual(['team.policy_exception.grant', 'team.policy_exception.revoke']);
+      const actions = await ctx.db
+        .select({ action: auditLog.action })
+        .from(auditLog)
+        .where(eq(auditLog.target, `team:${team.slug}`));
+      expect(actions.map((a) => a.action).sort()).toEqual([
+        'team.policy_exception.grant',
+        'team.policy_exception.revoke',
+      ]);
     }));
 
   it('lets a team reference the Secrets an admin allowed it, and checks a restricted team at restricted', () =>
@@ -182,17 +235,33 @@ describe('workload policy at submission', () => {
         'command: [torchrun, train.py], envFrom: [{ secretRef: { name: wandb } }],',
       );
       const refused = await refusal(submitJob({ ctx: as(ctx, owner), input: workflowBody(kind, withSecret) }, deps));
-      expect(refused.fields.map((f) => [f.field, f.rule])).toEqual([['spec.templates[0].container.envFrom[0].secretRef.name', 'gantry.secret']]);
+      expect(refused.fields.map((f) => [f.field, f.rule])).toEqual([
+        ['spec.templates[0].container.envFrom[0].secretRef.name', 'gantry.secret'],
+      ]);
       await setTeamPolicy({ ctx: as(ctx, admin), input: { slug: team.slug, allowedSecrets: ['wandb'] } });
-      expect(((await submitJob({ ctx: as(ctx, owner), input: workflowBody(kind, withSecret) }, deps)) as JobView).state).toBe('queued');
+      expect(
+        ((await submitJob({ ctx: as(ctx, owner), input: workflowBody(kind, withSecret) }, deps)) as JobView).state,
+      ).toBe('queued');
 
       await setTeamPolicy({ ctx: as(ctx, admin), input: { slug: team.slug, podSecurity: 'restricted' } });
       const restricted = await refusal(submitJob({ ctx: as(ctx, owner), input: workflowBody(kind, withSecret) }, deps));
-      expect(restricted.fields.map((f) => f.rule)).toEqual(['pss.privilegeEscalation', 'pss.runAsNonRoot', 'pss.seccompRestricted', 'pss.capabilitiesRestricted']);
+      expect(restricted.fields.map((f) => f.rule)).toEqual([
+        'pss.privilegeEscalation',
+        'pss.runAsNonRoot',
+        'pss.seccompRestricted',
+        'pss.capabilitiesRestricted',
+      ]);
       // Gantry's own kinds carry what restricted asks for.
-      const training = { ...workflowBody(kind, ''), kind: 'training', spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'] } };
+      const training = {
+        ...workflowBody(kind, ''),
+        kind: 'training',
+        spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'] },
+      };
       expect(((await submitJob({ ctx: as(ctx, owner), input: training }, deps)) as JobView).state).toBe('queued');
-      const updates = await ctx.db.select({ details: auditLog.details }).from(auditLog).where(and(eq(auditLog.action, 'team.policy.update'), eq(auditLog.target, `team:${team.slug}`)));
+      const updates = await ctx.db
+        .select({ details: auditLog.details })
+        .from(auditLog)
+        .where(and(eq(auditLog.action, 'team.policy.update'), eq(auditLog.target, `team:${team.slug}`)));
       expect(updates).toHaveLength(2);
     }));
 
@@ -200,11 +269,20 @@ describe('workload policy at submission', () => {
     withRollback(async (ctx) => {
       const { kind, deps } = world();
       const { owner, outsider } = await setup(ctx, kind);
-      const [dataset] = await ctx.db.insert(benchmarkDatasets).values({ name: 'theirs', source: 'sweep', createdBy: outsider.id }).returning();
+      const [dataset] = await ctx.db
+        .insert(benchmarkDatasets)
+        .values({ name: 'theirs', source: 'sweep', createdBy: outsider.id })
+        .returning();
       const input = {
         ...workflowBody(kind, ''),
         kind: 'benchmark',
-        spec: { image: 'runner', command: ['run'], configurations: [{ id: 'c0', parameters: { batch: 1 } }], resultsUrl: 'http://gantry/api/benchmarks/results', datasetId: dataset.id },
+        spec: {
+          image: 'runner',
+          command: ['run'],
+          configurations: [{ id: 'c0', parameters: { batch: 1 } }],
+          resultsUrl: 'http://gantry/api/benchmarks/results',
+          datasetId: dataset.id,
+        },
       };
       const error = await refusal(submitJob({ ctx: as(ctx, owner), input }, deps));
       expect(error.fields).toEqual([{ field: 'spec.datasetId', message: 'Not a sweep dataset you may run' }]);
@@ -218,12 +296,24 @@ describe('workload policy at launch', () => {
     withRollback(async (ctx) => {
       const { kind, nodes, deps, details } = world();
       const { owner } = await setup(ctx, kind);
-      const job = (await submitJob({ ctx: as(ctx, owner), input: workflowBody(kind, HOST_NETWORK_ONLY.replace('  hostNetwork: true\n', '')) }, deps)) as JobView;
+      const job = (await submitJob(
+        { ctx: as(ctx, owner), input: workflowBody(kind, HOST_NETWORK_ONLY.replace('  hostNetwork: true\n', '')) },
+        deps,
+      )) as JobView;
       // A row that got past submission another way (written before the policy existed).
-      await ctx.db.update(jobs).set({ spec: { yaml: HOST_NETWORK_ONLY } }).where(eq(jobs.id, Number(job.id)));
+      await ctx.db
+        .update(jobs)
+        .set({ spec: { yaml: HOST_NETWORK_ONLY } })
+        .where(eq(jobs.id, Number(job.id)));
       await admitJobs({ ctx, input: { nodes } });
       const created: string[] = [];
-      const launched = await launchAdmittedJobs({ ctx }, { nodeDetails: async () => details, submit: async (m) => (created.push(m.metadata.name!), { workflowName: m.metadata.name! }) });
+      const launched = await launchAdmittedJobs(
+        { ctx },
+        {
+          nodeDetails: async () => details,
+          submit: async (m) => (created.push(m.metadata.name!), { workflowName: m.metadata.name! }),
+        },
+      );
       expect(launched.failed).toEqual([job.id]);
       expect(created).toEqual([]);
       const view = await getJob({ ctx: as(ctx, owner), input: { id: job.id } });
@@ -243,7 +333,11 @@ describe('workload policy over HTTP', () => {
     });
 
   it('answers POST /api/jobs and ?dryRun=1 with 400 problem JSON naming path and rule, and the preview with the same list', async () => {
-    const ctx: Ctx = { db: testDb().db, actor: { id: '', email: '', name: '', role: 'admin', via: 'system' }, log: logger() };
+    const ctx: Ctx = {
+      db: testDb().db,
+      actor: { id: '', email: '', name: '', role: 'admin', via: 'system' },
+      log: logger(),
+    };
     const team = await makeTeam(ctx);
     const user = await makeUser(ctx, { role: 'researcher', teamId: team.id });
     const { token } = await createToken({ ctx: { ...ctx, actor: user }, input: { name: 'policy' } });
@@ -253,13 +347,22 @@ describe('workload policy over HTTP', () => {
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
       const problem = await res.json();
-      expect(problem).toMatchObject({ status: 400, code: 'INVALID', detail: expect.stringContaining('workload policy') });
+      expect(problem).toMatchObject({
+        status: 400,
+        code: 'INVALID',
+        detail: expect.stringContaining('workload policy'),
+      });
       expect(problem.errors.map(({ field, rule }: FieldError) => ({ field, rule }))).toEqual(EXPECTED);
     }
-    const preview = await postPreview(post('/api/workflows/preview', token, { yaml: body.spec.yaml, gpu: body.gpu }), noParams);
+    const preview = await postPreview(
+      post('/api/workflows/preview', token, { yaml: body.spec.yaml, gpu: body.gpu }),
+      noParams,
+    );
     expect(preview.status).toBe(200);
     const answer = await preview.json();
-    expect(answer.violations.map((v: { path: string; rule: string }) => ({ field: v.path, rule: v.rule }))).toEqual(EXPECTED);
+    expect(answer.violations.map((v: { path: string; rule: string }) => ({ field: v.path, rule: v.rule }))).toEqual(
+      EXPECTED,
+    );
     expect(await countJobs(ctx, user.id)).toBe(0);
   });
 });

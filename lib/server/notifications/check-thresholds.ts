@@ -10,11 +10,22 @@ import { rows } from '../telemetry/shared';
 import { recordEvent } from './record-event';
 
 export async function checkThresholds(ctx: Ctx, now = new Date()): Promise<{ waiting: number; budget: number }> {
-  return inTransaction(ctx, async (tx) => ({ waiting: await checkWaiting(tx, now), budget: await checkBudgets(tx, now) }));
+  return inTransaction(ctx, async (tx) => ({
+    waiting: await checkWaiting(tx, now),
+    budget: await checkBudgets(tx, now),
+  }));
 }
 
 async function checkWaiting(ctx: Ctx, now: Date): Promise<number> {
-  const due = await rows<{ id: string; name: string; message: string | null; reason: string | null; eta: Date | null; queued_epoch: string; minutes: number }>(
+  const due = await rows<{
+    id: string;
+    name: string;
+    message: string | null;
+    reason: string | null;
+    eta: Date | null;
+    queued_epoch: string;
+    minutes: number;
+  }>(
     ctx.db,
     sql`select j.id, j.name, j.message, j.reason, j.eta, extract(epoch from j.queued_at)::bigint::text as queued_epoch, p.waiting_minutes as minutes
         from jobs j join notification_preferences p on p.user_id = j.user_id
@@ -28,7 +39,8 @@ async function checkWaiting(ctx: Ctx, now: Date): Promise<number> {
     const eta = j.eta ? new Date(j.eta).toISOString() : null;
     const ok = await recordEvent(ctx.db, {
       event: 'job.waiting',
-      message: `Job ${j.name} has waited over ${j.minutes} minutes. ${j.message ?? ''}${eta ? ` Expected start: ${eta}.` : ''}`.trim(),
+      message:
+        `Job ${j.name} has waited over ${j.minutes} minutes. ${j.message ?? ''}${eta ? ` Expected start: ${eta}.` : ''}`.trim(),
       path: `/jobs/${j.id}`,
       jobId: Number(j.id),
       details: { waiting: { reason: j.message ?? j.reason, eta, minutes: j.minutes } },
@@ -60,7 +72,15 @@ async function checkBudgets(ctx: Ctx, now: Date): Promise<number> {
       message: `Team ${b.team} reached ${threshold} % of its weekly GPU-hours on ${b.gpuKind}: ${hours.toFixed(1)} of ${b.weekly} used (${percent} %)${threshold >= 100 ? ': new jobs of this kind wait until the budget resets on Monday.' : '.'}`,
       path: '/queue',
       teamId: b.teamId,
-      details: { budget: { team: b.team, gpuKind: b.gpuKind, percent, usedGpuHours: Math.round(hours * 100) / 100, weeklyGpuHours: b.weekly! } },
+      details: {
+        budget: {
+          team: b.team,
+          gpuKind: b.gpuKind,
+          percent,
+          usedGpuHours: Math.round(hours * 100) / 100,
+          weeklyGpuHours: b.weekly!,
+        },
+      },
       dedupeKey: `quota.budget:${b.teamId}:${b.gpuKind}:${week}:${threshold}`,
       at: now,
     });

@@ -1,7 +1,13 @@
 // Sends the deliveries that are due: at least once, with exponential backoff for 24 h, then failed.
 import { eq, inArray, sql } from 'drizzle-orm';
 import { notificationDeliveries, notificationDeliveryItems, users, webhooks } from '@/lib/db/schema';
-import { emailMessage, headerEvent, jsonBody, slackBody, type NotificationEvent } from '@/lib/domain/notifications/payload';
+import {
+  emailMessage,
+  headerEvent,
+  jsonBody,
+  slackBody,
+  type NotificationEvent,
+} from '@/lib/domain/notifications/payload';
 import { nextRetryAt } from '@/lib/domain/notifications/schedule';
 import type { AllowList } from '@/lib/domain/notifications/destination';
 import type { Ctx } from '../context';
@@ -39,7 +45,10 @@ export interface DeliverOptions {
   allow?: AllowList | null;
 }
 
-export async function deliverDue(ctx: Ctx, opts: DeliverOptions = {}): Promise<{ delivered: number; retried: number; failed: number }> {
+export async function deliverDue(
+  ctx: Ctx,
+  opts: DeliverOptions = {},
+): Promise<{ delivered: number; retried: number; failed: number }> {
   const now = opts.now ?? new Date();
   // Claiming counts the attempt and leases the row in one statement: a digest stops gathering
   // events (planDelivery appends only while attempts = 0) and a second worker skips it.
@@ -55,9 +64,15 @@ export async function deliverDue(ctx: Ctx, opts: DeliverOptions = {}): Promise<{
     const items = await ctx.db
       .select({ deliveryId: notificationDeliveryItems.deliveryId, event: notificationDeliveryItems.event })
       .from(notificationDeliveryItems)
-      .where(inArray(notificationDeliveryItems.deliveryId, claimed.map((c) => c.id)))
+      .where(
+        inArray(
+          notificationDeliveryItems.deliveryId,
+          claimed.map((c) => c.id),
+        ),
+      )
       .orderBy(notificationDeliveryItems.id);
-    for (const c of claimed) c.events = items.filter((i) => i.deliveryId === c.id).map((i) => i.event as unknown as NotificationEvent);
+    for (const c of claimed)
+      c.events = items.filter((i) => i.deliveryId === c.id).map((i) => i.event as unknown as NotificationEvent);
   }
   const allow = opts.allow === undefined ? webhookAllowList() : opts.allow;
   for (let i = 0; i < claimed.length; i += CONCURRENCY) {
@@ -69,7 +84,13 @@ export async function deliverDue(ctx: Ctx, opts: DeliverOptions = {}): Promise<{
           result.delivered += 1;
           await ctx.db
             .update(notificationDeliveries)
-            .set({ status: 'delivered', deliveredAt: at, lastStatusCode: outcome.statusCode, lastError: null, durationMs: outcome.durationMs })
+            .set({
+              status: 'delivered',
+              deliveredAt: at,
+              lastStatusCode: outcome.statusCode,
+              lastError: null,
+              durationMs: outcome.durationMs,
+            })
             .where(eq(notificationDeliveries.id, d.id));
           return;
         }
@@ -78,9 +99,18 @@ export async function deliverDue(ctx: Ctx, opts: DeliverOptions = {}): Promise<{
         else result.failed += 1;
         await ctx.db
           .update(notificationDeliveries)
-          .set({ status: retryAt ? 'pending' : 'failed', nextAttemptAt: retryAt ?? at, lastStatusCode: outcome.statusCode, lastError: outcome.error, durationMs: outcome.durationMs })
+          .set({
+            status: retryAt ? 'pending' : 'failed',
+            nextAttemptAt: retryAt ?? at,
+            lastStatusCode: outcome.statusCode,
+            lastError: outcome.error,
+            durationMs: outcome.durationMs,
+          })
           .where(eq(notificationDeliveries.id, d.id));
-        ctx.log.warn({ delivery: d.id, attempts: d.attempts, error: outcome.error, final: !retryAt }, 'notification delivery failed');
+        ctx.log.warn(
+          { delivery: d.id, attempts: d.attempts, error: outcome.error, final: !retryAt },
+          'notification delivery failed',
+        );
       }),
     );
   }
@@ -97,7 +127,12 @@ async function attempt(ctx: Ctx, d: Claimed, allow: AllowList | null): Promise<O
   if (!hook) return { ok: false, statusCode: null, durationMs: 0, error: 'The webhook was deleted' };
   const secret = hook.secretSealed ? openSecret(hook.secretSealed) : null;
   if (hook.secretSealed && secret === null) {
-    return { ok: false, statusCode: null, durationMs: 0, error: 'The secret cannot be opened (the encryption key changed): create the webhook again' };
+    return {
+      ok: false,
+      statusCode: null,
+      durationMs: 0,
+      error: 'The secret cannot be opened (the encryption key changed): create the webhook again',
+    };
   }
   const body = JSON.stringify(hook.format === 'slack' ? slackBody(d.events!) : jsonBody(d.id, d.events!));
   return sendWebhook({ url: hook.url, deliveryId: d.id, eventHeader: headerEvent(d.events!), body, secret }, allow);

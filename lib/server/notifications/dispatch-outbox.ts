@@ -3,7 +3,15 @@
 // transaction with stamping the events dispatched, so a crash repeats a batch but never halves it.
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/lib/db/client';
-import { memberships, notificationDeliveries, notificationDeliveryItems, notificationOutbox, notifications, users, webhooks } from '@/lib/db/schema';
+import {
+  memberships,
+  notificationDeliveries,
+  notificationDeliveryItems,
+  notificationOutbox,
+  notifications,
+  users,
+  webhooks,
+} from '@/lib/db/schema';
 import { env } from '@/lib/env';
 import type { NotificationEvent } from '@/lib/domain/notifications/payload';
 import { audienceOf, userWants, webhookWants } from '@/lib/domain/notifications/recipients';
@@ -25,7 +33,10 @@ interface Target {
 }
 
 /** Dispatches up to one batch of the outbox; answers how many events it took. */
-export async function dispatchOutbox(ctx: Ctx, now = new Date()): Promise<{ events: number; notifications: number; deliveries: number }> {
+export async function dispatchOutbox(
+  ctx: Ctx,
+  now = new Date(),
+): Promise<{ events: number; notifications: number; deliveries: number }> {
   return inTransaction(ctx, async ({ db }) => {
     const pending = await db
       .select({ id: notificationOutbox.id })
@@ -38,23 +49,47 @@ export async function dispatchOutbox(ctx: Ctx, now = new Date()): Promise<{ even
     const ids = pending.map((p) => p.id);
     const loaded = (await loadEvents(db, ids)).filter((e) => e.notification);
     // A sweep's job ending well also finishes the sweep: its own event, dispatched next batch.
-    for (const e of loaded) if (e.notification!.event === 'job.succeeded' && e.jobKind === 'benchmark') await recordSweepFinished(db, e.notification!.job!.id, e.outboxId);
+    for (const e of loaded)
+      if (e.notification!.event === 'job.succeeded' && e.jobKind === 'benchmark')
+        await recordSweepFinished(db, e.notification!.job!.id, e.outboxId);
 
     // Who: job events go to the owner; budget events to the team's researchers and admins.
     const teamIds = [...new Set(loaded.map((e) => e.teamId).filter((t): t is string => !!t))];
-    const budgetTeams = [...new Set(loaded.filter((e) => audienceOf(e.notification!.event) === 'team').map((e) => e.teamId!).filter(Boolean))];
+    const budgetTeams = [
+      ...new Set(
+        loaded
+          .filter((e) => audienceOf(e.notification!.event) === 'team')
+          .map((e) => e.teamId!)
+          .filter(Boolean),
+      ),
+    ];
     const members = budgetTeams.length
       ? await db
           .select({ teamId: memberships.teamId, userId: memberships.userId })
           .from(memberships)
           .innerJoin(users, eq(users.id, memberships.userId))
-          .where(and(inArray(memberships.teamId, budgetTeams), isNull(users.disabledAt), inArray(users.role, ['researcher', 'admin'])))
+          .where(
+            and(
+              inArray(memberships.teamId, budgetTeams),
+              isNull(users.disabledAt),
+              inArray(users.role, ['researcher', 'admin']),
+            ),
+          )
       : [];
     const recipientsOf = (e: (typeof loaded)[number]): string[] =>
-      audienceOf(e.notification!.event) === 'team' ? members.filter((m) => m.teamId === e.teamId).map((m) => m.userId) : e.ownerId ? [e.ownerId] : [];
+      audienceOf(e.notification!.event) === 'team'
+        ? members.filter((m) => m.teamId === e.teamId).map((m) => m.userId)
+        : e.ownerId
+          ? [e.ownerId]
+          : [];
     // A disabled account hears nothing: no console rows, no e-mail, and its webhooks stay silent.
     const named = [...new Set(loaded.flatMap(recipientsOf))];
-    const active = named.length ? await db.select({ id: users.id }).from(users).where(and(inArray(users.id, named), isNull(users.disabledAt))) : [];
+    const active = named.length
+      ? await db
+          .select({ id: users.id })
+          .from(users)
+          .where(and(inArray(users.id, named), isNull(users.disabledAt)))
+      : [];
     const userIds = active.map((u) => u.id);
     const prefs = await loadPreferences(db, userIds);
     const hooks =
@@ -62,7 +97,12 @@ export async function dispatchOutbox(ctx: Ctx, now = new Date()): Promise<{ even
         ? await db
             .select({ id: webhooks.id, userId: webhooks.userId, teamId: webhooks.teamId, events: webhooks.events })
             .from(webhooks)
-            .where(or(userIds.length ? inArray(webhooks.userId, userIds) : sql`false`, teamIds.length ? inArray(webhooks.teamId, teamIds) : sql`false`))
+            .where(
+              or(
+                userIds.length ? inArray(webhooks.userId, userIds) : sql`false`,
+                teamIds.length ? inArray(webhooks.teamId, teamIds) : sql`false`,
+              ),
+            )
         : [];
 
     const emailOn = !!env().SMTP_URL;
@@ -80,12 +120,25 @@ export async function dispatchOutbox(ctx: Ctx, now = new Date()): Promise<{ even
         const p = prefs.get(userId);
         if (!p) continue;
         if (userWants(p.consoleEvents, p, facts)) {
-          consoleRows.push({ userId, outboxId: e.outboxId, event: n.event, jobId: n.job?.id ?? null, message: n.message, url: n.url, createdAt: new Date(n.at) });
+          consoleRows.push({
+            userId,
+            outboxId: e.outboxId,
+            event: n.event,
+            jobId: n.job?.id ?? null,
+            message: n.message,
+            url: n.url,
+            createdAt: new Date(n.at),
+          });
         }
-        if (emailOn && userWants(p.emailEvents, p, facts)) add({ channel: 'email', target: `email:${userId}`, webhookId: null, userId }, n);
-        for (const h of hooks) if (h.userId === userId && webhookWants(h.events, facts)) add({ channel: 'webhook', target: h.id, webhookId: h.id, userId: null }, n);
+        if (emailOn && userWants(p.emailEvents, p, facts))
+          add({ channel: 'email', target: `email:${userId}`, webhookId: null, userId }, n);
+        for (const h of hooks)
+          if (h.userId === userId && webhookWants(h.events, facts))
+            add({ channel: 'webhook', target: h.id, webhookId: h.id, userId: null }, n);
       }
-      for (const h of hooks) if (h.teamId && h.teamId === e.teamId && webhookWants(h.events, facts)) add({ channel: 'webhook', target: h.id, webhookId: h.id, userId: null }, n);
+      for (const h of hooks)
+        if (h.teamId && h.teamId === e.teamId && webhookWants(h.events, facts))
+          add({ channel: 'webhook', target: h.id, webhookId: h.id, userId: null }, n);
     }
 
     if (consoleRows.length) await db.insert(notifications).values(consoleRows).onConflictDoNothing();
@@ -98,18 +151,36 @@ export async function dispatchOutbox(ctx: Ctx, now = new Date()): Promise<{ even
 /** Appends each target's events to its unsent delivery, or creates one (planDelivery). */
 async function planTargets(db: DbOrTx, targets: Target[], now: Date): Promise<number> {
   if (!targets.length) return 0;
-  const latest = await rows<{ id: string; target: string; status: LatestDelivery['status']; attempts: number; event_count: number; created_at: Date }>(
+  const latest = await rows<{
+    id: string;
+    target: string;
+    status: LatestDelivery['status'];
+    attempts: number;
+    event_count: number;
+    created_at: Date;
+  }>(
     db,
     sql`select distinct on (target) id, target, status, attempts, event_count, created_at
         from notification_deliveries where target = any(${`{${targets.map((t) => `"${t.target}"`).join(',')}}`}::text[])
         order by target, created_at desc`,
   );
-  const byTarget = new Map(latest.map((l) => [l.target, { id: l.id, status: l.status, attempts: l.attempts, eventCount: Number(l.event_count), createdAt: new Date(l.created_at) }]));
+  const byTarget = new Map(
+    latest.map((l) => [
+      l.target,
+      {
+        id: l.id,
+        status: l.status,
+        attempts: l.attempts,
+        eventCount: Number(l.event_count),
+        createdAt: new Date(l.created_at),
+      },
+    ]),
+  );
   const items: Array<{ deliveryId: string; event: Record<string, unknown> }> = [];
   let created = 0;
   for (const t of targets) {
     let last: LatestDelivery | null = byTarget.get(t.target) ?? null;
-    for (let i = 0; i < t.events.length; ) {
+    for (let i = 0; i < t.events.length;) {
       const plan = planDelivery(last, now);
       let id: string;
       let take: NotificationEvent[];
@@ -120,7 +191,13 @@ async function planTargets(db: DbOrTx, targets: Target[], now: Date): Promise<nu
         const [row] = await db
           .update(notificationDeliveries)
           .set({ eventCount: sql`${notificationDeliveries.eventCount} + ${take.length}` })
-          .where(and(eq(notificationDeliveries.id, plan.id), eq(notificationDeliveries.attempts, 0), eq(notificationDeliveries.status, 'pending')))
+          .where(
+            and(
+              eq(notificationDeliveries.id, plan.id),
+              eq(notificationDeliveries.attempts, 0),
+              eq(notificationDeliveries.status, 'pending'),
+            ),
+          )
           .returning({ id: notificationDeliveries.id });
         if (!row) {
           last = { ...last, attempts: 1 };
@@ -132,7 +209,16 @@ async function planTargets(db: DbOrTx, targets: Target[], now: Date): Promise<nu
         take = t.events.slice(i, i + DIGEST_MAX_EVENTS);
         const [row] = await db
           .insert(notificationDeliveries)
-          .values({ channel: t.channel, webhookId: t.webhookId, userId: t.userId, target: t.target, event: take[0].event, eventCount: take.length, nextAttemptAt: plan.kind === 'create' ? plan.sendAt : now, createdAt: now })
+          .values({
+            channel: t.channel,
+            webhookId: t.webhookId,
+            userId: t.userId,
+            target: t.target,
+            event: take[0].event,
+            eventCount: take.length,
+            nextAttemptAt: plan.kind === 'create' ? plan.sendAt : now,
+            createdAt: now,
+          })
           .returning({ id: notificationDeliveries.id });
         id = row.id;
         created += 1;
@@ -142,6 +228,7 @@ async function planTargets(db: DbOrTx, targets: Target[], now: Date): Promise<nu
       i += take.length;
     }
   }
-  for (let i = 0; i < items.length; i += 2_000) await db.insert(notificationDeliveryItems).values(items.slice(i, i + 2_000));
+  for (let i = 0; i < items.length; i += 2_000)
+    await db.insert(notificationDeliveryItems).values(items.slice(i, i + 2_000));
   return created;
 }

@@ -18,7 +18,15 @@ export interface DeliveryView {
 }
 
 /** The webhook's latest 100 deliveries, newest first. */
-export async function listDeliveries({ ctx, input, scope }: { ctx: Ctx; input: { id: unknown }; scope?: WebhookScope }): Promise<DeliveryView[]> {
+export async function listDeliveries({
+  ctx,
+  input,
+  scope,
+}: {
+  ctx: Ctx;
+  input: { id: unknown };
+  scope?: WebhookScope;
+}): Promise<DeliveryView[]> {
   const hook = await getScopedWebhook(ctx, scope, input.id);
   const found = await ctx.db
     .select()

@@ -22,19 +22,42 @@ export interface NotificationView {
 }
 
 /** My console notifications, newest first, and how many are unread (the bell). */
-export async function listNotifications({ ctx, input }: { ctx: Ctx; input?: unknown }): Promise<{ unread: number; items: NotificationView[] }> {
+export async function listNotifications({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input?: unknown;
+}): Promise<{ unread: number; items: NotificationView[] }> {
   requireRole(ctx, 'viewer');
   const q = parseInput(ListNotificationsInput, input ?? {});
   const mine = eq(notifications.userId, ctx.actor.id);
   const items = await ctx.db
     .select()
     .from(notifications)
-    .where(and(mine, q.before ? lt(notifications.id, q.before) : undefined, q.unread ? isNull(notifications.readAt) : undefined))
+    .where(
+      and(
+        mine,
+        q.before ? lt(notifications.id, q.before) : undefined,
+        q.unread ? isNull(notifications.readAt) : undefined,
+      ),
+    )
     .orderBy(desc(notifications.id))
     .limit(q.limit);
-  const [{ n }] = await ctx.db.select({ n: count() }).from(notifications).where(and(mine, isNull(notifications.readAt)));
+  const [{ n }] = await ctx.db
+    .select({ n: count() })
+    .from(notifications)
+    .where(and(mine, isNull(notifications.readAt)));
   return {
     unread: Number(n),
-    items: items.map((r) => ({ id: r.id, event: r.event, message: r.message, url: r.url, jobId: r.jobId, createdAt: r.createdAt.toISOString(), read: r.readAt !== null })),
+    items: items.map((r) => ({
+      id: r.id,
+      event: r.event,
+      message: r.message,
+      url: r.url,
+      jobId: r.jobId,
+      createdAt: r.createdAt.toISOString(),
+      read: r.readAt !== null,
+    })),
   };
 }

@@ -43,7 +43,10 @@ interface Row {
   pf_team: string | null;
   pf_owner: string | null;
   pf_same_team: boolean | null;
-  nodes: Record<string, { type?: string; phase?: string; displayName?: string; name: string; message?: string; finishedAt?: string }> | null;
+  nodes: Record<
+    string,
+    { type?: string; phase?: string; displayName?: string; name: string; message?: string; finishedAt?: string }
+  > | null;
 }
 
 export function consoleUrl(path: string): string {
@@ -90,14 +93,24 @@ function toNotification(r: Row): NotificationEvent | null {
       ? r.direct_event
       : null
     : r.owner_id
-      ? eventOfTimeline({ cause: r.cause ?? '', fromState: r.from_state, toState: r.to_state, actorId: r.actor_id }, r.owner_id)
+      ? eventOfTimeline(
+          { cause: r.cause ?? '', fromState: r.from_state, toState: r.to_state, actorId: r.actor_id },
+          r.owner_id,
+        )
       : null;
   if (!event) return null;
   const at = new Date(r.created_at).toISOString();
   const payload = r.payload ?? {};
   const job =
     r.job_id && r.job_name
-      ? { id: Number(r.job_id), name: r.job_name, state: r.job_state ?? '', team: r.team_slug ?? '', owner: r.owner_email ?? '', url: consoleUrl(`/jobs/${r.job_id}`) }
+      ? {
+          id: Number(r.job_id),
+          name: r.job_name,
+          state: r.job_state ?? '',
+          team: r.team_slug ?? '',
+          owner: r.owner_email ?? '',
+          url: consoleUrl(`/jobs/${r.job_id}`),
+        }
       : undefined;
   const base: NotificationEvent = {
     eventId: Number(r.id),
@@ -111,14 +124,28 @@ function toNotification(r: Row): NotificationEvent | null {
   switch (event) {
     case 'job.failed': {
       const step = r.nodes ? failedStepOf(r.nodes) : null;
-      return { ...base, step, message: step && !base.message.includes(step.name) ? `${base.message} Failed step: ${step.name}${step.message ? ` (${step.message})` : ''}.` : base.message };
+      return {
+        ...base,
+        step,
+        message:
+          step && !base.message.includes(step.name)
+            ? `${base.message} Failed step: ${step.name}${step.message ? ` (${step.message})` : ''}.`
+            : base.message,
+      };
     }
     case 'job.preempted': {
       // Another team's job is named only as the scheduler's own reason sentence names it (its id
       // and team): its name and owner are that team's business (docs/security.md), and this message
       // reaches the victim's console, e-mail and webhooks.
       const same = r.pf_same_team === true;
-      const preemptedFor = r.pf_id ? { id: Number(r.pf_id), name: same ? (r.pf_name ?? '') : null, team: r.pf_team ?? '', owner: same ? (r.pf_owner ?? '') : null } : null;
+      const preemptedFor = r.pf_id
+        ? {
+            id: Number(r.pf_id),
+            name: same ? (r.pf_name ?? '') : null,
+            team: r.pf_team ?? '',
+            owner: same ? (r.pf_owner ?? '') : null,
+          }
+        : null;
       const who = !preemptedFor
         ? ''
         : same
@@ -130,7 +157,14 @@ function toNotification(r: Row): NotificationEvent | null {
       return { ...base, cancelledBy: r.actor_email };
     case 'gpu.idle': {
       const d = r.details ?? {};
-      return { ...base, gpu: { deviceKey: String(d.deviceKey ?? ''), idleSince: d.idleSince ? String(d.idleSince) : null, avgUtilization: typeof d.avgUtilization === 'number' ? d.avgUtilization : null } };
+      return {
+        ...base,
+        gpu: {
+          deviceKey: String(d.deviceKey ?? ''),
+          idleSince: d.idleSince ? String(d.idleSince) : null,
+          avgUtilization: typeof d.avgUtilization === 'number' ? d.avgUtilization : null,
+        },
+      };
     }
     default:
       return { ...base, ...details };

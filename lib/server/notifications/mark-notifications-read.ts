@@ -16,10 +16,17 @@ export async function markNotificationsRead({ ctx, input }: { ctx: Ctx; input: u
   const data = parseInput(MarkReadInput, input);
   const mine = eq(notifications.userId, ctx.actor.id);
   if ('all' in data) {
-    const done = await ctx.db.update(notifications).set({ readAt: new Date() }).where(and(mine, isNull(notifications.readAt))).returning({ id: notifications.id });
+    const done = await ctx.db
+      .update(notifications)
+      .set({ readAt: new Date() })
+      .where(and(mine, isNull(notifications.readAt)))
+      .returning({ id: notifications.id });
     return { marked: done.length };
   }
-  const [row] = await ctx.db.select({ id: notifications.id, readAt: notifications.readAt }).from(notifications).where(and(mine, eq(notifications.id, data.id)));
+  const [row] = await ctx.db
+    .select({ id: notifications.id, readAt: notifications.readAt })
+    .from(notifications)
+    .where(and(mine, eq(notifications.id, data.id)));
   if (!row) throw notFound('Notification');
   if (row.readAt) return { marked: 0 };
   await ctx.db.update(notifications).set({ readAt: new Date() }).where(eq(notifications.id, row.id));

@@ -6,7 +6,17 @@ import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '@/lib/db/client';
-import { benchmarkDatasets, benchmarkResults, jobs, memberships, notificationOutbox, notificationPreferences, teams, users, workflowSnapshots } from '@/lib/db/schema';
+import {
+  benchmarkDatasets,
+  benchmarkResults,
+  jobs,
+  memberships,
+  notificationOutbox,
+  notificationPreferences,
+  teams,
+  users,
+  workflowSnapshots,
+} from '@/lib/db/schema';
 import { logger } from '@/lib/log';
 import { NextRequest } from 'next/server';
 import { POST as postWebhook } from '@/app/api/me/webhooks/route';
@@ -75,7 +85,15 @@ async function setup(ctx: Ctx) {
     (await submitJob(
       {
         ctx: as(ctx, owner),
-        input: { name, kind: 'training', team: team.slug, gpu: { kind: KIND, count: 1 }, expectedRuntimeSeconds: 600, maxRuntimeSeconds: 7200, spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'] } },
+        input: {
+          name,
+          kind: 'training',
+          team: team.slug,
+          gpu: { kind: KIND, count: 1 },
+          expectedRuntimeSeconds: 600,
+          maxRuntimeSeconds: 7200,
+          spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'] },
+        },
       },
       deps,
     )) as JobView;
@@ -86,14 +104,33 @@ async function setup(ctx: Ctx) {
 async function failJob(ctx: Ctx, id: number) {
   const workflowName = `gantry-${id}`;
   const startedAt = new Date(Date.now() - 2 * 3_600_000).toISOString();
-  await ctx.db.update(jobs).set({ state: 'running', workflowName, startedAt: new Date(startedAt) }).where(eq(jobs.id, id));
+  await ctx.db
+    .update(jobs)
+    .set({ state: 'running', workflowName, startedAt: new Date(startedAt) })
+    .where(eq(jobs.id, id));
   await ctx.db.insert(workflowSnapshots).values({
     jobId: id,
     workflowName,
     phase: 'Failed',
-    nodes: { [`${workflowName}-1`]: { id: `${workflowName}-1`, name: `${workflowName}[0].train`, displayName: 'train', type: 'Pod', phase: 'Failed', message: 'OOMKilled (exit code 137)', finishedAt: new Date().toISOString() } },
+    nodes: {
+      [`${workflowName}-1`]: {
+        id: `${workflowName}-1`,
+        name: `${workflowName}[0].train`,
+        displayName: 'train',
+        type: 'Pod',
+        phase: 'Failed',
+        message: 'OOMKilled (exit code 137)',
+        finishedAt: new Date().toISOString(),
+      },
+    },
   });
-  expect(await applyWorkflowPhase(ctx, { id, state: 'running' }, { jobId: String(id), workflowName, phase: 'Failed', startedAt, finishedAt: null, message: 'child failed' })).toBe(true);
+  expect(
+    await applyWorkflowPhase(
+      ctx,
+      { id, state: 'running' },
+      { jobId: String(id), workflowName, phase: 'Failed', startedAt, finishedAt: null, message: 'child failed' },
+    ),
+  ).toBe(true);
 }
 
 const since = (n: number) => receiver.received.slice(n);
@@ -105,16 +142,27 @@ describe('notifications', () => {
       const job = await submit('resnet-fails');
       const marker = randomUUID();
       const secret = 'a-webhook-secret-of-32-characters';
-      const hook = await createWebhook({ ctx: as(ctx, owner), input: { name: 'ci', url: `${receiver.url}/json/${marker}`, format: 'json', events: ['job.failed'], secret } });
+      const hook = await createWebhook({
+        ctx: as(ctx, owner),
+        input: { name: 'ci', url: `${receiver.url}/json/${marker}`, format: 'json', events: ['job.failed'], secret },
+      });
       expect(hook).not.toHaveProperty('secret');
       expect(hook.signed).toBe(true);
-      await createWebhook({ ctx: as(ctx, owner), input: { name: 'slack', url: `${receiver.url}/slack/${marker}`, format: 'slack', events: ['job.failed'] } });
+      await createWebhook({
+        ctx: as(ctx, owner),
+        input: { name: 'slack', url: `${receiver.url}/slack/${marker}`, format: 'slack', events: ['job.failed'] },
+      });
       const before = receiver.received.length;
       const mailsBefore = mails.length;
 
       await failJob(ctx, Number(job.id));
       // The outbox row was written with the state change, before anything was delivered.
-      expect(await ctx.db.select({ id: notificationOutbox.id }).from(notificationOutbox).where(and(isNull(notificationOutbox.dispatchedAt), isNotNull(notificationOutbox.jobEventId)))).not.toHaveLength(0);
+      expect(
+        await ctx.db
+          .select({ id: notificationOutbox.id })
+          .from(notificationOutbox)
+          .where(and(isNull(notificationOutbox.dispatchedAt), isNotNull(notificationOutbox.jobEventId))),
+      ).not.toHaveLength(0);
       await dispatchOutbox(ctx);
       expect((await deliverDue(ctx)).delivered).toBeGreaterThanOrEqual(3);
       await receiver.waitFor(before + 2);
@@ -122,10 +170,18 @@ describe('notifications', () => {
       const json = since(before).find((r) => r.path === `/json/${marker}`)!;
       expect(json.headers['x-gantry-event']).toBe('job.failed');
       expect(json.headers['x-gantry-delivery']).toBe(json.body.id);
-      expect(json.headers['x-gantry-signature']).toBe(`sha256=${createHmac('sha256', secret).update(json.raw).digest('hex')}`);
+      expect(json.headers['x-gantry-signature']).toBe(
+        `sha256=${createHmac('sha256', secret).update(json.raw).digest('hex')}`,
+      );
       expect(json.body).toMatchObject({
         event: 'job.failed',
-        job: { id: Number(job.id), name: 'resnet-fails', state: 'failed', owner: owner.email, url: expect.stringMatching(new RegExp(`/jobs/${job.id}$`)) },
+        job: {
+          id: Number(job.id),
+          name: 'resnet-fails',
+          state: 'failed',
+          owner: owner.email,
+          url: expect.stringMatching(new RegExp(`/jobs/${job.id}$`)),
+        },
         step: { name: 'train', message: 'OOMKilled (exit code 137)' },
       });
       expect(json.body.message).toContain('Failed step: train');
@@ -142,7 +198,9 @@ describe('notifications', () => {
       const list = await listNotifications({ ctx: as(ctx, owner) });
       expect(list.unread).toBe(1);
       expect(list.items[0]).toMatchObject({ event: 'job.failed', jobId: Number(job.id), read: false });
-      expect(await markNotificationsRead({ ctx: as(ctx, owner), input: { id: list.items[0].id } })).toEqual({ marked: 1 });
+      expect(await markNotificationsRead({ ctx: as(ctx, owner), input: { id: list.items[0].id } })).toEqual({
+        marked: 1,
+      });
       expect((await listNotifications({ ctx: as(ctx, owner) })).unread).toBe(0);
     }));
 
@@ -151,7 +209,10 @@ describe('notifications', () => {
       const { owner, submit } = await setup(ctx);
       const job = await submit('flaky-receiver');
       const marker = randomUUID();
-      const hook = await createWebhook({ ctx: as(ctx, owner), input: { name: 'flaky', url: `${receiver.url}/flaky/${marker}`, format: 'json', events: ['job.failed'] } });
+      const hook = await createWebhook({
+        ctx: as(ctx, owner),
+        input: { name: 'flaky', url: `${receiver.url}/flaky/${marker}`, format: 'json', events: ['job.failed'] },
+      });
       await failJob(ctx, Number(job.id));
       await dispatchOutbox(ctx);
       receiver.failNext(500, 503);
@@ -160,16 +221,27 @@ describe('notifications', () => {
       await deliverDue(ctx, { now: new Date(t0 + 6_000) }); // first retry after 5 s
       await deliverDue(ctx, { now: new Date(t0 + 20_000) }); // second after 10 s more
       const mine = receiver.received.filter((r) => r.path === `/flaky/${marker}`);
-      expect(mine.map((r) => r.headers['x-gantry-delivery'])).toEqual(Array(3).fill(mine[0].headers['x-gantry-delivery']));
+      expect(mine.map((r) => r.headers['x-gantry-delivery'])).toEqual(
+        Array(3).fill(mine[0].headers['x-gantry-delivery']),
+      );
       const [delivery] = await listDeliveries({ ctx: as(ctx, owner), input: { id: hook.id } });
-      expect(delivery).toMatchObject({ event: 'job.failed', status: 'delivered', attempts: 3, statusCode: 200, lastError: null });
+      expect(delivery).toMatchObject({
+        event: 'job.failed',
+        status: 'delivered',
+        attempts: 3,
+        statusCode: 200,
+        lastError: null,
+      });
     }));
 
   it('groups a burst into one message a minute per webhook', () =>
     withRollback(async (ctx) => {
       const { owner, submit } = await setup(ctx);
       const marker = randomUUID();
-      await createWebhook({ ctx: as(ctx, owner), input: { name: 'burst', url: `${receiver.url}/burst/${marker}`, format: 'json', events: ['job.failed'] } });
+      await createWebhook({
+        ctx: as(ctx, owner),
+        input: { name: 'burst', url: `${receiver.url}/burst/${marker}`, format: 'json', events: ['job.failed'] },
+      });
       const ids: number[] = [];
       for (let i = 0; i < 6; i++) ids.push(Number((await submit(`sweep-part-${i}`)).id));
       const t0 = Date.now();
@@ -191,7 +263,13 @@ describe('notifications', () => {
     withRollback(async (ctx) => {
       const { owner, submit } = await setup(ctx);
       const admin = await makeUser(ctx, { role: 'admin' });
-      await ctx.db.insert(notificationPreferences).values({ userId: owner.id, consoleEvents: ['job.cancelled'], emailEvents: [], longJobMinutes: 60, waitingMinutes: null });
+      await ctx.db.insert(notificationPreferences).values({
+        userId: owner.id,
+        consoleEvents: ['job.cancelled'],
+        emailEvents: [],
+        longJobMinutes: 60,
+        waitingMinutes: null,
+      });
       const mineJob = await submit('cancel-mine');
       const theirs = await submit('cancel-admin');
       await cancelJob({ ctx: as(ctx, owner), input: { id: mineJob.id } });
@@ -204,25 +282,63 @@ describe('notifications', () => {
   it('names who needed the GPUs of a preempted job, and the top configuration of a finished sweep', () =>
     withRollback(async (ctx) => {
       const { team, owner, submit } = await setup(ctx);
-      await ctx.db.insert(notificationPreferences).values({ userId: owner.id, consoleEvents: ['job.preempted', 'sweep.finished'], emailEvents: [], longJobMinutes: 0, waitingMinutes: null });
+      await ctx.db.insert(notificationPreferences).values({
+        userId: owner.id,
+        consoleEvents: ['job.preempted', 'sweep.finished'],
+        emailEvents: [],
+        longJobMinutes: 0,
+        waitingMinutes: null,
+      });
       const victim = await submit('preempted-one');
       const urgent = await submit('urgent-one');
       await ctx.db
         .update(jobs)
-        .set({ state: 'running', workflowName: `gantry-${victim.id}`, preemptDeadline: new Date(Date.now() - 1000), preemptedFor: Number(urgent.id), message: 'Preempted for a critical job.' })
+        .set({
+          state: 'running',
+          workflowName: `gantry-${victim.id}`,
+          preemptDeadline: new Date(Date.now() - 1000),
+          preemptedFor: Number(urgent.id),
+          message: 'Preempted for a critical job.',
+        })
         .where(eq(jobs.id, Number(victim.id)));
       expect(await finishPreemptions({ ctx }, { remove: async () => {} })).toContain(victim.id);
 
-      const [dataset] = await ctx.db.insert(benchmarkDatasets).values({ name: 'llm-sweep', source: 'sweep', teamId: team.id, createdBy: owner.id }).returning();
-      await ctx.db.insert(benchmarkResults).values([1, 2, 3, 4].map((n) => ({ datasetId: dataset.id, configurationId: `test/config-${n}`, attempt: 1, result: makeResult(n) })));
+      const [dataset] = await ctx.db
+        .insert(benchmarkDatasets)
+        .values({ name: 'llm-sweep', source: 'sweep', teamId: team.id, createdBy: owner.id })
+        .returning();
+      await ctx.db.insert(benchmarkResults).values(
+        [1, 2, 3, 4].map((n) => ({
+          datasetId: dataset.id,
+          configurationId: `test/config-${n}`,
+          attempt: 1,
+          result: makeResult(n),
+        })),
+      );
       const sweep = await submit('Sweep llm-sweep');
-      await ctx.db.update(jobs).set({ kind: 'benchmark', state: 'running', spec: { env: { GANTRY_DATASET_ID: dataset.id } } }).where(eq(jobs.id, Number(sweep.id)));
+      await ctx.db
+        .update(jobs)
+        .set({ kind: 'benchmark', state: 'running', spec: { env: { GANTRY_DATASET_ID: dataset.id } } })
+        .where(eq(jobs.id, Number(sweep.id)));
       const startedAt = new Date(Date.now() - 60_000).toISOString();
-      await applyWorkflowPhase(ctx, { id: Number(sweep.id), state: 'running' }, { jobId: sweep.id, workflowName: `gantry-${sweep.id}`, phase: 'Succeeded', startedAt, finishedAt: null, message: null });
+      await applyWorkflowPhase(
+        ctx,
+        { id: Number(sweep.id), state: 'running' },
+        {
+          jobId: sweep.id,
+          workflowName: `gantry-${sweep.id}`,
+          phase: 'Succeeded',
+          startedAt,
+          finishedAt: null,
+          message: null,
+        },
+      );
       await dispatchOutbox(ctx); // the preemption and the job's success; records sweep.finished
       await dispatchOutbox(ctx); // sweep.finished
       const items = (await listNotifications({ ctx: as(ctx, owner) })).items;
-      expect(items.find((n) => n.event === 'job.preempted')?.message).toContain(`job #${urgent.id} urgent-one of team ${team.slug} (${owner.email})`);
+      expect(items.find((n) => n.event === 'job.preempted')?.message).toContain(
+        `job #${urgent.id} urgent-one of team ${team.slug} (${owner.email})`,
+      );
       const finished = items.find((n) => n.event === 'sweep.finished')!;
       expect(finished.message).toMatch(/finished with 4 results\. Top configuration under the default weights: /);
       expect(finished.url).toMatch(new RegExp(`/benchmarks/${dataset.id}$`));
@@ -232,12 +348,27 @@ describe('notifications', () => {
     withRollback(async (ctx) => {
       const { team, owner, submit } = await setup(ctx);
       const member = await makeUser(ctx, { role: 'researcher', teamId: team.id });
-      await ctx.db.insert(notificationPreferences).values({ userId: owner.id, consoleEvents: ['job.waiting', 'quota.budget'], emailEvents: [], longJobMinutes: 60, waitingMinutes: 30 });
+      await ctx.db.insert(notificationPreferences).values({
+        userId: owner.id,
+        consoleEvents: ['job.waiting', 'quota.budget'],
+        emailEvents: [],
+        longJobMinutes: 60,
+        waitingMinutes: 30,
+      });
       const waiting = await submit('waits-long');
-      await ctx.db.update(jobs).set({ queuedAt: new Date(Date.now() - 45 * 60_000), message: 'Waiting for 1 free GPU of a100-80gb-shared.' }).where(eq(jobs.id, Number(waiting.id)));
-      await upsertQuota({ ctx, input: { team: team.slug, gpuKind: KIND, guaranteed: 1, borrowingLimit: 0, weeklyGpuHours: 1 } });
+      await ctx.db
+        .update(jobs)
+        .set({ queuedAt: new Date(Date.now() - 45 * 60_000), message: 'Waiting for 1 free GPU of a100-80gb-shared.' })
+        .where(eq(jobs.id, Number(waiting.id)));
+      await upsertQuota({
+        ctx,
+        input: { team: team.slug, gpuKind: KIND, guaranteed: 1, borrowingLimit: 0, weeklyGpuHours: 1 },
+      });
       const running = await submit('uses-budget');
-      await ctx.db.update(jobs).set({ state: 'running', admittedAt: new Date(Date.now() - 90 * 60_000) }).where(eq(jobs.id, Number(running.id)));
+      await ctx.db
+        .update(jobs)
+        .set({ state: 'running', admittedAt: new Date(Date.now() - 90 * 60_000) })
+        .where(eq(jobs.id, Number(running.id)));
 
       const first = await checkThresholds(ctx);
       expect(first.waiting).toBeGreaterThanOrEqual(1);
@@ -286,7 +417,10 @@ describe('nothing lost', () => {
     const marker = randomUUID();
     const job = await submit('survives-restart');
     try {
-      await createWebhook({ ctx: as(ctx, owner), input: { name: 'restart', url: `${receiver.url}/restart/${marker}`, format: 'json', events: ['job.failed'] } });
+      await createWebhook({
+        ctx: as(ctx, owner),
+        input: { name: 'restart', url: `${receiver.url}/restart/${marker}`, format: 'json', events: ['job.failed'] },
+      });
       await failJob(ctx, Number(job.id));
       const restarted = createDb(process.env.DATABASE_URL!, { max: 2 });
       try {
@@ -321,10 +455,20 @@ describe('over HTTP', () => {
       const { token } = await createToken({ ctx: as(ctx, user), input: { name: 'http' } });
       const post = (body: unknown) =>
         postWebhook(
-          new NextRequest('http://127.0.0.1:3000/api/me/webhooks', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+          new NextRequest('http://127.0.0.1:3000/api/me/webhooks', {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          }),
           { params: Promise.resolve({}) },
         );
-      const ok = { name: 'http', url: `${receiver.url}/http`, format: 'slack', events: ['job.failed'], secret: 'sixteen-characters-at-least' };
+      const ok = {
+        name: 'http',
+        url: `${receiver.url}/http`,
+        format: 'slack',
+        events: ['job.failed'],
+        secret: 'sixteen-characters-at-least',
+      };
       const created = await post(ok);
       expect(created.status).toBe(201);
       const body = (await created.json()) as Record<string, unknown>;
@@ -338,7 +482,9 @@ describe('over HTTP', () => {
         const res = await post(input);
         expect(res.status).toBe(400);
         expect(res.headers.get('content-type')).toContain('application/problem+json');
-        expect(((await res.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field)).toEqual([field]);
+        expect(((await res.json()) as { errors: Array<{ field: string }> }).errors.map((e) => e.field)).toEqual([
+          field,
+        ]);
       }
     } finally {
       await db.delete(users).where(eq(users.id, user.id));

@@ -8,10 +8,17 @@ import { DEFAULT_PREFERENCES, type Preferences } from '@/lib/domain/notification
 const events = (list: string[]): EventType[] => list.filter(isEventType);
 
 export async function loadPreferences(db: DbOrTx, userIds: string[]): Promise<Map<string, Preferences>> {
-  const found = userIds.length ? await db.select().from(notificationPreferences).where(inArray(notificationPreferences.userId, userIds)) : [];
+  const found = userIds.length
+    ? await db.select().from(notificationPreferences).where(inArray(notificationPreferences.userId, userIds))
+    : [];
   const out = new Map<string, Preferences>(userIds.map((id) => [id, DEFAULT_PREFERENCES]));
   for (const p of found) {
-    out.set(p.userId, { consoleEvents: events(p.consoleEvents), emailEvents: events(p.emailEvents), longJobMinutes: p.longJobMinutes, waitingMinutes: p.waitingMinutes });
+    out.set(p.userId, {
+      consoleEvents: events(p.consoleEvents),
+      emailEvents: events(p.emailEvents),
+      longJobMinutes: p.longJobMinutes,
+      waitingMinutes: p.waitingMinutes,
+    });
   }
   return out;
 }

@@ -25,7 +25,12 @@ export async function recordEvent(db: DbOrTx, input: RecordedEvent): Promise<boo
   const { event, dedupeKey, at, ...payload } = input;
   const rows = await db
     .insert(notificationOutbox)
-    .values({ event, payload: payload as Record<string, unknown>, dedupeKey: dedupeKey ?? null, createdAt: at ?? new Date() })
+    .values({
+      event,
+      payload: payload as Record<string, unknown>,
+      dedupeKey: dedupeKey ?? null,
+      createdAt: at ?? new Date(),
+    })
     .onConflictDoNothing()
     .returning({ id: notificationOutbox.id });
   return rows.length > 0;

@@ -15,11 +15,27 @@ export async function recordSweepFinished(db: DbOrTx, jobId: number, outboxId: n
     sql`select name, user_id, kind, spec->'env'->>'GANTRY_DATASET_ID' as dataset_id from jobs where id = ${jobId}`,
   );
   if (!job || job.kind !== 'benchmark' || !job.dataset_id || !/^[0-9a-f-]{36}$/.test(job.dataset_id)) return false;
-  const results = (await db.select({ result: benchmarkResults.result }).from(benchmarkResults).where(eq(benchmarkResults.datasetId, job.dataset_id))).map((r) => r.result);
-  const [profile] = await db.select().from(rankingProfiles).where(eq(rankingProfiles.userId, job.user_id)).orderBy(desc(rankingProfiles.updatedAt)).limit(1);
+  const results = (
+    await db
+      .select({ result: benchmarkResults.result })
+      .from(benchmarkResults)
+      .where(eq(benchmarkResults.datasetId, job.dataset_id))
+  ).map((r) => r.result);
+  const [profile] = await db
+    .select()
+    .from(rankingProfiles)
+    .where(eq(rankingProfiles.userId, job.user_id))
+    .orderBy(desc(rankingProfiles.updatedAt))
+    .limit(1);
   const usable = profile && profile.criteria.every((c) => results.some((r) => r.metrics[c] !== undefined));
   const settings: RankingSettings | null = usable
-    ? { criteria: profile.criteria, weights: profile.weights, directions: profile.directions, normalization: profile.normalization, constraints: profile.constraints }
+    ? {
+        criteria: profile.criteria,
+        weights: profile.weights,
+        directions: profile.directions,
+        normalization: profile.normalization,
+        constraints: profile.constraints,
+      }
     : suggestRankingSettings(results);
   const top = settings ? topConfiguration(results, settings) : null;
   const under = usable ? `your ranking profile "${profile.name}"` : 'the default weights';
@@ -28,7 +44,9 @@ export async function recordSweepFinished(db: DbOrTx, jobId: number, outboxId: n
     message: `${job.name} finished with ${results.length} results.${top ? ` Top configuration under ${under}: ${top.label}.` : ''}`,
     path: `/benchmarks/${job.dataset_id}`,
     jobId,
-    details: { sweep: { datasetId: job.dataset_id, top: top ? { ...top, rankedWith: usable ? profile.name : 'default' } : null } },
+    details: {
+      sweep: { datasetId: job.dataset_id, top: top ? { ...top, rankedWith: usable ? profile.name : 'default' } : null },
+    },
     dedupeKey: `sweep.finished:${outboxId}`,
   });
 }

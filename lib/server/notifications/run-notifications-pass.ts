@@ -20,7 +20,11 @@ export async function runNotificationsPass(ctx: Ctx, now = new Date(), deliver: 
   let dispatched = { events: 0, notifications: 0, deliveries: 0 };
   for (let i = 0; i < 40; i++) {
     const batch = await dispatchOutbox(ctx, now);
-    dispatched = { events: dispatched.events + batch.events, notifications: dispatched.notifications + batch.notifications, deliveries: dispatched.deliveries + batch.deliveries };
+    dispatched = {
+      events: dispatched.events + batch.events,
+      notifications: dispatched.notifications + batch.notifications,
+      deliveries: dispatched.deliveries + batch.deliveries,
+    };
     if (batch.events === 0) break;
   }
   const delivered = await deliverDue(ctx, deliver);

@@ -18,14 +18,28 @@ export interface EmailResult {
   error: string | null;
 }
 
-export async function sendEmail(to: string, message: { subject: string; text: string }, deliveryId: string): Promise<EmailResult> {
+export async function sendEmail(
+  to: string,
+  message: { subject: string; text: string },
+  deliveryId: string,
+): Promise<EmailResult> {
   const started = performance.now();
   const t = transporter();
   if (!t) return { ok: false, durationMs: 0, error: 'E-mail is off (SMTP_URL is not set)' };
   try {
-    await t.sendMail({ from: env().SMTP_FROM, to, subject: message.subject, text: message.text, headers: { 'X-Gantry-Delivery': deliveryId } });
+    await t.sendMail({
+      from: env().SMTP_FROM,
+      to,
+      subject: message.subject,
+      text: message.text,
+      headers: { 'X-Gantry-Delivery': deliveryId },
+    });
     return { ok: true, durationMs: Math.round(performance.now() - started), error: null };
   } catch (error) {
-    return { ok: false, durationMs: Math.round(performance.now() - started), error: String((error as Error).message ?? error).slice(0, 300) };
+    return {
+      ok: false,
+      durationMs: Math.round(performance.now() - started),
+      error: String((error as Error).message ?? error).slice(0, 300),
+    };
   }
 }

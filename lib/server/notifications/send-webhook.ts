@@ -42,7 +42,12 @@ function safeLookup(host: string, allow: AllowList | null): LookupFunction {
       if (err) return callback(err, '', 4);
       for (const a of addresses) {
         const why = checkAddress(a.address, host, allow);
-        if (why) return callback(Object.assign(new Error(`Refused destination: ${why}`), { code: 'EREFUSEDDESTINATION' }), '', 4);
+        if (why)
+          return callback(
+            Object.assign(new Error(`Refused destination: ${why}`), { code: 'EREFUSEDDESTINATION' }),
+            '',
+            4,
+          );
       }
       if (options.all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, addresses);
       callback(null, addresses[0].address, addresses[0].family);
@@ -81,18 +86,29 @@ export function sendWebhook(req: WebhookRequest, allow: AllowList | null = webho
       clearTimeout(deadline);
       resolve(result);
     };
-    const request = client.request(url, { method: 'POST', headers, lookup: safeLookup(host, allow), timeout: TIMEOUT_MS }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        if (text.length < MAX_ERROR_CHARS) text += chunk;
-      });
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        settle(done(status, status >= 200 && status < 300 ? null : `HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}: ${text.trim()}`));
-      });
-      res.on('error', (e) => settle(done(status(res), e.message)));
-    });
+    const request = client.request(
+      url,
+      { method: 'POST', headers, lookup: safeLookup(host, allow), timeout: TIMEOUT_MS },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (text.length < MAX_ERROR_CHARS) text += chunk;
+        });
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          settle(
+            done(
+              status,
+              status >= 200 && status < 300
+                ? null
+                : `HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}: ${text.trim()}`,
+            ),
+          );
+        });
+        res.on('error', (e) => settle(done(status(res), e.message)));
+      },
+    );
     // The socket timeout above only fires after 10 s of silence: a receiver sending a byte every few
     // seconds (headers or body) would hold this promise, and with it the worker's whole delivery pass
     // and everyone's notifications, for ever. So the attempt as a whole has 10 s too.

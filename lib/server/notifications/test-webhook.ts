@@ -16,9 +16,17 @@ export async function testWebhook({ ctx, input, scope }: { ctx: Ctx; input: { id
   const hook = await getScopedWebhook(ctx, scope, input.id);
   const id = crypto.randomUUID();
   const at = new Date();
-  const event = { eventId: 0, event: 'webhook.test', at: at.toISOString(), message: `Test of webhook "${hook.name}" from Gantry, sent by ${ctx.actor.email}.`, url: consoleUrl('/settings') };
+  const event = {
+    eventId: 0,
+    event: 'webhook.test',
+    at: at.toISOString(),
+    message: `Test of webhook "${hook.name}" from Gantry, sent by ${ctx.actor.email}.`,
+    url: consoleUrl('/settings'),
+  };
   const asEvent = event as unknown as NotificationEvent;
-  const body = JSON.stringify(hook.format === 'slack' ? { ...slackBody([asEvent]), text: event.message } : jsonBody(id, [asEvent]));
+  const body = JSON.stringify(
+    hook.format === 'slack' ? { ...slackBody([asEvent]), text: event.message } : jsonBody(id, [asEvent]),
+  );
   const secret = hook.secretSealed ? openSecret(hook.secretSealed) : null;
   const result = await sendWebhook({ url: hook.url, deliveryId: id, eventHeader: 'webhook.test', body, secret });
   await ctx.db.insert(notificationDeliveries).values({

@@ -5,14 +5,25 @@ import { requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
 import { getPreferences, type PreferencesView } from './get-preferences';
 
-const Events = z.array(z.enum(EVENT_TYPES, { error: `Unknown event; one of ${EVENT_TYPES.join(', ')}` })).max(EVENT_TYPES.length);
+const Events = z
+  .array(z.enum(EVENT_TYPES, { error: `Unknown event; one of ${EVENT_TYPES.join(', ')}` }))
+  .max(EVENT_TYPES.length);
 
 const UpdatePreferencesInput = z
   .object({
     consoleEvents: Events,
     emailEvents: Events,
-    longJobMinutes: z.number().int().min(0).max(7 * 24 * 60),
-    waitingMinutes: z.number().int().min(1).max(30 * 24 * 60).nullable(),
+    longJobMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 60),
+    waitingMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 24 * 60)
+      .nullable(),
   })
   .strict();
 type UpdatePreferencesInput = z.infer<typeof UpdatePreferencesInput>;
@@ -21,7 +32,12 @@ type UpdatePreferencesInput = z.infer<typeof UpdatePreferencesInput>;
 export async function updatePreferences({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<PreferencesView> {
   requireRole(ctx, 'viewer');
   const data = parseInput(UpdatePreferencesInput, input);
-  const values = { ...data, consoleEvents: [...new Set(data.consoleEvents)], emailEvents: [...new Set(data.emailEvents)], updatedAt: new Date() };
+  const values = {
+    ...data,
+    consoleEvents: [...new Set(data.consoleEvents)],
+    emailEvents: [...new Set(data.emailEvents)],
+    updatedAt: new Date(),
+  };
   await ctx.db
     .insert(notificationPreferences)
     .values({ userId: ctx.actor.id, ...values })

@@ -8,7 +8,10 @@ import { requireRole, type Ctx } from '../context';
 import { notFound } from '../errors';
 import { parseInput } from '../validate';
 
-export const WebhookScope = z.union([z.object({ team: z.string().trim().min(1).max(100) }), z.object({ team: z.undefined().optional() })]);
+export const WebhookScope = z.union([
+  z.object({ team: z.string().trim().min(1).max(100) }),
+  z.object({ team: z.undefined().optional() }),
+]);
 export type WebhookScope = { team?: string };
 
 export interface ResolvedScope {
@@ -36,7 +39,10 @@ export async function getScopedWebhook(ctx: Ctx, scope: WebhookScope | undefined
   const resolved = await resolveScope(ctx, scope);
   const parsed = Id.safeParse({ id: rawId });
   if (!parsed.success) throw notFound('Webhook');
-  const [hook] = await ctx.db.select().from(webhooks).where(and(resolved.where, eq(webhooks.id, parsed.data.id)));
+  const [hook] = await ctx.db
+    .select()
+    .from(webhooks)
+    .where(and(resolved.where, eq(webhooks.id, parsed.data.id)));
   if (!hook) throw notFound('Webhook');
   return hook;
 }
@@ -53,5 +59,13 @@ export interface WebhookView {
 }
 
 export function toWebhookView(h: typeof webhooks.$inferSelect): WebhookView {
-  return { id: h.id, name: h.name, url: h.url, format: h.format, events: h.events, signed: !!h.secretSealed, createdAt: h.createdAt.toISOString() };
+  return {
+    id: h.id,
+    name: h.name,
+    url: h.url,
+    format: h.format,
+    events: h.events,
+    signed: !!h.secretSealed,
+    createdAt: h.createdAt.toISOString(),
+  };
 }

@@ -60,7 +60,21 @@ const deps = { gpuKinds: async () => [KIND], gpuNodes: async () => [] };
 const spec = { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'] };
 
 async function submitAs(ctx: Ctx, owner: Awaited<ReturnType<typeof makeUser>>, team: string, name: string) {
-  return (await submitJob({ ctx: as(ctx, owner), input: { name, kind: 'training', team, gpu: { kind: KIND, count: 1 }, expectedRuntimeSeconds: 600, maxRuntimeSeconds: 7200, spec } }, deps)) as JobView;
+  return (await submitJob(
+    {
+      ctx: as(ctx, owner),
+      input: {
+        name,
+        kind: 'training',
+        team,
+        gpu: { kind: KIND, count: 1 },
+        expectedRuntimeSeconds: 600,
+        maxRuntimeSeconds: 7200,
+        spec,
+      },
+    },
+    deps,
+  )) as JobView;
 }
 
 describe('a receiver that never finishes answering', () => {
@@ -70,7 +84,18 @@ describe('a receiver that never finishes answering', () => {
   it('gives up after 10 s in all, trickling a body or its headers', async () => {
     const started = Date.now();
     const results = await Promise.all(
-      ['/body', '/headers'].map((path) => sendWebhook({ url: `${trickleUrl}${path}`, deliveryId: randomUUID(), eventHeader: 'job.failed', body: '{}', secret: null }, LOOPBACK_ALLOWED)),
+      ['/body', '/headers'].map((path) =>
+        sendWebhook(
+          {
+            url: `${trickleUrl}${path}`,
+            deliveryId: randomUUID(),
+            eventHeader: 'job.failed',
+            body: '{}',
+            secret: null,
+          },
+          LOOPBACK_ALLOWED,
+        ),
+      ),
     );
     expect(Date.now() - started).toBeLessThan(12_000);
     for (const result of results) {
@@ -85,17 +110,42 @@ describe('where a delivery connects', () => {
     const before = receiver.received.length;
     const port = new URL(receiver.url).port;
     // A URL saved when its name resolved elsewhere (rebinding): the lookup is vetted on every delivery.
-    const rebound = await sendWebhook({ url: `http://localhost:${port}/rebound`, deliveryId: randomUUID(), eventHeader: 'job.failed', body: '{}', secret: null }, null);
-    expect(rebound).toMatchObject({ ok: false, statusCode: null, error: expect.stringMatching(/^Refused destination: .*loopback/) });
+    const rebound = await sendWebhook(
+      {
+        url: `http://localhost:${port}/rebound`,
+        deliveryId: randomUUID(),
+        eventHeader: 'job.failed',
+        body: '{}',
+        secret: null,
+      },
+      null,
+    );
+    expect(rebound).toMatchObject({
+      ok: false,
+      statusCode: null,
+      error: expect.stringMatching(/^Refused destination: .*loopback/),
+    });
     // An allowed receiver redirecting to one that is not: a failed attempt, nothing sent on.
-    const redirector = http.createServer((req, res) => res.writeHead(307, { location: `${receiver.url}/redirected` }).end());
+    const redirector = http.createServer((req, res) =>
+      res.writeHead(307, { location: `${receiver.url}/redirected` }).end(),
+    );
     await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
     try {
       const redirected = await sendWebhook(
-        { url: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/`, deliveryId: randomUUID(), eventHeader: 'job.failed', body: '{}', secret: null },
+        {
+          url: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/`,
+          deliveryId: randomUUID(),
+          eventHeader: 'job.failed',
+          body: '{}',
+          secret: null,
+        },
         parseAllowList(`127.0.0.1/32`),
       );
-      expect(redirected).toMatchObject({ ok: false, statusCode: 307, error: expect.stringContaining('redirects are not followed') });
+      expect(redirected).toMatchObject({
+        ok: false,
+        statusCode: 307,
+        error: expect.stringContaining('redirects are not followed'),
+      });
     } finally {
       await new Promise((resolve) => redirector.close(resolve));
     }
@@ -110,15 +160,30 @@ describe('another team in a preemption', () => {
       const theirs = await makeTeam(ctx);
       const victimOwner = await makeUser(ctx, { role: 'researcher', teamId: mine.id });
       const otherOwner = await makeUser(ctx, { role: 'researcher', teamId: theirs.id });
-      await ctx.db.insert(notificationPreferences).values({ userId: victimOwner.id, consoleEvents: ['job.preempted'], emailEvents: [], longJobMinutes: 60, waitingMinutes: null });
+      await ctx.db.insert(notificationPreferences).values({
+        userId: victimOwner.id,
+        consoleEvents: ['job.preempted'],
+        emailEvents: [],
+        longJobMinutes: 60,
+        waitingMinutes: null,
+      });
       const marker = randomUUID();
-      await createWebhook({ ctx: as(ctx, victimOwner), input: { name: 'spy', url: `${receiver.url}/spy/${marker}`, format: 'json', events: ['job.preempted'] } });
+      await createWebhook({
+        ctx: as(ctx, victimOwner),
+        input: { name: 'spy', url: `${receiver.url}/spy/${marker}`, format: 'json', events: ['job.preempted'] },
+      });
 
       const victim = await submitAs(ctx, victimOwner, mine.slug, 'borrowing-job');
       const secretProject = await submitAs(ctx, otherOwner, theirs.slug, 'secret-acquisition-model');
       await ctx.db
         .update(jobs)
-        .set({ state: 'running', workflowName: `gantry-${victim.id}`, preemptDeadline: new Date(Date.now() - 1000), preemptedFor: Number(secretProject.id), message: 'Preempted for a job.' })
+        .set({
+          state: 'running',
+          workflowName: `gantry-${victim.id}`,
+          preemptDeadline: new Date(Date.now() - 1000),
+          preemptedFor: Number(secretProject.id),
+          message: 'Preempted for a job.',
+        })
         .where(eq(jobs.id, Number(victim.id)));
       expect(await finishPreemptions({ ctx }, { remove: async () => {} })).toContain(victim.id);
       await dispatchOutbox(ctx);
@@ -126,7 +191,9 @@ describe('another team in a preemption', () => {
       await deliverDue(ctx, { allow: LOOPBACK_ALLOWED });
       await receiver.waitFor(before + 1);
 
-      const note = (await listNotifications({ ctx: as(ctx, victimOwner) })).items.find((n) => n.event === 'job.preempted')!;
+      const note = (await listNotifications({ ctx: as(ctx, victimOwner) })).items.find(
+        (n) => n.event === 'job.preempted',
+      )!;
       const hook = receiver.received.find((r) => r.path === `/spy/${marker}`)!;
       for (const text of [note.message, hook.raw]) {
         expect(text).not.toContain('secret-acquisition-model');
@@ -134,7 +201,12 @@ describe('another team in a preemption', () => {
       }
       // What the scheduler's own reason sentence already says of another team: its job id and slug.
       expect(note.message).toContain(`job #${secretProject.id} of team ${theirs.slug}`);
-      expect(hook.body.preemptedFor).toEqual({ id: Number(secretProject.id), name: null, team: theirs.slug, owner: null });
+      expect(hook.body.preemptedFor).toEqual({
+        id: Number(secretProject.id),
+        name: null,
+        team: theirs.slug,
+        owner: null,
+      });
     }));
 });
 
@@ -145,10 +217,12 @@ describe('webhook names and ids', () => {
     const user = await makeUser(ctx, { role: 'researcher' });
     try {
       const input = { name: 'racing', url: `${receiver.url}/race`, format: 'json', events: ['job.failed'] };
-      const results = await Promise.allSettled(Array.from({ length: 8 }, () => createWebhook({ ctx: as(ctx, user), input })));
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, () => createWebhook({ ctx: as(ctx, user), input })),
+      );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       for (const r of results.filter((x) => x.status === 'rejected')) {
-        const e = (r).reason;
+        const e = r.reason;
         expect(e).toBeInstanceOf(AppError);
         expect((e as AppError).code).toBe('INVALID');
         expect((e as AppError).fields.map((f) => f.field)).toEqual(['name']);
@@ -164,20 +238,49 @@ describe('webhook names and ids', () => {
       const owner = await makeUser(ctx, { role: 'researcher', teamId: team.id });
       const teammate = await makeUser(ctx, { role: 'researcher', teamId: team.id });
       const admin = await makeUser(ctx, { role: 'admin' });
-      const hook = await createWebhook({ ctx: as(ctx, owner), input: { name: 'mine', url: `${receiver.url}/mine`, format: 'json', events: ['job.failed'], secret: 'sixteen-characters-at-least' } });
-      const teamHook = await createWebhook({ ctx: as(ctx, admin), input: { name: 'team', url: `${receiver.url}/team`, format: 'json', events: ['job.failed'] }, scope: { team: team.slug } });
-      const code = async (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
+      const hook = await createWebhook({
+        ctx: as(ctx, owner),
+        input: {
+          name: 'mine',
+          url: `${receiver.url}/mine`,
+          format: 'json',
+          events: ['job.failed'],
+          secret: 'sixteen-characters-at-least',
+        },
+      });
+      const teamHook = await createWebhook({
+        ctx: as(ctx, admin),
+        input: { name: 'team', url: `${receiver.url}/team`, format: 'json', events: ['job.failed'] },
+        scope: { team: team.slug },
+      });
+      const code = async (p: Promise<unknown>) =>
+        p.then(
+          () => 'ok',
+          (e: unknown) => (e instanceof AppError ? e.code : String(e)),
+        );
       for (const who of [teammate, admin]) {
         expect(await code(listDeliveries({ ctx: as(ctx, who), input: { id: hook.id } }))).toBe('NOT_FOUND');
         expect(await code(testWebhook({ ctx: as(ctx, who), input: { id: hook.id } }))).toBe('NOT_FOUND');
         expect(await code(deleteWebhook({ ctx: as(ctx, who), input: { id: hook.id } }))).toBe('NOT_FOUND');
       }
       // a personal webhook is not the team's, and a team's is no one's personal one
-      expect(await code(deleteWebhook({ ctx: as(ctx, admin), input: { id: hook.id }, scope: { team: team.slug } }))).toBe('NOT_FOUND');
+      expect(
+        await code(deleteWebhook({ ctx: as(ctx, admin), input: { id: hook.id }, scope: { team: team.slug } })),
+      ).toBe('NOT_FOUND');
       expect(await code(listDeliveries({ ctx: as(ctx, owner), input: { id: teamHook.id } }))).toBe('NOT_FOUND');
       // only admins touch team webhooks, whatever the slug
-      expect(await code(createWebhook({ ctx: as(ctx, owner), input: { name: 't', url: `${receiver.url}/t`, format: 'json', events: ['job.failed'] }, scope: { team: team.slug } }))).toBe('FORBIDDEN');
-      expect(await code(listDeliveries({ ctx: as(ctx, owner), input: { id: teamHook.id }, scope: { team: team.slug } }))).toBe('FORBIDDEN');
+      expect(
+        await code(
+          createWebhook({
+            ctx: as(ctx, owner),
+            input: { name: 't', url: `${receiver.url}/t`, format: 'json', events: ['job.failed'] },
+            scope: { team: team.slug },
+          }),
+        ),
+      ).toBe('FORBIDDEN');
+      expect(
+        await code(listDeliveries({ ctx: as(ctx, owner), input: { id: teamHook.id }, scope: { team: team.slug } })),
+      ).toBe('FORBIDDEN');
       expect(await code(deleteWebhook({ ctx: as(ctx, owner), input: { id: 'not-a-uuid' } }))).toBe('NOT_FOUND');
     }));
 });

@@ -32,7 +32,10 @@ export async function listQuotas({ ctx, input }: { ctx: Ctx; input?: unknown }):
   const teamFilter =
     scope === 'all'
       ? undefined
-      : inArray(quotas.teamId, ctx.db.select({ id: memberships.teamId }).from(memberships).where(eq(memberships.userId, ctx.actor.id)));
+      : inArray(
+          quotas.teamId,
+          ctx.db.select({ id: memberships.teamId }).from(memberships).where(eq(memberships.userId, ctx.actor.id)),
+        );
   const rows = await ctx.db
     .select({ q: quotas, team: teams.slug })
     .from(quotas)
@@ -45,7 +48,10 @@ export async function listQuotas({ ctx, input }: { ctx: Ctx; input?: unknown }):
     .select({
       teamId: jobs.teamId,
       gpuKind: jobs.gpuKind,
-      inUse: sql<number>`coalesce(sum(${jobs.gpuCount}) filter (where ${jobs.state} in ('admitted','submitted','running')), 0)`.mapWith(Number),
+      inUse:
+        sql<number>`coalesce(sum(${jobs.gpuCount}) filter (where ${jobs.state} in ('admitted','submitted','running')), 0)`.mapWith(
+          Number,
+        ),
       queued: sql<number>`coalesce(sum(${jobs.gpuCount}) filter (where ${jobs.state} = 'queued'), 0)`.mapWith(Number),
     })
     .from(jobs)
@@ -67,7 +73,8 @@ export async function listQuotas({ ctx, input }: { ctx: Ctx; input?: unknown }):
       borrowed: Math.max(0, inUse - q.guaranteed),
       queued: useOf.get(key)?.queued ?? 0,
       usedGpuHoursThisWeek: used,
-      remainingGpuHours: q.weeklyGpuHours === null ? null : Math.max(0, Math.round((q.weeklyGpuHours - used) * 100) / 100),
+      remainingGpuHours:
+        q.weeklyGpuHours === null ? null : Math.max(0, Math.round((q.weeklyGpuHours - used) * 100) / 100),
       updatedAt: q.updatedAt.toISOString(),
     };
   });

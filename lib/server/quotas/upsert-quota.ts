@@ -12,8 +12,17 @@ import { listQuotas, type QuotaView } from './list-quotas';
 const UpsertQuotaInput = z.object({
   team: z.string().trim().min(1, 'Name a team'),
   gpuKind: GpuKind,
-  guaranteed: z.number({ error: 'expected a whole number of GPUs' }).int('expected a whole number of GPUs').min(0).max(100_000),
-  borrowingLimit: z.number({ error: 'expected a whole number of GPUs' }).int('expected a whole number of GPUs').min(0).max(100_000).default(0),
+  guaranteed: z
+    .number({ error: 'expected a whole number of GPUs' })
+    .int('expected a whole number of GPUs')
+    .min(0)
+    .max(100_000),
+  borrowingLimit: z
+    .number({ error: 'expected a whole number of GPUs' })
+    .int('expected a whole number of GPUs')
+    .min(0)
+    .max(100_000)
+    .default(0),
   weeklyGpuHours: z.number({ error: 'expected GPU-hours' }).min(0).max(10_000_000).nullable().default(null),
 });
 type UpsertQuotaInput = z.infer<typeof UpsertQuotaInput>;
@@ -24,8 +33,12 @@ export async function upsertQuota({ ctx, input }: { ctx: Ctx; input: unknown }):
   const data = parseInput(UpsertQuotaInput, input);
   const view = await inTransaction(ctx, async (tx) => {
     const [team] = await tx.db.select({ id: teams.id }).from(teams).where(eq(teams.slug, data.team));
-    if (!team) throw invalid('The request has invalid fields', [{ field: 'team', message: `No team named ${data.team}` }]);
-    const [before] = await tx.db.select().from(quotas).where(and(eq(quotas.teamId, team.id), eq(quotas.gpuKind, data.gpuKind)));
+    if (!team)
+      throw invalid('The request has invalid fields', [{ field: 'team', message: `No team named ${data.team}` }]);
+    const [before] = await tx.db
+      .select()
+      .from(quotas)
+      .where(and(eq(quotas.teamId, team.id), eq(quotas.gpuKind, data.gpuKind)));
     const values = {
       guaranteed: data.guaranteed,
       borrowingLimit: data.borrowingLimit,
@@ -38,7 +51,13 @@ export async function upsertQuota({ ctx, input }: { ctx: Ctx; input: unknown }):
       .values({ teamId: team.id, gpuKind: data.gpuKind, ...values })
       .onConflictDoUpdate({ target: [quotas.teamId, quotas.gpuKind], set: values });
     await recordAudit(tx, 'quota.upsert', `quota:${data.team}/${data.gpuKind}`, {
-      before: before ? { guaranteed: before.guaranteed, borrowingLimit: before.borrowingLimit, weeklyGpuHours: before.weeklyGpuHours } : null,
+      before: before
+        ? {
+            guaranteed: before.guaranteed,
+            borrowingLimit: before.borrowingLimit,
+            weeklyGpuHours: before.weeklyGpuHours,
+          }
+        : null,
       after: { guaranteed: data.guaranteed, borrowingLimit: data.borrowingLimit, weeklyGpuHours: data.weeklyGpuHours },
     });
     const all = await listQuotas({ ctx: tx, input: { scope: 'all' } });

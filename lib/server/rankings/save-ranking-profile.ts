@@ -23,10 +23,14 @@ export async function saveRankingProfile({ ctx, input }: { ctx: Ctx; input: unkn
     .select({ id: rankingProfiles.id })
     .from(rankingProfiles)
     .where(and(eq(rankingProfiles.userId, ctx.actor.id), eq(rankingProfiles.name, name)));
-  if (clash && clash.id !== id) throw conflict(`You already have a profile named "${name}"`, [{ field: 'name', message: 'already taken' }]);
+  if (clash && clash.id !== id)
+    throw conflict(`You already have a profile named "${name}"`, [{ field: 'name', message: 'already taken' }]);
   const values = { name, ...settings };
   if (!id) {
-    const [row] = await ctx.db.insert(rankingProfiles).values({ ...values, userId: ctx.actor.id }).returning();
+    const [row] = await ctx.db
+      .insert(rankingProfiles)
+      .values({ ...values, userId: ctx.actor.id })
+      .returning();
     return toProfileView(row);
   }
   const [row] = await ctx.db

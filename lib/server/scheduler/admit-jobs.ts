@@ -5,7 +5,13 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { jobEvents, jobs } from '@/lib/db/schema';
-import { decideAdmissions, GpuNode, type AdmitDecision, type PreemptDecision, type WaitDecision } from '@/lib/domain/scheduler';
+import {
+  decideAdmissions,
+  GpuNode,
+  type AdmitDecision,
+  type PreemptDecision,
+  type WaitDecision,
+} from '@/lib/domain/scheduler';
 import { gpuTotals, type GpuTotals } from '@/lib/domain/scheduler/gpu-totals';
 import { inTransaction, type Ctx } from '../context';
 import { parseInput } from '../validate';
@@ -78,7 +84,11 @@ export async function admitJobs({ ctx, input }: { ctx: Ctx; input: unknown }): P
         .returning({ id: jobs.id });
       if (!row) continue;
       admitted.push(d.jobId);
-      admissions.push({ team: d.team, gpuKind: d.gpuKind, waitedMs: Math.max(0, now - (queuedAt.get(d.jobId) ?? now)) });
+      admissions.push({
+        team: d.team,
+        gpuKind: d.gpuKind,
+        waitedMs: Math.max(0, now - (queuedAt.get(d.jobId) ?? now)),
+      });
       await tx.db.insert(jobEvents).values({
         jobId: row.id,
         at,
@@ -97,8 +107,19 @@ export async function admitJobs({ ctx, input }: { ctx: Ctx; input: unknown }): P
     for (const d of preempts) {
       const [row] = await tx.db
         .update(jobs)
-        .set({ preemptDeadline: new Date(d.graceDeadline), preemptedFor: Number(d.forJobId), message: d.message, updatedAt: at })
-        .where(and(eq(jobs.id, Number(d.jobId)), inArray(jobs.state, ['admitted', 'submitted', 'running']), isNull(jobs.preemptDeadline)))
+        .set({
+          preemptDeadline: new Date(d.graceDeadline),
+          preemptedFor: Number(d.forJobId),
+          message: d.message,
+          updatedAt: at,
+        })
+        .where(
+          and(
+            eq(jobs.id, Number(d.jobId)),
+            inArray(jobs.state, ['admitted', 'submitted', 'running']),
+            isNull(jobs.preemptDeadline),
+          ),
+        )
         .returning({ id: jobs.id, state: jobs.state });
       if (!row) continue;
       preempted.push(d.jobId);
@@ -123,23 +144,52 @@ export async function admitJobs({ ctx, input }: { ctx: Ctx; input: unknown }): P
 async function applyWaits(ctx: Ctx, waits: WaitDecision[], at: Date): Promise<void> {
   if (waits.length === 0) return;
   const current = await ctx.db
-    .select({ id: jobs.id, reason: jobs.reason, message: jobs.message, teamPosition: jobs.teamPosition, overallPosition: jobs.overallPosition, eta: jobs.eta })
+    .select({
+      id: jobs.id,
+      reason: jobs.reason,
+      message: jobs.message,
+      teamPosition: jobs.teamPosition,
+      overallPosition: jobs.overallPosition,
+      eta: jobs.eta,
+    })
     .from(jobs)
     .where(eq(jobs.state, 'queued'));
   const byId = new Map(current.map((r) => [r.id, r]));
-  const changed: Array<{ id: number; reason: string; message: string; team_position: number; overall_position: number; eta: string | null }> = [];
+  const changed: Array<{
+    id: number;
+    reason: string;
+    message: string;
+    team_position: number;
+    overall_position: number;
+    eta: string | null;
+  }> = [];
   const events: Array<typeof jobEvents.$inferInsert> = [];
   for (const w of waits) {
     const id = Number(w.jobId);
     const row = byId.get(id);
     if (!row) continue;
     const etaMoved =
-      (row.eta === null) !== (w.eta === null) || (row.eta !== null && w.eta !== null && Math.abs(row.eta.getTime() - w.eta) > ETA_SLACK_MS);
+      (row.eta === null) !== (w.eta === null) ||
+      (row.eta !== null && w.eta !== null && Math.abs(row.eta.getTime() - w.eta) > ETA_SLACK_MS);
     const reasonChanged = row.reason !== w.reason;
-    if (reasonChanged || etaMoved || row.teamPosition !== w.teamPosition || row.overallPosition !== w.overallPosition || (row.message !== w.message && reasonChanged)) {
-      changed.push({ id, reason: w.reason, message: w.message, team_position: w.teamPosition, overall_position: w.overallPosition, eta: w.eta === null ? null : new Date(w.eta).toISOString() });
+    if (
+      reasonChanged ||
+      etaMoved ||
+      row.teamPosition !== w.teamPosition ||
+      row.overallPosition !== w.overallPosition ||
+      (row.message !== w.message && reasonChanged)
+    ) {
+      changed.push({
+        id,
+        reason: w.reason,
+        message: w.message,
+        team_position: w.teamPosition,
+        overall_position: w.overallPosition,
+        eta: w.eta === null ? null : new Date(w.eta).toISOString(),
+      });
     }
-    if (reasonChanged) events.push({ jobId: id, at, fromState: 'queued', toState: 'queued', cause: w.reason, message: w.message });
+    if (reasonChanged)
+      events.push({ jobId: id, at, fromState: 'queued', toState: 'queued', cause: w.reason, message: w.message });
   }
   for (let i = 0; i < changed.length; i += 2000) {
     const chunk = JSON.stringify(changed.slice(i, i + 2000));

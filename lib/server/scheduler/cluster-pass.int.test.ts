@@ -21,7 +21,9 @@ useSimCluster({ seed: 7, speed: 2000 });
 describe('scheduler pass on the simulated cluster', () => {
   it('reads real GPU kinds and capacity', async () => {
     const kinds = await readGpuKindIds();
-    expect(kinds).toEqual(expect.arrayContaining(['t4', 'a100-80gb-shared', 'a100-80gb-mig-1g.10gb', 'h100-80gb-shared']));
+    expect(kinds).toEqual(
+      expect.arrayContaining(['t4', 'a100-80gb-shared', 'a100-80gb-mig-1g.10gb', 'h100-80gb-shared']),
+    );
     const { nodes, details } = await readClusterGpus();
     const a100 = nodes.filter((n) => n.gpus['a100-80gb-shared']);
     expect(a100.reduce((s, n) => s + n.gpus['a100-80gb-shared'].capacity, 0)).toBe(128);
@@ -32,7 +34,10 @@ describe('scheduler pass on the simulated cluster', () => {
     withRollback(async (ctx) => {
       const team = await makeTeam(ctx, { cohort: 'sim' });
       const owner = await makeUser(ctx, { teamId: team.id });
-      await upsertQuota({ ctx, input: { team: team.slug, gpuKind: 'a100-80gb-shared', guaranteed: 4, borrowingLimit: 0 } });
+      await upsertQuota({
+        ctx,
+        input: { team: team.slug, gpuKind: 'a100-80gb-shared', guaranteed: 4, borrowingLimit: 0 },
+      });
       const input = {
         name: 'resnet50-lr-sweep',
         kind: 'training',

@@ -18,14 +18,26 @@ export async function finishPreemptions(
   const due = await ctx.db
     .select({ id: jobs.id })
     .from(jobs)
-    .where(and(inArray(jobs.state, ['admitted', 'submitted', 'running']), isNotNull(jobs.preemptDeadline), lte(jobs.preemptDeadline, new Date(now))));
+    .where(
+      and(
+        inArray(jobs.state, ['admitted', 'submitted', 'running']),
+        isNotNull(jobs.preemptDeadline),
+        lte(jobs.preemptDeadline, new Date(now)),
+      ),
+    );
   const done: string[] = [];
   for (const { id } of due) {
     const ok = await inTransaction(ctx, async (tx) => {
       const [row] = await tx.db
         .select()
         .from(jobs)
-        .where(and(eq(jobs.id, id), inArray(jobs.state, ['admitted', 'submitted', 'running']), isNotNull(jobs.preemptDeadline)))
+        .where(
+          and(
+            eq(jobs.id, id),
+            inArray(jobs.state, ['admitted', 'submitted', 'running']),
+            isNotNull(jobs.preemptDeadline),
+          ),
+        )
         .for('update', { skipLocked: true });
       if (!row) return false;
       if (row.workflowName) await deps.remove(row.workflowName, workflowNamespaceOf(row));
@@ -41,8 +53,23 @@ export async function finishPreemptions(
         })
         .where(eq(jobs.id, id));
       await tx.db.insert(jobEvents).values([
-        { jobId: id, at, fromState: row.state, toState: 'preempted', cause: 'PREEMPTED', message: row.message ?? 'Preempted.', details: { forJobId: row.preemptedFor } },
-        { jobId: id, at, fromState: 'preempted', toState: 'queued', cause: 'REQUEUED', message: 'Queued again after preemption.' },
+        {
+          jobId: id,
+          at,
+          fromState: row.state,
+          toState: 'preempted',
+          cause: 'PREEMPTED',
+          message: row.message ?? 'Preempted.',
+          details: { forJobId: row.preemptedFor },
+        },
+        {
+          jobId: id,
+          at,
+          fromState: 'preempted',
+          toState: 'queued',
+          cause: 'REQUEUED',
+          message: 'Queued again after preemption.',
+        },
       ]);
       return true;
     });

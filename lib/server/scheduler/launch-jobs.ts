@@ -41,8 +41,16 @@ export interface LaunchResult {
   failed: string[];
 }
 
-export async function launchAdmittedJobs({ ctx }: { ctx: Ctx }, deps: LaunchDeps = clusterLaunchDeps): Promise<LaunchResult> {
-  const pending = await ctx.db.select({ id: jobs.id }).from(jobs).where(eq(jobs.state, 'admitted')).orderBy(asc(jobs.admittedAt)).limit(50);
+export async function launchAdmittedJobs(
+  { ctx }: { ctx: Ctx },
+  deps: LaunchDeps = clusterLaunchDeps,
+): Promise<LaunchResult> {
+  const pending = await ctx.db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(eq(jobs.state, 'admitted'))
+    .orderBy(asc(jobs.admittedAt))
+    .limit(50);
   const result: LaunchResult = { submitted: [], failed: [] };
   if (pending.length === 0) return result;
   const details = await deps.nodeDetails();
@@ -63,28 +71,60 @@ export async function launchAdmittedJobs({ ctx }: { ctx: Ctx }, deps: LaunchDeps
       // A new Workflow goes to the team's namespace, under the team's ServiceAccount; a retried one
       // stays where it is (null: the shared namespace of jobs from before team namespaces, where
       // that ServiceAccount does not exist).
-      const namespace = retrying ? job.row.workflowNamespace : teamNamespace({ slug: job.team, namespace: job.teamNamespace });
+      const namespace = retrying
+        ? job.row.workflowNamespace
+        : teamNamespace({ slug: job.team, namespace: job.teamNamespace });
       try {
         // Defence in depth: the built objects pass the workload policy again, with the team's policy now.
         const policy = await readTeamPolicy(tx, job.row.teamId);
-        ({ workflow: manifest, workflowTemplates } = buildManifests(job.row, job.team, job.owner, details, namespace, policy));
+        ({ workflow: manifest, workflowTemplates } = buildManifests(
+          job.row,
+          job.team,
+          job.owner,
+          details,
+          namespace,
+          policy,
+        ));
       } catch (error) {
         if (error instanceof WorkloadPolicyError) {
-          await markFailed(tx, job.row.id, 'admitted', 'POLICY_REFUSED', `The workload policy refused the workflow: ${error.message}`.slice(0, 2000), at);
+          await markFailed(
+            tx,
+            job.row.id,
+            'admitted',
+            'POLICY_REFUSED',
+            `The workload policy refused the workflow: ${error.message}`.slice(0, 2000),
+            at,
+          );
           return 'failed' as const;
         }
-        const message = `Gantry could not build the workflow: ${error instanceof WorkflowBuildError ? error.message : String(error)}`.slice(0, 2000);
+        const message =
+          `Gantry could not build the workflow: ${error instanceof WorkflowBuildError ? error.message : String(error)}`.slice(
+            0,
+            2000,
+          );
         await markFailed(tx, job.row.id, 'admitted', 'BUILD_FAILED', message, at);
         return 'failed' as const;
       }
       try {
         const { workflowName } = retrying
-          ? await (deps.retry ?? retryWorkflow)(tx, { jobId: job.row.id, workflowName: retrying, namespace: namespace ?? undefined, manifest, workflowTemplates })
+          ? await (deps.retry ?? retryWorkflow)(tx, {
+              jobId: job.row.id,
+              workflowName: retrying,
+              namespace: namespace ?? undefined,
+              manifest,
+              workflowTemplates,
+            })
           : await deps.submit(manifest, workflowTemplates);
         const verb = retrying ? 'retried (failed steps run again)' : 'created';
         await tx.db
           .update(jobs)
-          .set({ state: 'submitted', workflowName, workflowNamespace: namespace, message: `Workflow ${workflowName} ${verb}.`, updatedAt: at })
+          .set({
+            state: 'submitted',
+            workflowName,
+            workflowNamespace: namespace,
+            message: `Workflow ${workflowName} ${verb}.`,
+            updatedAt: at,
+          })
           .where(eq(jobs.id, job.row.id));
         await tx.db.insert(jobEvents).values({
           jobId: job.row.id,
@@ -99,18 +139,37 @@ export async function launchAdmittedJobs({ ctx }: { ctx: Ctx }, deps: LaunchDeps
       } catch (error) {
         // The team's namespace is not there yet (a team older than team namespaces, before the
         // worker's first reconcile): create its objects now; the job launches on the next pass.
-        if (!retrying && error instanceof ClusterError && error.kind === 'NotFound' && /^namespaces ".*" not found$/.test(error.message)) {
+        if (
+          !retrying &&
+          error instanceof ClusterError &&
+          error.kind === 'NotFound' &&
+          /^namespaces ".*" not found$/.test(error.message)
+        ) {
           await (deps.ensureNamespace ?? reconcileTeamAfterChange)(tx, job.team);
           return 'waiting' as const;
         }
         // The API server refused the object: retrying would not help. Anything else: next pass.
         if (error instanceof ClusterError && error.kind === 'Invalid') {
-          await markFailed(tx, job.row.id, 'admitted', 'WORKFLOW_REJECTED', `The cluster refused the workflow: ${error.message}`.slice(0, 2000), at);
+          await markFailed(
+            tx,
+            job.row.id,
+            'admitted',
+            'WORKFLOW_REJECTED',
+            `The cluster refused the workflow: ${error.message}`.slice(0, 2000),
+            at,
+          );
           return 'failed' as const;
         }
         // The Workflow to retry is gone or no longer failed (changed outside Gantry meanwhile).
         if (retrying && (error instanceof RetryError || (error instanceof ClusterError && error.kind === 'NotFound'))) {
-          await markFailed(tx, job.row.id, 'admitted', 'RETRY_FAILED', `Workflow ${retrying} could not be retried: ${error.message}`.slice(0, 2000), at);
+          await markFailed(
+            tx,
+            job.row.id,
+            'admitted',
+            'RETRY_FAILED',
+            `Workflow ${retrying} could not be retried: ${error.message}`.slice(0, 2000),
+            at,
+          );
           return 'failed' as const;
         }
         throw error;
@@ -157,7 +216,9 @@ export function buildManifests(
           ? { 'nvidia.com/gpu.product': first.gpuProduct }
           : {},
     tolerations: first.taints.map((t) =>
-      t.value === null ? { key: t.key, operator: 'Exists' as const, effect: t.effect as 'NoSchedule' } : { key: t.key, operator: 'Equal' as const, value: t.value, effect: t.effect as 'NoSchedule' },
+      t.value === null
+        ? { key: t.key, operator: 'Exists' as const, effect: t.effect as 'NoSchedule' }
+        : { key: t.key, operator: 'Equal' as const, value: t.value, effect: t.effect as 'NoSchedule' },
     ),
     resourceName: first.resources[row.gpuKind] ?? 'nvidia.com/gpu',
   };
@@ -174,12 +235,15 @@ export function buildManifests(
     kind: row.kind,
     spec,
   });
-  const built = buildWorkflow(job, { ...(namespace ? { serviceAccountName: TEAM_SERVICE_ACCOUNT } : {}), podSecurity: policy?.level });
+  const built = buildWorkflow(job, {
+    ...(namespace ? { serviceAccountName: TEAM_SERVICE_ACCOUNT } : {}),
+    podSecurity: policy?.level,
+  });
   const violations = policy ? checkJobWorkloads(job, built, policy, true) : [];
   if (violations.length > 0) throw new WorkloadPolicyError(violations);
   const { workflow, workflowTemplates } = built;
   if (workflow.metadata.name !== nameWorkflow(job.id)) throw new Error('unexpected workflow name');
-  if (namespace) for (const o of [workflow, ...workflowTemplates]) (o.metadata as { namespace?: string }).namespace = namespace;
+  if (namespace)
+    for (const o of [workflow, ...workflowTemplates]) (o.metadata as { namespace?: string }).namespace = namespace;
   return { workflow: workflow, workflowTemplates: workflowTemplates };
 }
-

@@ -22,25 +22,72 @@ describe('loadWeeklyUse', () => {
   it('counts held time this week and earlier attempts of jobs re-queued this week, and nothing for the rest of the queue', () =>
     withRollback(async (ctx) => {
       const { team, user, kind } = await seedTeam(ctx);
-      const base = { kind: 'training' as const, priority: 'normal' as const, teamId: team.id, userId: user.id, gpuKind: kind, expectedRuntimeSeconds: 3600, maxRuntimeSeconds: 7200, spec: {} };
+      const base = {
+        kind: 'training' as const,
+        priority: 'normal' as const,
+        teamId: team.id,
+        userId: user.id,
+        gpuKind: kind,
+        expectedRuntimeSeconds: 3600,
+        maxRuntimeSeconds: 7200,
+        spec: {},
+      };
       await ctx.db.insert(jobs).values([
         // 2 GPUs from Sunday 23:00 to Monday 02:00: only the 2 hours in this week count (4 GPU-hours).
-        { ...base, name: 'across-monday', gpuCount: 2, state: 'succeeded', queuedAt: at('2026-11-29T22:00:00Z'), admittedAt: at('2026-11-29T23:00:00Z'), finishedAt: at('2026-11-30T02:00:00Z') },
+        {
+          ...base,
+          name: 'across-monday',
+          gpuCount: 2,
+          state: 'succeeded',
+          queuedAt: at('2026-11-29T22:00:00Z'),
+          admittedAt: at('2026-11-29T23:00:00Z'),
+          finishedAt: at('2026-11-30T02:00:00Z'),
+        },
         // 1 GPU running since Wednesday 10:00 until now (12:00): 2 GPU-hours.
-        { ...base, name: 'running', gpuCount: 1, state: 'running', queuedAt: at('2026-12-02T09:00:00Z'), admittedAt: at('2026-12-02T10:00:00Z') },
+        {
+          ...base,
+          name: 'running',
+          gpuCount: 1,
+          state: 'running',
+          queuedAt: at('2026-12-02T09:00:00Z'),
+          admittedAt: at('2026-12-02T10:00:00Z'),
+        },
         // Preempted and queued again this week after 1.5 GPU-hours: those count.
-        { ...base, name: 'requeued', gpuCount: 4, state: 'queued', queuedAt: at('2026-12-01T08:00:00Z'), pastGpuHours: 1.5 },
+        {
+          ...base,
+          name: 'requeued',
+          gpuCount: 4,
+          state: 'queued',
+          queuedAt: at('2026-12-01T08:00:00Z'),
+          pastGpuHours: 1.5,
+        },
         // Waiting and never admitted: nothing.
-        ...Array.from({ length: 5 }, (_, i) => ({ ...base, name: `waiting-${i}`, gpuCount: 8, state: 'queued' as const, queuedAt: at('2026-12-02T11:00:00Z') })),
+        ...Array.from({ length: 5 }, (_, i) => ({
+          ...base,
+          name: `waiting-${i}`,
+          gpuCount: 8,
+          state: 'queued' as const,
+          queuedAt: at('2026-12-02T11:00:00Z'),
+        })),
         // Finished last week: nothing this week.
-        { ...base, name: 'last-week', gpuCount: 8, state: 'failed', queuedAt: at('2026-11-20T08:00:00Z'), admittedAt: at('2026-11-20T09:00:00Z'), finishedAt: at('2026-11-21T09:00:00Z') },
+        {
+          ...base,
+          name: 'last-week',
+          gpuCount: 8,
+          state: 'failed',
+          queuedAt: at('2026-11-20T08:00:00Z'),
+          admittedAt: at('2026-11-20T09:00:00Z'),
+          finishedAt: at('2026-11-21T09:00:00Z'),
+        },
       ]);
       const used = await loadWeeklyUse(ctx, now, [team.id]);
       expect(used.get(`${team.id}\u0000${kind}`)).toBeCloseTo(4 + 2 + 1.5, 9);
       // The same through the snapshot's quota rows is covered by the scheduler pass tests; a team
       // with only never-admitted jobs has no entry (read as 0).
       const idle = await makeTeam(ctx);
-      await ctx.db.insert(jobs).values({ ...base, teamId: idle.id, name: 'idle-waiting', gpuCount: 1, state: 'queued' });
+      await ctx.db
+        .insert(jobs)
+        .values({ ...base, teamId: idle.id, name: 'idle-waiting', gpuCount: 1, state: 'queued' });
       expect((await loadWeeklyUse(ctx, now, [idle.id])).get(`${idle.id}\u0000${kind}`) ?? 0).toBe(0);
     }));
 });
@@ -66,6 +113,13 @@ describe('loadSnapshot', () => {
       expect(times[1] - times[0]).toBeGreaterThan(0);
       expect(times[2]).toBeCloseTo(Date.parse('2026-12-02T11:00:00.123Z') + 0.457, 6);
       expect(mine.map((q) => q.queuedAt)).toEqual(mine.map((q) => q.submittedAt));
-      expect(mine[0]).toMatchObject({ team: team.slug, user: user.id, priority: 'normal', singleNode: expect.any(Boolean), expectedRuntimeSeconds: 3600, maxRuntimeSeconds: 7200 });
+      expect(mine[0]).toMatchObject({
+        team: team.slug,
+        user: user.id,
+        priority: 'normal',
+        singleNode: expect.any(Boolean),
+        expectedRuntimeSeconds: 3600,
+        maxRuntimeSeconds: 7200,
+      });
     }));
 });

@@ -81,11 +81,16 @@ export async function loadSnapshot(ctx: Ctx, nodes: ClusterGpuNode[], now: numbe
   // The cluster's free count cannot see admitted jobs whose pods do not exist yet, so free GPUs are
   // recomputed here from what Gantry's own jobs hold per node.
   const held = new Map<string, number>();
-  for (const r of running) for (const p of r.placements) held.set(`${p.node}\u0000${r.gpu.kind}`, (held.get(`${p.node}\u0000${r.gpu.kind}`) ?? 0) + p.count);
+  for (const r of running)
+    for (const p of r.placements)
+      held.set(`${p.node}\u0000${r.gpu.kind}`, (held.get(`${p.node}\u0000${r.gpu.kind}`) ?? 0) + p.count);
   const netNodes: GpuNode[] = nodes.map((n) => ({
     ...n,
     gpus: Object.fromEntries(
-      Object.entries(n.gpus).map(([kind, g]) => [kind, { capacity: g.capacity, free: Math.max(0, g.free - (held.get(`${n.name}\u0000${kind}`) ?? 0)) }]),
+      Object.entries(n.gpus).map(([kind, g]) => [
+        kind,
+        { capacity: g.capacity, free: Math.max(0, g.free - (held.get(`${n.name}\u0000${kind}`) ?? 0)) },
+      ]),
     ),
   }));
 
@@ -108,7 +113,12 @@ export async function loadSnapshot(ctx: Ctx, nodes: ClusterGpuNode[], now: numbe
       usedGpuHoursThisWeek: used.get(`${q.teamId}\u0000${q.gpuKind}`) ?? 0,
     })),
     teams: teamRows.map((t) => ({ name: t.slug, cohort: t.cohort ?? t.slug, weight: 1 })),
-    usage: usage.map((u) => ({ team: slugOf.get(u.teamId) ?? u.teamId, gpuKind: u.gpuKind, gpuHours: Math.max(0, u.gpuHours), asOf: now })),
+    usage: usage.map((u) => ({
+      team: slugOf.get(u.teamId) ?? u.teamId,
+      gpuKind: u.gpuKind,
+      gpuHours: Math.max(0, u.gpuHours),
+      asOf: now,
+    })),
   };
 }
 
@@ -123,7 +133,10 @@ async function loadRecentUsage(ctx: Ctx, now: number) {
     .select({
       teamId: jobs.teamId,
       gpuKind: jobs.gpuKind,
-      gpuHours: sql<number>`sum(${jobs.gpuCount} * extract(epoch from (${jobs.finishedAt} - ${jobs.admittedAt})) / 3600.0 * power(0.5, greatest(0, extract(epoch from (${at}::timestamptz - ${jobs.finishedAt}))) / ${halfLife}))`.mapWith(Number),
+      gpuHours:
+        sql<number>`sum(${jobs.gpuCount} * extract(epoch from (${jobs.finishedAt} - ${jobs.admittedAt})) / 3600.0 * power(0.5, greatest(0, extract(epoch from (${at}::timestamptz - ${jobs.finishedAt}))) / ${halfLife}))`.mapWith(
+          Number,
+        ),
     })
     .from(jobs)
     .where(
@@ -146,12 +159,20 @@ export async function loadWeeklyUse(ctx: Ctx, now: number, teamIds?: string[]): 
     .select({
       teamId: jobs.teamId,
       gpuKind: jobs.gpuKind,
-      hours: sql<number>`coalesce(sum(${jobs.gpuCount} * extract(epoch from (least(coalesce(${jobs.finishedAt}, ${at}::timestamptz), ${at}::timestamptz) - greatest(${jobs.admittedAt}, ${week}))) / 3600.0) filter (where ${jobs.admittedAt} is not null and coalesce(${jobs.finishedAt}, ${at}::timestamptz) > ${week}), 0) + coalesce(sum(${jobs.pastGpuHours}) filter (where ${jobs.queuedAt} >= ${week}), 0)`.mapWith(Number),
+      hours:
+        sql<number>`coalesce(sum(${jobs.gpuCount} * extract(epoch from (least(coalesce(${jobs.finishedAt}, ${at}::timestamptz), ${at}::timestamptz) - greatest(${jobs.admittedAt}, ${week}))) / 3600.0) filter (where ${jobs.admittedAt} is not null and coalesce(${jobs.finishedAt}, ${at}::timestamptz) > ${week}), 0) + coalesce(sum(${jobs.pastGpuHours}) filter (where ${jobs.queuedAt} >= ${week}), 0)`.mapWith(
+          Number,
+        ),
     })
     .from(jobs)
     // Only rows that can add hours: a job never admitted and without earlier attempts adds 0, and
     // those are the whole queue, read again every pass.
-    .where(and(teamIds ? inArray(jobs.teamId, teamIds) : undefined, sql`(${jobs.admittedAt} is not null or ${jobs.pastGpuHours} <> 0)`))
+    .where(
+      and(
+        teamIds ? inArray(jobs.teamId, teamIds) : undefined,
+        sql`(${jobs.admittedAt} is not null or ${jobs.pastGpuHours} <> 0)`,
+      ),
+    )
     .groupBy(jobs.teamId, jobs.gpuKind);
   return new Map(rows.map((r) => [`${r.teamId}\u0000${r.gpuKind}`, Math.max(0, r.hours)]));
 }

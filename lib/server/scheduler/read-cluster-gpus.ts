@@ -36,7 +36,9 @@ export async function readClusterGpus(): Promise<ClusterGpus> {
     const gpus: GpuNode['gpus'] = {};
     const resources: Record<string, string> = {};
     for (const r of n.gpuResources) {
-      const outside = n.holders.filter((h) => h.resource === r.resource && h.jobId === null).reduce((s, h) => s + h.count, 0);
+      const outside = n.holders
+        .filter((h) => h.resource === r.resource && h.jobId === null)
+        .reduce((s, h) => s + h.count, 0);
       const capacity = n.unschedulable ? 0 : Math.round(r.allocatable);
       gpus[r.kind.id] = { capacity, free: Math.max(0, capacity - outside) };
       resources[r.kind.id] = r.resource;
@@ -56,6 +58,7 @@ export async function readGpuKindIds(): Promise<string[]> {
     throw unavailable('The cluster API did not answer', error);
   }
   const ids = new Set<string>();
-  for (const n of buildInventory(rawNodes as unknown as NodeObject[]).nodes) for (const r of n.gpuResources) ids.add(r.kind.id);
+  for (const n of buildInventory(rawNodes as unknown as NodeObject[]).nodes)
+    for (const r of n.gpuResources) ids.add(r.kind.id);
   return [...ids].sort();
 }

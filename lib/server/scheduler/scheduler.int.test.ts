@@ -29,7 +29,13 @@ function world(perNode = 8, nodeCount = 1) {
   const details = new Map<string, NodeDetail>(
     nodes.map((n) => [
       n.name,
-      { name: n.name, pool: 'training', gpuProduct: 'NVIDIA-A100-SXM4-80GB', taints: [{ key: 'gpu', value: 'true', effect: 'NoSchedule' }], resources: { [kind]: 'nvidia.com/gpu' } },
+      {
+        name: n.name,
+        pool: 'training',
+        gpuProduct: 'NVIDIA-A100-SXM4-80GB',
+        taints: [{ key: 'gpu', value: 'true', effect: 'NoSchedule' }],
+        resources: { [kind]: 'nvidia.com/gpu' },
+      },
     ]),
   );
   return { kind, nodes, deps, details };
@@ -84,7 +90,8 @@ describe('scheduler pass', () => {
       const light = await makeTeam(ctx, { cohort });
       const heavyUser = await makeUser(ctx, { teamId: heavy.id });
       const lightUser = await makeUser(ctx, { teamId: light.id });
-      for (const t of [heavy, light]) await upsertQuota({ ctx, input: { team: t.slug, gpuKind: kind, guaranteed: 1, borrowingLimit: 1 } });
+      for (const t of [heavy, light])
+        await upsertQuota({ ctx, input: { team: t.slug, gpuKind: kind, guaranteed: 1, borrowingLimit: 1 } });
       const past = (await submitJob({ ctx: as(ctx, heavyUser), input: body(kind, 2) }, deps)) as JobView;
       const day = 24 * 3600_000;
       await ctx.db
@@ -107,7 +114,10 @@ describe('scheduler pass', () => {
       const manifests: Array<Record<string, any>> = [];
       const launched = await launchAdmittedJobs(
         { ctx },
-        { nodeDetails: async () => details, submit: async (m) => (manifests.push(m), { workflowName: m.metadata.name! }) },
+        {
+          nodeDetails: async () => details,
+          submit: async (m) => (manifests.push(m), { workflowName: m.metadata.name! }),
+        },
       );
       expect(launched.submitted).toEqual([job.id]);
       const wf = manifests[0];
@@ -121,7 +131,18 @@ describe('scheduler pass', () => {
       expect(view).toMatchObject({ state: 'submitted', workflowName: `gantry-${job.id}` });
 
       // The workflow's phase moves the job on; a finished job frees its GPUs.
-      const phase = (p: string) => ({ phases: async () => [{ jobId: job.id, workflowName: `gantry-${job.id}`, phase: p, startedAt: null, finishedAt: null, message: null }] });
+      const phase = (p: string) => ({
+        phases: async () => [
+          {
+            jobId: job.id,
+            workflowName: `gantry-${job.id}`,
+            phase: p,
+            startedAt: null,
+            finishedAt: null,
+            message: null,
+          },
+        ],
+      });
       expect(await syncJobPhases({ ctx }, phase('Running'))).toBe(1);
       expect(await syncJobPhases({ ctx }, phase('Succeeded'))).toBe(1);
       const done = await getJob({ ctx, input: { id: job.id } });
@@ -148,7 +169,13 @@ describe('scheduler pass', () => {
       expect(await finishPreemptions({ ctx, now: t0 + 1000 + 3600_000 }, { remove: async () => {} })).toEqual([big.id]);
       const requeued = await getJob({ ctx, input: { id: big.id } });
       expect(requeued.state).toBe('queued');
-      expect(requeued.events.map((e) => e.cause)).toEqual(['SUBMITTED', 'ADMITTED', 'PREEMPTION_REQUESTED', 'PREEMPTED', 'REQUEUED']);
+      expect(requeued.events.map((e) => e.cause)).toEqual([
+        'SUBMITTED',
+        'ADMITTED',
+        'PREEMPTION_REQUESTED',
+        'PREEMPTED',
+        'REQUEUED',
+      ]);
       expect((await admitJobs({ ctx, input: { nodes, now: t0 + 3600_000 + 2000 } })).admitted).toContain(mine.id);
     }));
 });
@@ -175,7 +202,9 @@ describe('under concurrency', () => {
     const w = await committedWorld(5, 3, 8, 4);
     try {
       const submitted = await Promise.all(
-        Array.from({ length: 200 }, (_, i) => submitJob({ ctx: as(w.ctx, w.owner), input: body(w.kind, 1 + (i % 3)) }, w.deps)),
+        Array.from({ length: 200 }, (_, i) =>
+          submitJob({ ctx: as(w.ctx, w.owner), input: body(w.kind, 1 + (i % 3)) }, w.deps),
+        ),
       );
       expect(new Set(submitted.map((j) => (j as JobView).id)).size).toBe(200);
       // Two schedulers race, pass after pass, while more submissions arrive.
@@ -201,16 +230,22 @@ describe('under concurrency', () => {
     const w = await committedWorld(64, 0, 8, 8);
     try {
       for (let i = 0; i < 40; i++) await submitJob({ ctx: as(w.ctx, w.owner), input: body(w.kind, 1) }, w.deps);
-      const [one, two] = await Promise.all([admitJobs({ ctx: w.ctx, input: { nodes: w.nodes } }), admitJobs({ ctx: w.ctx, input: { nodes: w.nodes } })]);
+      const [one, two] = await Promise.all([
+        admitJobs({ ctx: w.ctx, input: { nodes: w.nodes } }),
+        admitJobs({ ctx: w.ctx, input: { nodes: w.nodes } }),
+      ]);
       expect(one.admitted.length + two.admitted.length).toBe(40);
       expect(one.admitted.filter((id) => two.admitted.includes(id))).toEqual([]);
-      const ids = (await w.ctx.db.select({ id: jobs.id }).from(jobs).where(eq(jobs.teamId, w.team.id))).map((r) => r.id);
+      const ids = (await w.ctx.db.select({ id: jobs.id }).from(jobs).where(eq(jobs.teamId, w.team.id))).map(
+        (r) => r.id,
+      );
       const admits = await w.ctx.db.select().from(jobEvents).where(inArray(jobEvents.jobId, ids));
       expect(admits.filter((e) => e.toState === 'admitted')).toHaveLength(40);
       // Every node holds no more than its capacity.
       const rows = await w.ctx.db.select().from(jobs).where(eq(jobs.teamId, w.team.id));
       const perNode = new Map<string, number>();
-      for (const r of rows) for (const p of r.placements ?? []) perNode.set(p.node, (perNode.get(p.node) ?? 0) + p.count);
+      for (const r of rows)
+        for (const p of r.placements ?? []) perNode.set(p.node, (perNode.get(p.node) ?? 0) + p.count);
       for (const n of perNode.values()) expect(n).toBeLessThanOrEqual(8);
     } finally {
       await w.cleanup();

@@ -11,23 +11,54 @@ import { workflowKey, workflowNamespaceOf } from '../tenancy/workflow-namespace'
 
 export interface PhaseDeps {
   /** `namespace`: where the Workflow was listed (every namespace is listed); left out, it matches by name alone. */
-  phases(): Promise<Array<{ jobId: string; workflowName: string; namespace?: string; phase: string | null; startedAt: string | null; finishedAt: string | null; message: string | null }>>;
+  phases(): Promise<
+    Array<{
+      jobId: string;
+      workflowName: string;
+      namespace?: string;
+      phase: string | null;
+      startedAt: string | null;
+      finishedAt: string | null;
+      message: string | null;
+    }>
+  >;
 }
 
-const TARGET: Record<string, JobState> = { Running: 'running', Succeeded: 'succeeded', Failed: 'failed', Error: 'failed' };
+const TARGET: Record<string, JobState> = {
+  Running: 'running',
+  Succeeded: 'succeeded',
+  Failed: 'failed',
+  Error: 'failed',
+};
 
-export async function syncJobPhases({ ctx }: { ctx: Ctx }, deps: PhaseDeps = { phases: listJobPhases }): Promise<number> {
+export async function syncJobPhases(
+  { ctx }: { ctx: Ctx },
+  deps: PhaseDeps = { phases: listJobPhases },
+): Promise<number> {
   const live = await ctx.db
-    .select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName, workflowNamespace: jobs.workflowNamespace, preemptDeadline: jobs.preemptDeadline })
+    .select({
+      id: jobs.id,
+      state: jobs.state,
+      workflowName: jobs.workflowName,
+      workflowNamespace: jobs.workflowNamespace,
+      preemptDeadline: jobs.preemptDeadline,
+    })
     .from(jobs)
     .where(inArray(jobs.state, ['submitted', 'running']));
   if (live.length === 0) return 0;
   // Listed after the jobs were read: a job seen as submitted already had its Workflow created.
   // Keyed by namespace and name: a job follows its own Workflow, not one of that name elsewhere.
-  const byKey = new Map((await deps.phases()).map((p) => [p.namespace ? workflowKey(p.namespace, p.workflowName) : `*/${p.workflowName}`, p]));
+  const byKey = new Map(
+    (await deps.phases()).map((p) => [
+      p.namespace ? workflowKey(p.namespace, p.workflowName) : `*/${p.workflowName}`,
+      p,
+    ]),
+  );
   let changed = 0;
   for (const job of live) {
-    const wf = job.workflowName ? (byKey.get(workflowKey(workflowNamespaceOf(job), job.workflowName)) ?? byKey.get(`*/${job.workflowName}`)) : undefined;
+    const wf = job.workflowName
+      ? (byKey.get(workflowKey(workflowNamespaceOf(job), job.workflowName)) ?? byKey.get(`*/${job.workflowName}`))
+      : undefined;
     // A job being preempted loses its Workflow on purpose; finishPreemptions requeues it.
     if (!wf && job.workflowName && !job.preemptDeadline) {
       if (await markMissing(ctx, { id: job.id, state: job.state, workflowName: job.workflowName })) changed++;
@@ -45,7 +76,11 @@ export type PhaseRow = Awaited<ReturnType<PhaseDeps['phases']>>[number];
  * a phase the job already reflects, or a job that moved on meanwhile, changes nothing. Shared by the
  * list path (syncJobPhases) and the watch path (lib/server/workflows).
  */
-export async function applyWorkflowPhase(ctx: Ctx, job: { id: number; state: JobState }, wf: PhaseRow): Promise<boolean> {
+export async function applyWorkflowPhase(
+  ctx: Ctx,
+  job: { id: number; state: JobState },
+  wf: PhaseRow,
+): Promise<boolean> {
   const target = wf.phase ? TARGET[wf.phase] : undefined;
   if (!target || target === job.state) return false;
   const at = new Date();
@@ -64,13 +99,22 @@ export async function applyWorkflowPhase(ctx: Ctx, job: { id: number; state: Job
         message,
         reason: final && target === 'failed' ? 'WORKFLOW_FAILED' : null,
         startedAt: wf.startedAt ? new Date(wf.startedAt) : at,
-        ...(final ? { finishedAt: wf.finishedAt ? new Date(wf.finishedAt) : at, placements: null, preemptDeadline: null } : {}),
+        ...(final
+          ? { finishedAt: wf.finishedAt ? new Date(wf.finishedAt) : at, placements: null, preemptDeadline: null }
+          : {}),
         updatedAt: at,
       })
       .where(and(eq(jobs.id, job.id), eq(jobs.state, job.state)))
       .returning({ id: jobs.id });
     if (!row) return false;
-    await tx.db.insert(jobEvents).values({ jobId: job.id, at, fromState: job.state, toState: target, cause: `WORKFLOW_${wf.phase!.toUpperCase()}`, message });
+    await tx.db.insert(jobEvents).values({
+      jobId: job.id,
+      at,
+      fromState: job.state,
+      toState: target,
+      cause: `WORKFLOW_${wf.phase!.toUpperCase()}`,
+      message,
+    });
     return true;
   });
   if (moved && target === 'failed') recordJobFailure('WORKFLOW_FAILED');
@@ -78,17 +122,36 @@ export async function applyWorkflowPhase(ctx: Ctx, job: { id: number; state: Job
 }
 
 /** Fails a submitted/running job whose Workflow vanished (WORKFLOW_MISSING); false when nothing changed. */
-export async function markMissing(ctx: Ctx, job: { id: number; state: JobState; workflowName: string }): Promise<boolean> {
+export async function markMissing(
+  ctx: Ctx,
+  job: { id: number; state: JobState; workflowName: string },
+): Promise<boolean> {
   const at = new Date();
   const message = `Workflow ${job.workflowName} no longer exists in the cluster (deleted outside Gantry); the job cannot finish.`;
   const failed = await inTransaction(ctx, async (tx) => {
     const [row] = await tx.db
       .update(jobs)
-      .set({ state: 'failed', reason: 'WORKFLOW_MISSING', message, finishedAt: at, placements: null, preemptDeadline: null, updatedAt: at })
+      .set({
+        state: 'failed',
+        reason: 'WORKFLOW_MISSING',
+        message,
+        finishedAt: at,
+        placements: null,
+        preemptDeadline: null,
+        updatedAt: at,
+      })
       .where(and(eq(jobs.id, job.id), eq(jobs.state, job.state), isNull(jobs.preemptDeadline)))
       .returning({ id: jobs.id });
     if (!row) return false;
-    await tx.db.insert(jobEvents).values({ jobId: job.id, at, fromState: job.state, toState: 'failed', cause: 'WORKFLOW_MISSING', message, details: { workflowName: job.workflowName } });
+    await tx.db.insert(jobEvents).values({
+      jobId: job.id,
+      at,
+      fromState: job.state,
+      toState: 'failed',
+      cause: 'WORKFLOW_MISSING',
+      message,
+      details: { workflowName: job.workflowName },
+    });
     return true;
   });
   if (failed) recordJobFailure('WORKFLOW_MISSING');

@@ -14,7 +14,9 @@ describe('bootstrap on a fresh database', () => {
       const first = await bootstrap(db, { adminEmail: 'Root@Gantry.local', demo: true });
       expect(first).toMatchObject({ adminCreated: true, demoSeeded: true });
       expect(first.generatedPassword).toMatch(/^[A-Za-z0-9_-]{16}$/);
-      expect(await verifyCredentials(ctx.db, 'root@gantry.local', first.generatedPassword!)).toMatchObject({ role: 'admin' });
+      expect(await verifyCredentials(ctx.db, 'root@gantry.local', first.generatedPassword!)).toMatchObject({
+        role: 'admin',
+      });
       for (const u of DEMO_USERS) {
         expect(await verifyCredentials(ctx.db, u.email, DEMO_PASSWORD)).toMatchObject({ role: u.role });
       }

@@ -25,11 +25,20 @@ export function hashShareToken(token: string): string {
  * Freezes a ranking of a dataset behind an unguessable link (32 random bytes; only the hash is
  * kept). The snapshot holds the rows and scores, so results posted later never change the page.
  */
-export async function createShare({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<ShareView & { token: string; path: string }> {
+export async function createShare({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: unknown;
+}): Promise<ShareView & { token: string; path: string }> {
   requireRole(ctx, 'researcher');
   const data = parseInput(CreateShareInput, input);
   // Only a dataset the actor may see can be published (else a link would leak another team's results).
-  const [dataset] = await ctx.db.select({ name: benchmarkDatasets.name }).from(benchmarkDatasets).where(visibleDataset(ctx, data.datasetId));
+  const [dataset] = await ctx.db
+    .select({ name: benchmarkDatasets.name })
+    .from(benchmarkDatasets)
+    .where(visibleDataset(ctx, data.datasetId));
   if (!dataset) throw notFound('Benchmark dataset');
   const snapshot = buildShareSnapshot(dataset.name, await loadResults(ctx, data.datasetId), data.settings, data.top);
   if (snapshot.rows.length === 0) {

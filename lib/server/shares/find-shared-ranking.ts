@@ -11,7 +11,13 @@ export interface SharedRanking {
 }
 
 /** The public view of a share link; null for unknown and revoked links alike (both are a 404). */
-export async function findSharedRanking({ ctx, input }: { ctx: Ctx; input: { token: string } }): Promise<SharedRanking | null> {
+export async function findSharedRanking({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { token: string };
+}): Promise<SharedRanking | null> {
   const token = typeof input?.token === 'string' ? input.token : '';
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const [row] = await ctx.db

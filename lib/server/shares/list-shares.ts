@@ -14,6 +14,10 @@ export async function listShares({ ctx, input }: { ctx: Ctx; input: unknown }): 
   const { datasetId } = parseInput(ListSharesInput, input ?? {});
   const where: SQL[] = [eq(shareLinks.createdBy, ctx.actor.id)];
   if (datasetId) where.push(eq(shareLinks.datasetId, datasetId));
-  const rows = await ctx.db.select().from(shareLinks).where(and(...where)).orderBy(desc(shareLinks.createdAt));
+  const rows = await ctx.db
+    .select()
+    .from(shareLinks)
+    .where(and(...where))
+    .orderBy(desc(shareLinks.createdAt));
   return rows.map(toShareView);
 }

@@ -25,7 +25,10 @@ const SETTINGS: RankingSettings = {
 async function datasetOf(ctx: Parameters<Parameters<typeof withRollback>[0]>[0]) {
   const ada = await makeUser(ctx, { role: 'researcher' });
   const rows = [...makeResults(6), { ...makeResult(7), metrics: { memoryGb: 20 } }];
-  const dataset = await uploadDataset({ ctx: as(ctx, ada), input: { name: 'runs', format: 'json', text: JSON.stringify(rows) } });
+  const dataset = await uploadDataset({
+    ctx: as(ctx, ada),
+    input: { name: 'runs', format: 'json', text: JSON.stringify(rows) },
+  });
   return { ada, dataset };
 }
 
@@ -53,17 +56,25 @@ describe('share links', () => {
   it('stays the same after new results arrive in the dataset', () =>
     withRollback(async (ctx) => {
       const { ada, dataset } = await datasetOf(ctx);
-      const share = await createShare({ ctx: as(ctx, ada), input: { datasetId: dataset.id, settings: SETTINGS, title: 'Pick for chat' } });
+      const share = await createShare({
+        ctx: as(ctx, ada),
+        input: { datasetId: dataset.id, settings: SETTINGS, title: 'Pick for chat' },
+      });
       const before = await findSharedRanking({ ctx, input: { token: share.token } });
       const { token } = await issueResultsToken({ ctx: as(ctx, ada), input: { id: dataset.id } });
       // Far better than anything shared: it would top a fresh ranking.
-      await postBenchmarkResult({ ctx, input: { token, result: { ...makeResult(99), metrics: { tokensPerSecond: 99_999, ttftMeanMs: 1 } } } });
+      await postBenchmarkResult({
+        ctx,
+        input: { token, result: { ...makeResult(99), metrics: { tokensPerSecond: 99_999, ttftMeanMs: 1 } } },
+      });
       const after = await findSharedRanking({ ctx, input: { token: share.token } });
       expect(after).toEqual(before);
       const fresh = await createShare({ ctx: as(ctx, ada), input: { datasetId: dataset.id, settings: SETTINGS } });
       const freshRanking = (await findSharedRanking({ ctx, input: { token: fresh.token } }))!;
       expect(freshRanking.snapshot.rows).toHaveLength(7);
-      expect(freshRanking.snapshot.rows[freshRanking.snapshot.recommendations[0].index].configurationId).toBe('test/config-99');
+      expect(freshRanking.snapshot.rows[freshRanking.snapshot.recommendations[0].index].configurationId).toBe(
+        'test/config-99',
+      );
     }));
 
   it('answers nothing for a revoked or unknown link; only its creator or an admin revokes', () =>
@@ -71,7 +82,9 @@ describe('share links', () => {
       const { ada, dataset } = await datasetOf(ctx);
       const share = await createShare({ ctx: as(ctx, ada), input: { datasetId: dataset.id, settings: SETTINGS } });
       const grace = await makeUser(ctx, { role: 'researcher' });
-      await expect(revokeShare({ ctx: as(ctx, grace), input: { id: share.id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(revokeShare({ ctx: as(ctx, grace), input: { id: share.id } })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
       const revoked = await revokeShare({ ctx: as(ctx, ada), input: { id: share.id } });
       expect(revoked.revokedAt).not.toBeNull();
       expect(await findSharedRanking({ ctx, input: { token: share.token } })).toBeNull();
@@ -83,14 +96,26 @@ describe('share links', () => {
     withRollback(async (ctx) => {
       const { ada, dataset } = await datasetOf(ctx);
       const vera = await makeUser(ctx, { role: 'viewer' });
-      await expect(createShare({ ctx: as(ctx, vera), input: { datasetId: dataset.id, settings: SETTINGS } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(
+        createShare({ ctx: as(ctx, vera), input: { datasetId: dataset.id, settings: SETTINGS } }),
+      ).rejects.toMatchObject({ code: 'FORBIDDEN' });
       // A dataset the caller may not see cannot be published (docs/security.md).
       const grace = await makeUser(ctx, { role: 'researcher' });
-      await expect(createShare({ ctx: as(ctx, grace), input: { datasetId: dataset.id, settings: SETTINGS } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-      const bad = await createShare({ ctx: as(ctx, ada), input: { datasetId: dataset.id, settings: { ...SETTINGS, weights: [1] } } }).catch((e) => e);
-      expect(bad.fields).toContainEqual({ field: 'settings.weights', message: 'expected 2 weights (one per criterion)' });
+      await expect(
+        createShare({ ctx: as(ctx, grace), input: { datasetId: dataset.id, settings: SETTINGS } }),
+      ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      const bad = await createShare({
+        ctx: as(ctx, ada),
+        input: { datasetId: dataset.id, settings: { ...SETTINGS, weights: [1] } },
+      }).catch((e) => e);
+      expect(bad.fields).toContainEqual({
+        field: 'settings.weights',
+        message: 'expected 2 weights (one per criterion)',
+      });
       const none = { ...SETTINGS, criteria: ['accuracy'], weights: [1], directions: ['benefit'], constraints: [] };
-      await expect(createShare({ ctx: as(ctx, ada), input: { datasetId: dataset.id, settings: none } })).rejects.toMatchObject({ code: 'INVALID' });
+      await expect(
+        createShare({ ctx: as(ctx, ada), input: { datasetId: dataset.id, settings: none } }),
+      ).rejects.toMatchObject({ code: 'INVALID' });
     }));
 });
 
@@ -101,16 +126,25 @@ describe('ranking profiles', () => {
       const grace = await makeUser(ctx);
       const p = await saveRankingProfile({ ctx: as(ctx, ada), input: { name: 'latency first', settings: SETTINGS } });
       expect(p.settings).toEqual(SETTINGS);
-      await expect(saveRankingProfile({ ctx: as(ctx, ada), input: { name: 'latency first', settings: SETTINGS } })).rejects.toMatchObject({
+      await expect(
+        saveRankingProfile({ ctx: as(ctx, ada), input: { name: 'latency first', settings: SETTINGS } }),
+      ).rejects.toMatchObject({
         code: 'CONFLICT',
       });
-      const renamed = await saveRankingProfile({ ctx: as(ctx, ada), input: { id: p.id, name: 'tight', settings: { ...SETTINGS, weights: [1, 1] } } });
+      const renamed = await saveRankingProfile({
+        ctx: as(ctx, ada),
+        input: { id: p.id, name: 'tight', settings: { ...SETTINGS, weights: [1, 1] } },
+      });
       expect(renamed).toMatchObject({ id: p.id, name: 'tight', settings: { weights: [1, 1] } });
       expect(await listRankingProfiles({ ctx: as(ctx, grace) })).toEqual([]);
-      await expect(saveRankingProfile({ ctx: as(ctx, grace), input: { id: p.id, name: 'mine', settings: SETTINGS } })).rejects.toMatchObject({
+      await expect(
+        saveRankingProfile({ ctx: as(ctx, grace), input: { id: p.id, name: 'mine', settings: SETTINGS } }),
+      ).rejects.toMatchObject({
         code: 'NOT_FOUND',
       });
-      await expect(deleteRankingProfile({ ctx: as(ctx, grace), input: { id: p.id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(deleteRankingProfile({ ctx: as(ctx, grace), input: { id: p.id } })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
       await deleteRankingProfile({ ctx: as(ctx, ada), input: { id: p.id } });
       expect(await listRankingProfiles({ ctx: as(ctx, ada) })).toEqual([]);
     }));

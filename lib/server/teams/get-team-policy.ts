@@ -15,7 +15,13 @@ export interface TeamPolicyView {
   /** Where the team's work runs, and whether an admin mapped it to an existing namespace. */
   namespace: string;
   namespaceMapped: boolean;
-  exceptions: Array<{ rule: string; description: string | null; reason: string; createdBy: string | null; createdAt: string }>;
+  exceptions: Array<{
+    rule: string;
+    description: string | null;
+    reason: string;
+    createdBy: string | null;
+    createdAt: string;
+  }>;
   /** Every rule an exception may name, with what it refuses. */
   rules: Array<{ rule: PolicyRule; description: string }>;
 }
@@ -29,7 +35,12 @@ export async function getTeamPolicy({ ctx, input }: { ctx: Ctx; input: unknown }
   const [team] = await ctx.db.select().from(teams).where(eq(teams.slug, slug));
   if (!team) throw notFound('Team');
   const exceptions = await ctx.db
-    .select({ rule: teamPolicyExceptions.rule, reason: teamPolicyExceptions.reason, createdBy: users.email, createdAt: teamPolicyExceptions.createdAt })
+    .select({
+      rule: teamPolicyExceptions.rule,
+      reason: teamPolicyExceptions.reason,
+      createdBy: users.email,
+      createdAt: teamPolicyExceptions.createdAt,
+    })
     .from(teamPolicyExceptions)
     .leftJoin(users, eq(users.id, teamPolicyExceptions.createdBy))
     .where(eq(teamPolicyExceptions.teamId, team.id))

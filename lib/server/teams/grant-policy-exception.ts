@@ -12,7 +12,11 @@ const GrantPolicyExceptionInput = z.object({
   slug: z.string().trim().min(1),
   rule: PolicyRule,
   /** why the team needs it: kept with the exception and in the audit log */
-  reason: z.string().trim().min(10, 'Say why the team needs it (at least 10 characters)').max(1000, 'At most 1,000 characters'),
+  reason: z
+    .string()
+    .trim()
+    .min(10, 'Say why the team needs it (at least 10 characters)')
+    .max(1000, 'At most 1,000 characters'),
 });
 type GrantPolicyExceptionInput = z.infer<typeof GrantPolicyExceptionInput>;
 
@@ -25,10 +29,18 @@ export async function grantPolicyException({ ctx, input }: { ctx: Ctx; input: un
     if (!team) throw notFound('Team');
     const [row] = await tx.db
       .insert(teamPolicyExceptions)
-      .values({ teamId: team.id, rule: data.rule, reason: data.reason, createdBy: ctx.actor.via === 'system' ? null : ctx.actor.id })
+      .values({
+        teamId: team.id,
+        rule: data.rule,
+        reason: data.reason,
+        createdBy: ctx.actor.via === 'system' ? null : ctx.actor.id,
+      })
       .onConflictDoNothing()
       .returning({ id: teamPolicyExceptions.id });
-    if (!row) throw conflict(`Team ${data.slug} already has an exception for ${data.rule}`, [{ field: 'rule', message: 'Already granted' }]);
+    if (!row)
+      throw conflict(`Team ${data.slug} already has an exception for ${data.rule}`, [
+        { field: 'rule', message: 'Already granted' },
+      ]);
     await recordAudit(tx, 'team.policy_exception.grant', `team:${data.slug}`, { rule: data.rule, reason: data.reason });
     return getTeamPolicy({ ctx: tx, input: { slug: data.slug } });
   });

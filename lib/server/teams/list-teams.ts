@@ -14,7 +14,13 @@ export interface TeamView {
 export async function listTeams({ ctx }: { ctx: Ctx }): Promise<TeamView[]> {
   requireRole(ctx, 'viewer');
   const rows = await ctx.db
-    .select({ id: teams.id, slug: teams.slug, name: teams.name, cohort: teams.cohort, members: count(memberships.userId) })
+    .select({
+      id: teams.id,
+      slug: teams.slug,
+      name: teams.name,
+      cohort: teams.cohort,
+      members: count(memberships.userId),
+    })
     .from(teams)
     .leftJoin(memberships, eq(memberships.teamId, teams.id))
     .groupBy(teams.id)

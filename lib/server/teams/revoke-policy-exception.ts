@@ -8,7 +8,10 @@ import { parseInput } from '../validate';
 import { getTeamPolicy, type TeamPolicyView } from './get-team-policy';
 
 // Any stored rule may be revoked, also one a later version no longer knows.
-const RevokePolicyExceptionInput = z.object({ slug: z.string().trim().min(1), rule: z.string().trim().min(1).max(100) });
+const RevokePolicyExceptionInput = z.object({
+  slug: z.string().trim().min(1),
+  rule: z.string().trim().min(1).max(100),
+});
 type RevokePolicyExceptionInput = z.infer<typeof RevokePolicyExceptionInput>;
 
 /** DELETE /api/admin/teams/:slug/policy/exceptions/:rule - the rule applies to the team again (audited). */

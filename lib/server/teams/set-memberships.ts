@@ -19,7 +19,11 @@ export async function setMemberships(ctx: Ctx, userId: string, slugs: string[]):
   const keep = found.map((t) => t.id);
   await ctx.db
     .delete(memberships)
-    .where(keep.length ? and(eq(memberships.userId, userId), notInArray(memberships.teamId, keep)) : eq(memberships.userId, userId));
+    .where(
+      keep.length
+        ? and(eq(memberships.userId, userId), notInArray(memberships.teamId, keep))
+        : eq(memberships.userId, userId),
+    );
   if (found.length) {
     await ctx.db
       .insert(memberships)

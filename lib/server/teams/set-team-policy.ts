@@ -16,7 +16,10 @@ const SECRET_NAME = z
   .trim()
   .max(253, 'At most 253 characters')
   .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'A Secret name: lowercase letters, digits, dots and dashes')
-  .refine((name) => !name.startsWith('gantry-'), 'Secrets named gantry-... are Gantry’s own and are given to jobs by Gantry');
+  .refine(
+    (name) => !name.startsWith('gantry-'),
+    'Secrets named gantry-... are Gantry’s own and are given to jobs by Gantry',
+  );
 
 // A namespace name is a DNS label. The cluster's own namespaces are never a team's.
 const NAMESPACE = z
@@ -36,10 +39,13 @@ const SetTeamPolicyInput = z
     /** An existing namespace the team's work runs in; null goes back to gantry-<slug> */
     namespace: NAMESPACE.nullable().optional(),
   })
-  .refine((input) => input.podSecurity !== undefined || input.allowedSecrets !== undefined || input.namespace !== undefined, {
-    message: 'Give podSecurity, allowedSecrets or namespace',
-    path: ['podSecurity'],
-  });
+  .refine(
+    (input) => input.podSecurity !== undefined || input.allowedSecrets !== undefined || input.namespace !== undefined,
+    {
+      message: 'Give podSecurity, allowedSecrets or namespace',
+      path: ['podSecurity'],
+    },
+  );
 type SetTeamPolicyInput = z.infer<typeof SetTeamPolicyInput>;
 
 /** PATCH /api/admin/teams/:slug/policy - the team's Pod Security level and allowed Secrets (audited). */
@@ -49,14 +55,32 @@ export async function setTeamPolicy({ ctx, input }: { ctx: Ctx; input: unknown }
   const allowedSecrets = data.allowedSecrets ? [...new Set(data.allowedSecrets)].sort() : undefined;
   const view = await inTransaction(ctx, async (tx) => {
     const [before] = await tx.db
-      .select({ id: teams.id, podSecurity: teams.podSecurity, allowedSecrets: teams.allowedSecrets, namespace: teams.namespace })
+      .select({
+        id: teams.id,
+        podSecurity: teams.podSecurity,
+        allowedSecrets: teams.allowedSecrets,
+        namespace: teams.namespace,
+      })
       .from(teams)
       .where(eq(teams.slug, data.slug))
       .for('update');
     if (!before) throw notFound('Team');
-    const namespace = data.namespace === undefined ? before.namespace : data.namespace === teamNamespace({ slug: data.slug }) ? null : data.namespace;
-    const after = { podSecurity: data.podSecurity ?? before.podSecurity, allowedSecrets: allowedSecrets ?? before.allowedSecrets, namespace };
-    if (after.podSecurity === before.podSecurity && sameList(after.allowedSecrets, before.allowedSecrets) && after.namespace === before.namespace) {
+    const namespace =
+      data.namespace === undefined
+        ? before.namespace
+        : data.namespace === teamNamespace({ slug: data.slug })
+          ? null
+          : data.namespace;
+    const after = {
+      podSecurity: data.podSecurity ?? before.podSecurity,
+      allowedSecrets: allowedSecrets ?? before.allowedSecrets,
+      namespace,
+    };
+    if (
+      after.podSecurity === before.podSecurity &&
+      sameList(after.allowedSecrets, before.allowedSecrets) &&
+      after.namespace === before.namespace
+    ) {
       const field = data.podSecurity ? 'podSecurity' : data.allowedSecrets ? 'allowedSecrets' : 'namespace';
       throw invalid('Nothing to change', [{ field, message: 'is already the team’s' }]);
     }
@@ -87,7 +111,15 @@ async function assertNamespaceFree(ctx: Ctx, teamId: string, namespace: string):
   const [other] = await ctx.db
     .select({ slug: teams.slug })
     .from(teams)
-    .where(and(ne(teams.id, teamId), ownerSlug ? or(eq(teams.namespace, namespace), eq(teams.slug, ownerSlug)) : eq(teams.namespace, namespace)))
+    .where(
+      and(
+        ne(teams.id, teamId),
+        ownerSlug ? or(eq(teams.namespace, namespace), eq(teams.slug, ownerSlug)) : eq(teams.namespace, namespace),
+      ),
+    )
     .limit(1);
-  if (other) throw conflict(`Namespace ${namespace} is team ${other.slug}'s`, [{ field: 'namespace', message: `belongs to team ${other.slug}` }]);
+  if (other)
+    throw conflict(`Namespace ${namespace} is team ${other.slug}'s`, [
+      { field: 'namespace', message: `belongs to team ${other.slug}` },
+    ]);
 }

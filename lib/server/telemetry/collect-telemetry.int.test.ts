@@ -15,18 +15,29 @@ import { querySeries } from './query-series';
 
 useSimCluster({ seed: 7, speed: 50 });
 
-function heldGpuWorkflow(name: string, idle: boolean, opts: { team?: string; pool?: string; toleration?: string; gpus?: number } = {}): Workflow {
+function heldGpuWorkflow(
+  name: string,
+  idle: boolean,
+  opts: { team?: string; pool?: string; toleration?: string; gpus?: number } = {},
+): Workflow {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Workflow',
     metadata: { name },
     spec: {
       entrypoint: 'train',
-      podMetadata: { labels: { 'gantry.dev/job-id': name, 'gantry.dev/owner': 'ada', 'gantry.dev/team': opts.team ?? 'vision' } },
+      podMetadata: {
+        labels: { 'gantry.dev/job-id': name, 'gantry.dev/owner': 'ada', 'gantry.dev/team': opts.team ?? 'vision' },
+      },
       templates: [
         {
           name: 'train',
-          metadata: { annotations: { 'gantry.dev/sim-duration-seconds': '36000', ...(idle ? { 'gantry.dev/sim-gpu-idle': 'true' } : {}) } },
+          metadata: {
+            annotations: {
+              'gantry.dev/sim-duration-seconds': '36000',
+              ...(idle ? { 'gantry.dev/sim-gpu-idle': 'true' } : {}),
+            },
+          },
           nodeSelector: { 'workload-type': opts.pool ?? 'batch-embedding' },
           tolerations: [{ key: 'gpu', operator: 'Equal', value: opts.toleration ?? 'true', effect: 'NoSchedule' }],
           container: {
@@ -45,7 +56,10 @@ describe('collectTelemetry against the simulated cluster', () => {
     await createWorkflow(heldGpuWorkflow('tele-busy', false));
     await createWorkflow(heldGpuWorkflow('tele-idle', true));
     await expect
-      .poll(async () => (await listPods('gantry.dev/team=vision')).filter((p) => p.status?.phase === 'Running').length, { timeout: 20_000 })
+      .poll(
+        async () => (await listPods('gantry.dev/team=vision')).filter((p) => p.status?.phase === 'Running').length,
+        { timeout: 20_000 },
+      )
       .toBe(2);
 
     await withRollback(async (ctx) => {
@@ -54,7 +68,9 @@ describe('collectTelemetry against the simulated cluster', () => {
       expect(result.exporters).toBe(12); // every GPU node runs one exporter; the 2 CPU nodes none
       const devices = await ctx.db.select().from(gpuDevices);
       expect(devices.length).toBe(result.devices);
-      expect(new Set(devices.map((d) => d.pool))).toEqual(new Set(['batch-embedding', 'training', 'inference', 'large-training']));
+      expect(new Set(devices.map((d) => d.pool))).toEqual(
+        new Set(['batch-embedding', 'training', 'inference', 'large-training']),
+      );
       expect(devices.every((d) => d.kind !== null)).toBe(true);
       const mig = devices.filter((d) => d.migProfile !== null);
       expect(mig.length).toBeGreaterThan(0);
@@ -81,7 +97,12 @@ describe('collectTelemetry against the simulated cluster', () => {
     await createWorkflow(heldGpuWorkflow('ts-vision', false, { ...h100, team: 'vision-ts' }));
     await createWorkflow(heldGpuWorkflow('ts-nlp', true, { ...h100, team: 'nlp-ts' }));
     await expect
-      .poll(async () => (await listPods('gantry.dev/job-id in (ts-vision,ts-nlp)')).filter((p) => p.status?.phase === 'Running').length, { timeout: 20_000 })
+      .poll(
+        async () =>
+          (await listPods('gantry.dev/job-id in (ts-vision,ts-nlp)')).filter((p) => p.status?.phase === 'Running')
+            .length,
+        { timeout: 20_000 },
+      )
       .toBe(2);
     const [a, b] = await Promise.all([listPods('gantry.dev/job-id=ts-vision'), listPods('gantry.dev/job-id=ts-nlp')]);
     expect(a[0].spec!.nodeName).toBe(b[0].spec!.nodeName);
@@ -105,7 +126,10 @@ describe('collectTelemetry against the simulated cluster', () => {
       expect(usage.gpus.every((g) => g.avgUtilization! >= 80)).toBe(true);
 
       for (const team of ['vision-ts', 'nlp-ts']) {
-        const series = await querySeries({ ctx, input: { scope: 'team', id: team, range: '1h', metric: 'util', now: at + 20_000 } });
+        const series = await querySeries({
+          ctx,
+          input: { scope: 'team', id: team, range: '1h', metric: 'util', now: at + 20_000 },
+        });
         expect(series.devices).toBe(8);
         expect(series.points).toHaveLength(2);
       }

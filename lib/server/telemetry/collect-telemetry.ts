@@ -22,7 +22,13 @@ export interface CollectResult extends IngestResult {
  * server pod proxy); tag devices with pool/kind from the inventory and pods with their gantry.dev
  * labels; store it all with ingestScrape. An exporter that fails is skipped and named.
  */
-export async function collectTelemetry({ ctx, input }: { ctx: Ctx; input?: { at?: number; prometheusUrl?: string | null } }): Promise<CollectResult> {
+export async function collectTelemetry({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input?: { at?: number; prometheusUrl?: string | null };
+}): Promise<CollectResult> {
   requireRole(ctx, 'admin');
   const at = input?.at ?? Date.now();
   const prometheusUrl = input?.prometheusUrl === undefined ? env().PROMETHEUS_URL : input.prometheusUrl;

@@ -45,8 +45,18 @@ export async function findIdleGpus(
   const windowStart = new Date(args.now - windowMs).toISOString();
   const heldSince = new Date(args.now - MAX_GAP_MS).toISOString();
   const held = await rows<{
-    device_id: number; key: string; node: string; pool: string | null; kind: string | null; mig_profile: string | null;
-    namespace: string; pod: string; job_id: string | null; owner: string | null; team: string | null; first_seen_at: unknown;
+    device_id: number;
+    key: string;
+    node: string;
+    pool: string | null;
+    kind: string | null;
+    mig_profile: string | null;
+    namespace: string;
+    pod: string;
+    job_id: string | null;
+    owner: string | null;
+    team: string | null;
+    first_seen_at: unknown;
   }>(
     db,
     // a hold spans one row per UTC day: it started at the pod's first row

@@ -93,7 +93,9 @@ export async function getJobGpuUsage({ ctx, input }: { ctx: Ctx; input: unknown 
       sharing: sharingOf((r.kind as string | null) ?? null, (r.mig_profile as string | null) ?? null),
       coTenants: Number(r.co_tenants ?? 0),
     })),
-    idle: idle.filter((g) => g.jobIds.includes(q.jobId)).map((g) => (hasRole(ctx.actor, 'admin') ? g : ownPart(g, q.jobId, list))),
+    idle: idle
+      .filter((g) => g.jobIds.includes(q.jobId))
+      .map((g) => (hasRole(ctx.actor, 'admin') ? g : ownPart(g, q.jobId, list))),
   };
 }
 
@@ -103,5 +105,11 @@ export async function getJobGpuUsage({ ctx, input }: { ctx: Ctx; input: unknown 
  */
 function ownPart(g: IdleGpuView, jobId: string, held: Record<string, unknown>[]): IdleGpuView {
   const own = new Set(held.map((r) => String(r.pod)));
-  return { ...g, jobIds: [jobId], owners: [], teams: [], pods: g.pods.filter((p) => own.has(`${p.namespace}/${p.pod}`)) };
+  return {
+    ...g,
+    jobIds: [jobId],
+    owners: [],
+    teams: [],
+    pods: g.pods.filter((p) => own.has(`${p.namespace}/${p.pod}`)),
+  };
 }

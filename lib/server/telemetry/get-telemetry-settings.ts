@@ -10,7 +10,12 @@ export interface TelemetrySettingsView {
   updatedAt: string | null;
 }
 
-const DEFAULT_TELEMETRY_SETTINGS: TelemetrySettingsView = { idleThresholdPercent: 5, idleWindowMinutes: 30, prices: {}, updatedAt: null };
+const DEFAULT_TELEMETRY_SETTINGS: TelemetrySettingsView = {
+  idleThresholdPercent: 5,
+  idleWindowMinutes: 30,
+  prices: {},
+  updatedAt: null,
+};
 
 /** The admin's idle thresholds and prices; defaults until an admin saves them. */
 export async function getTelemetrySettings({ ctx }: { ctx: Ctx }): Promise<TelemetrySettingsView> {

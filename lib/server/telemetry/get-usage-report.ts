@@ -1,6 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { startOfPeriod, summarizeUsage, UsagePeriod, type AllocationRecord, type UsageRow } from '@/lib/domain/telemetry/usage';
+import {
+  startOfPeriod,
+  summarizeUsage,
+  UsagePeriod,
+  type AllocationRecord,
+  type UsageRow,
+} from '@/lib/domain/telemetry/usage';
 import { hasRole, requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
 import { getTelemetrySettings } from './get-telemetry-settings';
@@ -44,7 +50,15 @@ export async function getUsageReport({ ctx, input }: { ctx: Ctx; input?: unknown
   const settings = await getTelemetrySettings({ ctx });
   // date_part gives double precision; extract() would give numeric, several times slower to sum.
   const hold = sql`(date_part('epoch', a.last_seen_at - a.first_seen_at) + ${SCRAPE_INTERVAL_MS / 1000}::float8) / 3600.0`;
-  const list = await rows<{ day: string; team: string | null; owner: string | null; kind: string | null; allocated: unknown; measured: unknown; used: unknown }>(
+  const list = await rows<{
+    day: string;
+    team: string | null;
+    owner: string | null;
+    kind: string | null;
+    allocated: unknown;
+    measured: unknown;
+    used: unknown;
+  }>(
     ctx.db,
     sql`select a.day::text as day, a.team, ${q.groupBy === 'user' ? sql`a.owner` : sql`null::text`} as owner, d.kind,
           sum(${hold}) as allocated,
@@ -65,10 +79,28 @@ export async function getUsageReport({ ctx, input }: { ctx: Ctx; input?: unknown
     const allocated = toNum(r.allocated) ?? 0;
     const measured = toNum(r.measured) ?? 0;
     const used = toNum(r.used) ?? 0;
-    const base = { jobId: `${r.team}/${r.owner}`, team: r.team ?? '(no team)', user: r.owner ?? '(unknown)', gpuKind: r.kind ?? 'unknown', start: day, end: day + DAY };
-    if (measured > 0) records.push({ ...base, gpuCount: measured / 24, utilization: [{ t: day, v: Math.min(100, Math.max(0, (used / measured) * 100)) }] });
+    const base = {
+      jobId: `${r.team}/${r.owner}`,
+      team: r.team ?? '(no team)',
+      user: r.owner ?? '(unknown)',
+      gpuKind: r.kind ?? 'unknown',
+      start: day,
+      end: day + DAY,
+    };
+    if (measured > 0)
+      records.push({
+        ...base,
+        gpuCount: measured / 24,
+        utilization: [{ t: day, v: Math.min(100, Math.max(0, (used / measured) * 100)) }],
+      });
     if (allocated - measured > 1e-9) records.push({ ...base, gpuCount: (allocated - measured) / 24 });
   }
   const usage = summarizeUsage(records, { period: q.period, groupBy: q.groupBy, prices: settings.prices });
-  return { period: q.period, groupBy: q.groupBy, from: new Date(from).toISOString(), to: new Date(now).toISOString(), rows: usage };
+  return {
+    period: q.period,
+    groupBy: q.groupBy,
+    from: new Date(from).toISOString(),
+    to: new Date(now).toISOString(),
+    rows: usage,
+  };
 }

@@ -13,7 +13,12 @@ export const IngestScrapeInput = z.object({
   /** raw dcgm-exporter text per node; `node` overrides the Hostname label when known */
   scrapes: z.array(z.object({ node: z.string().nullable().default(null), text: z.string() })),
   /** node -> pool and GPU kinds (from the inventory), to tag new devices */
-  nodes: z.record(z.string(), z.object({ pool: z.string(), kinds: z.array(z.object({ id: z.string(), migProfile: z.string().nullable() })) })).default({}),
+  nodes: z
+    .record(
+      z.string(),
+      z.object({ pool: z.string(), kinds: z.array(z.object({ id: z.string(), migProfile: z.string().nullable() })) }),
+    )
+    .default({}),
   /** `namespace/pod` -> the pod's gantry.dev/job-id, owner and team labels */
   pods: z.record(z.string(), PodInfo).default({}),
 });
@@ -47,7 +52,8 @@ export async function ingestScrape({ ctx, input }: { ctx: Ctx; input: unknown })
 
   const devices = samples.map((g) => {
     const info = data.nodes[g.node];
-    const kind = info?.kinds.find((k) => k.migProfile === g.migProfile) ?? info?.kinds.find((k) => k.migProfile === null) ?? null;
+    const kind =
+      info?.kinds.find((k) => k.migProfile === g.migProfile) ?? info?.kinds.find((k) => k.migProfile === null) ?? null;
     return { k: g.key, n: g.node, p: info?.pool ?? null, i: kind?.id ?? null, m: g.modelName, g: g.migProfile };
   });
 
@@ -80,7 +86,15 @@ export async function ingestScrape({ ctx, input }: { ctx: Ctx; input: unknown })
     const held = attributed.flatMap((g) =>
       g.pods.map((p) => {
         const info = data.pods[`${p.namespace}/${p.pod}`];
-        return { d: idOf.get(g.key), ns: p.namespace, pod: p.pod, j: info?.jobId ?? null, o: info?.owner ?? null, t: info?.team ?? null, u: g.utilization };
+        return {
+          d: idOf.get(g.key),
+          ns: p.namespace,
+          pod: p.pod,
+          j: info?.jobId ?? null,
+          o: info?.owner ?? null,
+          t: info?.team ?? null,
+          u: g.utilization,
+        };
       }),
     );
     if (held.length) {

@@ -39,6 +39,9 @@ export async function listGpuDevices({ ctx, input }: { ctx: Ctx; input?: unknown
     kind: (r.kind as string | null) ?? null,
     model: (r.model as string | null) ?? null,
     migProfile: (r.mig_profile as string | null) ?? null,
-    last: r.ts === null ? null : { at: new Date(toMs(r.ts)).toISOString(), util: toNum(r.util), fbMiB: toNum(r.fb), powerW: toNum(r.power) },
+    last:
+      r.ts === null
+        ? null
+        : { at: new Date(toMs(r.ts)).toISOString(), util: toNum(r.util), fbMiB: toNum(r.fb), powerW: toNum(r.power) },
   }));
 }

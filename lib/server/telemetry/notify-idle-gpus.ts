@@ -18,13 +18,22 @@ export async function notifyIdleGpus({ ctx, input }: { ctx: Ctx; input?: unknown
   const { now } = parseInput(NotifyIdleGpusInput, input ?? {});
   const settings = await getTelemetrySettings({ ctx });
   const at = new Date(now ?? Date.now()).toISOString();
-  const idle = await findIdleGpus(ctx.db, { now: Date.parse(at), thresholdPercent: settings.idleThresholdPercent, windowMinutes: settings.idleWindowMinutes });
+  const idle = await findIdleGpus(ctx.db, {
+    now: Date.parse(at),
+    thresholdPercent: settings.idleThresholdPercent,
+    windowMinutes: settings.idleWindowMinutes,
+  });
   let events = 0;
   await inTransaction(ctx, async ({ db }) => {
     for (const gpu of idle) {
       for (const jobId of gpu.jobIds.filter((j) => /^\d+$/.test(j))) {
         const message = `GPU ${gpu.deviceKey} has stayed under ${settings.idleThresholdPercent} % utilization for ${settings.idleWindowMinutes} minutes (mean ${gpu.avgUtilization.toFixed(1)} %) since ${gpu.idleSince}.`;
-        const details = JSON.stringify({ deviceKey: gpu.deviceKey, idleSince: gpu.idleSince, avgUtilization: gpu.avgUtilization, sharing: gpu.sharing });
+        const details = JSON.stringify({
+          deviceKey: gpu.deviceKey,
+          idleSince: gpu.idleSince,
+          avgUtilization: gpu.avgUtilization,
+          sharing: gpu.sharing,
+        });
         // One event per streak: none if this device already has one since it was last busy
         // (or within the raw tier's 24 h when it has not been busy since).
         const written = await rows<{ id: number }>(

@@ -59,7 +59,8 @@ export async function querySeries({ ctx, input }: { ctx: Ctx; input: unknown }):
   // A job's series is the job's own: owner, team and admins; others get 404 (docs/security.md).
   if (q.scope === 'job') await requireVisibleJobLabel(ctx, q.id);
   const devices = await selectDevices(ctx.db, q.scope, q.id, { from: now - RANGE_MS[q.range], to: now });
-  if (devices.ids.length === 0 && q.scope !== 'pool' && q.scope !== 'team') throw notFound(`No GPU telemetry for ${q.scope} ${q.id}`);
+  if (devices.ids.length === 0 && q.scope !== 'pool' && q.scope !== 'team')
+    throw notFound(`No GPU telemetry for ${q.scope} ${q.id}`);
   let from = now - RANGE_MS[q.range];
   let to = now;
   if (devices.heldFrom !== null && devices.heldTo !== null) {
@@ -67,11 +68,30 @@ export async function querySeries({ ctx, input }: { ctx: Ctx; input: unknown }):
     to = Math.min(to, devices.heldTo + SCRAPE_INTERVAL_MS);
   }
   const fromPool = q.scope === 'pool' && devices.ids.length >= POOL_ROLLUP_MIN_GPUS;
-  const maxPoints = fromPool ? MAX_TIER_POINTS : Math.min(MAX_TIER_POINTS, Math.max(MAX_CHART_POINTS, Math.floor(ROW_BUDGET / Math.max(1, devices.ids.length))));
-  const plan = planSeriesQuery({ from: now - RANGE_MS[q.range], to: now, now, rawIntervalMs: SCRAPE_INTERVAL_MS, maxPoints, policy: fromPool ? ROLLUP_TIERS : undefined });
+  const maxPoints = fromPool
+    ? MAX_TIER_POINTS
+    : Math.min(MAX_TIER_POINTS, Math.max(MAX_CHART_POINTS, Math.floor(ROW_BUDGET / Math.max(1, devices.ids.length))));
+  const plan = planSeriesQuery({
+    from: now - RANGE_MS[q.range],
+    to: now,
+    now,
+    rawIntervalMs: SCRAPE_INTERVAL_MS,
+    maxPoints,
+    policy: fromPool ? ROLLUP_TIERS : undefined,
+  });
   const tier = plan.tier.name;
   const source = fromPool ? ('pool' as const) : ('devices' as const);
-  const base = { scope: q.scope, id: q.id, metric: q.metric, range: q.range, tier, source, from, to, devices: devices.ids.length };
+  const base = {
+    scope: q.scope,
+    id: q.id,
+    metric: q.metric,
+    range: q.range,
+    tier,
+    source,
+    from,
+    to,
+    devices: devices.ids.length,
+  };
   if (devices.ids.length === 0 || to <= from) return { ...base, points: [] };
   if (fromPool) return { ...base, points: await readPoolRollups(ctx, q.id, tier as '1m' | '1h', q.metric, from, to) };
 
@@ -91,7 +111,14 @@ export async function querySeries({ ctx, input }: { ctx: Ctx; input: unknown }):
   return { ...base, points };
 }
 
-async function readPoolRollups(ctx: Ctx, pool: string, tier: '1m' | '1h', metric: Metric, from: number, to: number): Promise<Point[]> {
+async function readPoolRollups(
+  ctx: Ctx,
+  pool: string,
+  tier: '1m' | '1h',
+  metric: Metric,
+  from: number,
+  to: number,
+): Promise<Point[]> {
   const column = sql.raw(metric === 'util' ? 'util_avg' : `${metric}_sum`);
   const list = await rows<{ t: unknown; v: unknown }>(
     ctx.db,
@@ -107,5 +134,9 @@ async function requireTeamAccess(ctx: Ctx, slug: string): Promise<void> {
   const allowed = await listChartTeams({ ctx });
   if (allowed.includes(slug)) return;
   if (hasRole(ctx.actor, 'admin')) throw notFound(`Team ${slug}`);
-  throw forbidden(allowed.length ? `You can chart only your own teams (${allowed.join(', ')}), not ${slug}` : `You are in no team, so you cannot chart team ${slug}`);
+  throw forbidden(
+    allowed.length
+      ? `You can chart only your own teams (${allowed.join(', ')}), not ${slug}`
+      : `You are in no team, so you cannot chart team ${slug}`,
+  );
 }

@@ -86,9 +86,15 @@ export async function rollupAndPrune({ ctx, input }: { ctx: Ctx; input?: unknown
     const cut = (name: 'raw' | '1m' | '1h') => iso(computeRetentionCutoff(tier(name), now));
     const count = async (q: ReturnType<typeof sql>) => (await rows<{ n: number }>(db, q))[0].n;
     const pruned = {
-      raw: await count(sql`with d as (delete from gpu_samples where ts < ${cut('raw')}::timestamptz returning 1) select count(*)::int as n from d`),
-      '1m': await count(sql`with d as (delete from gpu_rollups_1m where bucket < ${cut('1m')}::timestamptz returning 1) select count(*)::int as n from d`),
-      '1h': await count(sql`with d as (delete from gpu_rollups_1h where bucket < ${cut('1h')}::timestamptz returning 1) select count(*)::int as n from d`),
+      raw: await count(
+        sql`with d as (delete from gpu_samples where ts < ${cut('raw')}::timestamptz returning 1) select count(*)::int as n from d`,
+      ),
+      '1m': await count(
+        sql`with d as (delete from gpu_rollups_1m where bucket < ${cut('1m')}::timestamptz returning 1) select count(*)::int as n from d`,
+      ),
+      '1h': await count(
+        sql`with d as (delete from gpu_rollups_1h where bucket < ${cut('1h')}::timestamptz returning 1) select count(*)::int as n from d`,
+      ),
       pools: await count(
         sql`with d as (delete from gpu_pool_rollups where (tier = '1m' and bucket < ${cut('1m')}::timestamptz) or (tier = '1h' and bucket < ${cut('1h')}::timestamptz) returning 1)
             select count(*)::int as n from d`,
@@ -109,7 +115,10 @@ export async function rollupAndPrune({ ctx, input }: { ctx: Ctx; input?: unknown
  */
 export async function rollupPools(db: DbOrTx, name: '1m' | '1h', end: number, now: number): Promise<number> {
   const bucketMs = name === '1m' ? MINUTE : HOUR;
-  const [p] = await rows<{ last: unknown }>(db, sql`select max(bucket) as last from gpu_pool_rollups where tier = ${name}`);
+  const [p] = await rows<{ last: unknown }>(
+    db,
+    sql`select max(bucket) as last from gpu_pool_rollups where tier = ${name}`,
+  );
   const floor = computeRetentionCutoff(tier(name), now);
   const from = Math.max(p.last ? toMs(p.last) - bucketMs : floor, Math.floor(floor / bucketMs) * bucketMs);
   if (from >= end) return 0;

@@ -20,7 +20,12 @@ const DAY = 86_400_000;
  * Device ids behind a chart scope: one GPU (by key), a node, a pool, the GPUs a job held, or the GPUs
  * a team's pods held within [from, to] (read from gpu_assignments, one row per device, pod and day).
  */
-export async function selectDevices(db: DbOrTx, scope: Scope, id: string, window?: { from: number; to: number }): Promise<SelectedDevices> {
+export async function selectDevices(
+  db: DbOrTx,
+  scope: Scope,
+  id: string,
+  window?: { from: number; to: number },
+): Promise<SelectedDevices> {
   if (scope === 'job') {
     const list = await rows<{ device_id: number; first: unknown; last: unknown }>(
       db,

@@ -12,7 +12,10 @@ const DAY = 24 * HOUR;
 const T0 = Date.UTC(2026, 10, 2, 8, 0, 0);
 
 async function makeDevice(ctx: Ctx, key: string) {
-  const [d] = await ctx.db.insert(gpuDevices).values({ key, node: key.split('/')[0], pool: 'a100-shared', kind: 'a100-80gb-shared' }).returning();
+  const [d] = await ctx.db
+    .insert(gpuDevices)
+    .values({ key, node: key.split('/')[0], pool: 'a100-shared', kind: 'a100-80gb-shared' })
+    .returning();
   return d.id;
 }
 
@@ -57,7 +60,10 @@ describe('team series', () => {
       await hold(ctx, g2, 'nlp-t', 'n-a', T0, now - 10_000);
       await hold(ctx, g3, 'nlp-t', 'n-b', T0, now - 10_000);
 
-      const util = await querySeries({ ctx, input: { scope: 'team', id: 'vision-t', range: '1h', metric: 'util', now } });
+      const util = await querySeries({
+        ctx,
+        input: { scope: 'team', id: 'vision-t', range: '1h', metric: 'util', now },
+      });
       expect(util).toMatchObject({ scope: 'team', tier: 'raw', devices: 2 });
       expect(util.points.length).toBe(360);
       const at = (s: typeof util, t: number) => s.points.find((p) => p.t === t)?.v;
@@ -79,8 +85,18 @@ describe('team series', () => {
       for (let i = 0; i < 4; i++) ids.push(await makeDevice(ctx, `n${i}/GPU-h${i}`));
       const now = T0 + 30 * DAY;
       const buckets = [];
-      for (let t = now - 30 * DAY; t < now; t += HOUR) for (const id of ids) buckets.push({ deviceId: id, bucket: new Date(t), samples: 360, utilAvg: 10 * (ids.indexOf(id) + 1), fbAvg: 100, powerAvg: 50 });
-      for (let i = 0; i < buckets.length; i += 2000) await ctx.db.insert(gpuRollups1h).values(buckets.slice(i, i + 2000));
+      for (let t = now - 30 * DAY; t < now; t += HOUR)
+        for (const id of ids)
+          buckets.push({
+            deviceId: id,
+            bucket: new Date(t),
+            samples: 360,
+            utilAvg: 10 * (ids.indexOf(id) + 1),
+            fbAvg: 100,
+            powerAvg: 50,
+          });
+      for (let i = 0; i < buckets.length; i += 2000)
+        await ctx.db.insert(gpuRollups1h).values(buckets.slice(i, i + 2000));
       // the team held GPU 0 every day from 02:00 to 10:00, and GPU 3 only on the last day
       for (let d = 0; d < 30; d++) {
         const day = now - 30 * DAY + d * DAY;
@@ -98,7 +114,7 @@ describe('team series', () => {
       // hours of GPU 0 read 10 %, the two hours of GPU 3 read 40 %; no hour mixes them, nothing else is counted
       expect(new Set(s.points.map((p) => p.v))).toEqual(new Set([10, 40]));
       expect(s.points.filter((p) => p.v === 40).map((p) => p.t)).toEqual([lastDay + 12 * HOUR, lastDay + 13 * HOUR]);
-      expect(s.points.every((p) => p.v === 40 || ((p.t % DAY) >= 2 * HOUR && (p.t % DAY) < 10 * HOUR))).toBe(true);
+      expect(s.points.every((p) => p.v === 40 || (p.t % DAY >= 2 * HOUR && p.t % DAY < 10 * HOUR))).toBe(true);
     }));
 
   it('lets researchers chart only their own teams, admins any existing team', () =>
@@ -109,13 +125,19 @@ describe('team series', () => {
       const loner = await makeUser(ctx, { role: 'researcher' });
       const empty = await querySeries({ ctx: as(ctx, ada), input: { scope: 'team', id: 'vision-t', range: '24h' } });
       expect(empty).toMatchObject({ scope: 'team', devices: 0, points: [] });
-      await expect(querySeries({ ctx: as(ctx, ada), input: { scope: 'team', id: 'nlp-t', range: '24h' } })).rejects.toMatchObject({
+      await expect(
+        querySeries({ ctx: as(ctx, ada), input: { scope: 'team', id: 'nlp-t', range: '24h' } }),
+      ).rejects.toMatchObject({
         code: 'FORBIDDEN',
         message: expect.stringContaining('vision-t'),
       });
-      await expect(querySeries({ ctx: as(ctx, loner), input: { scope: 'team', id: 'nlp-t' } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(querySeries({ ctx: as(ctx, loner), input: { scope: 'team', id: 'nlp-t' } })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+      });
       expect((await querySeries({ ctx, input: { scope: 'team', id: 'nlp-t', range: '7d' } })).points).toEqual([]);
-      await expect(querySeries({ ctx, input: { scope: 'team', id: 'no-such-team' } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(querySeries({ ctx, input: { scope: 'team', id: 'no-such-team' } })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
       await expect(querySeries({ ctx, input: { scope: 'teams', id: 'vision-t' } })).rejects.toMatchObject({
         code: 'INVALID',
         fields: [expect.objectContaining({ field: 'scope' })],

@@ -25,10 +25,20 @@ const DAY = 24 * HOUR;
 // A fixed, hour-aligned instant so bucket arithmetic in the expectations is exact.
 const T0 = Date.UTC(2026, 10, 2, 8, 0, 0);
 
-async function makeDevice(ctx: Ctx, key: string, opts: { pool?: string; kind?: string; node?: string; migProfile?: string } = {}) {
+async function makeDevice(
+  ctx: Ctx,
+  key: string,
+  opts: { pool?: string; kind?: string; node?: string; migProfile?: string } = {},
+) {
   const [d] = await ctx.db
     .insert(gpuDevices)
-    .values({ key, node: opts.node ?? key.split('/')[0], pool: opts.pool ?? 'h100', kind: opts.kind ?? 'h100-80gb', migProfile: opts.migProfile ?? null })
+    .values({
+      key,
+      node: opts.node ?? key.split('/')[0],
+      pool: opts.pool ?? 'h100',
+      kind: opts.kind ?? 'h100-80gb',
+      migProfile: opts.migProfile ?? null,
+    })
     .returning();
   return d.id;
 }
@@ -40,7 +50,8 @@ async function addSamples(ctx: Ctx, deviceId: number, from: number, to: number, 
   for (let i = 0; i < values.length; i += 5000) await ctx.db.insert(gpuSamples).values(values.slice(i, i + 5000));
 }
 
-const count = async (ctx: Ctx, table: string) => (await rows<{ n: number }>(ctx.db, sql.raw(`select count(*)::int as n from ${table}`)))[0].n;
+const count = async (ctx: Ctx, table: string) =>
+  (await rows<{ n: number }>(ctx.db, sql.raw(`select count(*)::int as n from ${table}`)))[0].n;
 
 describeWithReference('ingesting real dcgm-exporter outputs', () => {
   it('stores the MIG A100 sample as a GPU and a MIG instance, with pods mapped to jobs by label', () =>
@@ -51,7 +62,15 @@ describeWithReference('ingesting real dcgm-exporter outputs', () => {
         input: {
           at: T0,
           scrapes: [{ node: null, text }],
-          nodes: { 'ub20-a100-k8s': { pool: 'a100-mig', kinds: [{ id: 'a100-40gb-mig-1g.5gb', migProfile: '1g.5gb' }, { id: 'a100-40gb', migProfile: null }] } },
+          nodes: {
+            'ub20-a100-k8s': {
+              pool: 'a100-mig',
+              kinds: [
+                { id: 'a100-40gb-mig-1g.5gb', migProfile: '1g.5gb' },
+                { id: 'a100-40gb', migProfile: null },
+              ],
+            },
+          },
         },
       });
       expect(result).toMatchObject({ devices: 2, samples: 2 });
@@ -71,10 +90,17 @@ describeWithReference('ingesting real dcgm-exporter outputs', () => {
 
   it('attributes the Datadog T4 fixture pods to the job named by the pod label, and a rescrape adds one sample per device', () =>
     withRollback(async (ctx) => {
-      const text = readReference('gpu', 'dcgm-exporter', 'datadog-integrations-core', 'dcgm-tests-fixtures-metrics.txt');
+      const text = readReference(
+        'gpu',
+        'dcgm-exporter',
+        'datadog-integrations-core',
+        'dcgm-tests-fixtures-metrics.txt',
+      );
       const gpus = toGpuSamples(parseDcgmText(text));
       const held = gpus.flatMap((g) => g.pods);
-      const pods = Object.fromEntries(held.map((p) => [`${p.namespace}/${p.pod}`, { jobId: 'job-42', owner: 'ada', team: 'vision' }]));
+      const pods = Object.fromEntries(
+        held.map((p) => [`${p.namespace}/${p.pod}`, { jobId: 'job-42', owner: 'ada', team: 'vision' }]),
+      );
       const first = await ingestScrape({ ctx, input: { at: T0, scrapes: [{ node: 'gpu-node-1', text }], pods } });
       expect(first.devices).toBe(gpus.length);
       await ingestScrape({ ctx, input: { at: T0 + 10_000, scrapes: [{ node: 'gpu-node-1', text }], pods } });
@@ -167,11 +193,22 @@ describe('series and heatmap', () => {
       for (let i = 0; i < 23; i++) others.push(await makeDevice(ctx, `n3/GPU-x${i}`, { pool: 'p1' }));
       const hours = [];
       for (let t = now - 7 * DAY; t < now; t += HOUR) {
-        for (const id of [a, b, ...others]) hours.push({ deviceId: id, bucket: new Date(t), samples: 360, utilAvg: id === a ? 10 : 30, fbAvg: 100, powerAvg: 50 });
+        for (const id of [a, b, ...others])
+          hours.push({
+            deviceId: id,
+            bucket: new Date(t),
+            samples: 360,
+            utilAvg: id === a ? 10 : 30,
+            fbAvg: 100,
+            powerAvg: 50,
+          });
       }
       for (let i = 0; i < hours.length; i += 2000) await ctx.db.insert(gpuRollups1h).values(hours.slice(i, i + 2000));
 
-      const gpu = await querySeries({ ctx, input: { scope: 'gpu', id: 'n1/GPU-s1', range: '1h', metric: 'util', now } });
+      const gpu = await querySeries({
+        ctx,
+        input: { scope: 'gpu', id: 'n1/GPU-s1', range: '1h', metric: 'util', now },
+      });
       expect(gpu.tier).toBe('raw');
       expect(gpu.points.length).toBe(360);
       expect(gpu.points.every((p) => p.v === 40)).toBe(true);
@@ -193,8 +230,12 @@ describe('series and heatmap', () => {
       expect(heat.gpus[0].cells.filter((c) => c !== null).every((c) => c === 40)).toBe(true);
       expect(heat.gpus[1].cells.filter((c) => c !== null).length).toBeGreaterThanOrEqual(59);
 
-      await expect(querySeries({ ctx, input: { scope: 'gpu', id: 'nope', range: '1h' } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-      await expect(querySeries({ ctx, input: { scope: 'gpu', id: 'x', range: '2h' } })).rejects.toBeInstanceOf(AppError);
+      await expect(querySeries({ ctx, input: { scope: 'gpu', id: 'nope', range: '1h' } })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
+      await expect(querySeries({ ctx, input: { scope: 'gpu', id: 'x', range: '2h' } })).rejects.toBeInstanceOf(
+        AppError,
+      );
     }));
 
   it('downsamples a 24 h single-GPU chart to 1,000 points with LTTB', () =>
@@ -213,7 +254,14 @@ describe('idle GPUs', () => {
     withRollback(async (ctx) => {
       const now = T0 + 2 * HOUR;
       const seen = (deviceId: number, pod: string, jobId: string) => ({
-        deviceId, namespace: 'gantry-jobs', pod, jobId, owner: 'ada', team: 'vision', firstSeenAt: new Date(now - HOUR), lastSeenAt: new Date(now - 5_000),
+        deviceId,
+        namespace: 'gantry-jobs',
+        pod,
+        jobId,
+        owner: 'ada',
+        team: 'vision',
+        firstSeenAt: new Date(now - HOUR),
+        lastSeenAt: new Date(now - 5_000),
       });
       const idle = await makeDevice(ctx, 'n1/GPU-idle');
       const busy = await makeDevice(ctx, 'n1/GPU-busy');
@@ -221,22 +269,38 @@ describe('idle GPUs', () => {
       const young = await makeDevice(ctx, 'n1/GPU-young');
       await addSamples(ctx, idle, now - 40 * MINUTE, now, () => 1);
       await addSamples(ctx, busy, now - 40 * MINUTE, now, (t) => (t > now - 3 * MINUTE ? 80 : 1));
-      await addSamples(ctx, gap, now - 40 * MINUTE, now, (t) => (t > now - 20 * MINUTE && t < now - 10 * MINUTE ? null : 0));
+      await addSamples(ctx, gap, now - 40 * MINUTE, now, (t) =>
+        t > now - 20 * MINUTE && t < now - 10 * MINUTE ? null : 0,
+      );
       await addSamples(ctx, young, now - 40 * MINUTE, now, () => 0);
-      await ctx.db.insert(gpuAssignments).values([
-        seen(idle, 'p-idle', 'job-idle'), seen(busy, 'p-busy', 'job-busy'), seen(gap, 'p-gap', 'job-gap'),
-        { ...seen(young, 'p-young', 'job-young'), firstSeenAt: new Date(now - 10 * MINUTE) },
-      ]);
+      await ctx.db
+        .insert(gpuAssignments)
+        .values([
+          seen(idle, 'p-idle', 'job-idle'),
+          seen(busy, 'p-busy', 'job-busy'),
+          seen(gap, 'p-gap', 'job-gap'),
+          { ...seen(young, 'p-young', 'job-young'), firstSeenAt: new Date(now - 10 * MINUTE) },
+        ]);
       const list = await listIdleGpus({ ctx, input: { now } });
       expect(list).toMatchObject({ thresholdPercent: 5, windowMinutes: 30 });
       expect(list.gpus.map((g) => g.deviceKey)).toEqual(['n1/GPU-idle']);
-      expect(list.gpus[0]).toMatchObject({ jobIds: ['job-idle'], owners: ['ada'], teams: ['vision'], sharing: 'exclusive', attribution: 'device' });
+      expect(list.gpus[0]).toMatchObject({
+        jobIds: ['job-idle'],
+        owners: ['ada'],
+        teams: ['vision'],
+        sharing: 'exclusive',
+        attribution: 'device',
+      });
 
       // the thresholds are admin settings: 0.5 % makes the 1 % GPU busy enough
       await updateTelemetrySettings({ ctx, input: { idleThresholdPercent: 0.5 } });
       expect((await listIdleGpus({ ctx, input: { now } })).gpus).toEqual([]);
       await updateTelemetrySettings({ ctx, input: { idleThresholdPercent: 5, idleWindowMinutes: 2 } });
-      expect((await listIdleGpus({ ctx, input: { now } })).gpus.map((g) => g.deviceKey).sort()).toEqual(['n1/GPU-gap', 'n1/GPU-idle', 'n1/GPU-young']); // the gap is older than 2 min
+      expect((await listIdleGpus({ ctx, input: { now } })).gpus.map((g) => g.deviceKey).sort()).toEqual([
+        'n1/GPU-gap',
+        'n1/GPU-idle',
+        'n1/GPU-young',
+      ]); // the gap is older than 2 min
 
       const job = await getJobGpuUsage({ ctx, input: { jobId: 'job-idle', now } });
       expect(job.gpus).toHaveLength(1);
@@ -258,7 +322,12 @@ describe('idle GPUs', () => {
       const d = await makeDevice(ctx, 'n1/GPU-notify');
       await addSamples(ctx, d, now - 40 * MINUTE, now, () => 0);
       await ctx.db.insert(gpuAssignments).values({
-        deviceId: d, namespace: 'gantry-jobs', pod: 'gantry-x', jobId: String(job.id), firstSeenAt: new Date(now - HOUR), lastSeenAt: new Date(now - 5_000),
+        deviceId: d,
+        namespace: 'gantry-jobs',
+        pod: 'gantry-x',
+        jobId: String(job.id),
+        firstSeenAt: new Date(now - HOUR),
+        lastSeenAt: new Date(now - 5_000),
       });
       expect(await notifyIdleGpus({ ctx, input: { now } })).toEqual({ events: 1 });
       expect(await notifyIdleGpus({ ctx, input: { now: now + 10_000 } })).toEqual({ events: 0 });
@@ -267,7 +336,10 @@ describe('idle GPUs', () => {
       await addSamples(ctx, d, now + 10_000, now + 40 * MINUTE, () => 0);
       await ctx.db.update(gpuAssignments).set({ lastSeenAt: new Date(now + 40 * MINUTE - 5_000) });
       expect(await notifyIdleGpus({ ctx, input: { now: now + 40 * MINUTE } })).toEqual({ events: 1 });
-      const events = await rows<{ cause: string; message: string }>(ctx.db, sql`select cause, message from job_events where job_id = ${job.id}`);
+      const events = await rows<{ cause: string; message: string }>(
+        ctx.db,
+        sql`select cause, message from job_events where job_id = ${job.id}`,
+      );
       expect(events).toHaveLength(2);
       expect(events[0].message).toMatch(/^GPU n1\/GPU-notify has stayed under 5 % utilization for 30 minutes/);
     }));
@@ -276,10 +348,18 @@ describe('idle GPUs', () => {
     withRollback(async (ctx) => {
       const researcher = await makeUser(ctx, { role: 'researcher' });
       await expect(listIdleGpus({ ctx: as(ctx, researcher) })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-      await expect(updateTelemetrySettings({ ctx: as(ctx, researcher), input: { idleWindowMinutes: 5 } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-      const bad = await updateTelemetrySettings({ ctx, input: { idleThresholdPercent: 120, prices: { 'H100 80GB': 2 } } }).catch((e) => e);
+      await expect(
+        updateTelemetrySettings({ ctx: as(ctx, researcher), input: { idleWindowMinutes: 5 } }),
+      ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      const bad = await updateTelemetrySettings({
+        ctx,
+        input: { idleThresholdPercent: 120, prices: { 'H100 80GB': 2 } },
+      }).catch((e) => e);
       expect(bad).toBeInstanceOf(AppError);
-      expect(bad.fields.map((f: { field: string }) => f.field).sort()).toEqual(['idleThresholdPercent', 'prices.H100 80GB']);
+      expect(bad.fields.map((f: { field: string }) => f.field).sort()).toEqual([
+        'idleThresholdPercent',
+        'prices.H100 80GB',
+      ]);
     }));
 });
 
@@ -291,24 +371,47 @@ describe('usage accounting', () => {
       const b = await makeDevice(ctx, 'n1/GPU-u2', { kind: 'h100-80gb' });
       // team vision (ada) held two GPUs for 2 h at 50 % and 100 %; nlp (grace) one for 1 h at 20 %,
       // half of it unmeasured (a MIG parent without utilization, say)
-      const held = (deviceId: number, pod: string, owner: string, team: string, from: number, hours: number, util: number, measuredShare = 1) => {
+      const held = (
+        deviceId: number,
+        pod: string,
+        owner: string,
+        team: string,
+        from: number,
+        hours: number,
+        util: number,
+        measuredShare = 1,
+      ) => {
         const samples = hours * 360;
         const utilSamples = Math.round(samples * measuredShare);
         return {
-          deviceId, namespace: 'gantry-jobs', pod, day: '2026-11-02', jobId: pod, owner, team,
-          firstSeenAt: new Date(from), lastSeenAt: new Date(from + hours * HOUR - 10_000), samples, utilSamples, utilSum: utilSamples * util,
+          deviceId,
+          namespace: 'gantry-jobs',
+          pod,
+          day: '2026-11-02',
+          jobId: pod,
+          owner,
+          team,
+          firstSeenAt: new Date(from),
+          lastSeenAt: new Date(from + hours * HOUR - 10_000),
+          samples,
+          utilSamples,
+          utilSum: utilSamples * util,
         };
       };
-      await ctx.db.insert(gpuAssignments).values([
-        held(a, 'p1', 'ada', 'vision', T0, 2, 50),
-        held(b, 'p2', 'ada', 'vision', T0, 2, 100),
-        held(a, 'p3', 'grace', 'nlp', T0 + 3 * HOUR, 1, 20, 0.5),
-      ]);
+      await ctx.db
+        .insert(gpuAssignments)
+        .values([
+          held(a, 'p1', 'ada', 'vision', T0, 2, 50),
+          held(b, 'p2', 'ada', 'vision', T0, 2, 100),
+          held(a, 'p3', 'grace', 'nlp', T0 + 3 * HOUR, 1, 20, 0.5),
+        ]);
       await updateTelemetrySettings({ ctx, input: { prices: { 'h100-80gb': 2.5 } } });
 
       const csv = await exportUsageCsv({ ctx, input: { period: 'day', groupBy: 'team', days: 1, now } });
       const lines = csv.trim().split('\n');
-      expect(lines[0]).toBe('period,periodStart,team,user,gpuKind,allocatedGpuHours,measuredGpuHours,usedGpuHours,utilization,pricePerGpuHour,cost,idleCost');
+      expect(lines[0]).toBe(
+        'period,periodStart,team,user,gpuKind,allocatedGpuHours,measuredGpuHours,usedGpuHours,utilization,pricePerGpuHour,cost,idleCost',
+      );
       expect(lines.slice(1)).toEqual([
         'day,2026-11-02,nlp,,h100-80gb,1.0000,0.5000,0.1000,0.2000,2.5000,2.50,1.00',
         'day,2026-11-02,vision,,h100-80gb,4.0000,4.0000,3.0000,0.7500,2.5000,10.00,2.50',

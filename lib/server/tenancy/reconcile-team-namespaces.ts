@@ -39,12 +39,16 @@ const clusterReconcileDeps: ReconcileDeps = {
   apply: applyObject,
   async gpuResources() {
     const resources: Record<string, string> = {};
-    for (const n of buildInventory((await listNodes()) as unknown as NodeObject[]).nodes) for (const r of n.gpuResources) resources[r.kind.id] = r.resource;
+    for (const n of buildInventory((await listNodes()) as unknown as NodeObject[]).nodes)
+      for (const r of n.gpuResources) resources[r.kind.id] = r.resource;
     return resources;
   },
 };
 
-export async function reconcileTeamNamespaces({ ctx, input = {} }: { ctx: Ctx; input?: unknown }, deps: ReconcileDeps = clusterReconcileDeps): Promise<TeamNamespaceResult[]> {
+export async function reconcileTeamNamespaces(
+  { ctx, input = {} }: { ctx: Ctx; input?: unknown },
+  deps: ReconcileDeps = clusterReconcileDeps,
+): Promise<TeamNamespaceResult[]> {
   requireRole(ctx, 'admin');
   const { team } = parseInput(ReconcileTeamNamespacesInput, input);
   const rows = await ctx.db
@@ -54,7 +58,12 @@ export async function reconcileTeamNamespaces({ ctx, input = {} }: { ctx: Ctx; i
     .orderBy(asc(teams.slug));
   if (rows.length === 0) return [];
   const lines = await ctx.db
-    .select({ teamId: quotas.teamId, gpuKind: quotas.gpuKind, guaranteed: quotas.guaranteed, borrowingLimit: quotas.borrowingLimit })
+    .select({
+      teamId: quotas.teamId,
+      gpuKind: quotas.gpuKind,
+      guaranteed: quotas.guaranteed,
+      borrowingLimit: quotas.borrowingLimit,
+    })
     .from(quotas)
     .where(team ? eq(quotas.teamId, rows[0].id) : undefined);
   let resources: Record<string, string> = {};
@@ -78,7 +87,10 @@ export async function reconcileTeamNamespaces({ ctx, input = {} }: { ctx: Ctx; i
       }
     } catch (error) {
       const err = toClusterError(error);
-      result.error = err.kind === 'NotFound' && !plan.ownNamespace ? `namespace ${plan.namespace} does not exist (the team is mapped to it)` : err.message;
+      result.error =
+        err.kind === 'NotFound' && !plan.ownNamespace
+          ? `namespace ${plan.namespace} does not exist (the team is mapped to it)`
+          : err.message;
       ctx.log.warn({ err: error, team: row.slug, namespace: plan.namespace }, 'team namespace not reconciled');
     }
     results.push(result);
@@ -95,10 +107,15 @@ function toClusterObject(o: NamespaceObject): ClusterObject {
  * at once, best effort. The change itself is committed; a cluster that does not answer now is
  * caught up by the worker's pass.
  */
-export async function reconcileTeamAfterChange(ctx: Ctx, team: string, deps: ReconcileDeps = clusterReconcileDeps): Promise<void> {
+export async function reconcileTeamAfterChange(
+  ctx: Ctx,
+  team: string,
+  deps: ReconcileDeps = clusterReconcileDeps,
+): Promise<void> {
   try {
     const [result] = await reconcileTeamNamespaces({ ctx, input: { team } }, deps);
-    if (result?.error) ctx.log.warn({ team, error: result.error }, 'team namespace not reconciled; the worker tries again');
+    if (result?.error)
+      ctx.log.warn({ team, error: result.error }, 'team namespace not reconciled; the worker tries again');
   } catch (error) {
     ctx.log.warn({ err: error, team }, 'team namespace not reconciled; the worker tries again');
   }

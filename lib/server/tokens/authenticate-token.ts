@@ -21,7 +21,9 @@ interface TokenActorRow extends Record<string, unknown> {
  * token, so a busy script does not turn every read into a write.
  */
 const lookup = perDatabaseBatcher<string, Actor | null>(async (db, hashes) => {
-  const rows = await executePrepared<TokenActorRow>(db, sql`
+  const rows = await executePrepared<TokenActorRow>(
+    db,
+    sql`
     with found as (
       select ${apiTokens.id} as token_id, ${apiTokens.tokenHash} as token_hash, ${apiTokens.lastUsedAt} as last_used_at,
         ${users.id} as id, ${users.email} as email, ${users.name} as name, ${users.role} as role
@@ -34,7 +36,8 @@ const lookup = perDatabaseBatcher<string, Actor | null>(async (db, hashes) => {
       where ${apiTokens.id} = found.token_id
         and (found.last_used_at is null or found.last_used_at < now() - interval '1 minute')
     )
-    select token_hash, id, email, name, role from found`);
+    select token_hash, id, email, name, role from found`,
+  );
   const byHash = new Map(rows.map((r) => [r.token_hash, r]));
   return hashes.map((h) => {
     const r = byHash.get(h);

@@ -12,14 +12,26 @@ const CreateTokenInput = z.object({
 type CreateTokenInput = z.infer<typeof CreateTokenInput>;
 
 /** Creates a personal API token. The plain token is returned here once and never stored. */
-export async function createToken({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ token: string } & TokenView> {
+export async function createToken({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: unknown;
+}): Promise<{ token: string } & TokenView> {
   requireRole(ctx, 'viewer');
   const data = parseInput(CreateTokenInput, input);
   const token = generateToken();
   const expiresAt = data.expiresInDays ? new Date(Date.now() + data.expiresInDays * 86_400_000) : null;
   const [row] = await ctx.db
     .insert(apiTokens)
-    .values({ userId: ctx.actor.id, name: data.name, prefix: displayPrefix(token), tokenHash: hashToken(token), expiresAt })
+    .values({
+      userId: ctx.actor.id,
+      name: data.name,
+      prefix: displayPrefix(token),
+      tokenHash: hashToken(token),
+      expiresAt,
+    })
     .returning();
   return { token, ...toTokenView(row) };
 }

@@ -39,7 +39,9 @@ describe('API tokens', () => {
       const b = await createToken({ ctx: as(ctx, bob), input: { name: 'b' } });
       const revoked = await createToken({ ctx: as(ctx, bob), input: { name: 'old' } });
       await revokeToken({ ctx: as(ctx, bob), input: { id: revoked.id } });
-      const answers = await Promise.all([a.token, b.token, revoked.token, 'gty_unknown', a.token].map((t) => authenticateToken(ctx.db, t)));
+      const answers = await Promise.all(
+        [a.token, b.token, revoked.token, 'gty_unknown', a.token].map((t) => authenticateToken(ctx.db, t)),
+      );
       expect(answers.map((x) => x?.id ?? null)).toEqual([alice.id, bob.id, null, null, alice.id]);
       expect(answers[1]).toMatchObject({ role: 'viewer', via: 'token' });
     }));

@@ -16,7 +16,11 @@ const space = `last_admin_${randomUUID().slice(0, 8)}`;
 const connections: postgres.Sql[] = [];
 
 function connect(): Db {
-  const sql = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {}, connection: { search_path: `${space},public` } });
+  const sql = postgres(inject('databaseUrl'), {
+    max: 1,
+    onnotice: () => {},
+    connection: { search_path: `${space},public` },
+  });
   connections.push(sql);
   return drizzle(sql, { schema, casing: 'snake_case' });
 }
@@ -38,7 +42,13 @@ afterAll(async () => {
 async function admins(db: Db, n: number): Promise<Actor[]> {
   const rows = await db
     .insert(users)
-    .values(Array.from({ length: n }, (_, i) => ({ email: `admin-${i}-${randomUUID().slice(0, 6)}@test.local`, name: `admin ${i}`, role: 'admin' as const })))
+    .values(
+      Array.from({ length: n }, (_, i) => ({
+        email: `admin-${i}-${randomUUID().slice(0, 6)}@test.local`,
+        name: `admin ${i}`,
+        role: 'admin' as const,
+      })),
+    )
     .returning();
   return rows.map((r) => ({ id: r.id, email: r.email, name: r.name, role: r.role, via: 'session' as const }));
 }
@@ -56,7 +66,11 @@ describe('the last active admin', () => {
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const [refused] = results.filter((r) => r.status === 'rejected');
-    expect(refused.reason).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('last active admin'), fields: [{ field: 'role' }] });
+    expect(refused.reason).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('last active admin'),
+      fields: [{ field: 'role' }],
+    });
     const left = (await one.select().from(users)).filter((u) => u.role === 'admin' && u.disabledAt === null);
     expect(left).toHaveLength(1);
   });
@@ -72,7 +86,12 @@ describe('the last active admin', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const [survivor] = (await one.select().from(users)).filter((u) => u.role === 'admin' && u.disabledAt === null);
     const self = survivor.id === a.id ? a : b;
-    await expect(updateUser({ ctx: ctxOn(one, self), input: { id: self.id, disabled: true } })).rejects.toMatchObject({ code: 'CONFLICT', fields: [{ field: 'disabled' }] });
-    await expect(updateUser({ ctx: ctxOn(one, self), input: { id: self.id, role: 'viewer' } })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(updateUser({ ctx: ctxOn(one, self), input: { id: self.id, disabled: true } })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      fields: [{ field: 'disabled' }],
+    });
+    await expect(updateUser({ ctx: ctxOn(one, self), input: { id: self.id, role: 'viewer' } })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
   });
 });

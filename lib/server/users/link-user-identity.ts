@@ -11,7 +11,7 @@ import type { UserIdentityView } from './user-identity-view';
 
 const LinkUserIdentityInput = z.object({
   userId: z.string().uuid('Not a user id'),
-  issuer: z.string().trim().url('The issuer URL, as in the provider\'s tokens').transform(normalizeIssuer),
+  issuer: z.string().trim().url("The issuer URL, as in the provider's tokens").transform(normalizeIssuer),
   subject: z.string().trim().min(1, 'The subject (sub) the provider gives this person').max(255),
 });
 
@@ -31,12 +31,17 @@ export async function linkUserIdentity({ ctx, input }: { ctx: Ctx; input: unknow
       .where(and(eq(userIdentities.issuer, data.issuer), eq(userIdentities.subject, data.subject)));
     if (existing) {
       const same = existing.userId === data.userId;
-      throw conflict(same ? 'This identity is already linked to this user' : 'This identity is linked to another user', [
-        { field: 'subject', message: same ? 'Already linked here' : 'Unlink it from the other user first' },
-      ]);
+      throw conflict(
+        same ? 'This identity is already linked to this user' : 'This identity is linked to another user',
+        [{ field: 'subject', message: same ? 'Already linked here' : 'Unlink it from the other user first' }],
+      );
     }
     await tx.db.insert(userIdentities).values({ issuer: data.issuer, subject: data.subject, userId: data.userId });
-    await recordAudit(tx, 'user.identity.link', `user:${user.email}`, { issuer: data.issuer, subject: data.subject, by: 'admin' });
+    await recordAudit(tx, 'user.identity.link', `user:${user.email}`, {
+      issuer: data.issuer,
+      subject: data.subject,
+      by: 'admin',
+    });
   });
   return listUserIdentities({ ctx, input: { userId: data.userId } });
 }

@@ -25,7 +25,13 @@ export async function loadUsers(ctx: Ctx, ids?: string[]): Promise<UserView[]> {
     email: u.email,
     name: u.name,
     role: u.role,
-    teams: links.filter((l) => l.userId === u.id).map(({ slug, name, source }) => ({ slug, name, source: source === 'oidc' ? ('oidc' as const) : ('manual' as const) })),
+    teams: links
+      .filter((l) => l.userId === u.id)
+      .map(({ slug, name, source }) => ({
+        slug,
+        name,
+        source: source === 'oidc' ? ('oidc' as const) : ('manual' as const),
+      })),
     createdAt: u.createdAt.toISOString(),
     disabled: u.disabledAt !== null,
   }));

@@ -43,12 +43,16 @@ export async function updateUser({ ctx, input }: { ctx: Ctx; input: unknown }): 
       // Gantry must always keep one admin who can sign in, or nobody could repair quotas and roles.
       if (!(await hasOtherActiveAdmin(tx, data.id))) {
         const field = data.disabled === true ? 'disabled' : 'role';
-        throw conflict('This is the last active admin: make another user an admin first', [{ field, message: 'Keep at least one active admin' }]);
+        throw conflict('This is the last active admin: make another user an admin first', [
+          { field, message: 'Keep at least one active admin' },
+        ]);
       }
     }
     // Sessions are JWTs: a new password, another role or disabling must end the ones issued before.
     const endsSessions =
-      passwordHash !== undefined || (data.role !== undefined && data.role !== before.role) || (data.disabled === true && before.disabledAt === null);
+      passwordHash !== undefined ||
+      (data.role !== undefined && data.role !== before.role) ||
+      (data.disabled === true && before.disabledAt === null);
     const changes = {
       name: data.name,
       role: data.role,
@@ -56,10 +60,15 @@ export async function updateUser({ ctx, input }: { ctx: Ctx; input: unknown }): 
       disabledAt: data.disabled === undefined ? undefined : data.disabled ? (before.disabledAt ?? new Date()) : null,
       sessionVersion: endsSessions ? sql`${users.sessionVersion} + 1` : undefined,
     };
-    if (Object.values(changes).some((v) => v !== undefined)) await tx.db.update(users).set(changes).where(eq(users.id, data.id));
+    if (Object.values(changes).some((v) => v !== undefined))
+      await tx.db.update(users).set(changes).where(eq(users.id, data.id));
     if (data.teams) await setMemberships(tx, data.id, data.teams);
     const { password: _omit, ...logged } = data;
-    await recordAudit(tx, 'user.update', `user:${before.email}`, { ...logged, passwordChanged: Boolean(passwordHash), sessionsEnded: endsSessions });
+    await recordAudit(tx, 'user.update', `user:${before.email}`, {
+      ...logged,
+      passwordChanged: Boolean(passwordHash),
+      sessionsEnded: endsSessions,
+    });
     const [view] = await loadUsers(tx, [data.id]);
     return view;
   });

@@ -14,10 +14,18 @@ describe('users and roles', () => {
       const team = await makeTeam(ctx);
       const created = await createUser({
         ctx: as(ctx, admin),
-        input: { email: 'New.Person@Example.com', name: 'New', role: 'viewer', password: 'long-enough', teams: [team.slug] },
+        input: {
+          email: 'New.Person@Example.com',
+          name: 'New',
+          role: 'viewer',
+          password: 'long-enough',
+          teams: [team.slug],
+        },
       });
       expect(created).toMatchObject({ email: 'new.person@example.com', role: 'viewer', teams: [{ slug: team.slug }] });
-      expect(await verifyCredentials(ctx.db, 'NEW.person@example.com', 'long-enough')).toMatchObject({ id: created.id });
+      expect(await verifyCredentials(ctx.db, 'NEW.person@example.com', 'long-enough')).toMatchObject({
+        id: created.id,
+      });
       expect(await verifyCredentials(ctx.db, 'new.person@example.com', 'wrong-password')).toBeNull();
       const audit = await ctx.db.select().from(auditLog);
       expect(audit.some((a) => a.action === 'user.create' && a.actorId === admin.id)).toBe(true);
@@ -38,10 +46,16 @@ describe('users and roles', () => {
     withRollback(async (ctx) => {
       const admin = await makeUser(ctx, { role: 'admin', email: 'boss@test.local' });
       await expect(
-        createUser({ ctx: as(ctx, admin), input: { email: 'BOSS@test.local', name: 'b', role: 'viewer', password: '12345678' } }),
+        createUser({
+          ctx: as(ctx, admin),
+          input: { email: 'BOSS@test.local', name: 'b', role: 'viewer', password: '12345678' },
+        }),
       ).rejects.toMatchObject({ code: 'CONFLICT', fields: [{ field: 'email' }] });
       await expect(
-        createUser({ ctx: as(ctx, admin), input: { email: 'n@test.local', name: 'n', role: 'viewer', password: '12345678', teams: ['nope'] } }),
+        createUser({
+          ctx: as(ctx, admin),
+          input: { email: 'n@test.local', name: 'n', role: 'viewer', password: '12345678', teams: ['nope'] },
+        }),
       ).rejects.toMatchObject({ code: 'INVALID', fields: [{ field: 'teams' }] });
       const emails = (await listUsers({ ctx: as(ctx, admin) })).map((u) => u.email);
       expect(emails).not.toContain('n@test.local');
@@ -53,8 +67,13 @@ describe('users and roles', () => {
       const { users } = await import('@/lib/db/schema');
       const { ne, eq, and } = await import('drizzle-orm');
       // Make this the only admin for the duration of the test (rolled back afterwards).
-      await ctx.db.update(users).set({ role: 'viewer' }).where(and(eq(users.role, 'admin'), ne(users.id, admin.id)));
-      await expect(updateUser({ ctx: as(ctx, admin), input: { id: admin.id, role: 'viewer' } })).rejects.toMatchObject({ code: 'CONFLICT' });
+      await ctx.db
+        .update(users)
+        .set({ role: 'viewer' })
+        .where(and(eq(users.role, 'admin'), ne(users.id, admin.id)));
+      await expect(updateUser({ ctx: as(ctx, admin), input: { id: admin.id, role: 'viewer' } })).rejects.toMatchObject({
+        code: 'CONFLICT',
+      });
       const other = await makeUser(ctx, { role: 'admin' });
       const demoted = await updateUser({ ctx: as(ctx, other), input: { id: admin.id, role: 'viewer' } });
       expect(demoted.role).toBe('viewer');
@@ -89,15 +108,25 @@ describe('user updates', () => {
       const admin = await makeUser(ctx, { role: 'admin' });
       // 36 two-byte characters: 36 characters, 72 bytes, accepted; one more is 74 bytes.
       const exact = 'é'.repeat(36);
-      const created = await createUser({ ctx: as(ctx, admin), input: { email: 'long@test.local', name: 'L', role: 'viewer', password: exact } });
+      const created = await createUser({
+        ctx: as(ctx, admin),
+        input: { email: 'long@test.local', name: 'L', role: 'viewer', password: exact },
+      });
       expect(await verifyCredentials(ctx.db, 'long@test.local', exact)).toMatchObject({ id: created.id });
       // bcrypt alone would accept this: its first 72 bytes are the password.
       expect(await verifyCredentials(ctx.db, 'long@test.local', `${exact}tail`)).toBeNull();
       for (const verb of [
-        () => createUser({ ctx: as(ctx, admin), input: { email: 'longer@test.local', name: 'L', role: 'viewer', password: `${exact}é` } }),
+        () =>
+          createUser({
+            ctx: as(ctx, admin),
+            input: { email: 'longer@test.local', name: 'L', role: 'viewer', password: `${exact}é` },
+          }),
         () => updateUser({ ctx: as(ctx, admin), input: { id: created.id, password: 'x'.repeat(73) } }),
       ]) {
-        await expect(verb()).rejects.toMatchObject({ code: 'INVALID', fields: [{ field: 'password', message: expect.stringContaining('72 bytes') }] });
+        await expect(verb()).rejects.toMatchObject({
+          code: 'INVALID',
+          fields: [{ field: 'password', message: expect.stringContaining('72 bytes') }],
+        });
       }
     }));
 });

@@ -13,7 +13,12 @@ export interface LoopRun {
 /** Counts a loop run and keeps its last outcome, so a stuck or failing loop is visible. */
 export async function recordLoopRun(db: Db, run: LoopRun): Promise<void> {
   const failed = run.error !== null;
-  const fields = { holder: run.holder, lastStartedAt: run.startedAt, lastFinishedAt: run.finishedAt, lastError: run.error };
+  const fields = {
+    holder: run.holder,
+    lastStartedAt: run.startedAt,
+    lastFinishedAt: run.finishedAt,
+    lastError: run.error,
+  };
   await db
     .insert(workerLoops)
     .values({ name: run.name, ...fields, runs: 1, failures: failed ? 1 : 0 })

@@ -26,24 +26,50 @@ const OPEN_PHASES = new Set(['', 'Pending', 'Running']);
 
 /** Returns the ids of the jobs failed now. */
 export async function failStalledWorkflows(
-  { ctx, workflows, now = Date.now(), policy = stallPolicyFromEnv() }: { ctx: Ctx; workflows: Workflow[]; now?: number; policy?: StallPolicy },
+  {
+    ctx,
+    workflows,
+    now = Date.now(),
+    policy = stallPolicyFromEnv(),
+  }: { ctx: Ctx; workflows: Workflow[]; now?: number; policy?: StallPolicy },
   deps: StallDeps = { terminate: (name, namespace) => stopJob(name, { namespace }) },
 ): Promise<number[]> {
   // by namespace and name: each job is judged by its own Workflow (its team's namespace, or the shared one)
-  const open = new Map(workflows.filter((w) => w.metadata.name && OPEN_PHASES.has(w.status?.phase ?? '')).map((w) => [workflowKey(w.metadata.namespace, w.metadata.name!), w]));
+  const open = new Map(
+    workflows
+      .filter((w) => w.metadata.name && OPEN_PHASES.has(w.status?.phase ?? ''))
+      .map((w) => [workflowKey(w.metadata.namespace, w.metadata.name!), w]),
+  );
   if (open.size === 0) return [];
   const names = [...new Set([...open.values()].map((w) => w.metadata.name!))];
   const rows = await ctx.db
-    .select({ id: jobs.id, state: jobs.state, reason: jobs.reason, workflowName: jobs.workflowName, workflowNamespace: jobs.workflowNamespace, maxRuntimeSeconds: jobs.maxRuntimeSeconds, preemptDeadline: jobs.preemptDeadline })
+    .select({
+      id: jobs.id,
+      state: jobs.state,
+      reason: jobs.reason,
+      workflowName: jobs.workflowName,
+      workflowNamespace: jobs.workflowNamespace,
+      maxRuntimeSeconds: jobs.maxRuntimeSeconds,
+      preemptDeadline: jobs.preemptDeadline,
+    })
     .from(jobs)
-    .where(and(inArray(jobs.workflowName, names), or(inArray(jobs.state, ['submitted', 'running']), and(eq(jobs.state, 'failed'), eq(jobs.reason, 'WORKFLOW_STALLED')))));
+    .where(
+      and(
+        inArray(jobs.workflowName, names),
+        or(
+          inArray(jobs.state, ['submitted', 'running']),
+          and(eq(jobs.state, 'failed'), eq(jobs.reason, 'WORKFLOW_STALLED')),
+        ),
+      ),
+    );
   const failed: number[] = [];
   for (const job of rows) {
     const wf = open.get(workflowKey(workflowNamespaceOf(job), job.workflowName!));
     if (!wf) continue;
     if (job.state === 'failed') {
       // Failed as stalled on an earlier pass, but the terminate did not get through.
-      if (wf.spec.shutdown !== 'Terminate') await terminate(ctx, deps, job.id, job.workflowName!, wf.metadata.namespace);
+      if (wf.spec.shutdown !== 'Terminate')
+        await terminate(ctx, deps, job.id, job.workflowName!, wf.metadata.namespace);
       continue;
     }
     if (job.preemptDeadline) continue; // being preempted: finishPreemptions removes the Workflow
@@ -54,11 +80,27 @@ export async function failStalledWorkflows(
     const changed = await inTransaction(ctx, async (tx) => {
       const [row] = await tx.db
         .update(jobs)
-        .set({ state: 'failed', reason: 'WORKFLOW_STALLED', message, finishedAt: at, placements: null, preemptDeadline: null, updatedAt: at })
+        .set({
+          state: 'failed',
+          reason: 'WORKFLOW_STALLED',
+          message,
+          finishedAt: at,
+          placements: null,
+          preemptDeadline: null,
+          updatedAt: at,
+        })
         .where(and(eq(jobs.id, job.id), eq(jobs.state, job.state), isNull(jobs.preemptDeadline)))
         .returning({ id: jobs.id });
       if (!row) return false;
-      await tx.db.insert(jobEvents).values({ jobId: job.id, at, fromState: job.state, toState: 'failed', cause: 'WORKFLOW_STALLED', message, details: { workflowName: job.workflowName, stall: stall.kind } });
+      await tx.db.insert(jobEvents).values({
+        jobId: job.id,
+        at,
+        fromState: job.state,
+        toState: 'failed',
+        cause: 'WORKFLOW_STALLED',
+        message,
+        details: { workflowName: job.workflowName, stall: stall.kind },
+      });
       return true;
     });
     if (!changed) continue;
@@ -69,7 +111,13 @@ export async function failStalledWorkflows(
   return failed;
 }
 
-async function terminate(ctx: Ctx, deps: StallDeps, jobId: number, workflowName: string, namespace: string | undefined): Promise<void> {
+async function terminate(
+  ctx: Ctx,
+  deps: StallDeps,
+  jobId: number,
+  workflowName: string,
+  namespace: string | undefined,
+): Promise<void> {
   try {
     await deps.terminate(workflowName, namespace);
   } catch (err) {

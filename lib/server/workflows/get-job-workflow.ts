@@ -37,12 +37,25 @@ export async function getJobWorkflow({ ctx, input }: { ctx: Ctx; input: unknown 
   if (!job) throw notFound('Job');
   const [snap] = await ctx.db.select().from(workflowSnapshots).where(eq(workflowSnapshots.jobId, id));
   if (!snap) {
-    return { jobId: String(id), workflowName: job.workflowName, phase: null, startedAt: null, finishedAt: null, gpuSeconds: 0, syncedAt: null, graph: null, steps: {} };
+    return {
+      jobId: String(id),
+      workflowName: job.workflowName,
+      phase: null,
+      startedAt: null,
+      finishedAt: null,
+      gpuSeconds: 0,
+      syncedAt: null,
+      graph: null,
+      steps: {},
+    };
   }
-  const { graph } = buildLiveGraph({
-    metadata: { name: snap.workflowName },
-    status: { phase: snap.phase ?? undefined, nodes: snap.nodes },
-  }, { now: Date.now() });
+  const { graph } = buildLiveGraph(
+    {
+      metadata: { name: snap.workflowName },
+      status: { phase: snap.phase ?? undefined, nodes: snap.nodes },
+    },
+    { now: Date.now() },
+  );
   const steps: JobWorkflowView['steps'] = {};
   for (const [nodeId, n] of Object.entries(snap.nodes)) {
     if (n.type !== 'Pod') continue;

@@ -13,7 +13,12 @@ import { JobId, parseInput } from '../validate';
 const GetStepLogInput = z.object({
   id: JobId,
   nodeId: z.string().min(1, 'Not a step id').max(300, 'Not a step id'),
-  tailLines: z.coerce.number({ error: 'Expected a number of lines' }).int('Expected a whole number of lines').min(1, 'At least 1 line').max(10_000, 'At most 10000 lines').default(500),
+  tailLines: z.coerce
+    .number({ error: 'Expected a number of lines' })
+    .int('Expected a whole number of lines')
+    .min(1, 'At least 1 line')
+    .max(10_000, 'At most 10000 lines')
+    .default(500),
 });
 type GetStepLogInput = z.infer<typeof GetStepLogInput>;
 
@@ -32,21 +37,34 @@ export interface StepLogDeps {
   readLog(podName: string, opts: { namespace?: string; tailLines: number }): Promise<string | null>;
 }
 
-export async function getStepLog({ ctx, input }: { ctx: Ctx; input: unknown }, deps: StepLogDeps = { readLog: findStepLog }): Promise<StepLogView> {
+export async function getStepLog(
+  { ctx, input }: { ctx: Ctx; input: unknown },
+  deps: StepLogDeps = { readLog: findStepLog },
+): Promise<StepLogView> {
   requireRole(ctx, 'viewer');
   const { id, nodeId, tailLines } = parseInput(GetStepLogInput, input);
   // Logs may hold data and secrets: the job's owner, its team and admins only; others get 404.
   await requireVisibleJob(ctx, id);
   const [snap] = await ctx.db
-    .select({ workflowName: workflowSnapshots.workflowName, nodes: workflowSnapshots.nodes, workflowNamespace: jobs.workflowNamespace })
+    .select({
+      workflowName: workflowSnapshots.workflowName,
+      nodes: workflowSnapshots.nodes,
+      workflowNamespace: jobs.workflowNamespace,
+    })
     .from(workflowSnapshots)
     .innerJoin(jobs, eq(jobs.id, workflowSnapshots.jobId))
     .where(eq(workflowSnapshots.jobId, id));
   const node = snap?.nodes[nodeId];
   if (!snap || !node) throw notFound('Step');
-  if (node.type !== 'Pod') throw invalid(`Step ${node.displayName ?? node.name} runs no pod, so it has no log`, [{ field: 'nodeId', message: 'Expected a step that runs a pod' }]);
+  if (node.type !== 'Pod')
+    throw invalid(`Step ${node.displayName ?? node.name} runs no pod, so it has no log`, [
+      { field: 'nodeId', message: 'Expected a step that runs a pod' },
+    ]);
   const podName = stepPodName(snap.workflowName, node.name, node.templateName);
-  const [stored] = await ctx.db.select().from(stepLogs).where(and(eq(stepLogs.jobId, id), eq(stepLogs.nodeId, nodeId)));
+  const [stored] = await ctx.db
+    .select()
+    .from(stepLogs)
+    .where(and(eq(stepLogs.jobId, id), eq(stepLogs.nodeId, nodeId)));
   const base = { jobId: String(id), nodeId, podName };
 
   let live: string | null = null;

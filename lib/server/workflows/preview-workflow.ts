@@ -29,7 +29,13 @@ export interface WorkflowPreviewWithPolicy extends WorkflowPreview {
 }
 
 /** Parses, validates and lays out a Workflow before submission; problems and violations come back, not errors. */
-export async function previewWorkflow({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<WorkflowPreviewWithPolicy> {
+export async function previewWorkflow({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: unknown;
+}): Promise<WorkflowPreviewWithPolicy> {
   requireRole(ctx, 'viewer');
   const data = parseInput(PreviewWorkflowInput, input);
   const preview = buildPreview(data.yaml, { expanded: data.expanded });
@@ -55,7 +61,11 @@ export async function previewWorkflow({ ctx, input }: { ctx: Ctx; input: unknown
   } catch (error) {
     // Build problems (an oversized merge) are the preview's problems, not a failure of the preview.
     if (error instanceof AppError && error.code === 'INVALID') {
-      return { ...preview, problems: [...preview.problems, ...error.fields.map((f) => ({ path: f.field, message: f.message }))], violations: [] };
+      return {
+        ...preview,
+        problems: [...preview.problems, ...error.fields.map((f) => ({ path: f.field, message: f.message }))],
+        violations: [],
+      };
     }
     throw error;
   }

@@ -49,6 +49,7 @@ export async function retryWorkflow(ctx: Ctx, input: RetryWorkflowInput): Promis
     input.workflowTemplates,
     { namespace: input.namespace },
   );
-  if (removedNodeIds.length) await ctx.db.delete(stepLogs).where(and(eq(stepLogs.jobId, input.jobId), inArray(stepLogs.nodeId, removedNodeIds)));
+  if (removedNodeIds.length)
+    await ctx.db.delete(stepLogs).where(and(eq(stepLogs.jobId, input.jobId), inArray(stepLogs.nodeId, removedNodeIds)));
   return { workflowName: wf.metadata.name ?? input.workflowName, removedNodeIds, podsDeleted, workflowsRecreated };
 }

@@ -40,7 +40,10 @@ async function start(ctx: Ctx, name: string, input: Record<string, unknown>): Pr
   const team = await makeTeam(ctx, { cohort: `stall-${name}` });
   const owner = await makeUser(ctx, { teamId: team.id });
   await upsertQuota({ ctx, input: { team: team.slug, gpuKind: 'a100-80gb-shared', guaranteed: 2, borrowingLimit: 0 } });
-  const job = (await submitJob({ ctx: as(ctx, owner), input: { name, team: team.slug, gpu: { kind: 'a100-80gb-shared', count: 1 }, expectedRuntimeSeconds: 60, ...input } })) as JobView;
+  const job = (await submitJob({
+    ctx: as(ctx, owner),
+    input: { name, team: team.slug, gpu: { kind: 'a100-80gb-shared', count: 1 }, expectedRuntimeSeconds: 60, ...input },
+  })) as JobView;
   await runSchedulerPass({ ctx });
   return job;
 }
@@ -57,9 +60,16 @@ async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promis
 describe('stalled workflows on the simulated cluster', () => {
   it('fails a job whose step stays unschedulable past the window, says why, releases its GPUs and terminates the workflow', () =>
     withRollback(async (ctx) => {
-      const job = await start(ctx, 'stall-unschedulable', { kind: 'workflow', maxRuntimeSeconds: 3600, spec: { yaml: HUGE } });
+      const job = await start(ctx, 'stall-unschedulable', {
+        kind: 'workflow',
+        maxRuntimeSeconds: 3600,
+        spec: { yaml: HUGE },
+      });
       const name = `gantry-${job.id}`;
-      const pending = await waitFor(() => getWorkflow(name, inTeamNamespace(job)), (w) => Object.values(w.status?.nodes ?? {}).some((n) => n.message?.startsWith('Unschedulable')));
+      const pending = await waitFor(
+        () => getWorkflow(name, inTeamNamespace(job)),
+        (w) => Object.values(w.status?.nodes ?? {}).some((n) => n.message?.startsWith('Unschedulable')),
+      );
       expect(Object.values(pending.status!.nodes!).some((n) => n.message?.startsWith('Unschedulable'))).toBe(true);
 
       // inside the window: nothing happens
@@ -70,10 +80,17 @@ describe('stalled workflows on the simulated cluster', () => {
       expect(result.stalled).toBe(1);
       const view = await getJob({ ctx, input: { id: job.id } });
       expect(view).toMatchObject({ state: 'failed', reason: 'WORKFLOW_STALLED', placements: null });
-      expect(view.message).toMatch(new RegExp(`^Workflow ${name} stalled: Step ${name} has waited 1[67] min for a node with no step running: 0/\\d+ nodes are available`));
+      expect(view.message).toMatch(
+        new RegExp(
+          `^Workflow ${name} stalled: Step ${name} has waited 1[67] min for a node with no step running: 0/\\d+ nodes are available`,
+        ),
+      );
       expect(view.events.at(-1)).toMatchObject({ toState: 'failed', cause: 'WORKFLOW_STALLED' });
 
-      const ended = await waitFor(() => getWorkflow(name, inTeamNamespace(job)), (w) => w.status?.phase === 'Failed');
+      const ended = await waitFor(
+        () => getWorkflow(name, inTeamNamespace(job)),
+        (w) => w.status?.phase === 'Failed',
+      );
       expect(ended.spec.shutdown).toBe('Terminate');
       expect(ended.status?.phase).toBe('Failed');
       // a later pass changes nothing more
@@ -86,15 +103,27 @@ describe('stalled workflows on the simulated cluster', () => {
       const job = await start(ctx, 'stall-overdue', {
         kind: 'training',
         maxRuntimeSeconds: 120,
-        spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'], env: { GANTRY_SIM_DURATION_SECONDS: '100000' } },
+        spec: {
+          image: 'ghcr.io/acme/train:1.4',
+          command: ['python', 'train.py'],
+          env: { GANTRY_SIM_DURATION_SECONDS: '100000' },
+        },
       });
-      await waitFor(async () => (await syncWorkflows({ ctx, stall: policy }), (await getJob({ ctx, input: { id: job.id } })).state), (s) => s === 'running');
+      await waitFor(
+        async () => (await syncWorkflows({ ctx, stall: policy }), (await getJob({ ctx, input: { id: job.id } })).state),
+        (s) => s === 'running',
+      );
       expect((await syncWorkflows({ ctx, now: Date.now() + 2 * MIN + 5 * MIN, stall: policy })).stalled).toBe(0);
       expect((await syncWorkflows({ ctx, now: Date.now() + 2 * MIN + 11 * MIN, stall: policy })).stalled).toBe(1);
       const view = await getJob({ ctx, input: { id: job.id } });
       expect(view).toMatchObject({ state: 'failed', reason: 'WORKFLOW_STALLED', placements: null });
-      expect(view.message).toMatch(/past its 2 min limit by 1[01] min, and no step has changed for 1[23] min; its deadline did not stop it\.$/);
-      const ended = await waitFor(() => getWorkflow(`gantry-${job.id}`, inTeamNamespace(job)), (w) => w.status?.phase === 'Failed');
+      expect(view.message).toMatch(
+        /past its 2 min limit by 1[01] min, and no step has changed for 1[23] min; its deadline did not stop it\.$/,
+      );
+      const ended = await waitFor(
+        () => getWorkflow(`gantry-${job.id}`, inTeamNamespace(job)),
+        (w) => w.status?.phase === 'Failed',
+      );
       expect(ended.status?.phase).toBe('Failed');
     }));
 });

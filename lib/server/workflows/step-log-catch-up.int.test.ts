@@ -30,7 +30,10 @@ describe('step log capture for a workflow met with many finished steps', () => {
     withRollback(async (ctx) => {
       const team = await makeTeam(ctx, { cohort: 'wf-catch-up' });
       const owner = await makeUser(ctx, { teamId: team.id });
-      await upsertQuota({ ctx, input: { team: team.slug, gpuKind: 'a100-80gb-shared', guaranteed: 1, borrowingLimit: 0 } });
+      await upsertQuota({
+        ctx,
+        input: { team: team.slug, gpuKind: 'a100-80gb-shared', guaranteed: 1, borrowingLimit: 0 },
+      });
       const tasks = Array.from({ length: STEPS }, (_, i) => `          - { name: s${i}, template: step }`);
       const yaml = [
         'apiVersion: argoproj.io/v1alpha1',
@@ -48,7 +51,15 @@ describe('step log capture for a workflow met with many finished steps', () => {
       ].join('\n');
       const job = (await submitJob({
         ctx: as(ctx, owner),
-        input: { name: 'wf-catch-up', kind: 'workflow', team: team.slug, gpu: { kind: 'a100-80gb-shared', count: 1 }, expectedRuntimeSeconds: 300, maxRuntimeSeconds: 3600, spec: { yaml } },
+        input: {
+          name: 'wf-catch-up',
+          kind: 'workflow',
+          team: team.slug,
+          gpu: { kind: 'a100-80gb-shared', count: 1 },
+          expectedRuntimeSeconds: 300,
+          maxRuntimeSeconds: 3600,
+          spec: { yaml },
+        },
       })) as JobView;
       await runSchedulerPass({ ctx });
       const name = `gantry-${job.id}`;
@@ -74,7 +85,10 @@ describe('step log capture for a workflow met with many finished steps', () => {
       });
       expect(result.logsStored).toBe(STEPS);
       expect(reads.sort()).toEqual(pods.slice(12).map(podOf).sort());
-      const rows = await ctx.db.select().from(stepLogs).where(eq(stepLogs.jobId, Number(job.id)));
+      const rows = await ctx.db
+        .select()
+        .from(stepLogs)
+        .where(eq(stepLogs.jobId, Number(job.id)));
       expect(rows).toHaveLength(STEPS);
       expect(rows.every((r) => r.complete)).toBe(true);
       const byPod = new Map(rows.map((r) => [r.podName, r.text]));

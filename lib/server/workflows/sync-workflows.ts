@@ -8,7 +8,13 @@ import { listJobWorkflows } from '@/lib/cluster/job-runner';
 import { findStepLog, workflowPodNames } from '@/lib/cluster/pods';
 import type { Workflow } from '@/lib/cluster/workflows';
 import { jobs, stepLogs, workflowSnapshots } from '@/lib/db/schema';
-import { compactNodes, FINISHED_NODE_PHASES, gpuSecondsOf, stepPodName, tailBytes } from '@/lib/domain/workflow/step-status';
+import {
+  compactNodes,
+  FINISHED_NODE_PHASES,
+  gpuSecondsOf,
+  stepPodName,
+  tailBytes,
+} from '@/lib/domain/workflow/step-status';
 import type { StallPolicy } from '@/lib/domain/workflow/stall';
 import type { Ctx } from '../context';
 import { applyWorkflowPhase, markMissing } from '../scheduler/sync-job-phases';
@@ -79,7 +85,13 @@ export async function syncWorkflows(
 ): Promise<WorkflowSyncResult> {
   // Read before the list: a job seen as submitted already had its Workflow created.
   const live = await ctx.db
-    .select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName, workflowNamespace: jobs.workflowNamespace, preemptDeadline: jobs.preemptDeadline })
+    .select({
+      id: jobs.id,
+      state: jobs.state,
+      workflowName: jobs.workflowName,
+      workflowNamespace: jobs.workflowNamespace,
+      preemptDeadline: jobs.preemptDeadline,
+    })
     .from(jobs)
     .where(inArray(jobs.state, ['submitted', 'running']));
   const workflows = await deps.workflows();
@@ -90,13 +102,17 @@ export async function syncWorkflows(
     result.snapshots += one.snapshots;
     result.logsStored += one.logsStored;
   }
-  const stalled = await failStalledWorkflows({ ctx, workflows, now, policy: stall }, deps.terminate ? { terminate: deps.terminate } : undefined);
+  const stalled = await failStalledWorkflows(
+    { ctx, workflows, now, policy: stall },
+    deps.terminate ? { terminate: deps.terminate } : undefined,
+  );
   result.phaseChanges += stalled.length;
   result.stalled = stalled.length;
   const listed = new Set(workflows.map((w) => workflowKey(w.metadata.namespace, w.metadata.name ?? '')));
   for (const job of live) {
     // A job being preempted loses its Workflow on purpose; finishPreemptions requeues it.
-    if (!job.workflowName || listed.has(workflowKey(workflowNamespaceOf(job), job.workflowName)) || job.preemptDeadline) continue;
+    if (!job.workflowName || listed.has(workflowKey(workflowNamespaceOf(job), job.workflowName)) || job.preemptDeadline)
+      continue;
     if (await markMissing(ctx, { id: job.id, state: job.state, workflowName: job.workflowName })) result.phaseChanges++;
   }
   return result;
@@ -114,7 +130,10 @@ function endedBefore(status: NonNullable<Workflow['status']>, admittedAt: Date |
 
 /** The Workflow the job points at now: same name, in the namespace the job recorded (its team's, or the shared one). */
 function isJobsWorkflow(job: { workflowName: string | null; workflowNamespace: string | null }, wf: Workflow): boolean {
-  return job.workflowName === wf.metadata.name && (!wf.metadata.namespace || workflowNamespaceOf(job) === wf.metadata.namespace);
+  return (
+    job.workflowName === wf.metadata.name &&
+    (!wf.metadata.namespace || workflowNamespaceOf(job) === wf.metadata.namespace)
+  );
 }
 
 function jobIdOf(wf: Workflow): number | null {
@@ -133,7 +152,13 @@ export async function syncVanishedWorkflow({ ctx }: { ctx: Ctx }, wf: Workflow):
   // between the read and the conditional update; the Workflow is gone all the same, so look again.
   for (let attempt = 0; attempt < 3; attempt++) {
     const [job] = await ctx.db
-      .select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName, workflowNamespace: jobs.workflowNamespace, preemptDeadline: jobs.preemptDeadline })
+      .select({
+        id: jobs.id,
+        state: jobs.state,
+        workflowName: jobs.workflowName,
+        workflowNamespace: jobs.workflowNamespace,
+        preemptDeadline: jobs.preemptDeadline,
+      })
       .from(jobs)
       .where(and(eq(jobs.id, id), inArray(jobs.state, ['submitted', 'running'])));
     if (!job || !isJobsWorkflow(job, wf) || job.preemptDeadline) return 0;
@@ -147,7 +172,10 @@ export async function syncVanishedWorkflow({ ctx }: { ctx: Ctx }, wf: Workflow):
  * number of calls in any order never move a job backwards or twice). null when the Workflow is
  * not the current attempt of a job Gantry knows.
  */
-export async function syncWorkflowPhase({ ctx }: { ctx: Ctx }, wf: Workflow): Promise<{ jobId: number; moved: boolean } | null> {
+export async function syncWorkflowPhase(
+  { ctx }: { ctx: Ctx },
+  wf: Workflow,
+): Promise<{ jobId: number; moved: boolean } | null> {
   const id = jobIdOf(wf);
   if (id === null) return null;
   const name = wf.metadata.name!;
@@ -157,13 +185,20 @@ export async function syncWorkflowPhase({ ctx }: { ctx: Ctx }, wf: Workflow): Pr
   // lock, such a job was still "admitted", its Running was dropped, and the job waited for the
   // Workflow's next status write (tens of seconds when its steps wait for GPUs).
   const [job] = await ctx.db
-    .select({ id: jobs.id, state: jobs.state, workflowName: jobs.workflowName, workflowNamespace: jobs.workflowNamespace, admittedAt: jobs.admittedAt })
+    .select({
+      id: jobs.id,
+      state: jobs.state,
+      workflowName: jobs.workflowName,
+      workflowNamespace: jobs.workflowNamespace,
+      admittedAt: jobs.admittedAt,
+    })
     .from(jobs)
     .where(eq(jobs.id, id))
     .for('share');
   if (!job || !isJobsWorkflow(job, wf)) return null;
   const status = wf.status ?? {};
-  if ((job.state !== 'submitted' && job.state !== 'running') || endedBefore(status, job.admittedAt)) return { jobId: id, moved: false };
+  if ((job.state !== 'submitted' && job.state !== 'running') || endedBefore(status, job.admittedAt))
+    return { jobId: id, moved: false };
   const moved = await applyWorkflowPhase(ctx, job, {
     jobId: String(id),
     workflowName: name,
@@ -193,15 +228,30 @@ export async function syncWorkflow(
   const status = wf.status ?? {};
 
   const [snap] = await ctx.db
-    .select({ rv: workflowSnapshots.resourceVersion, uid: workflowSnapshots.workflowUid, phase: workflowSnapshots.phase, updatedAt: workflowSnapshots.updatedAt })
+    .select({
+      rv: workflowSnapshots.resourceVersion,
+      uid: workflowSnapshots.workflowUid,
+      phase: workflowSnapshots.phase,
+      updatedAt: workflowSnapshots.updatedAt,
+    })
     .from(workflowSnapshots)
     .where(eq(workflowSnapshots.jobId, id));
   // The reconcile pass repairs what the follower missed; a snapshot of this attempt in the same
   // phase that the follower wrote moments ago needs no repair (rewriting it for a newer
   // resourceVersion doubled the sync's work on 100 busy 1,000-step workflows).
   const now = Date.now();
-  if (freshWithinMs && snap && snap.uid === (wf.metadata.uid ?? null) && snap.phase === (status.phase ?? null) && now - snap.updatedAt.getTime() < freshWithinMs) return result;
-  const logRows = await ctx.db.select({ nodeId: stepLogs.nodeId, complete: stepLogs.complete }).from(stepLogs).where(eq(stepLogs.jobId, id));
+  if (
+    freshWithinMs &&
+    snap &&
+    snap.uid === (wf.metadata.uid ?? null) &&
+    snap.phase === (status.phase ?? null) &&
+    now - snap.updatedAt.getTime() < freshWithinMs
+  )
+    return result;
+  const logRows = await ctx.db
+    .select({ nodeId: stepLogs.nodeId, complete: stepLogs.complete })
+    .from(stepLogs)
+    .where(eq(stepLogs.jobId, id));
   const completeLogs = new Set(logRows.filter((r) => r.complete).map((r) => r.nodeId));
 
   const nodes = compactNodes(status.nodes);
@@ -212,7 +262,10 @@ export async function syncWorkflow(
     completeLogs.clear();
   }
   if (!rv || snap?.rv !== rv || snap.uid !== uid) {
-    const podSeconds = Object.values(nodes).reduce((s, n) => s + (n.type === 'Pod' ? gpuSecondsOf(n.resourcesDuration) : 0), 0);
+    const podSeconds = Object.values(nodes).reduce(
+      (s, n) => s + (n.type === 'Pod' ? gpuSecondsOf(n.resourcesDuration) : 0),
+      0,
+    );
     const row = {
       workflowName: name,
       workflowUid: uid,
@@ -228,8 +281,13 @@ export async function syncWorkflow(
       updatedAt: new Date(),
     };
     const columns = getTableColumns(workflowSnapshots);
-    const update = Object.fromEntries(Object.keys(row).map((k) => [k, sql.raw(`excluded.${columns[k as keyof typeof columns].name}`)]));
-    await ctx.db.insert(workflowSnapshots).values({ jobId: id, ...row }).onConflictDoUpdate({ target: workflowSnapshots.jobId, set: update });
+    const update = Object.fromEntries(
+      Object.keys(row).map((k) => [k, sql.raw(`excluded.${columns[k as keyof typeof columns].name}`)]),
+    );
+    await ctx.db
+      .insert(workflowSnapshots)
+      .values({ jobId: id, ...row })
+      .onConflictDoUpdate({ target: workflowSnapshots.jobId, set: update });
     result.snapshots++;
   }
 
@@ -237,7 +295,9 @@ export async function syncWorkflow(
   // podGC delay (builders/common.ts), and while it runs the log is read live from the pod. Reads
   // go out a few at a time; the rows are written in one statement per kind.
   const due = Object.values(nodes)
-    .filter((n) => n.type === 'Pod' && n.startedAt && !completeLogs.has(n.id) && FINISHED_NODE_PHASES.has(n.phase ?? ''))
+    .filter(
+      (n) => n.type === 'Pod' && n.startedAt && !completeLogs.has(n.id) && FINISHED_NODE_PHASES.has(n.phase ?? ''),
+    )
     .map((node) => ({ nodeId: node.id, podName: stepPodName(name, node.name, node.templateName) }));
   const captured: Array<{ nodeId: string; podName: string; text: string }> = [];
   const gone: Array<{ nodeId: string; podName: string }> = [];
@@ -266,7 +326,10 @@ export async function syncWorkflow(
     await ctx.db
       .insert(stepLogs)
       .values(captured.slice(i, i + 100).map((c) => ({ jobId: id, ...c, complete: true, updatedAt: at })))
-      .onConflictDoUpdate({ target: [stepLogs.jobId, stepLogs.nodeId], set: { podName: sql`excluded.pod_name`, text: sql`excluded.text`, complete: true, updatedAt: at } });
+      .onConflictDoUpdate({
+        target: [stepLogs.jobId, stepLogs.nodeId],
+        set: { podName: sql`excluded.pod_name`, text: sql`excluded.text`, complete: true, updatedAt: at },
+      });
   }
   if (gone.length) {
     await ctx.db

@@ -34,7 +34,11 @@ async function startJob(ctx: Ctx, name: string) {
     gpu: { kind: 'a100-80gb-shared', count: 2 },
     expectedRuntimeSeconds: 3600,
     maxRuntimeSeconds: 14400,
-    spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'], env: { GANTRY_SIM_DURATION_SECONDS: '2000' } },
+    spec: {
+      image: 'ghcr.io/acme/train:1.4',
+      command: ['python', 'train.py'],
+      env: { GANTRY_SIM_DURATION_SECONDS: '2000' },
+    },
   };
   const job = (await submitJob({ ctx: as(ctx, owner), input })) as JobView;
   await runSchedulerPass({ ctx });
@@ -98,7 +102,10 @@ describe('workflow follower on the simulated cluster', () => {
       expect(view.events.map((e) => e.toState)).toEqual(['queued', 'admitted', 'submitted', 'running', 'succeeded']);
       expect(view.events.slice(-2).map((e) => e.cause)).toEqual(['WORKFLOW_RUNNING', 'WORKFLOW_SUCCEEDED']);
       await vi.waitFor(async () => {
-        const [snap] = await ctx.db.select().from(workflowSnapshots).where(eq(workflowSnapshots.jobId, Number(first.id)));
+        const [snap] = await ctx.db
+          .select()
+          .from(workflowSnapshots)
+          .where(eq(workflowSnapshots.jobId, Number(first.id)));
         expect(snap).toMatchObject({ workflowName: `gantry-${first.id}`, phase: 'Succeeded' });
       }, WAIT);
       // The 1 s server-side timeout ended watches normally; each was resumed, not relisted.
@@ -150,15 +157,38 @@ describe('workflow follower on the simulated cluster', () => {
       const quickWf = await getWorkflow(`gantry-${quick.id}`, inTeamNamespace(quick));
       // The slow workflow has a finished step whose log read hangs until released: with one
       // full-sync slot, the quick workflow's events wait behind it, but not its phase.
-      const finished = { id: 'n1', name: 'slow.s1', displayName: 's1', type: 'Pod', templateName: 'main', phase: 'Succeeded', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:00Z' };
-      const slowEvent = { ...slowWf, metadata: { ...slowWf.metadata, resourceVersion: 'slow-1' }, status: { phase: 'Running', nodes: { n1: finished } } };
-      const quickEvent = { ...quickWf, metadata: { ...quickWf.metadata, resourceVersion: 'quick-1' }, status: { phase: 'Running', startedAt: '2026-01-01T00:00:00Z' } };
+      const finished = {
+        id: 'n1',
+        name: 'slow.s1',
+        displayName: 's1',
+        type: 'Pod',
+        templateName: 'main',
+        phase: 'Succeeded',
+        startedAt: '2026-01-01T00:00:00Z',
+        finishedAt: '2026-01-01T00:01:00Z',
+      };
+      const slowEvent = {
+        ...slowWf,
+        metadata: { ...slowWf.metadata, resourceVersion: 'slow-1' },
+        status: { phase: 'Running', nodes: { n1: finished } },
+      };
+      const quickEvent = {
+        ...quickWf,
+        metadata: { ...quickWf.metadata, resourceVersion: 'quick-1' },
+        status: { phase: 'Running', startedAt: '2026-01-01T00:00:00Z' },
+      };
       let release!: () => void;
       const released = new Promise<void>((r) => (release = r));
       const deps: WorkflowFollowerDeps = {
         // listed without a phase yet, so only the watch events below carry one; the slow one's
         // listed object already has the finished step, so the one full-sync slot hangs from the start
-        list: async () => ({ items: [{ ...slowWf, status: { nodes: { n1: finished } } }, { ...quickWf, status: {} }] as never, resourceVersion: '1' }),
+        list: async () => ({
+          items: [
+            { ...slowWf, status: { nodes: { n1: finished } } },
+            { ...quickWf, status: {} },
+          ] as never,
+          resourceVersion: '1',
+        }),
         readLog: async () => {
           await released;
           return null;
@@ -176,7 +206,9 @@ describe('workflow follower on the simulated cluster', () => {
       release();
       // then the slow workflow's event and the quick one's (which took its listed object's place)
       await vi.waitFor(() => expect(follower.stats.events).toBe(3), WAIT);
-      expect((await getJob({ ctx, input: { id: quick.id } })).events.filter((e) => e.cause === 'WORKFLOW_RUNNING')).toHaveLength(1);
+      expect(
+        (await getJob({ ctx, input: { id: quick.id } })).events.filter((e) => e.cause === 'WORKFLOW_RUNNING'),
+      ).toHaveLength(1);
       await follower.stop();
       await running;
     }));
@@ -190,20 +222,49 @@ describe('workflow follower on the simulated cluster', () => {
     const owner = await makeUser(ctx, { teamId: team.id });
     const [job] = await db
       .insert(jobs)
-      .values({ name: 'follow-launch', kind: 'training', teamId: team.id, userId: owner.id, priority: 'normal', gpuKind: 'a100-80gb-shared', gpuCount: 1, expectedRuntimeSeconds: 60, maxRuntimeSeconds: 600, spec: {}, state: 'admitted', admittedAt: new Date() })
+      .values({
+        name: 'follow-launch',
+        kind: 'training',
+        teamId: team.id,
+        userId: owner.id,
+        priority: 'normal',
+        gpuKind: 'a100-80gb-shared',
+        gpuCount: 1,
+        expectedRuntimeSeconds: 60,
+        maxRuntimeSeconds: 600,
+        spec: {},
+        state: 'admitted',
+        admittedAt: new Date(),
+      })
       .returning({ id: jobs.id });
     const name = `gantry-${job.id}`;
     await db.update(jobs).set({ workflowName: name }).where(eq(jobs.id, job.id));
-    const wf = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name, namespace: 'gantry-jobs', uid: 'u-launch', resourceVersion: '2', labels: { 'gantry.dev/job-id': String(job.id) } }, spec: {}, status: { phase: 'Running' } };
-    let emit!: WatchEmit;
-    const follower = new WorkflowFollower(ctx, {}, {
-      list: async () => ({ items: [], resourceVersion: '1' }),
-      readLog: async () => null,
-      watch: async (opts) => {
-        emit = opts.onEvent;
-        return { abort() {}, resourceVersion: '1' };
+    const wf = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: {
+        name,
+        namespace: 'gantry-jobs',
+        uid: 'u-launch',
+        resourceVersion: '2',
+        labels: { 'gantry.dev/job-id': String(job.id) },
       },
-    });
+      spec: {},
+      status: { phase: 'Running' },
+    };
+    let emit!: WatchEmit;
+    const follower = new WorkflowFollower(
+      ctx,
+      {},
+      {
+        list: async () => ({ items: [], resourceVersion: '1' }),
+        readLog: async () => null,
+        watch: async (opts) => {
+          emit = opts.onEvent;
+          return { abort() {}, resourceVersion: '1' };
+        },
+      },
+    );
     const following = follower.start();
     try {
       await vi.waitFor(() => expect(emit).toBeDefined(), WAIT);
@@ -212,7 +273,9 @@ describe('workflow follower on the simulated cluster', () => {
         // the Workflow started before the launch recorded the job as submitted
         emit({ type: 'MODIFIED', object: wf, resourceVersion: '2' });
         await vi.waitFor(async () => {
-          const [waiting] = await db.execute<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%for share%'`);
+          const [waiting] = await db.execute<{ n: number }>(
+            sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%for share%'`,
+          );
           expect(waiting.n).toBeGreaterThan(0);
         }, WAIT);
         await launch.update(jobs).set({ state: 'submitted' }).where(eq(jobs.id, job.id));
@@ -232,7 +295,11 @@ describe('workflow follower on the simulated cluster', () => {
     withRollback(async (ctx) => {
       const job = await startJob(ctx, 'follow-burst');
       const wf = await getWorkflow(`gantry-${job.id}`, inTeamNamespace(job));
-      const burst = (i: number) => ({ type: 'MODIFIED' as const, object: { ...wf, metadata: { ...wf.metadata, resourceVersion: `burst-${i}` } }, resourceVersion: `burst-${i}` });
+      const burst = (i: number) => ({
+        type: 'MODIFIED' as const,
+        object: { ...wf, metadata: { ...wf.metadata, resourceVersion: `burst-${i}` } },
+        resourceVersion: `burst-${i}`,
+      });
       const deps: WorkflowFollowerDeps = {
         list: async () => ({ items: [wf], resourceVersion: wf.metadata.resourceVersion! }),
         readLog: async () => null,
@@ -247,7 +314,10 @@ describe('workflow follower on the simulated cluster', () => {
       const running = follower.start();
       await vi.waitFor(() => expect(follower.stats.events).toBe(2), WAIT);
       expect(follower.stats.superseded).toBe(49);
-      const [snap] = await ctx.db.select({ rv: workflowSnapshots.resourceVersion }).from(workflowSnapshots).where(eq(workflowSnapshots.jobId, Number(job.id)));
+      const [snap] = await ctx.db
+        .select({ rv: workflowSnapshots.resourceVersion })
+        .from(workflowSnapshots)
+        .where(eq(workflowSnapshots.jobId, Number(job.id)));
       expect(snap.rv).toBe('burst-50');
       await follower.stop();
       await running;

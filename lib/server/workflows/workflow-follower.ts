@@ -15,12 +15,24 @@
 // Different workflows are handled concurrently (up to `concurrency`). Each handler is idempotent
 // (unchanged snapshots are skipped, phase changes are conditional updates), so a replayed event
 // changes nothing.
-import { listWorkflows, watchWorkflows, type WatchHandle, type Workflow, type WorkflowEvent } from '@/lib/cluster/workflows';
+import {
+  listWorkflows,
+  watchWorkflows,
+  type WatchHandle,
+  type Workflow,
+  type WorkflowEvent,
+} from '@/lib/cluster/workflows';
 import { findStepLog, workflowPodNames } from '@/lib/cluster/pods';
 import type { ClusterError } from '@/lib/cluster/errors';
 import { sleepUnlessAborted } from '@/lib/sleep';
 import type { Ctx } from '../context';
-import { syncVanishedWorkflow, syncWorkflow, syncWorkflowPhase, syncWorkflows, type WorkflowSyncDeps } from './sync-workflows';
+import {
+  syncVanishedWorkflow,
+  syncWorkflow,
+  syncWorkflowPhase,
+  syncWorkflows,
+  type WorkflowSyncDeps,
+} from './sync-workflows';
 
 export const JOB_WORKFLOW_SELECTOR = 'gantry.dev/job-id';
 /** Phase-only updates at the same time (see phaseWaiting). */
@@ -66,7 +78,16 @@ export interface WorkflowFollowerStats {
 type WatchOutcome = 'end' | 'gone' | 'error' | 'aborted';
 
 export class WorkflowFollower {
-  readonly stats: WorkflowFollowerStats = { relists: 0, watches: 0, events: 0, superseded: 0, gone: 0, errors: 0, phaseChanges: 0, resourceVersion: undefined };
+  readonly stats: WorkflowFollowerStats = {
+    relists: 0,
+    watches: 0,
+    events: 0,
+    superseded: 0,
+    gone: 0,
+    errors: 0,
+    phaseChanges: 0,
+    resourceVersion: undefined,
+  };
   private readonly controller = new AbortController();
   private running: Promise<void> | null = null;
   /** Newest unhandled event per workflow, in the order the workflows first got one waiting. */
@@ -158,7 +179,10 @@ export class WorkflowFollower {
         this.stats.errors++;
         log.warn({ err, failures }, 'workflow follower: list or watch failed; retrying');
       }
-      await sleepUnlessAborted(Math.min((this.opts.retryMs ?? 1_000) * 2 ** Math.min(failures - 1, 8), this.opts.maxRetryMs ?? 30_000), this.controller.signal);
+      await sleepUnlessAborted(
+        Math.min((this.opts.retryMs ?? 1_000) * 2 ** Math.min(failures - 1, 8), this.opts.maxRetryMs ?? 30_000),
+        this.controller.signal,
+      );
     }
   }
 
@@ -281,7 +305,12 @@ export class WorkflowFollower {
   }
 
   private isIdle(): boolean {
-    return this.inFlight.size === 0 && this.waiting.size === 0 && this.phaseInFlight.size === 0 && this.phaseWaiting.size === 0;
+    return (
+      this.inFlight.size === 0 &&
+      this.waiting.size === 0 &&
+      this.phaseInFlight.size === 0 &&
+      this.phaseWaiting.size === 0
+    );
   }
 
   /** Resolves once no event is waiting or being handled. */

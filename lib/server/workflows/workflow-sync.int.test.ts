@@ -35,7 +35,12 @@ async function startJob(ctx: Ctx, name: string) {
     gpu: { kind: 'a100-80gb-shared', count: 2 },
     expectedRuntimeSeconds: 3600,
     maxRuntimeSeconds: 14400,
-    spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'], args: ['--lr', '3e-4'], env: { GANTRY_SIM_DURATION_SECONDS: '3000' } },
+    spec: {
+      image: 'ghcr.io/acme/train:1.4',
+      command: ['python', 'train.py'],
+      args: ['--lr', '3e-4'],
+      env: { GANTRY_SIM_DURATION_SECONDS: '3000' },
+    },
   };
   // 3000 simulated seconds: 1.5 s of wall time at speed 2000, long enough for whole GPU-seconds.
   const job = (await submitJob({ ctx: as(ctx, owner), input })) as JobView;
@@ -53,7 +58,10 @@ describe('workflow sync on the simulated cluster', () => {
         await syncWorkflows({ ctx });
         state = (await getJob({ ctx, input: { id: job.id } })).state;
         // a running step's log is read live from its pod, never copied while it grows
-        const rows = await ctx.db.select().from(stepLogs).where(eq(stepLogs.jobId, Number(job.id)));
+        const rows = await ctx.db
+          .select()
+          .from(stepLogs)
+          .where(eq(stepLogs.jobId, Number(job.id)));
         expect(rows.every((r) => r.complete)).toBe(true);
       }
       expect(state).toBe('succeeded');
@@ -63,7 +71,10 @@ describe('workflow sync on the simulated cluster', () => {
       expect(view.events.map((e) => e.toState)).toEqual(['queued', 'admitted', 'submitted', 'running', 'succeeded']);
       expect(view.events.slice(-2).map((e) => e.cause)).toEqual(['WORKFLOW_RUNNING', 'WORKFLOW_SUCCEEDED']);
 
-      const [snap] = await ctx.db.select().from(workflowSnapshots).where(eq(workflowSnapshots.jobId, Number(job.id)));
+      const [snap] = await ctx.db
+        .select()
+        .from(workflowSnapshots)
+        .where(eq(workflowSnapshots.jobId, Number(job.id)));
       expect(snap).toMatchObject({ workflowName: `gantry-${job.id}`, phase: 'Succeeded' });
       expect(snap.gpuSeconds).toBeGreaterThan(0);
       expect(snap.finishedAt).toBeInstanceOf(Date);
@@ -77,9 +88,14 @@ describe('workflow sync on the simulated cluster', () => {
       expect(wfView.steps[pods[0].id].podName).toMatch(new RegExp(`^gantry-${job.id}-`));
       expect(wfView.graph?.nodes.find((n) => n.id === pods[0].id)?.parameters).toHaveProperty('work-dir', '/workspace');
       // Another team's job does not exist for them (docs/security.md).
-      await expect(getJobWorkflow({ ctx: as(ctx, stranger), input: { id: job.id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(getJobWorkflow({ ctx: as(ctx, stranger), input: { id: job.id } })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
 
-      const logs = await ctx.db.select().from(stepLogs).where(eq(stepLogs.jobId, Number(job.id)));
+      const logs = await ctx.db
+        .select()
+        .from(stepLogs)
+        .where(eq(stepLogs.jobId, Number(job.id)));
       expect(logs.map((l) => l.nodeId).sort()).toEqual(pods.map((n) => n.id).sort());
       expect(logs.every((l) => l.complete && l.text.length > 0 && Buffer.byteLength(l.text) <= 64 * 1024)).toBe(true);
 
@@ -92,8 +108,12 @@ describe('workflow sync on the simulated cluster', () => {
       expect(served.text.split('\n').filter(Boolean).length).toBeLessThanOrEqual(5);
       expect(stored.trimEnd().endsWith(served.text.trimEnd())).toBe(true);
 
-      await expect(getStepLog({ ctx: as(ctx, stranger), input: { id: job.id, nodeId: pods[0].id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-      await expect(getStepLog({ ctx: as(ctx, owner), input: { id: job.id, nodeId: 'nope' } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(
+        getStepLog({ ctx: as(ctx, stranger), input: { id: job.id, nodeId: pods[0].id } }),
+      ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(getStepLog({ ctx: as(ctx, owner), input: { id: job.id, nodeId: 'nope' } })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
 
       // A finished job whose Workflow is gone is left alone: history is never rewritten.
       await syncWorkflows({ ctx });
@@ -104,7 +124,10 @@ describe('workflow sync on the simulated cluster', () => {
     withRollback(async (ctx) => {
       const team = await makeTeam(ctx, { cohort: 'wf-last-line' });
       const owner = await makeUser(ctx, { teamId: team.id });
-      await upsertQuota({ ctx, input: { team: team.slug, gpuKind: 'a100-80gb-shared', guaranteed: 1, borrowingLimit: 0 } });
+      await upsertQuota({
+        ctx,
+        input: { team: team.slug, gpuKind: 'a100-80gb-shared', guaranteed: 1, borrowingLimit: 0 },
+      });
       const yaml = [
         'apiVersion: argoproj.io/v1alpha1',
         'kind: Workflow',
@@ -117,7 +140,15 @@ describe('workflow sync on the simulated cluster', () => {
       ].join('\n');
       const job = (await submitJob({
         ctx: as(ctx, owner),
-        input: { name: 'wf-last-line', kind: 'workflow', team: team.slug, gpu: { kind: 'a100-80gb-shared', count: 1 }, expectedRuntimeSeconds: 300, maxRuntimeSeconds: 3600, spec: { yaml } },
+        input: {
+          name: 'wf-last-line',
+          kind: 'workflow',
+          team: team.slug,
+          gpu: { kind: 'a100-80gb-shared', count: 1 },
+          expectedRuntimeSeconds: 300,
+          maxRuntimeSeconds: 3600,
+          spec: { yaml },
+        },
       })) as JobView;
       await runSchedulerPass({ ctx });
       const name = `gantry-${job.id}`;
@@ -128,7 +159,10 @@ describe('workflow sync on the simulated cluster', () => {
         state = (await getJob({ ctx, input: { id: job.id } })).state;
       }
       expect(state).toBe('succeeded');
-      const [row] = await ctx.db.select().from(stepLogs).where(eq(stepLogs.jobId, Number(job.id)));
+      const [row] = await ctx.db
+        .select()
+        .from(stepLogs)
+        .where(eq(stepLogs.jobId, Number(job.id)));
       expect(row).toMatchObject({ podName: name, complete: true });
       expect(row.text.trimEnd().split('\n').at(-1)).toBe('checkpoint saved, exiting');
       // the pod is still there (deleteDelayDuration) until something deletes it

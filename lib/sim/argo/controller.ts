@@ -8,7 +8,15 @@ import type { GpuSlot } from '../pools';
 import type { KObject, Store } from '../store';
 import { substitute, substituteDeep } from './expr';
 import { collectHints, planStep, type StepPlan } from './model';
-import { buildCtx, newOperatorState, Operator, podName, type OperatorState, type PodRefusal, type PodRequest } from './operator';
+import {
+  buildCtx,
+  newOperatorState,
+  Operator,
+  podName,
+  type OperatorState,
+  type PodRefusal,
+  type PodRequest,
+} from './operator';
 import { podGcOf } from './pod-gc';
 import { readPodLog, type PodLog } from './pod-log';
 import { hash, resourcesDuration } from './resources';
@@ -21,7 +29,17 @@ export const PODS = 'pods';
 const WFT = 'workflowtemplates';
 const EXECUTOR_IMAGE = 'quay.io/argoproj/argoexec:v3.6.4';
 
-type WfRun = { key: string; wf: KObject & { spec: Record<string, unknown>; status: Record<string, unknown> }; dirty: boolean; /** status changed outside reconcile (pod events) */ changed?: boolean; state: OperatorState; lastWrite: number; activePods: number; wakeAt?: number; /** pods created per node name, kept across `argo retry` */ podRuns?: Map<string, number> };
+type WfRun = {
+  key: string;
+  wf: KObject & { spec: Record<string, unknown>; status: Record<string, unknown> };
+  dirty: boolean;
+  /** status changed outside reconcile (pod events) */ changed?: boolean;
+  state: OperatorState;
+  lastWrite: number;
+  activePods: number;
+  wakeAt?: number;
+  /** pods created per node name, kept across `argo retry` */ podRuns?: Map<string, number>;
+};
 
 export type PodRun = {
   key: string;
@@ -51,7 +69,10 @@ export type PodRun = {
 
 /** A pod run as a snapshot keeps it: all but the executed image's promise, GPU slots as indices. */
 type SavedPodRun = Omit<PodRun, 'exec' | 'slots'> & { slotIdx?: number[] };
-export type ControllerState = { pods: SavedPodRun[]; runs: Array<{ key: string; attempts: Array<[nodeName: string, pods: number]>; refused: string[] }> };
+export type ControllerState = {
+  pods: SavedPodRun[];
+  runs: Array<{ key: string; attempts: Array<[nodeName: string, pods: number]>; refused: string[] }>;
+};
 
 /** The condition message Kubernetes' PodGC gives a pod whose Node object is gone. */
 const NODE_LOST = 'PodGC: node no longer exists';
@@ -189,20 +210,24 @@ export class ArgoController {
     const refError = this.resolveTemplateRef(run);
     const shutdown = wf.spec.shutdown as string | undefined;
     if (shutdown === 'Terminate' || shutdown === 'Stop') this.stopPods(run, `Stopped with strategy '${shutdown}'`);
-    const ctx = buildCtx(wf, {
-      now: () => this.now(),
-      speed: this.opts.speed,
-      wakeAt: (ms) => {
-        run.wakeAt = run.wakeAt === undefined ? ms : Math.min(run.wakeAt, ms);
-        this.timers.at(ms, () => undefined);
+    const ctx = buildCtx(
+      wf,
+      {
+        now: () => this.now(),
+        speed: this.opts.speed,
+        wakeAt: (ms) => {
+          run.wakeAt = run.wakeAt === undefined ? ms : Math.min(run.wakeAt, ms);
+          this.timers.at(ms, () => undefined);
+        },
+        createPod: (req) => {
+          if (shutdown) return false;
+          const limit = Number(wf.spec.parallelism ?? 0);
+          if (limit > 0 && run.activePods >= limit) return false;
+          return this.createPod(run, req);
+        },
       },
-      createPod: (req) => {
-        if (shutdown) return false;
-        const limit = Number(wf.spec.parallelism ?? 0);
-        if (limit > 0 && run.activePods >= limit) return false;
-        return this.createPod(run, req);
-      },
-    }, run.state);
+      run.state,
+    );
     let result: ReturnType<Operator['run']>;
     try {
       result = refError ? { phase: 'Error', message: refError } : new Operator(ctx).run();
@@ -301,7 +326,10 @@ export class ArgoController {
     if (!cur || cur.metadata.uid !== run.wf.metadata.uid) return;
     // user edits since our copy (labels, annotations, spec) win; status is ours
     const next = JSON.parse(JSON.stringify({ ...cur, status: run.wf.status })) as KObject;
-    next.metadata.labels = { ...(cur.metadata.labels ?? {}), ...pick(run.wf.metadata.labels, 'workflows.argoproj.io/') };
+    next.metadata.labels = {
+      ...(cur.metadata.labels ?? {}),
+      ...pick(run.wf.metadata.labels, 'workflows.argoproj.io/'),
+    };
     this.writing = true;
     try {
       const saved = this.store.update(WF, next);
@@ -341,15 +369,25 @@ export class ArgoController {
     const wf = run.wf;
     const t = req.template;
     const spec = wf.spec;
-    const c: Container = substituteDeep(t.container ?? t.script ?? t.containerSet?.containers?.[0] ?? { image: EXECUTOR_IMAGE, command: ['argoexec', 'resource'] }, req.scope);
+    const c: Container = substituteDeep(
+      t.container ??
+        t.script ??
+        t.containerSet?.containers?.[0] ?? { image: EXECUTOR_IMAGE, command: ['argoexec', 'resource'] },
+      req.scope,
+    );
     const ns = wf.metadata.namespace ?? 'default';
     const name = podName(wf.metadata.name, req.nodeName, t.name);
     const limits = c.resources?.limits ?? {};
     const requestsRaw = { ...limits, ...(c.resources?.requests ?? {}) };
     const requests: Record<string, number> = {};
     for (const [k, v] of Object.entries(requestsRaw)) requests[k] = parseQuantity(v);
-    const gpus = Object.entries(requests).filter(([k]) => k.startsWith('nvidia.com/')).reduce((a, [, v]) => a + v, 0);
-    const podMeta = (spec.podMetadata ?? {}) as { labels?: Record<string, string>; annotations?: Record<string, string> };
+    const gpus = Object.entries(requests)
+      .filter(([k]) => k.startsWith('nvidia.com/'))
+      .reduce((a, [, v]) => a + v, 0);
+    const podMeta = (spec.podMetadata ?? {}) as {
+      labels?: Record<string, string>;
+      annotations?: Record<string, string>;
+    };
     const annotations = { ...(podMeta.annotations ?? {}), ...(t.metadata?.annotations ?? {}) };
     const hints = collectHints({ ...pick(wf.metadata.annotations, 'gantry.dev/sim-'), ...annotations }, c.env);
     // A step run again after `argo retry` counts as a later attempt and draws afresh, so a transient
@@ -357,33 +395,84 @@ export class ArgoController {
     const earlier = (run.podRuns ??= new Map()).get(req.nodeName) ?? 0;
     run.podRuns.set(req.nodeName, earlier + 1);
     const plan = planStep({
-      seed: this.opts.seed, failureRate: this.opts.failureRate, key: `${wf.metadata.uid}:${req.nodeName}${earlier ? `#${earlier}` : ''}`, attempt: req.attempt + earlier, hints,
-      command: [...(c.command ?? []), ...(c.args ?? [])], source: c.source, templateName: t.name, image: c.image ?? '', gpus,
+      seed: this.opts.seed,
+      failureRate: this.opts.failureRate,
+      key: `${wf.metadata.uid}:${req.nodeName}${earlier ? `#${earlier}` : ''}`,
+      attempt: req.attempt + earlier,
+      hints,
+      command: [...(c.command ?? []), ...(c.args ?? [])],
+      source: c.source,
+      templateName: t.name,
+      image: c.image ?? '',
+      gpus,
     });
     const nodeSelector = (t.nodeSelector ?? spec.nodeSelector) as Record<string, string> | undefined;
     const tolerations = (t.tolerations ?? spec.tolerations) as Toleration[] | undefined;
-    const affinity = (t.affinity ?? spec.affinity) as { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: PodDemand['affinityTerms'] } } } | undefined;
+    const affinity = (t.affinity ?? spec.affinity) as
+      | {
+          nodeAffinity?: {
+            requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: PodDemand['affinityTerms'] };
+          };
+        }
+      | undefined;
     const key = `${ns}/${name}`;
     const demand: PodDemand = {
-      key, requests, nodeSelector, tolerations,
+      key,
+      requests,
+      nodeSelector,
+      tolerations,
       affinityTerms: affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms,
     };
     const now = this.now();
-    const pr: PodRun = { key, ns, name, wfKey: run.key, nodeId: req.nodeId, plan, demand, phase: 'Pending', createdAt: now };
+    const pr: PodRun = {
+      key,
+      ns,
+      name,
+      wfKey: run.key,
+      nodeId: req.nodeId,
+      plan,
+      demand,
+      phase: 'Pending',
+      createdAt: now,
+    };
     const resource = readResourceAction(t.resource);
     if (resource) pr.resource = { ...resource, manifest: substitute(resource.manifest, req.scope) };
     const pod: KObject = {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: {
-        name, namespace: ns,
-        labels: { ...(podMeta.labels ?? {}), ...(t.metadata?.labels ?? {}), 'workflows.argoproj.io/completed': 'false', 'workflows.argoproj.io/workflow': wf.metadata.name },
-        annotations: { ...annotations, 'workflows.argoproj.io/node-id': req.nodeId, 'workflows.argoproj.io/node-name': req.nodeName },
-        ownerReferences: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: wf.metadata.name, uid: wf.metadata.uid!, controller: true, blockOwnerDeletion: true } as never],
+        name,
+        namespace: ns,
+        labels: {
+          ...(podMeta.labels ?? {}),
+          ...(t.metadata?.labels ?? {}),
+          'workflows.argoproj.io/completed': 'false',
+          'workflows.argoproj.io/workflow': wf.metadata.name,
+        },
+        annotations: {
+          ...annotations,
+          'workflows.argoproj.io/node-id': req.nodeId,
+          'workflows.argoproj.io/node-name': req.nodeName,
+        },
+        ownerReferences: [
+          {
+            apiVersion: 'argoproj.io/v1alpha1',
+            kind: 'Workflow',
+            name: wf.metadata.name,
+            uid: wf.metadata.uid!,
+            controller: true,
+            blockOwnerDeletion: true,
+          } as never,
+        ],
       },
       spec: {
         containers: [
-          { name: 'wait', image: EXECUTOR_IMAGE, command: ['argoexec', 'wait', '--loglevel', 'info'], resources: { requests: { cpu: '10m', memory: '64Mi' } } },
+          {
+            name: 'wait',
+            image: EXECUTOR_IMAGE,
+            command: ['argoexec', 'wait', '--loglevel', 'info'],
+            resources: { requests: { cpu: '10m', memory: '64Mi' } },
+          },
           { name: 'main', image: c.image, command: c.command, args: c.args, env: c.env, resources: c.resources ?? {} },
         ],
         restartPolicy: 'Never',
@@ -392,7 +481,9 @@ export class ArgoController {
         ...(nodeSelector ? { nodeSelector } : {}),
         ...(tolerations ? { tolerations } : {}),
         ...(affinity ? { affinity } : {}),
-        ...((t.priorityClassName ?? spec.podPriorityClassName) ? { priorityClassName: t.priorityClassName ?? spec.podPriorityClassName } : {}),
+        ...((t.priorityClassName ?? spec.podPriorityClassName)
+          ? { priorityClassName: t.priorityClassName ?? spec.podPriorityClassName }
+          : {}),
       },
       status: { phase: 'Pending', qosClass: Object.keys(limits).length ? 'Burstable' : 'BestEffort' },
     };
@@ -446,7 +537,12 @@ export class ArgoController {
     const still: PodRun[] = [];
     for (const pr of this.pending) {
       if (pr.phase !== 'Pending' || pr.killed || !this.pods.has(pr.key)) continue;
-      const sig = (pr.sig ??= JSON.stringify([pr.demand.requests, pr.demand.nodeSelector, pr.demand.tolerations, pr.demand.affinityTerms]));
+      const sig = (pr.sig ??= JSON.stringify([
+        pr.demand.requests,
+        pr.demand.nodeSelector,
+        pr.demand.tolerations,
+        pr.demand.affinityTerms,
+      ]));
       let msg = failed.get(sig);
       if (msg === undefined) {
         const r = this.placement.place(pr.demand);
@@ -463,7 +559,16 @@ export class ArgoController {
         this.patchPod(pr, (pod) => {
           pod.status = {
             phase: 'Pending',
-            conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: msg, lastProbeTime: null, lastTransitionTime: ts(this.now()) }],
+            conditions: [
+              {
+                type: 'PodScheduled',
+                status: 'False',
+                reason: 'Unschedulable',
+                message: msg,
+                lastProbeTime: null,
+                lastTransitionTime: ts(this.now()),
+              },
+            ],
             qosClass: (pod.status as { qosClass?: string }).qosClass,
           };
         });
@@ -487,7 +592,13 @@ export class ArgoController {
         phase: 'Pending',
         conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: ts(now) }],
         hostIP: `10.0.0.${(hash(node) % 240) + 10}`,
-        containerStatuses: ['wait', 'main'].map((name) => ({ name, ready: false, restartCount: 0, started: false, state: { waiting: { reason: 'ContainerCreating' } } })),
+        containerStatuses: ['wait', 'main'].map((name) => ({
+          name,
+          ready: false,
+          restartCount: 0,
+          started: false,
+          state: { waiting: { reason: 'ContainerCreating' } },
+        })),
         qosClass: (pod.status as { qosClass?: string }).qosClass,
       };
     });
@@ -515,8 +626,19 @@ export class ArgoController {
       st.phase = 'Running';
       st.startTime = ts(now);
       st.podIP = `10.42.${hash(pr.node ?? '') % 250}.${(hash(pr.key) % 250) + 2}`;
-      st.conditions = ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map((type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: ts(now) }));
-      st.containerStatuses = ['wait', 'main'].map((name) => ({ name, ready: true, restartCount: 0, started: true, state: { running: { startedAt: ts(now) } } }));
+      st.conditions = ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map((type) => ({
+        type,
+        status: 'True',
+        lastProbeTime: null,
+        lastTransitionTime: ts(now),
+      }));
+      st.containerStatuses = ['wait', 'main'].map((name) => ({
+        name,
+        ready: true,
+        restartCount: 0,
+        started: true,
+        state: { running: { startedAt: ts(now) } },
+      }));
     });
     const n = this.nodeOf(pr);
     if (n && n.phase === 'Pending') n.phase = 'Running';
@@ -543,13 +665,31 @@ export class ArgoController {
   private execute(pr: PodRun, resumed: boolean): Promise<number> | undefined {
     if (pr.resource) {
       const log = (msg: string, fields?: object) => this.opts.log?.(msg, { pod: pr.key, ...fields });
-      return runResourceStep({ store: this.store, owner: this.runs.get(pr.wfKey)?.wf, ns: pr.ns, action: pr.resource, resumed, waits: this.resourceWaits, key: pr.key, log }, () => !pr.killed && pr.phase === 'Running' && this.pods.has(pr.key));
+      return runResourceStep(
+        {
+          store: this.store,
+          owner: this.runs.get(pr.wfKey)?.wf,
+          ns: pr.ns,
+          action: pr.resource,
+          resumed,
+          waits: this.resourceWaits,
+          key: pr.key,
+          log,
+        },
+        () => !pr.killed && pr.phase === 'Running' && this.pods.has(pr.key),
+      );
     }
     if (!this.opts.execute) return undefined;
-    const main = ((this.store.get(PODS, pr.ns, pr.name)?.spec as { containers?: Container[] } | undefined)?.containers ?? []).find((c) => c.name === 'main');
+    const main = (
+      (this.store.get(PODS, pr.ns, pr.name)?.spec as { containers?: Container[] } | undefined)?.containers ?? []
+    ).find((c) => c.name === 'main');
     if (!main?.image) return undefined;
     const run = this.opts.execute({
-      namespace: pr.ns, name: pr.name, image: main.image, command: [...(main.command ?? []), ...(main.args ?? [])], env: (main.env ?? []),
+      namespace: pr.ns,
+      name: pr.name,
+      image: main.image,
+      command: [...(main.command ?? []), ...(main.args ?? [])],
+      env: main.env ?? [],
       writeFile: (path, content) => void ((pr.files ??= {})[path] = content),
     });
     return run?.catch((error: unknown) => {
@@ -572,10 +712,22 @@ export class ArgoController {
     this.patchPod(pr, (pod) => {
       const st = pod.status as Record<string, unknown>;
       st.phase = pr.phase;
-      st.conditions = [{ type: 'Ready', status: 'False', reason: 'PodCompleted', lastProbeTime: null, lastTransitionTime: ts(now) }];
+      st.conditions = [
+        { type: 'Ready', status: 'False', reason: 'PodCompleted', lastProbeTime: null, lastTransitionTime: ts(now) },
+      ];
       st.containerStatuses = ['wait', 'main'].map((name) => ({
-        name, ready: false, restartCount: 0, started: false,
-        state: { terminated: { exitCode: name === 'wait' ? 0 : exitCode, reason: name === 'wait' ? 'Completed' : reason, startedAt: ts(pr.startedAt ?? now), finishedAt: ts(now) } },
+        name,
+        ready: false,
+        restartCount: 0,
+        started: false,
+        state: {
+          terminated: {
+            exitCode: name === 'wait' ? 0 : exitCode,
+            reason: name === 'wait' ? 'Completed' : reason,
+            startedAt: ts(pr.startedAt ?? now),
+            finishedAt: ts(now),
+          },
+        },
       }));
       pod.metadata.labels = { ...(pod.metadata.labels ?? {}), 'workflows.argoproj.io/completed': 'true' };
     });
@@ -588,20 +740,37 @@ export class ArgoController {
       if (pr.phase === 'Succeeded') {
         n.outputs.result = pr.plan.result;
         delete n.message;
-        const t = (this.runs.get(pr.wfKey)?.wf.spec.templates as Array<{ name: string; outputs?: { parameters?: Array<{ name: string; value?: string; valueFrom?: { default?: string; path?: string } }> } }> | undefined)?.find((x) => x.name === n.templateName);
+        const t = (
+          this.runs.get(pr.wfKey)?.wf.spec.templates as
+            | Array<{
+                name: string;
+                outputs?: {
+                  parameters?: Array<{ name: string; value?: string; valueFrom?: { default?: string; path?: string } }>;
+                };
+              }>
+            | undefined
+        )?.find((x) => x.name === n.templateName);
         const params = (t?.outputs?.parameters ?? []).map((p) => ({
           name: p.name,
-          value: (p.valueFrom?.path !== undefined ? pr.files?.[p.valueFrom.path] : undefined) ?? p.value ?? p.valueFrom?.default ?? `${p.name}-${pr.name.slice(-6)}`,
+          value:
+            (p.valueFrom?.path !== undefined ? pr.files?.[p.valueFrom.path] : undefined) ??
+            p.value ??
+            p.valueFrom?.default ??
+            `${p.name}-${pr.name.slice(-6)}`,
         }));
         if (params.length) n.outputs.parameters = params;
       } else {
         n.message = killedMessage ?? `${reason} (exit code ${exitCode})`;
       }
-      n.resourcesDuration = resourcesDuration(pr.demand.requests, ((pr.finishedAt ?? now) - (pr.startedAt ?? now)) / 1000);
+      n.resourcesDuration = resourcesDuration(
+        pr.demand.requests,
+        ((pr.finishedAt ?? now) - (pr.startedAt ?? now)) / 1000,
+      );
     }
     this.touch(pr);
     const gc = run ? podGcOf(run.wf.spec).strategy : undefined;
-    if (run && (gc === 'OnPodCompletion' || (gc === 'OnPodSuccess' && pr.phase === 'Succeeded'))) this.collectPod(run, pr);
+    if (run && (gc === 'OnPodCompletion' || (gc === 'OnPodSuccess' && pr.phase === 'Succeeded')))
+      this.collectPod(run, pr);
   }
 
   private stopPods(run: WfRun, message: string): void {
@@ -681,7 +850,10 @@ export class ArgoController {
     const ns = owner.metadata.namespace;
     for (const resource of [WF, WFT]) {
       for (const child of this.store.list(resource, { namespace: ns, labels: [], fields: [] }).items) {
-        if (child.metadata.ownerReferences?.some((o) => o.uid === owner.metadata.uid) && this.store.get(resource, ns, child.metadata.name)) {
+        if (
+          child.metadata.ownerReferences?.some((o) => o.uid === owner.metadata.uid) &&
+          this.store.get(resource, ns, child.metadata.name)
+        ) {
           this.store.delete(resource, ns, child.metadata.name);
         }
       }
@@ -690,7 +862,11 @@ export class ArgoController {
 
   /** Lines of a container's log available now; `done` once no more will come. */
   readLog(ns: string, name: string, container: string | undefined): PodLog {
-    return readPodLog(this.pods.get(`${ns}/${name}`), name, container, { now: this.now(), speed: this.opts.speed, seed: this.opts.seed });
+    return readPodLog(this.pods.get(`${ns}/${name}`), name, container, {
+      now: this.now(),
+      speed: this.opts.speed,
+      seed: this.opts.seed,
+    });
   }
 
   // ---- restarts (lib/sim/persist.ts) ----
@@ -713,7 +889,8 @@ export class ArgoController {
     }
     const runs: ControllerState['runs'] = [];
     for (const run of this.runs.values()) {
-      if (run.podRuns?.size || run.state.refused.size) runs.push({ key: run.key, attempts: [...(run.podRuns ?? [])], refused: [...run.state.refused] });
+      if (run.podRuns?.size || run.state.refused.size)
+        runs.push({ key: run.key, attempts: [...(run.podRuns ?? [])], refused: [...run.state.refused] });
     }
     return { pods, runs };
   }
@@ -725,7 +902,8 @@ export class ArgoController {
    * bound to a node that is no longer configured fails as PodGC fails it after a node loss.
    */
   restoreState(state: ControllerState): { running: number; nodeLost: number } {
-    if (this.opts.workflows !== false) for (const wf of this.store.list(WF, { labels: [], fields: [] }).items) this.onWorkflow('ADDED', wf);
+    if (this.opts.workflows !== false)
+      for (const wf of this.store.list(WF, { labels: [], fields: [] }).items) this.onWorkflow('ADDED', wf);
     for (const r of state.runs) {
       const run = this.runs.get(r.key);
       if (!run) continue;
@@ -767,7 +945,9 @@ export class ArgoController {
     const { strategy, delayMs } = podGcOf(run.wf.spec);
     const wfPhase = String(run.wf.status.phase ?? '');
     const byPod = strategy === 'OnPodCompletion' || (strategy === 'OnPodSuccess' && pr.phase === 'Succeeded');
-    const byWorkflow = (strategy === 'OnWorkflowCompletion' && FINISHED.includes(wfPhase)) || (strategy === 'OnWorkflowSuccess' && wfPhase === 'Succeeded');
+    const byWorkflow =
+      (strategy === 'OnWorkflowCompletion' && FINISHED.includes(wfPhase)) ||
+      (strategy === 'OnWorkflowSuccess' && wfPhase === 'Succeeded');
     if (!byPod && !byWorkflow) return;
     const from = Math.max(pr.finishedAt ?? 0, byWorkflow ? Date.parse(String(run.wf.status.finishedAt)) || 0 : 0);
     this.timers.at(Math.max(this.now(), from + delayMs), () => {
@@ -792,4 +972,3 @@ function isRetried(ours: Record<string, unknown>, theirs: Record<string, unknown
 function pick(obj: Record<string, string> | undefined, prefix: string): Record<string, string> {
   return Object.fromEntries(Object.entries(obj ?? {}).filter(([k]) => k.startsWith(prefix)));
 }
-

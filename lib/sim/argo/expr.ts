@@ -63,7 +63,13 @@ type V = string | number | boolean;
 function compare(a: V, op: string, b: V): boolean {
   const na = Number(a);
   const nb = Number(b);
-  const numeric = typeof a !== 'boolean' && typeof b !== 'boolean' && String(a) !== '' && String(b) !== '' && !isNaN(na) && !isNaN(nb);
+  const numeric =
+    typeof a !== 'boolean' &&
+    typeof b !== 'boolean' &&
+    String(a) !== '' &&
+    String(b) !== '' &&
+    !isNaN(na) &&
+    !isNaN(nb);
   switch (op) {
     case '==':
       return numeric ? na === nb : String(a) === String(b);
@@ -162,7 +168,11 @@ const FAILED = ['Failed', 'Error'];
  * Evaluates `depends:` given each dependency's phase. A bare name means
  * `(X.Succeeded || X.Skipped || X.Daemoned)`, as documented for enhanced depends logic.
  */
-export function evaluateDepends(depends: string, phaseOf: (task: string) => string | undefined, anyOf?: (task: string) => string[]): boolean {
+export function evaluateDepends(
+  depends: string,
+  phaseOf: (task: string) => string | undefined,
+  anyOf?: (task: string) => string[],
+): boolean {
   return evaluate(depends, (word) => {
     const [task, prop] = word.split('.');
     const phase = phaseOf(task);

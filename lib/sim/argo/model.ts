@@ -30,11 +30,16 @@ export type PlanInput = {
 };
 
 /** Collects hints from annotations (`gantry.dev/sim-x`) and env (`GANTRY_SIM_X`) into `x`. */
-export function collectHints(annotations: Record<string, string> | undefined, env: Array<{ name: string; value?: string }> | undefined): StepHints {
+export function collectHints(
+  annotations: Record<string, string> | undefined,
+  env: Array<{ name: string; value?: string }> | undefined,
+): StepHints {
   const out: StepHints = {};
-  for (const [k, v] of Object.entries(annotations ?? {})) if (k.startsWith('gantry.dev/sim-')) out[k.slice('gantry.dev/sim-'.length)] = v;
+  for (const [k, v] of Object.entries(annotations ?? {}))
+    if (k.startsWith('gantry.dev/sim-')) out[k.slice('gantry.dev/sim-'.length)] = v;
   for (const e of env ?? []) {
-    if (e.name.startsWith('GANTRY_SIM_') && e.value !== undefined) out[e.name.slice(11).toLowerCase().replace(/_/g, '-')] = e.value;
+    if (e.name.startsWith('GANTRY_SIM_') && e.value !== undefined)
+      out[e.name.slice(11).toLowerCase().replace(/_/g, '-')] = e.value;
   }
   return out;
 }
@@ -43,7 +48,8 @@ function echoLines(command: string[]): string[] {
   if (command[0] === 'echo') return [command.slice(1).join(' ')];
   const script = command.join(' ');
   const out: string[] = [];
-  for (const m of script.matchAll(/\becho\s+(?:"([^"]*)"|'([^']*)'|([^;&|\n]*))/g)) out.push((m[1] ?? m[2] ?? m[3] ?? '').trim());
+  for (const m of script.matchAll(/\becho\s+(?:"([^"]*)"|'([^']*)'|([^;&|\n]*))/g))
+    out.push((m[1] ?? m[2] ?? m[3] ?? '').trim());
   const cowsay = /^cowsay$/.test(command[0] ?? '') ? command.slice(1).join(' ') : undefined;
   if (cowsay) out.push(cowsay);
   return out;
@@ -81,16 +87,22 @@ export function planStep(p: PlanInput): StepPlan {
   else if (Number.isInteger(failAttempts) && failAttempts > 0) exitCode = p.attempt < failAttempts ? 1 : 0;
   else if (fail === 'false' || fail === '0') exitCode = 0;
   else if (exitInScript) exitCode = Number(exitInScript[1]);
-  else if (/random\.choice\(\[\s*0\s*,\s*1\s*,\s*1\s*\]\)/.test(text)) exitCode = d('coin') < 2 / 3 ? 1 : 0; // Argo's retry examples
+  else if (/random\.choice\(\[\s*0\s*,\s*1\s*,\s*1\s*\]\)/.test(text))
+    exitCode = d('coin') < 2 / 3 ? 1 : 0; // Argo's retry examples
   else if (d('fail') < p.failureRate) exitCode = d('oom') < 0.25 ? 137 : 1;
 
   let result = p.hints.result ?? '';
   if (p.hints.result === undefined) {
     const range = /range\(\s*(\d+)\s*,\s*(\d+)\s*\)/.exec(p.source ?? '');
     const randint = /randint\(\s*(\d+)\s*,\s*(\d+)\s*\)/.exec(text);
-    if (range) result = JSON.stringify(Array.from({ length: Math.max(0, Number(range[2]) - Number(range[1])) }, (_, i) => Number(range[1]) + i));
-    else if (/random\.randint\(0,\s*1\)\s*==\s*0|heads|tails/.test(text) && /heads/.test(text)) result = d('coin') < 0.5 ? 'heads' : 'tails';
-    else if (randint) result = String(Number(randint[1]) + Math.floor(d('randint') * (Number(randint[2]) - Number(randint[1]) + 1)));
+    if (range)
+      result = JSON.stringify(
+        Array.from({ length: Math.max(0, Number(range[2]) - Number(range[1])) }, (_, i) => Number(range[1]) + i),
+      );
+    else if (/random\.randint\(0,\s*1\)\s*==\s*0|heads|tails/.test(text) && /heads/.test(text))
+      result = d('coin') < 0.5 ? 'heads' : 'tails';
+    else if (randint)
+      result = String(Number(randint[1]) + Math.floor(d('randint') * (Number(randint[2]) - Number(randint[1]) + 1)));
     else result = echoLines(p.command).join('\n');
   }
   const idleHint = p.hints['gpu-idle'];
@@ -110,10 +122,16 @@ export function logLine(plan: StepPlan, i: number, key: string, seed: number): s
   const body = n - (plan.exitCode ? 3 : 1);
   if (plan.kind === 'echo') return i < plan.echo.length ? plan.echo[i] : `exit status ${plan.exitCode}`;
   if (i >= body) {
-    if (!plan.exitCode) return plan.kind === 'train' ? 'training complete, checkpoint saved to /mnt/checkpoints/final' : 'done';
-    const tail = plan.exitCode === 137
-      ? ['RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB', 'Killed', `exit status ${plan.exitCode}`]
-      : ['Traceback (most recent call last):', 'RuntimeError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1275, unhandled system error', `exit status ${plan.exitCode}`];
+    if (!plan.exitCode)
+      return plan.kind === 'train' ? 'training complete, checkpoint saved to /mnt/checkpoints/final' : 'done';
+    const tail =
+      plan.exitCode === 137
+        ? ['RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB', 'Killed', `exit status ${plan.exitCode}`]
+        : [
+            'Traceback (most recent call last):',
+            'RuntimeError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1275, unhandled system error',
+            `exit status ${plan.exitCode}`,
+          ];
     return tail[i - body];
   }
   const r = draw(seed, `${key}:log:${i}`);

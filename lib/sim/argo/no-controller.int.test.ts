@@ -13,7 +13,10 @@ describe('simulated cluster without its Argo controller', () => {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Workflow',
       metadata: { name: 'left-alone' },
-      spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox', command: ['sh', '-c', 'echo hi'] } }] },
+      spec: {
+        entrypoint: 'main',
+        templates: [{ name: 'main', container: { image: 'busybox', command: ['sh', '-c', 'echo hi'] } }],
+      },
     });
     await new Promise((r) => setTimeout(r, 300)); // several ticks of the simulation loop
     const wf = await getWorkflow('left-alone');

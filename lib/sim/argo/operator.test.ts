@@ -19,10 +19,17 @@ function drive(wf: Wf, outcome: (req: PodRequest) => 'Succeeded' | 'Failed' = ()
       if (n && n.phase === 'Pending') {
         n.phase = outcome(p);
         n.finishedAt = new Date().toISOString();
-        n.outputs = { exitCode: n.phase === 'Succeeded' ? '0' : '1', result: p.scope['inputs.parameters.message'] ?? '' };
+        n.outputs = {
+          exitCode: n.phase === 'Succeeded' ? '0' : '1',
+          result: p.scope['inputs.parameters.message'] ?? '',
+        };
       }
     }
-    const ctx = buildCtx(wf, { now: () => Date.now(), speed: 1, wakeAt: () => undefined, createPod: (r) => (pods.push(r), true) }, state);
+    const ctx = buildCtx(
+      wf,
+      { now: () => Date.now(), speed: 1, wakeAt: () => undefined, createPod: (r) => (pods.push(r), true) },
+      state,
+    );
     result = new Operator(ctx).run();
     if (result) return { result, pods, nodes: ctx.nodes };
   }
@@ -42,7 +49,10 @@ describeWithReference('simulated Argo operator', () => {
       expect(nodeId(wfName, n.name)).toBe(n.id);
     }
     // pod names in the fixture's log artifact keys: <wf>-<template>-<hash>
-    const d = Object.values(fixture.status.nodes).find((n) => (n as { displayName: string }).displayName === 'D') as { name: string; outputs: { artifacts: Array<{ s3: { key: string } }> } };
+    const d = Object.values(fixture.status.nodes).find((n) => (n as { displayName: string }).displayName === 'D') as {
+      name: string;
+      outputs: { artifacts: Array<{ s3: { key: string } }> };
+    };
     expect(d.outputs.artifacts[0].s3.key).toContain(podName(wfName, d.name, 'echo'));
   });
 
@@ -50,7 +60,12 @@ describeWithReference('simulated Argo operator', () => {
     const { result, nodes, pods } = drive(load('dag-diamond.yaml', 'dag-diamond-abcde'));
     expect(result).toEqual({ phase: 'Succeeded' });
     const byName = (n: string) => Object.values(nodes).find((x) => x.displayName === n)!;
-    expect(pods.map((p) => p.nodeName)).toEqual(['dag-diamond-abcde.A', 'dag-diamond-abcde.B', 'dag-diamond-abcde.C', 'dag-diamond-abcde.D']);
+    expect(pods.map((p) => p.nodeName)).toEqual([
+      'dag-diamond-abcde.A',
+      'dag-diamond-abcde.B',
+      'dag-diamond-abcde.C',
+      'dag-diamond-abcde.D',
+    ]);
     expect(byName('A').children?.sort()).toEqual([byName('B').id, byName('C').id].sort());
     expect(byName('B').children).toEqual([byName('D').id]);
     expect(nodes['dag-diamond-abcde'].type).toBe('DAG');
@@ -61,8 +76,18 @@ describeWithReference('simulated Argo operator', () => {
   it('fans out withItems in steps with Argo item labels', () => {
     const { result, nodes } = drive(load('loops-maps.yaml', 'loops-maps-x'));
     expect(result?.phase).toBe('Succeeded');
-    const names = Object.values(nodes).filter((n) => n.type === 'Pod').map((n) => n.name).sort();
-    expect(names).toEqual(['loops-maps-x[0].test-linux(0:image:debian,tag:9.1)', 'loops-maps-x[0].test-linux(1:image:debian,tag:8.9)', 'loops-maps-x[0].test-linux(2:image:alpine,tag:3.6)', 'loops-maps-x[0].test-linux(3:image:ubuntu,tag:17.10)'].sort());
+    const names = Object.values(nodes)
+      .filter((n) => n.type === 'Pod')
+      .map((n) => n.name)
+      .sort();
+    expect(names).toEqual(
+      [
+        'loops-maps-x[0].test-linux(0:image:debian,tag:9.1)',
+        'loops-maps-x[0].test-linux(1:image:debian,tag:8.9)',
+        'loops-maps-x[0].test-linux(2:image:alpine,tag:3.6)',
+        'loops-maps-x[0].test-linux(3:image:ubuntu,tag:17.10)',
+      ].sort(),
+    );
     expect(Object.values(nodes).filter((n) => n.type === 'StepGroup')).toHaveLength(1);
   });
 
@@ -77,7 +102,9 @@ describeWithReference('simulated Argo operator', () => {
   });
 
   it('runs the exit handler after a failure, skipping the "celebrate" branch', () => {
-    const { result, nodes } = drive(load('exit-handlers.yaml', 'exit-h'), (r) => (r.template.name === 'intentional-fail' ? 'Failed' : 'Succeeded'));
+    const { result, nodes } = drive(load('exit-handlers.yaml', 'exit-h'), (r) =>
+      r.template.name === 'intentional-fail' ? 'Failed' : 'Succeeded',
+    );
     expect(result?.phase).toBe('Failed');
     const skipped = Object.values(nodes).find((n) => n.displayName === 'celebrate')!;
     expect(skipped.phase).toBe('Skipped');
@@ -87,11 +114,21 @@ describeWithReference('simulated Argo operator', () => {
 
   it('omits DAG tasks whose depends condition is not met', () => {
     const wf: Wf = {
-      metadata: { name: 'omit' }, status: {},
+      metadata: { name: 'omit' },
+      status: {},
       spec: {
         entrypoint: 'main',
         templates: [
-          { name: 'main', dag: { tasks: [{ name: 'a', template: 'c' }, { name: 'b', template: 'c', depends: 'a.Failed' }, { name: 'd', template: 'c', depends: 'a' }] } },
+          {
+            name: 'main',
+            dag: {
+              tasks: [
+                { name: 'a', template: 'c' },
+                { name: 'b', template: 'c', depends: 'a.Failed' },
+                { name: 'd', template: 'c', depends: 'a' },
+              ],
+            },
+          },
           { name: 'c', container: { image: 'x' } },
         ],
       },
@@ -122,11 +159,24 @@ it('keeps a step Pending with the API server refusal while it is transient, crea
   };
   const state = newOperatorState();
   const wakes: number[] = [];
-  const quota = { message: 'pods "refused" is forbidden: exceeded quota: gantry-gpus, requested: requests.nvidia.com/gpu=2, used: requests.nvidia.com/gpu=0, limited: requests.nvidia.com/gpu=1', transient: true };
+  const quota = {
+    message:
+      'pods "refused" is forbidden: exceeded quota: gantry-gpus, requested: requests.nvidia.com/gpu=2, used: requests.nvidia.com/gpu=0, limited: requests.nvidia.com/gpu=1',
+    transient: true,
+  };
   let answer: boolean | typeof quota = quota;
   const created: PodRequest[] = [];
   const pass = () => {
-    const ctx = buildCtx(wf, { now: () => 1_000, speed: 10, wakeAt: (ms) => wakes.push(ms), createPod: (r) => (answer === true && created.push(r), answer) }, state);
+    const ctx = buildCtx(
+      wf,
+      {
+        now: () => 1_000,
+        speed: 10,
+        wakeAt: (ms) => wakes.push(ms),
+        createPod: (r) => (answer === true && created.push(r), answer),
+      },
+      state,
+    );
     return { result: new Operator(ctx).run(), node: ctx.nodes[nodeId('refused', 'refused')] };
   };
   let { result, node } = pass();
@@ -147,7 +197,17 @@ it('keeps a step Pending with the API server refusal while it is transient, crea
   expect(created).toHaveLength(1);
 
   const other: Wf = { metadata: { name: 'no-sa', namespace: 'gantry-t', uid: 'u3' }, spec: wf.spec, status: {} };
-  const forbidden = 'pods "no-sa" is forbidden: error looking up service account gantry-t/builder: serviceaccount "builder" not found';
-  const ctx = buildCtx(other, { now: () => 1_000, speed: 1, wakeAt: () => undefined, createPod: () => ({ message: forbidden, transient: false }) }, newOperatorState());
+  const forbidden =
+    'pods "no-sa" is forbidden: error looking up service account gantry-t/builder: serviceaccount "builder" not found';
+  const ctx = buildCtx(
+    other,
+    {
+      now: () => 1_000,
+      speed: 1,
+      wakeAt: () => undefined,
+      createPod: () => ({ message: forbidden, transient: false }),
+    },
+    newOperatorState(),
+  );
   expect(new Operator(ctx).run()).toEqual({ phase: 'Error', message: forbidden });
 });

@@ -3,9 +3,18 @@
 // phases up into StepGroup/Steps/DAG/TaskGroup/Retry nodes. Node ids and names follow Argo:
 // id = `<workflow>-<fnv32a(name)>`, names `wf[0].step(1:item)`, `wf.task`, `name(attempt)`.
 import { fnv32a } from '../rand';
-import type { ExprError, Scope} from './expr';
+import type { ExprError, Scope } from './expr';
 import { dependsTasks, evaluate, evaluateDepends, substitute, substituteDeep } from './expr';
-import { isFailure, isFulfilled, type Arguments, type DagTask, type NodeStatus, type NodeType, type Step, type Template } from './types';
+import {
+  isFailure,
+  isFulfilled,
+  type Arguments,
+  type DagTask,
+  type NodeStatus,
+  type NodeType,
+  type Step,
+  type Template,
+} from './types';
 
 export function nodeId(wfName: string, nodeName: string): string {
   return nodeName === wfName ? wfName : `${wfName}-${fnv32a(nodeName)}`;
@@ -48,11 +57,31 @@ export type OperatorHooks = {
 
 /** Per-workflow memory kept between passes (what Argo would re-derive from the object). */
 /** `refused`: Pod nodes whose pod the API server refused transiently (created again on each pass). */
-export type OperatorState = { linked: Set<string>; retryAt: Map<string, number>; topo: Map<string, DagTask[]>; refused: Set<string> };
-export const newOperatorState = (): OperatorState => ({ linked: new Set(), retryAt: new Map(), topo: new Map(), refused: new Set() });
+export type OperatorState = {
+  linked: Set<string>;
+  retryAt: Map<string, number>;
+  topo: Map<string, DagTask[]>;
+  refused: Set<string>;
+};
+export const newOperatorState = (): OperatorState => ({
+  linked: new Set(),
+  retryAt: new Map(),
+  topo: new Map(),
+  refused: new Set(),
+});
 
 type Ctx = {
-  wf: { metadata: { name: string; namespace?: string; uid?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec: Record<string, unknown>; status: Record<string, unknown> };
+  wf: {
+    metadata: {
+      name: string;
+      namespace?: string;
+      uid?: string;
+      labels?: Record<string, string>;
+      annotations?: Record<string, string>;
+    };
+    spec: Record<string, unknown>;
+    status: Record<string, unknown>;
+  };
   nodes: Record<string, NodeStatus>;
   templates: Map<string, Template>;
   globals: Scope;
@@ -74,7 +103,10 @@ function parseSeconds(d: string | number | undefined): number {
 /** A loop item's label in node names: Argo prints maps as `k1:v1,k2:v2` with sorted keys. */
 export function itemLabel(item: unknown): string {
   if (item && typeof item === 'object' && !Array.isArray(item)) {
-    return Object.keys(item).sort().map((k) => `${k}:${formatItem((item as Record<string, unknown>)[k])}`).join(',');
+    return Object.keys(item)
+      .sort()
+      .map((k) => `${k}:${formatItem((item as Record<string, unknown>)[k])}`)
+      .join(',');
   }
   return formatItem(item);
 }
@@ -134,8 +166,15 @@ export class Operator {
   private create(name: string, type: NodeType, extra: Partial<NodeStatus>): NodeStatus {
     const id = nodeId(this.ctx.wf.metadata.name, name);
     const node: NodeStatus = {
-      id, name, displayName: extra.displayName ?? name, type, phase: 'Pending', startedAt: this.now(), finishedAt: null,
-      templateScope: `local/${this.ctx.wf.metadata.name}`, ...extra,
+      id,
+      name,
+      displayName: extra.displayName ?? name,
+      type,
+      phase: 'Pending',
+      startedAt: this.now(),
+      finishedAt: null,
+      templateScope: `local/${this.ctx.wf.metadata.name}`,
+      ...extra,
     };
     if (type !== 'Pod' && node.phase === 'Pending') node.phase = 'Running';
     this.ctx.nodes[id] = node;
@@ -149,11 +188,21 @@ export class Operator {
     return node;
   }
 
-  private errorNode(name: string, boundaryID: string | undefined, displayName: string, message: string, templateName?: string): NodeStatus {
+  private errorNode(
+    name: string,
+    boundaryID: string | undefined,
+    displayName: string,
+    message: string,
+    templateName?: string,
+  ): NodeStatus {
     const id = nodeId(this.ctx.wf.metadata.name, name);
     const existing = this.ctx.nodes[id];
     if (existing) return existing;
-    return this.finish(this.create(name, 'Skipped', { boundaryID, displayName, templateName, phase: 'Error' }), 'Error', message);
+    return this.finish(
+      this.create(name, 'Skipped', { boundaryID, displayName, templateName, phase: 'Error' }),
+      'Error',
+      message,
+    );
   }
 
   /** Runs the workflow's entrypoint (and exit handler). Returns the workflow phase, or undefined while running. */
@@ -162,9 +211,17 @@ export class Operator {
     const name = wf.metadata.name;
     const entry = wf.spec.entrypoint as string | undefined;
     if (!entry || !this.ctx.templates.has(entry)) {
-      return { phase: 'Error', message: entry ? `invalid spec: template name '${entry}' undefined` : 'invalid spec: spec.entrypoint is required' };
+      return {
+        phase: 'Error',
+        message: entry
+          ? `invalid spec: template name '${entry}' undefined`
+          : 'invalid spec: spec.entrypoint is required',
+      };
     }
-    const root = this.exec(name, entry, wf.spec.arguments as Arguments | undefined, undefined, { displayName: name, scope: {} });
+    const root = this.exec(name, entry, wf.spec.arguments as Arguments | undefined, undefined, {
+      displayName: name,
+      scope: {},
+    });
     if (!root || !isFulfilled(root.phase)) return undefined;
     const onExit = wf.spec.onExit as string | undefined;
     const shutdown = wf.spec.shutdown as string | undefined;
@@ -174,9 +231,19 @@ export class Operator {
       this.ctx.globals['workflow.failures'] = JSON.stringify(
         Object.values(this.ctx.nodes)
           .filter((n) => isFailure(n.phase) && n.type === 'Pod')
-          .map((n) => ({ displayName: n.displayName, message: n.message ?? '', templateName: n.templateName ?? '', phase: n.phase, podName: '', finishedAt: n.finishedAt })),
+          .map((n) => ({
+            displayName: n.displayName,
+            message: n.message ?? '',
+            templateName: n.templateName ?? '',
+            phase: n.phase,
+            podName: '',
+            finishedAt: n.finishedAt,
+          })),
       );
-      exitNode = this.exec(`${name}.onExit`, onExit, undefined, undefined, { displayName: `${name}.onExit`, scope: {} });
+      exitNode = this.exec(`${name}.onExit`, onExit, undefined, undefined, {
+        displayName: `${name}.onExit`,
+        scope: {},
+      });
       if (!exitNode || !isFulfilled(exitNode.phase)) return undefined;
     }
     if (root.phase === 'Succeeded' && (!exitNode || exitNode.phase === 'Succeeded')) return { phase: 'Succeeded' };
@@ -196,7 +263,14 @@ export class Operator {
     if (existing && isFulfilled(existing.phase)) return existing;
     const tmpl = tmplName ? this.ctx.templates.get(tmplName) : undefined;
     if (!tmpl) {
-      return this.errorNode(nodeName, boundaryID, opts.displayName, tmplName ? `template '${tmplName}' not found` : 'templateRef and inline templates are not supported by the simulated cluster');
+      return this.errorNode(
+        nodeName,
+        boundaryID,
+        opts.displayName,
+        tmplName
+          ? `template '${tmplName}' not found`
+          : 'templateRef and inline templates are not supported by the simulated cluster',
+      );
     }
     if (tmpl.retryStrategy && !opts.noRetry) return this.execRetry(nodeName, tmpl, args, boundaryID, opts);
 
@@ -205,16 +279,27 @@ export class Operator {
     const inputs: Array<{ name: string; value: string }> = [];
     for (const p of tmpl.inputs?.parameters ?? []) {
       const arg = args?.parameters?.find((a) => a.name === p.name);
-      const value = arg?.value ?? p.value ?? p.default ?? (arg?.valueFrom?.default);
+      const value = arg?.value ?? p.value ?? p.default ?? arg?.valueFrom?.default;
       if (value === undefined) {
-        return this.errorNode(nodeName, boundaryID, opts.displayName, `inputs.parameters.${p.name} was not supplied`, tmpl.name);
+        return this.errorNode(
+          nodeName,
+          boundaryID,
+          opts.displayName,
+          `inputs.parameters.${p.name} was not supplied`,
+          tmpl.name,
+        );
       }
       const v = typeof value === 'string' ? substitute(value, { ...scope, ...opts.scope }) : JSON.stringify(value);
       scope[`inputs.parameters.${p.name}`] = v;
       inputs.push({ name: p.name, value: v });
     }
     if (tmpl.inputs?.parameters) scope['inputs.parameters'] = JSON.stringify(inputs);
-    const base = { boundaryID, displayName: opts.displayName, templateName: tmpl.name, ...(inputs.length ? { inputs: { parameters: inputs } } : {}) };
+    const base = {
+      boundaryID,
+      displayName: opts.displayName,
+      templateName: tmpl.name,
+      ...(inputs.length ? { inputs: { parameters: inputs } } : {}),
+    };
 
     if (tmpl.steps) return this.execSteps(nodeName, tmpl, scope, existing ?? this.create(nodeName, 'Steps', base));
     if (tmpl.dag) return this.execDag(nodeName, tmpl, scope, existing ?? this.create(nodeName, 'DAG', base));
@@ -252,25 +337,50 @@ export class Operator {
       this.ctx.hooks.wakeAt(this.ctx.hooks.now() + REQUEUE_MS / this.ctx.hooks.speed);
       return node;
     }
-    return this.errorNode(nodeName, boundaryID, opts.displayName, `template '${tmpl.name}' has no supported type`, tmpl.name);
+    return this.errorNode(
+      nodeName,
+      boundaryID,
+      opts.displayName,
+      `template '${tmpl.name}' has no supported type`,
+      tmpl.name,
+    );
   }
 
-  private execRetry(nodeName: string, tmpl: Template, args: Arguments | undefined, boundaryID: string | undefined, opts: { displayName: string; scope: Scope }): NodeStatus | undefined {
+  private execRetry(
+    nodeName: string,
+    tmpl: Template,
+    args: Arguments | undefined,
+    boundaryID: string | undefined,
+    opts: { displayName: string; scope: Scope },
+  ): NodeStatus | undefined {
     const id = nodeId(this.ctx.wf.metadata.name, nodeName);
-    const node = this.ctx.nodes[id] ?? this.create(nodeName, 'Retry', { boundaryID, displayName: opts.displayName, templateName: tmpl.name });
+    const node =
+      this.ctx.nodes[id] ??
+      this.create(nodeName, 'Retry', { boundaryID, displayName: opts.displayName, templateName: tmpl.name });
     const rs = tmpl.retryStrategy!;
-    const limitRaw = rs.limit === undefined ? undefined : Number(substitute(String(rs.limit), { ...this.ctx.globals, ...opts.scope }));
+    const limitRaw =
+      rs.limit === undefined ? undefined : Number(substitute(String(rs.limit), { ...this.ctx.globals, ...opts.scope }));
     const limit = limitRaw === undefined || !Number.isFinite(limitRaw) ? 1000 : limitRaw;
     const attempts = node.children ?? [];
     const last = attempts.length ? this.ctx.nodes[attempts[attempts.length - 1]] : undefined;
     const start = (k: number) => {
-      const child = this.exec(`${nodeName}(${k})`, tmpl.name, args, boundaryID, { ...opts, displayName: `${opts.displayName}(${k})`, noRetry: true, attempt: k });
+      const child = this.exec(`${nodeName}(${k})`, tmpl.name, args, boundaryID, {
+        ...opts,
+        displayName: `${opts.displayName}(${k})`,
+        noRetry: true,
+        attempt: k,
+      });
       if (child) this.link(node, child.id);
       return node;
     };
     if (!last) return start(0);
     if (!isFulfilled(last.phase)) {
-      const child = this.exec(last.name, tmpl.name, args, boundaryID, { ...opts, displayName: last.displayName, noRetry: true, attempt: attempts.length - 1 });
+      const child = this.exec(last.name, tmpl.name, args, boundaryID, {
+        ...opts,
+        displayName: last.displayName,
+        noRetry: true,
+        attempt: attempts.length - 1,
+      });
       if (child && child.phase === 'Running' && node.phase === 'Pending') node.phase = 'Running';
       if (!child || !isFulfilled(child.phase)) return node;
       return this.execRetry(nodeName, tmpl, args, boundaryID, opts);
@@ -280,10 +390,21 @@ export class Operator {
       return this.finish(node, 'Succeeded');
     }
     const policy = rs.retryPolicy ?? 'OnFailure';
-    const retryable = policy === 'Always' ? isFailure(last.phase) : policy === 'OnError' ? last.phase === 'Error' : policy === 'OnTransientError' ? false : last.phase === 'Failed';
+    const retryable =
+      policy === 'Always'
+        ? isFailure(last.phase)
+        : policy === 'OnError'
+          ? last.phase === 'Error'
+          : policy === 'OnTransientError'
+            ? false
+            : last.phase === 'Failed';
     if (!retryable || attempts.length > limit) {
       if (last.outputs) node.outputs = last.outputs;
-      return this.finish(node, last.phase === 'Error' ? 'Error' : 'Failed', retryable ? 'No more retries left' : last.message);
+      return this.finish(
+        node,
+        last.phase === 'Error' ? 'Error' : 'Failed',
+        retryable ? 'No more retries left' : last.message,
+      );
     }
     const backoff = parseSeconds(rs.backoff?.duration);
     if (backoff > 0) {
@@ -314,7 +435,14 @@ export class Operator {
   }
 
   /** Expands one step/task into its child nodes; returns them (undefined entries = not created yet). */
-  private runStep(step: Step, childBase: string, scope: Scope, boundaryID: string, group: NodeStatus | undefined, parentForTaskGroup?: () => NodeStatus): { nodes: Array<NodeStatus | undefined>; expanded: NodeStatus | undefined } {
+  private runStep(
+    step: Step,
+    childBase: string,
+    scope: Scope,
+    boundaryID: string,
+    group: NodeStatus | undefined,
+    parentForTaskGroup?: () => NodeStatus,
+  ): { nodes: Array<NodeStatus | undefined>; expanded: NodeStatus | undefined } {
     let items: unknown[] | null;
     try {
       items = expandItems(step, scope);
@@ -328,20 +456,49 @@ export class Operator {
         try {
           ok = evaluate(cond);
         } catch (e) {
-          return this.errorNode(name, boundaryID, display, `failed to evaluate expression: ${(e as ExprError).message}`);
+          return this.errorNode(
+            name,
+            boundaryID,
+            display,
+            `failed to evaluate expression: ${(e as ExprError).message}`,
+          );
         }
         if (!ok) {
           const id = nodeId(this.ctx.wf.metadata.name, name);
-          return this.ctx.nodes[id] ?? this.finish(this.create(name, 'Skipped', { boundaryID, displayName: display, templateName: step.template, phase: 'Skipped' }), 'Skipped', `when '${cond}' evaluated false`);
+          return (
+            this.ctx.nodes[id] ??
+            this.finish(
+              this.create(name, 'Skipped', {
+                boundaryID,
+                displayName: display,
+                templateName: step.template,
+                phase: 'Skipped',
+              }),
+              'Skipped',
+              `when '${cond}' evaluated false`,
+            )
+          );
         }
       }
-      if (step.templateRef || step.inline) return this.errorNode(name, boundaryID, display, 'templateRef and inline templates are not supported by the simulated cluster');
-      return this.exec(name, step.template, substituteDeep(step.arguments, s), boundaryID, { displayName: display, scope: s });
+      if (step.templateRef || step.inline)
+        return this.errorNode(
+          name,
+          boundaryID,
+          display,
+          'templateRef and inline templates are not supported by the simulated cluster',
+        );
+      return this.exec(name, step.template, substituteDeep(step.arguments, s), boundaryID, {
+        displayName: display,
+        scope: s,
+      });
     };
     if (items === null) return { nodes: [one(childBase, step.name, scope)], expanded: undefined };
     const tg = parentForTaskGroup?.();
     const out = items.map((item, j) => {
-      const n = one(`${childBase}(${j}:${itemLabel(item)})`, `${step.name}(${j}:${itemLabel(item)})`, { ...scope, ...itemScope(item) });
+      const n = one(`${childBase}(${j}:${itemLabel(item)})`, `${step.name}(${j}:${itemLabel(item)})`, {
+        ...scope,
+        ...itemScope(item),
+      });
       if (n && tg) this.link(tg, n.id);
       return n;
     });
@@ -385,10 +542,12 @@ export class Operator {
           this.link(group, n.id);
           outbound.push(n.id);
           if (!isFulfilled(n.phase)) allDone = false;
-          else if (isFailure(n.phase) && !(n.phase === 'Failed' ? step.continueOn?.failed : step.continueOn?.error)) failed ??= n;
+          else if (isFailure(n.phase) && !(n.phase === 'Failed' ? step.continueOn?.failed : step.continueOn?.error))
+            failed ??= n;
           if (n.outputs?.result !== undefined) results.push(n.outputs.result);
         }
-        if (nodes.length === 1 && !(step.withItems || step.withParam || step.withSequence)) this.outputsScope(`steps.${step.name}`, nodes[0], stepScope);
+        if (nodes.length === 1 && !(step.withItems || step.withParam || step.withSequence))
+          this.outputsScope(`steps.${step.name}`, nodes[0], stepScope);
         else stepScope[`steps.${step.name}.outputs.result`] = JSON.stringify(results);
       }
       if (group.phase !== 'Succeeded') {
@@ -455,8 +614,9 @@ export class Operator {
     let unhandledFailure: NodeStatus | undefined;
     let running = 0;
     const handled = (name: string) =>
-      order.some((t) => t.depends && new RegExp(`\\b${name}\\.(Failed|Errored|AllFailed|AnySucceeded)\\b`).test(t.depends)) ||
-      false;
+      order.some(
+        (t) => t.depends && new RegExp(`\\b${name}\\.(Failed|Errored|AllFailed|AnySucceeded)\\b`).test(t.depends),
+      ) || false;
 
     for (const t of order) {
       const tName = `${nodeName}.${t.name}`;
@@ -473,12 +633,20 @@ export class Operator {
         if (!isFulfilled(n.phase)) running++;
         else {
           if (!fan) this.outputsScope(`tasks.${t.name}`, n, dagScope);
-          if (isFailure(n.phase) && !(n.phase === 'Failed' ? t.continueOn?.failed : t.continueOn?.error) && !handled(t.name)) unhandledFailure ??= n;
+          if (
+            isFailure(n.phase) &&
+            !(n.phase === 'Failed' ? t.continueOn?.failed : t.continueOn?.error) &&
+            !handled(t.name)
+          )
+            unhandledFailure ??= n;
         }
       };
       if (existing && isFulfilled(existing.phase)) {
         record(existing);
-        if (fan) dagScope[`tasks.${t.name}.outputs.result`] = JSON.stringify((existing.children ?? []).map((c) => this.ctx.nodes[c]?.outputs?.result).filter((r) => r !== undefined));
+        if (fan)
+          dagScope[`tasks.${t.name}.outputs.result`] = JSON.stringify(
+            (existing.children ?? []).map((c) => this.ctx.nodes[c]?.outputs?.result).filter((r) => r !== undefined),
+          );
         continue;
       }
       const deps = taskDeps(t);
@@ -488,7 +656,11 @@ export class Operator {
       let ok = true;
       if (expr) {
         try {
-          ok = evaluateDepends(expr, (n) => phase.get(n), (n) => groupPhases.get(n) ?? [phase.get(n) ?? '']);
+          ok = evaluateDepends(
+            expr,
+            (n) => phase.get(n),
+            (n) => groupPhases.get(n) ?? [phase.get(n) ?? ''],
+          );
         } catch (e) {
           record(this.errorNode(tName, node.id, t.name, (e as Error).message, t.template));
           continue;
@@ -502,7 +674,18 @@ export class Operator {
         }
       };
       if (!ok) {
-        const n = existing ?? this.finish(this.create(tName, 'Skipped', { boundaryID: node.id, displayName: t.name, templateName: t.template, phase: 'Omitted' }), 'Omitted', 'omitted: depends condition not met');
+        const n =
+          existing ??
+          this.finish(
+            this.create(tName, 'Skipped', {
+              boundaryID: node.id,
+              displayName: t.name,
+              templateName: t.template,
+              phase: 'Omitted',
+            }),
+            'Omitted',
+            'omitted: depends condition not met',
+          );
         linkParents(n);
         record(n);
         continue;
@@ -513,15 +696,21 @@ export class Operator {
         record(nodes[0]);
         continue;
       }
-      const tg = existing ?? this.create(tName, 'TaskGroup', { boundaryID: node.id, displayName: t.name, templateName: t.template });
+      const tg =
+        existing ??
+        this.create(tName, 'TaskGroup', { boundaryID: node.id, displayName: t.name, templateName: t.template });
       linkParents(tg);
       const { nodes } = this.runStep(t, tName, dagScope, node.id, undefined, () => tg);
       const phases = nodes.map((n) => n?.phase ?? 'Pending');
       groupPhases.set(t.name, phases);
       if (nodes.every((n) => n && isFulfilled(n.phase))) {
-        const bad = nodes.find((n) => n && isFailure(n.phase) && !(n.phase === 'Failed' ? t.continueOn?.failed : t.continueOn?.error));
+        const bad = nodes.find(
+          (n) => n && isFailure(n.phase) && !(n.phase === 'Failed' ? t.continueOn?.failed : t.continueOn?.error),
+        );
         this.finish(tg, bad ? 'Failed' : 'Succeeded', bad ? `child '${bad.id}' failed` : undefined);
-        dagScope[`tasks.${t.name}.outputs.result`] = JSON.stringify(nodes.map((n) => n!.outputs?.result).filter((r) => r !== undefined));
+        dagScope[`tasks.${t.name}.outputs.result`] = JSON.stringify(
+          nodes.map((n) => n!.outputs?.result).filter((r) => r !== undefined),
+        );
       }
       record(tg);
     }
@@ -530,7 +719,9 @@ export class Operator {
       return node;
     }
     const dependedOn = new Set(order.flatMap(taskDeps));
-    node.outboundNodes = order.filter((t) => !dependedOn.has(t.name) && taskNode.has(t.name)).map((t) => taskNode.get(t.name)!.id);
+    node.outboundNodes = order
+      .filter((t) => !dependedOn.has(t.name) && taskNode.has(t.name))
+      .map((t) => taskNode.get(t.name)!.id);
     const outputs = this.templateOutputs(tmpl, dagScope);
     if (outputs) node.outputs = outputs;
     if (unhandledFailure) return this.finish(node, 'Failed', `child '${unhandledFailure.id}' failed`);
@@ -543,20 +734,23 @@ function taskDeps(t: DagTask): string[] {
   return t.dependencies ?? [];
 }
 
-export function buildCtx(
-  wf: Ctx['wf'],
-  hooks: OperatorHooks,
-  state: OperatorState,
-): Ctx {
+export function buildCtx(wf: Ctx['wf'], hooks: OperatorHooks, state: OperatorState): Ctx {
   const spec = wf.spec;
-  const templates = new Map<string, Template>(((spec.templates as Template[] | undefined) ?? []).map((t) => [t.name, t]));
+  const templates = new Map<string, Template>(
+    ((spec.templates as Template[] | undefined) ?? []).map((t) => [t.name, t]),
+  );
   const globals: Scope = {
     'workflow.name': wf.metadata.name,
     'workflow.namespace': wf.metadata.namespace ?? 'default',
     'workflow.uid': wf.metadata.uid ?? '',
     'workflow.serviceAccountName': (spec.serviceAccountName as string) ?? 'default',
     'workflow.creationTimestamp': String((wf.metadata as Record<string, unknown>).creationTimestamp ?? ''),
-    'workflow.duration': String(Math.max(0, (hooks.now() - Date.parse(String(wf.status.startedAt ?? new Date(hooks.now()).toISOString()))) / 1000)),
+    'workflow.duration': String(
+      Math.max(
+        0,
+        (hooks.now() - Date.parse(String(wf.status.startedAt ?? new Date(hooks.now()).toISOString()))) / 1000,
+      ),
+    ),
   };
   for (const p of (spec.arguments as Arguments | undefined)?.parameters ?? []) {
     globals[`workflow.parameters.${p.name}`] = String(p.value ?? p.default ?? '');

@@ -11,7 +11,13 @@ const workflow = (name: string, podGC: Record<string, string>): Workflow => ({
   apiVersion: 'argoproj.io/v1alpha1',
   kind: 'Workflow',
   metadata: { name },
-  spec: { entrypoint: 'main', podGC, templates: [{ name: 'main', container: { image: 'busybox', command: ['sh', '-c', 'echo hello; sleep 100; echo bye'] } }] },
+  spec: {
+    entrypoint: 'main',
+    podGC,
+    templates: [
+      { name: 'main', container: { image: 'busybox', command: ['sh', '-c', 'echo hello; sleep 100; echo bye'] } },
+    ],
+  },
 });
 
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries = 200): Promise<T> {
@@ -26,20 +32,41 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries = 2
 describe('simulated pod GC', () => {
   it('keeps a succeeded pod for deleteDelayDuration, then deletes it', async () => {
     await createWorkflow(workflow('gc-delay', { strategy: 'OnPodSuccess', deleteDelayDuration: '1s' }));
-    expect((await until(() => getWorkflow('gc-delay'), (w) => w.status?.phase === 'Succeeded')).status?.phase).toBe('Succeeded');
+    expect(
+      (
+        await until(
+          () => getWorkflow('gc-delay'),
+          (w) => w.status?.phase === 'Succeeded',
+        )
+      ).status?.phase,
+    ).toBe('Succeeded');
     expect(await findStepLog('gc-delay')).toContain('bye');
-    const gone = await until(() => findStepLog('gc-delay'), (t) => t === null, 120);
+    const gone = await until(
+      () => findStepLog('gc-delay'),
+      (t) => t === null,
+      120,
+    );
     expect(gone).toBeNull();
   });
 
   it('deletes a succeeded pod at once without a delay, and keeps failed pods under OnPodSuccess', async () => {
     await createWorkflow(workflow('gc-now', { strategy: 'OnPodSuccess' }));
-    await until(() => getWorkflow('gc-now'), (w) => w.status?.phase === 'Succeeded');
+    await until(
+      () => getWorkflow('gc-now'),
+      (w) => w.status?.phase === 'Succeeded',
+    );
     expect(await findStepLog('gc-now')).toBeNull();
     const failing = workflow('gc-failed', { strategy: 'OnPodSuccess', deleteDelayDuration: '0s' });
-    (failing.spec.templates as Array<{ container: { command: string[] } }>)[0].container.command = ['sh', '-c', 'echo oops; exit 3'];
+    (failing.spec.templates as Array<{ container: { command: string[] } }>)[0].container.command = [
+      'sh',
+      '-c',
+      'echo oops; exit 3',
+    ];
     await createWorkflow(failing);
-    await until(() => getWorkflow('gc-failed'), (w) => w.status?.phase === 'Failed');
+    await until(
+      () => getWorkflow('gc-failed'),
+      (w) => w.status?.phase === 'Failed',
+    );
     expect(await findStepLog('gc-failed')).toContain('oops');
   });
 });

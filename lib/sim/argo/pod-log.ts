@@ -3,25 +3,44 @@
 import { logLine, logLineCount } from './model';
 import type { PodRun } from './controller';
 
-export type PodLog = { ok: true; lines: Array<{ at: number; text: string }>; done: boolean } | { ok: false; code: 400 | 404; message: string };
+export type PodLog =
+  | { ok: true; lines: Array<{ at: number; text: string }>; done: boolean }
+  | { ok: false; code: 400 | 404; message: string };
 
 const ts = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
 /** Lines of a container's log available at `now`; `done` once no more will come. */
-export function readPodLog(pr: PodRun | undefined, name: string, container: string | undefined, at: { now: number; speed: number; seed: number }): PodLog {
+export function readPodLog(
+  pr: PodRun | undefined,
+  name: string,
+  container: string | undefined,
+  at: { now: number; speed: number; seed: number },
+): PodLog {
   if (!pr) return { ok: false, code: 404, message: `pods "${name}" not found` };
   const c = container ?? 'main';
-  if (c !== 'main' && c !== 'wait') return { ok: false, code: 400, message: `container ${c} is not valid for pod ${name}` };
+  if (c !== 'main' && c !== 'wait')
+    return { ok: false, code: 400, message: `container ${c} is not valid for pod ${name}` };
   if (pr.startedAt === undefined) {
-    return { ok: false, code: 400, message: `container "${c}" in pod "${name}" is waiting to start: ${pr.node ? 'ContainerCreating' : 'PodInitializing'}` };
+    return {
+      ok: false,
+      code: 400,
+      message: `container "${c}" in pod "${name}" is waiting to start: ${pr.node ? 'ContainerCreating' : 'PodInitializing'}`,
+    };
   }
   const end = pr.finishedAt ?? Infinity;
   if (c === 'wait') {
     const lines = [
-      { at: pr.startedAt, text: `time="${ts(pr.startedAt)}" level=info msg="Starting Workflow Executor" version=v3.6.4` },
+      {
+        at: pr.startedAt,
+        text: `time="${ts(pr.startedAt)}" level=info msg="Starting Workflow Executor" version=v3.6.4`,
+      },
       { at: pr.startedAt, text: `time="${ts(pr.startedAt)}" level=info msg="Starting deadline monitor"` },
     ];
-    if (pr.finishedAt !== undefined) lines.push({ at: pr.finishedAt, text: `time="${ts(pr.finishedAt)}" level=info msg="Main container completed" error="<nil>"` });
+    if (pr.finishedAt !== undefined)
+      lines.push({
+        at: pr.finishedAt,
+        text: `time="${ts(pr.finishedAt)}" level=info msg="Main container completed" error="<nil>"`,
+      });
     return { ok: true, lines, done: pr.finishedAt !== undefined };
   }
   const n = logLineCount(pr.plan);

@@ -38,18 +38,29 @@ export function runResourceStep(step: ResourceStep, alive: () => boolean): Promi
   } catch (e) {
     return fail((e as Error).message);
   }
-  if (r.action !== 'create' || obj.kind !== 'Workflow' || !obj.metadata?.name) return fail('only action create of a named Workflow is simulated', { action: r.action, kind: obj.kind });
+  if (r.action !== 'create' || obj.kind !== 'Workflow' || !obj.metadata?.name)
+    return fail('only action create of a named Workflow is simulated', { action: r.action, kind: obj.kind });
   obj.metadata.namespace = ns;
   delete obj.status;
   if (r.setOwnerReference) {
-    obj.metadata.ownerReferences = [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: owner.metadata.name, uid: owner.metadata.uid!, blockOwnerDeletion: true } as never];
+    obj.metadata.ownerReferences = [
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Workflow',
+        name: owner.metadata.name,
+        uid: owner.metadata.uid!,
+        blockOwnerDeletion: true,
+      } as never,
+    ];
   }
   const name = obj.metadata.name;
   // `kubectl create`, as argoexec runs it: a name already taken is AlreadyExists whoever holds it,
   // even the Workflow this very step created before `argo retry` ran it again (it never waits on
   // an old child), so whoever retries must delete such children first.
   const existing = store.get(WF, ns, name);
-  const ours = step.resumed && (!r.setOwnerReference || existing?.metadata.ownerReferences?.some((o) => o.uid === owner.metadata.uid));
+  const ours =
+    step.resumed &&
+    (!r.setOwnerReference || existing?.metadata.ownerReferences?.some((o) => o.uid === owner.metadata.uid));
   if (existing && !ours) return fail(`workflows.argoproj.io "${name}" already exists`);
   if (!existing) store.create(WF, obj);
   return new Promise<number>((resolve) => {

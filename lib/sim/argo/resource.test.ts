@@ -16,17 +16,43 @@ describe('resource conditions', () => {
 
 describe('a workflow joined with its WorkflowTemplate', () => {
   it("keeps the workflow's fields and joins argument parameters by name", () => {
-    const template = { entrypoint: 'part', parallelism: 4, arguments: { parameters: [{ name: 'part', value: '0' }, { name: 'size', value: '5' }] }, templates: [{ name: 'part' }] };
-    const workflow = { workflowTemplateRef: { name: 't' }, shutdown: 'Terminate', arguments: { parameters: [{ name: 'part', value: '3' }] } };
+    const template = {
+      entrypoint: 'part',
+      parallelism: 4,
+      arguments: {
+        parameters: [
+          { name: 'part', value: '0' },
+          { name: 'size', value: '5' },
+        ],
+      },
+      templates: [{ name: 'part' }],
+    };
+    const workflow = {
+      workflowTemplateRef: { name: 't' },
+      shutdown: 'Terminate',
+      arguments: { parameters: [{ name: 'part', value: '3' }] },
+    };
     expect(joinWorkflowSpec(template, workflow)).toEqual({
-      entrypoint: 'part', parallelism: 4, templates: [{ name: 'part' }], workflowTemplateRef: { name: 't' }, shutdown: 'Terminate',
-      arguments: { parameters: [{ name: 'size', value: '5' }, { name: 'part', value: '3' }] },
+      entrypoint: 'part',
+      parallelism: 4,
+      templates: [{ name: 'part' }],
+      workflowTemplateRef: { name: 't' },
+      shutdown: 'Terminate',
+      arguments: {
+        parameters: [
+          { name: 'size', value: '5' },
+          { name: 'part', value: '3' },
+        ],
+      },
     });
   });
 
   it('parses JSON or YAML manifests and refuses anything but an object', () => {
     expect(parseManifest('{"kind": "Workflow"}')).toEqual({ kind: 'Workflow' });
-    expect(parseManifest('kind: Workflow\nmetadata:\n  name: x\n')).toEqual({ kind: 'Workflow', metadata: { name: 'x' } });
+    expect(parseManifest('kind: Workflow\nmetadata:\n  name: x\n')).toEqual({
+      kind: 'Workflow',
+      metadata: { name: 'x' },
+    });
     expect(() => parseManifest('- a')).toThrow(/not an object/);
   });
 });

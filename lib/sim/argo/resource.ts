@@ -15,7 +15,13 @@ export type ResourceAction = {
 export function readResourceAction(resource: unknown): ResourceAction | undefined {
   const r = resource as Partial<ResourceAction> | undefined;
   if (!r || typeof r !== 'object' || typeof r.action !== 'string') return undefined;
-  return { action: r.action, manifest: String(r.manifest ?? ''), setOwnerReference: Boolean(r.setOwnerReference), successCondition: r.successCondition, failureCondition: r.failureCondition };
+  return {
+    action: r.action,
+    manifest: String(r.manifest ?? ''),
+    setOwnerReference: Boolean(r.setOwnerReference),
+    successCondition: r.successCondition,
+    failureCondition: r.failureCondition,
+  };
 }
 
 /** A manifest is YAML (JSON is YAML too); anything but one object is refused, as kubectl would. */
@@ -29,14 +35,21 @@ export function parseManifest(text: string): Record<string, unknown> {
  * The workflow's own spec over the template's: fields the workflow sets win, and arguments
  * parameters are joined by name (the workflow's values replace the template's defaults).
  */
-export function joinWorkflowSpec(template: Record<string, unknown>, workflow: Record<string, unknown>): Record<string, unknown> {
+export function joinWorkflowSpec(
+  template: Record<string, unknown>,
+  workflow: Record<string, unknown>,
+): Record<string, unknown> {
   type Params = { parameters?: Array<{ name: string }> };
   const joined: Record<string, unknown> = { ...template, ...workflow };
   const mine = (workflow.arguments as Params | undefined)?.parameters ?? [];
   const theirs = (template.arguments as Params | undefined)?.parameters ?? [];
   if (mine.length || theirs.length) {
     const names = new Set(mine.map((p) => p.name));
-    joined.arguments = { ...(template.arguments as object), ...(workflow.arguments as object), parameters: [...theirs.filter((p) => !names.has(p.name)), ...mine] };
+    joined.arguments = {
+      ...(template.arguments as object),
+      ...(workflow.arguments as object),
+      parameters: [...theirs.filter((p) => !names.has(p.name)), ...mine],
+    };
   }
   return joined;
 }
@@ -57,11 +70,15 @@ export function matchesCondition(condition: string, obj: unknown): boolean {
       const want = m[3].trim();
       const text = value === undefined || value === null ? undefined : String(value);
       if (op === 'in' || op === 'notin') {
-        const set = want.replace(/^\(|\)$/g, '').split(',').map((s) => s.trim());
+        const set = want
+          .replace(/^\(|\)$/g, '')
+          .split(',')
+          .map((s) => s.trim());
         return op === 'in' ? text !== undefined && set.includes(text) : text === undefined || !set.includes(text);
       }
       if (op === '!=') return text !== want;
-      if (op === '<' || op === '>') return text !== undefined && (op === '<' ? Number(text) < Number(want) : Number(text) > Number(want));
+      if (op === '<' || op === '>')
+        return text !== undefined && (op === '<' ? Number(text) < Number(want) : Number(text) > Number(want));
       return text === want;
     });
 }

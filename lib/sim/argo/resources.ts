@@ -17,6 +17,7 @@ export function resourcesDuration(requests: Record<string, number>, seconds: num
     cpu: Math.round(seconds * (requests.cpu || 0.1)),
     memory: Math.round((seconds * (requests.memory || 100 * 1024 * 1024)) / (100 * 1024 * 1024)),
   };
-  for (const [k, v] of Object.entries(requests)) if (k.startsWith('nvidia.com/') && v > 0) out[k] = Math.round(seconds * v);
+  for (const [k, v] of Object.entries(requests))
+    if (k.startsWith('nvidia.com/') && v > 0) out[k] = Math.round(seconds * v);
   return out;
 }

@@ -34,19 +34,39 @@ describe('argo retry on the simulated controller', () => {
       metadata: { name: 'flaky' },
       spec: {
         entrypoint: 'main',
-        templates: [{ name: 'main', container: { image: 'busybox', command: ['sh', '-c', 'echo hi'], env: [{ name: 'GANTRY_SIM_FAIL_ATTEMPTS', value: '1' }] } }],
+        templates: [
+          {
+            name: 'main',
+            container: {
+              image: 'busybox',
+              command: ['sh', '-c', 'echo hi'],
+              env: [{ name: 'GANTRY_SIM_FAIL_ATTEMPTS', value: '1' }],
+            },
+          },
+        ],
       },
     });
     const failed = await untilFinished('flaky');
     expect(failed.status?.phase).toBe('Failed');
-    expect(Object.values(failed.status?.nodes ?? {})[0]).toMatchObject({ phase: 'Failed', message: 'Error (exit code 1)' });
+    expect(Object.values(failed.status?.nodes ?? {})[0]).toMatchObject({
+      phase: 'Failed',
+      message: 'Error (exit code 1)',
+    });
     await retry('flaky', false);
     expect((await untilFinished('flaky')).status?.phase).toBe('Succeeded');
   });
 
   it('fails a re-run create step on the child it made before (AlreadyExists), and re-creates a child deleted first', async () => {
     // The child runs 2,000 simulated seconds (2 s here): long enough to lose the parent's step meanwhile.
-    const child = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'child-{{inputs.parameters.n}}' }, spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'busybox', command: ['sh', '-c', 'sleep 2000'] } }] } };
+    const child = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name: 'child-{{inputs.parameters.n}}' },
+      spec: {
+        entrypoint: 'main',
+        templates: [{ name: 'main', container: { image: 'busybox', command: ['sh', '-c', 'sleep 2000'] } }],
+      },
+    };
     await createWorkflow({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Workflow',
@@ -54,11 +74,20 @@ describe('argo retry on the simulated controller', () => {
       spec: {
         entrypoint: 'main',
         templates: [
-          { name: 'main', steps: [[{ name: 'make', template: 'make', arguments: { parameters: [{ name: 'n', value: '1' }] } }]] },
+          {
+            name: 'main',
+            steps: [[{ name: 'make', template: 'make', arguments: { parameters: [{ name: 'n', value: '1' }] } }]],
+          },
           {
             name: 'make',
             inputs: { parameters: [{ name: 'n' }] },
-            resource: { action: 'create', setOwnerReference: true, manifest: JSON.stringify(child), successCondition: 'status.phase == Succeeded', failureCondition: 'status.phase in (Failed, Error)' },
+            resource: {
+              action: 'create',
+              setOwnerReference: true,
+              manifest: JSON.stringify(child),
+              successCondition: 'status.phase == Succeeded',
+              failureCondition: 'status.phase in (Failed, Error)',
+            },
           },
         ],
       },

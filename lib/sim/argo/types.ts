@@ -1,7 +1,12 @@
 // The parts of the Argo Workflow object the simulated controller reads and writes
 // (argoproj.io/v1alpha1, see ../shared/reference/argo/schema/jsonschema.schema.json).
 
-type Param = { name: string; value?: string; default?: string; valueFrom?: { parameter?: string; path?: string; default?: string; expression?: string } };
+type Param = {
+  name: string;
+  value?: string;
+  default?: string;
+  valueFrom?: { parameter?: string; path?: string; default?: string; expression?: string };
+};
 export type Arguments = { parameters?: Param[]; artifacts?: unknown[] };
 
 export type Container = {

@@ -29,7 +29,8 @@ export default async function DatasetPage({
     throw e;
   });
   const datasets = await listDatasets({ ctx });
-  const canManage = hasRole(ctx.actor, 'admin') || (hasRole(ctx.actor, 'researcher') && dataset.createdBy?.id === ctx.actor.id);
+  const canManage =
+    hasRole(ctx.actor, 'admin') || (hasRole(ctx.actor, 'researcher') && dataset.createdBy?.id === ctx.actor.id);
   return (
     <>
       <PageHeader
@@ -41,13 +42,18 @@ export default async function DatasetPage({
             <Link href="/benchmarks" className="text-sm text-indigo-700 hover:underline dark:text-indigo-300">
               ← All datasets
             </Link>
-            {canManage && <DeleteDatasetButton datasetId={dataset.id} name={dataset.name} resultCount={dataset.resultCount} />}
+            {canManage && (
+              <DeleteDatasetButton datasetId={dataset.id} name={dataset.name} resultCount={dataset.resultCount} />
+            )}
           </div>
         }
       />
       {canManage && dataset.source === 'sweep' && (
         <div className="mb-6 max-w-xl">
-          <SweepRunPanel dataset={dataset} initialError={typeof runError === 'string' ? runError.slice(0, 500) : undefined} />
+          <SweepRunPanel
+            dataset={dataset}
+            initialError={typeof runError === 'string' ? runError.slice(0, 500) : undefined}
+          />
         </div>
       )}
       <DatasetWorkbench dataset={dataset} canShare={hasRole(ctx.actor, 'researcher')} />

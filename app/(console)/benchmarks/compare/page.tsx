@@ -9,7 +9,11 @@ import { AppError } from '@/lib/server/errors';
 
 export const metadata: Metadata = { title: 'Compare benchmark datasets' };
 
-export default async function ComparePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ComparePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const ctx = await requirePageCtx('viewer');
   const params = await searchParams;
   const ids = [params.a, params.b];

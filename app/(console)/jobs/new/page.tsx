@@ -10,7 +10,10 @@ export default async function NewJobPage() {
   await requirePageCtx('researcher');
   return (
     <>
-      <PageHeader title="Submit a job" description="Ask “Will it fit?” first: the scheduler answers where and when it would run, without queueing anything." />
+      <PageHeader
+        title="Submit a job"
+        description="Ask “Will it fit?” first: the scheduler answers where and when it would run, without queueing anything."
+      />
       <Suspense>
         <SubmitForm />
       </Suspense>

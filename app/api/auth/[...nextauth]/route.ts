@@ -27,11 +27,20 @@ async function lockedOut(req: Request, ctx: Context): Promise<Response | null> {
     const retry = String(error.retryAfterSeconds ?? 60);
     const requestId = req.headers.get('x-request-id')?.slice(0, 100) || randomUUID();
     return problemResponse(
-      { type: 'https://gantry.dev/problems/too-many-requests', title: 'Too Many Requests', status: 429, detail: error.message, code: error.code, requestId, url: new URL('/signin?error=TooManyAttempts', req.url).toString() } as never,
+      {
+        type: 'https://gantry.dev/problems/too-many-requests',
+        title: 'Too Many Requests',
+        status: 429,
+        detail: error.message,
+        code: error.code,
+        requestId,
+        url: new URL('/signin?error=TooManyAttempts', req.url).toString(),
+      } as never,
       { 'retry-after': retry, 'x-request-id': requestId },
     );
   }
 }
 
-const handler = async (req: Request, ctx: Context) => (await lockedOut(req, ctx)) ?? NextAuth(req as never, ctx as never, authOptions());
+const handler = async (req: Request, ctx: Context) =>
+  (await lockedOut(req, ctx)) ?? NextAuth(req as never, ctx as never, authOptions());
 export { handler as GET, handler as POST };

@@ -2,4 +2,6 @@
 import { route } from '@/lib/http/route';
 import { createSweepDataset } from '@/lib/server/benchmarks/create-sweep-dataset';
 
-export const POST = route({ role: 'researcher', status: 201 }, ({ ctx, body }) => createSweepDataset({ ctx, input: body }));
+export const POST = route({ role: 'researcher', status: 201 }, ({ ctx, body }) =>
+  createSweepDataset({ ctx, input: body }),
+);

@@ -2,4 +2,6 @@
 import { route } from '@/lib/http/route';
 import { revokeShare } from '@/lib/server/shares/revoke-share';
 
-export const DELETE = route<{ id: string }>({ role: 'viewer' }, ({ ctx, params }) => revokeShare({ ctx, input: { id: params.id } }));
+export const DELETE = route<{ id: string }>({ role: 'viewer' }, ({ ctx, params }) =>
+  revokeShare({ ctx, input: { id: params.id } }),
+);

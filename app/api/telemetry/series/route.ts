@@ -3,5 +3,13 @@ import { route } from '@/lib/http/route';
 import { querySeries } from '@/lib/server/telemetry/query-series';
 
 export const GET = route({ role: 'viewer' }, ({ ctx, query }) =>
-  querySeries({ ctx, input: { scope: query.get('scope'), id: query.get('id'), range: query.get('range') ?? undefined, metric: query.get('metric') ?? undefined } }),
+  querySeries({
+    ctx,
+    input: {
+      scope: query.get('scope'),
+      id: query.get('id'),
+      range: query.get('range') ?? undefined,
+      metric: query.get('metric') ?? undefined,
+    },
+  }),
 );

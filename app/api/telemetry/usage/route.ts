@@ -4,9 +4,15 @@ import { exportUsageCsv } from '@/lib/server/telemetry/export-usage-csv';
 import { getUsageReport } from '@/lib/server/telemetry/get-usage-report';
 
 export const GET = route({ role: 'viewer' }, async ({ ctx, query }) => {
-  const input = { period: query.get('period') ?? undefined, groupBy: query.get('groupBy') ?? undefined, days: query.get('days') ?? undefined };
+  const input = {
+    period: query.get('period') ?? undefined,
+    groupBy: query.get('groupBy') ?? undefined,
+    days: query.get('days') ?? undefined,
+  };
   if (query.get('format') !== 'csv') return getUsageReport({ ctx, input });
   const csv = await exportUsageCsv({ ctx, input });
   const name = `gpu-usage-${input.period ?? 'day'}-${input.groupBy ?? 'team'}.csv`;
-  return new Response(csv, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"` } });
+  return new Response(csv, {
+    headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"` },
+  });
 });

@@ -41,12 +41,24 @@ function shapeRecord(r: Record<string, unknown>, source: string): Record<string,
     metrics,
   };
   for (const k of TEXT_FIELDS) out[k] = text(r[k]);
-  for (const k of INT_FIELDS) out[k] = r[k] === undefined || r[k] === '' || r[k] === null ? null : (readPositiveInt(r[k]) ?? r[k]);
-  for (const k of NUMBER_FIELDS) out[k] = r[k] === undefined || r[k] === '' || r[k] === null ? null : (readNumber(r[k]) ?? r[k]);
+  for (const k of INT_FIELDS)
+    out[k] = r[k] === undefined || r[k] === '' || r[k] === null ? null : (readPositiveInt(r[k]) ?? r[k]);
+  for (const k of NUMBER_FIELDS)
+    out[k] = r[k] === undefined || r[k] === '' || r[k] === null ? null : (readNumber(r[k]) ?? r[k]);
   // Without an id, the row's own settings make one, so importing the same file twice collides.
   out.configurationId =
     text(r.configurationId) ??
-    `${out.source}:${[out.model, out.engine, out.quantization, out.precision, out.gpuKind, out.gpuCount, out.batchSize, out.inputTokens, out.outputTokens]
+    `${out.source}:${[
+      out.model,
+      out.engine,
+      out.quantization,
+      out.precision,
+      out.gpuKind,
+      out.gpuCount,
+      out.batchSize,
+      out.inputTokens,
+      out.outputTokens,
+    ]
       .map((v) => v ?? '-')
       .join('/')}`;
   return out;
@@ -85,8 +97,21 @@ export function importResultsJson(jsonText: string, source = GENERIC_SOURCE): Im
 }
 
 const CSV_COLUMNS = [
-  'configurationId', 'attempt', 'source', 'model', 'engine', 'quantization', 'precision', 'gpuKind', 'gpuCount',
-  'batchSize', 'concurrency', 'inputTokens', 'outputTokens', 'scenario', ...METRIC_KEYS,
+  'configurationId',
+  'attempt',
+  'source',
+  'model',
+  'engine',
+  'quantization',
+  'precision',
+  'gpuKind',
+  'gpuCount',
+  'batchSize',
+  'concurrency',
+  'inputTokens',
+  'outputTokens',
+  'scenario',
+  ...METRIC_KEYS,
 ] as const;
 
 /** The CSV that importResultsCsv reads back unchanged (for export and round trips). */

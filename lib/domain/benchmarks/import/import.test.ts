@@ -2,15 +2,25 @@ import fs from 'node:fs';
 import { expect, it } from 'vitest';
 import { describeWithReference, readReference, referencePath } from '@/lib/testing/reference';
 import { importResultsCsv, formatResultsCsv } from './generic';
-import { importLlmperfRequestsJson, importLlmperfSummaryCsv, importLlmperfSummaryJson, summarizeLlmperfRequests } from './llmperf';
+import {
+  importLlmperfRequestsJson,
+  importLlmperfSummaryCsv,
+  importLlmperfSummaryJson,
+  summarizeLlmperfRequests,
+} from './llmperf';
 import { importMlperfResultsCsv } from './mlperf';
 import { importOptimumBenchmarkCsv } from './optimum';
 
-const ids = (rows: { configurationId: string; attempt: number }[]) => new Set(rows.map((r) => `${r.configurationId}#${r.attempt}`)).size;
+const ids = (rows: { configurationId: string; attempt: number }[]) =>
+  new Set(rows.map((r) => `${r.configurationId}#${r.attempt}`)).size;
 
 describeWithReference('import of the MLPerf Inference v4.1 tables', () => {
-  const llm = importMlperfResultsCsv(readReference('benchmarks/mlperf-inference-v4.1/mlperf_inference_v4.1_llm_results.csv'));
-  const all = importMlperfResultsCsv(readReference('benchmarks/mlperf-inference-v4.1/mlperf_inference_v4.1_all_results.csv'));
+  const llm = importMlperfResultsCsv(
+    readReference('benchmarks/mlperf-inference-v4.1/mlperf_inference_v4.1_llm_results.csv'),
+  );
+  const all = importMlperfResultsCsv(
+    readReference('benchmarks/mlperf-inference-v4.1/mlperf_inference_v4.1_all_results.csv'),
+  );
 
   it('imports every row with a unique key (337 LLM rows, 2240 in all)', () => {
     expect(llm).toHaveLength(337);
@@ -20,8 +30,16 @@ describeWithReference('import of the MLPerf Inference v4.1 tables', () => {
   });
 
   it('reads the ASUSTeK 4xH100-NVL gptj Offline row as published', () => {
-    const r = llm.find((x) => x.configurationId === 'mlperf-v4.1:closed/ASUSTeK/results/ESC4000A_E12_4XH100_TRT/gptj-99/Offline')!;
-    expect(r).toMatchObject({ model: 'gptj-99', gpuKind: 'NVIDIA H100-NVL-94GB', gpuCount: 4, scenario: 'Offline', quantization: 'fp16' });
+    const r = llm.find(
+      (x) => x.configurationId === 'mlperf-v4.1:closed/ASUSTeK/results/ESC4000A_E12_4XH100_TRT/gptj-99/Offline',
+    )!;
+    expect(r).toMatchObject({
+      model: 'gptj-99',
+      gpuKind: 'NVIDIA H100-NVL-94GB',
+      gpuCount: 4,
+      scenario: 'Offline',
+      quantization: 'fp16',
+    });
     expect(r.metrics).toEqual({ tokensPerSecond: 6985.51, requestsPerSecond: 101.239 });
   });
 
@@ -56,7 +74,10 @@ describeWithReference('import of the optimum-benchmark reports', () => {
 
   for (const [file, count] of Object.entries(expected)) {
     it(`imports ${file}: ${count} rows, unique keys, throughput on every row`, () => {
-      const rows = importOptimumBenchmarkCsv(readReference('benchmarks/optimum-benchmark', file), { sourceName: file, gpuKind: 'a100-80gb' });
+      const rows = importOptimumBenchmarkCsv(readReference('benchmarks/optimum-benchmark', file), {
+        sourceName: file,
+        gpuKind: 'a100-80gb',
+      });
       expect(rows).toHaveLength(count);
       expect(ids(rows)).toBe(count);
       for (const r of rows) expect(r.metrics.tokensPerSecond).toBeGreaterThan(0);
@@ -64,9 +85,17 @@ describeWithReference('import of the optimum-benchmark reports', () => {
   }
 
   it('reads the Llama-2-7b fp16 batch 16 row as published', () => {
-    const rows = importOptimumBenchmarkCsv(readReference('benchmarks/optimum-benchmark/running-llamas_artifacts_A100-80GB_full_report.csv'), { sourceName: 'a100' });
+    const rows = importOptimumBenchmarkCsv(
+      readReference('benchmarks/optimum-benchmark/running-llamas_artifacts_A100-80GB_full_report.csv'),
+      { sourceName: 'a100' },
+    );
     expect(rows[0]).toMatchObject({
-      model: 'meta-llama/Llama-2-7b-hf', gpuKind: 'a100-80gb', batchSize: 16, inputTokens: 256, outputTokens: 512, quantization: 'fp16',
+      model: 'meta-llama/Llama-2-7b-hf',
+      gpuKind: 'a100-80gb',
+      batchSize: 16,
+      inputTokens: 256,
+      outputTokens: 512,
+      quantization: 'fp16',
       metrics: { tokensPerSecond: 471, ttftMeanMs: 402, e2eMeanMs: 17_400, memoryGb: 27.988 },
     });
     expect(rows.find((r) => r.model === 'TheBloke/Llama-2-7B-GPTQ')!.quantization).toBe('gptq');
@@ -90,7 +119,7 @@ describeWithReference('import of the Ray LLMPerf leaderboard', () => {
     }
   });
 
-  it('imports all 2845 per-request records and reproduces each summary\'s quantiles from them', () => {
+  it("imports all 2845 per-request records and reproduces each summary's quantiles from them", () => {
     let total = 0;
     for (const f of summaryFiles) {
       const records = importLlmperfRequestsJson(readReference(dir, 'individual', f));
@@ -99,7 +128,10 @@ describeWithReference('import of the Ray LLMPerf leaderboard', () => {
       const mine = summarizeLlmperfRequests(records);
       for (const q of ['p50', 'p90', 'p99'] as const) {
         expect(mine.ttftS[q], `${f} ttft ${q}`).toBeCloseTo(summary[`results_ttft_s_quantiles_${q}`], 9);
-        expect(mine.endToEndLatencyS[q], `${f} e2e ${q}`).toBeCloseTo(summary[`results_end_to_end_latency_s_quantiles_${q}`], 9);
+        expect(mine.endToEndLatencyS[q], `${f} e2e ${q}`).toBeCloseTo(
+          summary[`results_end_to_end_latency_s_quantiles_${q}`],
+          9,
+        );
       }
     }
     expect(total).toBe(2845);

@@ -26,7 +26,9 @@ const pick = (r: Record<string, string>, ...keys: string[]) => {
  * read too ("TheBloke/Llama-2-7B-GPTQ", "fp16+gptq+exllamav2", "awq+gemv").
  */
 function readQuantization(r: Record<string, string>): string {
-  const scheme = (pick(r, 'backend.quantization_scheme', 'backend.quantization_strategy', 'Quantization Scheme') ?? '').toLowerCase();
+  const scheme = (
+    pick(r, 'backend.quantization_scheme', 'backend.quantization_strategy', 'Quantization Scheme') ?? ''
+  ).toLowerCase();
   const hints = `${scheme} ${r.model ?? ''} ${r.experiment_name ?? ''}`.toLowerCase();
   if (/gptq/.test(hints)) return 'gptq';
   if (/awq/.test(hints)) return 'awq';
@@ -53,7 +55,13 @@ export function importOptimumBenchmarkCsv(text: string, options: OptimumImportOp
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
     const memoryMb = readNumber(
-      pick(r, 'generate.peak_memory(MB)', 'generate.max_memory_used(MB)', 'Generate Peak Memory (MB)', 'Generate Max Memory Used (MB)'),
+      pick(
+        r,
+        'generate.peak_memory(MB)',
+        'generate.max_memory_used(MB)',
+        'Generate Peak Memory (MB)',
+        'Generate Max Memory Used (MB)',
+      ),
     );
     const metrics = compactMetrics({
       tokensPerSecond: readNumber(pick(r, 'generate.throughput(tokens/s)', 'Generate Throughput (tokens/s)')),

@@ -49,7 +49,10 @@ function listPendingItems(job: BenchmarkJob): SweepItem[] {
  * Fan-out items for configurations, one each or in chunks of `per`: what a literal sweep lists and
  * what Gantry's configurations endpoint answers a part's `withParam` with, so both run alike.
  */
-export function toSweepItems(configurations: ReadonlyArray<{ id: string; parameters: unknown }>, per: number): SweepItem[] {
+export function toSweepItems(
+  configurations: ReadonlyArray<{ id: string; parameters: unknown }>,
+  per: number,
+): SweepItem[] {
   if (per === 1) return configurations.map((c) => ({ id: c.id, config: JSON.stringify(c.parameters) }));
   const items: SweepItem[] = [];
   for (let i = 0; i < configurations.length; i += per) {
@@ -88,7 +91,12 @@ export function listJobSecrets(job: Job): string[] {
 function describeResultsTokenEnv(job: BenchmarkJob): NonNullable<Container['env']> {
   const { datasetId } = job.spec;
   if (!datasetId) return [];
-  return [{ name: 'GANTRY_RESULTS_TOKEN', valueFrom: { secretKeyRef: { name: nameResultsTokenSecret(datasetId), key: RESULTS_TOKEN_KEY } } }];
+  return [
+    {
+      name: 'GANTRY_RESULTS_TOKEN',
+      valueFrom: { secretKeyRef: { name: nameResultsTokenSecret(datasetId), key: RESULTS_TOKEN_KEY } },
+    },
+  ];
 }
 
 function namePartTemplate(jobId: string): string {
@@ -117,7 +125,13 @@ function describeRunTemplate(job: BenchmarkJob): Template {
       // A resubmitted sweep skips configurations that already succeeded (Argo work avoidance). A
       // chunk's id is not its content, so chunked steps rely on the runner skipping posted results.
       ...(spec.configurationsPerStep === 1
-        ? { memoize: { key: '{{inputs.parameters.config-id}}', maxAge: '720h', cache: { configMap: { name: `${nameWorkflow(job.id)}-memo` } } } }
+        ? {
+            memoize: {
+              key: '{{inputs.parameters.config-id}}',
+              maxAge: '720h',
+              cache: { configMap: { name: `${nameWorkflow(job.id)}-memo` } },
+            },
+          }
         : {}),
       container: {
         image: spec.image,

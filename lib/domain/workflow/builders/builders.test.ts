@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { compileWorkflowValidator, validateWorkflow } from '../schema';
 import { loadArgoSchema } from '../schema-loader';
-import { makeBenchmarkJob, makeEmbeddingJob, makeRawWorkflowJob, makeTrainingJob, USER_WORKFLOW_YAML } from '../test-jobs';
+import {
+  makeBenchmarkJob,
+  makeEmbeddingJob,
+  makeRawWorkflowJob,
+  makeTrainingJob,
+  USER_WORKFLOW_YAML,
+} from '../test-jobs';
 import { describeWithReference, referencePath } from '@/lib/testing/reference';
 import { measureWorkflowBytes } from '../check';
 import type { Job } from '../job';
@@ -21,7 +27,10 @@ const jobs: Array<[string, () => Job]> = [
   ['embedding', () => makeEmbeddingJob()],
   ['benchmark (one object)', () => makeBenchmarkJob(12)],
   ['benchmark (workflow of workflows)', () => makeBenchmarkJob(3_000)],
-  ['workflow (user YAML)', () => makeRawWorkflowJob(USER_WORKFLOW_YAML.replace('nvidia.com/gpu: 8', 'nvidia.com/gpu: 4'))],
+  [
+    'workflow (user YAML)',
+    () => makeRawWorkflowJob(USER_WORKFLOW_YAML.replace('nvidia.com/gpu: 8', 'nvidia.com/gpu: 4')),
+  ],
 ];
 
 function podTemplates(workflow: Pick<Workflow, 'spec'>): Template[] {
@@ -29,7 +38,9 @@ function podTemplates(workflow: Pick<Workflow, 'spec'>): Template[] {
 }
 
 function gpuTemplates(workflow: Pick<Workflow, 'spec'>): Template[] {
-  return podTemplates(workflow).filter((t) => Object.keys(t.container?.resources?.limits ?? {}).some((k) => k.startsWith('nvidia.com/')));
+  return podTemplates(workflow).filter((t) =>
+    Object.keys(t.container?.resources?.limits ?? {}).some((k) => k.startsWith('nvidia.com/')),
+  );
 }
 
 describe.each(jobs)('buildWorkflow: %s', (_, makeJob) => {
@@ -209,14 +220,22 @@ describe('user workflow merge', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(WorkflowBuildError);
-      expect((error as WorkflowBuildError).problems).toContainEqual({ path: 'spec.templates[1].container.image', message: 'must be string' });
+      expect((error as WorkflowBuildError).problems).toContainEqual({
+        path: 'spec.templates[1].container.image',
+        message: 'must be string',
+      });
     }
   });
 
   it('is pure: the parsed input is not modified', () => {
     const job = makeRawWorkflowJob();
     if (job.kind !== 'workflow') throw new Error('unreachable');
-    const user = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: {}, spec: { entrypoint: 'a', templates: [{ name: 'a', container: { image: 'x' } }] } } as Workflow;
+    const user = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: {},
+      spec: { entrypoint: 'a', templates: [{ name: 'a', container: { image: 'x' } }] },
+    } as Workflow;
     const copy = structuredClone(user);
     mergeUserWorkflow(job, user);
     expect(user).toEqual(copy);

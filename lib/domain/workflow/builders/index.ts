@@ -16,7 +16,8 @@ export function buildWorkflow(job: Job, options: BuildOptions = {}): BuildResult
   }
   for (const object of [...result.workflowTemplates, result.workflow]) {
     const problems = validateWorkflow(object);
-    if (problems.length > 0) throw new WorkflowBuildError(`${object.kind} ${object.metadata.name} is invalid`, problems);
+    if (problems.length > 0)
+      throw new WorkflowBuildError(`${object.kind} ${object.metadata.name} is invalid`, problems);
   }
   return result;
 }
@@ -35,16 +36,5 @@ function dispatch(job: Job, options: BuildOptions): BuildResult {
 }
 
 export * from './common';
-export {
-  
-  
-  listJobSecrets,
-  
-  nameResultsTokenSecret,
-  
-  renderPartWorkflow,
-  RESULTS_TOKEN_KEY,
-} from './benchmark';
-;
-export {  mergeUserWorkflow } from './raw';
-;
+export { listJobSecrets, nameResultsTokenSecret, renderPartWorkflow, RESULTS_TOKEN_KEY } from './benchmark';
+export { mergeUserWorkflow } from './raw';

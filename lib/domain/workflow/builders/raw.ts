@@ -96,7 +96,8 @@ export function mergeUserWorkflow(job: RawWorkflowJob, user: Workflow, options: 
 function countSidecarGpus(template: Template, defaults: Template | undefined): number {
   let total = defaults ? countInheritedGpus(template, defaults) : 0;
   for (const sidecar of asContainers(template.sidecars)) total += readGpuCount(sidecar);
-  for (const init of asContainers(template.initContainers)) if (init.restartPolicy === 'Always') total += readGpuCount(init);
+  for (const init of asContainers(template.initContainers))
+    if (init.restartPolicy === 'Always') total += readGpuCount(init);
   return total;
 }
 

@@ -2,4 +2,6 @@
 import { route } from '@/lib/http/route';
 import { cancelJob } from '@/lib/server/jobs/cancel-job';
 
-export const POST = route<{ id: string }>({ role: 'viewer' }, ({ ctx, params }) => cancelJob({ ctx, input: { id: params.id } }));
+export const POST = route<{ id: string }>({ role: 'viewer' }, ({ ctx, params }) =>
+  cancelJob({ ctx, input: { id: params.id } }),
+);

@@ -2,4 +2,6 @@
 import { route } from '@/lib/http/route';
 import { resubmitJob } from '@/lib/server/jobs/resubmit-job';
 
-export const POST = route<{ id: string }>({ role: 'viewer', status: 201 }, ({ ctx, params }) => resubmitJob({ ctx, input: { id: params.id } }));
+export const POST = route<{ id: string }>({ role: 'viewer', status: 201 }, ({ ctx, params }) =>
+  resubmitJob({ ctx, input: { id: params.id } }),
+);

@@ -2,4 +2,6 @@
 import { route } from '@/lib/http/route';
 import { retryJob } from '@/lib/server/jobs/retry-job';
 
-export const POST = route<{ id: string }>({ role: 'viewer' }, ({ ctx, params }) => retryJob({ ctx, input: { id: params.id } }));
+export const POST = route<{ id: string }>({ role: 'viewer' }, ({ ctx, params }) =>
+  retryJob({ ctx, input: { id: params.id } }),
+);

@@ -2,4 +2,6 @@
 import { route } from '@/lib/http/route';
 import { getJobWorkflow } from '@/lib/server/workflows/get-job-workflow';
 
-export const GET = route<{ id: string }>({ role: 'viewer' }, ({ ctx, params }) => getJobWorkflow({ ctx, input: { id: params.id } }));
+export const GET = route<{ id: string }>({ role: 'viewer' }, ({ ctx, params }) =>
+  getJobWorkflow({ ctx, input: { id: params.id } }),
+);

@@ -2,4 +2,6 @@
 import { route } from '@/lib/http/route';
 import { getJobGpuUsage } from '@/lib/server/telemetry/get-job-gpu-usage';
 
-export const GET = route<{ id: string }>({ role: 'viewer' }, ({ ctx, params }) => getJobGpuUsage({ ctx, input: { jobId: params.id } }));
+export const GET = route<{ id: string }>({ role: 'viewer' }, ({ ctx, params }) =>
+  getJobGpuUsage({ ctx, input: { jobId: params.id } }),
+);

@@ -4,7 +4,9 @@ import { route } from '@/lib/http/route';
 import { getTeamPolicy } from '@/lib/server/teams/get-team-policy';
 import { setTeamPolicy } from '@/lib/server/teams/set-team-policy';
 
-export const GET = route<{ slug: string }>({ role: 'admin' }, ({ ctx, params }) => getTeamPolicy({ ctx, input: { slug: params.slug } }));
+export const GET = route<{ slug: string }>({ role: 'admin' }, ({ ctx, params }) =>
+  getTeamPolicy({ ctx, input: { slug: params.slug } }),
+);
 
 export const PATCH = route<{ slug: string }>({ role: 'admin' }, ({ ctx, params, body }) =>
   setTeamPolicy({ ctx, input: { ...(body as object), slug: params.slug } }),

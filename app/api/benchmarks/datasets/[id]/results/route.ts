@@ -2,4 +2,6 @@
 import { route } from '@/lib/http/route';
 import { listDatasetResults } from '@/lib/server/benchmarks/list-dataset-results';
 
-export const GET = route<{ id: string }>({ role: 'viewer' }, ({ ctx, params }) => listDatasetResults({ ctx, input: { id: params.id } }));
+export const GET = route<{ id: string }>({ role: 'viewer' }, ({ ctx, params }) =>
+  listDatasetResults({ ctx, input: { id: params.id } }),
+);

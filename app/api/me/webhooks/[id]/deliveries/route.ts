@@ -2,4 +2,6 @@
 import { route } from '@/lib/http/route';
 import { listDeliveries } from '@/lib/server/notifications/list-deliveries';
 
-export const GET = route<{ id: string }>({ role: 'viewer' }, ({ ctx, params }) => listDeliveries({ ctx, input: { id: params.id } }));
+export const GET = route<{ id: string }>({ role: 'viewer' }, ({ ctx, params }) =>
+  listDeliveries({ ctx, input: { id: params.id } }),
+);

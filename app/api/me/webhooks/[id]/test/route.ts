@@ -2,4 +2,6 @@
 import { route } from '@/lib/http/route';
 import { testWebhook } from '@/lib/server/notifications/test-webhook';
 
-export const POST = route<{ id: string }>({ role: 'researcher' }, ({ ctx, params }) => testWebhook({ ctx, input: { id: params.id } }));
+export const POST = route<{ id: string }>({ role: 'researcher' }, ({ ctx, params }) =>
+  testWebhook({ ctx, input: { id: params.id } }),
+);

@@ -2,4 +2,6 @@
 import { route } from '@/lib/http/route';
 import { listDeliveries } from '@/lib/server/notifications/list-deliveries';
 
-export const GET = route<{ slug: string; id: string }>({ role: 'admin' }, ({ ctx, params }) => listDeliveries({ ctx, input: { id: params.id }, scope: { team: params.slug } }));
+export const GET = route<{ slug: string; id: string }>({ role: 'admin' }, ({ ctx, params }) =>
+  listDeliveries({ ctx, input: { id: params.id }, scope: { team: params.slug } }),
+);
