@@ -8,7 +8,7 @@
 //   namespace's usage over a quota's `spec.hard` is refused with 403 Forbidden and the plugin's own
 //   text (`exceeded quota: <name>, requested: ..., used: ..., limited: ...`), and `status.used`
 //   follows the pods that count (those not Succeeded or Failed).
-import { ApiError } from './api';
+import { ApiError } from './apiserver/errors';
 import { parseQuantity } from './placement';
 import type { KObject, Store } from './store';
 

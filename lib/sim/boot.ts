@@ -3,6 +3,7 @@
 // already in the store; these are then brought in line with the configuration.
 import YAML from 'yaml';
 import type { KObject, Store } from './store';
+import { timestamp } from './time';
 
 const NAMESPACES = ['default', 'kube-system', 'argo', 'gantry-jobs', 'gpu-operator'];
 export const DCGM_NS = 'gpu-operator';
@@ -11,7 +12,6 @@ const NODES = 'nodes';
 const PODS = 'pods';
 
 type Taint = { key: string; value?: string; effect: string };
-const ts = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
 /** Creates an object, or replaces the saved one (its uid and creation time stay) when it differs. */
 function upsert(store: Store, resource: string, obj: KObject): void {
@@ -131,14 +131,14 @@ function dcgmPod(node: KObject, url: string, bootMs: number): KObject {
     status: {
       phase: 'Running',
       hostIP: String(((node.status as { addresses?: Array<{ address: string }> })?.addresses ?? [])[0]?.address ?? ''),
-      startTime: ts(bootMs),
+      startTime: timestamp(bootMs),
       containerStatuses: [
         {
           name: 'nvidia-dcgm-exporter',
           ready: true,
           restartCount: 0,
           started: true,
-          state: { running: { startedAt: ts(bootMs) } },
+          state: { running: { startedAt: timestamp(bootMs) } },
         },
       ],
     },

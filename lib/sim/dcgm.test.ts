@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDcgmText, toGpuSamples } from '@/lib/domain/telemetry/dcgm';
-import type { PodRun } from './argo/controller';
+import type { PodRun } from './pod-runs';
 import { renderDcgmMetrics, type DcgmSource } from './dcgm';
 import type { Placement } from './placement';
 import { buildSimNodes } from './pools';

@@ -9,43 +9,33 @@
 import { draw } from './rand';
 import type { SimNode } from './pools';
 import type { Placement } from './placement';
-import type { PodRun } from './argo/controller';
+import type { PodRun } from './pod-runs';
 
 type Field = { name: string; type: 'gauge' | 'counter'; help: string };
 
+const gauge = (name: string, help: string): Field => ({ name, type: 'gauge', help });
+const counter = (name: string, help: string): Field => ({ name, type: 'counter', help });
+
 const F = {
-  SM_CLOCK: { name: 'DCGM_FI_DEV_SM_CLOCK', type: 'gauge', help: 'SM clock frequency (in MHz).' },
-  MEM_CLOCK: { name: 'DCGM_FI_DEV_MEM_CLOCK', type: 'gauge', help: 'Memory clock frequency (in MHz).' },
-  MEMORY_TEMP: { name: 'DCGM_FI_DEV_MEMORY_TEMP', type: 'gauge', help: 'Memory temperature (in C).' },
-  GPU_TEMP: { name: 'DCGM_FI_DEV_GPU_TEMP', type: 'gauge', help: 'GPU temperature (in C).' },
-  POWER_USAGE: { name: 'DCGM_FI_DEV_POWER_USAGE', type: 'gauge', help: 'Power draw (in W).' },
-  TOTAL_ENERGY: {
-    name: 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION',
-    type: 'counter',
-    help: 'Total energy consumption since boot (in mJ).',
-  },
-  PCIE_REPLAY: { name: 'DCGM_FI_DEV_PCIE_REPLAY_COUNTER', type: 'counter', help: 'Total number of PCIe retries.' },
-  GPU_UTIL: { name: 'DCGM_FI_DEV_GPU_UTIL', type: 'gauge', help: 'GPU utilization (in %).' },
-  MEM_COPY_UTIL: { name: 'DCGM_FI_DEV_MEM_COPY_UTIL', type: 'gauge', help: 'Memory utilization (in %).' },
-  XID_ERRORS: { name: 'DCGM_FI_DEV_XID_ERRORS', type: 'gauge', help: 'Value of the last XID error encountered.' },
-  FB_FREE: { name: 'DCGM_FI_DEV_FB_FREE', type: 'gauge', help: 'Framebuffer memory free (in MiB).' },
-  FB_USED: { name: 'DCGM_FI_DEV_FB_USED', type: 'gauge', help: 'Framebuffer memory used (in MiB).' },
-  GR_ENGINE_ACTIVE: {
-    name: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE',
-    type: 'gauge',
-    help: 'Ratio of time the graphics engine is active.',
-  },
-  PIPE_TENSOR_ACTIVE: {
-    name: 'DCGM_FI_PROF_PIPE_TENSOR_ACTIVE',
-    type: 'gauge',
-    help: 'Ratio of cycles the tensor (HMMA) pipe is active.',
-  },
-  DRAM_ACTIVE: {
-    name: 'DCGM_FI_PROF_DRAM_ACTIVE',
-    type: 'gauge',
-    help: 'Ratio of cycles the device memory interface is active sending or receiving data.',
-  },
-} satisfies Record<string, Field>;
+  SM_CLOCK: gauge('DCGM_FI_DEV_SM_CLOCK', 'SM clock frequency (in MHz).'),
+  MEM_CLOCK: gauge('DCGM_FI_DEV_MEM_CLOCK', 'Memory clock frequency (in MHz).'),
+  MEMORY_TEMP: gauge('DCGM_FI_DEV_MEMORY_TEMP', 'Memory temperature (in C).'),
+  GPU_TEMP: gauge('DCGM_FI_DEV_GPU_TEMP', 'GPU temperature (in C).'),
+  POWER_USAGE: gauge('DCGM_FI_DEV_POWER_USAGE', 'Power draw (in W).'),
+  TOTAL_ENERGY: counter('DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION', 'Total energy consumption since boot (in mJ).'),
+  PCIE_REPLAY: counter('DCGM_FI_DEV_PCIE_REPLAY_COUNTER', 'Total number of PCIe retries.'),
+  GPU_UTIL: gauge('DCGM_FI_DEV_GPU_UTIL', 'GPU utilization (in %).'),
+  MEM_COPY_UTIL: gauge('DCGM_FI_DEV_MEM_COPY_UTIL', 'Memory utilization (in %).'),
+  XID_ERRORS: gauge('DCGM_FI_DEV_XID_ERRORS', 'Value of the last XID error encountered.'),
+  FB_FREE: gauge('DCGM_FI_DEV_FB_FREE', 'Framebuffer memory free (in MiB).'),
+  FB_USED: gauge('DCGM_FI_DEV_FB_USED', 'Framebuffer memory used (in MiB).'),
+  GR_ENGINE_ACTIVE: gauge('DCGM_FI_PROF_GR_ENGINE_ACTIVE', 'Ratio of time the graphics engine is active.'),
+  PIPE_TENSOR_ACTIVE: gauge('DCGM_FI_PROF_PIPE_TENSOR_ACTIVE', 'Ratio of cycles the tensor (HMMA) pipe is active.'),
+  DRAM_ACTIVE: gauge(
+    'DCGM_FI_PROF_DRAM_ACTIVE',
+    'Ratio of cycles the device memory interface is active sending or receiving data.',
+  ),
+};
 
 const DRIVER = '550.54.15';
 
@@ -96,6 +86,16 @@ function labelText(pairs: Array<[string, string]>): string {
 
 const energy = new WeakMap<DcgmSource, Map<string, { at: number; mj: number }>>();
 
+type Usage = ReturnType<typeof usage>;
+type Device = SimNode['devices'][number];
+type Push = (field: Field, value: number | string, labels?: string[]) => void;
+
+const podLabels = (pr: PodRun | undefined): Array<[string, string]> => [
+  ['container', pr ? 'main' : ''],
+  ['namespace', pr?.ns ?? ''],
+  ['pod', pr?.name ?? ''],
+];
+
 /** Prometheus text for the GPUs of the given nodes (all GPU nodes when omitted). */
 export function renderDcgmMetrics(src: DcgmSource, only?: string): string {
   const samples: Sample[] = [];
@@ -103,78 +103,87 @@ export function renderDcgmMetrics(src: DcgmSource, only?: string): string {
   let acc = energy.get(src);
   if (!acc) energy.set(src, (acc = new Map()));
   for (const node of src.nodes) {
-    const g = node.pool.gpu;
-    if (!g || (only && node.name !== only)) continue;
-    const m = g.model;
-    for (const dev of node.devices) {
-      const devSlots = node.slots.map((s, i) => (s.gpu === dev.index ? i : -1)).filter((i) => i >= 0);
-      const whole = usage(src, node, devSlots, dev.uuid, m.memoryMiB);
-      const base: Array<[string, string]> = [
-        ['gpu', String(dev.index)],
-        ['UUID', dev.uuid],
-        ['device', `nvidia${dev.index}`],
-        ['modelName', m.modelName],
-        ['Hostname', node.name],
-        ['DCGM_FI_DRIVER_VERSION', DRIVER],
-      ];
-      const podLabels = (pr: PodRun | undefined): Array<[string, string]> => [
-        ['container', pr ? 'main' : ''],
-        ['namespace', pr?.ns ?? ''],
-        ['pod', pr?.name ?? ''],
-      ];
-      // Time-sliced: one series set per replica in use. Otherwise one, with the (running) holder if any.
-      const shown = whole.holders.find((h) => h.pod.phase === 'Running') ?? whole.holders[0];
-      const labelSets =
-        g.sharing.strategy === 'time-slicing' && whole.holders.length > 0
-          ? whole.holders.map((h) => labelText([...base, ['vgpu', String(h.replica)], ...podLabels(h.pod)]))
-          : [labelText([...base, ...podLabels(shown?.pod)])];
-      const power = m.idlePowerW + (m.maxPowerW - m.idlePowerW) * whole.active * 0.9;
-      const e = acc.get(dev.uuid) ?? { at: src.bootMs, mj: 0 };
-      e.mj += power * (now - e.at); // W x ms = mJ
-      e.at = now;
-      acc.set(dev.uuid, e);
-      const temp = Math.round(30 + 45 * whole.active + 3 * draw(src.seed, `${dev.uuid}:t:${Math.floor(now / 5000)}`));
-      const push = (field: Field, value: number | string, labels?: string) => {
-        for (const l of labels === undefined ? labelSets : [labels])
-          samples.push({ field, labels: l, value: String(value) });
-      };
-      push(F.SM_CLOCK, whole.active > 0.05 ? m.maxSmClockMHz : 210);
-      push(F.MEM_CLOCK, m.memClockMHz);
-      push(F.MEMORY_TEMP, temp + 2);
-      push(F.GPU_TEMP, temp);
-      push(F.POWER_USAGE, power.toFixed(3));
-      push(F.TOTAL_ENERGY, Math.round(e.mj));
-      push(F.PCIE_REPLAY, 0);
-      push(F.XID_ERRORS, 0);
-      if (!dev.instances.length) {
-        push(F.GPU_UTIL, Math.round(whole.active * 100));
-        push(F.MEM_COPY_UTIL, Math.round(whole.active * 45));
-        push(F.FB_FREE, whole.free);
-        push(F.FB_USED, whole.used);
-        push(F.GR_ENGINE_ACTIVE, whole.active.toFixed(6));
-        push(F.PIPE_TENSOR_ACTIVE, (whole.active * 0.9).toFixed(6));
-        push(F.DRAM_ACTIVE, (whole.active * 0.6).toFixed(6));
-      } else {
-        // MIG: DCGM reports profiling and memory per GPU instance; GPU_UTIL is not supported
-        for (const inst of dev.instances) {
-          const idx = node.slots.findIndex((s) => s.gpu === dev.index && s.instanceId === inst.id);
-          const u = usage(src, node, [idx], `${dev.uuid}:${inst.id}`, inst.memoryMiB);
-          const il = labelText([
-            ...base,
-            ['GPU_I_PROFILE', inst.profile],
-            ['GPU_I_ID', String(inst.id)],
-            ...podLabels(u.holders[0]?.pod),
-          ]);
-          push(F.FB_FREE, u.free, il);
-          push(F.FB_USED, u.used, il);
-          push(F.GR_ENGINE_ACTIVE, u.active.toFixed(6), il);
-          push(F.PIPE_TENSOR_ACTIVE, (u.active * 0.9).toFixed(6), il);
-          push(F.DRAM_ACTIVE, (u.active * 0.6).toFixed(6), il);
-        }
-      }
-    }
+    if (!node.pool.gpu || (only && node.name !== only)) continue;
+    for (const dev of node.devices) deviceSamples(src, node, dev, { now, energy: acc }, samples);
   }
-  // group by metric with one HELP/TYPE header each, as the exporter writes it
+  return formatSamples(samples);
+}
+
+/** The series of one GPU: clocks, temperatures, power and energy, then usage per GPU or per MIG instance. */
+function deviceSamples(
+  src: DcgmSource,
+  node: SimNode,
+  dev: Device,
+  at: { now: number; energy: Map<string, { at: number; mj: number }> },
+  samples: Sample[],
+): void {
+  const g = node.pool.gpu!;
+  const m = g.model;
+  const devSlots = node.slots.map((s, i) => (s.gpu === dev.index ? i : -1)).filter((i) => i >= 0);
+  const whole = usage(src, node, devSlots, dev.uuid, m.memoryMiB);
+  const base: Array<[string, string]> = [
+    ['gpu', String(dev.index)],
+    ['UUID', dev.uuid],
+    ['device', `nvidia${dev.index}`],
+    ['modelName', m.modelName],
+    ['Hostname', node.name],
+    ['DCGM_FI_DRIVER_VERSION', DRIVER],
+  ];
+  const labelSets = deviceLabelSets(g.sharing.strategy === 'time-slicing', whole, base);
+  const power = m.idlePowerW + (m.maxPowerW - m.idlePowerW) * whole.active * 0.9;
+  const e = at.energy.get(dev.uuid) ?? { at: src.bootMs, mj: 0 };
+  e.mj += power * (at.now - e.at); // W x ms = mJ
+  e.at = at.now;
+  at.energy.set(dev.uuid, e);
+  const temp = Math.round(30 + 45 * whole.active + 3 * draw(src.seed, `${dev.uuid}:t:${Math.floor(at.now / 5000)}`));
+  const push: Push = (field, value, labels = labelSets) => {
+    for (const l of labels) samples.push({ field, labels: l, value: String(value) });
+  };
+  push(F.SM_CLOCK, whole.active > 0.05 ? m.maxSmClockMHz : 210);
+  push(F.MEM_CLOCK, m.memClockMHz);
+  push(F.MEMORY_TEMP, temp + 2);
+  push(F.GPU_TEMP, temp);
+  push(F.POWER_USAGE, power.toFixed(3));
+  push(F.TOTAL_ENERGY, Math.round(e.mj));
+  push(F.PCIE_REPLAY, 0);
+  push(F.XID_ERRORS, 0);
+  if (!dev.instances.length) {
+    push(F.GPU_UTIL, Math.round(whole.active * 100));
+    push(F.MEM_COPY_UTIL, Math.round(whole.active * 45));
+    pushUsage(push, whole);
+    return;
+  }
+  // MIG: DCGM reports profiling and memory per GPU instance; GPU_UTIL is not supported
+  for (const inst of dev.instances) {
+    const idx = node.slots.findIndex((s) => s.gpu === dev.index && s.instanceId === inst.id);
+    const u = usage(src, node, [idx], `${dev.uuid}:${inst.id}`, inst.memoryMiB);
+    const instance: Array<[string, string]> = [
+      ['GPU_I_PROFILE', inst.profile],
+      ['GPU_I_ID', String(inst.id)],
+    ];
+    pushUsage(push, u, [labelText([...base, ...instance, ...podLabels(u.holders[0]?.pod)])]);
+  }
+}
+
+/** Time-sliced: one series set per replica in use. Otherwise one, with the (running) holder if any. */
+function deviceLabelSets(timeSliced: boolean, whole: Usage, base: Array<[string, string]>): string[] {
+  if (timeSliced && whole.holders.length > 0)
+    return whole.holders.map((h) => labelText([...base, ['vgpu', String(h.replica)], ...podLabels(h.pod)]));
+  const shown = whole.holders.find((h) => h.pod.phase === 'Running') ?? whole.holders[0];
+  return [labelText([...base, ...podLabels(shown?.pod)])];
+}
+
+/** Memory and profiling series of a whole GPU or of one MIG instance. */
+function pushUsage(push: Push, u: Usage, labels?: string[]): void {
+  push(F.FB_FREE, u.free, labels);
+  push(F.FB_USED, u.used, labels);
+  push(F.GR_ENGINE_ACTIVE, u.active.toFixed(6), labels);
+  push(F.PIPE_TENSOR_ACTIVE, (u.active * 0.9).toFixed(6), labels);
+  push(F.DRAM_ACTIVE, (u.active * 0.6).toFixed(6), labels);
+}
+
+/** Grouped by metric with one HELP/TYPE header each, as the exporter writes it. */
+function formatSamples(samples: Sample[]): string {
   const byField = new Map<string, Sample[]>();
   for (const s of samples)
     (byField.get(s.field.name) ?? (byField.set(s.field.name, []), byField.get(s.field.name)!)).push(s);

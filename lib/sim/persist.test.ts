@@ -2,8 +2,8 @@
 // without files: round trip, counters, corrupt or cut snapshots. Files and a whole restart of the
 // cluster: lib/sim/restart.int.test.ts.
 import { describe, expect, it } from 'vitest';
-import type { ControllerState } from './argo/controller';
-import { parseState, StateError, stateChunks, type SimState } from './persist';
+import type { ControllerState } from './control-loop';
+import { parseState, StateError, stateChunks, type SimState } from './state-file';
 import { Store, StoreError, type KObject } from './store';
 
 const all = { labels: [], fields: [] };

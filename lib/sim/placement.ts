@@ -2,6 +2,7 @@
 // taints/tolerations and resource fit (cpu, memory, pods, extended resources such as nvidia.com/gpu
 // and nvidia.com/mig-*). When no node fits, the message mirrors the scheduler's FailedScheduling text:
 // "0/14 nodes are available: 4 Insufficient nvidia.com/gpu, 10 node(s) had untolerated taint {gpu: mig}."
+import { parseQuantity as parseDomainQuantity } from '@/lib/domain/telemetry/quantity';
 import type { GpuSlot, SimNode, Taint } from './pools';
 
 export type Toleration = { key?: string; operator?: 'Exists' | 'Equal'; value?: string; effect?: string };
@@ -23,32 +24,14 @@ type Usage = {
   holders: Array<string | undefined>;
 };
 
-/** Parses a Kubernetes quantity ("500m", "2", "4Gi", "1e3") into a number (cores or bytes). */
+/** A Kubernetes quantity ("500m", "2", "4Gi", "1e3") as a number (cores or bytes): 0 when absent, NaN when malformed. */
 export function parseQuantity(q: string | number | undefined): number {
   if (q === undefined || q === null || q === '') return 0;
-  if (typeof q === 'number') return q;
-  const m = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)([a-zA-Z]*)$/.exec(q.trim());
-  if (!m) return NaN;
-  const n = Number(m[1]);
-  const mult: Record<string, number> = {
-    '': 1,
-    n: 1e-9,
-    u: 1e-6,
-    m: 1e-3,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    P: 1e15,
-    E: 1e18,
-    Ki: 1024,
-    Mi: 1024 ** 2,
-    Gi: 1024 ** 3,
-    Ti: 1024 ** 4,
-    Pi: 1024 ** 5,
-    Ei: 1024 ** 6,
-  };
-  return m[2] in mult ? n * mult[m[2]] : NaN;
+  try {
+    return parseDomainQuantity(q);
+  } catch {
+    return NaN;
+  }
 }
 
 function tolerates(tolerations: Toleration[] | undefined, taint: Taint): boolean {

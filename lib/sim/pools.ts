@@ -2,8 +2,10 @@
 // scheduler and the dcgm-exporter generator. Labels follow gpu-feature-discovery's real label sets
 // (../shared/reference/gpu/nvidia-cloud-native-docs/output_mig-*-node-labels.json, GFD
 // expected-output*.txt); time-sliced products carry the `-SHARED` suffix as with renameByDefault=false.
+import { LABEL_POOL } from '@/lib/domain/terms';
 import { stableUuid } from './rand';
 import type { KObject } from './store';
+import { timestamp } from './time';
 
 export type Taint = { key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' };
 
@@ -87,6 +89,30 @@ const A100_MIG_BALANCED = {
   '3g.40gb': { count: 1, memoryMiB: 40192, multiprocessors: 42, slices: 3 },
 };
 
+/** A GPU pool: 110 pods a node, tainted `gpu=<taint>:NoSchedule`, its machine type as the instance type. */
+function gpuPool(p: {
+  name: string;
+  nodeCount: number;
+  machine: string;
+  cpu: number;
+  memoryGi: number;
+  workload: string;
+  taint: string;
+  gpu: Omit<NonNullable<PoolSpec['gpu']>, 'machine'>;
+}): PoolSpec {
+  return {
+    name: p.name,
+    nodeCount: p.nodeCount,
+    instanceType: p.machine,
+    cpu: p.cpu,
+    memoryGi: p.memoryGi,
+    maxPods: 110,
+    labels: { 'workload-type': p.workload },
+    taints: [{ key: 'gpu', value: p.taint, effect: 'NoSchedule' }],
+    gpu: { ...p.gpu, machine: p.machine },
+  };
+}
+
 export const POOLS: PoolSpec[] = [
   {
     name: 'cpu',
@@ -98,65 +124,46 @@ export const POOLS: PoolSpec[] = [
     labels: { 'workload-type': 'control', 'node-role.kubernetes.io/worker': '' },
     taints: [],
   },
-  {
+  gpuPool({
     name: 't4',
     nodeCount: 4,
-    instanceType: 'g4dn.12xlarge',
+    machine: 'g4dn.12xlarge',
     cpu: 48,
     memoryGi: 192,
-    maxPods: 110,
-    labels: { 'workload-type': 'batch-embedding' },
-    taints: [{ key: 'gpu', value: 'true', effect: 'NoSchedule' }],
-    gpu: { model: GPU_MODELS.T4, count: 4, sharing: { strategy: 'none' }, machine: 'g4dn.12xlarge' },
-  },
-  {
+    workload: 'batch-embedding',
+    taint: 'true',
+    gpu: { model: GPU_MODELS.T4, count: 4, sharing: { strategy: 'none' } },
+  }),
+  gpuPool({
     name: 'a100',
     nodeCount: 4,
-    instanceType: 'p4de.24xlarge',
+    machine: 'p4de.24xlarge',
     cpu: 96,
     memoryGi: 1152,
-    maxPods: 110,
-    labels: { 'workload-type': 'training' },
-    taints: [{ key: 'gpu', value: 'true', effect: 'NoSchedule' }],
-    gpu: {
-      model: GPU_MODELS.A100,
-      count: 8,
-      sharing: { strategy: 'time-slicing', replicas: 4 },
-      machine: 'p4de.24xlarge',
-    },
-  },
-  {
+    workload: 'training',
+    taint: 'true',
+    gpu: { model: GPU_MODELS.A100, count: 8, sharing: { strategy: 'time-slicing', replicas: 4 } },
+  }),
+  gpuPool({
     name: 'a100-mig',
     nodeCount: 2,
-    instanceType: 'p4de.24xlarge',
+    machine: 'p4de.24xlarge',
     cpu: 96,
     memoryGi: 1152,
-    maxPods: 110,
-    labels: { 'workload-type': 'inference' },
-    taints: [{ key: 'gpu', value: 'mig', effect: 'NoSchedule' }],
-    gpu: {
-      model: GPU_MODELS.A100,
-      count: 8,
-      sharing: { strategy: 'mig', layout: A100_MIG_BALANCED },
-      machine: 'p4de.24xlarge',
-    },
-  },
-  {
+    workload: 'inference',
+    taint: 'mig',
+    gpu: { model: GPU_MODELS.A100, count: 8, sharing: { strategy: 'mig', layout: A100_MIG_BALANCED } },
+  }),
+  gpuPool({
     name: 'h100',
     nodeCount: 2,
-    instanceType: 'p5.48xlarge',
+    machine: 'p5.48xlarge',
     cpu: 192,
     memoryGi: 2048,
-    maxPods: 110,
-    labels: { 'workload-type': 'large-training' },
-    taints: [{ key: 'gpu', value: 'h100', effect: 'NoSchedule' }],
-    gpu: {
-      model: GPU_MODELS.H100,
-      count: 8,
-      sharing: { strategy: 'time-slicing', replicas: 2 },
-      machine: 'p5.48xlarge',
-    },
-  },
+    workload: 'large-training',
+    taint: 'h100',
+    gpu: { model: GPU_MODELS.H100, count: 8, sharing: { strategy: 'time-slicing', replicas: 2 } },
+  }),
 ];
 
 const nodeName = (pool: PoolSpec, i: number) => `${pool.name}-node-${i}`;
@@ -299,8 +306,6 @@ function gpuLabels(pool: PoolSpec): Record<string, string> {
   return labels;
 }
 
-const ts = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
-
 /** A Node object shaped like `kubectl get node -o json` (../shared/reference/k8s-nodes). */
 export function nodeObject(n: SimNode, seed: number, bootMs: number, index: number): KObject {
   const { pool } = n;
@@ -309,7 +314,7 @@ export function nodeObject(n: SimNode, seed: number, bootMs: number, index: numb
     kind: 'Node',
     metadata: {
       name: n.name,
-      creationTimestamp: ts(bootMs),
+      creationTimestamp: timestamp(bootMs),
       annotations: {
         'node.alpha.kubernetes.io/ttl': '0',
         'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
@@ -324,7 +329,7 @@ export function nodeObject(n: SimNode, seed: number, bootMs: number, index: numb
         'node.kubernetes.io/instance-type': pool.instanceType,
         'topology.kubernetes.io/region': 'sim-region-1',
         'topology.kubernetes.io/zone': `sim-region-1${'abc'[index % 3]}`,
-        'gantry.dev/pool': pool.name,
+        [LABEL_POOL]: pool.name,
         ...pool.labels,
         ...gpuLabels(pool),
       },
@@ -352,8 +357,8 @@ export function nodeObject(n: SimNode, seed: number, bootMs: number, index: numb
         status,
         reason,
         message,
-        lastHeartbeatTime: ts(bootMs),
-        lastTransitionTime: ts(bootMs),
+        lastHeartbeatTime: timestamp(bootMs),
+        lastTransitionTime: timestamp(bootMs),
       })),
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
       nodeInfo: {

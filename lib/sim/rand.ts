@@ -1,17 +1,7 @@
 // Deterministic randomness for the simulated cluster. Every draw is keyed by a string (seed + object
 // name + purpose) rather than taken from one shared sequence, so a run's outcomes do not depend on
 // the order in which requests happen to arrive.
-
-/** FNV-1a 32-bit, the hash Argo uses for node ids (`workflow/common/util.go`, `GenerateNodeID`). */
-export function fnv32a(text: string): number {
-  let h = 0x811c9dc5;
-  const bytes = new TextEncoder().encode(text);
-  for (const b of bytes) {
-    h ^= b;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
+import { fnv32a } from '@/lib/domain/workflow/pod-name';
 
 /** A uniform number in [0, 1) fixed by the seed and the key. */
 export function draw(seed: number, key: string): number {
@@ -21,17 +11,6 @@ export function draw(seed: number, key: string): number {
   let t = Math.imul(x ^ (x >>> 15), 1 | x);
   t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-
-/** A sequential generator (mulberry32) for places where order is fixed, e.g. building the pools. */
-function sequence(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A UUID-shaped string fixed by seed and key (for uids and GPU UUIDs). */
@@ -47,4 +26,11 @@ export function nameSuffix(seed: number, key: string): string {
   let out = '';
   for (let i = 0; i < 5; i++) out += ALNUM[Math.floor(draw(seed, `${key}:${i}`) * ALNUM.length)];
   return out;
+}
+
+/** A small string hash for stable fake addresses (pod and host IPs) and start delays. */
+export function hash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) >>> 0;
+  return h;
 }

@@ -11,7 +11,7 @@ import type { ClusterError } from '@/lib/cluster/errors';
 import { configureCluster, resetCluster } from '@/lib/cluster/kube';
 import { listPods, readPodLog } from '@/lib/cluster/pods';
 import { createWorkflow, getWorkflow, listWorkflows, watchWorkflows, type Workflow } from '@/lib/cluster/workflows';
-import { stateFile } from './persist';
+import { stateFile } from './state-file';
 import { startSimCluster, type SimCluster } from './server';
 
 const dirs: string[] = [];

@@ -3,6 +3,7 @@
 // resourceVersion still in the event history and gets 410 Gone for one that was compacted away.
 import { matchesFields, matchesLabels, type FieldRequirement, type Requirement } from './selectors';
 import { stableUuid } from './rand';
+import { timestamp } from './time';
 
 export type KObject = {
   apiVersion?: string;
@@ -148,7 +149,7 @@ export class Store {
     const k = key(obj.metadata.namespace, obj.metadata.name);
     if (m.has(k)) throw new StoreError('AlreadyExists', `"${obj.metadata.name}" already exists`);
     obj.metadata.uid ??= stableUuid(this.opts.seed, `uid:${resource}:${k}:${this.uidCounter++}`);
-    obj.metadata.creationTimestamp ??= new Date(this.now()).toISOString().replace(/\.\d+Z$/, 'Z');
+    obj.metadata.creationTimestamp ??= timestamp(this.now());
     obj.metadata.generation ??= 1;
     return this.write('ADDED', resource, obj, undefined);
   }

@@ -2,26 +2,8 @@
 // compact copy of status.nodes it stores.
 import type { NodeStatus, Parameter } from './types';
 
-/** FNV-1a, 32 bit, over UTF-8: the hash Argo uses for node ids and pod names. */
-function fnv32a(text: string): number {
-  let h = 0x811c9dc5;
-  for (const b of new TextEncoder().encode(text)) {
-    h ^= b;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
-/**
- * A step's pod name as Argo's POD_NAMES=v2 (`workflow/util/pod_name.go`, `ui/src/shared/pod-name.ts`):
- * `<workflow>-<template>-<fnv32a(node name)>`, the prefix cut to leave room for the hash.
- */
-export function stepPodName(workflowName: string, nodeName: string, templateName: string | undefined): string {
-  if (nodeName === workflowName) return workflowName;
-  let prefix = templateName ? `${workflowName}-${templateName}` : workflowName;
-  if (prefix.length > 253 - 11) prefix = prefix.slice(0, 253 - 11);
-  return `${prefix}-${fnv32a(nodeName)}`;
-}
+// The follower's callers import pod names from here with the rest of what they read of a status.
+export { stepPodName } from './pod-name';
 
 /** GPU-seconds in a resourcesDuration map: whole GPUs (nvidia.com/gpu) plus MIG slices (nvidia.com/mig-*). */
 export function gpuSecondsOf(resourcesDuration: Record<string, number> | undefined): number {

@@ -2,7 +2,10 @@ import { expect, it } from 'vitest';
 import YAML from 'yaml';
 import { describeWithReference, readReference } from '@/lib/testing/reference';
 import { evaluate, evaluateDepends } from './expr';
-import { buildCtx, itemLabel, newOperatorState, nodeId, Operator, podName, type PodRequest } from './operator';
+import { stepPodName, workflowNodeId } from '@/lib/domain/workflow/pod-name';
+import { itemLabel } from './items';
+import { Operator } from './operator';
+import { buildCtx, newOperatorState, type PodRequest } from './operator-context';
 import type { NodeStatus } from './types';
 
 type Wf = Parameters<typeof buildCtx>[0];
@@ -45,15 +48,15 @@ describeWithReference('simulated Argo operator', () => {
   it('names nodes and pods like Argo (vectors from the dag-diamond status fixture)', () => {
     const fixture = YAML.parse(readReference('argo/status-fixtures/from-go-tests', 'util__dagDiamondRetry.yaml'));
     const wfName = fixture.metadata.name as string;
-    for (const n of Object.values(fixture.status.nodes) as Array<{ id: string; name: string }>) {
-      expect(nodeId(wfName, n.name)).toBe(n.id);
+    for (const n of Object.values<{ id: string; name: string }>(fixture.status.nodes)) {
+      expect(workflowNodeId(wfName, n.name)).toBe(n.id);
     }
     // pod names in the fixture's log artifact keys: <wf>-<template>-<hash>
     const d = Object.values(fixture.status.nodes).find((n) => (n as { displayName: string }).displayName === 'D') as {
       name: string;
       outputs: { artifacts: Array<{ s3: { key: string } }> };
     };
-    expect(d.outputs.artifacts[0].s3.key).toContain(podName(wfName, d.name, 'echo'));
+    expect(d.outputs.artifacts[0].s3.key).toContain(stepPodName(wfName, d.name, 'echo'));
   });
 
   it('runs dag-diamond: A, then B and C, then D, with Argo children links', () => {
@@ -109,7 +112,7 @@ describeWithReference('simulated Argo operator', () => {
     const skipped = Object.values(nodes).find((n) => n.displayName === 'celebrate')!;
     expect(skipped.phase).toBe('Skipped');
     expect(Object.values(nodes).find((n) => n.displayName === 'cry')?.phase).toBe('Succeeded');
-    expect(nodes[nodeId('exit-h', 'exit-h.onExit')]?.type).toBe('Steps');
+    expect(nodes[workflowNodeId('exit-h', 'exit-h.onExit')]?.type).toBe('Steps');
   });
 
   it('omits DAG tasks whose depends condition is not met', () => {
@@ -177,10 +180,11 @@ it('keeps a step Pending with the API server refusal while it is transient, crea
       },
       state,
     );
-    return { result: new Operator(ctx).run(), node: ctx.nodes[nodeId('refused', 'refused')] };
+    return { result: new Operator(ctx).run(), node: ctx.nodes[workflowNodeId('refused', 'refused')] };
   };
-  let { result, node } = pass();
-  expect(result).toBeUndefined();
+  const first = pass();
+  let { node } = first;
+  expect(first.result).toBeUndefined();
   expect(node).toMatchObject({ type: 'Pod', phase: 'Pending', message: quota.message });
   // requeued after Argo's 10 s (divided by the speed), and refused again meanwhile
   expect(wakes).toEqual([2_000]);

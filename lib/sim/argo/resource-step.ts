@@ -1,5 +1,5 @@
-// `argoexec resource` for the simulated controller: a `resource` template's step with action create
-// of a Workflow, run as its pod (see controller.ts, README "Workflows of workflows").
+// `argoexec resource` in the simulated cluster: a `resource` template's step with action create of a
+// Workflow, run by the kubelet as its pod's main container (README "Workflows of workflows").
 import type { KObject, Store } from '../store';
 import { matchesCondition, parseManifest, type ResourceAction } from './resource';
 
@@ -13,7 +13,7 @@ export type ResourceStep = {
   action: ResourceAction;
   /** true after a restart of the simulated cluster: the step waits again on the child it created before. */
   resumed: boolean;
-  /** Condition checks run once per tick by the controller, by pod key. */
+  /** Condition checks run once per tick by the kubelet, by pod key. */
   waits: Map<string, () => void>;
   key: string;
   log: (msg: string, fields?: object) => void;
@@ -26,20 +26,29 @@ export type ResourceStep = {
  * false once the step's pod was killed, deleted or ended.
  */
 export function runResourceStep(step: ResourceStep, alive: () => boolean): Promise<number> {
-  const { store, owner, ns, action: r, waits, key } = step;
-  const fail = (message: string, fields?: object) => {
-    step.log(`sim: resource step failed: ${message}`, fields);
+  const created = createChild(step);
+  if (typeof created !== 'string') {
+    step.log(`sim: resource step failed: ${created.failed}`, created.fields);
     return Promise.resolve(1);
-  };
-  if (!owner) return fail('its workflow is gone');
+  }
+  return waitForChild(step, created, alive);
+}
+
+/** The child Workflow's name once it exists, or why the step fails. */
+function createChild(step: ResourceStep): string | { failed: string; fields?: object } {
+  const { store, owner, ns, action: r } = step;
+  if (!owner) return { failed: 'its workflow is gone' };
   let obj: KObject;
   try {
     obj = parseManifest(r.manifest) as KObject;
   } catch (e) {
-    return fail((e as Error).message);
+    return { failed: (e as Error).message };
   }
   if (r.action !== 'create' || obj.kind !== 'Workflow' || !obj.metadata?.name)
-    return fail('only action create of a named Workflow is simulated', { action: r.action, kind: obj.kind });
+    return {
+      failed: 'only action create of a named Workflow is simulated',
+      fields: { action: r.action, kind: obj.kind },
+    };
   obj.metadata.namespace = ns;
   delete obj.status;
   if (r.setOwnerReference) {
@@ -61,8 +70,14 @@ export function runResourceStep(step: ResourceStep, alive: () => boolean): Promi
   const ours =
     step.resumed &&
     (!r.setOwnerReference || existing?.metadata.ownerReferences?.some((o) => o.uid === owner.metadata.uid));
-  if (existing && !ours) return fail(`workflows.argoproj.io "${name}" already exists`);
+  if (existing && !ours) return { failed: `workflows.argoproj.io "${name}" already exists` };
   if (!existing) store.create(WF, obj);
+  return name;
+}
+
+/** Checked once per tick: 1 when the failure condition holds (or the child is gone), 0 on success. */
+function waitForChild(step: ResourceStep, name: string, alive: () => boolean): Promise<number> {
+  const { store, ns, action: r, waits, key } = step;
   return new Promise<number>((resolve) => {
     const done = (code: number) => {
       waits.delete(key);

@@ -54,6 +54,31 @@ export function joinWorkflowSpec(
   return joined;
 }
 
+type RunnableWorkflow = { spec: Record<string, unknown>; status: Record<string, unknown> };
+
+/**
+ * spec.workflowTemplateRef: the template's spec is joined under the workflow's once and kept in
+ * status.storedWorkflowTemplateSpec (as Argo does: a later edit of the template does not change a
+ * running workflow). Returns Argo's error when the template does not exist.
+ */
+export function resolveTemplateRef(
+  wf: RunnableWorkflow,
+  findTemplate: (name: string) => Record<string, unknown> | undefined,
+): string | undefined {
+  const ref = wf.spec.workflowTemplateRef as { name?: string } | undefined;
+  if (!ref?.name) return undefined;
+  let stored = wf.status.storedWorkflowTemplateSpec as Record<string, unknown> | undefined;
+  if (!stored) {
+    const template = findTemplate(ref.name);
+    if (!template) return `workflowtemplates.argoproj.io "${ref.name}" not found`;
+    stored = joinWorkflowSpec((template.spec ?? {}) as Record<string, unknown>, wf.spec);
+    wf.status.storedWorkflowTemplateSpec = stored;
+  }
+  // the workflow's own fields still win: a later `shutdown` patch must stop it
+  wf.spec = joinWorkflowSpec(stored, wf.spec);
+  return undefined;
+}
+
 /**
  * A resource condition as argoexec reads it: comma-separated requirements `path op value` over the
  * object's JSON (ops `==`, `=`, `!=`, `in (a, b)`, `notin (a, b)`, `<`, `>`), all of which must hold.

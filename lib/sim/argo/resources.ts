@@ -1,11 +1,4 @@
-// Step accounting shared by the simulated controller and kubelet: Argo's resourcesDuration and a
-// small string hash for stable fake addresses.
-
-export function hash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) >>> 0;
-  return h;
-}
+// Step accounting of the simulated controller: Argo's resourcesDuration of a pod.
 
 /**
  * Argo's resourcesDuration: seconds x requested quantity / base unit, where the base is 1 for cpu and

@@ -1,13 +1,12 @@
 // The kubelet's container logs for a simulated pod: generated per line from the step's plan (never
 // stored), so a restored pod serves the same log it would have served before the restart.
-import { logLine, logLineCount } from './model';
-import type { PodRun } from './controller';
+import { logLine, logLineCount } from '../argo/model';
+import type { PodRun } from '../pod-runs';
+import { timestamp } from '../time';
 
 export type PodLog =
   | { ok: true; lines: Array<{ at: number; text: string }>; done: boolean }
   | { ok: false; code: 400 | 404; message: string };
-
-const ts = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
 /** Lines of a container's log available at `now`; `done` once no more will come. */
 export function readPodLog(
@@ -32,14 +31,14 @@ export function readPodLog(
     const lines = [
       {
         at: pr.startedAt,
-        text: `time="${ts(pr.startedAt)}" level=info msg="Starting Workflow Executor" version=v3.6.4`,
+        text: `time="${timestamp(pr.startedAt)}" level=info msg="Starting Workflow Executor" version=v3.6.4`,
       },
-      { at: pr.startedAt, text: `time="${ts(pr.startedAt)}" level=info msg="Starting deadline monitor"` },
+      { at: pr.startedAt, text: `time="${timestamp(pr.startedAt)}" level=info msg="Starting deadline monitor"` },
     ];
     if (pr.finishedAt !== undefined)
       lines.push({
         at: pr.finishedAt,
-        text: `time="${ts(pr.finishedAt)}" level=info msg="Main container completed" error="<nil>"`,
+        text: `time="${timestamp(pr.finishedAt)}" level=info msg="Main container completed" error="<nil>"`,
       });
     return { ok: true, lines, done: pr.finishedAt !== undefined };
   }
