@@ -5,9 +5,9 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { NextRequest } from 'next/server';
 import { problemResponse } from './problem';
+import type { RouteHandler } from './route';
 
-// `any`: each handler types its own path parameters, and serveRoute is handed the matching ones.
-export type RouteHandler = (req: NextRequest, context: { params: Promise<any> }) => Promise<Response>;
+export type { RouteHandler };
 
 /** Job specs can carry a whole Argo workflow; anything larger than this is not a job. */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;

@@ -3,6 +3,7 @@
 
 // Browsers drop tabs and newlines from URLs and read `\` as `/` in http(s) URLs, so `/\evil.example`
 // and `/\t/evil.example` both become `//evil.example`, a link to another host.
+// eslint-disable-next-line no-control-regex -- matching the C0 controls and DEL is the point (\p{Cc} would add C1 too)
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const BASE = 'http://gantry.invalid';
 

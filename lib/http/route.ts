@@ -1,78 +1,70 @@
-// The route wrapper every API handler uses: request id, authentication (session cookie or Bearer
-// token), the cross-site check of cookie writes (csrf.ts), role check, JSON body reading with the
-// text check every field gets, error mapping, the API's security headers and one structured log
-// line per request. web/server.ts serves POST /api/jobs with this same wrapper, so all of it holds there.
+// The one wrapper every API route handler uses: request id, authentication by the route's mode
+// (authenticate.ts), the text check and the route's schemas for path parameters, query and body
+// (request-input.ts), error mapping (problem.ts), the API's security headers, one structured log
+// line and one duration sample per request. web/server.ts serves POST /api/jobs with this same
+// wrapper, so all of it holds there.
 import { randomUUID } from 'node:crypto';
-import { getToken } from 'next-auth/jwt';
 import { NextResponse, type NextRequest } from 'next/server';
-import { getDb } from '@/lib/db/client';
-import { env } from '@/lib/env';
+import type { z } from 'zod';
 import { logger } from '@/lib/log';
 import { observeRequest, routePattern } from '@/lib/metrics/http';
-import { findActiveActor } from '@/lib/server/auth/find-actor';
-import { hasRole, type Actor, type Ctx, type Role } from '@/lib/server/context';
-import { AppError, type FieldError } from '@/lib/server/errors';
-import { assertSafeText, findUnsafeText, mayHoldUnsafeText } from '@/lib/server/validate';
-import { authenticateToken } from '@/lib/server/tokens/authenticate-token';
+import { ANONYMOUS_ACTOR, requestCtx, type Ctx, type Role } from '@/lib/server/context';
+import { authenticateUser, bearerToken, CHALLENGE, type AuthMode } from './authenticate';
 import { clientAddress } from './client-address';
-import { crossSiteRefusal, isMutating } from './csrf';
-import { errorResponse, problemResponse } from './problem';
+import { errorResponse } from './problem';
+import { assertSafeQuery, parseDeclared, queryObject, readBody, type Query, type RouteSchemas } from './request-input';
 import { apiHeaderRecord, withApiSecurityHeaders } from './security-headers';
 
-export interface HandlerArgs<P> {
+type Declared<S, K extends keyof RouteSchemas, Otherwise> =
+  S extends Record<K, infer T extends z.ZodType> ? z.output<T> : Otherwise;
+
+type HandlerArgs<A extends AuthMode, S extends RouteSchemas> = {
+  /** the caller (an anonymous actor outside `user` mode), the request id and the client's address */
   ctx: Ctx;
   req: NextRequest;
-  params: P;
-  /** The parsed JSON body (undefined for GET/DELETE without one); verbs validate it themselves. */
-  body: unknown;
-  query: URLSearchParams;
-}
+  params: Declared<S, 'params', Record<string, never>>;
+  query: Declared<S, 'query', Query>;
+  /** only read when the route declares a body schema */
+  body: Declared<S, 'body', undefined>;
+} & (A extends 'results-token'
+  ? { /** the Bearer token, unchecked: the verb checks it */ token: string | null }
+  : unknown);
 
-interface RouteOptions {
-  /** Minimum role; every route needs a signed-in user or a valid token. */
-  role: Role;
+type RouteOptions<A extends AuthMode, S extends RouteSchemas> = {
+  auth: A;
+  schemas?: S;
+  /** the status of a result that is not a Response (default 200) */
   status?: number;
-}
+  /** a health probe, which Kubernetes calls every few seconds: its answers below 500 log at debug */
+  probe?: boolean;
+} & (A extends 'user' ? { /** the least role that may call the route */ role: Role } : unknown);
 
-type RouteContext<P> = { params: Promise<P> };
+/** What Next (and lib/http/node-adapter.ts) calls; path parameters are checked by the route's schema. */
+export type RouteHandler = (req: NextRequest, context: { params: Promise<unknown> }) => Promise<Response>;
 
-export function route<P = Record<string, never>>(
-  opts: RouteOptions,
-  handler: (args: HandlerArgs<P>) => Promise<unknown>,
-) {
-  return async (req: NextRequest, context: RouteContext<P>): Promise<Response> => {
+export function route<A extends AuthMode, S extends RouteSchemas = Record<never, never>>(
+  opts: RouteOptions<A, S>,
+  handler: (args: HandlerArgs<A, S>) => unknown,
+): RouteHandler {
+  return async (req, context) => {
     const started = performance.now();
     const requestId = req.headers.get('x-request-id')?.slice(0, 100) || randomUUID();
     const log = logger().child({ requestId });
+    const address = clientAddress(req.headers);
     let status = 500;
-    let actor: Actor | null = null;
+    let user: string | undefined;
+    let rawParams: unknown = null;
     try {
-      actor = await authenticate(req);
-      if (!actor) {
-        status = 401;
-        return problemResponse(
-          {
-            type: 'about:blank',
-            title: 'Unauthorized',
-            status,
-            detail: 'Sign in or send a valid API token',
-            requestId,
-          },
-          { 'www-authenticate': 'Bearer realm="gantry"', 'x-request-id': requestId },
-        );
+      // Resolved first, so that a refused request is counted under its route pattern too.
+      rawParams = await context.params;
+      let ctx = requestCtx(ANONYMOUS_ACTOR, log, { requestId, clientAddress: address });
+      if (opts.auth === 'user') {
+        ctx = { ...ctx, actor: await authenticateUser(req, roleOf(opts), ctx.db, address) };
+        user = ctx.actor.email;
       }
-      if (actor.via === 'session' && isMutating(req.method)) {
-        const refusal = crossSiteRefusal(req.headers, env().appOrigin);
-        if (refusal) throw new AppError('FORBIDDEN', refusal);
-      }
-      if (!hasRole(actor, opts.role))
-        throw new AppError('FORBIDDEN', `This needs the ${opts.role} role; you are ${actor.role}`);
-      const query = req.nextUrl.searchParams;
-      const params = await context.params;
-      assertSafeQuery(query, params);
-      const body = await readBody(req);
-      const ctx: Ctx = { db: getDb(), actor, log, requestId };
-      const result = await handler({ ctx, req, params, body, query });
+      const args = await readInput(req, rawParams, opts.schemas);
+      const token = opts.auth === 'results-token' ? bearerToken(req) : undefined;
+      const result = await handler({ ctx, req, ...args, token } as HandlerArgs<A, S>);
       if (result instanceof Response) {
         status = result.status;
         result.headers.set('x-request-id', requestId);
@@ -83,20 +75,31 @@ export function route<P = Record<string, never>>(
     } catch (error) {
       const response = errorResponse(error, requestId, log, { 'x-request-id': requestId });
       status = response.status;
+      const challenge = CHALLENGE[opts.auth];
+      if (status === 401 && challenge) response.headers.set('www-authenticate', challenge);
       return response;
     } finally {
       const ms = performance.now() - started;
-      log.info(
-        { method: req.method, path: req.nextUrl.pathname, status, ms: Math.round(ms), user: actor?.email },
-        'request',
-      );
-      observeRequest(
-        routePattern(req.nextUrl.pathname, await Promise.resolve(context.params).catch(() => null)),
-        req.method,
-        status,
-        ms / 1000,
-      );
+      const line = { method: req.method, path: req.nextUrl.pathname, status, ms: Math.round(ms), user };
+      if (opts.probe && status < 500) log.debug(line, 'request');
+      else log.info(line, 'request');
+      observeRequest(routePattern(req.nextUrl.pathname, rawParams), req.method, status, ms / 1000);
     }
+  };
+}
+
+/** The least role of a `user` route (RouteOptions requires it there). */
+function roleOf(opts: { auth: AuthMode; role?: Role }): Role {
+  return opts.role ?? 'admin';
+}
+
+async function readInput(req: NextRequest, rawParams: unknown, schemas: RouteSchemas = {}) {
+  const query = queryObject(req.nextUrl.searchParams);
+  assertSafeQuery(query, rawParams);
+  return {
+    params: parseDeclared(schemas.params, rawParams ?? {}),
+    query: parseDeclared(schemas.query, query),
+    body: schemas.body ? parseDeclared(schemas.body, await readBody(req)) : undefined,
   };
 }
 
@@ -113,43 +116,4 @@ function jsonResponse(value: unknown, status: number, requestId: string): Respon
   };
   if (body.length < COMPRESS_ABOVE_BYTES) headers['cache-control'] = 'no-store, no-transform';
   return new NextResponse(body, { status, headers });
-}
-
-async function authenticate(req: NextRequest): Promise<Actor | null> {
-  const header = req.headers.get('authorization');
-  if (header) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    // Invalid tokens count against the client address; a locked-out one answers 429.
-    return authenticateToken(getDb(), match?.[1] ?? '', clientAddress(req.headers));
-  }
-  const token = await getToken({ req, secret: env().NEXTAUTH_SECRET });
-  // The session version in the token must still be the user's (sign-out, password or role change).
-  return typeof token?.uid === 'string'
-    ? findActiveActor(getDb(), token.uid, 'session', typeof token.sv === 'number' ? token.sv : 0)
-    : null;
-}
-
-export async function readBody(req: NextRequest): Promise<unknown> {
-  if (req.method === 'GET' || req.method === 'HEAD') return undefined;
-  const text = await req.text();
-  if (!text.trim()) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new AppError('INVALID', 'The request body is not valid JSON', [
-      { field: '(body)', message: 'Expected JSON' },
-    ]);
-  }
-  // Every text field of every route is checked here, once (NUL, lone surrogates: 400 naming it).
-  if (mayHoldUnsafeText(text)) assertSafeText(value);
-  return value;
-}
-
-/** The query string and path parameters get the same text check as bodies (names as the verbs use them). */
-export function assertSafeQuery(query: URLSearchParams, params?: unknown): void {
-  const fields: FieldError[] = [];
-  for (const [name, value] of query) fields.push(...findUnsafeText({ [name]: value }));
-  if (params && typeof params === 'object') fields.push(...findUnsafeText(params));
-  if (fields.length) throw new AppError('INVALID', 'The request has invalid text', fields);
 }

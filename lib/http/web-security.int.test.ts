@@ -25,7 +25,7 @@ import { makeTeam, makeUser } from '@/tests/factories';
 import { serveRoute } from './node-adapter';
 
 const ORIGIN = 'http://127.0.0.1:3000';
-type Params = Record<string, string>;
+type Params = Record<string, string | string[]>;
 type Handler = (req: NextRequest, ctx: { params: Promise<never> }) => Promise<Response>;
 
 let teamSlug = '';
@@ -280,7 +280,7 @@ describe('unknown API paths', () => {
       [unknownApi, 'GET'],
       [unknownApiPost, 'POST'],
     ] as const) {
-      const res = await handler(request('/api/no-such-thing', { method }));
+      const res = await call(handler, request('/api/no-such-thing', { method }), { path: ['no-such-thing'] });
       expect(res.status).toBe(404);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');

@@ -1,4 +1,4 @@
-import type { DbOrTx } from '@/lib/db/client';
+import { getDb, type Db, type DbOrTx } from '@/lib/db/client';
 import type { Logger } from '@/lib/log';
 import { forbidden } from './errors';
 
@@ -37,8 +37,22 @@ export function requireRole(ctx: Ctx, needed: Role): void {
  * savepoint: the verb's own writes still roll back alone when it fails.
  */
 export async function inTransaction<T>(ctx: Ctx, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
-  return (ctx.db as import('@/lib/db/client').Db).transaction((tx) => fn({ ...ctx, db: tx }));
+  return (ctx.db as Db).transaction((tx) => fn({ ...ctx, db: tx }));
 }
+
+/** The context of one web request or page on this process's database pool (lib/http builds them). */
+export function requestCtx(actor: Actor, log: Logger, extra: Pick<Ctx, 'requestId' | 'clientAddress'> = {}): Ctx {
+  return { db: getDb(), actor, log, ...extra };
+}
+
+/** Who acts where nobody signed in (a share link, a sweep's results token): verbs authorise by the token they are given. */
+export const ANONYMOUS_ACTOR: Actor = {
+  id: '00000000-0000-0000-0000-000000000000',
+  email: 'anonymous',
+  name: 'anonymous',
+  role: 'viewer',
+  via: 'system',
+};
 
 export const SYSTEM_ACTOR: Actor = {
   id: '00000000-0000-0000-0000-000000000000',

@@ -1,26 +1,15 @@
 // Any /api path no route answers: 404 problem JSON (not Next's HTML page), for every method.
-import { randomUUID } from 'node:crypto';
-import type { NextRequest } from 'next/server';
-import { problemResponse } from '@/lib/http/problem';
+import { route } from '@/lib/http/route';
+import { AppError } from '@/lib/server/errors';
 
-function notFound(req: NextRequest): Response {
-  const requestId = req.headers.get('x-request-id')?.slice(0, 100) || randomUUID();
-  return problemResponse(
-    {
-      type: 'about:blank',
-      title: 'Not Found',
-      status: 404,
-      detail: 'No API route here; see the README for the API',
-      requestId,
-    },
-    { 'x-request-id': requestId },
-  );
-}
+const noRoute = route({ auth: 'public' }, () => {
+  throw new AppError('NOT_FOUND', 'No API route here; see the README for the API');
+});
 
-export const GET = notFound;
-export const HEAD = notFound;
-export const POST = notFound;
-export const PUT = notFound;
-export const PATCH = notFound;
-export const DELETE = notFound;
-export const OPTIONS = notFound;
+export const GET = noRoute;
+export const HEAD = noRoute;
+export const POST = noRoute;
+export const PUT = noRoute;
+export const PATCH = noRoute;
+export const DELETE = noRoute;
+export const OPTIONS = noRoute;

@@ -2,4 +2,4 @@
 import { route } from '@/lib/http/route';
 import { getMe } from '@/lib/server/users/get-me';
 
-export const GET = route({ role: 'viewer' }, ({ ctx }) => getMe({ ctx }));
+export const GET = route({ auth: 'user', role: 'viewer' }, ({ ctx }) => getMe({ ctx }));

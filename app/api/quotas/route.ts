@@ -2,4 +2,4 @@
 import { route } from '@/lib/http/route';
 import { listQuotas } from '@/lib/server/quotas/list-quotas';
 
-export const GET = route({ role: 'viewer' }, ({ ctx }) => listQuotas({ ctx, input: { scope: 'mine' } }));
+export const GET = route({ auth: 'user', role: 'viewer' }, ({ ctx }) => listQuotas({ ctx, input: { scope: 'mine' } }));

@@ -2,4 +2,4 @@
 import { route } from '@/lib/http/route';
 import { listTeams } from '@/lib/server/teams/list-teams';
 
-export const GET = route({ role: 'viewer' }, ({ ctx }) => listTeams({ ctx }));
+export const GET = route({ auth: 'user', role: 'viewer' }, ({ ctx }) => listTeams({ ctx }));

@@ -1,5 +1,5 @@
 import { cache } from 'react';
-import { publicCtx } from '@/lib/http/public-route';
+import { publicCtx } from '@/lib/http/session';
 import { findSharedRanking } from '@/lib/server/shares/find-shared-ranking';
 
 /** One lookup per request, shared by the page, its metadata and its OpenGraph image. */

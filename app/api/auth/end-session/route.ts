@@ -5,7 +5,7 @@ import { env } from '@/lib/env';
 import { route } from '@/lib/http/route';
 import { oidcEndSessionUrl } from '@/lib/server/auth/oidc-end-session';
 
-export const GET = route({ role: 'viewer' }, async ({ ctx, req }) => {
+export const GET = route({ auth: 'user', role: 'viewer' }, async ({ ctx, req }) => {
   const token = await getToken({ req, secret: env().NEXTAUTH_SECRET });
   return { url: await oidcEndSessionUrl({ idToken: token?.idToken, origin: req.nextUrl.origin, log: ctx.log }) };
 });

@@ -2,4 +2,4 @@
 import { route } from '@/lib/http/route';
 import { listGpuKinds } from '@/lib/server/cluster/list-gpu-kinds';
 
-export const GET = route({ role: 'viewer' }, ({ ctx }) => listGpuKinds({ ctx }));
+export const GET = route({ auth: 'user', role: 'viewer' }, ({ ctx }) => listGpuKinds({ ctx }));

@@ -2,4 +2,4 @@
 import { route } from '@/lib/http/route';
 import { getClusterInventory } from '@/lib/server/cluster/get-cluster-inventory';
 
-export const GET = route({ role: 'viewer' }, ({ ctx }) => getClusterInventory({ ctx }));
+export const GET = route({ auth: 'user', role: 'viewer' }, ({ ctx }) => getClusterInventory({ ctx }));

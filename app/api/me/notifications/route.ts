@@ -2,6 +2,6 @@
 import { route } from '@/lib/http/route';
 import { listNotifications } from '@/lib/server/notifications/list-notifications';
 
-export const GET = route({ role: 'viewer' }, ({ ctx, query }) =>
-  listNotifications({ ctx, input: Object.fromEntries(query) }),
+export const GET = route({ auth: 'user', role: 'viewer' }, ({ ctx, query }) =>
+  listNotifications({ ctx, input: query }),
 );

@@ -2,4 +2,4 @@
 import { route } from '@/lib/http/route';
 import { listIdleGpus } from '@/lib/server/telemetry/list-idle-gpus';
 
-export const GET = route({ role: 'admin' }, ({ ctx }) => listIdleGpus({ ctx }));
+export const GET = route({ auth: 'user', role: 'admin' }, ({ ctx }) => listIdleGpus({ ctx }));

@@ -1,7 +1,9 @@
 // POST /api/admin/teams/:slug/policy/exceptions - grant the team an exception to one rule (audited)
+import { JsonFields, pathParams } from '@/lib/http/request-input';
 import { route } from '@/lib/http/route';
 import { grantPolicyException } from '@/lib/server/teams/grant-policy-exception';
 
-export const POST = route<{ slug: string }>({ role: 'admin', status: 201 }, ({ ctx, params, body }) =>
-  grantPolicyException({ ctx, input: { ...(body as object), slug: params.slug } }),
+export const POST = route(
+  { auth: 'user', role: 'admin', status: 201, schemas: { params: pathParams('slug'), body: JsonFields } },
+  ({ ctx, params, body }) => grantPolicyException({ ctx, input: { ...body, slug: params.slug } }),
 );
