@@ -1,16 +1,12 @@
 import { eq } from 'drizzle-orm';
-import { z } from 'zod';
 import { stopJob } from '@/lib/cluster/job-runner';
 import { jobEvents, jobs } from '@/lib/db/schema';
 import { recordAudit } from '../audit/record-audit';
-import { inTransaction, requireRole, type Ctx } from '../context';
-import { conflict, forbidden, notFound } from '../errors';
-import { JobId, parseInput } from '../validate';
-import { requireVisibleJob } from './job-access';
+import { inTransaction, type Ctx } from '../context';
+import { conflict, notFound } from '../errors';
+import { assertOwnerOrAdmin, requireJobForAction } from './job-access';
 import { workflowNamespaceOf } from '../tenancy/workflow-namespace';
 import { FINAL_STATES, loadJobViews, type JobView } from './job-view';
-
-const CancelJobInput = z.object({ id: JobId });
 
 export interface CancelDeps {
   stop(workflowName: string, namespace: string): Promise<void>;
@@ -24,14 +20,11 @@ export async function cancelJob(
   { ctx, input }: { ctx: Ctx; input: unknown },
   deps: CancelDeps = { stop: (name, namespace) => stopJob(name, { namespace }) },
 ): Promise<JobView> {
-  requireRole(ctx, 'researcher');
-  const { id } = parseInput(CancelJobInput, input);
-  await requireVisibleJob(ctx, id); // another team's job: 404, not 403
+  const id = await requireJobForAction(ctx, input);
   const { view, workflowName, workflowNamespace } = await inTransaction(ctx, async (tx) => {
     const [row] = await tx.db.select().from(jobs).where(eq(jobs.id, id)).for('update');
     if (!row) throw notFound('Job');
-    const isAdmin = ctx.actor.role === 'admin';
-    if (row.userId !== ctx.actor.id && !isAdmin) throw forbidden('Only the job’s owner or an admin can cancel it');
+    assertOwnerOrAdmin(ctx, row, 'cancel it');
     if (FINAL_STATES.includes(row.state)) throw conflict(`The job already ended (${row.state})`);
     const at = new Date();
     const message = `Cancelled by ${ctx.actor.email}.`;

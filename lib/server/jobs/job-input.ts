@@ -1,7 +1,7 @@
 // What a submission looks like (POST /api/jobs). Kind-specific specs are the workflow builders'
 // own schemas, so what is accepted here is exactly what the builders can turn into a Workflow.
 import { z } from 'zod';
-import { GpuKind, PriorityClass } from '@/lib/domain/scheduler';
+import { GpuKindId, JOB_KINDS, JobKind, PriorityClass } from '@/lib/domain/terms';
 import { BenchmarkSpec, EmbeddingSpec, RawWorkflowSpec, TrainingSpec } from '@/lib/domain/workflow/job';
 
 const MAX_RUNTIME = 30 * 24 * 3600;
@@ -12,7 +12,7 @@ const base = {
   team: z.string().trim().min(1).optional(),
   priority: PriorityClass.default('normal'),
   gpu: z.object({
-    kind: GpuKind,
+    kind: GpuKindId,
     count: z
       .number({ error: 'expected a whole number of GPUs' })
       .int('expected a whole number of GPUs')
@@ -32,12 +32,12 @@ export const SubmitJobInput = z
   .discriminatedUnion(
     'kind',
     [
-      z.object({ ...base, kind: z.literal('training'), spec: TrainingSubmitSpec }),
-      z.object({ ...base, kind: z.literal('embedding'), spec: EmbeddingSpec }),
-      z.object({ ...base, kind: z.literal('benchmark'), spec: BenchmarkSpec }),
-      z.object({ ...base, kind: z.literal('workflow'), spec: RawWorkflowSpec }),
+      z.object({ ...base, kind: z.literal(JobKind.enum.training), spec: TrainingSubmitSpec }),
+      z.object({ ...base, kind: z.literal(JobKind.enum.embedding), spec: EmbeddingSpec }),
+      z.object({ ...base, kind: z.literal(JobKind.enum.benchmark), spec: BenchmarkSpec }),
+      z.object({ ...base, kind: z.literal(JobKind.enum.workflow), spec: RawWorkflowSpec }),
     ],
-    { error: 'expected one of training, embedding, benchmark, workflow' },
+    { error: `expected one of ${JOB_KINDS.join(', ')}` },
   )
   .superRefine((job, check) => {
     if (job.maxRuntimeSeconds < job.expectedRuntimeSeconds) {

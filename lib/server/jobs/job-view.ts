@@ -4,7 +4,6 @@ import { jobs, teams, users } from '@/lib/db/schema';
 import type { Ctx } from '../context';
 
 export type JobState = (typeof jobs.$inferSelect)['state'];
-const LIVE_STATES: JobState[] = ['queued', 'admitted', 'submitted', 'running'];
 export const FINAL_STATES: JobState[] = ['succeeded', 'failed', 'cancelled'];
 
 export interface JobView {

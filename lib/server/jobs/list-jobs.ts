@@ -1,22 +1,27 @@
 import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { jobs, teams, users } from '@/lib/db/schema';
+import { JOB_STATES } from '@/lib/domain/terms';
 import { requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
 import { visibleJobsFilter } from './job-access';
 import { loadJobViews, type JobView } from './job-view';
 
-const STATES = ['queued', 'admitted', 'submitted', 'running', 'succeeded', 'failed', 'cancelled', 'preempted'] as const;
+// A filter takes several values as `a,b`, as a repeated key (`team=a&team=b`), or both.
+const splitValues = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const csv = <T extends z.ZodType>(item: T) =>
   z
     .preprocess(
       (v) =>
         typeof v === 'string'
-          ? v
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : v,
+          ? splitValues(v)
+          : Array.isArray(v) && v.every((s) => typeof s === 'string')
+            ? v.flatMap(splitValues)
+            : v,
       z.array(item),
     )
     .optional();
@@ -25,7 +30,7 @@ const ListJobsInput = z.object({
   team: csv(z.string().min(1)),
   /** user id, email, or `me` */
   user: z.string().trim().min(1).optional(),
-  state: csv(z.enum(STATES)),
+  state: csv(z.enum(JOB_STATES)),
   gpuKind: csv(z.string().min(1)),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),

@@ -1,31 +1,24 @@
 import { eq } from 'drizzle-orm';
-import { z } from 'zod';
 import { jobs, teams } from '@/lib/db/schema';
-import { requireRole, type Ctx } from '../context';
-import { forbidden, notFound } from '../errors';
-import { JobId, parseInput } from '../validate';
-import { requireVisibleJob } from './job-access';
+import type { Ctx } from '../context';
+import { notFound } from '../errors';
+import { assertOwnerOrAdmin, requireJobForAction } from './job-access';
 import type { JobView } from './job-view';
 import { clusterSubmitDeps, submitJob, type SubmitDeps } from './submit-job';
-
-const ResubmitJobInput = z.object({ id: JobId });
 
 /** Submits a copy of a job (same team, GPUs, spec) as a new job; the old one keeps its history. */
 export async function resubmitJob(
   { ctx, input }: { ctx: Ctx; input: unknown },
   deps: SubmitDeps = clusterSubmitDeps,
 ): Promise<JobView> {
-  requireRole(ctx, 'researcher');
-  const { id } = parseInput(ResubmitJobInput, input);
-  await requireVisibleJob(ctx, id); // another team's job: 404, not 403
+  const id = await requireJobForAction(ctx, input);
   const [row] = await ctx.db
     .select({ job: jobs, team: teams.slug })
     .from(jobs)
     .innerJoin(teams, eq(teams.id, jobs.teamId))
     .where(eq(jobs.id, id));
   if (!row) throw notFound('Job');
-  if (row.job.userId !== ctx.actor.id && ctx.actor.role !== 'admin')
-    throw forbidden('Only the job’s owner or an admin can resubmit it');
+  assertOwnerOrAdmin(ctx, row.job, 'resubmit it');
   const j = row.job;
   return (await submitJob(
     {

@@ -5,21 +5,16 @@
 // new placement instead of creating one (lib/server/workflows/retry-workflow.ts). A queued job with
 // a workflowName is exactly that: preemption and new submissions leave workflowName empty.
 import { eq } from 'drizzle-orm';
-import { z } from 'zod';
 import { findWorkflow, type Workflow } from '@/lib/cluster/workflows';
 import { jobEvents, jobs } from '@/lib/db/schema';
 import { formulateRetry, RetryError } from '@/lib/domain/workflow/retry';
 import { recordAudit } from '../audit/record-audit';
-import { inTransaction, requireRole, type Ctx } from '../context';
-import { conflict, forbidden, notFound, unavailable } from '../errors';
-import { JobId, parseInput } from '../validate';
-import { requireVisibleJob } from './job-access';
+import { inTransaction, type Ctx } from '../context';
+import { conflict, notFound, unavailable } from '../errors';
+import { assertOwnerOrAdmin, requireJobForAction } from './job-access';
 import { loadJobViews, type JobView } from './job-view';
 import { requeueFields } from './requeue-fields';
 import { workflowNamespaceOf } from '../tenancy/workflow-namespace';
-
-const RetryJobInput = z.object({ id: JobId });
-type RetryJobInput = z.infer<typeof RetryJobInput>;
 
 export interface RetryJobDeps {
   /** The job's Workflow as the cluster has it now; null when it is gone. */
@@ -32,9 +27,7 @@ export async function retryJob(
   { ctx, input }: { ctx: Ctx; input: unknown },
   deps: RetryJobDeps = clusterDeps,
 ): Promise<JobView> {
-  requireRole(ctx, 'researcher');
-  const { id } = parseInput(RetryJobInput, input);
-  await requireVisibleJob(ctx, id); // another team's job: 404, not 403
+  const id = await requireJobForAction(ctx, input);
   const [peek] = await ctx.db
     .select({
       userId: jobs.userId,
@@ -45,8 +38,7 @@ export async function retryJob(
     .from(jobs)
     .where(eq(jobs.id, id));
   if (!peek) throw notFound('Job');
-  if (peek.userId !== ctx.actor.id && ctx.actor.role !== 'admin')
-    throw forbidden('Only the job’s owner or an admin can retry its failed steps');
+  assertOwnerOrAdmin(ctx, peek, 'retry its failed steps');
   if (peek.state !== 'failed')
     throw conflict(`Only a failed job can have its failed steps retried; this one is ${peek.state}`);
   if (!peek.workflowName)

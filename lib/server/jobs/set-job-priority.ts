@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { jobEvents, jobs } from '@/lib/db/schema';
-import { PriorityClass } from '@/lib/domain/scheduler';
+import { PriorityClass } from '@/lib/domain/terms';
 import { recordAudit } from '../audit/record-audit';
 import { inTransaction, requireRole, type Ctx } from '../context';
 import { notFound } from '../errors';

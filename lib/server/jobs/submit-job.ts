@@ -1,5 +1,6 @@
 import { explainFit, type FitExplanation, type GpuNode } from '@/lib/domain/scheduler';
-import { sql } from 'drizzle-orm';
+import { getTableName, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { perDatabaseBatcher } from '@/lib/db/batcher';
 import { env } from '@/lib/env';
 import { fromDriverRow } from '@/lib/db/driver-row';
@@ -160,6 +161,39 @@ interface PendingJob {
 
 const QUEUED_MESSAGE = 'Waiting for the scheduler to look at it.';
 
+// The columns the statement below writes, in the order of its select lists, from the schema: a
+// renamed column fails the build rather than the statement. (`${jobs.name}` would render qualified.)
+const columnList = (columns: AnyPgColumn[]) =>
+  sql.join(
+    columns.map((c) => sql.identifier(c.name)),
+    sql`, `,
+  );
+const JOB_COLUMNS = columnList([
+  jobs.id,
+  jobs.name,
+  jobs.kind,
+  jobs.teamId,
+  jobs.userId,
+  jobs.priority,
+  jobs.gpuKind,
+  jobs.gpuCount,
+  jobs.singleNode,
+  jobs.expectedRuntimeSeconds,
+  jobs.maxRuntimeSeconds,
+  jobs.spec,
+  jobs.state,
+  jobs.message,
+]);
+const EVENT_COLUMNS = columnList([
+  jobEvents.jobId,
+  jobEvents.toState,
+  jobEvents.cause,
+  jobEvents.message,
+  jobEvents.actorId,
+]);
+/** Ids are taken before the insert, so that each job row and its event share one. */
+const JOB_ID_SEQUENCE = sql`pg_get_serial_sequence(${sql.raw(`'${getTableName(jobs)}'`)}, ${sql.raw(`'${jobs.id.name}'`)})`;
+
 /**
  * Job rows, their SUBMITTED events and the team checks in one statement for all submissions that
  * arrive together. Submitting is the busiest write path (scripts send thousands), and one statement
@@ -193,7 +227,7 @@ const insertBatched = perDatabaseBatcher<PendingJob, JobView | null>(async (db, 
       select input.*, row_number() over (partition by input.user_id order by input.ord) as nth from input
     ),
     placed as (
-      select ranked.*, room.room, t.id as team_id, t.slug as team_slug, nextval(pg_get_serial_sequence('jobs', 'id')) as id
+      select ranked.*, room.room, t.id as team_id, t.slug as team_slug, nextval(${JOB_ID_SEQUENCE}) as id
       from ranked left join room on room.user_id = ranked.user_id
       cross join lateral (
         select ${teams.id} as id, ${teams.slug} as slug from ${teams}
@@ -206,15 +240,14 @@ const insertBatched = perDatabaseBatcher<PendingJob, JobView | null>(async (db, 
       where not ranked.check_queue or ranked.nth <= room.room
     ),
     job as (
-      insert into ${jobs} (id, name, kind, team_id, user_id, priority, gpu_kind, gpu_count, single_node,
-        expected_runtime_seconds, max_runtime_seconds, spec, state, message)
+      insert into ${jobs} (${JOB_COLUMNS})
       select id, name, kind, team_id, user_id, priority, gpu_kind, gpu_count, single_node,
         expected_runtime_seconds, max_runtime_seconds, spec, 'queued', ${QUEUED_MESSAGE}
       from placed
       returning *
     ),
     event as (
-      insert into ${jobEvents} (job_id, to_state, cause, message, actor_id)
+      insert into ${jobEvents} (${EVENT_COLUMNS})
       select job.id, 'queued', 'SUBMITTED', placed.event_message || placed.team_slug || '.', placed.actor_id
       from job join placed using (id)
     )

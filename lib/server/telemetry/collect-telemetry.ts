@@ -3,13 +3,11 @@ import { listNodes } from '@/lib/cluster/nodes';
 import { listPods } from '@/lib/cluster/pods';
 import { federateDcgm } from '@/lib/cluster/prometheus';
 import { env } from '@/lib/env';
-import { buildInventory, JOB_ID_LABEL, type NodeObject, type PodObject } from '@/lib/domain/telemetry/inventory';
+import { buildInventory, type NodeObject, type PodObject } from '@/lib/domain/telemetry/inventory';
+import { LABEL_JOB_ID, LABEL_OWNER, LABEL_TEAM } from '@/lib/domain/terms';
 import { requireRole, type Ctx } from '../context';
 import { unavailable } from '../errors';
 import { ingestScrape, type IngestResult, type IngestScrapeInput } from './ingest-scrape';
-
-const OWNER_LABEL = 'gantry.dev/owner';
-const TEAM_LABEL = 'gantry.dev/team';
 
 export interface CollectResult extends IngestResult {
   exporters: number;
@@ -74,11 +72,11 @@ export async function collectTelemetry({
   const podInfo: NonNullable<IngestScrapeInput['pods']> = {};
   for (const p of pods) {
     const labels = p.metadata?.labels ?? {};
-    if (!labels[JOB_ID_LABEL] && !labels[OWNER_LABEL] && !labels[TEAM_LABEL]) continue;
+    if (!labels[LABEL_JOB_ID] && !labels[LABEL_OWNER] && !labels[LABEL_TEAM]) continue;
     podInfo[`${p.metadata?.namespace}/${p.metadata?.name}`] = {
-      jobId: labels[JOB_ID_LABEL] ?? null,
-      owner: labels[OWNER_LABEL] ?? null,
-      team: labels[TEAM_LABEL] ?? null,
+      jobId: labels[LABEL_JOB_ID] ?? null,
+      owner: labels[LABEL_OWNER] ?? null,
+      team: labels[LABEL_TEAM] ?? null,
     };
   }
   const result = await ingestScrape({ ctx, input: { at, scrapes, nodes: nodeInfo, pods: podInfo } });

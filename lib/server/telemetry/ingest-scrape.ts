@@ -1,9 +1,12 @@
 import { sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { attributeToJobs, parseDcgmText, toGpuSamples, type GpuSample } from '@/lib/domain/telemetry/dcgm';
+import { gpuAssignments, gpuDevices, gpuSamples } from '@/lib/db/schema';
+import type { DbOrTx } from '@/lib/db/client';
 import { inTransaction, requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
-import { rows } from './shared';
+import { bare, bareList, excluded, rows } from './shared';
 
 const PodInfo = z.object({ jobId: z.string().nullable(), owner: z.string().nullable(), team: z.string().nullable() });
 
@@ -58,30 +61,15 @@ export async function ingestScrape({ ctx, input }: { ctx: Ctx; input: unknown })
   });
 
   return inTransaction(ctx, async ({ db }) => {
-    // Touch an existing device only when its tags changed or it was last seen over 5 minutes ago,
-    // so 2,000 GPUs do not rewrite 2,000 device rows every scrape.
-    await db.execute(sql`
-      insert into gpu_devices (key, node, pool, kind, model, mig_profile, first_seen_at, last_seen_at)
-      select d.k, d.n, d.p, d.i, d.m, d.g, ${at}::timestamptz, ${at}::timestamptz
-      from json_to_recordset(${JSON.stringify(devices)}::json) as d(k text, n text, p text, i text, m text, g text)
-      on conflict (key) do update set node = excluded.node, pool = coalesce(excluded.pool, gpu_devices.pool),
-        kind = coalesce(excluded.kind, gpu_devices.kind), model = coalesce(excluded.model, gpu_devices.model),
-        mig_profile = excluded.mig_profile, last_seen_at = excluded.last_seen_at
-      where gpu_devices.last_seen_at < excluded.last_seen_at - interval '5 minutes'
-        or gpu_devices.node is distinct from excluded.node
-        or (excluded.pool is not null and gpu_devices.pool is distinct from excluded.pool)
-        or (excluded.kind is not null and gpu_devices.kind is distinct from excluded.kind)`);
-    const ids = await rows<{ id: number; key: string }>(
-      db,
-      sql`select id, key from gpu_devices where key = any(select json_array_elements_text(${JSON.stringify(devices.map((d) => d.k))}::json))`,
-    );
+    const ids = await upsertDevices(db, devices, at);
     const idOf = new Map(ids.map((r) => [r.key, Number(r.id)]));
 
     const readings = attributed.map((g) => ({ d: idOf.get(g.key), u: g.utilization, f: g.fbUsedMiB, p: g.powerW }));
+    const s = gpuSamples;
     await db.execute(sql`
-      insert into gpu_samples (device_id, ts, util, fb, power)
+      insert into ${s} (${bareList([s.deviceId, s.ts, s.util, s.fb, s.power])})
       select r.d, ${at}::timestamptz, r.u, r.f, r.p from json_to_recordset(${JSON.stringify(readings)}::json) as r(d int, u real, f real, p real)
-      on conflict (device_id, ts) do nothing`);
+      on conflict (${bareList([s.deviceId, s.ts])}) do nothing`);
 
     const held = attributed.flatMap((g) =>
       g.pods.map((p) => {
@@ -97,22 +85,54 @@ export async function ingestScrape({ ctx, input }: { ctx: Ctx; input: unknown })
         };
       }),
     );
-    if (held.length) {
-      // One row per (device, pod, UTC day): each scrape adds to its counters, so a day's GPU-hours
-      // and utilization are read back without touching the sample tables.
-      await db.execute(sql`
-        insert into gpu_assignments (device_id, namespace, pod, day, job_id, owner, team, first_seen_at, last_seen_at, samples, util_samples, util_sum)
+    if (held.length) await addAssignments(db, held, at);
+    return { devices: idOf.size, samples: readings.length, assignments: held.length };
+  });
+}
+
+/** In an upsert's update: the proposed value when the scrape has one, else the stored one. */
+const keepOld = (column: AnyPgColumn) => sql`${bare(column)} = coalesce(${excluded(column)}, ${column})`;
+
+/**
+ * Upserts the scrape's devices and answers their ids. An existing device is touched only when its
+ * tags changed or it was last seen over 5 minutes ago, so 2,000 GPUs do not rewrite 2,000 device
+ * rows every scrape.
+ */
+async function upsertDevices(db: DbOrTx, devices: { k: string }[], at: string) {
+  const d = gpuDevices;
+  await db.execute(sql`
+      insert into ${d} (${bareList([d.key, d.node, d.pool, d.kind, d.model, d.migProfile, d.firstSeenAt, d.lastSeenAt])})
+      select d.k, d.n, d.p, d.i, d.m, d.g, ${at}::timestamptz, ${at}::timestamptz
+      from json_to_recordset(${JSON.stringify(devices)}::json) as d(k text, n text, p text, i text, m text, g text)
+      on conflict (${bare(d.key)}) do update set ${bare(d.node)} = ${excluded(d.node)}, ${keepOld(d.pool)},
+        ${keepOld(d.kind)}, ${keepOld(d.model)},
+        ${bare(d.migProfile)} = ${excluded(d.migProfile)}, ${bare(d.lastSeenAt)} = ${excluded(d.lastSeenAt)}
+      where ${d.lastSeenAt} < ${excluded(d.lastSeenAt)} - interval '5 minutes'
+        or ${d.node} is distinct from ${excluded(d.node)}
+        or (${excluded(d.pool)} is not null and ${d.pool} is distinct from ${excluded(d.pool)})
+        or (${excluded(d.kind)} is not null and ${d.kind} is distinct from ${excluded(d.kind)})`);
+  return rows<{ id: number; key: string }>(
+    db,
+    sql`select ${d.id} as id, ${d.key} as key from ${d} where ${d.key} = any(select json_array_elements_text(${JSON.stringify(devices.map((x) => x.k))}::json))`,
+  );
+}
+
+/**
+ * One row per (device, pod, UTC day): each scrape adds to its counters, so a day's GPU-hours and
+ * utilization are read back without touching the sample tables.
+ */
+async function addAssignments(db: DbOrTx, held: unknown[], at: string): Promise<void> {
+  const a = gpuAssignments;
+  await db.execute(sql`
+        insert into ${a} (${bareList([a.deviceId, a.namespace, a.pod, a.day, a.jobId, a.owner, a.team, a.firstSeenAt, a.lastSeenAt, a.samples, a.utilSamples, a.utilSum])})
         select h.d, h.ns, h.pod, (${at}::timestamptz at time zone 'UTC')::date, h.j, h.o, h.t, ${at}::timestamptz, ${at}::timestamptz,
           1, case when h.u is null then 0 else 1 end, coalesce(h.u, 0)
         from json_to_recordset(${JSON.stringify(held)}::json) as h(d int, ns text, pod text, j text, o text, t text, u double precision)
-        on conflict (device_id, namespace, pod, day) do update set
-          last_seen_at = greatest(gpu_assignments.last_seen_at, excluded.last_seen_at),
-          samples = gpu_assignments.samples + 1, util_samples = gpu_assignments.util_samples + excluded.util_samples,
-          util_sum = gpu_assignments.util_sum + excluded.util_sum,
-          job_id = coalesce(excluded.job_id, gpu_assignments.job_id), owner = coalesce(excluded.owner, gpu_assignments.owner),
-          team = coalesce(excluded.team, gpu_assignments.team)
-        where gpu_assignments.last_seen_at < excluded.last_seen_at`);
-    }
-    return { devices: idOf.size, samples: readings.length, assignments: held.length };
-  });
+        on conflict (${bareList([a.deviceId, a.namespace, a.pod, a.day])}) do update set
+          ${bare(a.lastSeenAt)} = greatest(${a.lastSeenAt}, ${excluded(a.lastSeenAt)}),
+          ${bare(a.samples)} = ${a.samples} + 1, ${bare(a.utilSamples)} = ${a.utilSamples} + ${excluded(a.utilSamples)},
+          ${bare(a.utilSum)} = ${a.utilSum} + ${excluded(a.utilSum)},
+          ${keepOld(a.jobId)}, ${keepOld(a.owner)},
+          ${keepOld(a.team)}
+        where ${a.lastSeenAt} < ${excluded(a.lastSeenAt)}`);
 }

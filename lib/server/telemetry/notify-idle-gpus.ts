@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
+import { gpuDevices, gpuSamples, jobEvents, jobs } from '@/lib/db/schema';
 import { inTransaction, requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
 import { findIdleGpus } from './find-idle-gpus';
 import { getTelemetrySettings } from './get-telemetry-settings';
-import { rows } from './shared';
+import { bare, bareList, rows } from './shared';
 
 const NotifyIdleGpusInput = z.object({ now: z.number().int().positive().optional() });
 
@@ -24,6 +26,8 @@ export async function notifyIdleGpus({ ctx, input }: { ctx: Ctx; input?: unknown
     windowMinutes: settings.idleWindowMinutes,
   });
   let events = 0;
+  const e = alias(jobEvents, 'e');
+  const [s, d] = [gpuSamples, gpuDevices];
   await inTransaction(ctx, async ({ db }) => {
     for (const gpu of idle) {
       for (const jobId of gpu.jobIds.filter((j) => /^\d+$/.test(j))) {
@@ -38,15 +42,15 @@ export async function notifyIdleGpus({ ctx, input }: { ctx: Ctx; input?: unknown
         // (or within the raw tier's 24 h when it has not been busy since).
         const written = await rows<{ id: number }>(
           db,
-          sql`insert into job_events (job_id, at, cause, message, details)
-              select j.id, ${at}::timestamptz, 'GPU_IDLE', ${message}, ${details}::jsonb from jobs j
-              where j.id = ${jobId}::bigint and not exists (
-                select 1 from job_events e where e.job_id = j.id and e.cause = 'GPU_IDLE' and e.details->>'deviceKey' = ${gpu.deviceKey}
-                  and e.at > coalesce(
-                    (select max(s.ts) from gpu_samples s join gpu_devices d on d.id = s.device_id
-                      where d.key = ${gpu.deviceKey} and s.util >= ${settings.idleThresholdPercent}),
+          sql`insert into ${jobEvents} (${bareList([jobEvents.jobId, jobEvents.at, jobEvents.cause, jobEvents.message, jobEvents.details])})
+              select ${jobs.id}, ${at}::timestamptz, 'GPU_IDLE', ${message}, ${details}::jsonb from ${jobs}
+              where ${jobs.id} = ${jobId}::bigint and not exists (
+                select 1 from ${jobEvents} ${e} where ${e.jobId} = ${jobs.id} and ${e.cause} = 'GPU_IDLE' and ${e.details}->>'deviceKey' = ${gpu.deviceKey}
+                  and ${e.at} > coalesce(
+                    (select max(${s.ts}) from ${s} join ${d} on ${d.id} = ${s.deviceId}
+                      where ${d.key} = ${gpu.deviceKey} and ${s.util} >= ${settings.idleThresholdPercent}),
                     ${at}::timestamptz - interval '24 hours'))
-              returning id`,
+              returning ${bare(jobEvents.id)}`,
         );
         events += written.length;
       }

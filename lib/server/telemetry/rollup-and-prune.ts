@@ -1,21 +1,39 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { DbOrTx } from '@/lib/db/client';
+import { gpuAssignments, gpuDevices, gpuPoolRollups, gpuRollups1h, gpuRollups1m, gpuSamples } from '@/lib/db/schema';
 import { computeRetentionCutoff, RETENTION_POLICY } from '@/lib/domain/telemetry/rollup';
 import { inTransaction, requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
-import { rows, toMs } from './shared';
+import { bare, bareList, excluded, rows, toMs } from './shared';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const tier = (name: 'raw' | '1m' | '1h') => RETENTION_POLICY.find((t) => t.name === name)!;
+const iso = (t: number) => new Date(t).toISOString();
 
-// One column list and one "rewrite only when the sample count changed" clause for both device tiers.
-const MEASURES = ['util', 'fb', 'power'].flatMap((m) => [`${m}_avg`, `${m}_min`, `${m}_max`]);
-const ROLLUP_COLUMNS = sql.raw(['device_id', 'bucket', 'samples', ...MEASURES].join(', '));
-const UPSERT_CHANGED = sql.raw(
-  `on conflict (device_id, bucket) do update set ${['samples', ...MEASURES].map((c) => `${c} = excluded.${c}`).join(', ')} where r.samples <> excluded.samples`,
-);
+/** The two device tiers share their columns (lib/db/schema/telemetry.ts). */
+type DeviceTier = typeof gpuRollups1m | typeof gpuRollups1h;
+
+const measures = (t: DeviceTier) => [
+  t.utilAvg,
+  t.utilMin,
+  t.utilMax,
+  t.fbAvg,
+  t.fbMin,
+  t.fbMax,
+  t.powerAvg,
+  t.powerMin,
+  t.powerMax,
+];
+
+/** An upsert's update taking the proposed values of `columns`. */
+const takeProposed = (columns: AnyPgColumn[]) =>
+  sql.join(
+    columns.map((c) => sql`${bare(c)} = ${excluded(c)}`),
+    sql`, `,
+  );
 
 const RollupAndPruneInput = z.object({
   now: z.number().int().positive().optional(),
@@ -44,67 +62,99 @@ export async function rollupAndPrune({ ctx, input }: { ctx: Ctx; input?: unknown
   const now = nowIn ?? Date.now();
   const minuteEnd = Math.floor((now - graceMs) / MINUTE) * MINUTE;
   const hourEnd = Math.floor(minuteEnd / HOUR) * HOUR;
-  const iso = (t: number) => new Date(t).toISOString();
 
   return inTransaction(ctx, async ({ db }) => {
-    const [m] = await rows<{ last: unknown }>(db, sql`select max(bucket) as last from gpu_rollups_1m`);
-    const rawFloor = computeRetentionCutoff(tier('raw'), now);
-    const minuteFrom = Math.max(m.last ? toMs(m.last) - MINUTE : rawFloor, Math.floor(rawFloor / MINUTE) * MINUTE);
-    const minute = await rows<{ n: number }>(
-      db,
-      sql`with up as (
-        insert into gpu_rollups_1m as r (${ROLLUP_COLUMNS})
-        select device_id, date_trunc('minute', ts), count(*), avg(util), min(util), max(util), avg(fb), min(fb), max(fb), avg(power), min(power), max(power)
-        from gpu_samples where ts >= ${iso(minuteFrom)}::timestamptz and ts < ${iso(minuteEnd)}::timestamptz
-        group by 1, 2
-        ${UPSERT_CHANGED}
-        returning 1)
-      select count(*)::int as n from up`,
-    );
-
-    const [h] = await rows<{ last: unknown }>(db, sql`select max(bucket) as last from gpu_rollups_1h`);
-    const minuteFloor = computeRetentionCutoff(tier('1m'), now);
-    const hourFrom = Math.max(h.last ? toMs(h.last) - HOUR : minuteFloor, Math.floor(minuteFloor / HOUR) * HOUR);
+    const s = gpuSamples;
+    const minuteBuckets = await rollupDeviceTier(db, gpuRollups1m, MINUTE, computeRetentionCutoff(tier('raw'), now), {
+      end: minuteEnd,
+      select: sql`select ${s.deviceId}, date_trunc('minute', ${s.ts}), count(*), avg(${s.util}), min(${s.util}), max(${s.util}), avg(${s.fb}), min(${s.fb}), max(${s.fb}), avg(${s.power}), min(${s.power}), max(${s.power})
+        from ${s}`,
+      bucket: s.ts,
+    });
+    const m = gpuRollups1m;
     // Averages merge weighted by sample count, so an hour's avg equals the mean of its raw readings.
-    const hour = await rows<{ n: number }>(
-      db,
-      sql`with up as (
-        insert into gpu_rollups_1h as r (${ROLLUP_COLUMNS})
-        select device_id, date_trunc('hour', bucket), sum(samples),
-          sum(util_avg * samples) / nullif(sum(samples) filter (where util_avg is not null), 0), min(util_min), max(util_max),
-          sum(fb_avg * samples) / nullif(sum(samples) filter (where fb_avg is not null), 0), min(fb_min), max(fb_max),
-          sum(power_avg * samples) / nullif(sum(samples) filter (where power_avg is not null), 0), min(power_min), max(power_max)
-        from gpu_rollups_1m where bucket >= ${iso(hourFrom)}::timestamptz and bucket < ${iso(hourEnd)}::timestamptz
-        group by 1, 2
-        ${UPSERT_CHANGED}
-        returning 1)
-      select count(*)::int as n from up`,
-    );
+    const weighted = (avg: AnyPgColumn) =>
+      sql`sum(${avg} * ${m.samples}) / nullif(sum(${m.samples}) filter (where ${avg} is not null), 0)`;
+    const hourBuckets = await rollupDeviceTier(db, gpuRollups1h, HOUR, computeRetentionCutoff(tier('1m'), now), {
+      end: hourEnd,
+      select: sql`select ${m.deviceId}, date_trunc('hour', ${m.bucket}), sum(${m.samples}),
+          ${weighted(m.utilAvg)}, min(${m.utilMin}), max(${m.utilMax}),
+          ${weighted(m.fbAvg)}, min(${m.fbMin}), max(${m.fbMax}),
+          ${weighted(m.powerAvg)}, min(${m.powerMin}), max(${m.powerMax})
+        from ${m}`,
+      bucket: m.bucket,
+    });
 
     const poolBuckets = (await rollupPools(db, '1m', minuteEnd, now)) + (await rollupPools(db, '1h', hourEnd, now));
-
-    const cut = (name: 'raw' | '1m' | '1h') => iso(computeRetentionCutoff(tier(name), now));
-    const count = async (q: ReturnType<typeof sql>) => (await rows<{ n: number }>(db, q))[0].n;
-    const pruned = {
-      raw: await count(
-        sql`with d as (delete from gpu_samples where ts < ${cut('raw')}::timestamptz returning 1) select count(*)::int as n from d`,
-      ),
-      '1m': await count(
-        sql`with d as (delete from gpu_rollups_1m where bucket < ${cut('1m')}::timestamptz returning 1) select count(*)::int as n from d`,
-      ),
-      '1h': await count(
-        sql`with d as (delete from gpu_rollups_1h where bucket < ${cut('1h')}::timestamptz returning 1) select count(*)::int as n from d`,
-      ),
-      pools: await count(
-        sql`with d as (delete from gpu_pool_rollups where (tier = '1m' and bucket < ${cut('1m')}::timestamptz) or (tier = '1h' and bucket < ${cut('1h')}::timestamptz) returning 1)
-            select count(*)::int as n from d`,
-      ),
-      assignments: await count(
-        sql`with d as (delete from gpu_assignments where last_seen_at < ${cut('1h')}::timestamptz returning 1) select count(*)::int as n from d`,
-      ),
-    };
-    return { minuteBuckets: minute[0].n, hourBuckets: hour[0].n, poolBuckets, pruned };
+    return { minuteBuckets, hourBuckets, poolBuckets, pruned: await prune(db, now) };
   });
+}
+
+/**
+ * Where a tier's writing starts: its last bucket (reopened, for late scrapes), or `floor`, the
+ * oldest its source still holds, on a bucket boundary.
+ */
+async function startOf(db: DbOrTx, lastBucket: SQL, bucketMs: number, floor: number): Promise<number> {
+  const [{ last }] = await rows<{ last: unknown }>(db, lastBucket);
+  return Math.max(last ? toMs(last) - bucketMs : floor, Math.floor(floor / bucketMs) * bucketMs);
+}
+
+/** How many rows `statement` (an insert or delete) wrote, in the same round trip. */
+async function countWritten(db: DbOrTx, statement: SQL): Promise<number> {
+  const [{ n }] = await rows<{ n: number }>(
+    db,
+    sql`with written as (${statement} returning 1) select count(*)::int as n from written`,
+  );
+  return n;
+}
+
+/**
+ * Buckets of a device tier from its source rows (`select` aggregates them per device and bucket,
+ * `bucket` is the source's time column) up to `end`. A bucket is rewritten only when its sample
+ * count changed.
+ */
+async function rollupDeviceTier(
+  db: DbOrTx,
+  t: DeviceTier,
+  bucketMs: number,
+  floor: number,
+  source: { end: number; select: SQL; bucket: AnyPgColumn },
+): Promise<number> {
+  const from = await startOf(db, sql`select max(${t.bucket}) as last from ${t}`, bucketMs, floor);
+  const updated = [t.samples, ...measures(t)];
+  return countWritten(
+    db,
+    sql`insert into ${t} as r (${bareList([t.deviceId, t.bucket, ...updated])})
+        ${source.select} where ${source.bucket} >= ${iso(from)}::timestamptz and ${source.bucket} < ${iso(source.end)}::timestamptz
+        group by 1, 2
+        on conflict (${bareList([t.deviceId, t.bucket])}) do update set ${takeProposed(updated)}
+        where r.${bare(t.samples)} <> ${excluded(t.samples)}`,
+  );
+}
+
+/** Deletes the rows past each tier's retention; answers how many, per tier. */
+async function prune(db: DbOrTx, now: number): Promise<RollupResult['pruned']> {
+  const cut = (name: 'raw' | '1m' | '1h') => iso(computeRetentionCutoff(tier(name), now));
+  const p = gpuPoolRollups;
+  return {
+    raw: await countWritten(db, sql`delete from ${gpuSamples} where ${gpuSamples.ts} < ${cut('raw')}::timestamptz`),
+    '1m': await countWritten(
+      db,
+      sql`delete from ${gpuRollups1m} where ${gpuRollups1m.bucket} < ${cut('1m')}::timestamptz`,
+    ),
+    '1h': await countWritten(
+      db,
+      sql`delete from ${gpuRollups1h} where ${gpuRollups1h.bucket} < ${cut('1h')}::timestamptz`,
+    ),
+    pools: await countWritten(
+      db,
+      sql`delete from ${p} where (${p.tier} = '1m' and ${p.bucket} < ${cut('1m')}::timestamptz) or (${p.tier} = '1h' and ${p.bucket} < ${cut('1h')}::timestamptz)`,
+    ),
+    assignments: await countWritten(
+      db,
+      sql`delete from ${gpuAssignments} where ${gpuAssignments.lastSeenAt} < ${cut('1h')}::timestamptz`,
+    ),
+  };
 }
 
 /**
@@ -114,29 +164,27 @@ export async function rollupAndPrune({ ctx, input }: { ctx: Ctx; input?: unknown
  * or sample count changed. Returns the buckets written.
  */
 export async function rollupPools(db: DbOrTx, name: '1m' | '1h', end: number, now: number): Promise<number> {
+  const p = gpuPoolRollups;
   const bucketMs = name === '1m' ? MINUTE : HOUR;
-  const [p] = await rows<{ last: unknown }>(
-    db,
-    sql`select max(bucket) as last from gpu_pool_rollups where tier = ${name}`,
-  );
   const floor = computeRetentionCutoff(tier(name), now);
-  const from = Math.max(p.last ? toMs(p.last) - bucketMs : floor, Math.floor(floor / bucketMs) * bucketMs);
-  if (from >= end) return 0;
-  const source = sql.raw(name === '1m' ? 'gpu_rollups_1m' : 'gpu_rollups_1h');
-  const iso = (t: number) => new Date(t).toISOString();
-  const [written] = await rows<{ n: number }>(
+  const from = await startOf(
     db,
-    sql`with up as (
-      insert into gpu_pool_rollups as r (pool, tier, bucket, devices, samples, util_avg, fb_sum, power_sum)
-      select d.pool, ${name}, s.bucket, count(*), sum(s.samples), avg(s.util_avg), sum(s.fb_avg), sum(s.power_avg)
-      from ${source} s join gpu_devices d on d.id = s.device_id
-      where d.pool is not null and s.bucket >= ${iso(from)}::timestamptz and s.bucket < ${iso(end)}::timestamptz
-      group by d.pool, s.bucket
-      on conflict (pool, tier, bucket) do update set devices = excluded.devices, samples = excluded.samples,
-        util_avg = excluded.util_avg, fb_sum = excluded.fb_sum, power_sum = excluded.power_sum
-      where r.samples <> excluded.samples or r.devices <> excluded.devices
-      returning 1)
-    select count(*)::int as n from up`,
+    sql`select max(${p.bucket}) as last from ${p} where ${p.tier} = ${name}`,
+    bucketMs,
+    floor,
   );
-  return written.n;
+  if (from >= end) return 0;
+  const s = name === '1m' ? gpuRollups1m : gpuRollups1h;
+  const d = gpuDevices;
+  const updated = [p.devices, p.samples, p.utilAvg, p.fbSum, p.powerSum];
+  return countWritten(
+    db,
+    sql`insert into ${p} as r (${bareList([p.pool, p.tier, p.bucket, ...updated])})
+      select ${d.pool}, ${name}, ${s.bucket}, count(*), sum(${s.samples}), avg(${s.utilAvg}), sum(${s.fbAvg}), sum(${s.powerAvg})
+      from ${s} join ${d} on ${d.id} = ${s.deviceId}
+      where ${d.pool} is not null and ${s.bucket} >= ${iso(from)}::timestamptz and ${s.bucket} < ${iso(end)}::timestamptz
+      group by ${d.pool}, ${s.bucket}
+      on conflict (${bareList([p.pool, p.tier, p.bucket])}) do update set ${takeProposed(updated)}
+      where r.${bare(p.samples)} <> ${excluded(p.samples)} or r.${bare(p.devices)} <> ${excluded(p.devices)}`,
+  );
 }
