@@ -4,11 +4,10 @@ import Link from 'next/link';
 import { apiFetch } from '@/components/api';
 import { jobKeys } from '@/components/query-keys';
 import { Table, Td } from '@/components/ui/table';
+import { PRIORITY_CLASSES } from '@/lib/domain/terms';
 import type { JobView } from './types';
 import { formatEta, formatSpan } from './format';
 import { StateBadge } from './state-badge';
-
-const PRIORITIES = ['critical', 'high', 'normal', 'low'];
 
 export function QueueTable({ jobs, isAdmin, now }: { jobs: JobView[]; isAdmin: boolean; now: number }) {
   return (
@@ -54,7 +53,7 @@ function PrioritySelect({ job }: { job: JobView }) {
       disabled={change.isPending}
       onChange={(e) => change.mutate(e.target.value)}
     >
-      {PRIORITIES.map((p) => (
+      {PRIORITY_CLASSES.map((p) => (
         <option key={p}>{p}</option>
       ))}
     </select>

@@ -1,8 +1,25 @@
 // The submit form's fields and their mapping to the POST /api/jobs body (and back, for ?prefill=).
+import { JobKind } from '@/lib/domain/terms';
+
+/** What the Kind select shows for each job kind. */
+export const KIND_LABELS: Record<JobKind, string> = {
+  training: 'Training run',
+  embedding: 'Embedding pipeline (spec as JSON)',
+  benchmark: 'Benchmark sweep (spec as JSON)',
+  workflow: 'Argo workflow (YAML)',
+};
+
+/** The training spec's fields, edited as text (command and arguments split on whitespace). */
+export const TRAINING_FIELDS = [
+  { name: 'image', label: 'Image', placeholder: 'ghcr.io/acme/train:1.4' },
+  { name: 'command', label: 'Command', placeholder: 'python train.py' },
+  { name: 'args', label: 'Arguments', placeholder: '--lr 3e-4' },
+] as const;
+
 export interface FormState {
   name: string;
   team: string;
-  kind: 'training' | 'embedding' | 'benchmark' | 'workflow';
+  kind: JobKind;
   priority: string;
   gpuKind: string;
   gpuCount: string;
@@ -61,26 +78,27 @@ export function toBody(f: FormState): Record<string, unknown> {
 /** `?prefill=<urlencoded JSON body>` -> form fields; unknown or malformed input is ignored. */
 export function fromPrefill(raw: string | null): Partial<FormState> {
   if (!raw) return {};
-  let b: Record<string, any>;
+  let b: unknown;
   try {
     b = JSON.parse(raw);
   } catch {
     return {};
   }
-  if (!b || typeof b !== 'object') return {};
+  if (!isRecord(b)) return {};
   const out: Partial<FormState> = {};
   const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
   if (typeof b.name === 'string') out.name = b.name;
   if (typeof b.team === 'string') out.team = b.team;
-  if (['training', 'embedding', 'benchmark', 'workflow'].includes(b.kind)) out.kind = b.kind;
+  const kind = JobKind.safeParse(b.kind);
+  if (kind.success) out.kind = kind.data;
   if (typeof b.priority === 'string') out.priority = b.priority;
-  if (b.gpu && typeof b.gpu === 'object') {
+  if (isRecord(b.gpu)) {
     out.gpuKind = str(b.gpu.kind);
     out.gpuCount = str(b.gpu.count);
   }
   out.expectedRuntimeSeconds = str(b.expectedRuntimeSeconds);
   out.maxRuntimeSeconds = str(b.maxRuntimeSeconds);
-  const spec = b.spec && typeof b.spec === 'object' ? b.spec : undefined;
+  const spec = isRecord(b.spec) ? b.spec : undefined;
   if (spec && (out.kind ?? 'training') === 'training') {
     out.image = str(spec.image);
     if (Array.isArray(spec.command)) out.command = spec.command.join(' ');
@@ -91,4 +109,8 @@ export function fromPrefill(raw: string | null): Partial<FormState> {
     out.specText = JSON.stringify(spec, null, 2);
   }
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
 }

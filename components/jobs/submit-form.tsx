@@ -7,10 +7,14 @@ import { jobKeys, userKeys } from '@/components/query-keys';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { SelectField, TextField } from '@/components/ui/field';
+import { JOB_KINDS, PRIORITY_CLASSES } from '@/lib/domain/terms';
 import type { DryRunView, JobView } from './types';
 import { FitAnswer } from './fit-answer';
-import { EMPTY_FORM, fromPrefill, toBody, type FormState } from './submit-form-model';
+import { EMPTY_FORM, fromPrefill, KIND_LABELS, toBody, TRAINING_FIELDS, type FormState } from './submit-form-model';
 import { useGpuKinds } from './use-jobs';
+
+// Listed least urgent first (PRIORITY_CLASSES is most urgent first).
+const PRIORITY_OPTIONS = [...PRIORITY_CLASSES].reverse();
 
 export function SubmitForm() {
   const router = useRouter();
@@ -32,10 +36,17 @@ export function SubmitForm() {
       router.push(`/jobs/${job.id}`);
     },
   });
-  const error = [submit.error, dryRun.error].find((e) => e instanceof ApiError) as ApiError | undefined;
+  const error = [submit.error, dryRun.error].find((e): e is ApiError => e instanceof ApiError);
   const err = (field: string) => error?.fieldMessage(field);
   const specErrors = error?.fields.filter((f) => f.field.startsWith('spec')) ?? [];
   const set = (k: keyof FormState) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  // A text input's name, value, change handler and error (the API names the field `errorPath`).
+  const bind = (name: keyof FormState, errorPath: string = name) => ({
+    name,
+    value: form[name],
+    onChange: set(name),
+    error: err(errorPath),
+  });
   const teams = me.data?.teams ?? [];
   const gpuKind = form.gpuKind || kinds.data?.[0]?.id || '';
 
@@ -48,14 +59,7 @@ export function SubmitForm() {
   return (
     <Card>
       <form onSubmit={onSubmit} aria-label="Submit a job" noValidate className="grid grid-cols-1 gap-4 sm:grid-cols-3">
-        <TextField
-          label="Name"
-          name="name"
-          value={form.name}
-          onChange={set('name')}
-          error={err('name')}
-          placeholder="resnet50-lr-sweep"
-        />
+        <TextField label="Name" placeholder="resnet50-lr-sweep" {...bind('name')} />
         <SelectField label="Team" value={form.team} onChange={set('team')} error={err('team')}>
           <option value="">{teams[0] ? `${teams[0].slug} (default)` : 'My team'}</option>
           {teams.map((t) => (
@@ -65,10 +69,11 @@ export function SubmitForm() {
           ))}
         </SelectField>
         <SelectField label="Kind" value={form.kind} onChange={set('kind')} error={err('kind')}>
-          <option value="training">Training run</option>
-          <option value="embedding">Embedding pipeline (spec as JSON)</option>
-          <option value="benchmark">Benchmark sweep (spec as JSON)</option>
-          <option value="workflow">Argo workflow (YAML)</option>
+          {JOB_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {KIND_LABELS[k]}
+            </option>
+          ))}
         </SelectField>
         <SelectField label="GPU kind" value={gpuKind} onChange={set('gpuKind')} error={err('gpu.kind')}>
           {(kinds.data ?? []).map((k) => (
@@ -78,64 +83,19 @@ export function SubmitForm() {
           ))}
           {kinds.data?.length === 0 && <option value="">The cluster reports no GPUs</option>}
         </SelectField>
-        <TextField
-          label="GPUs"
-          name="gpuCount"
-          type="number"
-          min={1}
-          value={form.gpuCount}
-          onChange={set('gpuCount')}
-          error={err('gpu.count')}
-        />
+        <TextField label="GPUs" type="number" min={1} {...bind('gpuCount', 'gpu.count')} />
         <SelectField label="Priority" value={form.priority} onChange={set('priority')} error={err('priority')}>
-          {['low', 'normal', 'high', 'critical'].map((p) => (
+          {PRIORITY_OPTIONS.map((p) => (
             <option key={p}>{p}</option>
           ))}
         </SelectField>
-        <TextField
-          label="Expected runtime (seconds)"
-          name="expectedRuntimeSeconds"
-          type="number"
-          value={form.expectedRuntimeSeconds}
-          onChange={set('expectedRuntimeSeconds')}
-          error={err('expectedRuntimeSeconds')}
-        />
-        <TextField
-          label="Maximum runtime (seconds)"
-          name="maxRuntimeSeconds"
-          type="number"
-          value={form.maxRuntimeSeconds}
-          onChange={set('maxRuntimeSeconds')}
-          error={err('maxRuntimeSeconds')}
-        />
+        <TextField label="Expected runtime (seconds)" type="number" {...bind('expectedRuntimeSeconds')} />
+        <TextField label="Maximum runtime (seconds)" type="number" {...bind('maxRuntimeSeconds')} />
         <div />
         {form.kind === 'training' ? (
-          <>
-            <TextField
-              label="Image"
-              name="image"
-              value={form.image}
-              onChange={set('image')}
-              error={err('spec.image')}
-              placeholder="ghcr.io/acme/train:1.4"
-            />
-            <TextField
-              label="Command"
-              name="command"
-              value={form.command}
-              onChange={set('command')}
-              error={err('spec.command')}
-              placeholder="python train.py"
-            />
-            <TextField
-              label="Arguments"
-              name="args"
-              value={form.args}
-              onChange={set('args')}
-              error={err('spec.args')}
-              placeholder="--lr 3e-4"
-            />
-          </>
+          TRAINING_FIELDS.map((f) => (
+            <TextField key={f.name} label={f.label} placeholder={f.placeholder} {...bind(f.name, `spec.${f.name}`)} />
+          ))
         ) : (
           <div className="sm:col-span-3">
             <label htmlFor="spec-text" className="block text-sm font-medium text-slate-700 dark:text-slate-300">

@@ -19,9 +19,15 @@ export class ClusterError extends Error {
   }
 }
 
-export const isNotFound = (e: unknown) => e instanceof ClusterError && e.kind === 'NotFound';
-const isConflict = (e: unknown) => e instanceof ClusterError && e.kind === 'Conflict';
-const isGone = (e: unknown) => e instanceof ClusterError && e.kind === 'Gone';
+const isKind =
+  (kind: ClusterErrorKind) =>
+  (e: unknown): e is ClusterError =>
+    e instanceof ClusterError && e.kind === kind;
+
+export const isNotFound = isKind('NotFound');
+export const isConflict = isKind('Conflict');
+/** A watch's resourceVersion was compacted away: list again, then watch from the new version. */
+export const isGone = isKind('Gone');
 
 export function kindForStatus(code: number): ClusterErrorKind {
   if (code === 404) return 'NotFound';

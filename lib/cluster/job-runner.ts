@@ -12,11 +12,10 @@ import {
   terminateWorkflow,
   type Workflow,
 } from './workflows';
-import { ClusterError, isNotFound } from './errors';
+import { ClusterError, isConflict, isNotFound } from './errors';
 import { deletePod } from './pods';
 import { applyWorkflowTemplate, setWorkflowTemplateOwner, type WorkflowTemplate } from './workflow-templates';
-import { LABEL_PART } from '@/lib/domain/workflow/builders/benchmark';
-import { LABEL_JOB_ID } from '@/lib/domain/workflow/builders/common';
+import { LABEL_JOB_ID, LABEL_PART } from '@/lib/domain/terms';
 
 /**
  * Creates the job's Workflow; a second call for the same job adopts the first one. The
@@ -107,7 +106,7 @@ export async function retryJobWorkflow(
     try {
       return await replaceWorkflow(workflow, { namespace });
     } catch (e) {
-      if (!(e instanceof ClusterError && e.kind === 'Conflict') || attempt >= 3) throw e;
+      if (!isConflict(e) || attempt >= 3) throw e;
     }
   }
 }
@@ -136,7 +135,7 @@ async function deleteOwnedWorkflow(name: string, ownerUid: string, opts: { names
   );
 }
 
-/** Phase of every Workflow Gantry created, by job id (label gantry.dev/job-id), in every namespace. */
+/** Phase of every Workflow Gantry created, by job id (its LABEL_JOB_ID), in every namespace. */
 export async function listJobPhases(): Promise<
   Array<{
     jobId: string;
@@ -148,9 +147,8 @@ export async function listJobPhases(): Promise<
     message: string | null;
   }>
 > {
-  const { items } = await listWorkflows('gantry.dev/job-id', { allNamespaces: true });
-  return items.map((w) => ({
-    jobId: w.metadata.labels?.['gantry.dev/job-id'] ?? '',
+  return (await listJobWorkflows()).map((w) => ({
+    jobId: w.metadata.labels?.[LABEL_JOB_ID] ?? '',
     workflowName: w.metadata.name ?? '',
     namespace: w.metadata.namespace ?? '',
     phase: w.status?.phase ?? null,
@@ -160,7 +158,7 @@ export async function listJobPhases(): Promise<
   }));
 }
 
-/** Every Workflow Gantry created (label gantry.dev/job-id) in every namespace, with its full status, for the workflow sync. */
+/** Every Workflow Gantry created (those with LABEL_JOB_ID) in every namespace, with its full status, for the workflow sync. */
 export async function listJobWorkflows(): Promise<Workflow[]> {
-  return (await listWorkflows('gantry.dev/job-id', { allNamespaces: true })).items;
+  return (await listWorkflows(LABEL_JOB_ID, { allNamespaces: true })).items;
 }

@@ -2,7 +2,7 @@
 // LimitRange, NetworkPolicy), written create-or-replace: a POST, and on 409 AlreadyExists a read and,
 // only when what Gantry owns differs, a PUT carrying the resourceVersion read (a Conflict means
 // someone wrote in between; the next reconcile pass tries again). Objects built by
-// lib/domain/tenancy/namespace-objects.ts; generic over kinds through client-node's
+// lib/domain/team-namespace.ts; generic over kinds through client-node's
 // KubernetesObjectApi (it finds each kind's resource through discovery).
 import { KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { call, isNotFound, toClusterError } from './errors';

@@ -12,7 +12,7 @@ import { hasKubectl } from '@/tests/kubectl';
 import { useSimCluster } from '@/tests/sim';
 import { toClusterError, type ClusterError } from './errors';
 import { cluster } from './kube';
-import { applyObject, findObject, type ClusterObject } from './namespace-objects';
+import { applyObject, findObject } from './namespace-objects';
 import { applySecret } from './secrets';
 import { createWorkflow, getWorkflow, type Workflow } from './workflows';
 

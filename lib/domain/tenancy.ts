@@ -12,9 +12,6 @@ export const TEAM_SERVICE_ACCOUNT = 'gantry-workload';
 /** Prefix of the namespaces Gantry creates for teams that have no namespace of their own set. */
 export const TEAM_NAMESPACE_PREFIX = 'gantry-';
 
-/** Label Gantry puts on each team namespace and the objects it creates there. */
-export const LABEL_MANAGED_TEAM = 'gantry.dev/team';
-
 export interface TeamTenancy {
   slug: string;
   /** An existing namespace an admin mapped the team to; null means gantry-<slug>. */

@@ -14,34 +14,25 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { JOB_STATES, type JobKind, type PriorityClass } from '@/lib/domain/terms';
 import { teams, users } from './users';
 
-// A job's life: Queued -> Admitted -> Submitted -> Running -> Succeeded | Failed, Cancelled from any
-// live state, Preempted back to Queued. Every change is also a job_events row.
-export const jobStateEnum = pgEnum('job_state', [
-  'queued',
-  'admitted',
-  'submitted',
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'preempted',
-]);
+// Every change of a job's state is also a job_events row.
+export const jobStateEnum = pgEnum('job_state', JOB_STATES);
 
 export const jobs = pgTable(
   'jobs',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     name: text('name').notNull(),
-    kind: text('kind').$type<'training' | 'embedding' | 'benchmark' | 'workflow'>().notNull(),
+    kind: text('kind').$type<JobKind>().notNull(),
     teamId: uuid('team_id')
       .notNull()
       .references(() => teams.id, { onDelete: 'restrict' }),
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'restrict' }),
-    priority: text('priority').$type<'critical' | 'high' | 'normal' | 'low'>().notNull(),
+    priority: text('priority').$type<PriorityClass>().notNull(),
     gpuKind: text('gpu_kind').notNull(),
     gpuCount: integer('gpu_count').notNull(),
     singleNode: boolean('single_node').notNull().default(true),

@@ -1,25 +1,14 @@
-// Inputs of the admission policy. The scheduler loop builds a Snapshot from the database and the
-// cluster and validates it here, so the policy itself can trust its input.
+// Inputs of the admission policy: the Snapshot and the options of a pass. The schemas state what the
+// policy may assume. The scheduler loop builds its snapshot typed, from validated columns and parsed
+// Node objects, rather than parsing it every pass (lib/server/scheduler/load-snapshot.ts says why).
 // All instants are epoch milliseconds; durations carry their unit in the name.
 import { z } from 'zod';
-
-export const PRIORITY_CLASSES = ['critical', 'high', 'normal', 'low'] as const;
-export const PriorityClass = z.enum(PRIORITY_CLASSES);
-export type PriorityClass = z.infer<typeof PriorityClass>;
-
-/** Whole model (`a100-80gb`), MIG profile (`a100-80gb-mig-1g.10gb`) or time-sliced share (`a100-80gb-shared`). */
-export const GpuKind = z
-  .string()
-  .regex(
-    /^[a-z0-9]+(?:[-.][a-z0-9]+)*$/,
-    'expected a GPU kind such as a100-80gb, a100-80gb-mig-1g.10gb or a100-80gb-shared',
-  );
-export type GpuKind = z.infer<typeof GpuKind>;
+import { GpuKindId, PRIORITY_CLASSES, PriorityClass } from '../terms';
 
 const Instant = z.number().int().nonnegative();
 const Count = z.number().int().nonnegative();
 
-const GpuDemand = z.object({ kind: GpuKind, count: z.number().int().positive() });
+const GpuDemand = z.object({ kind: GpuKindId, count: z.number().int().positive() });
 type GpuDemand = z.infer<typeof GpuDemand>;
 
 export const QueuedJob = z.object({
@@ -70,13 +59,13 @@ export const GpuNode = z.object({
   name: z.string().min(1),
   pool: z.string().min(1),
   /** Capacity and free count by GPU kind as the device plugin advertises them. */
-  gpus: z.record(GpuKind, NodeGpus),
+  gpus: z.record(GpuKindId, NodeGpus),
 });
 export type GpuNode = z.infer<typeof GpuNode>;
 
 export const Quota = z.object({
   team: z.string().min(1),
-  gpuKind: GpuKind,
+  gpuKind: GpuKindId,
   guaranteed: Count,
   /** How many GPUs beyond the guarantee the team may borrow from idle capacity. */
   borrowingLimit: Count,
@@ -96,7 +85,7 @@ export type Team = z.infer<typeof Team>;
 /** GPU-hours already decayed to `asOf`; the policy decays further to `now`. */
 export const UsageRecord = z.object({
   team: z.string().min(1),
-  gpuKind: GpuKind,
+  gpuKind: GpuKindId,
   gpuHours: z.number().nonnegative(),
   asOf: Instant,
 });
@@ -141,7 +130,4 @@ export function resolveOptions(options: Partial<SchedulerOptions> = {}): Schedul
 /** critical=3 ... low=0, so a larger rank goes first. */
 export function rankOf(priority: PriorityClass): number {
   return 3 - PRIORITY_CLASSES.indexOf(priority);
-}
-function priorityOfRank(rank: number): PriorityClass {
-  return PRIORITY_CLASSES[3 - Math.max(0, Math.min(3, rank))];
 }

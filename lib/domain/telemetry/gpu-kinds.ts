@@ -1,26 +1,29 @@
-// GPU kind ids shared with the scheduler, quotas and pricing: one id per thing a job can ask for.
+// GPU kinds as the cluster offers them: one id (a GpuKindId, lib/domain/terms.ts) per thing a job can
+// ask for, shared with the scheduler, quotas and pricing.
 // Derived from what the NVIDIA stack publishes: the GFD label `nvidia.com/gpu.product`
 // (`NVIDIA-H100-80GB-HBM3`, `A100-SXM4-40GB-MIG-1g.5gb-SHARED`), the device-plugin resource name
 // (`nvidia.com/gpu`, `nvidia.com/gpu.shared`, `nvidia.com/mig-2g.20gb`) and the sharing labels
 // (`nvidia.com/gpu.replicas`, `nvidia.com/gpu.sharing-strategy`). The same function takes
 // nvidia-smi / DCGM model names (`NVIDIA H100 80GB HBM3`, `Tesla T4`).
 import { z } from 'zod';
+import { GpuKindId } from '../terms';
 
 export const GpuSharing = z.enum(['exclusive', 'time-slicing', 'mps', 'mig']);
 export type GpuSharing = z.infer<typeof GpuSharing>;
 
-export const GpuKind = z.object({
+/** What a GPU kind is: its id and how it is shared. */
+export const GpuKindSpec = z.object({
   /** e.g. `h100-80gb`, `a100-80gb-mig-1g.10gb`, `a100-80gb-shared`, `t4` */
-  id: z.string(),
+  id: GpuKindId,
   /** the physical model, without MIG/sharing: `a100-80gb` */
-  baseId: z.string(),
+  baseId: GpuKindId,
   description: z.string(),
   sharing: GpuSharing,
   migProfile: z.string().nullable(),
   /** replicas per physical GPU (or per MIG instance) under time-slicing/MPS, else 1 */
   replicas: z.number().int().positive(),
 });
-export type GpuKind = z.infer<typeof GpuKind>;
+export type GpuKindSpec = z.infer<typeof GpuKindSpec>;
 
 export const GpuKindInput = z.object({
   product: z.string(),
@@ -77,11 +80,13 @@ export function identifyModel(model: string, memoryMiB?: number): { baseId: stri
     .replace(/-/g, ' ');
   const family = FAMILIES.find((f) => f.pattern.test(words));
   if (!family) {
+    // Always a valid GpuKindId: no separator at either end or next to another.
     const slug = model
       .toLowerCase()
       .replace(/^nvidia[-\s]/, '')
       .replace(/[^a-z0-9.]+/g, '-')
-      .replace(/^-|-$/g, '');
+      .replace(/[-.]{2,}/g, (run) => (run.includes('-') ? '-' : '.'))
+      .replace(/^[-.]+|[-.]+$/g, '');
     return { baseId: slug || 'unknown', name: model };
   }
   if (!family.sizesGb) return { baseId: family.id, name: `${family.name} ${family.fixedGb}GB` };
@@ -100,7 +105,7 @@ export function identifyModel(model: string, memoryMiB?: number): { baseId: stri
  * on an H100 node gets `h100-80gb-mig-1g.10gb`; `nvidia.com/gpu` on a node with replicas=4 gets
  * `<base>-shared`: a time-sliced replica is a different thing to schedule and price than a whole GPU.
  */
-export function deriveGpuKind(input: GpuKindInput): GpuKind {
+export function deriveGpuKind(input: GpuKindInput): GpuKindSpec {
   const { product, resourceName, replicas, sharingStrategy, memoryMiB } = GpuKindInput.parse(input);
   const split = splitProduct(product);
   const resourceMig = MIG_RESOURCE.exec(resourceName);
@@ -127,7 +132,7 @@ export function deriveGpuKind(input: GpuKindInput): GpuKind {
     id += '-mps';
     description += n > 1 ? `, MPS x${n}` : ', MPS';
   }
-  return GpuKind.parse({
+  return GpuKindSpec.parse({
     id,
     baseId,
     description,

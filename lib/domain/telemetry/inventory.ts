@@ -3,14 +3,14 @@
 // Input is the JSON the API server returns (`kubectl get nodes -o json` items); only the fields
 // read here are validated, everything else passes through untouched.
 import { z } from 'zod';
-import { deriveGpuKind, type GpuKind, type GpuSharing } from './gpu-kinds';
+import { LABEL_JOB_ID, LABEL_POOL } from '../terms';
+import { deriveGpuKind, type GpuKindSpec, type GpuSharing } from './gpu-kinds';
 import { parseQuantity } from './quantity';
 
-export const JOB_ID_LABEL = 'gantry.dev/job-id';
 /** Labels that name a node pool, first match wins; `workload-type` is the platform's own. */
 const DEFAULT_POOL_LABELS = [
   'workload-type',
-  'gantry.dev/pool',
+  LABEL_POOL,
   'karpenter.sh/nodepool',
   'cloud.google.com/gke-nodepool',
   'eks.amazonaws.com/nodegroup',
@@ -66,7 +66,7 @@ type Taint = z.infer<typeof Taint>;
 const GpuResource = z.object({
   /** `nvidia.com/gpu`, `nvidia.com/gpu.shared`, `nvidia.com/mig-1g.10gb` */
   resource: z.string(),
-  kind: z.custom<GpuKind>(),
+  kind: z.custom<GpuKindSpec>(),
   capacity: z.number(),
   allocatable: z.number(),
   allocated: z.number(),
@@ -217,7 +217,7 @@ export function describeNode(
   const requested: Record<string, number> = {};
   const holders: GpuHolder[] = [];
 
-  const kindFor = (resource: string): GpuKind => {
+  const kindFor = (resource: string): GpuKindSpec => {
     const mig = /^nvidia\.com\/mig-(\d+g\.\d+gb)/.exec(resource);
     const profileReplicas = mig ? intLabel(labels, `nvidia.com/mig-${mig[1]}.replicas`) : null;
     const profileSharing = mig ? labels[`nvidia.com/mig-${mig[1]}.sharing-strategy`] : undefined;
@@ -237,7 +237,7 @@ export function describeNode(
     for (const r of resourceNames) {
       if (!req[r]) continue;
       holders.push({
-        jobId: pod.metadata.labels[JOB_ID_LABEL] ?? null,
+        jobId: pod.metadata.labels[LABEL_JOB_ID] ?? null,
         pod: pod.metadata.name,
         namespace: pod.metadata.namespace,
         resource: r,

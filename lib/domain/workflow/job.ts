@@ -1,6 +1,7 @@
 // What a builder needs to know about a job. The server validates submissions with these schemas;
 // the builders trust them. Each zod schema shares its name with its type (STYLE.md).
 import { z } from 'zod';
+import { JobKind, PriorityClass } from '../terms';
 
 // Workflow names are `gantry-<id>` and Argo copies them into label values (max 63 chars).
 const JOB_ID = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -16,11 +17,9 @@ const JobId = z
   .transform(String);
 type JobId = z.infer<typeof JobId>;
 
-const JobPriority = z.enum(['critical', 'high', 'normal', 'low']);
-type JobPriority = z.infer<typeof JobPriority>;
-
 export const GpuRequest = z.object({
-  kind: z.string().min(1), // e.g. T4, A100-80GB, H100, mig-1g.10gb
+  // A GPU kind id (GpuKindId), checked when the job was submitted; the builders only count GPUs.
+  kind: z.string().min(1),
   count: z.number().int().min(0).max(512),
 });
 export type GpuRequest = z.infer<typeof GpuRequest>;
@@ -132,7 +131,7 @@ const jobBase = {
   name: z.string().min(1).max(200),
   owner: z.string().min(1),
   team: z.string().min(1),
-  priority: JobPriority.default('normal'),
+  priority: PriorityClass.default('normal'),
   gpu: GpuRequest,
   placement: Placement,
   maxRuntimeSeconds: z
@@ -142,15 +141,14 @@ const jobBase = {
     .max(30 * 24 * 3600),
 };
 
-export const TrainingJob = z.object({ ...jobBase, kind: z.literal('training'), spec: TrainingSpec });
+export const TrainingJob = z.object({ ...jobBase, kind: z.literal(JobKind.enum.training), spec: TrainingSpec });
 export type TrainingJob = z.infer<typeof TrainingJob>;
-export const EmbeddingJob = z.object({ ...jobBase, kind: z.literal('embedding'), spec: EmbeddingSpec });
+export const EmbeddingJob = z.object({ ...jobBase, kind: z.literal(JobKind.enum.embedding), spec: EmbeddingSpec });
 export type EmbeddingJob = z.infer<typeof EmbeddingJob>;
-export const BenchmarkJob = z.object({ ...jobBase, kind: z.literal('benchmark'), spec: BenchmarkSpec });
+export const BenchmarkJob = z.object({ ...jobBase, kind: z.literal(JobKind.enum.benchmark), spec: BenchmarkSpec });
 export type BenchmarkJob = z.infer<typeof BenchmarkJob>;
-export const RawWorkflowJob = z.object({ ...jobBase, kind: z.literal('workflow'), spec: RawWorkflowSpec });
+export const RawWorkflowJob = z.object({ ...jobBase, kind: z.literal(JobKind.enum.workflow), spec: RawWorkflowSpec });
 export type RawWorkflowJob = z.infer<typeof RawWorkflowJob>;
 
 export const Job = z.discriminatedUnion('kind', [TrainingJob, EmbeddingJob, BenchmarkJob, RawWorkflowJob]);
 export type Job = z.infer<typeof Job>;
-type JobKind = Job['kind'];

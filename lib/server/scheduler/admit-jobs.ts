@@ -15,7 +15,7 @@ import {
 import { gpuTotals, type GpuTotals } from '@/lib/domain/scheduler/gpu-totals';
 import { inTransaction, type Ctx } from '../context';
 import { parseInput } from '../validate';
-import { loadSnapshot } from './load-snapshot';
+import { HOLDING_STATES, loadSnapshot } from './load-snapshot';
 
 const AdmitJobsInput = z.object({
   nodes: z.array(GpuNode),
@@ -114,11 +114,7 @@ export async function admitJobs({ ctx, input }: { ctx: Ctx; input: unknown }): P
           updatedAt: at,
         })
         .where(
-          and(
-            eq(jobs.id, Number(d.jobId)),
-            inArray(jobs.state, ['admitted', 'submitted', 'running']),
-            isNull(jobs.preemptDeadline),
-          ),
+          and(eq(jobs.id, Number(d.jobId)), inArray(jobs.state, [...HOLDING_STATES]), isNull(jobs.preemptDeadline)),
         )
         .returning({ id: jobs.id, state: jobs.state });
       if (!row) continue;

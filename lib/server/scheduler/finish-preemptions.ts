@@ -6,6 +6,7 @@ import { jobEvents, jobs } from '@/lib/db/schema';
 import { inTransaction, type Ctx } from '../context';
 import { requeueFields } from '../jobs/requeue-fields';
 import { workflowNamespaceOf } from '../tenancy/workflow-namespace';
+import { HOLDING_STATES } from './load-snapshot';
 
 export interface PreemptDeps {
   remove(workflowName: string, namespace: string): Promise<void>;
@@ -20,7 +21,7 @@ export async function finishPreemptions(
     .from(jobs)
     .where(
       and(
-        inArray(jobs.state, ['admitted', 'submitted', 'running']),
+        inArray(jobs.state, [...HOLDING_STATES]),
         isNotNull(jobs.preemptDeadline),
         lte(jobs.preemptDeadline, new Date(now)),
       ),
@@ -31,13 +32,7 @@ export async function finishPreemptions(
       const [row] = await tx.db
         .select()
         .from(jobs)
-        .where(
-          and(
-            eq(jobs.id, id),
-            inArray(jobs.state, ['admitted', 'submitted', 'running']),
-            isNotNull(jobs.preemptDeadline),
-          ),
-        )
+        .where(and(eq(jobs.id, id), inArray(jobs.state, [...HOLDING_STATES]), isNotNull(jobs.preemptDeadline)))
         .for('update', { skipLocked: true });
       if (!row) return false;
       if (row.workflowName) await deps.remove(row.workflowName, workflowNamespaceOf(row));

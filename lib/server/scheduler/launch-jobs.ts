@@ -4,7 +4,7 @@
 // workers never hand over the same job.
 import { and, asc, eq } from 'drizzle-orm';
 import { submitJob as submitToCluster } from '@/lib/cluster/job-runner';
-import { ClusterError } from '@/lib/cluster/errors';
+import { ClusterError, isNotFound } from '@/lib/cluster/errors';
 import { TEAM_SERVICE_ACCOUNT, teamNamespace } from '@/lib/domain/tenancy';
 import { jobEvents, jobs, teams, users } from '@/lib/db/schema';
 import { buildWorkflow, nameWorkflow, WorkflowBuildError } from '@/lib/domain/workflow/builders';
@@ -139,12 +139,7 @@ export async function launchAdmittedJobs(
       } catch (error) {
         // The team's namespace is not there yet (a team older than team namespaces, before the
         // worker's first reconcile): create its objects now; the job launches on the next pass.
-        if (
-          !retrying &&
-          error instanceof ClusterError &&
-          error.kind === 'NotFound' &&
-          /^namespaces ".*" not found$/.test(error.message)
-        ) {
+        if (!retrying && isNotFound(error) && /^namespaces ".*" not found$/.test(error.message)) {
           await (deps.ensureNamespace ?? reconcileTeamAfterChange)(tx, job.team);
           return 'waiting' as const;
         }
@@ -161,7 +156,7 @@ export async function launchAdmittedJobs(
           return 'failed' as const;
         }
         // The Workflow to retry is gone or no longer failed (changed outside Gantry meanwhile).
-        if (retrying && (error instanceof RetryError || (error instanceof ClusterError && error.kind === 'NotFound'))) {
+        if (retrying && (error instanceof RetryError || isNotFound(error))) {
           await markFailed(
             tx,
             job.row.id,

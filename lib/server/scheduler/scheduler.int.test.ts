@@ -4,6 +4,8 @@ import { inject, describe, expect, it } from 'vitest';
 import { createDb } from '@/lib/db/client';
 import { jobEvents, jobs, memberships, quotas, teams, users } from '@/lib/db/schema';
 import type { GpuNode } from '@/lib/domain/scheduler';
+import type { Workflow } from '@/lib/cluster/workflows';
+import type { WorkflowSpec } from '@/lib/domain/workflow/types';
 import { logger } from '@/lib/log';
 import { as, systemActor, withRollback } from '@/tests/db';
 import { makeTeam, makeUser } from '@/tests/factories';
@@ -111,7 +113,7 @@ describe('scheduler pass', () => {
       const { owner } = await setup(ctx, kind, 8);
       const job = (await submitJob({ ctx: as(ctx, owner), input: body(kind, 2) }, deps)) as JobView;
       await admitJobs({ ctx, input: { nodes } });
-      const manifests: Array<Record<string, any>> = [];
+      const manifests: Workflow[] = [];
       const launched = await launchAdmittedJobs(
         { ctx },
         {
@@ -122,11 +124,11 @@ describe('scheduler pass', () => {
       expect(launched.submitted).toEqual([job.id]);
       const wf = manifests[0];
       expect(wf.metadata.name).toBe(`gantry-${job.id}`);
-      expect(wf.metadata.labels['gantry.dev/job-id']).toBe(job.id);
-      const train = wf.spec.templates[0];
+      expect(wf.metadata.labels?.['gantry.dev/job-id']).toBe(job.id);
+      const train = (wf.spec as WorkflowSpec).templates![0];
       expect(train.nodeSelector).toEqual({ 'kubernetes.io/hostname': nodes[0].name });
       expect(train.tolerations).toEqual([{ key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]);
-      expect(train.container.resources.limits['nvidia.com/gpu']).toBe('2');
+      expect(train.container?.resources?.limits?.['nvidia.com/gpu']).toBe('2');
       const view = await getJob({ ctx, input: { id: job.id } });
       expect(view).toMatchObject({ state: 'submitted', workflowName: `gantry-${job.id}` });
 

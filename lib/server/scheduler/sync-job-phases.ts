@@ -1,13 +1,12 @@
 // Follow-up of submitted jobs: the Workflow's phase moves the job to Running, Succeeded or Failed
 // (one event each); a Workflow that vanished fails the job (WORKFLOW_MISSING) and frees its GPUs.
 // Per-node status, GPU-seconds and logs belong to the workflow sync (lib/server/workflows).
-import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { listJobPhases } from '@/lib/cluster/job-runner';
-import { jobEvents, jobs } from '@/lib/db/schema';
 import { recordJobFailure } from '@/lib/metrics/scheduler';
-import { inTransaction, type Ctx } from '../context';
+import type { Ctx } from '../context';
 import type { JobState } from '../jobs/job-view';
 import { workflowKey, workflowNamespaceOf } from '../tenancy/workflow-namespace';
+import { failFollowedJob, listFollowedJobs, moveJob } from './followed-jobs';
 
 export interface PhaseDeps {
   /** `namespace`: where the Workflow was listed (every namespace is listed); left out, it matches by name alone. */
@@ -35,16 +34,7 @@ export async function syncJobPhases(
   { ctx }: { ctx: Ctx },
   deps: PhaseDeps = { phases: listJobPhases },
 ): Promise<number> {
-  const live = await ctx.db
-    .select({
-      id: jobs.id,
-      state: jobs.state,
-      workflowName: jobs.workflowName,
-      workflowNamespace: jobs.workflowNamespace,
-      preemptDeadline: jobs.preemptDeadline,
-    })
-    .from(jobs)
-    .where(inArray(jobs.state, ['submitted', 'running']));
+  const live = await listFollowedJobs(ctx);
   if (live.length === 0) return 0;
   // Listed after the jobs were read: a job seen as submitted already had its Workflow created.
   // Keyed by namespace and name: a job follows its own Workflow, not one of that name elsewhere.
@@ -91,31 +81,18 @@ export async function applyWorkflowPhase(
       : target === 'succeeded'
         ? `Workflow ${wf.workflowName} succeeded.`
         : `Workflow ${wf.workflowName} ${wf.phase === 'Error' ? 'errored' : 'failed'}${wf.message ? `: ${wf.message}` : '.'}`;
-  const moved = await inTransaction(ctx, async (tx) => {
-    const [row] = await tx.db
-      .update(jobs)
-      .set({
-        state: target,
-        message,
-        reason: final && target === 'failed' ? 'WORKFLOW_FAILED' : null,
-        startedAt: wf.startedAt ? new Date(wf.startedAt) : at,
-        ...(final
-          ? { finishedAt: wf.finishedAt ? new Date(wf.finishedAt) : at, placements: null, preemptDeadline: null }
-          : {}),
-        updatedAt: at,
-      })
-      .where(and(eq(jobs.id, job.id), eq(jobs.state, job.state)))
-      .returning({ id: jobs.id });
-    if (!row) return false;
-    await tx.db.insert(jobEvents).values({
-      jobId: job.id,
-      at,
-      fromState: job.state,
-      toState: target,
-      cause: `WORKFLOW_${wf.phase!.toUpperCase()}`,
-      message,
-    });
-    return true;
+  const moved = await moveJob(ctx, job, {
+    to: target,
+    at,
+    cause: `WORKFLOW_${wf.phase!.toUpperCase()}`,
+    message,
+    set: {
+      reason: final && target === 'failed' ? 'WORKFLOW_FAILED' : null,
+      startedAt: wf.startedAt ? new Date(wf.startedAt) : at,
+      ...(final
+        ? { finishedAt: wf.finishedAt ? new Date(wf.finishedAt) : at, placements: null, preemptDeadline: null }
+        : {}),
+    },
   });
   if (moved && target === 'failed') recordJobFailure('WORKFLOW_FAILED');
   return moved;
@@ -126,34 +103,10 @@ export async function markMissing(
   ctx: Ctx,
   job: { id: number; state: JobState; workflowName: string },
 ): Promise<boolean> {
-  const at = new Date();
-  const message = `Workflow ${job.workflowName} no longer exists in the cluster (deleted outside Gantry); the job cannot finish.`;
-  const failed = await inTransaction(ctx, async (tx) => {
-    const [row] = await tx.db
-      .update(jobs)
-      .set({
-        state: 'failed',
-        reason: 'WORKFLOW_MISSING',
-        message,
-        finishedAt: at,
-        placements: null,
-        preemptDeadline: null,
-        updatedAt: at,
-      })
-      .where(and(eq(jobs.id, job.id), eq(jobs.state, job.state), isNull(jobs.preemptDeadline)))
-      .returning({ id: jobs.id });
-    if (!row) return false;
-    await tx.db.insert(jobEvents).values({
-      jobId: job.id,
-      at,
-      fromState: job.state,
-      toState: 'failed',
-      cause: 'WORKFLOW_MISSING',
-      message,
-      details: { workflowName: job.workflowName },
-    });
-    return true;
+  return failFollowedJob(ctx, job, {
+    reason: 'WORKFLOW_MISSING',
+    message: `Workflow ${job.workflowName} no longer exists in the cluster (deleted outside Gantry); the job cannot finish.`,
+    at: new Date(),
+    details: { workflowName: job.workflowName },
   });
-  if (failed) recordJobFailure('WORKFLOW_MISSING');
-  return failed;
 }

@@ -3,14 +3,14 @@
 // running set (its placements, so its GPUs, are released in the same transaction), and its Workflow
 // is terminated (spec.shutdown: Terminate). The row changes first so the scheduler stops counting
 // the job at once; a terminate that fails is sent again on a later pass.
-import { and, eq, inArray, isNull, or } from 'drizzle-orm';
+import { and, eq, inArray, or } from 'drizzle-orm';
 import { stopJob } from '@/lib/cluster/job-runner';
 import type { Workflow } from '@/lib/cluster/workflows';
-import { jobEvents, jobs } from '@/lib/db/schema';
+import { jobs } from '@/lib/db/schema';
 import { detectStall, type StallPolicy } from '@/lib/domain/workflow/stall';
 import { env } from '@/lib/env';
-import { recordJobFailure } from '@/lib/metrics/scheduler';
-import { inTransaction, type Ctx } from '../context';
+import type { Ctx } from '../context';
+import { failFollowedJob, FOLLOWED_STATES } from '../scheduler/followed-jobs';
 import { workflowKey, workflowNamespaceOf } from '../tenancy/workflow-namespace';
 
 export interface StallDeps {
@@ -57,7 +57,7 @@ export async function failStalledWorkflows(
       and(
         inArray(jobs.workflowName, names),
         or(
-          inArray(jobs.state, ['submitted', 'running']),
+          inArray(jobs.state, [...FOLLOWED_STATES]),
           and(eq(jobs.state, 'failed'), eq(jobs.reason, 'WORKFLOW_STALLED')),
         ),
       ),
@@ -75,37 +75,14 @@ export async function failStalledWorkflows(
     if (job.preemptDeadline) continue; // being preempted: finishPreemptions removes the Workflow
     const stall = detectStall({ workflow: wf, maxRuntimeSeconds: job.maxRuntimeSeconds, now }, policy);
     if (!stall) continue;
-    const at = new Date(now);
-    const message = `Workflow ${job.workflowName} stalled: ${stall.message}`.slice(0, 2000);
-    const changed = await inTransaction(ctx, async (tx) => {
-      const [row] = await tx.db
-        .update(jobs)
-        .set({
-          state: 'failed',
-          reason: 'WORKFLOW_STALLED',
-          message,
-          finishedAt: at,
-          placements: null,
-          preemptDeadline: null,
-          updatedAt: at,
-        })
-        .where(and(eq(jobs.id, job.id), eq(jobs.state, job.state), isNull(jobs.preemptDeadline)))
-        .returning({ id: jobs.id });
-      if (!row) return false;
-      await tx.db.insert(jobEvents).values({
-        jobId: job.id,
-        at,
-        fromState: job.state,
-        toState: 'failed',
-        cause: 'WORKFLOW_STALLED',
-        message,
-        details: { workflowName: job.workflowName, stall: stall.kind },
-      });
-      return true;
+    const changed = await failFollowedJob(ctx, job, {
+      reason: 'WORKFLOW_STALLED',
+      message: `Workflow ${job.workflowName} stalled: ${stall.message}`.slice(0, 2000),
+      at: new Date(now),
+      details: { workflowName: job.workflowName, stall: stall.kind },
     });
     if (!changed) continue;
     failed.push(job.id);
-    recordJobFailure('WORKFLOW_STALLED');
     await terminate(ctx, deps, job.id, job.workflowName!, wf.metadata.namespace);
   }
   return failed;

@@ -5,7 +5,6 @@ import { jobs, workflowSnapshots } from '@/lib/db/schema';
 import type { WorkflowGraph } from '@/lib/domain/workflow/graph-model';
 import { buildLiveGraph } from '@/lib/domain/workflow/live-graph';
 import { stepPodName } from '@/lib/domain/workflow/step-status';
-import type { NodeStatus } from '@/lib/domain/workflow/types';
 import { requireRole, type Ctx } from '../context';
 import { notFound } from '../errors';
 import { JobId, parseInput } from '../validate';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_TEAM_POLICY, type PolicyViolation, type TeamPolicy } from '@/lib/domain/policy';
-import { GpuKind, PriorityClass } from '@/lib/domain/scheduler';
+import { GpuKindId, PriorityClass } from '@/lib/domain/terms';
 import { previewWorkflow as buildPreview, type WorkflowPreview } from '@/lib/domain/workflow/preview';
 import { requireRole, type Ctx } from '../context';
 import { AppError } from '../errors';
@@ -18,7 +18,7 @@ const PreviewWorkflowInput = z.object({
   /** the team it would be submitted for (its policy applies); defaults to the viewer's first team */
   team: z.string().trim().min(1).optional(),
   /** the GPUs it would ask for, as in POST /api/jobs */
-  gpu: z.object({ kind: GpuKind, count: z.number().int().min(1).max(MOST_GPUS) }).optional(),
+  gpu: z.object({ kind: GpuKindId, count: z.number().int().min(1).max(MOST_GPUS) }).optional(),
   priority: PriorityClass.default('normal'),
 });
 type PreviewWorkflowInput = z.infer<typeof PreviewWorkflowInput>;

@@ -3,7 +3,7 @@
 // status.nodes and GPU-seconds, and keeps the last 64 KiB of every finished step's log in
 // step_logs so the logs outlive pod garbage collection (Gantry's podGC deletes a succeeded pod
 // 2 minutes after it ends, which leaves time for this capture).
-import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { listJobWorkflows } from '@/lib/cluster/job-runner';
 import { findStepLog, workflowPodNames } from '@/lib/cluster/pods';
 import type { Workflow } from '@/lib/cluster/workflows';
@@ -16,7 +16,9 @@ import {
   tailBytes,
 } from '@/lib/domain/workflow/step-status';
 import type { StallPolicy } from '@/lib/domain/workflow/stall';
+import { LABEL_JOB_ID } from '@/lib/domain/terms';
 import type { Ctx } from '../context';
+import { listFollowedJobs } from '../scheduler/followed-jobs';
 import { applyWorkflowPhase, markMissing } from '../scheduler/sync-job-phases';
 import { workflowKey, workflowNamespaceOf } from '../tenancy/workflow-namespace';
 import { failStalledWorkflows } from './fail-stalled-workflows';
@@ -84,16 +86,7 @@ export async function syncWorkflows(
   deps: WorkflowSyncDeps = clusterDeps,
 ): Promise<WorkflowSyncResult> {
   // Read before the list: a job seen as submitted already had its Workflow created.
-  const live = await ctx.db
-    .select({
-      id: jobs.id,
-      state: jobs.state,
-      workflowName: jobs.workflowName,
-      workflowNamespace: jobs.workflowNamespace,
-      preemptDeadline: jobs.preemptDeadline,
-    })
-    .from(jobs)
-    .where(inArray(jobs.state, ['submitted', 'running']));
+  const live = await listFollowedJobs(ctx);
   const workflows = await deps.workflows();
   const result: WorkflowSyncResult = { phaseChanges: 0, snapshots: 0, logsStored: 0 };
   for (const wf of each ? workflows : []) {
@@ -137,7 +130,7 @@ function isJobsWorkflow(job: { workflowName: string | null; workflowNamespace: s
 }
 
 function jobIdOf(wf: Workflow): number | null {
-  const id = Number(wf.metadata.labels?.['gantry.dev/job-id']);
+  const id = Number(wf.metadata.labels?.[LABEL_JOB_ID]);
   return Number.isSafeInteger(id) && id > 0 && wf.metadata.name ? id : null;
 }
 
@@ -151,16 +144,7 @@ export async function syncVanishedWorkflow({ ctx }: { ctx: Ctx }, wf: Workflow):
   // A phase event of the same Workflow handled at the same time (its Running, say) can move the job
   // between the read and the conditional update; the Workflow is gone all the same, so look again.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const [job] = await ctx.db
-      .select({
-        id: jobs.id,
-        state: jobs.state,
-        workflowName: jobs.workflowName,
-        workflowNamespace: jobs.workflowNamespace,
-        preemptDeadline: jobs.preemptDeadline,
-      })
-      .from(jobs)
-      .where(and(eq(jobs.id, id), inArray(jobs.state, ['submitted', 'running'])));
+    const [job] = await listFollowedJobs(ctx, id);
     if (!job || !isJobsWorkflow(job, wf) || job.preemptDeadline) return 0;
     if (await markMissing(ctx, { id: job.id, state: job.state, workflowName: job.workflowName! })) return 1;
   }

@@ -2,6 +2,7 @@
 // watch events alone (the list sync is never called by the test), a watch resumed from a compacted
 // resourceVersion (410 Gone) relists and keeps following, and aborting stops it.
 import { teamNamespace } from '@/lib/domain/tenancy';
+import { LABEL_JOB_ID } from '@/lib/domain/terms';
 import { eq, sql } from 'drizzle-orm';
 import { logger } from '@/lib/log';
 import { describe, expect, it, vi } from 'vitest';
@@ -17,7 +18,7 @@ import type { JobView } from '../jobs/job-view';
 import { submitJob } from '../jobs/submit-job';
 import { upsertQuota } from '../quotas/upsert-quota';
 import { runSchedulerPass } from '../scheduler/run-scheduler-pass';
-import { JOB_WORKFLOW_SELECTOR, WorkflowFollower, type WorkflowFollowerDeps } from './workflow-follower';
+import { WorkflowFollower, type WorkflowFollowerDeps } from './workflow-follower';
 
 // Jobs run in their team's namespace (gantry-<team>).
 const inTeamNamespace = (job: { team: string }) => ({ namespace: teamNamespace({ slug: job.team }) });
@@ -57,7 +58,7 @@ function recordingDeps() {
   const open: Array<{ handle: WatchHandle; end: () => void }> = [];
   let aborted = 0;
   const deps: WorkflowFollowerDeps = {
-    list: () => listWorkflows(JOB_WORKFLOW_SELECTOR),
+    list: () => listWorkflows(LABEL_JOB_ID),
     readLog: (podName, opts) => findStepLog(podName, opts),
     watch: async (opts) => {
       const handle = await watchWorkflows(opts);

@@ -23,7 +23,8 @@ import {
   type WorkflowEvent,
 } from '@/lib/cluster/workflows';
 import { findStepLog, workflowPodNames } from '@/lib/cluster/pods';
-import type { ClusterError } from '@/lib/cluster/errors';
+import { isGone } from '@/lib/cluster/errors';
+import { LABEL_JOB_ID } from '@/lib/domain/terms';
 import { sleepUnlessAborted } from '@/lib/sleep';
 import type { Ctx } from '../context';
 import {
@@ -34,7 +35,6 @@ import {
   type WorkflowSyncDeps,
 } from './sync-workflows';
 
-export const JOB_WORKFLOW_SELECTOR = 'gantry.dev/job-id';
 /** Phase-only updates at the same time (see phaseWaiting). */
 const PHASE_CONCURRENCY = 2;
 
@@ -47,7 +47,7 @@ export interface WorkflowFollowerDeps {
 
 export const clusterFollowerDeps: WorkflowFollowerDeps = {
   // every namespace: each team's, and the shared one of jobs from before team namespaces
-  list: () => listWorkflows(JOB_WORKFLOW_SELECTOR, { allNamespaces: true }),
+  list: () => listWorkflows(LABEL_JOB_ID, { allNamespaces: true }),
   watch: watchWorkflows,
   readLog: (podName, opts) => findStepLog(podName, opts),
   podNames: workflowPodNames,
@@ -170,7 +170,7 @@ export class WorkflowFollower {
         }
         failures++;
       } catch (err) {
-        if ((err as ClusterError)?.kind === 'Gone') {
+        if (isGone(err)) {
           this.stats.gone++;
           rv = undefined;
           continue;
@@ -223,7 +223,7 @@ export class WorkflowFollower {
     let handle: WatchHandle | undefined;
     try {
       handle = await this.deps.watch({
-        labelSelector: JOB_WORKFLOW_SELECTOR,
+        labelSelector: LABEL_JOB_ID,
         allNamespaces: true,
         resourceVersion,
         timeoutSeconds: this.opts.watchTimeoutSeconds ?? 300,

@@ -3,6 +3,7 @@
 // skipping configurations that already have results. A sweep too large for one object becomes a
 // workflow of workflows: the parent creates one child Workflow per part from a WorkflowTemplate,
 // and each child fetches its still-pending configurations from Gantry.
+import { LABEL_PART } from '../../terms';
 import { measureWorkflowBytes, WORKFLOW_TARGET_BYTES } from '../check';
 import type { BenchmarkJob, Job } from '../job';
 import type { Container, Template, Workflow, WorkflowTemplate } from '../types';
@@ -16,13 +17,12 @@ import {
   nameWorkflow,
   placeTemplate,
   requestResources,
-  toEnv,
+  toNamedValues,
   WorkflowBuildError,
   type BuildOptions,
   type BuildResult,
 } from './common';
 
-export const LABEL_PART = 'gantry.dev/part';
 // Literal items above this share of the byte budget push the sweep into parts, leaving room for
 // the rest of the object and for Argo's own annotations.
 const LITERAL_ITEMS_BUDGET = WORKFLOW_TARGET_BYTES / 2;
@@ -138,7 +138,7 @@ function describeRunTemplate(job: BenchmarkJob): Template {
         command: spec.command,
         args: spec.args,
         env: [
-          ...toEnv(spec.env),
+          ...toNamedValues(spec.env),
           { name: 'GANTRY_JOB_ID', value: job.id },
           { name: 'GANTRY_CONFIG_ID', value: '{{inputs.parameters.config-id}}' },
           { name: 'GANTRY_CONFIG', value: '{{inputs.parameters.config}}' },

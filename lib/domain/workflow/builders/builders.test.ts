@@ -12,15 +12,8 @@ import { describeWithReference, referencePath } from '@/lib/testing/reference';
 import { measureWorkflowBytes } from '../check';
 import type { Job } from '../job';
 import type { Template, Workflow } from '../types';
-import {
-  buildWorkflow,
-  LABEL_JOB_ID,
-  LABEL_OWNER,
-  mergeUserWorkflow,
-  renderPartWorkflow,
-  toLabelValue,
-  WorkflowBuildError,
-} from './index';
+import { LABEL_JOB_ID, LABEL_OWNER } from '../../terms';
+import { buildWorkflow, mergeUserWorkflow, renderPartWorkflow, toLabelValue, WorkflowBuildError } from './index';
 
 const jobs: Array<[string, () => Job]> = [
   ['training', () => makeTrainingJob()],

@@ -2,10 +2,19 @@
 // retried submission collides instead of duplicating), labels to find and clean it up, the pool's
 // placement, the priority class, a deadline, pod GC and a TTL.
 import { measureWorkflowBytes, WORKFLOW_TARGET_BYTES } from '../check';
+import {
+  ANNOTATION_JOB_NAME,
+  LABEL_JOB_ID,
+  LABEL_KIND,
+  LABEL_OWNER,
+  LABEL_POOL,
+  LABEL_PRIORITY,
+  LABEL_TEAM,
+  type PriorityClass,
+} from '../../terms';
 import type { PodSecurityLevel } from '../../tenancy';
 import type { GpuRequest, Job, Placement } from '../job';
 import type {
-  Container,
   ResourceRequirements,
   Template,
   Workflow,
@@ -13,16 +22,6 @@ import type {
   WorkflowSpec,
   WorkflowTemplate,
 } from '../types';
-
-export const LABEL_JOB_ID = 'gantry.dev/job-id';
-export const LABEL_OWNER = 'gantry.dev/owner';
-const LABEL_TEAM = 'gantry.dev/team';
-const LABEL_KIND = 'gantry.dev/kind';
-const LABEL_POOL = 'gantry.dev/pool';
-const LABEL_PRIORITY = 'gantry.dev/priority';
-// Label values cannot hold an e-mail address; the exact owner goes into an annotation too.
-const ANNOTATION_OWNER = 'gantry.dev/owner';
-const ANNOTATION_JOB_NAME = 'gantry.dev/job-name';
 
 // Failed pods stay for their logs; a succeeded one stays 2 minutes, longer than the 60 s reconcile
 // pass, so the workflow sync captures its final log even when it missed the step's watch event.
@@ -73,7 +72,7 @@ export function nameWorkflow(jobId: string): string {
   return `gantry-${jobId}`;
 }
 
-export function namePriorityClass(priority: Job['priority']): string {
+export function namePriorityClass(priority: PriorityClass): string {
   return `gantry-${priority}`;
 }
 
@@ -110,7 +109,7 @@ export function labelJob(job: Job): Record<string, string> {
 }
 
 export function annotateJob(job: Job): Record<string, string> {
-  return { [ANNOTATION_OWNER]: job.owner, [ANNOTATION_JOB_NAME]: job.name };
+  return { [LABEL_OWNER]: job.owner, [ANNOTATION_JOB_NAME]: job.name };
 }
 
 /** Resources for one GPU pod. Extended resources need limits; Kubernetes copies them to requests. */
@@ -148,8 +147,9 @@ function mergeTolerations<T extends object>(existing: T[], added: T[]): T[] {
   return [...existing, ...added.filter((t) => !seen.has(JSON.stringify(t)))];
 }
 
-export function toEnv(env: Record<string, string>): NonNullable<Container['env']> {
-  return Object.entries(env).map(([name, value]) => ({ name, value }));
+/** `{ a: '1' }` -> `[{ name: 'a', value: '1' }]`, for container env and workflow parameters alike. */
+export function toNamedValues(values: Record<string, string>): Array<{ name: string; value: string }> {
+  return Object.entries(values).map(([name, value]) => ({ name, value }));
 }
 
 /** The fields every Gantry workflow spec sets, whatever the kind. */

@@ -10,6 +10,7 @@ import {
   createWorkflow,
   placeTemplate,
   requestResources,
+  toNamedValues,
   type BuildOptions,
 } from './common';
 
@@ -61,16 +62,16 @@ export function buildEmbeddingWorkflow(job: EmbeddingJob, options: BuildOptions 
     {
       entrypoint: 'pipeline',
       arguments: {
-        parameters: [
-          { name: 'dataset-uri', value: spec.datasetUri },
-          { name: 'output-uri', value: spec.outputUri },
-          { name: 'documents', value: String(spec.documents) },
-          { name: 'chunk-size', value: String(spec.chunkSize) },
-          { name: 'chunks', value: String(chunks) },
-          { name: 'model', value: spec.model },
-          { name: 'batch-size', value: String(spec.batchSize) },
-          { name: 'seq-length', value: String(spec.seqLength) },
-        ],
+        parameters: toNamedValues({
+          'dataset-uri': spec.datasetUri,
+          'output-uri': spec.outputUri,
+          documents: String(spec.documents),
+          'chunk-size': String(spec.chunkSize),
+          chunks: String(chunks),
+          model: spec.model,
+          'batch-size': String(spec.batchSize),
+          'seq-length': String(spec.seqLength),
+        }),
       },
       templates: [
         {

@@ -10,7 +10,7 @@ import {
   DSHM_VOLUME,
   placeTemplate,
   requestResources,
-  toEnv,
+  toNamedValues,
   type BuildOptions,
 } from './common';
 
@@ -37,7 +37,7 @@ export function buildTrainingWorkflow(job: TrainingJob, options: BuildOptions = 
         args: spec.args,
         workingDir: '{{inputs.parameters.work-dir}}',
         env: [
-          ...toEnv(spec.env),
+          ...toNamedValues(spec.env),
           { name: 'GANTRY_JOB_ID', value: job.id },
           { name: 'GANTRY_USER', value: '{{inputs.parameters.user}}' },
           { name: 'GANTRY_CONFIG_FILE', value: '{{inputs.parameters.config-file}}' },
@@ -55,11 +55,7 @@ export function buildTrainingWorkflow(job: TrainingJob, options: BuildOptions = 
     {
       entrypoint: 'train',
       arguments: {
-        parameters: [
-          { name: 'user', value: job.owner },
-          { name: 'config-file', value: spec.configFile },
-          { name: 'work-dir', value: spec.workDir },
-        ],
+        parameters: toNamedValues({ user: job.owner, 'config-file': spec.configFile, 'work-dir': spec.workDir }),
       },
       templates: [train],
     },
