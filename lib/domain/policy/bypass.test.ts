@@ -7,8 +7,7 @@ import { buildWorkflow } from '../workflow/builders';
 import { makeRawWorkflowJob, makeTrainingJob } from '../workflow/test-jobs';
 import { checkWorkloads, DEFAULT_TEAM_POLICY, type PolicyContext } from './index';
 import { checkJobWorkloads, UNPLACED } from './job';
-
-type Obj = Record<string, any>;
+import type { Obj } from './policy.test-util';
 
 const context: PolicyContext = {
   level: 'baseline',
