@@ -4,8 +4,7 @@
 // and an advisory lock held in that session is reported lost and can be taken again.
 // The postgres.js cases are those of porsager/postgres#1208 (a reserved connection) and its
 // begin() variant, which crashed the worker before patches/postgres+3.4.9.patch.
-import { inject } from 'vitest';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { AdvisoryLockSession } from './advisory-lock';
 import { createDb } from './client';
 import { classifyDatabaseError } from './unavailable';

@@ -1,4 +1,12 @@
+// Rows of raw statements, for the hot paths and reports written as SQL rather than Drizzle queries.
 import { getTableColumns, type InferSelectModel, type Table } from 'drizzle-orm';
+import type { DbOrTx } from './client';
+
+/** Runs a raw statement and answers its rows (postgres.js returns an array-like RowList). */
+export async function rows<T>(db: DbOrTx, query: Parameters<DbOrTx['execute']>[0]): Promise<T[]> {
+  const result = await db.execute(query);
+  return Array.from(result as unknown as ArrayLike<T>);
+}
 
 /**
  * Maps a row from a raw statement (`returning *`: column names, driver values such as timestamp

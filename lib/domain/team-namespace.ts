@@ -4,13 +4,8 @@
 // a ResourceQuota capping nvidia.com/* requests at what Gantry may admit for the team, a LimitRange
 // giving containers default requests, and a NetworkPolicy denying all ingress. Pure: lib/server
 // reads the inputs, lib/cluster writes the objects.
-import {
-  LABEL_MANAGED_TEAM,
-  TEAM_SERVICE_ACCOUNT,
-  teamNamespace,
-  type PodSecurityLevel,
-  type TeamTenancy,
-} from './tenancy';
+import { LABEL_TEAM } from './terms';
+import { TEAM_SERVICE_ACCOUNT, teamNamespace, type PodSecurityLevel, type TeamTenancy } from './tenancy';
 
 export const RESOURCE_QUOTA_NAME = 'gantry-gpus';
 export const LIMIT_RANGE_NAME = 'gantry-defaults';
@@ -83,7 +78,7 @@ export function gpuQuotaHard(quotas: TeamQuotaLine[], resources: Record<string, 
 
 export function buildTeamNamespace(input: TeamNamespaceInput): TeamNamespacePlan {
   const namespace = teamNamespace(input);
-  const team = { [LABEL_MANAGED_TEAM]: input.slug };
+  const team = { [LABEL_TEAM]: input.slug };
   const labels = { ...team, [LABEL_MANAGED_BY]: 'gantry' };
   const meta = (name: string) => ({ name, namespace, labels: { ...labels } });
   const ownNamespace = !input.namespace;

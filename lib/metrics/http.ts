@@ -1,4 +1,4 @@
-// Request durations for the route wrappers (lib/http/route.ts, public-route.ts). The route label is
+// Request durations for the route wrapper (lib/http/route.ts). The route label is
 // the App Router pattern (`/api/jobs/[id]`), rebuilt from the path and the params Next resolved, so
 // a label never holds an id and the series stay a few hundred however many jobs there are.
 import { metrics } from './registry';

@@ -28,13 +28,25 @@ export interface DatabaseReading {
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+type Registers = Registry[];
+
 function createMetrics() {
   const registry = new Registry();
   const registers = [registry];
   const sources: MetricSources = {};
-  const metrics = {
+  return {
     registry,
     sources,
+    ...webMetrics(registers, sources),
+    ...schedulerMetrics(registers, sources),
+    ...loopMetrics(registers, sources),
+    ...databaseMetrics(registers, sources),
+  };
+}
+
+/** API requests, and the queue the web reads at scrape time. */
+function webMetrics(registers: Registers, sources: MetricSources) {
+  return {
     httpDuration: new Histogram({
       name: 'gantry_http_request_duration_seconds',
       help: 'API requests by route pattern (never the raw path), method and status',
@@ -54,6 +66,12 @@ function createMetrics() {
         for (const r of rows ?? []) this.set({ team: r.team, gpu_kind: r.gpuKind, state: r.state }, r.jobs);
       },
     }),
+  };
+}
+
+/** What the scheduler pass, the job-failing verbs, the workflow follower and the telemetry loop report. */
+function schedulerMetrics(registers: Registers, sources: MetricSources) {
+  return {
     clusterGpus: new Gauge({
       name: 'gantry_cluster_gpus',
       help: "GPUs by kind in the scheduler's last cluster snapshot: allocatable, and allocated to pods",
@@ -107,6 +125,12 @@ function createMetrics() {
       labelNames: ['result'],
       registers,
     }),
+  };
+}
+
+/** Worker loop runs (their liveness is computed in loops.ts). */
+function loopMetrics(registers: Registers, sources: MetricSources) {
+  return {
     loopRuns: new Counter({
       name: 'gantry_worker_loop_runs_total',
       help: "Worker loop runs by result (skipped: another replica holds the loop's lock)",
@@ -129,6 +153,12 @@ function createMetrics() {
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
       registers,
     }),
+  };
+}
+
+/** The database as this process found it (lib/db/unavailable.ts). */
+function databaseMetrics(registers: Registers, sources: MetricSources) {
+  return {
     dbUp: new Gauge({
       name: 'gantry_db_up',
       help: 'Whether this process reached PostgreSQL at the last scrape (1) or not (0)',
@@ -166,7 +196,6 @@ function createMetrics() {
       },
     }),
   };
-  return metrics;
 }
 
 export type GantryMetrics = ReturnType<typeof createMetrics>;

@@ -25,6 +25,22 @@ export interface GpuSpec {
   pricePerHour: number;
 }
 
+const H100: GpuSpec = {
+  id: 'h100-80gb',
+  label: 'NVIDIA H100-SXM5-80GB',
+  memoryGb: 80,
+  bandwidthGBs: 3350,
+  fp16Tflops: 989,
+  int8Tops: 1979,
+  supportsBf16: true,
+  supportsFp8: true,
+  nvlink: true,
+  maxPerNode: 8,
+  tdpWatts: 700,
+  idleWatts: 70,
+  pricePerHour: 3.0,
+};
+
 export const GPU_CATALOG: Record<GpuKindId, GpuSpec> = {
   t4: {
     id: 't4',
@@ -56,33 +72,14 @@ export const GPU_CATALOG: Record<GpuKindId, GpuSpec> = {
     idleWatts: 50,
     pricePerHour: 1.8,
   },
-  'h100-80gb': {
-    id: 'h100-80gb',
-    label: 'NVIDIA H100-SXM5-80GB',
-    memoryGb: 80,
-    bandwidthGBs: 3350,
-    fp16Tflops: 989,
-    int8Tops: 1979,
-    supportsBf16: true,
-    supportsFp8: true,
-    nvlink: true,
-    maxPerNode: 8,
-    tdpWatts: 700,
-    idleWatts: 70,
-    pricePerHour: 3.0,
-  },
+  'h100-80gb': H100,
+  // The H100's GH100 chip (compute, NVLink, power) with more and faster HBM3e.
   'h200-141gb': {
+    ...H100,
     id: 'h200-141gb',
     label: 'NVIDIA H200-SXM-141GB',
     memoryGb: 141,
     bandwidthGBs: 4800,
-    fp16Tflops: 989,
-    int8Tops: 1979,
-    supportsBf16: true,
-    supportsFp8: true,
-    nvlink: true,
-    maxPerNode: 8,
-    tdpWatts: 700,
     idleWatts: 75,
     pricePerHour: 3.8,
   },

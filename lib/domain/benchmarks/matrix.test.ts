@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { findModel, GPU_CATALOG } from './catalog';
 import { estimateMemory, formatConfigurationId, type BenchmarkConfiguration } from './configuration';
+import { LLAMA_8B_ON_A100 } from './configuration.test-util';
 import { checkConfiguration, DEFAULT_SWEEP, expandSweep, orderByPriority, SweepDefinition } from './matrix';
 
-const base: BenchmarkConfiguration = {
-  model: 'llama-3.1-8b',
-  engine: 'vllm',
-  quantization: 'fp16',
-  precision: 'fp16',
-  gpuKind: 'a100-80gb',
-  gpuCount: 1,
-  batchSize: 8,
-  sequenceLength: 2048,
-  outputTokens: 256,
-};
+const base = LLAMA_8B_ON_A100;
 const codes = (c: Partial<BenchmarkConfiguration>) =>
   checkConfiguration({ ...base, ...c }, findModel(c.model ?? base.model)!).map((e) => e.code);
 

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { describeWithReference, readReference } from '@/lib/testing/reference';
-import type { BenchmarkConfiguration } from './configuration';
+import { LLAMA_8B_ON_A100 } from './configuration.test-util';
 import { importOptimumBenchmarkCsv } from './import/optimum';
 import { estimatePerformance, simulateBenchmark } from './perf-model';
 import { BenchmarkResult } from './results';
 
-const base: BenchmarkConfiguration = {
-  model: 'llama-3.1-8b',
-  engine: 'vllm',
-  quantization: 'fp16',
-  precision: 'fp16',
-  gpuKind: 'a100-80gb',
-  gpuCount: 1,
-  batchSize: 8,
-  sequenceLength: 2048,
-  outputTokens: 256,
-};
+const base = LLAMA_8B_ON_A100;
 
 describe('performance model', () => {
   it('is deterministic per configuration, seed and attempt, and differs across attempts', () => {

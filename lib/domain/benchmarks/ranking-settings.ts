@@ -54,7 +54,6 @@ export const RankingSettings = z
     });
   });
 export type RankingSettings = z.infer<typeof RankingSettings>;
-type RankingSettingsInput = z.input<typeof RankingSettings>;
 
 /** Default settings for a dataset: the (up to three) metrics most rows have, in their natural direction. */
 export function suggestRankingSettings(results: readonly Pick<BenchmarkResult, 'metrics'>[]): RankingSettings | null {

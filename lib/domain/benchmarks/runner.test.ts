@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatConfigurationId, type BenchmarkConfiguration } from './configuration';
+import { LLAMA_8B_ON_A100 } from './configuration.test-util';
 import { isBenchmarkRunnerImage, readStepAttempt, readStepConfigurations } from './runner';
 
-const c: BenchmarkConfiguration = {
-  model: 'llama-3.1-8b',
-  engine: 'vllm',
-  quantization: 'fp16',
-  precision: 'fp16',
-  gpuKind: 'a100-80gb',
-  gpuCount: 1,
-  batchSize: 8,
-  sequenceLength: 512,
-  outputTokens: 256,
-};
+const c: BenchmarkConfiguration = { ...LLAMA_8B_ON_A100, sequenceLength: 512 };
 
 describe('benchmark runner step env', () => {
   it('reads one configuration or a chunk of them', () => {

@@ -35,9 +35,6 @@ export const DEFAULT_EVENTS: readonly EventType[] = [
   'quota.budget',
 ];
 
-const CHANNELS = ['console', 'email'] as const;
-type Channel = (typeof CHANNELS)[number];
-
 export function isEventType(value: string): value is EventType {
   return (EVENT_TYPES as readonly string[]).includes(value);
 }

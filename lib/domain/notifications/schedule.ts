@@ -45,6 +45,6 @@ export function nextRetryAt(attempts: number, createdAt: Date, now: Date): Date 
 }
 
 /** Whether a receiver's answer counts as delivered (2xx); redirects are not followed, so they fail. */
-function isDelivered(status: number): boolean {
+export function isDelivered(status: number): boolean {
   return status >= 200 && status < 300;
 }

@@ -2,6 +2,7 @@
 // Gantry sets it, a short list of volume types, and no templates that act outside a pod.
 import { asArray, asObj, isObj, key, type Obj, type PolicyToleration, type Reporter } from './context';
 import type { PodContainer } from './pod-security';
+import { GANTRY_LABEL_PREFIX } from '../terms';
 
 // The device plugin's GPU resources; any other nvidia.com/* name is refused outright.
 const GPU_RESOURCE = /^nvidia\.com\/(gpu|mig-.+)$/;
@@ -160,7 +161,6 @@ export function checkVolumeClaimTemplate(claim: Obj, at: string, r: Reporter): v
 // cancellation trust them), and the one that hands a Workflow to another Argo controller, whose
 // settings this policy knows nothing of. Argo's other labels are informational or its own to
 // overwrite (examples carry workflows.argoproj.io/no-test).
-const RESERVED_LABEL_PREFIX = 'gantry.dev/';
 const ARGO_INSTANCE_LABEL = 'workflows.argoproj.io/controller-instanceid';
 // Gantry reads GPU telemetry from every pod with this label, in any namespace (lib/cluster/metrics.ts
 // DCGM_EXPORTER_SELECTOR): a workflow pod wearing it would serve made-up samples for any GPU.
@@ -168,7 +168,7 @@ const EXPORTER_LABEL = 'app';
 const EXPORTER_LABEL_VALUE = 'nvidia-dcgm-exporter';
 
 function isReservedLabel(name: string): boolean {
-  return name.startsWith(RESERVED_LABEL_PREFIX) || name === ARGO_INSTANCE_LABEL;
+  return name.startsWith(GANTRY_LABEL_PREFIX) || name === ARGO_INSTANCE_LABEL;
 }
 
 /**

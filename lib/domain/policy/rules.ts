@@ -88,7 +88,3 @@ export const RULE_DESCRIPTIONS: Record<PolicyRule, string> = {
   'gantry.placeholderKey':
     'Argo {{...}} placeholders in keys, which Argo fills in after every check (a key could become nvidia.com/gpu)',
 };
-
-function isBaselineRule(rule: PolicyRule): boolean {
-  return (BASELINE_RULES as readonly string[]).includes(rule);
-}

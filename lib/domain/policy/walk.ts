@@ -133,10 +133,21 @@ function checkTemplate(template: Obj, at: string, r: Reporter, scope: Scope, isD
   for (const c of main) checkContainer(c.container, c.at, r);
   for (const c of init) checkContainer(c.container, c.at, r);
   checkPodGpus(main, init, at, r, defaults ? countInheritedGpus(template, defaults) : 0);
-  if (!r.restricted) return;
+  if (r.restricted) checkRestrictedTemplate(template, at, r, scope, { isDefaults, podSc, main, init });
+}
+
+/** What the restricted level asks of the pod a template makes (its containers as collected). */
+function checkRestrictedTemplate(
+  template: Obj,
+  at: string,
+  r: Reporter,
+  scope: Scope,
+  pod: { isDefaults: boolean; podSc: Obj | undefined; main: PodContainer[]; init: PodContainer[] },
+): void {
+  const { podSc, main, init } = pod;
   // templateDefaults is not a pod of its own: the templates it is merged into are checked as pods,
   // and its sidecars and init containers, which Argo adds to them whole, once here.
-  if (isDefaults) {
+  if (pod.isDefaults) {
     const added: PodContainer[] = [];
     collect(template.sidecars, `${at}.sidecars`, added);
     collect(template.initContainers, `${at}.initContainers`, added);
@@ -144,7 +155,7 @@ function checkTemplate(template: Obj, at: string, r: Reporter, scope: Scope, isD
       checkRestrictedPod({ securityContext: podSc ?? scope.specSecurityContext, containers: added }, r);
     return;
   }
-  const defaultsSc = asObj(defaults?.securityContext);
+  const defaultsSc = asObj(scope.defaults?.securityContext);
   // Argo takes the template's pod securityContext (merged over templateDefaults') or else the workflow's.
   const securityContext = podSc || defaultsSc ? { ...defaultsSc, ...podSc } : scope.specSecurityContext;
   if (init.length > 0) main.push(...init);
@@ -217,12 +228,7 @@ class FieldWalk {
       const child = value[name];
       if (typeof child !== 'object' || child === null) {
         if (name === 'serviceAccountName') this.checkServiceAccount(child);
-        else if (name === 'podSpecPatch')
-          this.r.report(
-            'gantry.podSpecPatch',
-            this.here(name),
-            'podSpecPatch can change any field of the pod after every check',
-          );
+        else if (name === 'podSpecPatch') this.reportPodSpecPatch(name);
         continue;
       }
       switch (name) {
@@ -243,34 +249,18 @@ class FieldWalk {
           this.checkMapKeys(name, child as Obj);
           break;
         case 'podSpecPatch':
-          this.r.report(
-            'gantry.podSpecPatch',
-            this.here(name),
-            'podSpecPatch can change any field of the pod after every check',
-          );
+          this.reportPodSpecPatch(name);
           continue;
         case 'templateRef':
         case 'workflowTemplateRef':
           this.checkTemplateRef(child as Obj, name);
           continue;
-        case 'imagePullSecrets': {
-          const refs = asArray(child);
-          for (let i = 0; i < refs.length; i++) {
-            const ref = refs[i];
-            const refName = asObj(ref)?.name;
-            if (!this.isAllowedSecret(refName)) this.reportSecret(refName, `${this.here(name)}[${i}].name`);
-          }
+        case 'imagePullSecrets':
+          this.checkImagePullSecrets(child, name);
           continue;
-        }
-        case 'secret': {
-          // A secret volume names it secretName, a projected source name; the other field is
-          // dropped as unknown, so each present is checked (secretName beside name once hid name).
-          const secret = child as Obj;
-          const hasName = 'name' in secret;
-          if ('secretName' in secret || !hasName) this.checkSecretField(secret, 'secretName', name);
-          if (hasName) this.checkSecretField(secret, 'name', name);
+        case 'secret':
+          this.checkSecretSource(child as Obj, name);
           continue;
-        }
         case 'inline':
           if (isObj(child)) checkTemplate(child, this.here(name), this.r, this.scope, false);
           break;
@@ -292,6 +282,30 @@ class FieldWalk {
       this.visit(child as Obj);
       path.pop();
     }
+  }
+
+  private reportPodSpecPatch(field: string): void {
+    this.r.report(
+      'gantry.podSpecPatch',
+      this.here(field),
+      'podSpecPatch can change any field of the pod after every check',
+    );
+  }
+
+  private checkImagePullSecrets(list: unknown, field: string): void {
+    const refs = asArray(list);
+    for (let i = 0; i < refs.length; i++) {
+      const refName = asObj(refs[i])?.name;
+      if (!this.isAllowedSecret(refName)) this.reportSecret(refName, `${this.here(field)}[${i}].name`);
+    }
+  }
+
+  // A secret volume names it secretName, a projected source name; the other field is dropped as
+  // unknown, so each present is checked (secretName beside name once hid name).
+  private checkSecretSource(secret: Obj, field: string): void {
+    const hasName = 'name' in secret;
+    if ('secretName' in secret || !hasName) this.checkSecretField(secret, 'secretName', field);
+    if (hasName) this.checkSecretField(secret, 'name', field);
   }
 
   private checkMapKeys(field: string, map: Obj): void {

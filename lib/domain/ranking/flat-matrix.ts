@@ -46,6 +46,6 @@ export function selectFromMatrix(
 }
 
 /** Row i as a plain array (for messages and tests). */
-function readRow(m: FlatMatrix, i: number): number[] {
+export function readRow(m: FlatMatrix, i: number): number[] {
   return Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols));
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeWithReference, readReference } from '@/lib/testing/reference';
-import { toFlatMatrix, type FlatMatrix } from './flat-matrix';
+import { readRow, toFlatMatrix, type FlatMatrix } from './flat-matrix';
 import {
   computeCrowdingDistance,
   computeParetoRanking,
@@ -117,8 +117,6 @@ const points = (maxCols: number) =>
     }),
   );
 
-const row = (m: FlatMatrix, i: number) => m.data.subarray(i * m.cols, (i + 1) * m.cols);
-
 describe('non-dominated sorting properties', () => {
   it("agrees with Deb's O(n^2) sort for 1 to 5 criteria, duplicates included", () => {
     fc.assert(
@@ -135,7 +133,8 @@ describe('non-dominated sorting properties', () => {
       fc.property(points(4), (pts) => {
         const m = toFlatMatrix(pts);
         const [front] = sortNonDominated(m).fronts;
-        for (const p of front) for (let q = 0; q < m.rows; q++) expect(dominates(row(m, q), row(m, p))).toBe(false);
+        for (const p of front)
+          for (let q = 0; q < m.rows; q++) expect(dominates(readRow(m, q), readRow(m, p))).toBe(false);
       }),
     );
   });
@@ -147,8 +146,8 @@ describe('non-dominated sorting properties', () => {
         const { fronts } = sortNonDominated(m);
         fronts.forEach((front, k) => {
           for (const p of front) {
-            for (const q of front) expect(dominates(row(m, q), row(m, p))).toBe(false);
-            if (k > 0) expect(fronts[k - 1].some((q) => dominates(row(m, q), row(m, p)))).toBe(true);
+            for (const q of front) expect(dominates(readRow(m, q), readRow(m, p))).toBe(false);
+            if (k > 0) expect(fronts[k - 1].some((q) => dominates(readRow(m, q), readRow(m, p)))).toBe(true);
           }
         });
       }),

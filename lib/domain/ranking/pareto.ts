@@ -423,14 +423,6 @@ export function sortPopulation(m: FlatMatrix): number[] {
   return order;
 }
 
-/** One row of `candidates` that dominates row p, or -1: explains why p is not on an earlier front. */
-function findDominator(m: FlatMatrix, p: number, candidates: ArrayLike<number>): number {
-  for (let k = 0; k < candidates.length; k++) {
-    if (dominatesRow(m.data, m.cols, candidates[k], p)) return candidates[k];
-  }
-  return -1;
-}
-
 /**
  * Deb's bookkeeping, O(n^2): for each row the rows it dominates and how many dominate it. For
  * small sets (explanations, tests against pagmo2's vectors), never for a whole sweep.

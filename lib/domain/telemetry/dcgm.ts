@@ -48,13 +48,13 @@ export type GpuSample = z.infer<typeof GpuSample>;
 
 // DCGM's "blank" sentinels (dcgm_structs.h: DCGM_INT32_BLANK 0x7ffffff0, DCGM_INT64_BLANK
 // 0x7ffffffffffffff0, DCGM_FP64_BLANK 140737488355328.0); dcgm-exporter prints them verbatim,
-// e.g. DCGM_FI_DEV_MEMORY_TEMP 9223372036854775794 in its README.
+// e.g. DCGM_FI_DEV_MEMORY_TEMP 9223372036854775794 in its README. The 64-bit blanks (about 2^63,
+// which a double cannot hold exactly) lie above FP64_BLANK, so its check covers them.
 const INT32_BLANK = 0x7ffffff0;
-const INT64_BLANK = 9223372036854775792;
 const FP64_BLANK = 140737488355328.0;
 
 export function isDcgmBlank(v: number): boolean {
-  return (v >= INT32_BLANK && v <= 0x7fffffff) || v >= FP64_BLANK || v >= INT64_BLANK;
+  return (v >= INT32_BLANK && v <= 0x7fffffff) || v >= FP64_BLANK;
 }
 
 function parseValue(raw: string): number | null {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeWithReference, readReference, referencePath } from '@/lib/testing/reference';
+import { GpuKindId } from '../terms';
 import { deriveGpuKind, identifyModel, splitProduct } from './gpu-kinds';
 import { parseQueryGpuCsv } from './nvidia-smi';
 
@@ -93,6 +94,12 @@ describe('deriveGpuKind', () => {
     ['Tesla T4', 't4'],
   ])('%s -> %s', (product, id) => {
     expect(deriveGpuKind({ product }).id).toBe(id);
+  });
+
+  it('names a model it does not know by a valid GPU kind id', () => {
+    expect(deriveGpuKind({ product: 'NVIDIA RTX PRO 6000 Blackwell' }).id).toBe('rtx-pro-6000-blackwell');
+    for (const product of ['Acme GPU v1.-2.', '.X..Y-', 'NVIDIA-?'])
+      expect(GpuKindId.safeParse(deriveGpuKind({ product }).id).success).toBe(true);
   });
 
   it('uses gpu.memory to tell A100 sizes apart when the product does not say', () => {

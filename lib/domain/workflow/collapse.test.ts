@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeWithReference, readReference } from '@/lib/testing/reference';
-import { generateFanOutWorkflow } from './bench';
 import {
   buildView,
   collapseGraph,
@@ -15,6 +14,37 @@ import { createGraphNode, type GraphEdge, type WorkflowGraph } from './graph-mod
 import { buildLiveGraph } from './live-graph';
 import { buildPreviewGraph } from './preview-graph';
 import type { Workflow } from './types';
+
+/** A literal `steps`-item fan-out between a prepare and a merge step, as the embedding builder makes. */
+function generateFanOutWorkflow(steps: number): Workflow {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: { name: `fan-out-${steps}` },
+    spec: {
+      entrypoint: 'main',
+      templates: [
+        {
+          name: 'main',
+          dag: {
+            tasks: [
+              { name: 'prepare', template: 'work' },
+              {
+                name: 'embed',
+                template: 'work',
+                depends: 'prepare',
+                withSequence: { count: String(steps) },
+                arguments: { parameters: [{ name: 'chunk', value: '{{item}}' }] },
+              },
+              { name: 'merge', template: 'work', depends: 'embed' },
+            ],
+          },
+        },
+        { name: 'work', inputs: { parameters: [{ name: 'chunk', value: '-' }] }, container: { image: 'busybox' } },
+      ],
+    },
+  };
+}
 
 function fanOut(children: number): WorkflowGraph {
   const nodes = [createGraphNode({ id: 'root', label: 'root', type: 'DAG' })];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildWorkflow } from './builders';
-import { createGraphNode, type GraphEdge, type WorkflowGraph } from './graph-model';
+import { createGraphNode, type GraphEdge } from './graph-model';
 import { buildSweepGrid, worstPhase } from './grid';
 import { buildPreviewGraph } from './preview-graph';
 import { makeBenchmarkJob } from './test-jobs';

@@ -21,8 +21,12 @@ export interface MermaidOptions {
 // Mermaid reads `#<decimal>;` inside a label as that character.
 const SPECIAL = /[#&"'<>`;|[\]{}()\\*_~=:%$]/g;
 
+// The other C0 control characters and DEL are dropped (a line break was a space first).
+const isControl = (ch: string) => ch <= '\u001f' || ch === '\u007f';
+
 export function escapeMermaidLabel(text: string, maxLength = 80): string {
-  const flat = text.replace(/[\r\n\t\u2028\u2029]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '');
+  const spaced = text.replace(/[\r\n\t\u2028\u2029]+/g, ' ');
+  const flat = [...spaced].filter((ch) => !isControl(ch)).join('');
   const short = flat.length > maxLength ? `${flat.slice(0, maxLength - 1)}…` : flat;
   return short.replace(SPECIAL, (ch) => `#${ch.charCodeAt(0)};`);
 }

@@ -4,7 +4,7 @@ import { describeWithReference, readReference } from '@/lib/testing/reference';
 import { buildWorkflow } from './builders';
 import { formulateRetry, listWorkflowsToRecreate, RetryError, type RetryableWorkflow } from './retry';
 import { makeBenchmarkJob } from './test-jobs';
-import { stepPodName } from './step-status';
+import { stepPodName } from './pod-name';
 
 const NOW = '2026-01-02T03:04:05Z';
 const fixture = (file: string): RetryableWorkflow =>

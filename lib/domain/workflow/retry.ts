@@ -5,7 +5,7 @@
 // ids), so the re-created steps get their old ids back.
 import YAML from 'yaml';
 import type { NodeStatus, Template } from './types';
-import { stepPodName } from './step-status';
+import { stepPodName } from './pod-name';
 
 export type RetryableWorkflow = {
   metadata: { name?: string; labels?: Record<string, string>; [key: string]: unknown };
@@ -30,6 +30,14 @@ const GROUP_TYPES = new Set(['DAG', 'TaskGroup', 'StepGroup', 'Steps']);
 const EXECUTION_TYPES = new Set(['Pod', 'Container', 'HTTP', 'Plugin']);
 const failedOrError = (n: NodeStatus | undefined) => n?.phase === 'Failed' || n?.phase === 'Error';
 
+type Nodes = Record<string, NodeStatus>;
+
+/** The node tree as a retry walks it: the nodes by id and one parent per node. */
+interface NodeTree {
+  nodes: Nodes;
+  parent: Map<string, string>;
+}
+
 /**
  * The retried copy of a Failed or Error workflow. Throws RetryError for any other phase. `now` is
  * the ISO time written as the new start of the workflow and of each reset node.
@@ -39,13 +47,26 @@ export function formulateRetry<W extends RetryableWorkflow>(wf: W, now: string):
   if (phase !== 'Failed' && phase !== 'Error')
     throw new RetryError(`Only a Failed or Error workflow can be retried; this one is ${phase || 'not started'}`);
   const name = wf.metadata.name ?? '';
-  const nodes = wf.status?.nodes ?? {};
-  const onExitName = `${name}.onExit`;
+  const tree = buildTree(wf.status?.nodes ?? {});
+  const { toDelete, toReset } = planRetry(tree, name, findFailedSteps(tree));
+  const kept = pruneNodes(tree.nodes, name, toDelete, toReset, now);
+  return {
+    workflow: restartWorkflow(wf, kept.nodes, now),
+    podsToDelete: [...kept.podsToDelete].sort(),
+    removedNodeIds: [...kept.removed].sort(),
+    resetNodeIds: [...toReset].filter((id) => !toDelete.has(id)).sort(),
+  };
+}
 
-  // One parent per node, taken in sorted id order so the path (and what is reset) is stable.
+// One parent per node, taken in sorted id order so the path (and what is reset) is stable.
+function buildTree(nodes: Nodes): NodeTree {
   const parent = new Map<string, string>();
   for (const id of Object.keys(nodes).sort()) for (const c of nodes[id].children ?? []) parent.set(c, id);
+  return { nodes, parent };
+}
 
+/** Failed or Error execution nodes with no succeeded work below them. */
+function findFailedSteps({ nodes, parent }: NodeTree): Set<string> {
   const hasSucceededBelow = (id: string, seen = new Set<string>()): boolean => {
     for (const c of nodes[id]?.children ?? []) {
       if (seen.has(c)) continue;
@@ -62,73 +83,86 @@ export function formulateRetry<W extends RetryableWorkflow>(wf: W, now: string):
       n.nodeFlag?.retried && parent.has(id) && nodes[parent.get(id)!]?.type === 'Retry' ? parent.get(id)! : id;
     if (!hasSucceededBelow(owner)) failed.add(id);
   }
+  return failed;
+}
 
-  const descendants = (id: string): string[] => {
-    const out: string[] = [];
-    const seen = new Set([id]);
-    const queue = [id];
-    while (queue.length) {
-      for (const c of nodes[queue.shift()!]?.children ?? []) {
-        if (seen.has(c)) continue;
-        seen.add(c);
-        out.push(c);
-        queue.push(c);
-      }
+/** Every node below `id`, breadth-first. */
+function listDescendants(nodes: Nodes, id: string): string[] {
+  const out: string[] = [];
+  const seen = new Set([id]);
+  const queue = [id];
+  while (queue.length) {
+    for (const c of nodes[queue.shift()!]?.children ?? []) {
+      if (seen.has(c)) continue;
+      seen.add(c);
+      out.push(c);
+      queue.push(c);
     }
-    return out;
-  };
+  }
+  return out;
+}
+
+/** What goes (the failed steps and all below them) and what runs again (the nodes above them). */
+function planRetry(tree: NodeTree, root: string, failed: Set<string>) {
+  const { nodes } = tree;
   // Breadth-first from the root: a node removed with an ancestor is not walked again.
-  const order = [name, ...descendants(name)].filter((id) => nodes[id]);
+  const order = [root, ...listDescendants(nodes, root)].filter((id) => nodes[id]);
   const toDelete = new Set<string>();
   const toReset = new Set<string>();
   for (const id of order) {
     if (!failed.has(id) || toDelete.has(id)) continue;
     toDelete.add(id);
-    for (const d of descendants(id)) toDelete.add(d);
-    resetPathAbove(id);
+    for (const d of listDescendants(nodes, id)) toDelete.add(d);
+    resetPathAbove(tree, id, toReset);
   }
+  return { toDelete, toReset };
+}
 
-  function resetPathAbove(start: string): void {
-    let cur: string | undefined = parent.get(start);
-    while (cur !== undefined) {
-      const n: NodeStatus | undefined = nodes[cur];
-      if (!n) return;
-      if (GROUP_TYPES.has(n.type ?? '')) {
-        toReset.add(cur);
-        cur = resetBoundaries(cur);
-        continue;
-      }
-      if (n.type === 'Retry' && failedOrError(n)) toReset.add(cur);
-      cur = parent.get(cur);
+function resetPathAbove(tree: NodeTree, start: string, toReset: Set<string>): void {
+  const { nodes, parent } = tree;
+  let cur: string | undefined = parent.get(start);
+  while (cur !== undefined) {
+    const n: NodeStatus | undefined = nodes[cur];
+    if (!n) return;
+    if (GROUP_TYPES.has(n.type ?? '')) {
+      toReset.add(cur);
+      cur = resetBoundaries(tree, cur, toReset);
+      continue;
     }
+    if (n.type === 'Retry' && failedOrError(n)) toReset.add(cur);
+    cur = parent.get(cur);
   }
+}
 
-  // From a group node up: its Retry/StepGroup/TaskGroup parent and each enclosing boundary are reset.
-  function resetBoundaries(start: string): string | undefined {
-    let cur = start;
-    for (;;) {
-      let p = parent.get(cur);
-      if (p !== undefined && nodes[p]?.type === 'Retry') {
-        toReset.add(p);
-        cur = p;
-        p = parent.get(cur);
-      }
-      if (p !== undefined && (nodes[p]?.type === 'StepGroup' || nodes[p]?.type === 'TaskGroup')) toReset.add(p);
-      const boundary = nodes[cur]?.boundaryID;
-      if (!boundary) return parent.get(cur);
-      let walk: string | undefined = cur;
-      while (walk !== undefined && walk !== boundary) walk = parent.get(walk);
-      if (walk === undefined) return undefined;
-      toReset.add(boundary);
-      cur = boundary;
+// From a group node up: its Retry/StepGroup/TaskGroup parent and each enclosing boundary are reset.
+function resetBoundaries({ nodes, parent }: NodeTree, start: string, toReset: Set<string>): string | undefined {
+  let cur = start;
+  for (;;) {
+    let p = parent.get(cur);
+    if (p !== undefined && nodes[p]?.type === 'Retry') {
+      toReset.add(p);
+      cur = p;
+      p = parent.get(cur);
     }
+    if (p !== undefined && (nodes[p]?.type === 'StepGroup' || nodes[p]?.type === 'TaskGroup')) toReset.add(p);
+    const boundary = nodes[cur]?.boundaryID;
+    if (!boundary) return parent.get(cur);
+    let walk: string | undefined = cur;
+    while (walk !== undefined && walk !== boundary) walk = parent.get(walk);
+    if (walk === undefined) return undefined;
+    toReset.add(boundary);
+    cur = boundary;
   }
+}
 
+/** status.nodes without the removed nodes, the reset ones Running again; and the pods that go. */
+function pruneNodes(nodes: Nodes, name: string, toDelete: Set<string>, toReset: Set<string>, now: string) {
+  const onExitName = `${name}.onExit`;
   const podsToDelete = new Set<string>();
   const removed = new Set<string>();
   const podOf = (n: NodeStatus) => stepPodName(name, n.name, n.templateRef?.template ?? n.templateName);
   for (const id of toDelete) if (nodes[id]?.type === 'Pod') podsToDelete.add(podOf(nodes[id]));
-  const newNodes: Record<string, NodeStatus> = {};
+  const kept: Nodes = {};
   for (const [id, n] of Object.entries(nodes)) {
     if (toDelete.has(id) || n.name.startsWith(onExitName)) {
       // The exit handler runs again after the retried workflow ends.
@@ -145,9 +179,13 @@ export function formulateRetry<W extends RetryableWorkflow>(wf: W, now: string):
     }
     if (copy.children) copy.children = copy.children.filter((c) => !toDelete.has(c));
     if (copy.outboundNodes) copy.outboundNodes = copy.outboundNodes.filter((c) => !toDelete.has(c));
-    newNodes[id] = copy;
+    kept[id] = copy;
   }
+  return { nodes: kept, podsToDelete, removed };
+}
 
+/** A copy of the workflow Running again from `now` with these nodes: no completion, no stop. */
+function restartWorkflow<W extends RetryableWorkflow>(wf: W, nodes: Nodes, now: string): W {
   const out = structuredClone(wf);
   const labels = { ...(out.metadata.labels ?? {}) };
   delete labels['workflows.argoproj.io/completed'];
@@ -166,14 +204,9 @@ export function formulateRetry<W extends RetryableWorkflow>(wf: W, now: string):
     (c) => c.type !== 'Completed',
   );
   status.conditions = [...conditions, { type: 'Completed', status: 'False' }];
-  status.nodes = newNodes;
+  status.nodes = nodes;
   out.status = status;
-  return {
-    workflow: out,
-    podsToDelete: [...podsToDelete].sort(),
-    removedNodeIds: [...removed].sort(),
-    resetNodeIds: [...toReset].filter((id) => !toDelete.has(id)).sort(),
-  };
+  return out;
 }
 
 /**

@@ -51,11 +51,12 @@ describe('validateWorkflow', () => {
   it('accepts a minimal workflow', () => expect(validateWorkflow(minimal())).toEqual([]));
 
   it('names the path of each schema problem', () => {
-    const wf = minimal() as Record<string, any>;
-    wf.spec.templates[0].container.image = 5;
-    wf.spec.parallelism = 'many';
-    delete wf.metadata;
-    expect(validateWorkflow(wf)).toEqual(
+    const { metadata: _metadata, ...wf } = minimal();
+    const broken = {
+      ...wf,
+      spec: { ...wf.spec, templates: [{ name: 'main', container: { image: 5 } }], parallelism: 'many' },
+    };
+    expect(validateWorkflow(broken)).toEqual(
       expect.arrayContaining([
         { path: 'metadata', message: "must have required property 'metadata'" },
         { path: 'spec.templates[0].container.image', message: 'must be string' },
@@ -65,10 +66,10 @@ describe('validateWorkflow', () => {
   });
 
   it('finds references the schema cannot check', () => {
-    const wf = minimal() as Record<string, any>;
-    wf.spec.entrypoint = 'nope';
-    wf.spec.templates.push({ name: 'd', dag: { tasks: [{ name: 'a', template: 'missing', depends: 'b.Succeeded' }] } });
-    expect(validateWorkflow(wf)).toEqual([
+    const wf = minimal();
+    const dag = { name: 'd', dag: { tasks: [{ name: 'a', template: 'missing', depends: 'b.Succeeded' }] } };
+    const broken = { ...wf, spec: { entrypoint: 'nope', templates: [...wf.spec.templates, dag] } };
+    expect(validateWorkflow(broken)).toEqual([
       { path: 'spec.entrypoint', message: 'names no template: "nope"' },
       { path: 'spec.templates[1].dag.tasks[0].template', message: 'names no template: "missing"' },
       { path: 'spec.templates[1].dag.tasks[0].depends', message: 'names no task in this DAG: "b"' },
@@ -76,9 +77,9 @@ describe('validateWorkflow', () => {
   });
 
   it('refuses objects over 1 MB', () => {
-    const wf = minimal() as Record<string, any>;
-    wf.metadata.annotations = { big: 'x'.repeat(1_100_000) };
-    expect(validateWorkflow(wf)[0].message).toMatch(/over 1048576 bytes/);
+    const wf = minimal();
+    const big = { ...wf, metadata: { ...wf.metadata, annotations: { big: 'x'.repeat(1_100_000) } } };
+    expect(validateWorkflow(big)[0].message).toMatch(/over 1048576 bytes/);
   });
 });
 

@@ -1,18 +1,34 @@
 // Example jobs of every kind, parsed through the real schemas: for tests here and in lib/server.
 import { Job } from './job';
 
+// Where the scheduler would place each kind: the pools of ARCHITECTURE.md.
+const PLACEMENTS = {
+  a100Timeslice: {
+    pool: 'a100-timeslice',
+    nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB', 'workload-type': 'training' },
+    tolerations: [{ key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }],
+    resourceName: 'nvidia.com/gpu',
+  },
+  t4: {
+    pool: 't4',
+    nodeSelector: { 'nvidia.com/gpu.product': 'Tesla-T4' },
+    tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoSchedule' }],
+  },
+  a100Mig: {
+    pool: 'a100-mig',
+    nodeSelector: { 'nvidia.com/mig.strategy': 'mixed' },
+    tolerations: [{ key: 'gpu', operator: 'Equal', value: 'mig', effect: 'NoSchedule' }],
+    resourceName: 'nvidia.com/mig-1g.10gb',
+  },
+} as const;
+
 const base = {
   name: 'nightly run',
   owner: 'alice@example.com',
   team: 'research',
   priority: 'high',
   gpu: { kind: 'A100-80GB', count: 4 },
-  placement: {
-    pool: 'a100-timeslice',
-    nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB', 'workload-type': 'training' },
-    tolerations: [{ key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }],
-    resourceName: 'nvidia.com/gpu',
-  },
+  placement: PLACEMENTS.a100Timeslice,
   maxRuntimeSeconds: 6 * 3600,
 } as const;
 
@@ -40,11 +56,7 @@ export function makeEmbeddingJob(overrides: Record<string, unknown> = {}): Job {
     id: '43',
     kind: 'embedding',
     gpu: { kind: 'T4', count: 24 },
-    placement: {
-      pool: 't4',
-      nodeSelector: { 'nvidia.com/gpu.product': 'Tesla-T4' },
-      tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoSchedule' }],
-    },
+    placement: PLACEMENTS.t4,
     spec: {
       datasetUri: 's3://corpus/docs.parquet',
       outputUri: 's3://corpus/embeddings/43',
@@ -63,12 +75,7 @@ export function makeBenchmarkJob(configurations = 12, overrides: Record<string, 
     id: '44',
     kind: 'benchmark',
     gpu: { kind: 'mig-1g.10gb', count: 3 },
-    placement: {
-      pool: 'a100-mig',
-      nodeSelector: { 'nvidia.com/mig.strategy': 'mixed' },
-      tolerations: [{ key: 'gpu', operator: 'Equal', value: 'mig', effect: 'NoSchedule' }],
-      resourceName: 'nvidia.com/mig-1g.10gb',
-    },
+    placement: PLACEMENTS.a100Mig,
     spec: {
       image: 'ghcr.io/acme/bench:1',
       command: ['python', 'bench.py'],

@@ -2,8 +2,6 @@
 // signatures): the JSON schema is the authority on shape; these types only name the fields code uses.
 // Field names follow argo-workflows pkg/apis/workflow/v1alpha1 (workflow_types.go).
 
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-
 interface ObjectMeta {
   name?: string;
   generateName?: string;

@@ -1,6 +1,6 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { resolveGroupAccess } from '@/lib/domain/oidc-groups';
+import { resolveGroupAccess, type GroupAccess } from '@/lib/domain/oidc-groups';
 import { userIdentities, users } from '@/lib/db/schema';
 import { recordAudit } from '../audit/record-audit';
 import { inTransaction, type Actor, type Ctx } from '../context';
@@ -66,57 +66,11 @@ export async function signInWithOidc({
       .select({ userId: userIdentities.userId })
       .from(userIdentities)
       .where(and(eq(userIdentities.issuer, claims.issuer), eq(userIdentities.subject, claims.subject)));
-
-    let outcome: 'returning' | 'created' | 'linked';
-    let userId: string;
-    if (known) {
-      const [user] = await tx.db.select().from(users).where(eq(users.id, known.userId)).for('update');
-      if (user.disabledAt) return { ok: false, refusal: 'AccountDisabled' };
-      if (groupsRule && access.role === null) return { ok: false, refusal: 'NoAccess' };
-      await tx.db
-        .update(userIdentities)
-        .set({ email: claims.email ?? undefined, lastSignInAt: new Date() })
-        .where(and(eq(userIdentities.issuer, claims.issuer), eq(userIdentities.subject, claims.subject)));
-      if (claims.email && claims.email !== user.email.toLowerCase())
-        await followEmail(tx, user.id, user.email, claims.email);
-      outcome = 'returning';
-      userId = user.id;
-    } else {
-      if (!claims.email) return { ok: false, refusal: 'NoEmail' };
-      const [owner] = await tx.db
-        .select()
-        .from(users)
-        .where(sql`lower(${users.email}) = ${claims.email}`)
-        .for('update');
-      if (owner) {
-        if (policy.linkExisting !== 'verified-email' || !claims.emailVerified)
-          return { ok: false, refusal: 'EmailTaken' };
-        if (owner.disabledAt) return { ok: false, refusal: 'AccountDisabled' };
-        if (groupsRule && access.role === null) return { ok: false, refusal: 'NoAccess' };
-        userId = owner.id;
-        outcome = 'linked';
-      } else {
-        if (access.role === null) return { ok: false, refusal: 'NoAccess' };
-        const [created] = await tx.db
-          .insert(users)
-          .values({ email: claims.email, name: claims.name || claims.email, role: access.role })
-          .returning({ id: users.id });
-        userId = created.id;
-        outcome = 'created';
-      }
-      await tx.db.insert(userIdentities).values({
-        issuer: claims.issuer,
-        subject: claims.subject,
-        userId,
-        email: claims.email,
-        lastSignInAt: new Date(),
-      });
-      await recordAudit(tx, outcome === 'created' ? 'user.oidc-create' : 'user.identity.link', `user:${claims.email}`, {
-        issuer: claims.issuer,
-        subject: claims.subject,
-        ...(outcome === 'linked' ? { by: 'verified-email' } : { role: access.role }),
-      });
-    }
+    const found = known
+      ? await signInKnownIdentity(tx, known.userId, claims, groupsRule && access.role === null)
+      : await signInNewIdentity(tx, claims, access, policy);
+    if ('refusal' in found) return { ok: false, refusal: found.refusal };
+    const { userId, outcome } = found;
 
     // Without a group map, roles and teams stay an admin's business after the first sign-in.
     if (groupsRule && access.role !== null) {
@@ -129,6 +83,74 @@ export async function signInWithOidc({
       .where(eq(users.id, userId));
     return { ok: true, actor: { ...user, via: 'session' }, outcome };
   });
+}
+
+type OidcClaims = z.output<typeof OidcSignInInput>;
+type SignInOutcome = { userId: string; outcome: 'returning' | 'created' | 'linked' } | { refusal: OidcRefusal };
+
+/** A known (issuer, subject): its user, unless disabled or without access now. */
+async function signInKnownIdentity(
+  tx: Ctx,
+  userId: string,
+  claims: OidcClaims,
+  noAccess: boolean,
+): Promise<SignInOutcome> {
+  const [user] = await tx.db.select().from(users).where(eq(users.id, userId)).for('update');
+  if (user.disabledAt) return { refusal: 'AccountDisabled' };
+  if (noAccess) return { refusal: 'NoAccess' };
+  await tx.db
+    .update(userIdentities)
+    .set({ email: claims.email ?? undefined, lastSignInAt: new Date() })
+    .where(and(eq(userIdentities.issuer, claims.issuer), eq(userIdentities.subject, claims.subject)));
+  if (claims.email && claims.email !== user.email.toLowerCase())
+    await followEmail(tx, user.id, user.email, claims.email);
+  return { userId: user.id, outcome: 'returning' };
+}
+
+/** A new (issuer, subject): linked to the account holding its email where allowed, else a new user. */
+async function signInNewIdentity(
+  tx: Ctx,
+  claims: OidcClaims,
+  access: GroupAccess,
+  policy: OidcPolicy,
+): Promise<SignInOutcome> {
+  if (!claims.email) return { refusal: 'NoEmail' };
+  const groupsRule = policy.groupMap.length > 0;
+  let outcome: 'created' | 'linked';
+  let userId: string;
+  const [owner] = await tx.db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = ${claims.email}`)
+    .for('update');
+  if (owner) {
+    if (policy.linkExisting !== 'verified-email' || !claims.emailVerified) return { refusal: 'EmailTaken' };
+    if (owner.disabledAt) return { refusal: 'AccountDisabled' };
+    if (groupsRule && access.role === null) return { refusal: 'NoAccess' };
+    userId = owner.id;
+    outcome = 'linked';
+  } else {
+    if (access.role === null) return { refusal: 'NoAccess' };
+    const [created] = await tx.db
+      .insert(users)
+      .values({ email: claims.email, name: claims.name || claims.email, role: access.role })
+      .returning({ id: users.id });
+    userId = created.id;
+    outcome = 'created';
+  }
+  await tx.db.insert(userIdentities).values({
+    issuer: claims.issuer,
+    subject: claims.subject,
+    userId,
+    email: claims.email,
+    lastSignInAt: new Date(),
+  });
+  await recordAudit(tx, outcome === 'created' ? 'user.oidc-create' : 'user.identity.link', `user:${claims.email}`, {
+    issuer: claims.issuer,
+    subject: claims.subject,
+    ...(outcome === 'linked' ? { by: 'verified-email' } : { role: access.role }),
+  });
+  return { userId, outcome };
 }
 
 /**

@@ -4,20 +4,17 @@
 // Others reach a dataset only through a share link's frozen snapshot. A dataset someone may not see
 // answers 404, as if it did not exist.
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { benchmarkDatasets, memberships } from '@/lib/db/schema';
+import { benchmarkDatasets } from '@/lib/db/schema';
 import { hasRole, type Ctx } from '../context';
 import { notFound } from '../errors';
+import { ownerOrTeamMember } from '../jobs/job-access';
 import { DEMO_SOURCES } from './import-demo-dataset';
 
 /** A condition on `benchmark_datasets` keeping the rows the actor may see; undefined for admins. */
 export function visibleDatasetsFilter(ctx: Ctx): SQL | undefined {
   if (hasRole(ctx.actor, 'admin')) return undefined;
   return or(
-    eq(benchmarkDatasets.createdBy, ctx.actor.id),
-    inArray(
-      benchmarkDatasets.teamId,
-      ctx.db.select({ id: memberships.teamId }).from(memberships).where(eq(memberships.userId, ctx.actor.id)),
-    ),
+    ownerOrTeamMember(ctx, benchmarkDatasets.createdBy, benchmarkDatasets.teamId),
     and(
       eq(benchmarkDatasets.source, 'import'),
       inArray(sql`${benchmarkDatasets.definition}->>'origin'`, [...DEMO_SOURCES]),
@@ -39,7 +36,7 @@ export function mayChangeDataset(ctx: Ctx, dataset: { createdBy: string | null }
 }
 
 /** Throws NOT_FOUND unless the dataset exists and the actor may see it. */
-async function requireVisibleDataset(ctx: Ctx, id: string): Promise<void> {
+export async function requireVisibleDataset(ctx: Ctx, id: string): Promise<void> {
   const [row] = await ctx.db
     .select({ id: benchmarkDatasets.id })
     .from(benchmarkDatasets)

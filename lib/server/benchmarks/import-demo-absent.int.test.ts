@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import type * as EnvModule from '@/lib/env';
 import { as, withRollback } from '@/tests/db';
 import { makeUser } from '@/tests/factories';
 import { importDemoDataset } from './import-demo-dataset';
@@ -6,7 +7,7 @@ import { listDatasets } from './list-datasets';
 
 // A clone without ../shared: the import must say which folder it looked for, not fail obscurely.
 vi.mock('@/lib/env', async (importOriginal) => {
-  const real = await importOriginal<typeof import('@/lib/env')>();
+  const real = await importOriginal<typeof EnvModule>();
   return { ...real, env: () => ({ ...real.env(), referenceDir: '/nonexistent/gantry-reference' }) };
 });
 

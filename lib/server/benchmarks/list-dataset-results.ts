@@ -1,11 +1,10 @@
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { BenchmarkResult } from '@/lib/domain/benchmarks/results';
-import { benchmarkDatasets, benchmarkResults } from '@/lib/db/schema';
+import { benchmarkResults } from '@/lib/db/schema';
 import { requireRole, type Ctx } from '../context';
-import { notFound } from '../errors';
 import { parseInput } from '../validate';
-import { visibleDataset } from './dataset-access';
+import { requireVisibleDataset } from './dataset-access';
 
 const ListDatasetResultsInput = z.object({ id: z.string().uuid('Not a dataset id') });
 type ListDatasetResultsInput = z.infer<typeof ListDatasetResultsInput>;
@@ -16,11 +15,7 @@ export type ResultView = BenchmarkResult & { id: string; createdAt: string };
 export async function listDatasetResults({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<ResultView[]> {
   requireRole(ctx, 'viewer');
   const { id } = parseInput(ListDatasetResultsInput, input);
-  const [dataset] = await ctx.db
-    .select({ id: benchmarkDatasets.id })
-    .from(benchmarkDatasets)
-    .where(visibleDataset(ctx, id));
-  if (!dataset) throw notFound('Benchmark dataset');
+  await requireVisibleDataset(ctx, id);
   return loadResults(ctx, id);
 }
 

@@ -10,6 +10,7 @@ import { jobs } from '@/lib/db/schema';
 import { as, withRollback } from '@/tests/db';
 import { makeTeam, makeUser } from '@/tests/factories';
 import { useSimCluster } from '@/tests/sim';
+import { SMALL_SWEEP } from '@/tests/sweep-endpoints';
 import { eq } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import { upsertQuota } from '../quotas/upsert-quota';
@@ -21,18 +22,7 @@ import { MAX_CONFIGURATIONS_PER_JOB, runSweepJob } from './run-sweep-job';
 
 useSimCluster({ seed: 17, speed: 100 });
 
-const SMALL: SweepDefinition = {
-  models: ['llama-3.1-8b'],
-  engines: ['vllm'],
-  quantizations: ['fp16', 'int8'],
-  precisions: ['fp16'],
-  gpuKinds: ['a100-80gb'],
-  gpuCounts: [1],
-  batchSizes: [1, 8, 32],
-  sequenceLengths: [512, 2048],
-  outputTokens: 256,
-  requestsPerConfiguration: 64,
-};
+const SMALL = SMALL_SWEEP;
 // Two models, every engine and weight format that fits, 1-2 GPUs: well over one Workflow's 500.
 const LARGE: SweepDefinition = {
   ...SMALL,

@@ -97,7 +97,7 @@ describe('a sweep run in parts', () => {
       expect(api.posts.filter((id) => stored.includes(id))).toEqual([]);
 
       // Deleting the parent takes its parts and its template with it (their owner references).
-      await sim().sim.store.delete('workflows', inTeamNamespace(run.job).namespace, name);
+      sim().sim.store.delete('workflows', inTeamNamespace(run.job).namespace, name);
       expect((await listWorkflows(`gantry.dev/job-id=${run.job.id}`, inTeamNamespace(run.job))).items).toEqual([]);
       await expect(getWorkflowTemplate(`${name}-part`, inTeamNamespace(run.job))).rejects.toMatchObject({
         kind: 'NotFound',

@@ -7,6 +7,7 @@ import { deletePod, listPods } from '@/lib/cluster/pods';
 import { getWorkflow } from '@/lib/cluster/workflows';
 import { simulateBenchmark } from '@/lib/domain/benchmarks/perf-model';
 import { expandSweep } from '@/lib/domain/benchmarks/matrix';
+import { nameResultsTokenSecret } from '@/lib/domain/workflow/builders';
 import { as, withRollback } from '@/tests/db';
 import { makeUser } from '@/tests/factories';
 import { useSimCluster } from '@/tests/sim';
@@ -21,7 +22,6 @@ import { listDatasetResults } from './list-dataset-results';
 import { listStoredConfigurations } from './list-stored-configurations';
 import { postBenchmarkResult } from './post-benchmark-result';
 import { runSweepJob } from './run-sweep-job';
-import { nameSweepSecret } from './sweep-secret';
 
 // Jobs run in their team's namespace (gantry-<team>).
 const inTeamNamespace = (job: { team: string }) => ({ namespace: teamNamespace({ slug: job.team }) });
@@ -60,7 +60,7 @@ describe('a sweep run as a job', () => {
       const secret = sim().sim.store.get(
         'secrets',
         inTeamNamespace(run.job).namespace,
-        nameSweepSecret(sweep.dataset.id),
+        nameResultsTokenSecret(sweep.dataset.id),
       ) as unknown as { data: { token: string } };
       expect(Buffer.from(secret.data.token, 'base64').toString()).toMatch(/^gbr_/);
 
@@ -175,7 +175,7 @@ describe('deleting a dataset', () => {
         { ctx: as(ctx, owner), input: { id: sweep.dataset.id, gpuKind: 'a100-80gb-shared' } },
         { publicUrl: () => api.url },
       );
-      const secretName = nameSweepSecret(sweep.dataset.id);
+      const secretName = nameResultsTokenSecret(sweep.dataset.id);
       expect(sim().sim.store.get('secrets', inTeamNamespace(run.job).namespace, secretName)).toBeTruthy();
       const settings = {
         criteria: ['tokensPerSecond', 'ttftMeanMs'] as Array<'tokensPerSecond' | 'ttftMeanMs'>,

@@ -9,14 +9,9 @@ import { ClusterError } from '@/lib/cluster/errors';
 import { jobs, teams } from '@/lib/db/schema';
 import { nameResultsTokenSecret, RESULTS_TOKEN_KEY } from '@/lib/domain/workflow/builders';
 import { teamNamespace } from '@/lib/domain/tenancy';
+import { LABEL_DATASET_ID, LABEL_TEAM } from '@/lib/domain/terms';
 import type { Ctx } from '../context';
 import { reconcileTeamAfterChange } from '../tenancy/reconcile-team-namespaces';
-
-export const SWEEP_SECRET_KEY = RESULTS_TOKEN_KEY;
-
-export function nameSweepSecret(datasetId: string): string {
-  return nameResultsTokenSecret(datasetId);
-}
 
 /**
  * Writes the sweep's token into its Secret in the team's namespace. A namespace not created yet (a
@@ -33,10 +28,10 @@ export async function writeSweepSecret(
     .where(eq(teams.slug, input.team));
   const namespace = teamNamespace({ slug: input.team, namespace: team?.namespace });
   const secret = {
-    name: nameSweepSecret(input.datasetId),
+    name: nameResultsTokenSecret(input.datasetId),
     namespace,
-    labels: { 'gantry.dev/dataset-id': input.datasetId, 'gantry.dev/team': input.team },
-    stringData: { [SWEEP_SECRET_KEY]: input.token },
+    labels: { [LABEL_DATASET_ID]: input.datasetId, [LABEL_TEAM]: input.team },
+    stringData: { [RESULTS_TOKEN_KEY]: input.token },
   };
   try {
     await applySecret(secret);
@@ -65,6 +60,7 @@ export async function deleteSweepSecrets(ctx: Ctx, datasetId: string, jobIds: nu
     }
   }
   let deleted = 0;
-  for (const namespace of namespaces) if (await deleteSecret(nameSweepSecret(datasetId), { namespace })) deleted++;
+  for (const namespace of namespaces)
+    if (await deleteSecret(nameResultsTokenSecret(datasetId), { namespace })) deleted++;
   return deleted;
 }

@@ -3,10 +3,10 @@
 // check can run every pass.
 import { eq, isNotNull, sql } from 'drizzle-orm';
 import { quotas, teams } from '@/lib/db/schema';
+import { rows } from '@/lib/db/driver-row';
 import { budgetThreshold } from '@/lib/domain/notifications/recipients';
 import { inTransaction, type Ctx } from '../context';
 import { loadWeeklyUse } from '../scheduler/load-snapshot';
-import { rows } from '../telemetry/shared';
 import { recordEvent } from './record-event';
 
 export async function checkThresholds(ctx: Ctx, now = new Date()): Promise<{ waiting: number; budget: number }> {

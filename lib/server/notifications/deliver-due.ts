@@ -1,6 +1,7 @@
 // Sends the deliveries that are due: at least once, with exponential backoff for 24 h, then failed.
 import { eq, inArray, sql } from 'drizzle-orm';
 import { notificationDeliveries, notificationDeliveryItems, users, webhooks } from '@/lib/db/schema';
+import { rows } from '@/lib/db/driver-row';
 import {
   emailMessage,
   headerEvent,
@@ -11,7 +12,6 @@ import {
 import { nextRetryAt } from '@/lib/domain/notifications/schedule';
 import type { AllowList } from '@/lib/domain/notifications/destination';
 import type { Ctx } from '../context';
-import { rows } from '../telemetry/shared';
 import { openSecret } from './secret-box';
 import { sendEmail } from './send-email';
 import { sendWebhook, webhookAllowList } from './send-webhook';

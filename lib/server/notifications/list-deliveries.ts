@@ -1,7 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
 import { notificationDeliveries } from '@/lib/db/schema';
-import type { Ctx } from '../context';
-import { getScopedWebhook, type WebhookScope } from './webhook-scope';
+import { getScopedWebhook, type OneWebhookArgs } from './webhook-scope';
 
 export interface DeliveryView {
   id: string;
@@ -18,15 +17,7 @@ export interface DeliveryView {
 }
 
 /** The webhook's latest 100 deliveries, newest first. */
-export async function listDeliveries({
-  ctx,
-  input,
-  scope,
-}: {
-  ctx: Ctx;
-  input: { id: unknown };
-  scope?: WebhookScope;
-}): Promise<DeliveryView[]> {
+export async function listDeliveries({ ctx, input, scope }: OneWebhookArgs): Promise<DeliveryView[]> {
   const hook = await getScopedWebhook(ctx, scope, input.id);
   const found = await ctx.db
     .select()

@@ -2,10 +2,10 @@
 // the job that needed the GPUs, each with a link to its page.
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/lib/db/client';
+import { rows } from '@/lib/db/driver-row';
 import { env } from '@/lib/env';
 import { eventOfTimeline, failedStepOf, isEventType, type EventType } from '@/lib/domain/notifications/events';
 import type { NotificationEvent } from '@/lib/domain/notifications/payload';
-import { rows } from '../telemetry/shared';
 
 export interface LoadedEvent {
   outboxId: number;
@@ -87,17 +87,18 @@ export async function loadEvents(db: DbOrTx, ids: number[]): Promise<LoadedEvent
   }));
 }
 
+/** The event a row stands for: recorded as such, or read from a job's timeline row. */
+function eventOf(r: Row): EventType | null {
+  if (r.direct_event) return isEventType(r.direct_event) ? r.direct_event : null;
+  if (!r.owner_id) return null;
+  return eventOfTimeline(
+    { cause: r.cause ?? '', fromState: r.from_state, toState: r.to_state, actorId: r.actor_id },
+    r.owner_id,
+  );
+}
+
 function toNotification(r: Row): NotificationEvent | null {
-  const event: EventType | null = r.direct_event
-    ? isEventType(r.direct_event)
-      ? r.direct_event
-      : null
-    : r.owner_id
-      ? eventOfTimeline(
-          { cause: r.cause ?? '', fromState: r.from_state, toState: r.to_state, actorId: r.actor_id },
-          r.owner_id,
-        )
-      : null;
+  const event = eventOf(r);
   if (!event) return null;
   const at = new Date(r.created_at).toISOString();
   const payload = r.payload ?? {};
@@ -133,26 +134,8 @@ function toNotification(r: Row): NotificationEvent | null {
             : base.message,
       };
     }
-    case 'job.preempted': {
-      // Another team's job is named only as the scheduler's own reason sentence names it (its id
-      // and team): its name and owner are that team's business (docs/security.md), and this message
-      // reaches the victim's console, e-mail and webhooks.
-      const same = r.pf_same_team === true;
-      const preemptedFor = r.pf_id
-        ? {
-            id: Number(r.pf_id),
-            name: same ? (r.pf_name ?? '') : null,
-            team: r.pf_team ?? '',
-            owner: same ? (r.pf_owner ?? '') : null,
-          }
-        : null;
-      const who = !preemptedFor
-        ? ''
-        : same
-          ? ` The GPUs went to job #${preemptedFor.id} ${preemptedFor.name} of team ${preemptedFor.team} (${preemptedFor.owner}).`
-          : ` The GPUs went to job #${preemptedFor.id} of team ${preemptedFor.team}.`;
-      return { ...base, preemptedFor, message: `${base.message}${who}` };
-    }
+    case 'job.preempted':
+      return withPreemptor(r, base);
     case 'job.cancelled':
       return { ...base, cancelledBy: r.actor_email };
     case 'gpu.idle': {
@@ -169,4 +152,25 @@ function toNotification(r: Row): NotificationEvent | null {
     default:
       return { ...base, ...details };
   }
+}
+
+// Another team's job is named only as the scheduler's own reason sentence names it (its id and
+// team): its name and owner are that team's business (docs/security.md), and this message reaches
+// the victim's console, e-mail and webhooks.
+function withPreemptor(r: Row, base: NotificationEvent): NotificationEvent {
+  const same = r.pf_same_team === true;
+  const preemptedFor = r.pf_id
+    ? {
+        id: Number(r.pf_id),
+        name: same ? (r.pf_name ?? '') : null,
+        team: r.pf_team ?? '',
+        owner: same ? (r.pf_owner ?? '') : null,
+      }
+    : null;
+  const who = !preemptedFor
+    ? ''
+    : same
+      ? ` The GPUs went to job #${preemptedFor.id} ${preemptedFor.name} of team ${preemptedFor.team} (${preemptedFor.owner}).`
+      : ` The GPUs went to job #${preemptedFor.id} of team ${preemptedFor.team}.`;
+  return { ...base, preemptedFor, message: `${base.message}${who}` };
 }

@@ -4,9 +4,9 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/lib/db/client';
 import { benchmarkResults, rankingProfiles } from '@/lib/db/schema';
+import { rows } from '@/lib/db/driver-row';
 import { suggestRankingSettings, type RankingSettings } from '@/lib/domain/benchmarks/ranking-settings';
 import { topConfiguration } from '@/lib/domain/notifications/sweep';
-import { rows } from '../telemetry/shared';
 import { recordEvent } from './record-event';
 
 export async function recordSweepFinished(db: DbOrTx, jobId: number, outboxId: number): Promise<boolean> {

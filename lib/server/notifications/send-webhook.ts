@@ -7,6 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { checkAddress, parseAllowList, type AllowList } from '@/lib/domain/notifications/destination';
+import { isDelivered } from '@/lib/domain/notifications/schedule';
 import { env } from '@/lib/env';
 
 const TIMEOUT_MS = 10_000;
@@ -58,7 +59,7 @@ function safeLookup(host: string, allow: AllowList | null): LookupFunction {
 export function sendWebhook(req: WebhookRequest, allow: AllowList | null = webhookAllowList()): Promise<WebhookResult> {
   const started = performance.now();
   const done = (statusCode: number | null, error: string | null): WebhookResult => ({
-    ok: statusCode !== null && statusCode >= 200 && statusCode < 300,
+    ok: statusCode !== null && isDelivered(statusCode),
     statusCode,
     durationMs: Math.round(performance.now() - started),
     error: error?.slice(0, MAX_ERROR_CHARS) ?? null,
@@ -70,6 +71,16 @@ export function sendWebhook(req: WebhookRequest, allow: AllowList | null = webho
     const why = checkAddress(host, host, allow);
     if (why) return Promise.resolve(done(null, `Refused destination: ${why}`));
   }
+  const options = {
+    method: 'POST',
+    headers: webhookHeaders(req),
+    lookup: safeLookup(host, allow),
+    timeout: TIMEOUT_MS,
+  };
+  return post(url, options, req.body, done);
+}
+
+function webhookHeaders(req: WebhookRequest): Record<string, string> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'user-agent': 'Gantry-Webhook/1',
@@ -77,6 +88,22 @@ export function sendWebhook(req: WebhookRequest, allow: AllowList | null = webho
     'x-gantry-delivery': req.deliveryId,
   };
   if (req.secret) headers['x-gantry-signature'] = signBody(req.secret, req.body);
+  return headers;
+}
+
+/** Why an answer is no delivery (with the start of its body), or null when it is one. */
+function describeFailure(status: number, text: string): string | null {
+  if (isDelivered(status)) return null;
+  const redirect = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
+  return `HTTP ${status}${redirect}: ${text.trim()}`;
+}
+
+function post(
+  url: URL,
+  options: http.RequestOptions,
+  body: string,
+  done: (statusCode: number | null, error: string | null) => WebhookResult,
+): Promise<WebhookResult> {
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
     let settled = false;
@@ -86,30 +113,19 @@ export function sendWebhook(req: WebhookRequest, allow: AllowList | null = webho
       clearTimeout(deadline);
       resolve(result);
     };
-    const request = client.request(
-      url,
-      { method: 'POST', headers, lookup: safeLookup(host, allow), timeout: TIMEOUT_MS },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          if (text.length < MAX_ERROR_CHARS) text += chunk;
-        });
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          settle(
-            done(
-              status,
-              status >= 200 && status < 300
-                ? null
-                : `HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}: ${text.trim()}`,
-            ),
-          );
-        });
-        res.on('error', (e) => settle(done(status(res), e.message)));
-      },
-    );
-    // The socket timeout above only fires after 10 s of silence: a receiver sending a byte every few
+    const request = client.request(url, options, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        if (text.length < MAX_ERROR_CHARS) text += chunk;
+      });
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        settle(done(status, describeFailure(status, text)));
+      });
+      res.on('error', (e) => settle(done(status(res), e.message)));
+    });
+    // The socket timeout (options.timeout) only fires after 10 s of silence: a receiver sending a byte every few
     // seconds (headers or body) would hold this promise, and with it the worker's whole delivery pass
     // and everyone's notifications, for ever. So the attempt as a whole has 10 s too.
     const deadline = setTimeout(() => {
@@ -118,7 +134,7 @@ export function sendWebhook(req: WebhookRequest, allow: AllowList | null = webho
     }, TIMEOUT_MS);
     request.on('timeout', () => request.destroy(new Error(`No answer within ${TIMEOUT_MS / 1000} s`)));
     request.on('error', (e) => settle(done(null, e.message)));
-    request.end(req.body);
+    request.end(body);
   });
 }
 

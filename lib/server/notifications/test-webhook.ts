@@ -1,17 +1,17 @@
 import { notificationDeliveries, notificationDeliveryItems } from '@/lib/db/schema';
 import type { NotificationEvent } from '@/lib/domain/notifications/payload';
-import { requireRole, type Ctx } from '../context';
+import { requireRole } from '../context';
 import { jsonBody, slackBody } from '@/lib/domain/notifications/payload';
 import { consoleUrl } from './load-events';
 import { openSecret } from './secret-box';
 import { sendWebhook } from './send-webhook';
-import { getScopedWebhook, type WebhookScope } from './webhook-scope';
+import { getScopedWebhook, type OneWebhookArgs } from './webhook-scope';
 
 /**
  * Sends one test message now and answers how the receiver took it; recorded among the
  * deliveries (never retried). Its X-Gantry-Event is `webhook.test`.
  */
-export async function testWebhook({ ctx, input, scope }: { ctx: Ctx; input: { id: unknown }; scope?: WebhookScope }) {
+export async function testWebhook({ ctx, input, scope }: OneWebhookArgs) {
   requireRole(ctx, 'researcher');
   const hook = await getScopedWebhook(ctx, scope, input.id);
   const id = crypto.randomUUID();

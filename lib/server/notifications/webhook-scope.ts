@@ -3,9 +3,10 @@
 // else (404), admins included, as with tokens.
 import { and, eq, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { teams, webhooks } from '@/lib/db/schema';
+import { webhooks } from '@/lib/db/schema';
 import { requireRole, type Ctx } from '../context';
 import { notFound } from '../errors';
+import { getTeamId } from '../teams/team-ids';
 import { parseInput } from '../validate';
 
 export const WebhookScope = z.union([
@@ -27,12 +28,18 @@ export async function resolveScope(ctx: Ctx, scope: WebhookScope | undefined): P
     return { userId: ctx.actor.id, teamId: null, where: eq(webhooks.userId, ctx.actor.id) };
   }
   requireRole(ctx, 'admin');
-  const [team] = await ctx.db.select({ id: teams.id }).from(teams).where(eq(teams.slug, s.team));
-  if (!team) throw notFound('Team');
-  return { userId: null, teamId: team.id, where: eq(webhooks.teamId, team.id) };
+  const teamId = await getTeamId(ctx, s.team);
+  return { userId: null, teamId, where: eq(webhooks.teamId, teamId) };
 }
 
 const Id = z.object({ id: z.uuid({ error: 'Not a webhook id' }) });
+
+/** What a verb about one webhook takes: the id as the route gave it, checked by getScopedWebhook. */
+export interface OneWebhookArgs {
+  ctx: Ctx;
+  input: { id: unknown };
+  scope?: WebhookScope;
+}
 
 /** The scope's webhook with this id, or 404. */
 export async function getScopedWebhook(ctx: Ctx, scope: WebhookScope | undefined, rawId: unknown) {

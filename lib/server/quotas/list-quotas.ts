@@ -1,8 +1,9 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { jobs, memberships, quotas, teams } from '@/lib/db/schema';
+import { jobs, quotas, teams } from '@/lib/db/schema';
 import { requireRole, type Ctx } from '../context';
 import { HOLDING_STATES, loadWeeklyUse } from '../scheduler/load-snapshot';
+import { selectActorTeamIds } from '../teams/team-ids';
 import { parseInput } from '../validate';
 
 export interface QuotaView {
@@ -29,13 +30,7 @@ export async function listQuotas({ ctx, input }: { ctx: Ctx; input?: unknown }):
   requireRole(ctx, 'viewer');
   const { scope } = parseInput(ListQuotasInput, input ?? {});
   if (scope === 'all') requireRole(ctx, 'admin');
-  const teamFilter =
-    scope === 'all'
-      ? undefined
-      : inArray(
-          quotas.teamId,
-          ctx.db.select({ id: memberships.teamId }).from(memberships).where(eq(memberships.userId, ctx.actor.id)),
-        );
+  const teamFilter = scope === 'all' ? undefined : inArray(quotas.teamId, selectActorTeamIds(ctx));
   const rows = await ctx.db
     .select({ q: quotas, team: teams.slug })
     .from(quotas)

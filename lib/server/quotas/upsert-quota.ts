@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { quotas, teams } from '@/lib/db/schema';
-import { GpuKind } from '@/lib/domain/scheduler';
+import { GpuKindId } from '@/lib/domain/terms';
 import { recordAudit } from '../audit/record-audit';
 import { inTransaction, requireRole, type Ctx } from '../context';
 import { invalid } from '../errors';
@@ -11,7 +11,7 @@ import { listQuotas, type QuotaView } from './list-quotas';
 
 const UpsertQuotaInput = z.object({
   team: z.string().trim().min(1, 'Name a team'),
-  gpuKind: GpuKind,
+  gpuKind: GpuKindId,
   guaranteed: z
     .number({ error: 'expected a whole number of GPUs' })
     .int('expected a whole number of GPUs')

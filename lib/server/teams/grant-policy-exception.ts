@@ -1,12 +1,12 @@
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { PolicyRule } from '@/lib/domain/policy';
-import { teamPolicyExceptions, teams } from '@/lib/db/schema';
+import { teamPolicyExceptions } from '@/lib/db/schema';
 import { recordAudit } from '../audit/record-audit';
 import { inTransaction, requireRole, type Ctx } from '../context';
-import { conflict, notFound } from '../errors';
+import { conflict } from '../errors';
 import { parseInput } from '../validate';
 import { getTeamPolicy, type TeamPolicyView } from './get-team-policy';
+import { getTeamId } from './team-ids';
 
 const GrantPolicyExceptionInput = z.object({
   slug: z.string().trim().min(1),
@@ -25,12 +25,11 @@ export async function grantPolicyException({ ctx, input }: { ctx: Ctx; input: un
   requireRole(ctx, 'admin');
   const data = parseInput(GrantPolicyExceptionInput, input);
   return inTransaction(ctx, async (tx) => {
-    const [team] = await tx.db.select({ id: teams.id }).from(teams).where(eq(teams.slug, data.slug));
-    if (!team) throw notFound('Team');
+    const teamId = await getTeamId(tx, data.slug);
     const [row] = await tx.db
       .insert(teamPolicyExceptions)
       .values({
-        teamId: team.id,
+        teamId,
         rule: data.rule,
         reason: data.reason,
         createdBy: ctx.actor.via === 'system' ? null : ctx.actor.id,

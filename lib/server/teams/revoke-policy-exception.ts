@@ -1,11 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { teamPolicyExceptions, teams } from '@/lib/db/schema';
+import { teamPolicyExceptions } from '@/lib/db/schema';
 import { recordAudit } from '../audit/record-audit';
 import { inTransaction, requireRole, type Ctx } from '../context';
 import { notFound } from '../errors';
 import { parseInput } from '../validate';
 import { getTeamPolicy, type TeamPolicyView } from './get-team-policy';
+import { getTeamId } from './team-ids';
 
 // Any stored rule may be revoked, also one a later version no longer knows.
 const RevokePolicyExceptionInput = z.object({
@@ -19,11 +20,10 @@ export async function revokePolicyException({ ctx, input }: { ctx: Ctx; input: u
   requireRole(ctx, 'admin');
   const data = parseInput(RevokePolicyExceptionInput, input);
   return inTransaction(ctx, async (tx) => {
-    const [team] = await tx.db.select({ id: teams.id }).from(teams).where(eq(teams.slug, data.slug));
-    if (!team) throw notFound('Team');
+    const teamId = await getTeamId(tx, data.slug);
     const [row] = await tx.db
       .delete(teamPolicyExceptions)
-      .where(and(eq(teamPolicyExceptions.teamId, team.id), eq(teamPolicyExceptions.rule, data.rule)))
+      .where(and(eq(teamPolicyExceptions.teamId, teamId), eq(teamPolicyExceptions.rule, data.rule)))
       .returning({ reason: teamPolicyExceptions.reason });
     if (!row) throw notFound(`Exception for ${data.rule}`);
     await recordAudit(tx, 'team.policy_exception.revoke', `team:${data.slug}`, { rule: data.rule, reason: row.reason });

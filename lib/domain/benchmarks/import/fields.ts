@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import type { GPU_KINDS } from '../catalog';
 
 export function parseCsvRecords(text: string): Record<string, string>[] {
-  return parse(text, { columns: true, skip_empty_lines: true, bom: true, trim: true }) as Record<string, string>[];
+  return parse<Record<string, string>>(text, { columns: true, skip_empty_lines: true, bom: true, trim: true });
 }
 
 /** A finite number, or undefined for blanks and placeholders. */
