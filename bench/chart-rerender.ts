@@ -50,7 +50,7 @@ const MEASURE = `(r) => new Promise((resolve, reject) => {
 
 /** Clicks the pool charts' range button; resolves with ms until the new line is in the DOM and until it has been painted. */
 async function measureRangeChange(page: Page, range: string): Promise<{ committed: number; painted: number }> {
-  const [committed, painted] = (await page.evaluate(`(${MEASURE})(${JSON.stringify(range)})`)) as [number, number];
+  const [committed, painted] = await page.evaluate<[number, number]>(`(${MEASURE})(${JSON.stringify(range)})`);
   return { committed, painted };
 }
 

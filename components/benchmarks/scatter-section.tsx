@@ -30,12 +30,13 @@ export function ScatterSection({
     settings.criteria[1] ?? metrics.find((m) => m !== settings.criteria[0]) ?? settings.criteria[0],
   );
   const [colour, setColour] = useState<ColourKey>(SCORE);
-  const direction = (k: MetricKey) => {
-    const j = settings.criteria.indexOf(k);
-    return j >= 0 ? settings.directions[j] : METRICS[k].direction;
-  };
+  const { criteria, directions } = settings;
 
   const points = useMemo(() => {
+    const direction = (k: MetricKey) => {
+      const j = criteria.indexOf(k);
+      return j >= 0 ? directions[j] : METRICS[k].direction;
+    };
     const out: ScatterPoint[] = [];
     results.forEach((r, i) => {
       const vx = r.metrics[x];
@@ -54,7 +55,7 @@ export function ScatterSection({
     });
     for (const i of findParetoFront2d(out, direction(x), direction(y))) out[i].front = true;
     return out;
-  }, [results, x, y, colour, ranking, settings.criteria, settings.directions]);
+  }, [results, x, y, colour, ranking, criteria, directions]);
 
   const options = metrics.map((k) => (
     <option key={k} value={k}>

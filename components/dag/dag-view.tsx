@@ -4,7 +4,7 @@
 // (docs/benchmarks.md), so it only supplies the copyable source now. The layout is recomputed only
 // when the structure or labels change: a live update that changes phases repaints in place, keeping
 // zoom and scroll. Click or Enter selects a node; an "N hidden" placeholder asks to be expanded.
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { useId, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { HIDDEN_TYPE } from '@/lib/domain/workflow/collapse';
 import { layoutDag, layoutKey, type DagLayout } from '@/lib/domain/workflow/dag-layout';
 import type { GraphEdge, GraphNode } from '@/lib/domain/workflow/graph-model';
@@ -25,45 +25,41 @@ export interface DagViewProps {
   onExpand?: (expandKey: string) => void;
   selectedId?: string | null;
   direction?: 'TD' | 'LR';
-  /** Milliseconds from a new layout's start to its nodes in the page (layout, React render and commit). */
-  onRendered?: (ms: number) => void;
 }
 
-type Drawn =
-  { layout: DagLayout; error?: undefined; started: number } | { layout?: undefined; error: string; started: number };
+type Drawn = { layout: DagLayout; error?: undefined } | { layout?: undefined; error: string };
 
-export function DagView({ graph, onSelect, onExpand, selectedId = null, direction = 'TD', onRendered }: DagViewProps) {
+/**
+ * The geometry of `graph`, computed again only when its layout key changes: same structure and
+ * labels, same geometry. The graph last laid out is held in state (React's "storing information
+ * from previous renders"), so the memo below depends on nothing that changes with a phase.
+ */
+function useDagLayout(graph: DagGraph, direction: 'TD' | 'LR'): Drawn {
+  const key = useMemo(() => layoutKey(graph, { direction }), [graph, direction]);
+  const [source, setSource] = useState({ key, graph, direction });
+  if (source.key !== key) setSource({ key, graph, direction });
+  return useMemo(() => {
+    try {
+      return { layout: layoutDag(source.graph, { direction: source.direction }) };
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  }, [source]);
+}
+
+export function DagView({ graph, onSelect, onExpand, selectedId = null, direction = 'TD' }: DagViewProps) {
   const container = useRef<HTMLDivElement>(null);
   const markerId = `dag-arrow-${useId().replace(/[^a-zA-Z0-9]/g, '')}`;
   const [zoom, setZoom] = useState<number | null>(null);
-  const key = useMemo(() => layoutKey(graph, { direction }), [graph, direction]);
-  // Keyed on the layout key alone: same structure and labels, same geometry.
-  const drawn = useMemo<Drawn>(() => {
-    const started = performance.now();
-    try {
-      return { layout: layoutDag(graph, { direction }), started };
-    } catch (error) {
-      return { error: error instanceof Error ? error.message : String(error), started };
-    }
-  }, [key]);
+  const drawn = useDagLayout(graph, direction);
   const byId = useMemo(() => new Map(graph.nodes.map((n) => [n.id, n])), [graph.nodes]);
-  const latest = useRef({ byId, graph, onSelect, onExpand, onRendered });
-  latest.current = { byId, graph, onSelect, onExpand, onRendered };
-
-  useEffect(() => {
-    if (!drawn.layout || !container.current) return;
-    const ms = Math.round(performance.now() - drawn.started);
-    container.current.dataset.renderMs = String(ms);
-    latest.current.onRendered?.(ms);
-  }, [drawn]);
 
   function activate(target: EventTarget | null) {
     const el = target instanceof Element ? target.closest('g.node') : null;
-    const { byId: nodes, graph: current, onSelect: select, onExpand: expand } = latest.current;
-    const node = nodes.get(el?.getAttribute('data-node-id') ?? '');
+    const node = byId.get(el?.getAttribute('data-node-id') ?? '');
     if (!node) return;
-    if (node.type === HIDDEN_TYPE) expand?.(current.placeholders?.[node.id]?.expandKey ?? node.parentId ?? node.id);
-    else select?.(node.id);
+    if (node.type === HIDDEN_TYPE) onExpand?.(graph.placeholders?.[node.id]?.expandKey ?? node.parentId ?? node.id);
+    else onSelect?.(node.id);
   }
 
   function zoomBy(factor: number) {

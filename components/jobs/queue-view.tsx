@@ -1,6 +1,6 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { apiFetch } from '@/components/api';
 import { teamKeys } from '@/components/query-keys';
 import { Button } from '@/components/ui/button';
@@ -29,7 +29,9 @@ export function QueueView({
   const jobs = useJobPage({ ...filter, pageSize: '50' });
   const teams = useQuery({ queryKey: teamKeys.list(), queryFn: () => apiFetch<Array<{ slug: string }>>('/api/teams') });
   const kinds = useGpuKinds();
-  const now = useNow(jobs.dataUpdatedAt);
+  // Ages and ETAs are shown against the time the rows were fetched: it moves on with each refetch,
+  // and the server's render (no rows yet) and the client's first one agree on it.
+  const now = jobs.dataUpdatedAt;
   const page = Number(filter.page);
   const pages = jobs.data ? Math.max(1, Math.ceil(jobs.data.total / jobs.data.pageSize)) : 1;
   return (
@@ -75,11 +77,4 @@ export function QueueView({
       )}
     </Card>
   );
-}
-
-/** The clock ages and ETAs are shown against; it ticks with each refetch so server and client agree on first render. */
-function useNow(updatedAt: number): number {
-  const [now, setNow] = useState(updatedAt || 0);
-  useEffect(() => setNow(Date.now()), [updatedAt]);
-  return now;
 }

@@ -1,15 +1,23 @@
 'use client';
-import { useEffect, useState } from 'react';
+import { useSyncExternalStore } from 'react';
+
+// The theme is the `dark` class on <html>, set before paint by app/layout.tsx's script; this button
+// reads it from there and follows any change to it. The server cannot know it: null until hydrated.
+function subscribe(onChange: () => void): () => void {
+  const observer = new MutationObserver(onChange);
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['class'] });
+  return () => observer.disconnect();
+}
+const isDark = () => document.documentElement.classList.contains('dark');
+const unknownOnServer = () => null;
 
 export function ThemeToggle() {
-  const [dark, setDark] = useState<boolean | null>(null);
-  useEffect(() => setDark(document.documentElement.classList.contains('dark')), []);
+  const dark = useSyncExternalStore<boolean | null>(subscribe, isDark, unknownOnServer);
 
   function toggle() {
-    const next = !document.documentElement.classList.contains('dark');
+    const next = !isDark();
     document.documentElement.classList.toggle('dark', next);
     localStorage.setItem('gantry-theme', next ? 'dark' : 'light');
-    setDark(next);
   }
 
   return (

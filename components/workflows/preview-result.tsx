@@ -28,7 +28,6 @@ export interface PreviewResultProps {
 export function PreviewResult({ preview, expandedCount, onExpand, onCollapseAll, refreshing }: PreviewResultProps) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [chosenMode, setChosenMode] = useState<ViewMode | null>(null);
-  const [renderMs, setRenderMs] = useState<number | null>(null);
   // The grid needs every configuration of the fan-out, so it exists once that fan-out is expanded.
   const grid = useMemo(() => buildSweepGrid(preview), [preview]);
   const steps = useMemo(() => preview.nodes.filter((n) => n.type !== HIDDEN_TYPE), [preview.nodes]);
@@ -48,7 +47,6 @@ export function PreviewResult({ preview, expandedCount, onExpand, onCollapseAll,
             <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="preview-summary">
               {preview.totalNodes} steps, {preview.totalEdges} edges
               {hiddenCount > 0 ? `; ${hiddenCount} hidden in collapsed groups` : ''}
-              {renderMs !== null && mode === 'graph' ? ` · drawn in ${renderMs} ms` : ''}
             </p>
             <div className="flex items-center gap-2">
               {expandedCount > 0 && (
@@ -72,13 +70,7 @@ export function PreviewResult({ preview, expandedCount, onExpand, onCollapseAll,
             <div className="min-w-0 space-y-3">
               {mode === 'graph' && (
                 <>
-                  <DagView
-                    graph={preview}
-                    onSelect={setSelectedId}
-                    onExpand={onExpand}
-                    selectedId={selectedId}
-                    onRendered={setRenderMs}
-                  />
+                  <DagView graph={preview} onSelect={setSelectedId} onExpand={onExpand} selectedId={selectedId} />
                   <PhaseLegend />
                 </>
               )}
