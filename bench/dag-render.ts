@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { build } from 'esbuild';
-import { MERMAID_PHASE_STYLES } from '@/components/dag/phase-styles';
+import { PHASE_COLOURS } from '@/components/dag/phase-styles';
 import { buildView } from '@/lib/domain/workflow/collapse';
 import { createGraphNode, type WorkflowGraph } from '@/lib/domain/workflow/graph-model';
 import { buildLiveGraph } from '@/lib/domain/workflow/live-graph';
@@ -212,7 +212,7 @@ async function main() {
       layoutAndCommitMedianMs: ms(median(warm.map((r) => r.layoutAndCommitMs))),
     };
     if (process.env.DAG_BENCH_MERMAID === '1') {
-      const text = renderMermaid(view, { styles: MERMAID_PHASE_STYLES });
+      const text = renderMermaid(view, { styles: PHASE_COLOURS });
       const mermaidPage = await open(`${base}/mermaid`);
       const times = [];
       for (let i = 0; i < 4; i++)

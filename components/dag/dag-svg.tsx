@@ -1,6 +1,7 @@
 // The drawn DAG: an SVG from dagre's geometry (lib/domain/workflow/dag-layout.ts). Every label is
 // a React text node, so a step named like markup stays text; nothing is parsed as HTML. Node
-// elements keep Mermaid's `g.node` class and carry `data-node-id`, so selectors did not change.
+// elements are `g.node` with `data-node-id` and `data-phase`, which the view, the e2e tests and the
+// bench select.
 import { memo } from 'react';
 import { HIDDEN_TYPE } from '@/lib/domain/workflow/collapse';
 import {
@@ -11,7 +12,7 @@ import {
   type LaidOutNode,
 } from '@/lib/domain/workflow/dag-layout';
 import type { GraphNode } from '@/lib/domain/workflow/graph-model';
-import { MERMAID_PHASE_STYLES, phaseMeta } from './phase-styles';
+import { PHASE_COLOURS, phaseMeta } from './phase-styles';
 
 export interface DagSvgProps {
   layout: DagLayout;
@@ -77,7 +78,7 @@ const DagNode = memo(function DagNode({
   selected: boolean;
 }) {
   const hidden = node.type === HIDDEN_TYPE;
-  const style = MERMAID_PHASE_STYLES[hidden ? 'Hidden' : (node.phase ?? 'Pending')] ?? MERMAID_PHASE_STYLES.Pending;
+  const style = PHASE_COLOURS[hidden ? 'Hidden' : (node.phase ?? 'Pending')] ?? PHASE_COLOURS.Pending;
   const meta = phaseMeta(node.phase);
   const outline = shapePath(placed.shape, placed.width, placed.height);
   const running = node.phase === 'Running' && node.estimate ? node.estimate.fraction : null;

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import type { GraphEdge, GraphNode } from '@/lib/domain/workflow/graph-model';
 import { renderMermaid } from '@/lib/domain/workflow/mermaid';
 import { Button } from '@/components/ui/button';
-import { MERMAID_PHASE_STYLES, phaseMeta } from './phase-styles';
+import { PHASE_COLOURS, phaseMeta } from './phase-styles';
 
 export interface DagToolbarProps {
   graph: { nodes: GraphNode[]; edges: GraphEdge[] };
@@ -72,5 +72,5 @@ export function DagToolbar({ graph, direction, zoomed, onZoomIn, onZoomOut, onFi
 /** Colour is never the only signal: in the Mermaid source too, a node's label starts with its phase icon. */
 export function toMermaid(graph: { nodes: GraphNode[]; edges: GraphEdge[] }, direction: 'TD' | 'LR' = 'TD'): string {
   const nodes = graph.nodes.map((n) => (n.phase ? { ...n, label: `${phaseMeta(n.phase).icon} ${n.label}` } : n));
-  return renderMermaid({ nodes, edges: graph.edges }, { styles: MERMAID_PHASE_STYLES, direction });
+  return renderMermaid({ nodes, edges: graph.edges }, { styles: PHASE_COLOURS, direction });
 }

@@ -1,5 +1,5 @@
 import type { NodePhase } from '@/lib/domain/workflow/types';
-import { MERMAID_PHASE_STYLES, phaseMeta, type PhaseKey } from './phase-styles';
+import { PHASE_COLOURS, phaseMeta, type PhaseKey } from './phase-styles';
 
 /** A phase as icon plus words, coloured; used in lists, the grid and the node panel. */
 export function PhaseBadge({ phase }: { phase: NodePhase | null }) {
@@ -21,7 +21,7 @@ export function PhaseLegend() {
   return (
     <ul aria-label="Legend" className="flex flex-wrap gap-3 text-xs text-slate-600 dark:text-slate-300">
       {LEGEND.map((key) => {
-        const style = MERMAID_PHASE_STYLES[key];
+        const style = PHASE_COLOURS[key];
         const meta = key === 'Hidden' ? { icon: '…', label: 'N hidden: click to expand' } : phaseMeta(key);
         return (
           <li key={key} className="inline-flex items-center gap-1">

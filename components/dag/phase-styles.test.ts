@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createGraphNode } from '@/lib/domain/workflow/graph-model';
 import { renderMermaid } from '@/lib/domain/workflow/mermaid';
-import { MERMAID_PHASE_STYLES, phaseMeta } from './phase-styles';
+import { PHASE_COLOURS, phaseMeta } from './phase-styles';
 
 // WCAG relative luminance and contrast ratio.
 function luminance(hex: string): number {
@@ -15,14 +15,14 @@ const contrast = (a: string, b: string) => {
   return (hi + 0.05) / (lo + 0.05);
 };
 
-describe('MERMAID_PHASE_STYLES', () => {
-  it.each(Object.entries(MERMAID_PHASE_STYLES))('%s text reads on its fill (WCAG AA)', (_, style) => {
+describe('PHASE_COLOURS', () => {
+  it.each(Object.entries(PHASE_COLOURS))('%s text reads on its fill (WCAG AA)', (_, style) => {
     expect(contrast(style.color!, style.fill!)).toBeGreaterThanOrEqual(4.5);
   });
 
   it('is accepted by renderMermaid as class definitions', () => {
     const nodes = [createGraphNode({ id: 'a', label: 'a', type: 'Pod', phase: 'Failed' })];
-    const text = renderMermaid({ nodes, edges: [] }, { styles: MERMAID_PHASE_STYLES });
+    const text = renderMermaid({ nodes, edges: [] }, { styles: PHASE_COLOURS });
     expect(text).toContain('classDef phaseFailed fill:#fee2e2,stroke:#dc2626,color:#7f1d1d');
     expect(text).toContain('class n0 phaseFailed');
   });

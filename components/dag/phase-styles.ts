@@ -1,14 +1,14 @@
-// Phase presentation for the DAG views: node colours (the drawn SVG and the copied Mermaid classes)
-// plus, for HTML, a badge with an icon and the phase in words, so colour is never the only signal.
-// The fills are light tints with dark text and a saturated border: they read the same on the light
-// and the dark page background.
+// Phase presentation for the DAG views: node colours (the drawn SVG, the legend and the classes of
+// "Copy as Mermaid") plus, for HTML, a badge with an icon and the phase in words, so colour is never
+// the only signal. The fills are light tints with dark text and a saturated border: they read the
+// same on the light and the dark page background.
 import type { PhaseStyle } from '@/lib/domain/workflow/mermaid';
 import type { NodePhase } from '@/lib/domain/workflow/types';
 
 /** `Pending` also stands for "no phase yet" (a preview), `Hidden` for "N hidden" placeholders. */
 export type PhaseKey = NodePhase | 'Hidden';
 
-export const MERMAID_PHASE_STYLES: Record<PhaseKey, PhaseStyle> = {
+export const PHASE_COLOURS: Record<PhaseKey, PhaseStyle> = {
   Pending: { fill: '#f1f5f9', stroke: '#64748b', color: '#0f172a' },
   Running: { fill: '#dbeafe', stroke: '#2563eb', color: '#1e3a8a' },
   Succeeded: { fill: '#dcfce7', stroke: '#16a34a', color: '#14532d' },
