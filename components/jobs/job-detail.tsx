@@ -1,17 +1,14 @@
 'use client';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { apiFetch, ApiError } from '@/components/api';
+import { ApiError } from '@/components/api';
 import { formatDate } from '@/components/format';
-import { jobKeys } from '@/components/query-keys';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
-import type { JobView } from './types';
 import { formatEta } from './format';
 import { JobTimeline } from './job-timeline';
 import { JobWorkflow } from './job-workflow';
 import { StateBadge } from './state-badge';
-import { useJob } from './use-jobs';
+import { useJob, useJobAction } from './use-jobs';
 
 export function JobDetail({
   id,
@@ -25,23 +22,10 @@ export function JobDetail({
   canSubmit: boolean;
 }) {
   const job = useJob(id);
-  const qc = useQueryClient();
   const router = useRouter();
-  const cancel = useMutation({
-    mutationFn: () => apiFetch<JobView>(`/api/jobs/${id}/cancel`, { method: 'POST' }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: jobKeys.all }),
-  });
-  const resubmit = useMutation({
-    mutationFn: () => apiFetch<JobView>(`/api/jobs/${id}/resubmit`, { method: 'POST' }),
-    onSuccess: (j) => {
-      void qc.invalidateQueries({ queryKey: jobKeys.all });
-      router.push(`/jobs/${j.id}`);
-    },
-  });
-  const retry = useMutation({
-    mutationFn: () => apiFetch<JobView>(`/api/jobs/${id}/retry`, { method: 'POST' }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: jobKeys.all }),
-  });
+  const cancel = useJobAction(id, 'cancel');
+  const retry = useJobAction(id, 'retry');
+  const resubmit = useJobAction(id, 'resubmit', (next) => router.push(`/jobs/${next.id}`));
   if (job.isError)
     return (
       <p role="alert">

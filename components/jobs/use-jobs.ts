@@ -1,8 +1,8 @@
 'use client';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiFetch } from '@/components/api';
 import { gpuKindKeys, jobKeys, quotaKeys } from '@/components/query-keys';
-import type { JobDetailView, JobPage, QuotaView } from './types';
+import type { JobDetailView, JobPage, JobView, QuotaView } from './types';
 
 // The queue changes every scheduler pass (about a second); 2 s keeps it live without flooding.
 export const LIVE_MS = 2_000;
@@ -22,6 +22,24 @@ export function useJob(id: string) {
     queryKey: jobKeys.detail(id),
     queryFn: () => apiFetch<JobDetailView>(`/api/jobs/${id}`),
     refetchInterval: LIVE_MS,
+  });
+}
+
+/**
+ * POST /api/jobs/:id/{cancel,retry,resubmit}, answered with the job it leaves (for resubmit, the
+ * new one). Without `onDone` the mutation stays pending until every job query has refetched, so
+ * its button stays disabled until the page shows the new state; `onDone` (a navigation) does not
+ * wait for that refetch.
+ */
+export function useJobAction(id: string, action: 'cancel' | 'retry' | 'resubmit', onDone?: (job: JobView) => void) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiFetch<JobView>(`/api/jobs/${id}/${action}`, { method: 'POST' }),
+    onSuccess: async (job) => {
+      const refetched = qc.invalidateQueries({ queryKey: jobKeys.all });
+      if (onDone) onDone(job);
+      else await refetched;
+    },
   });
 }
 
