@@ -9,6 +9,13 @@ import { SelectField, TextField } from '@/components/ui/field';
 import { Table, Td } from '@/components/ui/table';
 import type { QuotaView } from '@/components/jobs/types';
 
+// What an admin sets per team and GPU kind; weekly GPU-hours left empty means no limit.
+const LIMITS = [
+  { name: 'guaranteed', label: 'Guaranteed GPUs', defaultValue: '0' },
+  { name: 'borrowingLimit', label: 'Borrowing limit', defaultValue: '0' },
+  { name: 'weeklyGpuHours', label: 'Weekly GPU-hours', placeholder: 'no limit' },
+] as const;
+
 /** Admins set each team's quota per GPU kind; saving an existing team and kind replaces it. */
 export function QuotasPanel() {
   const qc = useQueryClient();
@@ -61,30 +68,9 @@ export function QuotasPanel() {
             <option key={k.id}>{k.id}</option>
           ))}
         </SelectField>
-        <TextField
-          label="Guaranteed GPUs"
-          name="guaranteed"
-          type="number"
-          min={0}
-          defaultValue="0"
-          error={err('guaranteed')}
-        />
-        <TextField
-          label="Borrowing limit"
-          name="borrowingLimit"
-          type="number"
-          min={0}
-          defaultValue="0"
-          error={err('borrowingLimit')}
-        />
-        <TextField
-          label="Weekly GPU-hours"
-          name="weeklyGpuHours"
-          type="number"
-          min={0}
-          placeholder="no limit"
-          error={err('weeklyGpuHours')}
-        />
+        {LIMITS.map(({ name, ...field }) => (
+          <TextField key={name} name={name} type="number" min={0} {...field} error={err(name)} />
+        ))}
         <div className="flex items-end">
           <Button type="submit" disabled={save.isPending} className="w-full">
             Save quota

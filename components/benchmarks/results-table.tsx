@@ -1,7 +1,7 @@
 'use client';
 import { useState } from 'react';
-import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
+import { Pager, usePaged } from '@/components/ui/pager';
 import type { MetricKey } from '@/lib/domain/benchmarks/results';
 import type { LocalRanking } from './hooks/use-local-ranking';
 import { useTableRows, type SortKey, type TableQuery } from './hooks/use-table-rows';
@@ -21,13 +21,11 @@ export function ResultsTable({
   ranking: LocalRanking;
 }) {
   const [q, setQ] = useState<TableQuery>({ sort: 'rank', descending: false, filter: '', rankedOnly: false });
-  const [page, setPage] = useState(0);
   const rows = useTableRows(results, ranking, q);
-  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
-  const current = Math.min(page, pages - 1);
+  const current = usePaged(rows, PAGE_SIZE);
   const sortBy = (sort: SortKey) => {
     setQ((old) => ({ ...old, sort, descending: old.sort === sort ? !old.descending : false }));
-    setPage(0);
+    current.setPage(0);
   };
   const heads: { key: SortKey; label: string }[] = [
     { key: 'rank', label: 'Rank' },
@@ -45,7 +43,7 @@ export function ResultsTable({
           value={q.filter}
           onChange={(e) => {
             setQ({ ...q, filter: e.target.value });
-            setPage(0);
+            current.setPage(0);
           }}
           className="min-w-64 flex-1 rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-600 dark:bg-slate-900"
         />
@@ -85,7 +83,7 @@ export function ResultsTable({
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-            {rows.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE).map((r) => (
+            {current.items.map((r) => (
               <tr
                 key={r.result.id}
                 data-testid="result-row"
@@ -109,24 +107,7 @@ export function ResultsTable({
           </tbody>
         </table>
       </div>
-      <div className="mt-3 flex items-center justify-between text-sm">
-        <span>
-          Page {current + 1} of {pages}
-        </span>
-        <div className="flex gap-2">
-          <Button type="button" variant="secondary" disabled={current === 0} onClick={() => setPage(current - 1)}>
-            Previous
-          </Button>
-          <Button
-            type="button"
-            variant="secondary"
-            disabled={current >= pages - 1}
-            onClick={() => setPage(current + 1)}
-          >
-            Next
-          </Button>
-        </div>
-      </div>
+      <Pager label="Result pages" {...current} />
     </Card>
   );
 }

@@ -14,13 +14,20 @@ import { useDataset } from './hooks/use-datasets';
 import { useRunSweep } from './hooks/use-sweep-jobs';
 import type { DatasetRow } from './types';
 
+// How the job is cut up, keyed as the API's fields: one key holds the value, names the field sent
+// and finds that field's error.
+const SIZES = [
+  { key: 'parallelism', label: 'Steps at once', max: 64 },
+  { key: 'configurationsPerStep', label: 'Configurations per step', max: 256 },
+] as const;
+type SizeKey = (typeof SIZES)[number]['key'];
+
 /** Runs the sweep through the queue, and follows the jobs it ran as; a new run resumes the last. */
 export function SweepRunPanel({ dataset: initial, initialError }: { dataset: DatasetRow; initialError?: string }) {
   const dataset = useDataset(initial.id, initial).data ?? initial;
   const run = useRunSweep();
   const [gpuKind, setGpuKind] = useState('');
-  const [parallelism, setParallelism] = useState('2');
-  const [perStep, setPerStep] = useState('8');
+  const [sizes, setSizes] = useState<Record<SizeKey, string>>({ parallelism: '2', configurationsPerStep: '8' });
   const chosen = useDefaultGpuKind(gpuKind);
   const err = run.error instanceof ApiError ? run.error : null;
 
@@ -34,24 +41,18 @@ export function SweepRunPanel({ dataset: initial, initialError }: { dataset: Dat
       <div className="mt-3 space-y-3">
         <GpuKindSelect value={chosen} onChange={setGpuKind} error={err?.fieldMessage('gpuKind')} />
         <div className="grid grid-cols-2 gap-3">
-          <TextField
-            label="Steps at once"
-            type="number"
-            min={1}
-            max={64}
-            value={parallelism}
-            onChange={(e) => setParallelism(e.target.value)}
-            error={err?.fieldMessage('parallelism')}
-          />
-          <TextField
-            label="Configurations per step"
-            type="number"
-            min={1}
-            max={256}
-            value={perStep}
-            onChange={(e) => setPerStep(e.target.value)}
-            error={err?.fieldMessage('configurationsPerStep')}
-          />
+          {SIZES.map(({ key, label, max }) => (
+            <TextField
+              key={key}
+              label={label}
+              type="number"
+              min={1}
+              max={max}
+              value={sizes[key]}
+              onChange={(e) => setSizes((prev) => ({ ...prev, [key]: e.target.value }))}
+              error={err?.fieldMessage(key)}
+            />
+          ))}
         </div>
         <Button
           type="button"
@@ -60,8 +61,8 @@ export function SweepRunPanel({ dataset: initial, initialError }: { dataset: Dat
             run.mutate({
               datasetId: dataset.id,
               gpuKind: chosen,
-              parallelism: Number(parallelism),
-              configurationsPerStep: Number(perStep),
+              parallelism: Number(sizes.parallelism),
+              configurationsPerStep: Number(sizes.configurationsPerStep),
             })
           }
         >

@@ -36,14 +36,3 @@ export function describeNodeKind(
   if (node.isDynamicFanOut) parts.push('fan-out known at run time');
   return parts.join(', ');
 }
-
-/** The page of a paginated list holding `index`, and the slice for page `page`. */
-export function paginate<T>(
-  items: readonly T[],
-  page: number,
-  pageSize: number,
-): { items: T[]; page: number; pages: number } {
-  const pages = Math.max(1, Math.ceil(items.length / pageSize));
-  const current = Math.min(Math.max(0, page), pages - 1);
-  return { items: items.slice(current * pageSize, (current + 1) * pageSize), page: current, pages };
-}

@@ -1,4 +1,5 @@
 'use client';
+import { Segmented } from '@/components/ui/segmented';
 import type { ViewMode } from '@/lib/domain/workflow/collapse';
 
 const LABELS: Record<ViewMode, string> = { graph: 'Graph', grid: 'Grid', list: 'List' };
@@ -14,22 +15,13 @@ export function ModeSwitcher({
   onChange: (mode: ViewMode) => void;
 }) {
   return (
-    <div
+    <Segmented
       role="group"
-      aria-label="View"
-      className="inline-flex overflow-hidden rounded-md border border-slate-300 text-sm dark:border-slate-600"
-    >
-      {modes.map((mode) => (
-        <button
-          key={mode}
-          type="button"
-          aria-pressed={mode === value}
-          onClick={() => onChange(mode)}
-          className="px-3 py-1 aria-pressed:bg-indigo-600 aria-pressed:text-white hover:bg-slate-100 aria-pressed:hover:bg-indigo-600 dark:hover:bg-slate-800"
-        >
-          {LABELS[mode]}
-        </button>
-      ))}
-    </div>
+      label="View"
+      options={modes}
+      value={value}
+      onChange={onChange}
+      textOf={(mode) => LABELS[mode]}
+    />
   );
 }

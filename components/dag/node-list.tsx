@@ -1,9 +1,9 @@
 'use client';
 // Every node as a row, a page at a time: the view for graphs too big to draw (a 10,000-step
 // workflow renders 100 rows, not 10,000).
-import { useState } from 'react';
 import type { GraphNode } from '@/lib/domain/workflow/graph-model';
-import { describeNodeKind, formatNodeDuration, paginate } from './format';
+import { describeNodeKind, formatNodeDuration } from './format';
+import { Pager, usePaged } from '@/components/ui/pager';
 import { PhaseBadge } from './phase-badge';
 
 const LIST_PAGE_SIZE = 100;
@@ -17,8 +17,7 @@ export function NodeList({
   onSelect?: (nodeId: string) => void;
   selectedId?: string | null;
 }) {
-  const [page, setPage] = useState(0);
-  const current = paginate(nodes, page, LIST_PAGE_SIZE);
+  const current = usePaged(nodes, LIST_PAGE_SIZE);
   return (
     <div data-testid="node-list">
       <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
@@ -42,29 +41,7 @@ export function NodeList({
           </li>
         ))}
       </ul>
-      {current.pages > 1 && (
-        <nav aria-label="Pages" className="mt-3 flex items-center gap-3 text-sm">
-          <button
-            type="button"
-            className="rounded border px-2 py-1 disabled:opacity-50"
-            disabled={current.page === 0}
-            onClick={() => setPage(current.page - 1)}
-          >
-            Previous
-          </button>
-          <span>
-            Page {current.page + 1} of {current.pages} ({nodes.length} steps)
-          </span>
-          <button
-            type="button"
-            className="rounded border px-2 py-1 disabled:opacity-50"
-            disabled={current.page >= current.pages - 1}
-            onClick={() => setPage(current.page + 1)}
-          >
-            Next
-          </button>
-        </nav>
-      )}
+      {current.pages > 1 && <Pager label="Pages" {...current} note={`${nodes.length} steps`} />}
     </div>
   );
 }

@@ -1,9 +1,8 @@
 'use client';
 // A sweep's fan-out as a table of parameter values (buildSweepGrid): each cell a button showing
 // its worst phase as icon and words, so a failing configuration stands out without colour.
-import { useState } from 'react';
 import type { SweepCell, SweepGrid } from '@/lib/domain/workflow/grid';
-import { paginate } from './format';
+import { Pager, usePaged } from '@/components/ui/pager';
 import { phaseMeta } from './phase-styles';
 
 /** Past this many table cells (axes with a value per configuration), cells are listed a page at a time. */
@@ -85,8 +84,7 @@ export function SweepGridView({ grid, onSelect }: { grid: SweepGrid; onSelect?: 
 }
 
 function SweepCellList({ grid, onSelect }: { grid: SweepGrid; onSelect?: (nodeId: string) => void }) {
-  const [page, setPage] = useState(0);
-  const current = paginate(grid.cells, page, CELL_PAGE_SIZE);
+  const current = usePaged(grid.cells, CELL_PAGE_SIZE);
   return (
     <div data-testid="sweep-grid">
       <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">
@@ -109,29 +107,7 @@ function SweepCellList({ grid, onSelect }: { grid: SweepGrid; onSelect?: (nodeId
           );
         })}
       </ul>
-      {current.pages > 1 && (
-        <nav aria-label="Cell pages" className="mt-3 flex items-center gap-3 text-sm">
-          <button
-            type="button"
-            className="rounded border px-2 py-1 disabled:opacity-50"
-            disabled={current.page === 0}
-            onClick={() => setPage(current.page - 1)}
-          >
-            Previous
-          </button>
-          <span>
-            Page {current.page + 1} of {current.pages}
-          </span>
-          <button
-            type="button"
-            className="rounded border px-2 py-1 disabled:opacity-50"
-            disabled={current.page >= current.pages - 1}
-            onClick={() => setPage(current.page + 1)}
-          >
-            Next
-          </button>
-        </nav>
-      )}
+      {current.pages > 1 && <Pager label="Cell pages" {...current} />}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 import { useState } from 'react';
 import { Card } from '@/components/ui/card';
+import { InlineSelect } from '@/components/ui/field';
 import { RangeSelector } from './range-selector';
 import { SeriesChart } from './series-chart';
 import type { ChartRange } from './types';
@@ -16,20 +17,7 @@ export function TeamCharts({ teams }: { teams: string[] }) {
           <p className="text-sm text-slate-500">You are in no team yet, so there is no team chart to show.</p>
         ) : (
           <div className="space-y-3">
-            <label className="flex items-center gap-2 text-sm">
-              Team
-              <select
-                value={team}
-                onChange={(e) => setTeam(e.target.value)}
-                className="rounded border border-slate-300 bg-transparent px-2 py-1 dark:border-slate-600"
-              >
-                {teams.map((t) => (
-                  <option key={t} value={t}>
-                    {t}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <InlineSelect label="Team" value={team} options={teams} onChange={setTeam} />
             <SeriesChart target={{ scope: 'team', id: team, label: `Team ${team}` }} range={range} />
             <p className="text-xs text-slate-500">
               Counts each GPU only while one of the team&apos;s pods held it. A time-sliced GPU counts whole for every

@@ -13,6 +13,12 @@ interface Settings {
   updatedAt: string | null;
 }
 
+// Named as the API's fields: one key reads the saved value, the field's error and the form's entry.
+const IDLE_FIELDS = [
+  { name: 'idleThresholdPercent', label: 'Idle threshold (%)', step: '0.1' },
+  { name: 'idleWindowMinutes', label: 'Idle window (minutes)', step: '1' },
+] as const;
+
 /** `h100-80gb=4.5, t4=0.6` <-> { 'h100-80gb': 4.5, t4: 0.6 }; a bad pair is left for the server to name. */
 function parsePrices(text: string): Record<string, number> {
   const out: Record<string, number> = {};
@@ -50,8 +56,8 @@ export function TelemetrySettingsForm() {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     save.mutate({
-      idleThresholdPercent: Number(f.get('threshold')),
-      idleWindowMinutes: Number(f.get('window')),
+      idleThresholdPercent: Number(f.get('idleThresholdPercent')),
+      idleWindowMinutes: Number(f.get('idleWindowMinutes')),
       prices: parsePrices(String(f.get('prices') ?? '')),
     });
   }
@@ -64,22 +70,16 @@ export function TelemetrySettingsForm() {
       aria-label="Telemetry settings"
       className="grid gap-4 sm:grid-cols-3"
     >
-      <TextField
-        label="Idle threshold (%)"
-        name="threshold"
-        type="number"
-        step="0.1"
-        defaultValue={s.idleThresholdPercent}
-        error={err?.fieldMessage('idleThresholdPercent')}
-      />
-      <TextField
-        label="Idle window (minutes)"
-        name="window"
-        type="number"
-        step="1"
-        defaultValue={s.idleWindowMinutes}
-        error={err?.fieldMessage('idleWindowMinutes')}
-      />
+      {IDLE_FIELDS.map(({ name, ...field }) => (
+        <TextField
+          key={name}
+          name={name}
+          type="number"
+          {...field}
+          defaultValue={s[name]}
+          error={err?.fieldMessage(name)}
+        />
+      ))}
       <TextField
         label="Price per GPU-hour (kind=price, …)"
         name="prices"

@@ -1,5 +1,6 @@
 'use client';
 import { useState } from 'react';
+import { InlineSelect } from '@/components/ui/field';
 import { Table, Td } from '@/components/ui/table';
 import { useUsage } from './hooks/use-telemetry';
 
@@ -13,30 +14,8 @@ export function UsageTable({ isAdmin }: { isAdmin: boolean }) {
   return (
     <div data-testid="usage">
       <div className="mb-3 flex flex-wrap items-center gap-3 text-sm">
-        <label className="flex items-center gap-1">
-          Period
-          <select
-            value={period}
-            onChange={(e) => setPeriod(e.target.value as 'day' | 'week')}
-            className="rounded border border-slate-300 px-1 py-0.5 dark:border-slate-600 dark:bg-slate-800"
-          >
-            <option value="day">day</option>
-            <option value="week">week</option>
-          </select>
-        </label>
-        {isAdmin && (
-          <label className="flex items-center gap-1">
-            By
-            <select
-              value={groupBy}
-              onChange={(e) => setGroupBy(e.target.value as 'team' | 'user')}
-              className="rounded border border-slate-300 px-1 py-0.5 dark:border-slate-600 dark:bg-slate-800"
-            >
-              <option value="team">team</option>
-              <option value="user">user</option>
-            </select>
-          </label>
-        )}
+        <InlineSelect label="Period" value={period} options={['day', 'week']} onChange={setPeriod} />
+        {isAdmin && <InlineSelect label="By" value={groupBy} options={['team', 'user']} onChange={setGroupBy} />}
         <a href={csvHref} download className="ml-auto text-indigo-600 hover:underline dark:text-indigo-400">
           Download CSV
         </a>

@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { JobListHeader } from '@/components/jobs/job-list-header';
 import { QueueView } from '@/components/jobs/queue-view';
-import { PageHeader } from '@/components/ui/card';
 import { requirePageCtx } from '@/lib/http/session';
 
 export const metadata: Metadata = { title: 'Jobs' };
@@ -11,19 +10,10 @@ export default async function JobsPage() {
   const canSubmit = actor.role !== 'viewer';
   return (
     <>
-      <PageHeader
+      <JobListHeader
         title="Jobs"
         description="Your teams’ jobs (every team’s for admins) with their state and history. Scripts submit through POST /api/jobs with a personal token."
-        actions={
-          canSubmit ? (
-            <Link
-              href="/jobs/new"
-              className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500"
-            >
-              Submit a job
-            </Link>
-          ) : undefined
-        }
+        canSubmit={canSubmit}
       />
       <QueueView
         isAdmin={actor.role === 'admin'}

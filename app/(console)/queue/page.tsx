@@ -1,8 +1,7 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { JobListHeader } from '@/components/jobs/job-list-header';
 import { QueueView } from '@/components/jobs/queue-view';
 import { QuotaSummary } from '@/components/jobs/quota-summary';
-import { PageHeader } from '@/components/ui/card';
 import { requirePageCtx } from '@/lib/http/session';
 
 export const metadata: Metadata = { title: 'Queue' };
@@ -17,23 +16,11 @@ export default async function QueuePage({
   const canSubmit = actor.role !== 'viewer';
   return (
     <>
-      <PageHeader
+      <JobListHeader
         title="Queue"
         description="Jobs waiting for GPUs, with their position, ETA and the reason they wait. Updates every two seconds."
-        actions={
-          canSubmit ? (
-            <Link
-              href="/jobs/new"
-              className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500"
-            >
-              Submit a job
-            </Link>
-          ) : (
-            <p className="text-sm text-slate-600 dark:text-slate-400">
-              Viewers follow the queue; submitting needs the researcher role.
-            </p>
-          )
-        }
+        canSubmit={canSubmit}
+        viewerNote="Viewers follow the queue; submitting needs the researcher role."
       />
       <div className="space-y-6">
         <QueueView
