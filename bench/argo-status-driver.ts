@@ -6,7 +6,7 @@
 // node changed. Each workflow is a DAG of `chains` chains; the first `doneAtStart` steps of each
 // chain have already run (a workflow that has been going for a while), the rest take `stepMs`
 // each. `spec.shutdown: Terminate` fails the running steps and the workflow, as Argo does.
-import type { KObject, Store } from '@/lib/sim/store';
+import type { Store } from '@/lib/sim/store';
 
 export interface DriverOptions {
   chains: number;

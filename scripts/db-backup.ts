@@ -4,7 +4,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Env } from '@/lib/env';
 import { failWith, loadEnvOr } from './lib/cli';
 import { BackupError, createBackup, restoreBackup } from './lib/backup-archive';
 import { layout } from './lib/layout';

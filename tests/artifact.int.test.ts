@@ -228,7 +228,7 @@ describe('the built artifact, alone in an empty folder', () => {
           120_000,
         );
       } catch (error) {
-        throw new Error(`${String(error)}\n${part} said:\n${out.slice(-3000)}`);
+        throw new Error(`${String(error)}\n${part} said:\n${out.slice(-3000)}`, { cause: error });
       } finally {
         child.kill('SIGTERM');
       }

@@ -13,6 +13,7 @@ export function hasPromtool(): boolean {
 }
 
 // Rendered objects are untyped YAML: the tests read them field by field and fail on what is missing.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a schema for every kind the manifests hold would only restate them
 export type K8sObject = any;
 
 /** `kubectl kustomize <dir>` as objects (throws with kustomize's message when it does not render). */
@@ -23,7 +24,7 @@ export function kustomize(dir: string): K8sObject[] {
     .filter(Boolean);
 }
 
-export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'];
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'];
 
 /** One pod template per workload, with what a check needs to name it. */
 export interface PodTemplate {

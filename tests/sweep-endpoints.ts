@@ -1,6 +1,7 @@
 // Gantry's two sweep endpoints as a sweep's pods see them (GET/POST /api/benchmarks/results and
 // GET /api/benchmarks/configurations), served over real HTTP from the test's own transaction, with
-// a hook that holds result POSTs to play a step stuck mid-run and one that refuses them to fail it. Shared by the sweep integration tests.
+// a hook that holds result POSTs to play a step stuck mid-run and one that refuses them to fail it.
+// Shared by the sweep integration tests.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
@@ -59,39 +60,40 @@ export function useSweepEndpoints(): SweepEndpoints {
   };
   const reply = (res: http.ServerResponse, status: number, body: unknown) =>
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  async function answer(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) {
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
+    const url = new URL(req.url ?? '/', 'http://gantry.test');
+    try {
+      const ctx = api.ctx;
+      if (!ctx) throw new Error('no test is running');
+      if (url.pathname === '/api/benchmarks/configurations') {
+        api.fetches.push(url.search);
+        return reply(
+          res,
+          200,
+          await listPartConfigurations({ ctx, input: { ...Object.fromEntries(url.searchParams), token } }),
+        );
+      }
+      if (req.method === 'GET') return reply(res, 200, await listStoredConfigurations({ ctx, input: { token } }));
+      if (api.holdAfter !== undefined && api.posts.length >= api.holdAfter) {
+        await new Promise<void>((resolve) => api.held.push(resolve));
+        return reply(res, 503, { error: 'connection lost' });
+      }
+      const result = JSON.parse(body.toString('utf8')) as { configurationId?: string };
+      if (api.refused.has(result.configurationId ?? '')) return reply(res, 503, { error: 'unavailable' });
+      const posted = await postBenchmarkResult({ ctx, input: { token, result } });
+      api.posts.push(posted.result.configurationId);
+      reply(res, posted.created ? 201 : 200, posted);
+    } catch (error) {
+      reply(res, error instanceof AppError ? (error.code === 'UNAUTHENTICATED' ? 401 : 400) : 500, {
+        error: String(error),
+      });
+    }
+  }
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
-      const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
-      const url = new URL(req.url ?? '/', 'http://gantry.test');
-      try {
-        const ctx = api.ctx;
-        if (!ctx) throw new Error('no test is running');
-        if (url.pathname === '/api/benchmarks/configurations') {
-          api.fetches.push(url.search);
-          return reply(
-            res,
-            200,
-            await listPartConfigurations({ ctx, input: { ...Object.fromEntries(url.searchParams), token } }),
-          );
-        }
-        if (req.method === 'GET') return reply(res, 200, await listStoredConfigurations({ ctx, input: { token } }));
-        if (api.holdAfter !== undefined && api.posts.length >= api.holdAfter) {
-          await new Promise<void>((resolve) => api.held.push(resolve));
-          return reply(res, 503, { error: 'connection lost' });
-        }
-        const result = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { configurationId?: string };
-        if (api.refused.has(result.configurationId ?? '')) return reply(res, 503, { error: 'unavailable' });
-        const posted = await postBenchmarkResult({ ctx, input: { token, result } });
-        api.posts.push(posted.result.configurationId);
-        reply(res, posted.created ? 201 : 200, posted);
-      } catch (error) {
-        reply(res, error instanceof AppError ? (error.code === 'UNAUTHENTICATED' ? 401 : 400) : 500, {
-          error: String(error),
-        });
-      }
-    });
+    req.on('end', () => void answer(req, res, Buffer.concat(chunks)));
   });
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,4 +1,5 @@
-// The loops this worker runs. Later features (scheduler, workflow sync, telemetry) add theirs here.
+// Every loop the worker runs, one entry each: its interval and jitter, whether only one replica may
+// run it (exclusive), and the lib/server verbs it calls (what else it imports: worker/README.md).
 import type { LoopSpec } from './loop';
 import { pingCluster } from '@/lib/cluster/health';
 import { recordTelemetryScrapes } from '@/lib/metrics/scheduler';

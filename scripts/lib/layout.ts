@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type * as BuildScript from '../build';
 import { needsBuild, needsBundle } from './build-state';
 
 // Replaced by `true` when scripts/build.ts bundles the launcher (esbuild `define`); undeclared, and
@@ -66,9 +67,9 @@ function sourceLayout(): Layout {
       // Made again only when a source changed, so a second start does not pay for it (~1 s).
       if (!needsBundle(root, bundles)) return;
       // A computed specifier: the artifact's bundle of this file must not pull in the build script
-      // (and esbuild with it); only a checkout runs this.
+      // (and esbuild with it); only a checkout runs this. The type import above is erased.
       const build = pathToFileURL(path.join(root, 'scripts', 'build.ts')).href;
-      const { bundleForCheckout } = (await import(build)) as typeof import('../build');
+      const { bundleForCheckout } = (await import(build)) as typeof BuildScript;
       await bundleForCheckout(bundles);
     },
     web: { entry: path.join(root, 'web/server.ts'), args: bundled('web/server.mjs'), env: {} },
