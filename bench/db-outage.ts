@@ -13,24 +13,12 @@ import { createDb } from '@/lib/db/client';
 import { jobEvents } from '@/lib/db/schema';
 import { needsBuild } from '@/scripts/lib/build-state';
 import { startOutageRig, type OutageRig } from '@/tests/outage-rig';
+import { trainingJob } from '@/tests/training-job';
 
 const OUTAGE_MS = Number(process.env.BENCH_DB_OUTAGE_MS ?? 30_000);
 const POLL_MS = 50;
 
-const jobBody = (name: string) =>
-  JSON.stringify({
-    name,
-    kind: 'training',
-    team: 'vision',
-    gpu: { kind: 'a100-80gb-shared', count: 1 },
-    expectedRuntimeSeconds: 600,
-    maxRuntimeSeconds: 3600,
-    spec: {
-      image: 'ghcr.io/acme/train:1.4',
-      command: ['python', 'train.py'],
-      env: { GANTRY_SIM_DURATION_SECONDS: '3600' },
-    },
-  });
+const jobBody = (name: string) => JSON.stringify({ ...trainingJob(name, { simSeconds: 3600 }), team: 'vision' });
 
 async function call(
   rig: OutageRig,

@@ -5,13 +5,8 @@
 // worker would, and dispatched and delivered there by the same loop).
 // Real PostgreSQL (embedded, a temp folder), real HTTP; the whole Gantry stack is not needed.
 import { fork } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { createDb, type Db } from '@/lib/db/client';
-import { startEmbeddedPostgres } from '@/lib/db/embedded';
-import { migrateDatabase } from '@/lib/db/migrate';
 import { jobs, quotas, teams, users } from '@/lib/db/schema';
 import { parseAllowList } from '@/lib/domain/notifications/destination';
 import { logger } from '@/lib/log';
@@ -20,7 +15,7 @@ import { createWebhook } from '@/lib/server/notifications/create-webhook';
 import { runNotificationsPass } from '@/lib/server/notifications/run-notifications-pass';
 import { admitJobs } from '@/lib/server/scheduler/admit-jobs';
 import { applyWorkflowPhase } from '@/lib/server/scheduler/sync-job-phases';
-import { freePort } from '@/tests/global-setup';
+import { startThrowawayPostgres } from '@/tests/global-setup';
 import { startReceiver } from '@/tests/webhook-receiver';
 import { summarize } from './stack';
 
@@ -193,15 +188,8 @@ async function loadChild(url: string, seconds: number) {
 export async function benchNotifications() {
   // Webhooks to the local receiver need loopback allowed (read by lib/env at its first use).
   process.env.GANTRY_WEBHOOK_ALLOW ??= '127.0.0.1/32';
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-notify-'));
-  fs.chmodSync(dir, 0o755);
-  const pg = await startEmbeddedPostgres({
-    dir: path.join(dir, 'data'),
-    port: await freePort(),
-    database: 'gantry_bench',
-  });
+  const pg = await startThrowawayPostgres('gantry-bench-notify-', 'gantry_bench');
   try {
-    await migrateDatabase(pg.url, path.resolve(import.meta.dirname, '..', 'drizzle'));
     const handle = createDb(pg.url, { max: 4 });
     const ctx: Ctx = { db: handle.db, actor: SYSTEM_ACTOR, log: logger() };
     const [team] = await handle.db.insert(teams).values({ slug: 'bench', name: 'bench' }).returning();
@@ -268,7 +256,6 @@ export async function benchNotifications() {
     await handle.close();
   } finally {
     await pg.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -5,6 +5,7 @@
 // One job at a time (each cancelled once submitted, so capacity stays free), then bursts of 16.
 import { and, inArray } from 'drizzle-orm';
 import { jobEvents } from '@/lib/db/schema';
+import { jobBody } from '@/tests/supervision-helpers';
 import { startStack, summarize, type Stack } from './stack';
 
 const SEQUENTIAL = 50;
@@ -14,21 +15,6 @@ const POLL_MS = 20;
 const GIVE_UP_MS = 30_000;
 
 type Timing = { admittedMs: number; submittedMs: number };
-
-function jobBody(name: string) {
-  return JSON.stringify({
-    name,
-    kind: 'training',
-    gpu: { kind: 'a100-80gb-shared', count: 1 },
-    expectedRuntimeSeconds: 600,
-    maxRuntimeSeconds: 3600,
-    spec: {
-      image: 'ghcr.io/acme/train:1.4',
-      command: ['python', 'train.py'],
-      env: { GANTRY_SIM_DURATION_SECONDS: '3600' },
-    },
-  });
-}
 
 async function submit(stack: Stack, token: string, name: string): Promise<{ id: number; at: number }> {
   const res = await fetch(`${stack.url}/api/jobs`, {

@@ -2,15 +2,10 @@
 // PostgreSQL (embedded), the queue and scheduler passes, the simulated cluster (speed 1000) whose
 // runner steps POST their results over real HTTP to Gantry's results endpoint. Measures the wall time
 // from "Run as job" to Succeeded and the results stored per second; simulated step time is included.
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { configureCluster, resetCluster } from '@/lib/cluster/kube';
 import { createDb } from '@/lib/db/client';
-import { startEmbeddedPostgres } from '@/lib/db/embedded';
-import { migrateDatabase } from '@/lib/db/migrate';
 import type { SweepDefinition } from '@/lib/domain/benchmarks/matrix';
 import { logger } from '@/lib/log';
 import { createSweepDataset } from '@/lib/server/benchmarks/create-sweep-dataset';
@@ -26,6 +21,7 @@ import { upsertQuota } from '@/lib/server/quotas/upsert-quota';
 import { runSchedulerPass } from '@/lib/server/scheduler/run-scheduler-pass';
 import { startSimCluster } from '@/lib/sim/server';
 import { makeTeam, makeUser } from '@/tests/factories';
+import { startThrowawayPostgres } from '@/tests/global-setup';
 
 const SWEEP: SweepDefinition = {
   models: ['llama-3.1-8b', 'mistral-7b', 'phi-3-mini'],
@@ -41,47 +37,39 @@ const SWEEP: SweepDefinition = {
 };
 
 export async function benchSweepJob(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-sweep-'));
-  fs.chmodSync(dir, 0o755);
-  const pg = await startEmbeddedPostgres({
-    dir: path.join(dir, 'data'),
-    port: 54000 + Math.floor(Math.random() * 900),
-    database: 'gantry_bench',
-  });
-  const sim = await startSimCluster({ port: 0, seed: 5, speed: 1000, dataDir: dir, failureRate: 0 });
+  const pg = await startThrowawayPostgres('gantry-bench-sweep-', 'gantry_bench');
+  const sim = await startSimCluster({ port: 0, seed: 5, speed: 1000, dataDir: pg.dir, failureRate: 0 });
   let requests = 0;
+  // Gantry's sweep endpoints as the runner steps call them, answered from the verbs directly.
+  async function answer(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) {
+    requests++;
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
+    const reply = (status: number, json: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+    try {
+      const url = new URL(req.url ?? '/', 'http://gantry.local');
+      // a part of a sweep split into parts asking for what it still has to run
+      if (url.pathname === '/api/benchmarks/configurations') {
+        return reply(
+          200,
+          await listPartConfigurations({ ctx, input: { ...Object.fromEntries(url.searchParams), token } }),
+        );
+      }
+      if (req.method === 'GET') return reply(200, await listStoredConfigurations({ ctx, input: { token } }));
+      const posted = await postBenchmarkResult({ ctx, input: { token, result: JSON.parse(body.toString('utf8')) } });
+      reply(posted.created ? 201 : 200, posted);
+    } catch (error) {
+      reply(error instanceof AppError ? 400 : 500, { error: String(error) });
+    }
+  }
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
-      requests++;
-      const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
-      const reply = (status: number, body: unknown) =>
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      try {
-        const url = new URL(req.url ?? '/', 'http://gantry.local');
-        // a part of a sweep split into parts asking for what it still has to run
-        if (url.pathname === '/api/benchmarks/configurations') {
-          return reply(
-            200,
-            await listPartConfigurations({ ctx, input: { ...Object.fromEntries(url.searchParams), token } }),
-          );
-        }
-        if (req.method === 'GET') return reply(200, await listStoredConfigurations({ ctx, input: { token } }));
-        const posted = await postBenchmarkResult({
-          ctx,
-          input: { token, result: JSON.parse(Buffer.concat(chunks).toString('utf8')) },
-        });
-        reply(posted.created ? 201 : 200, posted);
-      } catch (error) {
-        reply(error instanceof AppError ? 400 : 500, { error: String(error) });
-      }
-    });
+    req.on('end', () => void answer(req, res, Buffer.concat(chunks)));
   });
   const h = createDb(pg.url, { max: 4 });
   const ctx: Ctx = { db: h.db, actor: SYSTEM_ACTOR, log: logger() };
   try {
-    await migrateDatabase(pg.url, path.resolve(import.meta.dirname, '..', 'drizzle'));
     configureCluster({ kubeconfigPath: sim.kubeconfigPath, namespace: 'gantry-jobs' });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -135,6 +123,5 @@ export async function benchSweepJob(): Promise<void> {
     await sim.stop();
     await h.close();
     await pg.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,21 +1,18 @@
 // Telemetry against a real PostgreSQL: CPU per scrape of 2,000 GPUs (ingestScrape), and chart and
-// usage queries over a year of synthetic rollups (a 250-GPU pool, teams, a 2,000-GPU pool). Uses DATABASE_URL (a throwaway database!) when
-// GANTRY_BENCH_DATABASE_URL is set, else starts an embedded PostgreSQL in a temp folder.
+// usage queries over a year of synthetic rollups (a 250-GPU pool, teams, a 2,000-GPU pool). Uses the
+// database at GANTRY_BENCH_DATABASE_URL when set (a throwaway one!), else starts an embedded
+// PostgreSQL in a temp folder.
 // Run alone: npx tsx -e "import('./bench/telemetry-ingest.ts').then(m => m.benchTelemetryStorage()).then(r => console.table(r))"
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { createDb, type DbHandle } from '@/lib/db/client';
-import { startEmbeddedPostgres } from '@/lib/db/embedded';
-import { migrateDatabase } from '@/lib/db/migrate';
-import { generateDcgmScrape } from '@/lib/domain/telemetry/bench';
+import { generateDcgmScrape } from './telemetry';
 import { logger } from '@/lib/log';
 import { SYSTEM_ACTOR, type Ctx } from '@/lib/server/context';
 import { getUsageReport } from '@/lib/server/telemetry/get-usage-report';
 import { ingestScrape } from '@/lib/server/telemetry/ingest-scrape';
 import { querySeries } from '@/lib/server/telemetry/query-series';
 import { rollupAndPrune, rollupPools } from '@/lib/server/telemetry/rollup-and-prune';
+import { startThrowawayPostgres } from '@/tests/global-setup';
 import { processCpuMs } from './proc';
 
 export type StorageBenchResult = { name: string; value: number; unit: string; note: string };
@@ -46,15 +43,8 @@ async function withDatabase<T>(fn: (h: DbHandle) => Promise<T>): Promise<T> {
       await h.close();
     }
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-pg-'));
-  fs.chmodSync(dir, 0o755);
-  const pg = await startEmbeddedPostgres({
-    dir: path.join(dir, 'data'),
-    port: 54000 + Math.floor(Math.random() * 900),
-    database: 'gantry_bench',
-  });
+  const pg = await startThrowawayPostgres('gantry-bench-pg-', 'gantry_bench');
   try {
-    await migrateDatabase(pg.url, path.resolve(import.meta.dirname, '..', 'drizzle'));
     const h = createDb(pg.url, { max: 1 });
     try {
       return await fn(h);
@@ -63,7 +53,6 @@ async function withDatabase<T>(fn: (h: DbHandle) => Promise<T>): Promise<T> {
     }
   } finally {
     await pg.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

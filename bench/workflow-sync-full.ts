@@ -12,13 +12,24 @@
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { createWorkflow } from '@/lib/cluster/workflows';
 import type { DbHandle } from '@/lib/db/client';
-import { jobEvents, jobs, stepLogs, workflowSnapshots } from '@/lib/db/schema';
+import { jobEvents, stepLogs, workflowSnapshots } from '@/lib/db/schema';
 import type { Ctx } from '@/lib/server/context';
 import type { SimCluster } from '@/lib/sim/server';
 import { ArgoStatusDriver } from './argo-status-driver';
 import { readStat, sampleTree } from './proc';
 import { summarize } from './stack';
-import { bigWorkflow, owner, pollSnapshots, startWorker, withStack, type Report } from './workflow-sync';
+import {
+  bigWorkflow,
+  insertWorkflowJobs,
+  owner,
+  pollSnapshots,
+  printReconcilePasses,
+  printWorkerLog,
+  recordWorkflowWrites,
+  startWorker,
+  withStack,
+  type Report,
+} from './workflow-sync';
 
 const WORKFLOWS = 100;
 const CHAINS = 10;
@@ -54,42 +65,13 @@ async function catchUp(
 }
 
 async function benchFull(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string) {
-  const { team, user } = await owner(ctx, 0);
-  const writtenAt = new Map<string, number>();
-  const phaseAt = new Map<string, number>();
-  sim.sim.store.onChange((_type, resource, obj) => {
-    if (resource !== 'workflows') return;
-    const now = Date.now();
-    writtenAt.set(obj.metadata.resourceVersion ?? '', now);
-    const phase = String((obj.status as { phase?: string } | undefined)?.phase ?? '');
-    phaseAt.set(`${obj.metadata.name}:${phase}`, phaseAt.get(`${obj.metadata.name}:${phase}`) ?? now);
+  const { writtenAt, phaseAt } = recordWorkflowWrites(sim);
+  const ids = await insertWorkflowJobs(db, await owner(ctx, 0), {
+    name: 'bench-full',
+    count: WORKFLOWS,
+    state: 'submitted',
+    admittedAt: new Date(Date.now() - 3_600_000),
   });
-
-  const rows = await db.db
-    .insert(jobs)
-    .values(
-      Array.from({ length: WORKFLOWS }, (_, i) => ({
-        name: `bench-full-${i}`,
-        kind: 'workflow' as const,
-        teamId: team.id,
-        userId: user.id,
-        priority: 'normal' as const,
-        gpuKind: 'a100-80gb-shared',
-        gpuCount: 1,
-        expectedRuntimeSeconds: 3600,
-        maxRuntimeSeconds: 86_400,
-        spec: {},
-        state: 'submitted' as const,
-        admittedAt: new Date(Date.now() - 3_600_000),
-      })),
-    )
-    .returning({ id: jobs.id });
-  const ids = rows.map((r) => r.id);
-  for (const id of ids)
-    await db.db
-      .update(jobs)
-      .set({ workflowName: `gantry-${id}` })
-      .where(eq(jobs.id, id));
 
   const driver = new ArgoStatusDriver(sim.sim.store, {
     chains: CHAINS,
@@ -163,12 +145,7 @@ async function benchFull(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string)
     return w === undefined ? [] : [e.at.getTime() - w];
   });
   const last: Partial<Report> = reports.filter((r) => r.type === 'report').at(-1) ?? {};
-  // With BENCH_WORKER_LOG_LEVEL=info the worker's own log lines come through too.
-  for (const r of reports)
-    if (r.msg)
-      console.log(
-        `worker log +${(((Date.parse(String(r.time)) || Number(r.t)) - t0) / 1000).toFixed(1)}s: ${String(r.msg)} ${JSON.stringify(r.err ?? r.resourceVersion ?? '').slice(0, 200)}`,
-      );
+  printWorkerLog(reports, t0, 200);
   console.log(
     `steady state, ${(elapsed / 1000).toFixed(0)} s: ${writes} status writes (${(writes / (elapsed / 1000)).toFixed(1)}/s, ${((writes * objectMb) / (elapsed / 1000)).toFixed(1)} MB/s of watch JSON); nodes per workflow ${Math.min(...endSizes)}-${Math.max(...endSizes)} at the end`,
   );
@@ -192,16 +169,7 @@ async function benchFull(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string)
       gone: last.gone,
     },
   ]);
-  console.log('Reconcile passes (list + per-workflow sync + stall check):');
-  console.table(
-    passes.map((p) => ({
-      ms: Math.round(Number(p.ms)),
-      cpuMs: Math.round(Number(p.cpuMs)),
-      snapshots: p.snapshots,
-      logsStored: p.logsStored,
-      phaseChanges: p.phaseChanges,
-    })),
-  );
+  printReconcilePasses(passes);
   console.log(`API requests since the worker started (${((Date.now() - t0) / 1000).toFixed(0)} s):`);
   console.table(
     Object.entries(sim.sim.requests())

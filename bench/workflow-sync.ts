@@ -8,25 +8,23 @@
 //    committing it: the job's snapshot row (per-node status) and the job event of a phase change
 //    (one workflow is terminated every 6 s to make those). CPU is the worker process's own.
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { and, eq, inArray } from 'drizzle-orm';
 import { configureCluster } from '@/lib/cluster/kube';
 import { createWorkflow, listWorkflows, terminateWorkflow, type Workflow } from '@/lib/cluster/workflows';
 import { createDb, type DbHandle } from '@/lib/db/client';
-import { startEmbeddedPostgres } from '@/lib/db/embedded';
-import { migrateDatabase } from '@/lib/db/migrate';
 import { jobEvents, jobs, stepLogs, workflowSnapshots } from '@/lib/db/schema';
+import { LABEL_JOB_ID } from '@/lib/domain/terms';
 import { childEnv } from '@/lib/env';
 import { logger } from '@/lib/log';
-import type { Ctx } from '@/lib/server/context';
+import { SYSTEM_ACTOR, type Ctx } from '@/lib/server/context';
 import { submitJob } from '@/lib/server/jobs/submit-job';
 import { upsertQuota } from '@/lib/server/quotas/upsert-quota';
 import { startSimCluster, type SimCluster } from '@/lib/sim/server';
-import { freePort } from '@/tests/global-setup';
+import { startThrowawayPostgres } from '@/tests/global-setup';
 import { makeTeam, makeUser } from '@/tests/factories';
+import { trainingJob } from '@/tests/training-job';
 import { readStat } from './proc';
 import { summarize } from './stack';
 
@@ -92,6 +90,57 @@ export async function owner(ctx: Ctx, guaranteed: number) {
   return { team, user };
 }
 
+/**
+ * When the simulated cluster stored each workflow resourceVersion (`writtenAt`) and when each
+ * workflow first reached each phase (`phaseAt`, keyed `<name>:<phase>`): where every lag starts.
+ */
+export function recordWorkflowWrites(sim: SimCluster) {
+  const writtenAt = new Map<string, number>();
+  const phaseAt = new Map<string, number>();
+  sim.sim.store.onChange((_type, resource, obj) => {
+    if (resource !== 'workflows') return;
+    const now = Date.now();
+    writtenAt.set(obj.metadata.resourceVersion ?? '', now);
+    const key = `${obj.metadata.name}:${String((obj.status as { phase?: string } | undefined)?.phase ?? '')}`;
+    if (!phaseAt.has(key)) phaseAt.set(key, now);
+  });
+  return { writtenAt, phaseAt };
+}
+
+/** `count` workflow jobs of the owner's team in `state`, named `gantry-<id>` as the launch step names their Workflows. */
+export async function insertWorkflowJobs(
+  db: DbHandle,
+  { team, user }: { team: { id: string }; user: { id: string } },
+  opts: { name: string; count: number; state: 'admitted' | 'submitted'; admittedAt: Date },
+): Promise<number[]> {
+  const rows = await db.db
+    .insert(jobs)
+    .values(
+      Array.from({ length: opts.count }, (_, i) => ({
+        name: `${opts.name}-${i}`,
+        kind: 'workflow' as const,
+        teamId: team.id,
+        userId: user.id,
+        priority: 'normal' as const,
+        gpuKind: 'a100-80gb-shared',
+        gpuCount: 1,
+        expectedRuntimeSeconds: 3600,
+        maxRuntimeSeconds: 86_400,
+        spec: {},
+        state: opts.state,
+        admittedAt: opts.admittedAt,
+      })),
+    )
+    .returning({ id: jobs.id });
+  const ids = rows.map((r) => r.id);
+  for (const id of ids)
+    await db.db
+      .update(jobs)
+      .set({ workflowName: `gantry-${id}` })
+      .where(eq(jobs.id, id));
+  return ids;
+}
+
 async function waitFinal(db: DbHandle, ids: number[], giveUpMs: number): Promise<void> {
   const deadline = Date.now() + giveUpMs;
   for (;;) {
@@ -108,19 +157,7 @@ async function benchRequests(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: str
   for (let i = 0; i < WORKFLOWS; i++) {
     const job = await submitJob({
       ctx: { ...ctx, actor: user },
-      input: {
-        name: `bench-req-${i}`,
-        kind: 'training',
-        team: team.slug,
-        gpu: { kind: 'a100-80gb-shared', count: 1 },
-        expectedRuntimeSeconds: 600,
-        maxRuntimeSeconds: 3600,
-        spec: {
-          image: 'ghcr.io/acme/train:1.4',
-          command: ['python', 'train.py'],
-          env: { GANTRY_SIM_DURATION_SECONDS: '300' },
-        },
-      },
+      input: { ...trainingJob(`bench-req-${i}`, { simSeconds: 300 }), team: team.slug },
     });
     ids.push(Number((job as { id: string }).id));
   }
@@ -175,7 +212,7 @@ export function bigWorkflow(name: string, jobId: number): Workflow {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Workflow',
-    metadata: { name, labels: { 'gantry.dev/job-id': String(jobId) } },
+    metadata: { name, labels: { [LABEL_JOB_ID]: String(jobId) } },
     spec: {
       entrypoint: 'main',
       podGC: { strategy: 'OnPodSuccess', deleteDelayDuration: '2m' },
@@ -192,47 +229,13 @@ export function bigWorkflow(name: string, jobId: number): Workflow {
 }
 
 async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string) {
-  const { team, user } = await owner(ctx, 0);
-  // Written time of every workflow resourceVersion, and of each phase a workflow reaches.
-  const writtenAt = new Map<string, number>();
-  const phaseAt = new Map<string, number>();
-  const lastPhase = new Map<string, string>();
-  sim.sim.store.onChange((_type, resource, obj) => {
-    if (resource !== 'workflows') return;
-    const now = Date.now();
-    writtenAt.set(obj.metadata.resourceVersion ?? '', now);
-    const phase = String((obj.status as { phase?: string } | undefined)?.phase ?? '');
-    if (lastPhase.get(obj.metadata.name) !== phase) {
-      lastPhase.set(obj.metadata.name, phase);
-      phaseAt.set(`${obj.metadata.name}:${phase}`, now);
-    }
+  const { writtenAt, phaseAt } = recordWorkflowWrites(sim);
+  const ids = await insertWorkflowJobs(db, await owner(ctx, 0), {
+    name: 'bench-scale',
+    count: WORKFLOWS,
+    state: 'admitted',
+    admittedAt: new Date(),
   });
-
-  const rows = await db.db
-    .insert(jobs)
-    .values(
-      Array.from({ length: WORKFLOWS }, (_, i) => ({
-        name: `bench-scale-${i}`,
-        kind: 'workflow' as const,
-        teamId: team.id,
-        userId: user.id,
-        priority: 'normal' as const,
-        gpuKind: 'a100-80gb-shared',
-        gpuCount: 1,
-        expectedRuntimeSeconds: 3600,
-        maxRuntimeSeconds: 86_400,
-        spec: {},
-        state: 'admitted' as const,
-        admittedAt: new Date(),
-      })),
-    )
-    .returning({ id: jobs.id });
-  const ids = rows.map((r) => r.id);
-  for (const id of ids)
-    await db.db
-      .update(jobs)
-      .set({ workflowName: `gantry-${id}` })
-      .where(eq(jobs.id, id));
 
   const reports: Report[] = [];
   const passes: Report[] = [];
@@ -268,7 +271,7 @@ async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string
   // What one full LIST of these workflows costs (the reconcile pass makes one a minute; the
   // worker's scheduler no longer lists them every second, leaving phases to the watch).
   const listStarted = performance.now();
-  const listed = await listWorkflows('gantry.dev/job-id');
+  const listed = await listWorkflows(LABEL_JOB_ID);
   const listMs = performance.now() - listStarted;
   const listMb = Buffer.byteLength(JSON.stringify(listed.items)) / 2 ** 20;
 
@@ -296,12 +299,7 @@ async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string
     }
   }
   const last: Partial<Report> = reports.filter((r) => r.type === 'report').at(-1) ?? {};
-  // With BENCH_WORKER_LOG_LEVEL=debug the worker's own log lines come through too.
-  for (const r of reports)
-    if (r.msg)
-      console.log(
-        `worker log +${(((Date.parse(String(r.time)) || Number(r.t)) - t0) / 1000).toFixed(1)}s: ${String(r.msg)} ${JSON.stringify(r.err ?? r.resourceVersion ?? '').slice(0, 300)}`,
-      );
+  printWorkerLog(reports, t0, 300);
   const half = elapsed / 2;
   const status = (await (await fetch(`${sim.url}/sim/status`)).json()) as Record<string, unknown>;
   console.log(
@@ -329,6 +327,28 @@ async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string
   console.log(
     `One LIST of the ${listed.items.length} workflows: ${listMb.toFixed(0)} MB of JSON, ${Math.round(listMs)} ms (client and simulated server on this machine); status.nodes per workflow at the end: mean ${Math.round(nodeCounts.reduce((a, b) => a + b, 0) / Math.max(1, nodeCounts.length))}, max ${Math.max(0, ...nodeCounts)}.`,
   );
+  printReconcilePasses(passes);
+  console.log('API requests during the window:');
+  console.table(
+    Object.entries(sim.sim.requests())
+      .sort()
+      .map(([request, n]) => ({ request, n, perSec: Number((n / (elapsed / 1000)).toFixed(1)) })),
+  );
+}
+
+/**
+ * The worker's own log lines among its reports (they come through with BENCH_WORKER_LOG_LEVEL=info
+ * or debug), timed from t0, with at most `detailChars` of each one's error or resourceVersion.
+ */
+export function printWorkerLog(reports: Report[], t0: number, detailChars: number): void {
+  for (const r of reports)
+    if (r.msg)
+      console.log(
+        `worker log +${(((Date.parse(String(r.time)) || Number(r.t)) - t0) / 1000).toFixed(1)}s: ${String(r.msg)} ${JSON.stringify(r.err ?? r.resourceVersion ?? '').slice(0, detailChars)}`,
+      );
+}
+
+export function printReconcilePasses(passes: Report[]): void {
   console.log('Reconcile passes (list + per-workflow sync + stall check):');
   console.table(
     passes.map((p) => ({
@@ -338,12 +358,6 @@ async function benchScale(db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string
       logsStored: p.logsStored,
       phaseChanges: p.phaseChanges,
     })),
-  );
-  console.log('API requests during the window:');
-  console.table(
-    Object.entries(sim.sim.requests())
-      .sort()
-      .map(([request, n]) => ({ request, n, perSec: Number((n / (elapsed / 1000)).toFixed(1)) })),
   );
 }
 
@@ -391,43 +405,25 @@ export async function withStack(
   fn: (db: DbHandle, sim: SimCluster, ctx: Ctx, dbUrl: string) => Promise<void>,
   simOpts: { argoController?: boolean } = {},
 ): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-sync-'));
-  fs.chmodSync(dir, 0o755);
-  const pg = await startEmbeddedPostgres({
-    dir: path.join(dir, 'pg'),
-    port: await freePort(),
-    database: 'gantry_bench',
-  });
+  const pg = await startThrowawayPostgres('gantry-bench-sync-', 'gantry_bench');
   const db = createDb(pg.url, { max: 4 });
   let sim: SimCluster | undefined;
   try {
-    await migrateDatabase(pg.url);
     sim = await startSimCluster({
       port: 0,
       seed: 7,
       speed,
-      dataDir: path.join(dir, 'sim'),
+      dataDir: path.join(pg.dir, 'sim'),
       failureRate: 0,
       ...simOpts,
     });
     configureCluster({ kubeconfigPath: sim.kubeconfigPath, namespace: 'gantry-jobs' });
-    const ctx: Ctx = {
-      db: db.db,
-      actor: {
-        id: '00000000-0000-0000-0000-000000000000',
-        email: 'system',
-        name: 'Gantry',
-        role: 'admin',
-        via: 'system',
-      },
-      log: logger(),
-    };
+    const ctx: Ctx = { db: db.db, actor: SYSTEM_ACTOR, log: logger() };
     await fn(db, sim, ctx, pg.url);
   } finally {
     await sim?.stop();
     await db.close();
     await pg.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

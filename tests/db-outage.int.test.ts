@@ -5,6 +5,7 @@
 // processes are still the ones started, and neither printed an uncaught error or answered a 500.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOutageRig, type OutageRig } from './outage-rig';
+import { trainingJob } from './training-job';
 
 let rig: OutageRig;
 
@@ -37,20 +38,7 @@ async function call(method: string, path: string, body?: unknown): Promise<Answe
   };
 }
 
-const job = (name: string) => ({
-  name,
-  kind: 'training',
-  team: 'vision',
-  priority: 'normal',
-  gpu: { kind: 'a100-80gb-shared', count: 1 },
-  expectedRuntimeSeconds: 600,
-  maxRuntimeSeconds: 3600,
-  spec: {
-    image: 'ghcr.io/acme/train:1.4',
-    command: ['python', 'train.py'],
-    env: { GANTRY_SIM_DURATION_SECONDS: '3600' },
-  },
-});
+const job = (name: string) => ({ ...trainingJob(name, { simSeconds: 3600 }), team: 'vision', priority: 'normal' });
 
 /** Polls `check` until it returns a value (bounded by the test's own timeout). */
 async function until<T>(check: () => Promise<T | null>): Promise<T> {

@@ -1,5 +1,6 @@
 // Integration tests run against a real PostgreSQL: a throwaway embedded server in a temp folder,
-// migrated once; each test then runs in a transaction that is rolled back.
+// migrated once (startThrowawayPostgres, which the benchmarks use too); each test then runs in a
+// transaction that is rolled back.
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -7,6 +8,8 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '@/lib/db/embedded';
 import { migrateDatabase } from '@/lib/db/migrate';
+
+const MIGRATIONS = path.resolve(import.meta.dirname, '..', 'drizzle');
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,27 +28,39 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A throwaway embedded PostgreSQL in a fresh temp folder (`dir`, `<prefix>...`), on a free port,
+ * migrated. `stop` stops it and removes the folder, with whatever else the caller kept there.
+ */
+export async function startThrowawayPostgres(
+  prefix: string,
+  database: string,
+): Promise<{ url: string; dir: string; stop(): Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  // The server runs as another user when started as root (lib/db/embedded.ts): it must reach its data folder.
+  fs.chmodSync(dir, 0o755);
+  const db = await startEmbeddedPostgres({ dir: path.join(dir, 'data'), port: await freePort(), database });
+  const stop = async () => {
+    await db.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await migrateDatabase(db.url, MIGRATIONS);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url: db.url, dir, stop };
+}
+
 export default async function setup(project: TestProject) {
   const external = process.env.GANTRY_TEST_DATABASE_URL;
-  let stop = async () => {};
-  let url: string;
   if (external) {
-    url = external;
-  } else {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-test-pg-'));
-    fs.chmodSync(dir, 0o755);
-    const db = await startEmbeddedPostgres({
-      dir: path.join(dir, 'data'),
-      port: await freePort(),
-      database: 'gantry_test',
-    });
-    url = db.url;
-    stop = async () => {
-      await db.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    };
+    await migrateDatabase(external, MIGRATIONS);
+    project.provide('databaseUrl', external);
+    return;
   }
-  await migrateDatabase(url, path.resolve(import.meta.dirname, '..', 'drizzle'));
-  project.provide('databaseUrl', url);
-  return stop;
+  const db = await startThrowawayPostgres('gantry-test-pg-', 'gantry_test');
+  project.provide('databaseUrl', db.url);
+  return db.stop;
 }

@@ -11,6 +11,7 @@ import { startStack, type Stack } from '@/bench/stack';
 import { jobEvents, workflowSnapshots } from '@/lib/db/schema';
 import { freePort } from './global-setup';
 import { until } from './supervision-helpers';
+import { trainingJob } from './training-job';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-restart-'));
 fs.chmodSync(dataDir, 0o755);
@@ -23,18 +24,7 @@ afterAll(async () => {
 
 // 240 simulated seconds at speed 4: one minute of wall time, through a stop and a start.
 const env = { GANTRY_WORKER_METRICS_PORT: '0', GANTRY_SIM_SPEED: '4', GANTRY_SIM_FAILURE_RATE: '0' };
-const job = JSON.stringify({
-  name: 'survives-restart',
-  kind: 'training',
-  gpu: { kind: 'a100-80gb-shared', count: 1 },
-  expectedRuntimeSeconds: 600,
-  maxRuntimeSeconds: 3600,
-  spec: {
-    image: 'ghcr.io/acme/train:1.4',
-    command: ['python', 'train.py'],
-    env: { GANTRY_SIM_DURATION_SECONDS: '240' },
-  },
-});
+const job = JSON.stringify(trainingJob('survives-restart', { simSeconds: 240 }));
 
 async function jobState(s: Stack, token: string, id: number): Promise<string> {
   const res = await fetch(`${s.url}/api/jobs/${id}`, { headers: { authorization: `Bearer ${token}` } });

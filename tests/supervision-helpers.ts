@@ -6,6 +6,7 @@ import path from 'node:path';
 import { and, inArray } from 'drizzle-orm';
 import { jobEvents } from '@/lib/db/schema';
 import type { Stack } from '@/bench/stack';
+import { trainingJob } from './training-job';
 
 export type Child = 'web' | 'worker';
 
@@ -58,18 +59,7 @@ export async function answers200(url: string, headers: Record<string, string> = 
 
 /** A small job for the demo team vision (ada), long enough to stay running through a test. */
 export function jobBody(name: string): string {
-  return JSON.stringify({
-    name,
-    kind: 'training',
-    gpu: { kind: 'a100-80gb-shared', count: 1 },
-    expectedRuntimeSeconds: 600,
-    maxRuntimeSeconds: 3600,
-    spec: {
-      image: 'ghcr.io/acme/train:1.4',
-      command: ['python', 'train.py'],
-      env: { GANTRY_SIM_DURATION_SECONDS: '3600' },
-    },
-  });
+  return JSON.stringify(trainingJob(name, { simSeconds: 3600 }));
 }
 
 export async function submitJob(stack: Stack, token: string, name: string): Promise<number> {

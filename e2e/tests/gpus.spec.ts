@@ -1,5 +1,14 @@
 import { E2E } from '../../playwright.config';
-import { DEMO_PASSWORD, expect, signIn, test, FROM_GANTRY_PAGE, waitForPoolReadings } from '../fixtures/test';
+import { trainingJob } from '../../tests/training-job';
+import {
+  DEMO_PASSWORD,
+  expect,
+  signIn,
+  submitJob,
+  test,
+  FROM_GANTRY_PAGE,
+  waitForPoolReadings,
+} from '../fixtures/test';
 
 interface GpuDevice {
   key: string;
@@ -67,23 +76,14 @@ test("a researcher charts their own team's GPUs over time, and no other team", a
   test.setTimeout(120_000);
   await signIn(page, 'ada@gantry.local', DEMO_PASSWORD);
   // A training step of 1,200 simulated seconds (about a minute at speed 20) holds one GPU for vision.
-  const submitted = await page.request.post('/api/jobs', {
-    headers: FROM_GANTRY_PAGE,
-    data: {
-      name: `team-chart-${Date.now().toString(36)}`,
-      kind: 'training',
-      gpu: { kind: 'a100-80gb-shared', count: 1 },
+  const { id } = await submitJob(
+    page,
+    trainingJob(`team-chart-${Date.now().toString(36)}`, {
+      simSeconds: 1200,
       expectedRuntimeSeconds: 1200,
       maxRuntimeSeconds: 7200,
-      spec: {
-        image: 'ghcr.io/acme/train:1.4',
-        command: ['python', 'train.py'],
-        env: { GANTRY_SIM_DURATION_SECONDS: '1200' },
-      },
-    },
-  });
-  expect(submitted.status(), await submitted.text()).toBe(201);
-  const { id } = (await submitted.json()) as { id: string };
+    }),
+  );
   // Two scrapes that saw the job's pod make a line.
   await expect
     .poll(

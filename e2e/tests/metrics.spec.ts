@@ -3,27 +3,19 @@
 // by web/server.ts directly (POST /api/jobs), two copies of the route wrapper in one process: both
 // must land in the one registry /metrics serves.
 import { parseExposition } from '../../lib/metrics/exposition.test-util';
-import { DEMO_PASSWORD, expect, FROM_GANTRY_PAGE, signIn, test } from '../fixtures/test';
+import { trainingJob } from '../../tests/training-job';
+import { DEMO_PASSWORD, expect, FROM_GANTRY_PAGE, signIn, submitJob, test } from '../fixtures/test';
 
 test('GET /metrics shows the requests just served and the submitted job in the queue', async ({ page }) => {
   await signIn(page, 'ada@gantry.local', DEMO_PASSWORD);
-  const submitted = await page.request.post('/api/jobs', {
-    headers: FROM_GANTRY_PAGE,
-    data: {
-      name: `metrics-${Date.now().toString(36)}`,
-      kind: 'training',
-      gpu: { kind: 'a100-80gb-shared', count: 1 },
+  const { id, team } = await submitJob(
+    page,
+    trainingJob(`metrics-${Date.now().toString(36)}`, {
+      simSeconds: 1200,
       expectedRuntimeSeconds: 1200,
       maxRuntimeSeconds: 7200,
-      spec: {
-        image: 'ghcr.io/acme/train:1.4',
-        command: ['python', 'train.py'],
-        env: { GANTRY_SIM_DURATION_SECONDS: '1200' },
-      },
-    },
-  });
-  expect(submitted.status(), await submitted.text()).toBe(201);
-  const { id, team } = (await submitted.json()) as { id: string; team: string };
+    }),
+  );
   expect((await page.request.get(`/api/jobs/${id}`)).status()).toBe(200);
 
   const scrape = async () => {

@@ -1,6 +1,5 @@
-import { DEMO_PASSWORD, expect, FROM_GANTRY_PAGE, signIn, test } from '../fixtures/test';
-
-const KIND = 'a100-80gb-shared';
+import { trainingJob } from '../../tests/training-job';
+import { DEMO_PASSWORD, expect, signIn, submitJob, test } from '../fixtures/test';
 
 test('subscribe on the account page, run a job, see the bell count rise and the notification', async ({ page }) => {
   await signIn(page, 'ada@gantry.local', DEMO_PASSWORD);
@@ -13,19 +12,7 @@ test('subscribe on the account page, run a job, see the bell count rise and the 
   const unreadBefore = ((await (await page.request.get('/api/me/notifications?limit=1')).json()) as { unread: number })
     .unread;
   const name = `notify-${Date.now().toString(36)}`;
-  const submitted = await page.request.post('/api/jobs', {
-    headers: FROM_GANTRY_PAGE,
-    data: {
-      name,
-      kind: 'training',
-      gpu: { kind: KIND, count: 1 },
-      expectedRuntimeSeconds: 60,
-      maxRuntimeSeconds: 600,
-      spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'] },
-    },
-  });
-  expect(submitted.status()).toBe(201);
-  const { id } = (await submitted.json()) as { id: string };
+  const { id } = await submitJob(page, trainingJob(name, { expectedRuntimeSeconds: 60, maxRuntimeSeconds: 600 }));
 
   // The scheduler admits it, the simulated Argo runs it, the notifications loop tells the bell.
   await page.goto('/queue');

@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { E2E } from '../../playwright.config';
 import { DEMO_PASSWORD, expect, signIn, test, FROM_GANTRY_PAGE } from '../fixtures/test';
 
@@ -5,7 +6,7 @@ import { DEMO_PASSWORD, expect, signIn, test, FROM_GANTRY_PAGE } from '../fixtur
 // quota of 16 guaranteed + 16 borrowable a100-80gb-shared GPUs.
 const KIND = 'a100-80gb-shared';
 
-async function fillTraining(page: import('@playwright/test').Page, name: string, gpus: number) {
+async function fillTraining(page: Page, name: string, gpus: number) {
   const form = page.getByRole('form', { name: 'Submit a job' });
   await form.getByLabel('Name').fill(name);
   await form.getByLabel('GPU kind').selectOption(KIND);

@@ -4,8 +4,17 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page, Response } from '@playwright/test';
+import { PREVIEW_EXAMPLES } from '../../components/workflows/preview-examples';
 import { E2E } from '../../playwright.config';
-import { DEMO_PASSWORD, expect, FROM_GANTRY_PAGE, signIn, test, waitForPoolReadings } from '../fixtures/test';
+import {
+  DEMO_PASSWORD,
+  expect,
+  FROM_GANTRY_PAGE,
+  signIn,
+  submitJob,
+  test,
+  waitForPoolReadings,
+} from '../fixtures/test';
 
 const KIND = 't4';
 
@@ -79,9 +88,7 @@ test('a form posted from another origin of the same host creates and cancels not
     maxRuntimeSeconds: 7200,
     spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'] },
   };
-  const created = await page.request.post('/api/jobs', { headers: FROM_GANTRY_PAGE, data: job });
-  expect(created.status()).toBe(201);
-  const { id } = (await created.json()) as { id: string };
+  const { id } = await submitJob(page, job);
   const forged = `csrf-forged-${Date.now().toString(36)}`;
   // text/plain forms can spell a JSON body: name + "=" + value.
   const jsonBody = JSON.stringify({ ...job, name: forged, pad: '' }).slice(0, -2);
@@ -162,21 +169,7 @@ test('pages carry a nonce CSP and still work: sign-in, DAG, charts, share page',
   // The DAG view (dagre, SVG positioned with style attributes).
   const preview = await page.goto('/workflows/preview');
   expect(await expectCsp(page, preview)).not.toBe(first); // a fresh nonce per response
-  await page.getByLabel('Workflow YAML').fill(`apiVersion: argoproj.io/v1alpha1
-kind: Workflow
-metadata:
-  generateName: csp-
-spec:
-  entrypoint: main
-  templates:
-    - name: main
-      dag:
-        tasks:
-          - { name: A, template: echo }
-          - { name: B, template: echo, depends: A }
-    - name: echo
-      container: { image: alpine:3.20, command: [echo, hi] }
-`);
+  await page.getByLabel('Workflow YAML').fill(PREVIEW_EXAMPLES.find((e) => e.id === 'diamond')!.yaml);
   await page.getByRole('button', { name: 'Preview', exact: true }).click();
   await expect(page.getByTestId('dag-view').getByRole('button', { name: 'B, Not started' })).toBeVisible();
 

@@ -1,25 +1,14 @@
 import type { Page } from '@playwright/test';
-import { DEMO_PASSWORD, expect, signIn, test, FROM_GANTRY_PAGE } from '../fixtures/test';
+import { trainingJob } from '../../tests/training-job';
+import { DEMO_PASSWORD, expect, signIn, submitJob, test } from '../fixtures/test';
 
 // The simulated cluster runs at speed 20: GANTRY_SIM_DURATION_SECONDS=60 is about 3 s of wall time.
-// Steps read `GANTRY_SIM_*` env hints (lib/sim/argo/model.ts): duration, exit code.
-const KIND = 'a100-80gb-shared';
+// Steps read `GANTRY_SIM_*` env hints (lib/sim/argo/model.ts): duration, exit code, failed attempts.
 
 /** Submits a one-step training job over the API as the signed-in user; returns its id. */
 async function submitTraining(page: Page, name: string, env: Record<string, string>): Promise<string> {
-  const submitted = await page.request.post('/api/jobs', {
-    headers: FROM_GANTRY_PAGE,
-    data: {
-      name,
-      kind: 'training',
-      gpu: { kind: KIND, count: 1 },
-      expectedRuntimeSeconds: 600,
-      maxRuntimeSeconds: 7200,
-      spec: { image: 'ghcr.io/acme/train:1.4', command: ['python', 'train.py'], args: ['--epochs', '2'], env },
-    },
-  });
-  expect(submitted.status(), await submitted.text()).toBe(201);
-  return ((await submitted.json()) as { id: string }).id;
+  const job = trainingJob(name, { maxRuntimeSeconds: 7200 });
+  return (await submitJob(page, { ...job, spec: { ...job.spec, args: ['--epochs', '2'], env } })).id;
 }
 
 /** The id of the workflow's only pod step, once the sync loop's snapshot has it. */
