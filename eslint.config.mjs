@@ -63,6 +63,13 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    // CommonJS on purpose: scripts/require-node.cjs must run on any old Node before anything is
+    // installed, so it cannot be an ES module that imports.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}', 'lib/**/*.tsx', 'bench/**/*.tsx'],
     ...reactHooks.configs.flat['recommended-latest'],
   },

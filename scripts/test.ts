@@ -1,6 +1,8 @@
-// `npm test`: every test Gantry has, in order of speed: unit (Vitest), integration (Vitest against
-// a real PostgreSQL and the simulated cluster over HTTP), then e2e (Playwright in Chromium against
-// the web server). Ends with one "N passed, N failed" line over all of them.
+// `npm test`: lint (ESLint, Prettier's check, knip) and the typecheck of every file first, then every
+// test Gantry has, in order of speed: unit (Vitest), integration (Vitest against a real PostgreSQL and
+// the simulated cluster over HTTP), then e2e (Playwright in Chromium against the web server). A lint
+// or type error fails the run but does not stop it, so one run shows everything that is wrong. Ends
+// with one "N passed, N failed" line over all the tests.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -49,6 +51,14 @@ const only = process.argv[2];
 const want = (s: string) => !only || only === s;
 for (const f of ['unit.json', 'integration.json', 'e2e.json']) fs.rmSync(path.join(results, f), { force: true });
 
+if (want('lint')) {
+  // The same commands as `npm run lint` and `npm run typecheck` (package.json), each its own step.
+  // No ESLint cache: its type-aware rules read other files' types, which a per-file cache misses.
+  run('eslint', bin('eslint'), ['.']);
+  run('prettier', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
+  run('knip', bin('knip'), ['--no-progress']);
+  run('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+}
 if (want('unit')) {
   run('unit', bin('vitest'), [
     'run',
