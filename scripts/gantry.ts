@@ -15,7 +15,7 @@ import { APP_ROLE, credentialsFile, startEmbeddedPostgres } from '@/lib/db/embed
 import { migrateDatabase } from '@/lib/db/migrate';
 import type { Env } from '@/lib/env';
 import { failWith, loadEnvOr } from './lib/cli';
-import { startSimCluster } from '@/lib/sim/server';
+import { simOptionsFromEnv, startSimCluster } from '@/lib/sim/server';
 import { onShutdownSignal } from '@/lib/shutdown-signals';
 import { layout } from './lib/layout';
 import { SMALL_YOUNG_GENERATION, WEB_NODE_FLAGS } from './lib/node-flags';
@@ -109,13 +109,7 @@ async function startCluster(e: Env): Promise<string> {
     return '';
   }
   say(`cluster: no kubeconfig given, starting the simulated cluster on 127.0.0.1:${e.GANTRY_SIM_PORT}`);
-  const sim = await startSimCluster({
-    port: e.GANTRY_SIM_PORT,
-    seed: e.GANTRY_SIM_SEED,
-    speed: e.GANTRY_SIM_SPEED,
-    failureRate: e.GANTRY_SIM_FAILURE_RATE,
-    dataDir: e.dataDir,
-  });
+  const sim = await startSimCluster(simOptionsFromEnv(e));
   stops.push({ name: 'simulated cluster', stop: sim.stop });
   say(
     `cluster: simulated cluster ready at ${sim.url} (kubectl --kubeconfig ${path.relative(root, sim.kubeconfigPath)} get nodes)`,

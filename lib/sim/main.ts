@@ -2,20 +2,13 @@
 // GANTRY_SIM_SPEED, GANTRY_SIM_SEED, GANTRY_DATA_DIR).
 import path from 'node:path';
 import { env } from '@/lib/env';
-import { startSimCluster } from './server';
+import { simOptionsFromEnv, startSimCluster } from './server';
 
 async function main(): Promise<void> {
   const e = env();
   const log = (msg: string, fields?: object) =>
     console.log(JSON.stringify({ time: new Date().toISOString(), msg, ...fields }));
-  const sim = await startSimCluster({
-    port: e.GANTRY_SIM_PORT,
-    seed: e.GANTRY_SIM_SEED,
-    speed: e.GANTRY_SIM_SPEED,
-    failureRate: e.GANTRY_SIM_FAILURE_RATE,
-    dataDir: e.dataDir,
-    log,
-  });
+  const sim = await startSimCluster({ ...simOptionsFromEnv(e), log });
   const relative = path.relative(process.cwd(), sim.kubeconfigPath);
   const rel = relative && !relative.startsWith('..') ? relative : sim.kubeconfigPath;
   console.log(`\nSimulated cluster ready at ${sim.url} (seed ${e.GANTRY_SIM_SEED}, speed x${e.GANTRY_SIM_SPEED})`);

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import type { Env } from '@/lib/env';
 import { Admission } from './admission';
 import { RequestCounts } from './apiserver/request-counts';
 import type { ApiServerContext } from './apiserver/context';
@@ -49,6 +50,19 @@ export type SimClusterOptions = {
    */
   persist?: false | { intervalMs?: number; soonMs?: number };
 };
+
+/** The settings `npm start` and `npm run sim` both take from the environment (lib/env.ts). */
+export function simOptionsFromEnv(
+  e: Pick<Env, 'GANTRY_SIM_PORT' | 'GANTRY_SIM_SEED' | 'GANTRY_SIM_SPEED' | 'GANTRY_SIM_FAILURE_RATE' | 'dataDir'>,
+): SimClusterOptions {
+  return {
+    port: e.GANTRY_SIM_PORT,
+    seed: e.GANTRY_SIM_SEED,
+    speed: e.GANTRY_SIM_SPEED,
+    failureRate: e.GANTRY_SIM_FAILURE_RATE,
+    dataDir: e.dataDir,
+  };
+}
 
 export type SimCluster = {
   url: string;
