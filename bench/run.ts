@@ -1,26 +1,21 @@
 // `npm run bench [section...]`: Gantry's benchmarks. Speed is measured here, never asserted in tests.
-// Sections: scheduler, workflow, telemetry, ranking, sweeps, policy (pure code, seconds); telemetry-storage (real
-// PostgreSQL, minutes), api-me (GET /api/me throughput with a session cookie), chart-rerender (a range change in Chromium against a whole Gantry), dag
-// (Mermaid in headless Chromium), startup (starts a whole Gantry), queue-admit and queue-page (submit
-// to hand-over latency; 10,000 queued jobs through the API and /queue in Chromium), workflow-requests (API requests per
-// workflow), workflow-sync (100 busy workflows through the sync loops, run by the simulated controller;
-// real PostgreSQL, minutes), workflow-sync-full (100 running workflows with 1,000-step statuses),
-// db-outage (PostgreSQL killed and stopped under a whole Gantry: back to ready and first admission),
-// recovery (the worker and the web server killed under a whole Gantry: back to ready), artifact (idle
-// memory of the built artifact's `start` against the checkout's `npm start`), notifications (state change
-// to webhook delivery latency; scheduler pass p99 under 10,000 outbox events a minute; real PostgreSQL).
+// Sections run by default: scheduler, workflow, telemetry, ranking, sweeps, policy (pure code,
+// seconds; the scheduler's also replays Kueue's baseline). Only when named: scheduler-hash (a
+// SHA-256 of the admission policy's decisions over 380 seeded cases: equal before and after a change
+// that must keep them), telemetry-storage (real PostgreSQL, minutes), api-me (GET /api/me
+// throughput with a session cookie), api-submit (POST /api/jobs under load), chart-rerender (a
+// range change in Chromium against a whole Gantry), dag (Mermaid in headless Chromium), startup
+// (starts a whole Gantry), queue-admit and queue-page (submit to hand-over latency; 10,000 queued
+// jobs through the API and /queue in Chromium), workflow-requests (API requests per workflow),
+// workflow-sync (100 busy workflows through the sync loops, run by the simulated controller; real
+// PostgreSQL, minutes), workflow-sync-full (100 running workflows with 1,000-step statuses),
+// db-outage (PostgreSQL killed and stopped under a whole Gantry: back to ready and first
+// admission), recovery (the worker and the web server killed under a whole Gantry: back to ready),
+// artifact (idle memory of the built artifact's `start` against the checkout's `npm start`),
+// sweep-job (a benchmark sweep run as a job end to end), notifications (state change to webhook
+// delivery latency; scheduler pass p99 under 10,000 outbox events a minute; real PostgreSQL).
 // Results go to stdout; docs/benchmarks.md records what was measured and how.
 import { env } from '@/lib/env';
-import {
-  benchAdmissionPass,
-  benchDecisionLatency,
-  benchKueueReplay,
-  buildSteadySnapshot,
-} from '@/lib/domain/scheduler/bench';
-import { benches as workflowBenches } from '@/lib/domain/workflow/bench';
-import { runTelemetryBenchmarks } from '@/lib/domain/telemetry/bench';
-import { runRankingBenchmarks } from '@/lib/domain/ranking/bench';
-import { runSweepBenchmarks } from '@/lib/domain/benchmarks/bench';
 import { referenceDir } from './reference';
 import { benchApiMe } from './api-me';
 import { benchApiSubmit } from './api-submit';
@@ -29,14 +24,21 @@ import { benchNotifications } from './notifications';
 import { benchPolicy } from './policy';
 import { benchQueueAdmit } from './queue-admit';
 import { benchQueuePage } from './queue-page';
+import { runRankingBenchmarks } from './ranking';
 import { benchRecovery } from './recovery';
 import { benchChartRerender } from './chart-rerender';
 import { benchDbOutage } from './db-outage';
 import { benchStartup } from './startup';
+import { benchAdmissionPass, benchDecisionLatency, benchKueueReplay } from './scheduler';
+import { benchSchedulerHash } from './scheduler-hash';
+import { buildSteadySnapshot } from './scheduler-snapshots';
 import { benchSweepJob } from './sweep-job';
+import { runSweepBenchmarks } from './sweeps';
+import { runTelemetryBenchmarks } from './telemetry';
 import { benchTelemetryStorage } from './telemetry-ingest';
 import { benchWorkflowRequests, benchWorkflowSync } from './workflow-sync';
 import { benchWorkflowSyncFull } from './workflow-sync-full';
+import { benches as workflowBenches } from './workflow';
 
 const sections: Record<string, () => Promise<void> | void> = {
   scheduler() {
@@ -105,6 +107,7 @@ const sections: Record<string, () => Promise<void> | void> = {
   'queue-admit': benchQueueAdmit,
   'queue-page': benchQueuePage,
   recovery: benchRecovery,
+  'scheduler-hash': benchSchedulerHash,
   startup: benchStartup,
   'sweep-job': benchSweepJob,
   'workflow-requests': benchWorkflowRequests,
@@ -116,6 +119,7 @@ const SLOW = [
   'db-outage',
   'notifications',
   'recovery',
+  'scheduler-hash',
   'sweep-job',
   'telemetry-storage',
   'chart-rerender',

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decideAdmissions } from './admit';
-import { buildBenchSnapshot, buildSteadySnapshot } from './bench';
+import { buildBenchSnapshot, buildSteadySnapshot } from '@/bench/scheduler-snapshots';
 import { bestFit, placeJob } from './capacity';
 import { formatInstant } from './gpu-kind';
 import type { Ranked } from './order';

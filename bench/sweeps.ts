@@ -1,13 +1,13 @@
 // Benchmarks for `npm run bench sweeps`: expanding a sweep (what the preview's Web Worker does per
 // change, off the browser's main thread) and building the Workflow a sweep job runs as, with its
 // size against Argo's 1 MB object limit.
-import { measureWorkflowBytes } from '../workflow/check';
-import { buildWorkflow } from '../workflow/builders';
-import { toSweepItems } from '../workflow/builders/benchmark';
-import { Job } from '../workflow/job';
-import { formatConfigurationId, type BenchmarkConfiguration } from './configuration';
-import { DEFAULT_SWEEP, expandSweep, type SweepDefinition } from './matrix';
-import { BENCHMARK_RUNNER_COMMAND, BENCHMARK_RUNNER_IMAGE } from './runner';
+import { formatConfigurationId, type BenchmarkConfiguration } from '@/lib/domain/benchmarks/configuration';
+import { DEFAULT_SWEEP, expandSweep, type SweepDefinition } from '@/lib/domain/benchmarks/matrix';
+import { BENCHMARK_RUNNER_COMMAND, BENCHMARK_RUNNER_IMAGE } from '@/lib/domain/benchmarks/runner';
+import { buildWorkflow } from '@/lib/domain/workflow/builders';
+import { toSweepItems } from '@/lib/domain/workflow/builders/benchmark';
+import { measureWorkflowBytes } from '@/lib/domain/workflow/check';
+import { Job } from '@/lib/domain/workflow/job';
 
 export interface SweepBenchRow {
   name: string;

@@ -1,10 +1,9 @@
-// Benchmarks for `npm run bench`: the telemetry loop's CPU cost at cluster scale.
-// Run alone: npx tsx -e "import('./lib/domain/telemetry/bench.ts').then(m => console.table(m.runTelemetryBenchmarks()))"
+// `npm run bench telemetry`: the telemetry loop's CPU cost at cluster scale.
 // Seeded, so every run parses the same scrape.
-import { createRandom } from '../benchmarks/random';
-import { parseDcgmText, toGpuSamples } from './dcgm';
-import { downsampleLttb, MAX_CHART_POINTS } from './lttb';
-import { rollupBuckets, rollupPoints, type RollupBucket, type SeriesPoint } from './rollup';
+import { createRandom } from '@/lib/domain/benchmarks/random';
+import { parseDcgmText, toGpuSamples } from '@/lib/domain/telemetry/dcgm';
+import { downsampleLttb, MAX_CHART_POINTS } from '@/lib/domain/telemetry/lttb';
+import { rollupBuckets, rollupPoints, type RollupBucket, type SeriesPoint } from '@/lib/domain/telemetry/rollup';
 
 export type BenchResult = { name: string; iterations: number; msPerIteration: number; note: string };
 

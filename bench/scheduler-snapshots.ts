@@ -1,14 +1,9 @@
-// Benchmarks for `npm run bench`. The only file here that reads files or clocks: it measures the
-// pure policy from outside and is not exported from index.ts.
-import fs from 'node:fs';
-import path from 'node:path';
-import { parse } from 'yaml';
-// Seeded (mulberry32), so every run measures the same snapshots.
-import { createRandom } from '../benchmarks/random';
-import { decideAdmissions } from './admit';
-import { KueueGenerator, replayKueue, type KueueReplayResult } from './kueue-replay';
-import type { GpuNode, PriorityClass, Quota, QueuedJob, RunningJob, Snapshot, Team } from './schema';
-import { PRIORITY_CLASSES } from './schema';
+// Seeded snapshots of a ~2,000-GPU cluster for the admission policy's benchmarks and its decision
+// hash (`npm run bench scheduler`, `npm run bench scheduler-hash`), and for tests that need a pass
+// at that scale. Seeded (mulberry32), so every run builds the same snapshots.
+import { createRandom } from '@/lib/domain/benchmarks/random';
+import type { GpuNode, Quota, QueuedJob, RunningJob, Snapshot, Team } from '@/lib/domain/scheduler';
+import { PRIORITY_CLASSES, type PriorityClass } from '@/lib/domain/terms';
 
 const SHAPES: { kind: string; pool: string; perNode: number; nodes: number; sizes: number[] }[] = [
   { kind: 'h100-80gb', pool: 'h100', perNode: 8, nodes: 70, sizes: [1, 2, 4, 8, 8, 16] },
@@ -44,10 +39,17 @@ function steadyPriority(r: number): PriorityClass {
   return r < 0.85 ? 'normal' : r < 0.95 ? 'low' : r < 0.99 ? 'high' : 'critical';
 }
 
+/** Seeded numbers in [0, 1) and choices. */
+interface Draw {
+  rnd: () => number;
+  pick: <T>(xs: readonly T[]) => T;
+}
+
+const NOW = Date.UTC(2025, 0, 6, 9);
+
 function buildSnapshot(queuedCount: number, runningCount: number, seed: number, steady: boolean): Snapshot {
   const rnd = createRandom(seed);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
-  const now = Date.UTC(2025, 0, 6, 9);
+  const draw: Draw = { rnd, pick: (xs) => xs[Math.floor(rnd() * xs.length)] };
   const nodes: GpuNode[] = SHAPES.flatMap((s) =>
     Array.from({ length: s.nodes }, (_, i) => ({
       name: `${s.pool}-${s.kind}-${i}`,
@@ -73,6 +75,25 @@ function buildSnapshot(queuedCount: number, runningCount: number, seed: number, 
       };
     }),
   );
+  return {
+    now: NOW,
+    nodes,
+    teams,
+    quotas,
+    running: placeRunning(draw, runningCount, steady, { nodes, teams, quotas }),
+    queued: queueJobs(draw, queuedCount, steady, teams),
+    usage: teams.map((t, i) => ({ team: t.name, gpuKind: 'h100-80gb', gpuHours: i * 50, asOf: NOW - 3600_000 })),
+  };
+}
+
+/** Running jobs placed on the nodes (lowering their free counts) within each team's limit. */
+function placeRunning(
+  { rnd, pick }: Draw,
+  runningCount: number,
+  steady: boolean,
+  cluster: Pick<Snapshot, 'nodes' | 'teams' | 'quotas'>,
+): RunningJob[] {
+  const { nodes, teams, quotas } = cluster;
   const running: RunningJob[] = [];
   const used = new Map<string, number>();
   for (let i = 0; running.length < runningCount && i < runningCount * 20; i++) {
@@ -91,7 +112,7 @@ function buildSnapshot(queuedCount: number, runningCount: number, seed: number, 
     const node = pick(candidates);
     node.gpus[s.kind].free -= count;
     used.set(`${team}/${s.kind}`, (used.get(`${team}/${s.kind}`) ?? 0) + count);
-    const startedAt = now - Math.floor(rnd() * 8 * 3600_000);
+    const startedAt = NOW - Math.floor(rnd() * 8 * 3600_000);
     running.push({
       id: `run-${i}`,
       team,
@@ -100,12 +121,16 @@ function buildSnapshot(queuedCount: number, runningCount: number, seed: number, 
       gpu: { kind: s.kind, count },
       placements: [{ node: node.name, count }],
       startedAt,
-      expectedEndAt: now + Math.floor(rnd() * 12 * 3600_000),
+      expectedEndAt: NOW + Math.floor(rnd() * 12 * 3600_000),
       maxRuntimeSeconds: 24 * 3600,
       borrowed: 0,
     });
   }
-  const queued: QueuedJob[] = Array.from({ length: queuedCount }, (_, i) => {
+  return running;
+}
+
+function queueJobs({ rnd, pick }: Draw, queuedCount: number, steady: boolean, teams: Team[]): QueuedJob[] {
+  return Array.from({ length: queuedCount }, (_, i) => {
     const s = pick(SHAPES);
     const count = pick(s.sizes);
     const runtime = 600 + Math.floor(rnd() * 8 * 3600);
@@ -118,100 +143,7 @@ function buildSnapshot(queuedCount: number, runningCount: number, seed: number, 
       singleNode: count <= s.perNode ? rnd() < 0.8 : false,
       expectedRuntimeSeconds: runtime,
       maxRuntimeSeconds: runtime * 2,
-      submittedAt: now - Math.floor(rnd() * 48 * 3600_000),
+      submittedAt: NOW - Math.floor(rnd() * 48 * 3600_000),
     };
   });
-  return {
-    now,
-    nodes,
-    teams,
-    quotas,
-    running,
-    queued,
-    usage: teams.map((t, i) => ({ team: t.name, gpuKind: 'h100-80gb', gpuHours: i * 50, asOf: now - 3600_000 })),
-  };
-}
-
-function timeMs(fn: () => void): number {
-  const t = performance.now();
-  fn();
-  return performance.now() - t;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-export interface PassBench {
-  queued: number;
-  running: number;
-  gpus: number;
-  medianMs: number;
-  maxMs: number;
-  admitted: number;
-  preempted: number;
-}
-
-/** One full admission pass (ETAs and sentences included): 10,000 queued, 1,000 running, ~2,000 GPUs. Target < 100 ms. */
-export function benchAdmissionPass(
-  runs = 7,
-  build: (queued: number, running: number) => Snapshot = buildBenchSnapshot,
-): PassBench {
-  const s = build(10_000, 1_000);
-  decideAdmissions(s); // warm-up: JIT
-  const times: number[] = [];
-  let decisions = decideAdmissions(s);
-  for (let i = 0; i < runs; i++) times.push(timeMs(() => (decisions = decideAdmissions(s))));
-  times.sort((a, b) => a - b);
-  return {
-    queued: s.queued.length,
-    running: s.running.length,
-    gpus: s.nodes.reduce((sum, n) => sum + Object.values(n.gpus).reduce((a, g) => a + g.capacity, 0), 0),
-    medianMs: percentile(times, 50),
-    maxMs: times[times.length - 1],
-    admitted: decisions.filter((d) => d.type === 'admit').length,
-    preempted: decisions.filter((d) => d.type === 'preempt').length,
-  };
-}
-
-const WARM_UP_PASSES = 50;
-
-/** Decision latency with 1,000 pending over many different snapshots. Target p99 < 10 ms. */
-export function benchDecisionLatency(
-  samples = 200,
-  build: (queued: number, running: number, seed: number) => Snapshot = buildBenchSnapshot,
-): { pending: number; p50Ms: number; p99Ms: number } {
-  // The worker decides every second for as long as it runs, so this measures a warmed-up pass: V8
-  // keeps re-optimising decideAdmissions for its first few dozen different snapshots (passes of
-  // 10-27 ms up to the 30th, then 4-8 ms). The warm-up snapshots come from other seeds than the
-  // measured ones, so a path first met in a measured snapshot still costs what it costs.
-  for (let i = 0; i < WARM_UP_PASSES; i++) decideAdmissions(build(1_000, 1_000, 90_000 + i));
-  const times: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const s = build(1_000, 1_000, 1000 + i);
-    times.push(timeMs(() => decideAdmissions(s)));
-  }
-  times.sort((a, b) => a - b);
-  return { pending: 1_000, p50Ms: percentile(times, 50), p99Ms: percentile(times, 99) };
-}
-
-export interface KueueBench extends KueueReplayResult {
-  realMs: number;
-  kueue: { wallMs: number; avgTimeToAdmissionMs: Record<string, number> };
-  lowerBoundWallMs: number;
-}
-
-/** Replays Kueue's baseline (reference/kueue-perf/generator.yaml) in virtual time. Target: wall < 132 s, large < 6.7 s. */
-export function benchKueueReplay(referenceDir: string): KueueBench {
-  const file = path.join(referenceDir, 'kueue-perf', 'generator.yaml');
-  const generator = KueueGenerator.parse(parse(fs.readFileSync(file, 'utf8')));
-  const t = performance.now();
-  const result = replayKueue(generator);
-  return {
-    ...result,
-    realMs: performance.now() - t,
-    // Kueue's averages over 5 runs, from the rangespec.yaml comments next to the generator.
-    kueue: { wallMs: 351_116, avgTimeToAdmissionMs: { large: 6_666, medium: 76_768, small: 215_468 } },
-    lowerBoundWallMs: 66_000,
-  };
 }

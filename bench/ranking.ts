@@ -1,12 +1,12 @@
-// Timings for `npm run bench` (the lead's bench/run.ts calls these). Targets from the issue:
+// `npm run bench ranking`: ranking a sweep's results. Targets:
 // TOPSIS + Pareto for 10,000 x 4 < 50 ms, 50,000 x 4 < 300 ms, 10,000 x 8 < 300 ms, and a browser
 // re-rank after a weight change for 10,000 rows < 100 ms. Data come from a seeded generator shaped
 // like sweep results (latency and cost rise with throughput), not uniform noise only.
 // Seeded, so every bench run ranks the same matrix.
-import { createRandom } from '../benchmarks/random';
-import type { FlatMatrix } from './flat-matrix';
-import { prepareRanking, rankMatrix, scorePreparedRanking } from './rank';
-import type { Direction } from './topsis';
+import { createRandom } from '@/lib/domain/benchmarks/random';
+import type { FlatMatrix } from '@/lib/domain/ranking/flat-matrix';
+import { prepareRanking, rankMatrix, scorePreparedRanking } from '@/lib/domain/ranking/rank';
+import type { Direction } from '@/lib/domain/ranking/topsis';
 
 export interface BenchCase {
   name: string;
@@ -83,9 +83,4 @@ export function runRankingBenchmarks(): BenchCase[] {
     benchRankAlternatives(10_000, 8, 300),
     benchRerankAfterWeightChange(),
   ];
-}
-
-// `npx tsx lib/domain/ranking/bench.ts` prints the table; importing the module runs nothing.
-if (typeof process !== 'undefined' && process.argv[1]?.endsWith('ranking/bench.ts')) {
-  console.table(runRankingBenchmarks());
 }
