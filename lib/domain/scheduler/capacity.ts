@@ -154,26 +154,21 @@ export interface Release {
   cancelled: boolean;
 }
 
-// Scratch for releaseOf's Map.forEach callback (a module-level function: no closure per call).
-let fillNodes: number[] = [];
-let fillCounts: number[] = [];
-function collect(count: number, node: number): void {
-  fillNodes.push(node);
-  fillCounts.push(count);
-}
-
 /**
  * A release of an allocation's GPUs, in the allocation's order. Every release has this one shape,
  * and its arrays are packed like those of running jobs' releases (buildPassState): arrays made with
  * a length are holey, and code that had only met packed ones was deoptimised on meeting one.
  */
 export function releaseOf(at: number, alloc: Allocation, count = 0, account?: TeamAccount): Release {
-  const nodes: number[] = [];
-  const counts: number[] = [];
-  fillNodes = nodes;
-  fillCounts = counts;
-  alloc.forEach(collect);
-  return { at, nodes, counts, account, count, cancelled: false };
+  const release: Release = { at, nodes: [], counts: [], account, count, cancelled: false };
+  // The release as forEach's `this`: a module-level callback and no closure per call.
+  alloc.forEach(collect, release);
+  return release;
+}
+
+function collect(this: Release, count: number, node: number): void {
+  this.nodes.push(node);
+  this.counts.push(count);
 }
 
 /**

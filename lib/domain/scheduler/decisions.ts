@@ -1,28 +1,28 @@
 // What one admission pass answers. The scheduler loop applies these in one transaction; the UI
 // shows `message` verbatim, so every message is a sentence a researcher understands.
-import type { NodePlacement, PriorityClass } from './schema';
+import type { PriorityClass } from '../terms';
+import type { NodePlacement } from './schema';
 
-const WAIT_REASONS = [
+/** Why a job waits: a closed set. */
+export type WaitReason =
   /** The team is at its guarantee plus borrowing limit for this GPU kind. */
-  'QUOTA_EXHAUSTED',
+  | 'QUOTA_EXHAUSTED'
   /** Running it would mean borrowing, and the cohort has nothing left to lend. */
-  'COHORT_EXHAUSTED',
+  | 'COHORT_EXHAUSTED'
   /** The team's weekly GPU-hour budget would be exceeded. */
-  'BUDGET_EXHAUSTED',
+  | 'BUDGET_EXHAUSTED'
   /** Quota allows it; not enough GPUs of the kind are free. */
-  'CAPACITY',
+  | 'CAPACITY'
   /** Enough GPUs are free in total, but not on one node as the job asked. */
-  'FRAGMENTED',
+  | 'FRAGMENTED'
   /** It would fit, but the GPUs are held for the job at the head of the line. */
-  'RESERVED_FOR_HEAD',
+  | 'RESERVED_FOR_HEAD'
   /** Like RESERVED_FOR_HEAD, but the holder is of a higher priority class. */
-  'PRIORITY',
+  | 'PRIORITY'
   /** Borrowers were told to give the team's guaranteed GPUs back; waiting out their grace period. */
-  'RECLAIMING',
+  | 'RECLAIMING'
   /** Can never run: no such GPU kind, larger than the cluster, a node, or the team's hard limit. */
-  'NEVER_FITS',
-] as const;
-export type WaitReason = (typeof WAIT_REASONS)[number];
+  | 'NEVER_FITS';
 
 export interface AdmitDecision {
   type: 'admit';

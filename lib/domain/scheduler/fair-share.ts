@@ -108,7 +108,3 @@ export function addHeldTo(cell: ShareCell, gpus: number): void {
 function addHeld(book: ShareBook, team: string, kind: string, gpus: number): void {
   addHeldTo(shareCell(book, team, kind), gpus);
 }
-
-function shareOf(book: ShareBook, team: string): number {
-  return book.share.get(team)?.share ?? 0;
-}

@@ -1,5 +1,6 @@
 // Builders for scheduler tests: small literal snapshots that read like the scenario they test.
-import type { GpuNode, PriorityClass, Quota, QueuedJob, RunningJob, Snapshot, Team } from './schema';
+import type { PriorityClass } from '../terms';
+import type { GpuNode, Quota, QueuedJob, RunningJob, Snapshot, Team } from './schema';
 
 export const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
 export const MIN = 60_000;

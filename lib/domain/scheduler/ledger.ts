@@ -4,6 +4,7 @@
 // One record per team and GPU kind (and per cohort and kind), found once and then read and
 // written directly: a pass consults the ledger several times for each of thousands of waiting
 // jobs, and joined-key or nested-map lookups per question dominated its time.
+import { PRIORITY_CLASSES } from '../terms';
 import type { Quota, Snapshot } from './schema';
 import { rankOf } from './schema';
 
@@ -40,19 +41,16 @@ export interface TeamAccount {
   /** Dense index among the ledger's team accounts (for per-pass arrays). */
   id: number;
   quota: TeamQuota;
-  /** GPUs held by class rank [low, normal, high, critical, total]. */
-  usage: number[];
+  /** GPUs held, all classes together. */
+  usage: number;
+  /** GPUs held by class rank (rankOf): [low, normal, high, critical]. */
+  usageByClass: number[];
   /** GPU-hours spent this week, including what this pass admitted. */
   budgetUsed: number;
   /** GPUs of the team already told to stop (they still count as usage until gone). */
   stopping: number;
   cohort: CohortAccount;
   totals: KindAccount;
-  /** Scratch for victim planning: GPUs taken from the team in the plan being built (reset to 0 after). */
-  taken: number;
-  /** Scratch for one reclaim: whether the team borrows (valid while `askedBy` is that reclaim's number). */
-  borrows: boolean;
-  askedBy: number;
 }
 
 export interface Ledger {
@@ -146,23 +144,17 @@ export function accountOf(ledger: Ledger, team: string, kind: string): TeamAccou
       kind,
       id: ledger.accounts.length,
       quota: NO_QUOTA,
-      usage: [0, 0, 0, 0, 0],
+      usage: 0,
+      usageByClass: [0, 0, 0, 0],
       budgetUsed: 0,
       stopping: 0,
       cohort: cohortAccount(ledger, cohortOfTeam(ledger, team), kind),
       totals: kindAccount(ledger, kind),
-      taken: 0,
-      borrows: false,
-      askedBy: 0,
     };
     row.set(kind, acc);
     ledger.accounts.push(acc);
   }
   return acc;
-}
-
-function quotaOf(ledger: Ledger, team: string, kind: string): TeamQuota {
-  return accountOf(ledger, team, kind).quota;
 }
 
 function cohortOfTeam(ledger: Ledger, team: string): string {
@@ -171,29 +163,55 @@ function cohortOfTeam(ledger: Ledger, team: string): string {
 
 /** GPUs the team holds of the kind, counting only classes at or above `minRank`. */
 export function heldFrom(acc: TeamAccount, minRank = 0): number {
-  const byRank = acc.usage;
-  if (minRank === 0) return byRank[4];
+  if (minRank === 0) return acc.usage;
+  const byRank = acc.usageByClass;
   let s = 0;
-  for (let r = minRank; r < 4; r++) s += byRank[r];
+  for (let r = minRank; r < PRIORITY_CLASSES.length; r++) s += byRank[r];
   return s;
-}
-
-function usageOf(ledger: Ledger, team: string, kind: string, minRank = 0): number {
-  return heldFrom(accountOf(ledger, team, kind), minRank);
 }
 
 /** Moves usage by `delta` GPUs (negative on release) and keeps cohort and spare totals in step. */
 export function chargeAccount(acc: TeamAccount, classRank: number, delta: number): void {
-  acc.usage[classRank] += delta;
-  acc.usage[4] += delta;
+  acc.usageByClass[classRank] += delta;
+  acc.usage += delta;
   const c = acc.cohort;
-  const before = Math.max(0, c.usage - c.guarantee);
+  acc.totals.overflow += overflowGrowth(c, c.usage, delta);
   c.usage += delta;
-  acc.totals.overflow += Math.max(0, c.usage - c.guarantee) - before;
 }
 
-function chargeUsage(ledger: Ledger, team: string, kind: string, classRank: number, delta: number): void {
-  chargeAccount(accountOf(ledger, team, kind), classRank, delta);
+/** How much a cohort's use beyond its guarantee (its share of the unguaranteed spare) grows when its usage moves by `delta`. */
+function overflowGrowth(c: CohortAccount, usage: number, delta: number): number {
+  return Math.max(0, usage + delta - c.guarantee) - Math.max(0, usage - c.guarantee);
+}
+
+/**
+ * Where `count` more GPUs would put a team against its quota, worst first (Kueue's flavorassigner
+ * orders its FlavorAssignmentMode the same way: NoFit < Preempt < Fit).
+ */
+export const QuotaFit = {
+  /** Beyond the team's guarantee plus borrowing limit: only the team's own jobs ending can help. */
+  OverLimit: 0,
+  /** It would borrow, and neither its cohort nor capacity nobody is guaranteed has GPUs left to lend. */
+  CohortExhausted: 1,
+  /** Allowed by borrowing: the GPUs beyond the guarantee may be reclaimed later. */
+  Borrowing: 2,
+  /** Within the team's guarantee: always allowed, by reclaiming if need be. */
+  WithinGuarantee: 3,
+} as const;
+export type QuotaFit = (typeof QuotaFit)[keyof typeof QuotaFit];
+
+/**
+ * The quota rules, on counts passed in: the pass asks them of the ledger (checkAccount), the ETA
+ * simulation of its copy (fitCopy). Within the guarantee a job is always allowed. Beyond it, the
+ * team's borrowing limit is a hard limit, and what it borrows must come from its cohort's unused
+ * guarantees or from capacity no team is guaranteed.
+ */
+function fitQuota(acc: TeamAccount, count: number, used: number, cohortUsage: number, overflow: number): QuotaFit {
+  const q = acc.quota;
+  if (used + count <= q.guaranteed) return QuotaFit.WithinGuarantee;
+  if (used + count > q.guaranteed + q.borrowingLimit) return QuotaFit.OverLimit;
+  const grow = overflowGrowth(acc.cohort, cohortUsage, count);
+  return overflow + grow > acc.totals.spare ? QuotaFit.CohortExhausted : QuotaFit.Borrowing;
 }
 
 export type QuotaCheck =
@@ -205,30 +223,57 @@ export type QuotaCheck =
 const WITHIN_GUARANTEE: QuotaCheck = { ok: true, borrowed: 0, withinGuarantee: true };
 const OVER_LIMIT: QuotaCheck = { ok: false, reason: 'QUOTA_EXHAUSTED', lendable: 0 };
 
-/**
- * Within the guarantee a job is always allowed (the guarantee is honoured, by reclaiming if
- * needed). Beyond it, the team's borrowing limit is a hard limit, and what it borrows must come
- * from its cohort's unused guarantees or from capacity no team is guaranteed.
- */
+/** fitQuota on the ledger's own counts, with what the pass needs to admit or explain. */
 export function checkAccount(acc: TeamAccount, count: number): QuotaCheck {
-  const q = acc.quota;
-  const used = acc.usage[4];
-  if (used + count <= q.guaranteed) return WITHIN_GUARANTEE;
-  if (used + count > q.guaranteed + q.borrowingLimit) return OVER_LIMIT;
-  const c = acc.cohort;
-  const grow = Math.max(0, c.usage + count - c.guarantee) - Math.max(0, c.usage - c.guarantee);
-  if (acc.totals.overflow + grow > acc.totals.spare) {
-    return { ok: false, reason: 'COHORT_EXHAUSTED', lendable: lendableFor(acc) };
-  }
-  return {
-    ok: true,
-    borrowed: Math.max(0, used + count - q.guaranteed) - Math.max(0, used - q.guaranteed),
-    withinGuarantee: false,
-  };
+  const used = acc.usage;
+  const fit = fitQuota(acc, count, used, acc.cohort.usage, acc.totals.overflow);
+  if (fit === QuotaFit.WithinGuarantee) return WITHIN_GUARANTEE;
+  if (fit === QuotaFit.OverLimit) return OVER_LIMIT;
+  if (fit === QuotaFit.CohortExhausted) return { ok: false, reason: 'COHORT_EXHAUSTED', lendable: lendableFor(acc) };
+  const g = acc.quota.guaranteed;
+  return { ok: true, borrowed: Math.max(0, used + count - g) - Math.max(0, used - g), withinGuarantee: false };
 }
 
-function checkQuota(ledger: Ledger, team: string, kind: string, count: number): QuotaCheck {
-  return checkAccount(accountOf(ledger, team, kind), count);
+/**
+ * The ledger's usage counts copied into arrays indexed by the accounts' dense ids, for a what-if
+ * run (the ETA simulation) that must leave the pass's own counts alone. Arrays rather than a
+ * cloned ledger: the simulation moves only these numbers. `overflow` is per kind: set it with
+ * `aimCopy` before simulating a kind (kinds do not interact).
+ */
+export interface UsageCopy {
+  team: Float64Array;
+  cohort: Float64Array;
+  overflow: number;
+}
+
+export function copyUsage(ledger: Ledger): UsageCopy {
+  const teams = ledger.accounts;
+  const cohorts = ledger.cohortAccounts;
+  const copy: UsageCopy = {
+    team: new Float64Array(teams.length),
+    cohort: new Float64Array(cohorts.length),
+    overflow: 0,
+  };
+  for (let i = 0; i < teams.length; i++) copy.team[i] = teams[i].usage;
+  for (let i = 0; i < cohorts.length; i++) copy.cohort[i] = cohorts[i].usage;
+  return copy;
+}
+
+export function aimCopy(copy: UsageCopy, ledger: Ledger, kind: string): void {
+  copy.overflow = ledger.kinds.get(kind)?.overflow ?? 0;
+}
+
+/** fitQuota on a copy's counts. */
+export function fitCopy(copy: UsageCopy, acc: TeamAccount, count: number): QuotaFit {
+  return fitQuota(acc, count, copy.team[acc.id], copy.cohort[acc.cohort.id], copy.overflow);
+}
+
+/** chargeAccount's totals on a copy (the copy keeps no usage by class). */
+export function chargeCopy(copy: UsageCopy, acc: TeamAccount, delta: number): void {
+  copy.team[acc.id] += delta;
+  const c = acc.cohort;
+  copy.overflow += overflowGrowth(c, copy.cohort[c.id], delta);
+  copy.cohort[c.id] += delta;
 }
 
 /** GPUs the team could borrow right now: its cohort's unused guarantees plus unclaimed spare. */
@@ -238,20 +283,8 @@ function lendableFor(acc: TeamAccount): number {
   return unusedInCohort + spareLeft;
 }
 
-function lendableTo(ledger: Ledger, team: string, kind: string): number {
-  return lendableFor(accountOf(ledger, team, kind));
-}
-
 /** Remaining weekly budget in GPU-hours, or null when the team has none for this kind. */
 export function budgetLeftOf(acc: TeamAccount): number | null {
   if (acc.quota.weeklyGpuHours === null) return null;
   return acc.quota.weeklyGpuHours - acc.budgetUsed;
-}
-
-function budgetLeft(ledger: Ledger, team: string, kind: string): number | null {
-  return budgetLeftOf(accountOf(ledger, team, kind));
-}
-
-function chargeBudget(ledger: Ledger, team: string, kind: string, gpuHours: number): void {
-  accountOf(ledger, team, kind).budgetUsed += gpuHours;
 }

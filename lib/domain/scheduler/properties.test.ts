@@ -1,13 +1,15 @@
 // Invariants of the admission policy over random snapshots (fast-check).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decideAdmissions, expectedRelease } from './admit';
+import { decideAdmissions } from './admit';
+import { expectedRelease } from './pass';
 import { buildPools, findEarliestStart, releaseOf } from './capacity';
 import type { Release } from './capacity';
 import type { AdmitDecision, Decision } from './decisions';
 import { HOUR, MIN, T0 } from './fixtures.test-util';
-import type { GpuNode, PriorityClass, Quota, QueuedJob, RunningJob, Snapshot } from './schema';
-import { PRIORITY_CLASSES, rankOf } from './schema';
+import { PRIORITY_CLASSES, type PriorityClass } from '../terms';
+import type { GpuNode, Quota, QueuedJob, RunningJob, Snapshot } from './schema';
+import { rankOf } from './schema';
 
 const KINDS = ['a100-80gb', 't4', 'a100-80gb-mig-1g.10gb'];
 const TEAMS = ['vision', 'nlp', 'speech', 'infra'];

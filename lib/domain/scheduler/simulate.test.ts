@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HOUR, MIN, T0 } from './fixtures.test-util';
 import type { GpuNode, Quota, Snapshot } from './schema';
-import { PRIORITY_CLASSES } from './schema';
+import { PRIORITY_CLASSES } from '../terms';
 import type { SimJob } from './simulate';
 import { simulateCluster } from './simulate';
 

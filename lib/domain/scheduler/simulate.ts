@@ -64,97 +64,124 @@ interface Live {
   borrowed: number;
 }
 
+/** A job's end (`stop`: its grace deadline after a preemption); stale once the job ended otherwise. */
+interface End {
+  at: number;
+  id: string;
+  stop: boolean;
+}
+
+/** What the simulation keeps between passes. */
+interface Cluster {
+  config: SimConfig;
+  results: Map<string, SimJobResult>;
+  /** node x kind -> free GPUs. */
+  free: Map<string, number>;
+  queued: Map<string, SimJob>;
+  running: Map<string, Live>;
+  /** By time, then id. */
+  ends: MinHeap<End>;
+  usage: Map<string, UsageRecord>;
+  gpuMsByTeam: Map<string, number>;
+}
+
 export function simulateCluster(config: SimConfig): SimResult {
   const options = resolveOptions(config.options);
   const maxPasses = config.maxPasses ?? 1_000_000;
   const arrivals = [...config.jobs].sort((a, b) => a.submittedAt - b.submittedAt || (a.id < b.id ? -1 : 1));
-  const results = new Map<string, SimJobResult>(
-    arrivals.map((j) => [
-      j.id,
-      { submittedAt: j.submittedAt, firstAdmittedAt: null, admittedAt: null, finishedAt: null, preemptions: 0 },
-    ]),
-  );
-  const free = new Map<string, number>();
-  for (const n of config.nodes) for (const [kind, g] of Object.entries(n.gpus)) free.set(key(n.name, kind), g.capacity);
-  const queued = new Map<string, SimJob>();
-  const running = new Map<string, Live>();
-  const ends = new MinHeap<{ at: number; id: string; stop: boolean }>(
-    (a, b) => a.at < b.at || (a.at === b.at && a.id < b.id),
-  );
-  const usage = new Map<string, UsageRecord>();
-  const gpuMsByTeam = new Map<string, number>();
+  const c: Cluster = {
+    config,
+    results: new Map(
+      arrivals.map((j) => [
+        j.id,
+        { submittedAt: j.submittedAt, firstAdmittedAt: null, admittedAt: null, finishedAt: null, preemptions: 0 },
+      ]),
+    ),
+    free: new Map(),
+    queued: new Map(),
+    running: new Map(),
+    ends: new MinHeap<End>((a, b) => a.id < b.id),
+    usage: new Map(),
+    gpuMsByTeam: new Map(),
+  };
+  for (const n of config.nodes)
+    for (const [kind, g] of Object.entries(n.gpus)) c.free.set(key(n.name, kind), g.capacity);
   let next = 0;
   let passes = 0;
   let t = arrivals.length ? arrivals[0].submittedAt : 0;
   let lastT = t;
   let rerunsAtT = 0;
-
-  const release = (live: Live) => {
-    for (const p of live.placements)
-      free.set(key(p.node, live.job.gpu.kind), free.get(key(p.node, live.job.gpu.kind))! + p.count);
-    running.delete(live.job.id);
-  };
-
   while (passes < maxPasses) {
-    accrue(running, usage, gpuMsByTeam, lastT, t, options.usageHalfLifeSeconds);
+    accrue(c.running, c.usage, c.gpuMsByTeam, lastT, t, options.usageHalfLifeSeconds);
     lastT = t;
-    while (next < arrivals.length && arrivals[next].submittedAt <= t) queued.set(arrivals[next].id, arrivals[next++]);
-    while (ends.size && ends.peek()!.at <= t) {
-      const e = ends.pop()!;
-      const live = running.get(e.id);
-      // Stale entries: the job already ended, or this is a finish for a job stopped earlier.
-      if (!live || (e.stop ? !live.preemption || live.preemption.graceDeadline !== e.at : live.endAt !== e.at))
-        continue;
-      release(live);
-      if (e.stop && live.endAt > e.at) {
-        results.get(e.id)!.preemptions++;
-        queued.set(e.id, { ...live.job, queuedAt: e.at });
-      } else {
-        results.get(e.id)!.finishedAt = e.at;
-      }
-    }
-
-    const snapshot = buildSnapshot(t, config, queued, running, free, usage);
+    while (next < arrivals.length && arrivals[next].submittedAt <= t) c.queued.set(arrivals[next].id, arrivals[next++]);
+    endDue(c, t);
+    const snapshot = buildSnapshot(t, config, c.queued, c.running, c.free, c.usage);
     const decisions = decideAdmissions(snapshot, options);
     passes++;
     config.onPass?.(snapshot, decisions);
-    let stoppedNow = false;
-    for (const d of decisions) {
-      if (d.type === 'admit') {
-        const job = queued.get(d.jobId)!;
-        for (const p of d.placements) {
-          const k = key(p.node, job.gpu.kind);
-          const left = (free.get(k) ?? 0) - p.count;
-          if (left < 0) throw new Error(`oversubscribed ${p.node} ${job.gpu.kind} at ${t} by ${job.id}`);
-          free.set(k, left);
-        }
-        queued.delete(job.id);
-        const endAt = t + Math.min(job.actualRuntimeSeconds, job.maxRuntimeSeconds) * 1000;
-        running.set(job.id, { job, placements: d.placements, startedAt: t, endAt, borrowed: d.borrowed });
-        ends.push({ at: endAt, id: job.id, stop: false });
-        const r = results.get(job.id)!;
-        r.firstAdmittedAt ??= t;
-        r.admittedAt = t;
-      } else if (d.type === 'preempt') {
-        const live = running.get(d.jobId)!;
-        live.preemption = { graceDeadline: d.graceDeadline, forJobId: d.forJobId };
-        if (d.graceDeadline < live.endAt) ends.push({ at: d.graceDeadline, id: d.jobId, stop: true });
-        if (d.graceDeadline <= t) stoppedNow = true;
-      }
-    }
     // Zero grace: stop them and decide again at the same instant (a few times at most).
-    if (stoppedNow && rerunsAtT++ < 8) continue;
+    if (applyDecisions(c, decisions, t) && rerunsAtT++ < 8) continue;
     rerunsAtT = 0;
-    const candidates = [
+    const upcoming = Math.min(
       next < arrivals.length ? arrivals[next].submittedAt : Infinity,
-      ends.size ? ends.peek()!.at : Infinity,
-    ];
-    const upcoming = Math.min(...candidates);
+      c.ends.size ? c.ends.peek()!.at : Infinity,
+    );
     if (upcoming === Infinity) break;
     t = Math.max(t, upcoming);
   }
-  const unfinished = [...results].filter(([, r]) => r.finishedAt === null).map(([id]) => id);
-  return { jobs: results, unfinished, endAt: t, passes, gpuMsByTeam };
+  const unfinished = [...c.results].filter(([, r]) => r.finishedAt === null).map(([id]) => id);
+  return { jobs: c.results, unfinished, endAt: t, passes, gpuMsByTeam: c.gpuMsByTeam };
+}
+
+/** Ends the jobs due by `t`: finished, or stopped at their grace deadline and queued again. */
+function endDue(c: Cluster, t: number): void {
+  while (c.ends.size && c.ends.peek()!.at <= t) {
+    const e = c.ends.pop()!;
+    const live = c.running.get(e.id);
+    // Stale entries: the job already ended, or this is a finish for a job stopped earlier.
+    if (!live || (e.stop ? !live.preemption || live.preemption.graceDeadline !== e.at : live.endAt !== e.at)) continue;
+    for (const p of live.placements) {
+      const k = key(p.node, live.job.gpu.kind);
+      c.free.set(k, c.free.get(k)! + p.count);
+    }
+    c.running.delete(live.job.id);
+    if (e.stop && live.endAt > e.at) {
+      c.results.get(e.id)!.preemptions++;
+      c.queued.set(e.id, { ...live.job, queuedAt: e.at });
+    } else {
+      c.results.get(e.id)!.finishedAt = e.at;
+    }
+  }
+}
+
+/** Starts the admitted jobs and tells the preempted ones to stop; true when one must stop at once. */
+function applyDecisions(c: Cluster, decisions: Decision[], t: number): boolean {
+  let stoppedNow = false;
+  for (const d of decisions) {
+    if (d.type === 'admit') {
+      const job = c.queued.get(d.jobId)!;
+      for (const p of d.placements) {
+        const k = key(p.node, job.gpu.kind);
+        const left = (c.free.get(k) ?? 0) - p.count;
+        if (left < 0) throw new Error(`oversubscribed ${p.node} ${job.gpu.kind} at ${t} by ${job.id}`);
+        c.free.set(k, left);
+      }
+      c.queued.delete(job.id);
+      const endAt = t + Math.min(job.actualRuntimeSeconds, job.maxRuntimeSeconds) * 1000;
+      c.running.set(job.id, { job, placements: d.placements, startedAt: t, endAt, borrowed: d.borrowed });
+      c.ends.push({ at: endAt, id: job.id, stop: false }, endAt);
+      const r = c.results.get(job.id)!;
+      r.firstAdmittedAt ??= t;
+      r.admittedAt = t;
+    } else if (d.type === 'preempt') {
+      const live = c.running.get(d.jobId)!;
+      live.preemption = { graceDeadline: d.graceDeadline, forJobId: d.forJobId };
+      if (d.graceDeadline < live.endAt) c.ends.push({ at: d.graceDeadline, id: d.jobId, stop: true }, d.graceDeadline);
+      if (d.graceDeadline <= t) stoppedNow = true;
+    }
+  }
+  return stoppedNow;
 }
 
 function buildSnapshot(

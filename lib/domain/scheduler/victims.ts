@@ -2,9 +2,8 @@
 // optionally, the team's own lower-priority jobs), lowest priority first and, within a class,
 // the most recently started first (it loses the least work). Jobs already told to stop are used
 // before anyone new is asked.
-import type { Allocation, KindPool } from './capacity';
+import type { Allocation, KindPool, Release } from './capacity';
 import { placeJob, sumFree } from './capacity';
-import type { Release } from './capacity';
 import type { TeamAccount } from './ledger';
 import { cmp } from './order';
 import type { RunningJob } from './schema';
@@ -30,8 +29,10 @@ export interface VictimPlan {
   alloc: Allocation;
 }
 
-/** Whether taking `view` is allowed given the GPUs already taken from its team in this plan. */
-export type Eligible = (view: RunningView, takenFromTeam: number) => boolean;
+/** Who may be asked to stop, given the GPUs already taken from the job's team in the plan being built. */
+export interface Eligible {
+  allows(view: RunningView, takenFromTeam: number): boolean;
+}
 
 /** Preemption order: lowest priority first, then most recently started, then id. */
 export function compareVictims(a: RunningView, b: RunningView): number {
@@ -94,7 +95,7 @@ function orderVictims(L: NodeLists, sorted: RunningView[], eligible: Eligible): 
   let o = 0;
   for (let i = 0; i < sorted.length; i++) {
     const v = sorted[i];
-    if (v.claimed || !eligible(v, 0)) continue;
+    if (v.claimed || !eligible.allows(v, 0)) continue;
     if (v.stopping) stopping[s++] = v;
     else others[o++] = v;
   }
@@ -121,7 +122,75 @@ function ownEnough(taken: RunningView[], own: OwnShare | null): boolean {
   return mine >= own.gpus;
 }
 
+/**
+ * Who may be asked to stop for the reclaim being planned: jobs already stopping, the team's own
+ * lower-priority jobs (when in-team preemption is on), and jobs of teams that hold more than their
+ * guarantee. One per pass, aimed at each reclaiming job in turn, rather than a closure per reclaim.
+ */
+export class ReclaimRule implements Eligible {
+  private account: TeamAccount | null = null;
+  private rank = 0;
+  /** Counts reclaims, so a per-team answer is known to be this reclaim's. */
+  private number = 0;
+  /** Per team account (by id): whether it borrows, valid while its `askedBy` is this reclaim's number. */
+  private borrows = new Uint8Array(0);
+  private askedBy = new Int32Array(0);
+
+  constructor(
+    private readonly inTeam: boolean,
+    /** The ledger's team accounts, indexed by id (it may grow during the pass). */
+    private readonly accounts: readonly TeamAccount[],
+  ) {}
+
+  aim(account: TeamAccount, rank: number): void {
+    this.account = account;
+    this.rank = rank;
+    this.number++;
+    if (this.askedBy.length < this.accounts.length) {
+      this.borrows = new Uint8Array(this.accounts.length);
+      this.askedBy = new Int32Array(this.accounts.length);
+    }
+  }
+
+  done(): void {
+    this.account = null;
+  }
+
+  allows(v: RunningView, taken: number): boolean {
+    if (v.stopping) return true;
+    const ta = v.account;
+    if (ta === this.account) return this.inTeam && v.rank < this.rank;
+    if (taken > 0) return borrowing(v, taken);
+    // Asked for every running job of the kind: answer once per team.
+    if (this.askedBy[ta.id] !== this.number) {
+      this.askedBy[ta.id] = this.number;
+      this.borrows[ta.id] = borrowing(v, 0) ? 1 : 0;
+    }
+    return this.borrows[ta.id] === 1;
+  }
+}
+
+/** Whether the victim's team would still hold more than its guarantee with `taken` more of its GPUs gone. */
+function borrowing(v: RunningView, taken: number): boolean {
+  const ta = v.account;
+  return ta.usage - ta.stopping - taken > ta.quota.guaranteed;
+}
+
+/** One reclaim's question, as the planners below share it. */
+interface Ask {
+  pool: KindPool;
+  /** Candidates in preemption order, stopping ones first; the first `n` are valid. */
+  ordered: RunningView[];
+  n: number;
+  count: number;
+  eligible: Eligible;
+  own: OwnShare | null;
+  /** GPUs taken from each team account (by id) in the plan being built; all 0 between walks. */
+  taken: Float64Array;
+}
+
 export function selectVictims(
+  scratch: VictimScratch,
   pool: KindPool,
   /** Running jobs of the kind in compareVictims order. */
   candidates: RunningView[],
@@ -131,19 +200,20 @@ export function selectVictims(
   /** An extra condition on the whole set (null: none). */
   own: OwnShare | null = null,
 ): VictimPlan | null {
-  const L = listsFor(pool);
+  const L = scratch.listsFor(pool);
   const ordered = orderVictims(L, candidates, eligible);
   const n = L.ordered;
   if (n === 0) return null;
+  const ask: Ask = { pool, ordered, n, count, eligible, own, taken: scratch.takenByAccount() };
   const fitsNow = placeJob(pool.free, count, singleNode);
   if (fitsNow) {
     // Room exists; only the quota needs victims (the team's own lower-priority jobs).
     const sufficient = (taken: RunningView[]) => ownEnough(taken, own);
-    const chosen = takeUntil(ordered, n, eligible, sufficient);
+    const chosen = takeUntil(ask, sufficient);
     return chosen ? { victims: prune(chosen, sufficient), alloc: fitsNow } : null;
   }
-  if (!singleNode) return planAcross(pool, ordered, n, count, eligible, own);
-  return planOnOneNode(pool, L, ordered, n, count, eligible, own);
+  if (!singleNode) return planAcross(ask);
+  return planOnOneNode(ask, L);
 }
 
 /** Per-pool scratch for victim planning: per node, a list of (victim, GPUs there) in preemption order. */
@@ -170,46 +240,52 @@ interface NodeLists {
   ordered: number;
 }
 
-const scratch = new WeakMap<KindPool, NodeLists>();
+/**
+ * Victim planning's scratch for one pass, reused by each of its reclaims: every call used to
+ * allocate these, and they were a quarter of a pass's garbage.
+ */
+export class VictimScratch {
+  private readonly lists = new Map<KindPool, NodeLists>();
+  private taken = new Float64Array(0);
 
-function listsFor(pool: KindPool): NodeLists {
-  let s = scratch.get(pool);
-  if (!s) {
-    const n = pool.free.length;
-    s = {
-      head: new Int32Array(n).fill(-1),
-      tail: new Int32Array(n),
-      reach: new Float64Array(n),
-      view: new Int32Array(64),
-      gpus: new Float64Array(64),
-      next: new Int32Array(64),
-      walk: new Int32Array(64),
-      best: new Int32Array(64),
-      nodes: new Int32Array(n),
-      stopping: [],
-      others: [],
-      ordered: 0,
-    };
-    scratch.set(pool, s);
+  /** `accounts`: the ledger's team accounts, indexed by id (it may grow during the pass). */
+  constructor(private readonly accounts: readonly TeamAccount[]) {}
+
+  listsFor(pool: KindPool): NodeLists {
+    let s = this.lists.get(pool);
+    if (!s) {
+      const n = pool.free.length;
+      s = {
+        head: new Int32Array(n).fill(-1),
+        tail: new Int32Array(n),
+        reach: new Float64Array(n),
+        view: new Int32Array(64),
+        gpus: new Float64Array(64),
+        next: new Int32Array(64),
+        walk: new Int32Array(64),
+        best: new Int32Array(64),
+        nodes: new Int32Array(n),
+        stopping: [],
+        others: [],
+        ordered: 0,
+      };
+      this.lists.set(pool, s);
+    }
+    return s;
   }
-  return s;
+
+  /** GPUs taken per team account, all 0 (a walk puts back what it took). */
+  takenByAccount(): Float64Array {
+    if (this.taken.length < this.accounts.length) this.taken = new Float64Array(this.accounts.length);
+    return this.taken;
+  }
 }
 
 /**
- * For a single-node job: on each node, take victims there in preemption order until the job
- * fits; keep the node needing the fewest new victims, then the ones earliest in preemption order.
- * Only the winner is pruned, so each node costs one pass over its own victims. A walk records
- * entry numbers in scratch arrays; only the winner's become a list of views.
+ * Fills L's per-node lists with the first `n` of `ordered` (entries in preemption order) and each
+ * node's reach (free GPUs plus all its candidates' GPUs); returns how many nodes have candidates.
  */
-function planOnOneNode(
-  pool: KindPool,
-  L: NodeLists,
-  ordered: RunningView[],
-  n: number,
-  count: number,
-  eligible: Eligible,
-  own: OwnShare | null,
-): VictimPlan | null {
+function fillNodeLists(L: NodeLists, ordered: RunningView[], n: number, free: readonly number[]): number {
   let entries = 0;
   for (let k = 0; k < n; k++) entries += ordered[k].nodes.length;
   if (L.view.length < entries) {
@@ -234,7 +310,7 @@ function planOnOneNode(
       next[e] = -1;
       if (head[node] < 0) {
         head[node] = e;
-        reach[node] = pool.free[node];
+        reach[node] = free[node];
         nodes[nodeCount++] = node;
       } else {
         next[tail[node]] = e;
@@ -244,6 +320,19 @@ function planOnOneNode(
       e++;
     }
   }
+  return nodeCount;
+}
+
+/**
+ * For a single-node job: on each node, take victims there in preemption order until the job
+ * fits; keep the node needing the fewest new victims, then the ones earliest in preemption order.
+ * Only the winner is pruned, so each node costs one pass over its own victims. A walk records
+ * entry numbers in scratch arrays; only the winner's become a list of views.
+ */
+function planOnOneNode(ask: Ask, L: NodeLists): VictimPlan | null {
+  const { pool, ordered, count, eligible, own, taken: takenFrom } = ask;
+  const nodeCount = fillNodeLists(L, ordered, ask.n, pool.free);
+  const { head, reach, view, gpus, next, nodes } = L;
   // GPUs the team must give up itself (0: no such condition); counted on the walk.
   const ownAccount = own && own.gpus > 0 ? own.account : null;
   const ownNeed = ownAccount ? own!.gpus : 0;
@@ -267,9 +356,9 @@ function planOnOneNode(
     let last = -1;
     for (let e = head[i]; e >= 0; e = next[e]) {
       const v = ordered[view[e]];
-      if (!eligible(v, v.account.taken)) continue;
+      if (!eligible.allows(v, takenFrom[v.account.id])) continue;
       walk[taken++] = e;
-      v.account.taken += v.count;
+      takenFrom[v.account.id] += v.count;
       if (v.account === ownAccount) mine += v.count;
       avail += gpus[e];
       if (!v.stopping) {
@@ -279,7 +368,7 @@ function planOnOneNode(
       if (avail >= count && mine >= ownNeed) break;
       if (bestNode >= 0 && fresh > bestFresh) break;
     }
-    for (let t = 0; t < taken; t++) ordered[view[walk[t]]].account.taken = 0;
+    for (let t = 0; t < taken; t++) takenFrom[ordered[view[walk[t]]].account.id] = 0;
     if (avail < count || mine < ownNeed) continue;
     const spare = avail - count;
     const better =
@@ -309,21 +398,15 @@ function planOnOneNode(
   return { victims, alloc: new Map([[node, count]]) };
 }
 
-function planAcross(
-  pool: KindPool,
-  ordered: RunningView[],
-  n: number,
-  count: number,
-  eligible: Eligible,
-  own: OwnShare | null,
-): VictimPlan | null {
+function planAcross(ask: Ask): VictimPlan | null {
+  const { pool, count, own } = ask;
   const base = sumFree(pool.free);
   const enough = (taken: RunningView[]) => {
     let gpus = base;
     for (let i = 0; i < taken.length; i++) gpus += taken[i].count;
     return gpus >= count && ownEnough(taken, own);
   };
-  const chosen = takeUntil(ordered, n, eligible, enough);
+  const chosen = takeUntil(ask, enough);
   if (!chosen) return null;
   const kept = prune(chosen, enough);
   const avail = pool.free.slice();
@@ -333,26 +416,22 @@ function planAcross(
 }
 
 /** The first `n` of `ordered`, taken in order while eligible until `done`. */
-function takeUntil(
-  ordered: RunningView[],
-  n: number,
-  eligible: Eligible,
-  done: (taken: RunningView[]) => boolean,
-): RunningView[] | null {
+function takeUntil(ask: Ask, done: (taken: RunningView[]) => boolean): RunningView[] | null {
+  const { ordered, n, eligible, taken: takenFrom } = ask;
   const taken: RunningView[] = [];
   if (done(taken)) return taken;
   let result: RunningView[] | null = null;
   for (let k = 0; k < n; k++) {
     const v = ordered[k];
-    if (!eligible(v, v.account.taken)) continue;
+    if (!eligible.allows(v, takenFrom[v.account.id])) continue;
     taken.push(v);
-    v.account.taken += v.count;
+    takenFrom[v.account.id] += v.count;
     if (done(taken)) {
       result = taken;
       break;
     }
   }
-  for (const v of taken) v.account.taken = 0;
+  for (const v of taken) takenFrom[v.account.id] = 0;
   return result;
 }
 
