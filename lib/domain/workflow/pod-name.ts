@@ -30,3 +30,19 @@ export function stepPodName(workflowName: string, nodeName: string, templateName
   const prefix = templateName ? `${workflowName}-${templateName}` : workflowName;
   return `${prefix.slice(0, MAX_PREFIX_LENGTH)}-${fnv32a(nodeName)}`;
 }
+
+/** A loop item's part of a node name (`step(0:a:x,b:2)`): Argo prints a map as sorted `key:value` pairs. */
+export function itemLabel(item: unknown): string {
+  if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+    return Object.keys(item)
+      .sort()
+      .map((k) => `${k}:${itemValue((item as Record<string, unknown>)[k])}`)
+      .join(',');
+  }
+  return itemValue(item);
+}
+
+/** One item value as Argo substitutes it: a string as is, anything else as JSON. */
+export function itemValue(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

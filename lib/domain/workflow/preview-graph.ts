@@ -4,6 +4,7 @@
 // StepGroup, whose steps lead to the next group. Literal fan-outs (withItems, withSequence, a
 // JSON withParam) are expanded; a fan-out known only at run time is one node marked dynamic.
 import { parseDependsNames } from './check';
+import { itemLabel, itemValue } from './pod-name';
 import { createGraphNode, type GraphEdge, type GraphNode, type WorkflowGraph } from './graph-model';
 import type { DagTask, Template, TemplateCall, Workflow, WorkflowProblem } from './types';
 
@@ -268,7 +269,7 @@ class PreviewBuilder {
     const outbound: string[] = [];
     for (const [index, item] of items.entries()) {
       if (this.truncated) break;
-      const name = `${label}(${index}:${formatItem(item)})`;
+      const name = `${label}(${index}:${itemLabel(item)})`;
       const instance = this.expandCall(
         substituteItem(call, item),
         `${id}(${index})`,
@@ -339,26 +340,11 @@ function formatSequence(value: number, format: string | undefined): string {
   return format.replace(match[0], String(value).padStart(Number(match[1] || 0), '0'));
 }
 
-/** Argo's node-name notation for an item: scalars as is, maps as sorted key:value pairs. */
-function formatItem(item: unknown): string {
-  if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
-    return Object.keys(item)
-      .sort()
-      .map((k) => `${k}:${formatValue((item as Record<string, unknown>)[k])}`)
-      .join(',');
-  }
-  return formatValue(item);
-}
-
-function formatValue(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
 function itemParameters(item: unknown): Record<string, string> {
   if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
-    return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, formatValue(v)]));
+    return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, itemValue(v)]));
   }
-  return { item: formatValue(item) };
+  return { item: itemValue(item) };
 }
 
 /** Fills `{{item}}` / `{{item.key}}` in the call's arguments, as Argo does per instance. */
@@ -367,9 +353,9 @@ function substituteItem(call: TemplateCall, item: unknown): TemplateCall {
   if (!parameters) return call;
   const fill = (text: string) =>
     text.replace(/\{\{\s*item(?:\.([\w-]+))?\s*\}\}/g, (whole, key?: string) => {
-      if (!key) return formatValue(item);
+      if (!key) return itemValue(item);
       if (item !== null && typeof item === 'object' && key in item)
-        return formatValue((item as Record<string, unknown>)[key]);
+        return itemValue((item as Record<string, unknown>)[key]);
       return whole;
     });
   return {

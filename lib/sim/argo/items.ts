@@ -1,6 +1,7 @@
 // What the operator reads out of a template besides its structure: the items a step fans out over
 // (withItems, withParam, withSequence) and how they are named and scoped, durations, and the
 // variables a finished node gives the steps after it.
+import { itemValue } from '@/lib/domain/workflow/pod-name';
 import { substitute, substituteDeep, type Scope } from './expr';
 import { isFailure, type NodeStatus, type Step, type Template } from './types';
 
@@ -17,25 +18,11 @@ export function parseSeconds(d: string | number | undefined): number {
   return Number(m[1]) * mult;
 }
 
-/** A loop item's label in node names: Argo prints maps as `k1:v1,k2:v2` with sorted keys. */
-export function itemLabel(item: unknown): string {
-  if (item && typeof item === 'object' && !Array.isArray(item)) {
-    return Object.keys(item)
-      .sort()
-      .map((k) => `${k}:${formatItem((item as Record<string, unknown>)[k])}`)
-      .join(',');
-  }
-  return formatItem(item);
-}
-function formatItem(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
-
 /** `{{item}}`, and `{{item.<key>}}` for a map item. */
 export function itemScope(item: unknown): Scope {
-  const s: Scope = { item: formatItem(item) };
+  const s: Scope = { item: itemValue(item) };
   if (item && typeof item === 'object' && !Array.isArray(item)) {
-    for (const [k, v] of Object.entries(item)) s[`item.${k}`] = formatItem(v);
+    for (const [k, v] of Object.entries(item)) s[`item.${k}`] = itemValue(v);
   }
   return s;
 }

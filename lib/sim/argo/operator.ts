@@ -4,7 +4,8 @@
 // id = `<workflow>-<fnv32a(name)>`, names `wf[0].step(1:item)`, `wf.task`, `name(attempt)`.
 import { evaluate, substitute, substituteDeep, type ExprError, type Scope } from './expr';
 import { execDag } from './dag';
-import { expandItems, itemLabel, itemScope, parseSeconds } from './items';
+import { itemLabel } from '@/lib/domain/workflow/pod-name';
+import { expandItems, itemScope, parseSeconds } from './items';
 import { NodeBook } from './node-book';
 import type { ExecCall, OperatorContext, StepCall, Walker } from './operator-context';
 import { execRetry } from './retry-strategy';
