@@ -3,7 +3,7 @@
 // the simulated cluster over HTTP), then e2e (Playwright in Chromium against the web server). A lint
 // or type error fails the run but does not stop it, so one run shows everything that is wrong. Ends
 // with one "N passed, N failed" line over all the tests.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -11,7 +11,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const results = path.join(root, 'test-results');
 fs.mkdirSync(results, { recursive: true });
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
-const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 
 interface Totals {
   passed: number;
@@ -29,6 +29,26 @@ function run(step: string, cmd: string, args: string[]) {
     `=== ${step}: ${res.status === 0 ? 'ok' : `FAILED (exit ${res.status})`} in ${((performance.now() - t) / 1000).toFixed(1)}s`,
   );
   if (res.status !== 0) failedSteps.push(step);
+}
+
+/** Steps that print only what they find, run at once; each is reported as run() reports it. */
+async function runTogether(steps: [step: string, cmd: string, args: string[]][]) {
+  const started = performance.now();
+  await Promise.all(
+    steps.map(
+      ([step, cmd, args]) =>
+        new Promise<void>((resolve) => {
+          console.log(`\n=== ${step}: ${[path.basename(cmd), ...args].join(' ')}`);
+          const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env });
+          child.on('close', (code) => {
+            const s = ((performance.now() - started) / 1000).toFixed(1);
+            console.log(`=== ${step}: ${code === 0 ? 'ok' : `FAILED (exit ${code})`} in ${s}s`);
+            if (code !== 0) failedSteps.push(step);
+            resolve();
+          });
+        }),
+    ),
+  );
 }
 
 function readVitest(file: string) {
@@ -54,10 +74,15 @@ for (const f of ['unit.json', 'integration.json', 'e2e.json']) fs.rmSync(path.jo
 if (want('lint')) {
   // The same commands as `npm run lint` and `npm run typecheck` (package.json), each its own step.
   // No ESLint cache: its type-aware rules read other files' types, which a per-file cache misses.
-  run('eslint', bin('eslint'), ['.']);
+  // ESLint and tsc each hold one core for most of their run, so they run side by side.
+  await runTogether([
+    ['eslint', bin('eslint'), ['.']],
+    ['typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],
+  ]);
   run('prettier', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
   run('knip', bin('knip'), ['--no-progress']);
-  run('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+  // The build's own check covers a subset of what just passed.
+  if (!failedSteps.includes('typecheck')) env.GANTRY_TYPECHECKED = '1';
 }
 if (want('unit')) {
   run('unit', bin('vitest'), [
