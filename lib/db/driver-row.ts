@@ -1,5 +1,7 @@
-// Rows of raw statements, for the hot paths and reports written as SQL rather than Drizzle queries.
-import { getTableColumns, type InferSelectModel, type Table } from 'drizzle-orm';
+// Rows of raw statements, for the hot paths and reports written as SQL rather than Drizzle queries,
+// and the column names those statements take from the Drizzle schema.
+import { getTableColumns, sql, type InferSelectModel, type SQL, type Table } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from './client';
 
 /** Runs a raw statement and answers its rows (postgres.js returns an array-like RowList). */
@@ -21,3 +23,15 @@ export function fromDriverRow<T extends Table>(table: T, raw: Record<string, unk
   }
   return row as InferSelectModel<T>;
 }
+
+// Raw statements take their table and column names from the Drizzle schema, so that renaming a
+// column fails the build instead of a statement at run time. `${table.column}` renders qualified
+// (`"gpu_samples"."ts"`); these give the bare name where SQL wants one.
+
+/** A column's bare name: insert lists, conflict targets, the left side of `set`, after an alias. */
+export const bare = (column: AnyPgColumn): SQL => sql`${sql.identifier(column.name)}`;
+
+export const bareList = (columns: AnyPgColumn[]): SQL => sql.join(columns.map(bare), sql`, `);
+
+/** `excluded.<column>`: the row an upsert proposed. */
+export const excluded = (column: AnyPgColumn): SQL => sql`excluded.${bare(column)}`;

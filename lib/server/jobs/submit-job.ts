@@ -1,9 +1,8 @@
 import { explainFit, type FitExplanation, type GpuNode } from '@/lib/domain/scheduler';
 import { getTableName, sql } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { perDatabaseBatcher } from '@/lib/db/batcher';
 import { env } from '@/lib/env';
-import { fromDriverRow } from '@/lib/db/driver-row';
+import { bareList, fromDriverRow } from '@/lib/db/driver-row';
 import { executePrepared } from '@/lib/db/prepared';
 import { jobEvents, jobs, memberships, teams } from '@/lib/db/schema';
 import { requireRole, type Ctx } from '../context';
@@ -163,12 +162,7 @@ const QUEUED_MESSAGE = 'Waiting for the scheduler to look at it.';
 
 // The columns the statement below writes, in the order of its select lists, from the schema: a
 // renamed column fails the build rather than the statement. (`${jobs.name}` would render qualified.)
-const columnList = (columns: AnyPgColumn[]) =>
-  sql.join(
-    columns.map((c) => sql.identifier(c.name)),
-    sql`, `,
-  );
-const JOB_COLUMNS = columnList([
+const JOB_COLUMNS = bareList([
   jobs.id,
   jobs.name,
   jobs.kind,
@@ -184,7 +178,7 @@ const JOB_COLUMNS = columnList([
   jobs.state,
   jobs.message,
 ]);
-const EVENT_COLUMNS = columnList([
+const EVENT_COLUMNS = bareList([
   jobEvents.jobId,
   jobEvents.toState,
   jobEvents.cause,

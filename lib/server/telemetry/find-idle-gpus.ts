@@ -3,7 +3,8 @@ import type { DbOrTx } from '@/lib/db/client';
 import { detectIdleGpus, type DeviceAllocation, type UtilizationPoint } from '@/lib/domain/telemetry/idle';
 import type { GpuSharing } from '@/lib/domain/telemetry/gpu-kinds';
 import { intArray } from './select-devices';
-import { rows, toMs, toNum } from './shared';
+import { rows } from '@/lib/db/driver-row';
+import { toMs, toNum } from './shared';
 
 export interface IdleGpuView {
   deviceKey: string;

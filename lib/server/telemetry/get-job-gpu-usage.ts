@@ -6,7 +6,8 @@ import { requireVisibleJobLabel } from '../jobs/job-access';
 import { parseInput } from '../validate';
 import { findIdleGpus, sharingOf, type IdleGpuView } from './find-idle-gpus';
 import { getTelemetrySettings } from './get-telemetry-settings';
-import { rows, toMs, toNum } from './shared';
+import { rows } from '@/lib/db/driver-row';
+import { toMs, toNum } from './shared';
 
 const GetJobGpuUsageInput = z.object({ jobId: z.string().min(1), now: z.number().int().positive().optional() });
 

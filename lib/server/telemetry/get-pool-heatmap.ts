@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
-import { ChartRange, RANGE_MS, rows, toMs, toNum } from './shared';
+import { rows } from '@/lib/db/driver-row';
+import { ChartRange, RANGE_MS, toMs, toNum } from './shared';
 
 const GetPoolHeatmapInput = z.object({
   pool: z.string().min(1, 'Name the pool'),

@@ -11,7 +11,8 @@ import { hasRole, requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
 import { getTelemetrySettings } from './get-telemetry-settings';
 import { listChartTeams } from './list-chart-teams';
-import { rows, SCRAPE_INTERVAL_MS, toNum } from './shared';
+import { rows } from '@/lib/db/driver-row';
+import { SCRAPE_INTERVAL_MS, toNum } from './shared';
 
 const DAY = 86_400_000;
 

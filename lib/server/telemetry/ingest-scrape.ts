@@ -6,7 +6,7 @@ import { gpuAssignments, gpuDevices, gpuSamples } from '@/lib/db/schema';
 import type { DbOrTx } from '@/lib/db/client';
 import { inTransaction, requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
-import { bare, bareList, excluded, rows } from './shared';
+import { bare, bareList, excluded, rows } from '@/lib/db/driver-row';
 
 const PodInfo = z.object({ jobId: z.string().nullable(), owner: z.string().nullable(), team: z.string().nullable() });
 

@@ -6,7 +6,7 @@ import { inTransaction, requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
 import { findIdleGpus } from './find-idle-gpus';
 import { getTelemetrySettings } from './get-telemetry-settings';
-import { bare, bareList, rows } from './shared';
+import { bare, bareList, rows } from '@/lib/db/driver-row';
 
 const NotifyIdleGpusInput = z.object({ now: z.number().int().positive().optional() });
 

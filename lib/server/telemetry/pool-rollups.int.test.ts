@@ -5,7 +5,7 @@ import type { Ctx } from '@/lib/server/context';
 import { withRollback } from '@/tests/db';
 import { POOL_ROLLUP_MIN_GPUS, querySeries } from './query-series';
 import { rollupAndPrune } from './rollup-and-prune';
-import { rows } from './shared';
+import { rows } from '@/lib/db/driver-row';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

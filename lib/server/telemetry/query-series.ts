@@ -8,7 +8,8 @@ import { requireVisibleJobLabel } from '../jobs/job-access';
 import { parseInput } from '../validate';
 import { listChartTeams } from './list-chart-teams';
 import { intArray, selectDevices } from './select-devices';
-import { ChartRange, Metric, RANGE_MS, rows, SCRAPE_INTERVAL_MS, Scope, toNum } from './shared';
+import { rows } from '@/lib/db/driver-row';
+import { ChartRange, Metric, RANGE_MS, SCRAPE_INTERVAL_MS, Scope, toNum } from './shared';
 
 const QuerySeriesInput = z.object({
   scope: Scope,

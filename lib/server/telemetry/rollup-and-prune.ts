@@ -6,7 +6,8 @@ import { gpuAssignments, gpuDevices, gpuPoolRollups, gpuRollups1h, gpuRollups1m,
 import { computeRetentionCutoff, RETENTION_POLICY } from '@/lib/domain/telemetry/rollup';
 import { inTransaction, requireRole, type Ctx } from '../context';
 import { parseInput } from '../validate';
-import { bare, bareList, excluded, rows, toMs } from './shared';
+import { bare, bareList, excluded, rows } from '@/lib/db/driver-row';
+import { toMs } from './shared';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

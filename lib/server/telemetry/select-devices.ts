@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/lib/db/client';
-import { rows, SCRAPE_INTERVAL_MS, toMs, type Scope } from './shared';
+import { rows } from '@/lib/db/driver-row';
+import { SCRAPE_INTERVAL_MS, toMs, type Scope } from './shared';
 
 export interface SelectedDevices {
   ids: number[];

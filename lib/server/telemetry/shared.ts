@@ -1,7 +1,4 @@
-// Helpers shared by the telemetry verbs: chart ranges, the scrape interval, row decoding, and the
-// column names of the raw statements that write the telemetry tables.
-import { sql, type SQL } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+// Helpers shared by the telemetry verbs: chart ranges, the scrape interval and value decoding.
 import { z } from 'zod';
 
 const MINUTE = 60_000;
@@ -20,8 +17,6 @@ export type Metric = z.infer<typeof Metric>;
 export const Scope = z.enum(['gpu', 'node', 'pool', 'job', 'team']);
 export type Scope = z.infer<typeof Scope>;
 
-export { rows } from '@/lib/db/driver-row';
-
 /** timestamptz arrives as a Date or an ISO-ish string depending on the path; always ms. */
 export function toMs(v: unknown): number {
   return v instanceof Date ? v.getTime() : Date.parse(String(v));
@@ -32,15 +27,3 @@ export function toNum(v: unknown): number | null {
   const n = Number(v);
   return Number.isFinite(n) ? n : null;
 }
-
-// Raw statements take their table and column names from the Drizzle schema, so that renaming a
-// column fails the build instead of a statement at run time. `${table.column}` renders qualified
-// (`"gpu_samples"."ts"`); these give the bare name where SQL wants one.
-
-/** A column's bare name: insert lists, conflict targets, the left side of `set`, after an alias. */
-export const bare = (column: AnyPgColumn): SQL => sql`${sql.identifier(column.name)}`;
-
-export const bareList = (columns: AnyPgColumn[]): SQL => sql.join(columns.map(bare), sql`, `);
-
-/** `excluded.<column>`: the row an upsert proposed. */
-export const excluded = (column: AnyPgColumn): SQL => sql`excluded.${bare(column)}`;

@@ -16,7 +16,7 @@ import { listIdleGpus } from './list-idle-gpus';
 import { notifyIdleGpus } from './notify-idle-gpus';
 import { querySeries } from './query-series';
 import { rollupAndPrune } from './rollup-and-prune';
-import { rows } from './shared';
+import { rows } from '@/lib/db/driver-row';
 import { updateTelemetrySettings } from './update-telemetry-settings';
 
 const MINUTE = 60_000;
