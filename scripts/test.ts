@@ -3,7 +3,7 @@
 // the simulated cluster over HTTP), then e2e (Playwright in Chromium against the web server). A lint
 // or type error fails the run but does not stop it, so one run shows everything that is wrong. Ends
 // with one "N passed, N failed" line over all the tests.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -21,34 +21,18 @@ interface Totals {
 const totals: Totals = { passed: 0, failed: 0, skipped: 0 };
 const failedSteps: string[] = [];
 
-function run(step: string, cmd: string, args: string[]) {
+/** One step: its command line, then "ok" or "FAILED" and its time; a failure is remembered. */
+function run(step: string, cmd: string, args: string[]): Promise<void> {
   console.log(`\n=== ${step}: ${[path.basename(cmd), ...args].join(' ')}`);
-  const t = performance.now();
-  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
-  console.log(
-    `=== ${step}: ${res.status === 0 ? 'ok' : `FAILED (exit ${res.status})`} in ${((performance.now() - t) / 1000).toFixed(1)}s`,
-  );
-  if (res.status !== 0) failedSteps.push(step);
-}
-
-/** Steps that print only what they find, run at once; each is reported as run() reports it. */
-async function runTogether(steps: [step: string, cmd: string, args: string[]][]) {
   const started = performance.now();
-  await Promise.all(
-    steps.map(
-      ([step, cmd, args]) =>
-        new Promise<void>((resolve) => {
-          console.log(`\n=== ${step}: ${[path.basename(cmd), ...args].join(' ')}`);
-          const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env });
-          child.on('close', (code) => {
-            const s = ((performance.now() - started) / 1000).toFixed(1);
-            console.log(`=== ${step}: ${code === 0 ? 'ok' : `FAILED (exit ${code})`} in ${s}s`);
-            if (code !== 0) failedSteps.push(step);
-            resolve();
-          });
-        }),
-    ),
-  );
+  return new Promise((resolve) => {
+    spawn(cmd, args, { cwd: root, stdio: 'inherit', env }).on('close', (code) => {
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      console.log(`=== ${step}: ${code === 0 ? 'ok' : `FAILED (exit ${code})`} in ${seconds}s`);
+      if (code !== 0) failedSteps.push(step);
+      resolve();
+    });
+  });
 }
 
 function readVitest(file: string) {
@@ -75,17 +59,17 @@ if (want('lint')) {
   // The same commands as `npm run lint` and `npm run typecheck` (package.json), each its own step.
   // No ESLint cache: its type-aware rules read other files' types, which a per-file cache misses.
   // ESLint and tsc each hold one core for most of their run, so they run side by side.
-  await runTogether([
-    ['eslint', bin('eslint'), ['.']],
-    ['typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],
+  await Promise.all([
+    run('eslint', bin('eslint'), ['.']),
+    run('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']),
   ]);
-  run('prettier', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
-  run('knip', bin('knip'), ['--no-progress']);
+  await run('prettier', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
+  await run('knip', bin('knip'), ['--no-progress']);
   // The build's own check covers a subset of what just passed.
   if (!failedSteps.includes('typecheck')) env.GANTRY_TYPECHECKED = '1';
 }
 if (want('unit')) {
-  run('unit', bin('vitest'), [
+  await run('unit', bin('vitest'), [
     'run',
     '--project',
     'unit',
@@ -101,9 +85,9 @@ if (want('unit')) {
 // build; the e2e web server (`npm start`) reuses the same .next/. One build for both, and its log and
 // time stay out of the tests' own.
 if (want('integration') || want('e2e'))
-  run('build', process.execPath, ['--import', 'tsx', path.join(root, 'scripts/build.ts')]);
+  await run('build', process.execPath, ['--import', 'tsx', path.join(root, 'scripts/build.ts')]);
 if (want('integration')) {
-  run('integration', bin('vitest'), [
+  await run('integration', bin('vitest'), [
     'run',
     '--project',
     'integration',
@@ -118,7 +102,7 @@ if (want('e2e')) {
   // The e2e web server is `npm start`, which would build when sources changed: built above, so its
   // time stays out of Playwright's start-up timeout.
   if (!failedSteps.includes('build')) {
-    run('e2e', bin('playwright'), ['test']);
+    await run('e2e', bin('playwright'), ['test']);
     readPlaywright(path.join(results, 'e2e.json'));
   }
 }
